@@ -1,0 +1,40 @@
+"""nnwidgets: a feed-forward network written from scratch in NumPy, and notebook widgets to explore it.
+
+The network and the data loaders import only NumPy; the widgets (and anywidget with them) are
+imported on first use, so ``from nnwidgets import Network`` stays light in scripts.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; resolved lazily by __getattr__ below.
+_EXPORTS = {
+    "Network": "nnwidgets.network",
+    "load_pretrained": "nnwidgets.pretrained",
+    "History": "nnwidgets.training",
+    "Callback": "nnwidgets.training",
+    "gradcheck": "nnwidgets.gradcheck",
+    "load_mnist": "nnwidgets.datasets",
+    "load_fashion_mnist": "nnwidgets.datasets",
+    "load_bundled": "nnwidgets.datasets",
+    "to_mnist": "nnwidgets.preprocess",
+    "DigitCanvas": "nnwidgets.widgets.canvas",
+    "ModelInfo": "nnwidgets.widgets.info",
+    "export_html": "nnwidgets.widgets.export",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nnwidgets' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(__all__)
