@@ -1,0 +1,101 @@
+// ModelInfo: the installed nnwidgets version and a network's architecture, as a small card.
+// It is deliberately simple; it exists to prove the build, the binary wire format and the
+// Python <-> browser sync end to end (tests/e2e/test_info_widget.py drives it).
+import type { AnyModel, RenderProps } from "@anywidget/types";
+import { decodeArray, type WireArray } from "../lib/model";
+
+/** The `architecture` trait, as src/nnwidgets/widgets/info.py fills it. */
+export interface Architecture {
+  sizes: number[];
+  activation: string;
+  output: string;
+  cost: string;
+  n_params: number;
+}
+
+interface InfoModel {
+  version: string;
+  title: string;
+  architecture: Architecture | null;
+  weight_rms: WireArray | null;
+  error: string;
+}
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K, className: string, text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function draw(model: AnyModel<InfoModel>, el: HTMLElement): void {
+  const card = h("div", "nnw-info");
+  const head = h("div", "nnw-info__head");
+  head.append(
+    h("span", "nnw-info__title", model.get("title") || "nnwidgets"),
+    h("span", "nnw-info__version", `v${model.get("version")}`),
+  );
+  card.append(head);
+
+  const error = model.get("error");
+  const arch = model.get("architecture");
+  if (error) {
+    card.append(h("div", "nnw-info__error", error));
+  }
+  if (arch) {
+    card.append(h("div", "nnw-info__sizes", arch.sizes.join(" \u2192 ")));
+    const dl = h("dl", "nnw-info__facts");
+    const facts: [string, string][] = [
+      ["layers", `${arch.sizes.length} (${arch.sizes.length - 2} hidden)`],
+      ["activation", arch.activation],
+      ["output", arch.output],
+      ["cost", arch.cost],
+      ["parameters", arch.n_params.toLocaleString("en-US")],
+    ];
+    for (const [k, v] of facts) dl.append(h("dt", "", k), h("dd", "", v));
+    card.append(dl);
+
+    const rms = model.get("weight_rms");
+    if (rms) card.append(weightBars(rms, arch.sizes));
+  } else if (!error) {
+    card.append(h("div", "nnw-info__empty", "no network"));
+  }
+  el.replaceChildren(card);
+}
+
+/** One bar per weight matrix, its length the matrix's root-mean-square weight. */
+function weightBars(wire: WireArray, sizes: number[]): HTMLElement {
+  const box = h("div", "nnw-info__bars");
+  let values: Float32Array;
+  try {
+    values = decodeArray(wire).data;
+  } catch (e) {
+    box.append(h("div", "nnw-info__error", String(e)));
+    return box;
+  }
+  const max = Math.max(1e-12, ...values);
+  values.forEach((v, l) => {
+    const bar = h("div", "nnw-info__bar");
+    bar.title = `W${l + 1} (${sizes[l + 1]}\u00d7${sizes[l]}): rms ${v.toPrecision(3)}`;
+    const fill = h("span", "nnw-info__fill");
+    fill.style.width = `${(100 * v) / max}%`;
+    bar.append(h("span", "nnw-info__label", `W${l + 1}`), fill, h("span", "nnw-info__value", v.toFixed(3)));
+    box.append(bar);
+  });
+  return box;
+}
+
+export default {
+  render({ model, el }: RenderProps<InfoModel>) {
+    el.classList.add("nnw-info-root");
+    const redraw = () => draw(model, el);
+    redraw();
+    // Listeners added with model.on inside render are removed by anywidget with the view.
+    for (const name of ["version", "title", "architecture", "weight_rms", "error"]) {
+      model.on(`change:${name}`, redraw);
+    }
+    return () => el.replaceChildren();
+  },
+};
