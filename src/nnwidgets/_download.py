@@ -1,0 +1,151 @@
+"""Fetch a file over HTTP(S) with urllib: mirrors in turn, SHA-256 checked, written atomically."""
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+_CHUNK = 1 << 16
+
+
+class DownloadError(OSError):
+    """Every mirror failed; the message lists each URL tried and why it failed."""
+
+
+def sha256_of(data):
+    """Hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
+    """Download ``name`` from the first mirror that serves it with the right checksum.
+
+    The file is streamed to a temporary file in the destination's own directory and moved
+    into place with ``os.replace`` only once its SHA-256 matches, so ``dest`` is either
+    absent or complete and verified, never partial, even if Python is killed midway.
+
+    Parameters
+    ----------
+    name : str
+        File name appended to each mirror, e.g. ``"train-images-idx3-ubyte.gz"``.
+    mirrors : sequence of str
+        Base URLs ending in ``/``, tried in order.
+    sha256 : str or None
+        Expected hex digest of the downloaded bytes; None skips the check.
+    dest : str or os.PathLike
+        Where the verified file goes; its directory is created if needed.
+    progress : bool
+        Show a text progress bar on stderr when it is a terminal or a notebook.
+    timeout : float
+        Seconds to wait for each connection or read.
+
+    Returns
+    -------
+    str
+        ``dest`` as a string.
+
+    Raises
+    ------
+    DownloadError
+        If no mirror gave a file with the expected checksum.
+    """
+    dest = os.fspath(dest)
+    folder = os.path.dirname(os.path.abspath(dest))
+    os.makedirs(folder, exist_ok=True)
+    if not mirrors:
+        raise ValueError("mirrors must list at least one base URL, got none")
+    failures = []
+    for mirror in mirrors:
+        url = mirror + name
+        try:
+            _fetch_one(url, sha256, dest, folder, progress, timeout)
+            return dest
+        except (OSError, ValueError) as exc:  # URLError, HTTPError, IncompleteRead, timeouts are OSErrors
+            failures.append(f"  {url}: {_reason(exc)}")
+    raise DownloadError(f"could not download {name}; tried:\n" + "\n".join(failures))
+
+
+def _fetch_one(url, sha256, dest, folder, progress, timeout):
+    fd, tmp = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=folder)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+            total = response.headers.get("Content-Length")
+            total = int(total) if total and total.isdigit() else None
+            bar = _ProgressBar(url.rsplit("/", 1)[-1], total) if progress and _interactive() else None
+            received = 0
+            while chunk := response.read(_CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                if bar:
+                    bar.update(received)
+            if bar:
+                bar.close(received)
+            if total is not None and received != total:
+                raise ValueError(f"truncated: got {received} of {total} bytes")
+            out.flush()
+            os.fsync(out.fileno())
+        if sha256 is not None and digest.hexdigest() != sha256:
+            raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest.hexdigest()} ({received} bytes)")
+        os.replace(tmp, dest)
+    except BaseException:
+        # Ctrl-C included: never leave a partial file behind.
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _reason(exc):
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"{exc.reason}"
+    return f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+
+
+def _interactive():
+    """True in a terminal or a Jupyter kernel, where a redrawn bar reads well; not in logs or CI."""
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _ProgressBar:
+    """A one-line bar redrawn with carriage returns, at most ten times a second."""
+
+    width = 30
+
+    def __init__(self, label, total):
+        self.label = label
+        self.total = total
+        self.last = 0.0
+
+    def update(self, received, force=False):
+        now = time.monotonic()
+        if not force and now - self.last < 0.1:
+            return
+        self.last = now
+        mb = received / 1e6
+        if self.total:
+            done = min(received / self.total, 1.0)
+            filled = int(done * self.width)
+            bar = "#" * filled + "." * (self.width - filled)
+            line = f"\r{self.label} [{bar}] {done:4.0%} {mb:.1f}/{self.total / 1e6:.1f} MB"
+        else:
+            line = f"\r{self.label} {mb:.1f} MB"
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+    def close(self, received):
+        self.update(received, force=True)
+        sys.stderr.write("\n")
+        sys.stderr.flush()
