@@ -320,8 +320,11 @@ class Trainer:
         run leaves the last finite weights in place.
         """
         net = self.network
-        nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
-        loss = float(net._cost.fn(a, Y).mean())
+        # Overflow is detected below and reported as divergence, in words; numpy's own
+        # warnings would only repeat it less clearly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
+            loss = float(net._cost.fn(a, Y).mean())
         if self.l2:
             loss += 0.5 * self.l2 / n * sum(float(np.vdot(w, w)) for w in net.weights)
         if self.l1:

@@ -1,0 +1,83 @@
+"""Activations and costs: values on worked examples, derivatives against finite differences."""
+
+import numpy as np
+import pytest
+
+from nnwidgets import functions
+
+ELEMENTWISE = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+# Points away from ReLU's kink at 0, where the derivative is one-sided.
+Z = np.array([[-3.0, -0.7, -0.2, 0.3, 1.1, 4.0]])
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_derivative_matches_central_difference(name):
+    f = functions.get_activation(name)
+    eps = 1e-6
+    numeric = (f.fn(Z + eps) - f.fn(Z - eps)) / (2 * eps)
+    np.testing.assert_allclose(f.prime(Z, f.fn(Z)), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_worked_values():
+    # sigmoid(0) = 1/2; tanh(0) = 0; relu(-2) = 0; leaky_relu(-2) = -0.02
+    z = np.array([0.0, -2.0])
+    assert functions.get_activation("sigmoid").fn(z)[0] == pytest.approx(0.5)
+    assert functions.get_activation("relu").fn(z).tolist() == [0.0, 0.0]
+    assert functions.get_activation("leaky_relu").fn(z)[1] == pytest.approx(-0.02)
+
+
+def test_sigmoid_does_not_overflow_for_large_negative_input():
+    with np.errstate(all="raise"):
+        a = functions.get_activation("sigmoid").fn(np.array([-1000.0, 1000.0]))
+    np.testing.assert_allclose(a, [0.0, 1.0])
+
+
+def test_softmax_sums_to_one_and_is_shift_invariant():
+    s = functions.get_activation("softmax")
+    z = np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])
+    a = s.fn(z)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0)
+    np.testing.assert_allclose(a[0], a[1])  # no overflow at 1000
+
+
+def test_softmax_backward_is_the_jacobian_product():
+    s = functions.get_activation("softmax")
+    z = np.array([[0.2, -1.0, 0.5, 2.0]])
+    a = s.fn(z)
+    g = np.array([[0.3, -0.1, 0.7, 0.05]])
+    jacobian = np.diag(a[0]) - np.outer(a[0], a[0])  # da_j/dz_k = a_j (delta_jk - a_k)
+    np.testing.assert_allclose(s.backward(z, a, g)[0], g[0] @ jacobian)
+
+
+@pytest.mark.parametrize("name", ["quadratic", "cross_entropy", "log_likelihood"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_cost_gradient_matches_central_difference(name, output):
+    cost = functions.get_cost(name, output)
+    a = np.array([[0.1, 0.6, 0.3]])
+    y = np.array([[0.0, 1.0, 0.0]])
+    eps = 1e-7
+    numeric = np.array([(cost.fn(a + eps * e, y) - cost.fn(a - eps * e, y))[0] / (2 * eps)
+                        for e in np.eye(3)])
+    np.testing.assert_allclose(cost.grad(a, y)[0], numeric, rtol=1e-5)
+
+
+def test_cost_worked_values():
+    a = np.array([[0.25, 0.75]])
+    y = np.array([[0.0, 1.0]])
+    # quadratic: 0.5 * (0.25^2 + 0.25^2) = 0.0625
+    assert functions.get_cost("quadratic").fn(a, y)[0] == pytest.approx(0.0625)
+    # log-likelihood: -ln 0.75
+    assert functions.get_cost("log_likelihood").fn(a, y)[0] == pytest.approx(-np.log(0.75))
+    # binary cross-entropy: -(ln 0.75 + ln 0.75)
+    ce = functions.get_cost("cross_entropy", "sigmoid").fn(a, y)[0]
+    assert ce == pytest.approx(-2 * np.log(0.75))
+    # with softmax it is the categorical form, -ln 0.75
+    ce_soft = functions.get_cost("cross_entropy", "softmax").fn(a, y)[0]
+    assert ce_soft == pytest.approx(-np.log(0.75))
+
+
+def test_unknown_names_are_rejected_with_the_choices():
+    with pytest.raises(ValueError, match="activation must be one of .*'relu'.*got 'rleu'"):
+        functions.get_activation("rleu")
+    with pytest.raises(ValueError, match="cost must be one of .*got 'mse'"):
+        functions.get_cost("mse")

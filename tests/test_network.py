@@ -1,0 +1,138 @@
+"""Network: construction, the forward pass, predictions and the checks on bad input."""
+
+import numpy as np
+import pytest
+
+from nnwidgets import Network
+
+
+@pytest.fixture
+def net():
+    return Network([784, 30, 10], seed=0)
+
+
+def test_weights_follow_the_books_orientation(net):
+    assert [w.shape for w in net.weights] == [(30, 784), (10, 30)]
+    assert [b.shape for b in net.biases] == [(30,), (10,)]
+    assert net.n_params == 784 * 30 + 30 + 30 * 10 + 10
+    assert all(w.dtype == np.float32 for w in net.weights)
+
+
+def test_forward_returns_every_layer(net):
+    X = np.random.default_rng(0).random((5, 784))
+    acts = net.forward(X, return_activations=True)
+    assert [a.shape for a in acts] == [(5, 784), (5, 30), (5, 10)]
+    assert (acts[1] >= 0).all()  # ReLU
+    np.testing.assert_allclose(acts[-1].sum(axis=1), 1.0, rtol=1e-5)  # softmax
+    np.testing.assert_array_equal(acts[-1], net.predict_proba(X))
+    np.testing.assert_array_equal(net.predict(X), acts[-1].argmax(axis=1))
+
+
+def test_forward_is_the_book_equation():
+    # a' = f(w a + b), written out for one example and one sigmoid layer
+    net = Network([3, 2], activation="sigmoid", output="sigmoid", dtype="float64", seed=0)
+    x = np.array([0.5, -1.0, 2.0])
+    expected = 1 / (1 + np.exp(-(net.weights[0] @ x + net.biases[0])))
+    np.testing.assert_allclose(net.forward(x)[0], expected)
+    np.testing.assert_allclose(net.feedforward(x.reshape(-1, 1)), expected.reshape(-1, 1))
+
+
+def test_images_are_flattened(net):
+    X = np.random.default_rng(0).random((4, 28, 28))
+    np.testing.assert_array_equal(net.predict(X), net.predict(X.reshape(4, 784)))
+
+
+def test_score_is_fraction_correct(net):
+    X = np.random.default_rng(1).random((20, 784))
+    y = net.predict(X).copy()
+    y[:5] = (y[:5] + 1) % 10
+    assert net.score(X, y) == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("init, activation, expected_std", [
+    ("large", "sigmoid", 1.0),
+    ("scaled", "sigmoid", 1 / np.sqrt(784)),
+    ("scaled", "relu", np.sqrt(2 / 784)),
+])
+def test_initialisation_scales(init, activation, expected_std):
+    net = Network([784, 500, 10], init=init, activation=activation, seed=0)
+    assert net.weights[0].std() == pytest.approx(expected_std, rel=0.02)
+
+
+def test_same_seed_same_network():
+    a, b = Network([10, 5, 2], seed=7), Network([10, 5, 2], seed=7)
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])
+    assert not np.array_equal(a.weights[0], Network([10, 5, 2], seed=8).weights[0])
+
+
+def test_float64_available():
+    net = Network([4, 3], dtype="float64", seed=0)
+    assert net.weights[0].dtype == np.float64
+    assert net.forward(np.ones((1, 4))).dtype == np.float64
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(sizes=[784]), "at least an input and an output"),
+    (dict(sizes=[784, 0, 10]), "positive integer"),
+    (dict(sizes=[784, -3, 10]), "positive integer"),
+    (dict(sizes=[784, 2.5, 10]), "positive integer"),
+    (dict(sizes=5), "list of layer sizes"),
+    (dict(sizes=[4, 2], activation="softmax"), "activation must be one of"),
+    (dict(sizes=[4, 2], activation="swish"), "activation must be one of"),
+    (dict(sizes=[4, 2], output="gelu"), "output must be one of"),
+    (dict(sizes=[4, 2], cost="hinge"), "cost must be one of"),
+    (dict(sizes=[4, 2], init="xavier"), "init must be one of"),
+    (dict(sizes=[4, 2], dtype="int8"), "dtype must be"),
+])
+def test_bad_configuration_is_named(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        Network(**kwargs)
+
+
+@pytest.mark.parametrize("X, message", [
+    (np.zeros((3, 783)), r"shape \(n_samples, 784\).*got shape \(3, 783\)"),
+    (np.zeros((0, 784)), "empty"),
+    (np.full((2, 784), np.nan), "NaN or infinite"),
+    (np.full((2, 784), np.inf), "NaN or infinite"),
+    ([["a"] * 784], "array of numbers"),
+])
+def test_bad_inputs_are_named(net, X, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        net.predict(X)
+
+
+@pytest.mark.parametrize("y, message", [
+    ([0, 1, 10], r"labels must be in 0\.\.9.*got 10"),
+    ([0, -1, 2], r"labels must be in 0\.\.9.*got -1"),
+    ([0, 1], r"y must be 3 integer labels"),
+    ([0.5, 1, 2], "integer class labels"),
+])
+def test_bad_labels_are_named(net, y, message):
+    with pytest.raises(ValueError, match=message):
+        net.score(np.zeros((3, 784)), y)
+
+
+def test_subscribers_hear_about_changes(net):
+    seen = []
+    unsubscribe = net.subscribe(seen.append)
+    net.set_parameters([w * 0 for w in net.weights], net.biases)
+    assert seen == [net]
+    unsubscribe()
+    net.notify_changed()
+    assert seen == [net]
+
+
+def test_set_parameters_checks_shapes_and_keeps_old_weights(net):
+    before = net.weights[0].copy()
+    with pytest.raises(ValueError, match=r"layer 0: expected weights \(30, 784\)"):
+        net.set_parameters([np.zeros((784, 30)), net.weights[1]], net.biases)
+    with pytest.raises(ValueError, match="finite"):
+        net.set_parameters([np.full((30, 784), np.nan), net.weights[1]], net.biases)
+    np.testing.assert_array_equal(net.weights[0], before)
+
+
+def test_copy_is_independent(net):
+    twin = net.copy()
+    twin.weights[0][:] = 0
+    assert net.weights[0].any()
+    assert twin.config() == net.config()
