@@ -1,0 +1,175 @@
+"""export_html: nnwidgets widgets as one self-contained HTML page that works without a kernel.
+
+>>> from nnwidgets import DigitCanvas, export_html
+>>> export_html([DigitCanvas()], "draw.html")      # open it from disk, offline
+
+The page inlines each widget's ES module (base64) and stylesheet, and its synced state with
+every binary buffer (the network's weights) base64-encoded, plus a host of a few lines that
+implements the anywidget model interface (``get``, ``set``, ``on``, ``off``, ``save_changes``,
+``send``) over that saved state. Everything a widget computes in the page keeps working (the
+DigitCanvas runs its network in the page); nothing goes back to Python, because there is none.
+
+The other static route, saving the notebook with widget state or ``ipywidgets.embed`` (use
+``drop_defaults=False``, or ``_esm`` is dropped), loads the anywidget runtime from a CDN, so
+that page needs the internet; this one does not.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["export_html"]
+
+# The model interface anywidget gives a module, over a saved state; then each widget rendered
+# into its own element. Kept short on purpose: it is the whole "runtime" of the page.
+_HOST = r"""
+const data = JSON.parse(document.getElementById("nnw-data").textContent);
+const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+function makeModel(state) {
+  const handlers = new Map();
+  const emit = (name, ...args) => [...(handlers.get(name) || [])].forEach((f) => f(...args));
+  const model = {
+    get: (key) => state[key],
+    set: (key, value) => { state[key] = value; emit("change:" + key, model, value); emit("change", model); },
+    on: (name, f) => handlers.set(name, [...(handlers.get(name) || []), f]),
+    off: (name, f) => name == null ? handlers.clear() : f == null ? handlers.delete(name)
+      : handlers.set(name, (handlers.get(name) || []).filter((g) => g !== f)),
+    save_changes: () => {},   // no kernel to save to
+    send: () => {},
+  };
+  return model;
+}
+for (const [i, w] of data.widgets.entries()) {
+  const el = document.querySelector(`[data-nnw-widget="${i}"]`);
+  try {
+    w.buffer_paths.forEach((path, k) => {
+      let o = w.state;
+      for (const key of path.slice(0, -1)) o = o[key];
+      const u = bytes(w.buffers[k]);
+      o[path[path.length - 1]] = new DataView(u.buffer, u.byteOffset, u.byteLength);
+    });
+    const mod = await import("data:text/javascript;base64," + data.modules[w.module]);
+    let def = mod.default ?? mod;
+    if (typeof def === "function") def = await def();
+    const model = makeModel(w.state);
+    await def.initialize?.({ model });
+    await def.render({ model, el });
+  } catch (e) {
+    el.textContent = "This widget could not be shown: " + e;
+    console.error(e);
+  }
+}
+"""
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ margin: 24px; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.nnw-export {{ margin-bottom: 24px; }}
+</style>
+{styles}
+</head>
+<body>
+{heading}{elements}
+<script type="application/json" id="nnw-data">{data}</script>
+<script type="module">{host}</script>
+</body>
+</html>
+"""
+
+
+def _text(value) -> str:
+    """An _esm/_css trait value as text (anywidget may hold a path or file-contents object)."""
+    if value is None:
+        return ""
+    if isinstance(value, Path):
+        return value.read_text(encoding="utf-8")
+    return str(value)
+
+
+def _no_close_tag(css: str) -> str:
+    # "</style" would end the element early; a CSS escape of the slash keeps its meaning.
+    return css.replace("</", "<\\/")
+
+
+def export_html(widgets, path, *, title: str = "nnwidgets") -> Path:
+    """Write ``widgets`` (one anywidget or a list of them) as a self-contained HTML page.
+
+    Parameters
+    ----------
+    widgets : AnyWidget or sequence of AnyWidget
+        The widgets, in page order, with their current state (weights, pixels, ...).
+    path : str or Path
+        Where to write the page. Written atomically (a temporary file renamed into place), so
+        an interrupted export never leaves half a page.
+    title : str, keyword-only
+        The page's title and heading.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    import anywidget
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    if isinstance(widgets, anywidget.AnyWidget):
+        widgets = [widgets]
+    widgets = list(widgets)
+    if not widgets:
+        raise ValueError("widgets must hold at least one widget, got none")
+    for w in widgets:
+        if not isinstance(w, anywidget.AnyWidget):
+            raise ValueError(f"export_html can only export anywidget widgets, got {type(w).__name__}")
+
+    modules: list[str] = []
+    styles: list[str] = []
+    entries = []
+    for w in widgets:
+        state = w.get_state()
+        esm = base64.b64encode(_text(state.pop("_esm", None)).encode()).decode("ascii")
+        css = _text(state.pop("_css", None))
+        if esm not in modules:
+            modules.append(esm)
+        if css and css not in styles:
+            styles.append(css)
+        state, buffer_paths, buffers = _remove_buffers(state)
+        entries.append({
+            "module": modules.index(esm),
+            "state": state,
+            "buffer_paths": buffer_paths,
+            "buffers": [base64.b64encode(bytes(b)).decode("ascii") for b in buffers],
+        })
+
+    # "</" inside a script element would end it early; JSON allows "<\/" as the same string.
+    data = json.dumps({"modules": modules, "widgets": entries}, separators=(",", ":"), default=list)
+    data = data.replace("</", "<\\/")
+    page = _PAGE.format(
+        title=html.escape(title),
+        styles="\n".join(f"<style>\n{_no_close_tag(c)}\n</style>" for c in styles),
+        heading=f"<h1>{html.escape(title)}</h1>\n" if title else "",
+        elements="\n".join(f'<div class="nnw-export" data-nnw-widget="{i}"></div>' for i in range(len(entries))),
+        data=data,
+        host=_HOST,
+    )
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(page)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,98 @@
+"""export_html: the page opens from disk (file://) in Chromium with no kernel and no network,
+and the pad still reads what is drawn on it."""
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets.network import Network
+from nnwidgets.preprocess import rasterize_strokes, to_mnist
+from nnwidgets.widgets.canvas import DigitCanvas
+from nnwidgets.widgets.export import export_html
+
+pytestmark = pytest.mark.e2e
+
+DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def digit_network(tmp_path_factory):
+    """The shipped model when there is one, else a small network trained on the bundled subset
+    (about 95% on MNIST: enough to read clearly drawn digits), saved once per session."""
+    try:
+        from nnwidgets import load_pretrained
+
+        return load_pretrained()
+    except Exception:
+        pass
+    path = tmp_path_factory.getbasetemp() / "canvas-digit-net.npz"
+    if path.exists():
+        return Network.load(path)
+    from nnwidgets.datasets import load_bundled
+
+    data = load_bundled()
+    net = Network([784, 64, 10], seed=0)
+    net.fit(data.X_train, data.y_train, epochs=4, batch_size=32, learning_rate=0.1)
+    net.save(path)
+    return net
+
+
+def draw(page, pad, strokes):
+    """Draw pad-pixel strokes with the real mouse (pointer events), one stroke per press."""
+    box = pad.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+        page.mouse.up()
+
+
+def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path):
+    canvas = DigitCanvas(network=digit_network)
+    path = export_html([canvas, DigitCanvas(network=digit_network)], tmp_path / "sub" / "page.html", title="Draw")
+    assert not list(path.parent.glob(".*.tmp"))  # atomic write left nothing behind
+    text = path.read_text()
+    assert "http://" not in text and "https://" not in text  # nothing to fetch
+
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        page.goto(path.as_uri())
+        pads = page.locator(".nnw-canvas")
+        expect(pads).to_have_count(2)  # two canvases on one page do not collide
+        first = pads.nth(0)
+        expect(first.locator(".nnw-canvas__hint")).to_be_visible()
+
+        for digit in ("7", "0"):
+            first.locator("button", has_text="Clear").click()
+            expect(first).to_have_attribute("data-prediction", "")
+            draw(page, first.locator("canvas.nnw-canvas__pad"), DIGITS[digit][0])
+            expect(first).to_have_attribute("data-prediction", digit)
+            expect(first.locator(".nnw-canvas__prediction")).to_have_text(digit)
+        # the other canvas was not touched
+        expect(pads.nth(1)).to_have_attribute("data-prediction", "")
+
+        # the page's numbers are the NumPy network's on the same digit (JS forward == NumPy forward)
+        probs = np.array(first.get_attribute("data-probabilities").split(","), float)
+        assert probs.shape == (10,) and abs(probs.sum() - 1) < 1e-5
+        ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["0"][0])).reshape(1, -1))[0]
+        assert int(np.argmax(ours)) == int(np.argmax(probs))
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_export_rejects_non_widgets(tmp_path):
+    with pytest.raises(ValueError, match="anywidget"):
+        export_html([object()], tmp_path / "x.html")
+    with pytest.raises(ValueError, match="at least one"):
+        export_html([], tmp_path / "x.html")
