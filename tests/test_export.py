@@ -38,7 +38,7 @@ def test_one_module_for_many_widgets_of_a_kind(canvas, tmp_path):
     path = export_html([canvas, DigitCanvas(network=canvas.network)], tmp_path / "p.html")
     text, data = page_data(path)
     assert len(data["modules"]) == 1 and len(data["widgets"]) == 2
-    assert text.count('data-nnw-widget="') == 2
+    assert text.count('<div class="nnw-export" data-nnw-widget=') == 2
     assert text.count("<style>") == 2  # the page's own and the canvas stylesheet once
 
 
