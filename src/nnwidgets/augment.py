@@ -251,6 +251,8 @@ def _check_range(name, value, limit):
         lo, hi = -float(value), float(value)
     else:
         try:
+            if isinstance(value, (str, bytes)):  # "15" would unpack as ("1", "5")
+                raise TypeError
             lo, hi = (float(v) for v in value)
         except (TypeError, ValueError):
             raise ValueError(f"{name} must be a number of degrees, a (low, high) pair or None, got {value!r}") from None
