@@ -206,6 +206,22 @@ def test_partial_environment_directory_is_an_error(tmp_path, monkeypatch):
         load_tiny(None)
 
 
+def test_fashion_lives_in_its_own_subdirectory(tmp_path, monkeypatch):
+    # Same file names as MNIST: under NNWIDGETS_DATA, Fashion-MNIST must not pick up the digits.
+    write_tiny(tmp_path / "env", gz=(False,) * 4)
+    write_tiny(tmp_path / "env" / "fashion", TINY._replace(y_test=np.array([0, 0, 0], np.uint8)), gz=(False,) * 4)
+    monkeypatch.setenv("NNWIDGETS_DATA", str(tmp_path / "env"))
+    # No published sums for uncompressed Fashion files, so the tiny ones pass the IDX checks.
+    d = datasets.load_fashion_mnist(download=False)
+    assert d.y_test.tolist() == [0, 0, 0]
+
+
+def test_fashion_gz_files_are_checked_against_the_published_sums(tmp_path):
+    folder = write_tiny(tmp_path / "d", gz=(True,) * 4)
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte\.gz: SHA-256 mismatch.*expected 3aede38d"):
+        datasets.load_mnist(folder, dataset="fashion", download=False)
+
+
 def test_default_cache_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert datasets.default_cache_dir() == tmp_path / "nnwidgets"

@@ -184,7 +184,8 @@ def test_damaged_cached_file_is_fetched_again(server, tmp_path, damage):
     cached = tmp_path / "tiny" / "train-images-idx3-ubyte.gz"
     cached.write_bytes(damage(GZ[cached.name]))
 
-    d = load(spec(server, "a"), tmp_path)
+    with pytest.warns(RuntimeWarning, match=r"train-images-idx3-ubyte\.gz: .*downloading it again"):
+        d = load(spec(server, "a"), tmp_path)
     np.testing.assert_array_equal(d.X_train, ARRAYS[0])
     assert server.requests[4:] == ["/a/train-images-idx3-ubyte.gz"]  # only the damaged one
     assert cached.read_bytes() == GZ[cached.name]

@@ -14,6 +14,7 @@ Every file is checked against a SHA-256 table and its IDX header before use.
 """
 
 import os
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -280,7 +281,7 @@ def _load(spec, path, *, download, cache_dir, progress, flatten, normalize):
             arrays = _read_folder(spec, folder, f"{ENV_VAR}={env!r}")
             return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
 
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     folder = folder / spec.key
     arrays = [_cached(f, folder, spec, download, progress) for f in spec.files]
     return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
@@ -315,7 +316,8 @@ def _cached(f, folder, spec, download, progress):
         except ValueError as exc:
             if not download:
                 raise ValueError(f"{exc}. Delete the file or pass download=True to fetch it again") from None
-            # Damaged (an interrupted copy, a disk error): fetch a fresh one over it.
+            # Damaged (an interrupted copy, a disk error): say so, and fetch a fresh one over it.
+            warnings.warn(f"{exc}; downloading it again", RuntimeWarning, stacklevel=2)
     elif not download:
         raise FileNotFoundError(
             f"{spec.title} file {target} is not cached and download=False; pass download=True, "
