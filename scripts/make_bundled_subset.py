@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nnwidgets import datasets  # noqa: E402
+from nnwidgets import datasets
 
 SEED = 0
 N_TRAIN = 10_000

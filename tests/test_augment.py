@@ -5,7 +5,7 @@ import pytest
 
 from nnwidgets.augment import _bilinear, _filter3, _gaussian_matrix, augment
 
-OFF = dict(max_shift=0, max_rotation=0, scale=None, shear=0, elastic_alpha=0, thickness=0)
+OFF = {"max_shift": 0, "max_rotation": 0, "scale": None, "shear": 0, "elastic_alpha": 0, "thickness": 0}
 
 
 def digit_like(n=6, seed=0):

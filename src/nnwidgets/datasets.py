@@ -24,7 +24,7 @@ import numpy as np
 from . import _download
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, gunzip, parse_idx
 
-__all__ = ["Dataset", "load_mnist", "load_fashion_mnist", "load_bundled", "DownloadError"]
+__all__ = ["Dataset", "DownloadError", "load_bundled", "load_fashion_mnist", "load_mnist"]
 
 DownloadError = _download.DownloadError
 
