@@ -251,7 +251,7 @@ def load_bundled(*, flatten=True, normalize=True):
     -------
     Dataset
     """
-    resource = resources.files(__package__).joinpath("data", BUNDLED_FILE)
+    resource = resources.files(__package__) / "data" / BUNDLED_FILE
     with resource.open("rb") as f, np.load(f, allow_pickle=False) as npz:
         arrays = (npz["X_train"], npz["y_train"], npz["X_test"], npz["y_test"])
     return _finish(arrays, BUNDLED_FILE, flatten=flatten, normalize=normalize)
