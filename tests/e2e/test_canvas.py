@@ -1,0 +1,168 @@
+"""DigitCanvas in a real JupyterLab and Notebook 7: real pointer strokes, the prediction the page
+shows, and the pixels and probabilities that reached Python, compared with NumPy on the same
+strokes (preprocessing parity and forward-pass parity between the browser and Python)."""
+
+import json
+import os
+import pathlib
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets.network import Network
+from nnwidgets.preprocess import rasterize_strokes, to_mnist
+
+pytestmark = pytest.mark.e2e
+
+DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def digit_model_file(jupyter_server, tmp_path_factory):
+    """A digit network saved in the server's root, for the notebook to load: the shipped model
+    when there is one, else a small network trained on the bundled subset (about 95% on MNIST)."""
+    path = jupyter_server.root_dir / "digit-net.npz"
+    try:
+        from nnwidgets import load_pretrained
+
+        load_pretrained().save(path)
+        return path.name
+    except Exception:
+        pass
+    cached = tmp_path_factory.getbasetemp() / "canvas-digit-net.npz"
+    if not cached.exists():
+        from nnwidgets.datasets import load_bundled
+
+        data = load_bundled()
+        net = Network([784, 64, 10], seed=0)
+        net.fit(data.X_train, data.y_train, epochs=4, batch_size=32, learning_rate=0.1)
+        net.save(cached)
+    path.write_bytes(cached.read_bytes())
+    return path.name
+
+
+def setup_cell(model_file):
+    return f"""
+import json
+import numpy as np
+from nnwidgets.network import Network
+from nnwidgets.widgets.canvas import DigitCanvas
+net = Network.load({model_file!r})
+canvas = DigitCanvas(network=net)
+canvas
+"""
+
+
+READ_BACK = """print(json.dumps({
+    "prediction": canvas.prediction,
+    "probabilities": None if canvas.probabilities is None else canvas.probabilities.tolist(),
+    "pixels": canvas.pixels.ravel().tolist(),
+    "strokes": canvas.strokes,
+}))"""
+
+
+def draw(page, pad, strokes):
+    """Draw pad-pixel strokes with the real mouse (pointer events), one stroke per press."""
+    box = pad.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+        page.mouse.up()
+
+
+def read_back(nb):
+    return json.loads(nb.run_cell(READ_BACK).strip().splitlines()[-1])
+
+
+def test_drawn_digits_reach_python_and_match_numpy(open_notebook, digit_model_file):
+    nb = open_notebook([setup_cell(digit_model_file)], app="lab")
+    root = nb.page.locator(".nnw-canvas")
+    expect(root).to_have_count(1)
+    pad = root.locator("canvas.nnw-canvas__pad")
+    net = Network.load(nb.server.root_dir / digit_model_file)
+
+    for digit in ("1", "0", "7"):
+        root.locator("button", has_text="Clear").click()
+        expect(root).to_have_attribute("data-prediction", "")
+        draw(nb.page, pad, DIGITS[digit][0])
+        expect(root).to_have_attribute("data-prediction", digit)
+        page_probs = np.array(root.get_attribute("data-probabilities").split(","), float)
+
+        got = read_back(nb)
+        assert got["prediction"] == int(digit)
+        pixels = np.array(got["pixels"], np.float32)
+        assert pixels.max() > 0.99
+        # the page's preprocessing == to_mnist on the strokes it recorded
+        ours = to_mnist(rasterize_strokes(got["strokes"])).ravel()
+        np.testing.assert_allclose(pixels, ours, atol=1e-6)
+        # the page's forward pass == the NumPy network's, on the same pixels
+        np.testing.assert_allclose(page_probs, got["probabilities"], atol=1e-5)
+        np.testing.assert_allclose(net.predict_proba(pixels.reshape(1, -1))[0], page_probs, atol=1e-5)
+
+    # the preprocessing strip, for a person to look at
+    root.locator("button", has_text="Show preprocessing").click()
+    expect(root.locator(".nnw-canvas__steps")).to_be_visible()
+    shot = nb.artifacts / "canvas-lab.png"
+    root.screenshot(path=str(shot))
+    if os.environ.get("NNWIDGETS_E2E_SCREENSHOTS"):
+        print(f"[e2e] canvas screenshot: {shot}")
+    assert nb.run_cell("print(canvas.show_steps)").strip() == "True"
+
+
+def test_keys_undo_show_and_network_swap(open_notebook, digit_model_file):
+    nb = open_notebook([setup_cell(digit_model_file)], app="lab")
+    root = nb.page.locator(".nnw-canvas")
+    pad = root.locator("canvas.nnw-canvas__pad")
+
+    # a 7 drawn as bar + diagonal + cross-bar; Ctrl+Z takes the cross-bar off again
+    seven = DIGITS["7"][1]
+    draw(nb.page, pad, seven)
+    expect(root).to_have_attribute("data-prediction", "7")
+    assert len(read_back(nb)["strokes"]) == len(seven)
+    pad.focus()
+    nb.page.keyboard.press("Control+z")
+    got = read_back(nb)
+    assert len(got["strokes"]) == len(seven) - 1
+    # (the strokes as the page recorded them: mouse positions land on whole CSS pixels)
+    np.testing.assert_allclose(got["pixels"], to_mnist(rasterize_strokes(got["strokes"])).ravel(), atol=1e-6)
+    np.testing.assert_allclose(got["strokes"][0][:3], seven[0][:3], atol=1)
+
+    pad.focus()
+    nb.page.keyboard.press("Escape")
+    expect(root).to_have_attribute("data-prediction", "")
+    got = read_back(nb)
+    assert got["prediction"] is None and not any(got["pixels"]) and got["strokes"] == []
+
+    # Python puts a digit on the pad; the page shows it and predicts it
+    out = nb.run_cell(
+        "from nnwidgets.preprocess import rasterize_strokes, to_mnist\n"
+        f"canvas.show(to_mnist(rasterize_strokes({json.dumps(DIGITS['3'][0])})))\n"
+        "print(canvas.prediction)"
+    )
+    assert out.strip() == "3"
+    expect(root).to_have_attribute("data-prediction", "3")
+
+    # a new network: the page re-sends and re-predicts with it (an untrained tanh net reads
+    # something else, and the page agrees with Python on what)
+    out = nb.run_cell(
+        "canvas.network = Network([784, 20, 10], activation='tanh', seed=3)\n"
+        "print(canvas.prediction, ','.join(map(str, canvas.probabilities)))"
+    )
+    pred, probs = out.strip().split(" ")
+    expect(root).to_have_attribute("data-prediction", pred)
+    page_probs = np.array(root.get_attribute("data-probabilities").split(","), float)
+    np.testing.assert_allclose(page_probs, np.array(probs.split(","), float), atol=1e-5)
+
+
+def test_smoke_in_notebook7(open_notebook, digit_model_file):
+    nb = open_notebook([setup_cell(digit_model_file)], app="notebook")
+    root = nb.page.locator(".nnw-canvas")
+    expect(root).to_have_count(1)
+    draw(nb.page, root.locator("canvas.nnw-canvas__pad"), DIGITS["1"][1])
+    expect(root).to_have_attribute("data-prediction", "1")
+    assert read_back(nb)["prediction"] == 1
