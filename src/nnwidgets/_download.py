@@ -2,8 +2,8 @@
 
 import hashlib
 import os
+import secrets
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -52,11 +52,11 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
     DownloadError
         If no mirror gave a file with the expected checksum.
     """
+    if not mirrors:
+        raise ValueError(f"mirrors must list at least one base URL, got {mirrors!r}")
     dest = os.fspath(dest)
     folder = os.path.dirname(os.path.abspath(dest))
     os.makedirs(folder, exist_ok=True)
-    if not mirrors:
-        raise ValueError("mirrors must list at least one base URL, got none")
     failures = []
     for mirror in mirrors:
         url = mirror + name
@@ -69,10 +69,12 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
 
 
 def _fetch_one(url, sha256, dest, folder, progress, timeout):
-    fd, tmp = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=folder)
+    # A unique name beside the destination ("x" mode: never reuse another process's file);
+    # unlike mkstemp's 0600 it gets the usual permissions from the umask.
+    tmp = os.path.join(folder, f".{os.path.basename(dest)}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
         digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        with open(tmp, "xb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
             total = response.headers.get("Content-Length")
             total = int(total) if total and total.isdigit() else None
             bar = _ProgressBar(url.rsplit("/", 1)[-1], total) if progress and _interactive() else None
