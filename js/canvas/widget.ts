@@ -262,8 +262,9 @@ function render({ model, el }: RenderProps<CanvasModel>) {
     if (lastSteps) paintSteps(lastSteps);
   }
 
-  function onFrame() {
+  function onFrame(frameStart: number) {
     frame = 0;
+    const workStart = performance.now();
     paintPad();
     predictAndPaint(compute());
     if (pendingSince !== null) {
@@ -271,8 +272,11 @@ function render({ model, el }: RenderProps<CanvasModel>) {
       const now = performance.now();
       try {
         performance.measure("nnwidgets:canvas-latency", { start: pendingSince, end: now });
+        // the work itself (ink -> 28x28 -> forward -> bars), and how late the frame started
+        performance.measure("nnwidgets:canvas-work", { start: workStart, end: now });
+        performance.measure("nnwidgets:canvas-wait", { start: pendingSince, end: Math.max(pendingSince, frameStart) });
         if (performance.getEntriesByName("nnwidgets:canvas-latency").length > 2000) {
-          performance.clearMeasures("nnwidgets:canvas-latency");
+          for (const m of ["latency", "work", "wait"]) performance.clearMeasures(`nnwidgets:canvas-${m}`);
         }
       } catch {
         /* older browsers: no measure options */
