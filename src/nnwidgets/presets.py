@@ -52,7 +52,7 @@ PRESETS = {
             "sheared, elastically distorted and thickened digits so that pen-drawn digits read well.",
             network=dict(sizes=[784, 800, 800, 10], activation="relu", output="softmax",
                          cost="cross_entropy", init="scaled"),
-            fit=dict(epochs=60, batch_size=128, learning_rate=0.05, momentum=0.9, dropout=0.2,
+            fit=dict(epochs=80, batch_size=128, learning_rate=0.05, momentum=0.9, dropout=0.2,
                      l2=0.0, schedule="cosine"),
             augment=dict(max_shift=2.0, max_rotation=12.0, scale=(0.85, 1.15)),
         ),
