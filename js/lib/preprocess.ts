@@ -3,11 +3,12 @@
 // network the same numbers `to_mnist` would:
 //   crop to the ink's bounding box -> box-filter resample so the longer side is 20 px
 //   (shorter side floor(20 * short / long + 0.5), at least 1) -> place in 28x28 by an integer
-//   shift floor(13.5 - com + 0.5), clamped so the box stays inside the frame.
+//   shift floor(14 - com + 0.5), clamped so the box stays inside the frame.
 
 export const SIZE = 28;
 export const BOX = 20;
-const CENTRE = (SIZE - 1) / 2;
+/** Where MNIST puts the centre of mass, in pixel indices (preprocess.py, step 4). */
+export const CENTRE = 14;
 
 /** The pipeline's intermediate images, for the "your drawing -> ... -> 28x28" strip. */
 export interface MnistSteps {
@@ -51,7 +52,8 @@ function comOffset(mass: Float64Array, n: number): number {
     m += mass[i];
     moment += i * mass[i];
   }
-  const offset = Math.floor(CENTRE - moment / m + 0.5);
+  // a tie (com on a half pixel) rounds up; 1e-9 absorbs summation-order differences with NumPy
+  const offset = Math.floor(CENTRE - moment / m + 0.5 + 1e-9);
   return Math.min(Math.max(offset, 0), SIZE - n);
 }
 
