@@ -53,7 +53,7 @@ test-e2e: install data browser js
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest -m e2e
 
 bench: install data
-	$(BIN)/python -m pip install -q ".[bench]"
+	$(BIN)/python -m pip install -q -e ".[bench]"
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python bench/train_speed.py
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python bench/time_to_accuracy.py
 
