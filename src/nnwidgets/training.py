@@ -331,23 +331,25 @@ class Trainer:
             loss += self.l1 / n * sum(float(np.abs(w).sum()) for w in net.weights)
         if not math.isfinite(loss) or not all(np.isfinite(g.sum()) for g in nabla_w):
             return math.nan if math.isfinite(loss) else loss, math.nan
-        accuracy = float((a.argmax(axis=1) == labels).mean())
+        accuracy = float(np.count_nonzero(a.argmax(axis=1) == labels)) / len(labels)
         for w, b, gw, gb, vw, vb in zip(net.weights, net.biases, nabla_w, nabla_b,
                                         velocity_w, velocity_b):
             if self.l2:
                 gw += (self.l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
             if self.l1:
                 gw += (self.l1 / n) * np.sign(w)
+            gw *= eta  # the step, scaled in place: no temporaries on the hot path
+            gb *= eta
             if self.momentum:
                 vw *= self.momentum
-                vw -= eta * gw
+                vw -= gw
                 vb *= self.momentum
-                vb -= eta * gb
+                vb -= gb
                 w += vw
                 b += vb
             else:
-                w -= eta * gw
-                b -= eta * gb
+                w -= gw
+                b -= gb
         return loss, accuracy
 
 
