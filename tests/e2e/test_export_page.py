@@ -96,3 +96,54 @@ def test_export_rejects_non_widgets(tmp_path):
         export_html([object()], tmp_path / "x.html")
     with pytest.raises(ValueError, match="at least one"):
         export_html([], tmp_path / "x.html")
+
+
+# Counts what the page adds to window and document, and the animation frames and resize
+# observers it has pending, so a test can check that a widget's cleanup undoes all of it.
+_TRACK = """
+(() => {
+  const live = (window.nnwLive = { window: new Set(), document: new Set(), frames: new Set(), observers: 0 });
+  for (const [name, target] of [["window", window], ["document", document]]) {
+    const add = target.addEventListener.bind(target), remove = target.removeEventListener.bind(target);
+    // only the widget's own: its module is loaded from a data: URL (Playwright adds listeners too)
+    const mine = () => (new Error().stack || "").includes("data:text/javascript");
+    target.addEventListener = (type, fn, opts) => { if (mine()) live[name].add(type + "|" + fn); return add(type, fn, opts); };
+    target.removeEventListener = (type, fn, opts) => { live[name].delete(type + "|" + fn); return remove(type, fn, opts); };
+  }
+  const raf = window.requestAnimationFrame.bind(window), caf = window.cancelAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => { const id = raf((t) => { live.frames.delete(id); cb(t); }); live.frames.add(id); return id; };
+  window.cancelAnimationFrame = (id) => { live.frames.delete(id); caf(id); };
+  const RO = window.ResizeObserver;
+  window.ResizeObserver = class extends RO {
+    observe(...a) { live.observers++; return super.observe(...a); }
+    disconnect() { live.observers = 0; return super.disconnect(); }
+  };
+})();
+"""
+
+
+def test_cleanup_removes_every_listener_frame_and_observer(browser, digit_network, tmp_path):
+    path = export_html(DigitCanvas(network=digit_network), tmp_path / "page.html")
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.add_init_script(_TRACK)
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-canvas")
+        expect(root).to_have_count(1)
+        before = page.evaluate("() => ({w: nnwLive.window.size, d: nnwLive.document.size})")
+        assert page.evaluate("() => nnwLive.window.size") >= 1  # the widget did add some
+        assert page.evaluate("() => nnwLive.observers") >= 1
+        # leave a frame pending: move the pen, then unmount before the frame runs
+        pad = root.locator("canvas.nnw-canvas__pad")
+        draw(page, pad, DIGITS["1"][0])
+        left = page.evaluate("""() => {
+            const pad = document.querySelector("canvas.nnw-canvas__pad");
+            pad.dispatchEvent(new PointerEvent("pointerdown", {pointerId: 7, clientX: 10, clientY: 10, bubbles: true}));
+            window.nnwidgetsViews[0].cleanup();
+            return {w: [...nnwLive.window], d: [...nnwLive.document], frames: nnwLive.frames.size,
+                    observers: nnwLive.observers, dom: document.querySelectorAll(".nnw-canvas").length};
+        }""")
+        assert left == {"w": [], "d": [], "frames": 0, "observers": 0, "dom": 0}, (before, left)
+    finally:
+        context.close()

@@ -44,6 +44,7 @@ function makeModel(state) {
   };
   return model;
 }
+const views = (window.nnwidgetsViews = []);  // {el, model, cleanup}: for scripts and tests
 for (const [i, w] of data.widgets.entries()) {
   const el = document.querySelector(`[data-nnw-widget="${i}"]`);
   try {
@@ -58,7 +59,8 @@ for (const [i, w] of data.widgets.entries()) {
     if (typeof def === "function") def = await def();
     const model = makeModel(w.state);
     await def.initialize?.({ model });
-    await def.render({ model, el });
+    const cleanup = await def.render({ model, el });
+    views.push({ el, model, cleanup });
   } catch (e) {
     el.textContent = "This widget could not be shown: " + e;
     console.error(e);
