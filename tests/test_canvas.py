@@ -168,3 +168,16 @@ def test_network_forward_matches_parity_reference():
         )
         np.testing.assert_allclose(net.forward(X), np.array(case["outputs"]), atol=1e-5)
     assert network_state(net)["activation"] == case["activation"]
+
+
+def test_default_network_is_the_pretrained_one():
+    import nnwidgets
+
+    try:
+        expected = nnwidgets.load_pretrained()
+    except (FileNotFoundError, OSError, ValueError) as e:
+        pytest.skip(f"no shipped model in this checkout: {e}")
+    canvas = DigitCanvas()
+    assert canvas._network["sizes"] == list(expected.sizes)
+    canvas.show(a_seven())
+    assert canvas.prediction == 7

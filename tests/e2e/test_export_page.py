@@ -147,3 +147,19 @@ def test_cleanup_removes_every_listener_frame_and_observer(browser, digit_networ
         assert left == {"w": [], "d": [], "frames": 0, "observers": 0, "dom": 0}, (before, left)
     finally:
         context.close()
+
+
+def test_backing_store_follows_device_pixel_ratio(browser, digit_network, tmp_path):
+    path = export_html(DigitCanvas(network=digit_network), tmp_path / "page.html")
+    context = browser.new_context(offline=True, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        pad = page.locator("canvas.nnw-canvas__pad")
+        expect(pad).to_have_count(1)
+        # 280 CSS pixels drawn with 560 device pixels, so strokes stay sharp on a high-DPI screen
+        page.wait_for_function("() => document.querySelector('canvas.nnw-canvas__pad').width === 560")
+        assert pad.evaluate("(c) => [c.clientWidth, c.width, c.height]") == [280, 560, 560]
+        assert pad.evaluate("(c) => getComputedStyle(c).touchAction") == "none"
+    finally:
+        context.close()
