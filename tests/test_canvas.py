@@ -181,3 +181,11 @@ def test_default_network_is_the_pretrained_one():
     assert canvas._network["sizes"] == list(expected.sizes)
     canvas.show(a_seven())
     assert canvas.prediction == 7
+
+
+def test_echo_names_the_report_pixels_came_from(canvas):
+    # the pad ignores its own drawing coming back, but shows a digit Python put there
+    canvas._drawn = {**report(a_seven()), "seq": "view1:3"}
+    assert canvas._echo == "view1:3"
+    canvas.show(a_seven())
+    assert canvas._echo == ""

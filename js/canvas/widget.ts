@@ -23,7 +23,8 @@ interface CanvasModel {
   strokes: Stroke[];
   show_steps: boolean;
   _network: NetworkState | null;
-  _drawn: { pixels: WireArray; strokes: Stroke[] } | null;
+  _drawn: { pixels: WireArray; strokes: Stroke[]; seq: string } | null;
+  _echo: string;
   _error: string;
 }
 
@@ -144,7 +145,9 @@ function render({ model, el }: RenderProps<CanvasModel>) {
   let activePointer: number | null = null;
   let net: NetworkSpec | null = null;
   let lastSteps: MnistSteps | null = null;
-  let lastSent: Float32Array | null = null;
+  // Numbers the reports this view sends to Python ("<view>:<n>", canvas.py's _echo).
+  const viewId = Math.random().toString(36).slice(2, 10);
+  let seq = 0;
   let frame = 0;
   let pendingSince: number | null = null; // timeStamp of the oldest input not yet on screen
   let dirty: [number, number, number, number] | null = null; // pad pixels to repaint
@@ -293,8 +296,12 @@ function render({ model, el }: RenderProps<CanvasModel>) {
   /** Send the current 28x28 (and strokes) to Python. */
   function report() {
     const pixels = compute();
-    lastSent = pixels;
-    model.set("_drawn", { pixels: encodeArray(pixels, [SIZE, SIZE]), strokes: strokes.map((s) => s.map((p) => [p[0], p[1]] as Point)) });
+    seq += 1;
+    model.set("_drawn", {
+      pixels: encodeArray(pixels, [SIZE, SIZE]),
+      strokes: strokes.map((s) => s.map((p) => [p[0], p[1]] as Point)),
+      seq: `${viewId}:${seq}`,
+    });
     model.save_changes();
   }
 
@@ -408,14 +415,15 @@ function render({ model, el }: RenderProps<CanvasModel>) {
     return mine.every((v, i) => Math.abs(v - px[i]) < 1e-6);
   }
 
-  function loadPixels() {
+  function loadPixels(first = false) {
+    // Our own drawing coming back from Python: the pad already shows it (or more).
+    if (!first && (model.get("_echo") || "").startsWith(`${viewId}:`)) return;
     let px: Float32Array;
     try {
       px = decodeArray(model.get("pixels")).data;
     } catch {
       return;
     }
-    if (lastSent && px.length === lastSent.length && px.every((v, i) => v === lastSent![i])) return;
     // A digit from show() or clear(): it becomes the pad's background, upscaled 10x, so that
     // preprocessing it again gives it back and new strokes add ink on top of it.
     strokes = (model.get("strokes") || []).map((s) => s.map((p) => [p[0], p[1]] as Point));
@@ -430,13 +438,13 @@ function render({ model, el }: RenderProps<CanvasModel>) {
       }
     }
     rebuildInk();
-    lastSent = px;
     schedule();
   }
 
   model.on("change:_network", loadNetwork);
   model.on("change:_error", loadNetwork);
-  model.on("change:pixels", loadPixels);
+  const onPixels = () => loadPixels();
+  model.on("change:pixels", onPixels);
   model.on("change:show_steps", () => setStepsOpen(!!model.get("show_steps")));
 
   const observer = new ResizeObserver(() => resize());
@@ -445,7 +453,7 @@ function render({ model, el }: RenderProps<CanvasModel>) {
   listen(window, "resize", resize); // devicePixelRatio changes (zoom, moving between screens)
 
   loadNetwork();
-  loadPixels(); // also restores a drawing made in another view of this widget
+  loadPixels(true); // also restores a drawing made in another view of this widget
   setStepsOpen(!!model.get("show_steps"));
   resize();
   dirty = [0, 0, PAD, PAD];
@@ -457,7 +465,7 @@ function render({ model, el }: RenderProps<CanvasModel>) {
     for (const fn of cleanups.splice(0)) fn();
     model.off("change:_network", loadNetwork);
     model.off("change:_error", loadNetwork);
-    model.off("change:pixels", loadPixels);
+    model.off("change:pixels", onPixels);
     root.remove();
   };
 }

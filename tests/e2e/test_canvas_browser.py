@@ -166,3 +166,14 @@ def test_smoke_in_notebook7(open_notebook, digit_model_file):
     draw(nb.page, root.locator("canvas.nnw-canvas__pad"), DIGITS["1"][1])
     expect(root).to_have_attribute("data-prediction", "1")
     assert read_back(nb)["prediction"] == 1
+
+
+def test_two_views_of_one_canvas_stay_in_step(open_notebook, digit_model_file):
+    nb = open_notebook([setup_cell(digit_model_file), "canvas"], app="lab")
+    views = nb.page.locator(".nnw-canvas")
+    expect(views).to_have_count(2)
+    draw(nb.page, views.nth(0).locator("canvas.nnw-canvas__pad"), DIGITS["0"][1])
+    expect(views.nth(0)).to_have_attribute("data-prediction", "0")
+    # the other view gets the strokes through Python and redraws them
+    expect(views.nth(1)).to_have_attribute("data-prediction", "0")
+    assert views.nth(0).get_attribute("data-probabilities") == views.nth(1).get_attribute("data-probabilities")

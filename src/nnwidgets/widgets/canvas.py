@@ -134,6 +134,12 @@ class DigitCanvas(anywidget.AnyWidget):
     # not echoed back (ipywidgets 8 would send the buffer straight back otherwise).
     _drawn = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True, echo_update=False)
 
+    # Which pad report the current `pixels` came from (its `seq`, "<view id>:<n>"), or "" when
+    # Python set them (show, clear). Sent in the same message as `pixels`, so a view can tell
+    # its own drawing coming back (ignore it: it may already have drawn more) from a digit to
+    # display (set by Python, or drawn in another view of the same canvas).
+    _echo = traitlets.Unicode("").tag(sync=True)
+
     # Shown on the pad when the network cannot be used.
     _error = traitlets.Unicode("").tag(sync=True)
 
@@ -217,10 +223,12 @@ class DigitCanvas(anywidget.AnyWidget):
             if px.min() < 0 or px.max() > 1:
                 raise ValueError(f"pixels must lie in [0, 1], got [{px.min()}, {px.max()}]")
             strokes = _check_strokes(report.get("strokes", []))
+            seq = str(report.get("seq", ""))
         except (ValueError, TypeError) as e:
             logger.error("DigitCanvas: rejected pixels from the browser (%s); keeping the previous digit", e)
             return
         with self.hold_sync():
+            self._echo = seq
             self.strokes = strokes
             self.pixels = px
 
@@ -242,6 +250,7 @@ class DigitCanvas(anywidget.AnyWidget):
         if a.min() < 0 or a.max() > 1:
             raise ValueError(f"digit values must lie in [0, 1] (or be uint8), got [{a.min()}, {a.max()}]")
         with self.hold_sync():
+            self._echo = ""
             self.strokes = []
             self.pixels = a.reshape(28, 28)
 
