@@ -29,7 +29,10 @@ def load_model(path):
         return Network.load(path), path
     from nnwidgets import load_pretrained
 
-    return load_pretrained(), "load_pretrained()"
+    try:
+        return load_pretrained(), "load_pretrained()"
+    except FileNotFoundError as e:
+        sys.exit(f"no shipped model in this checkout ({e}); pass --model path.npz")
 
 
 def main(argv=None):
