@@ -104,3 +104,12 @@ def test_weights_that_contradict_the_architecture_are_reported(net, tmp_path):
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="does not match its own architecture"):
         Network.load(path)
+
+
+def test_saved_file_has_ordinary_permissions(net, tmp_path):
+    old = os.umask(0o022)
+    try:
+        net.save(tmp_path / "m.npz")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o644

@@ -34,10 +34,17 @@ def save_network(net, path, *, dtype=None):
     try:
         with os.fdopen(fd, "wb") as f:  # a file object, so numpy adds no ".npz" of its own
             np.savez_compressed(f, **arrays)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved model is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def load_network(path):
