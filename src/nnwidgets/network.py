@@ -173,7 +173,8 @@ class Network:
         activations, zs, fzs, masks = [X], [], [X], []
         a = X
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T + b
+            z = a @ w.T
+            z += b  # z^l = w^l a^{l-1} + b^l, adding b in place: one array fewer per layer
             f = self._output if l == L - 1 else self._hidden
             a = f.fn(z)
             fzs.append(a)

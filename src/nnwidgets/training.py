@@ -329,7 +329,8 @@ class Trainer:
             loss += 0.5 * self.l2 / n * sum(float(np.vdot(w, w)) for w in net.weights)
         if self.l1:
             loss += self.l1 / n * sum(float(np.abs(w).sum()) for w in net.weights)
-        if not math.isfinite(loss) or not all(np.isfinite(g.sum()) for g in nabla_w):
+        # A sum of squares is finite only if every entry is (and BLAS computes it fastest).
+        if not math.isfinite(loss) or not all(math.isfinite(np.vdot(g, g)) for g in nabla_w):
             return math.nan if math.isfinite(loss) else loss, math.nan
         accuracy = float(np.count_nonzero(a.argmax(axis=1) == labels)) / len(labels)
         for w, b, gw, gb, vw, vb in zip(net.weights, net.biases, nabla_w, nabla_b,
