@@ -35,12 +35,9 @@ def load_model(path):
 
     if path:
         return Network.load(path), path
-    try:
-        from nnwidgets import load_pretrained
+    from nnwidgets import load_pretrained
 
-        return load_pretrained(), "load_pretrained()"
-    except Exception as e:  # not shipped yet in this checkout
-        return Network([784, 800, 800, 10], seed=0), f"untrained [784, 800, 800, 10] (no pretrained model: {e})"
+    return load_pretrained(), "load_pretrained()"
 
 
 def main(argv=None):

@@ -29,10 +29,7 @@ def load_model(path):
         return Network.load(path), path
     from nnwidgets import load_pretrained
 
-    try:
-        return load_pretrained(), "load_pretrained()"
-    except FileNotFoundError as e:
-        sys.exit(f"no shipped model in this checkout ({e}); pass --model path.npz")
+    return load_pretrained(), "load_pretrained()"
 
 
 def main(argv=None):

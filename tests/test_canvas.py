@@ -173,10 +173,7 @@ def test_network_forward_matches_parity_reference():
 def test_default_network_is_the_pretrained_one():
     import nnwidgets
 
-    try:
-        expected = nnwidgets.load_pretrained()
-    except (FileNotFoundError, OSError, ValueError) as e:
-        pytest.skip(f"no shipped model in this checkout: {e}")
+    expected = nnwidgets.load_pretrained()
     canvas = DigitCanvas()
     assert canvas._network["sizes"] == list(expected.sizes)
     canvas.show(a_seven())

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from nnwidgets.network import Network
+from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
 
 pytestmark = pytest.mark.e2e
@@ -18,38 +18,12 @@ pytestmark = pytest.mark.e2e
 DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.json").read_text())
 
 
-@pytest.fixture(scope="session")
-def digit_model_file(jupyter_server, tmp_path_factory):
-    """A digit network saved in the server's root, for the notebook to load: the shipped model
-    when there is one, else a small network trained on the bundled subset (about 95% on MNIST)."""
-    path = jupyter_server.root_dir / "digit-net.npz"
-    try:
-        from nnwidgets import load_pretrained
-
-        load_pretrained().save(path)
-        return path.name
-    except Exception:
-        pass
-    cached = tmp_path_factory.getbasetemp() / "canvas-digit-net.npz"
-    if not cached.exists():
-        from nnwidgets.datasets import load_bundled
-
-        data = load_bundled()
-        net = Network([784, 64, 10], seed=0)
-        net.fit(data.X_train, data.y_train, epochs=4, batch_size=32, learning_rate=0.1)
-        net.save(cached)
-    path.write_bytes(cached.read_bytes())
-    return path.name
-
-
-def setup_cell(model_file):
-    return f"""
+# What a learner runs: the canvas with the shipped model.
+SETUP_CELL = """
 import json
 import numpy as np
-from nnwidgets.network import Network
-from nnwidgets.widgets.canvas import DigitCanvas
-net = Network.load({model_file!r})
-canvas = DigitCanvas(network=net)
+from nnwidgets import DigitCanvas, Network
+canvas = DigitCanvas()
 canvas
 """
 
@@ -79,12 +53,12 @@ def read_back(nb):
     return json.loads(nb.run_cell(READ_BACK).strip().splitlines()[-1])
 
 
-def test_drawn_digits_reach_python_and_match_numpy(open_notebook, digit_model_file):
-    nb = open_notebook([setup_cell(digit_model_file)], app="lab")
+def test_drawn_digits_reach_python_and_match_numpy(open_notebook):
+    nb = open_notebook([SETUP_CELL], app="lab")
     root = nb.page.locator(".nnw-canvas")
     expect(root).to_have_count(1)
     pad = root.locator("canvas.nnw-canvas__pad")
-    net = Network.load(nb.server.root_dir / digit_model_file)
+    net = load_pretrained()
 
     for digit in ("1", "0", "7"):
         root.locator("button", has_text="Clear").click()
@@ -114,8 +88,8 @@ def test_drawn_digits_reach_python_and_match_numpy(open_notebook, digit_model_fi
     assert nb.run_cell("print(canvas.show_steps)").strip() == "True"
 
 
-def test_keys_undo_show_and_network_swap(open_notebook, digit_model_file):
-    nb = open_notebook([setup_cell(digit_model_file)], app="lab")
+def test_keys_undo_show_and_network_swap(open_notebook):
+    nb = open_notebook([SETUP_CELL], app="lab")
     root = nb.page.locator(".nnw-canvas")
     pad = root.locator("canvas.nnw-canvas__pad")
 
@@ -159,8 +133,8 @@ def test_keys_undo_show_and_network_swap(open_notebook, digit_model_file):
     np.testing.assert_allclose(page_probs, np.array(probs.split(","), float), atol=1e-5)
 
 
-def test_smoke_in_notebook7(open_notebook, digit_model_file):
-    nb = open_notebook([setup_cell(digit_model_file)], app="notebook")
+def test_smoke_in_notebook7(open_notebook):
+    nb = open_notebook([SETUP_CELL], app="notebook")
     root = nb.page.locator(".nnw-canvas")
     expect(root).to_have_count(1)
     draw(nb.page, root.locator("canvas.nnw-canvas__pad"), DIGITS["1"][1])
@@ -168,8 +142,8 @@ def test_smoke_in_notebook7(open_notebook, digit_model_file):
     assert read_back(nb)["prediction"] == 1
 
 
-def test_two_views_of_one_canvas_stay_in_step(open_notebook, digit_model_file):
-    nb = open_notebook([setup_cell(digit_model_file), "canvas"], app="lab")
+def test_two_views_of_one_canvas_stay_in_step(open_notebook):
+    nb = open_notebook([SETUP_CELL, "canvas"], app="lab")
     views = nb.page.locator(".nnw-canvas")
     expect(views).to_have_count(2)
     draw(nb.page, views.nth(0).locator("canvas.nnw-canvas__pad"), DIGITS["0"][1])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from nnwidgets.network import Network
+from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.export import export_html
@@ -19,25 +19,9 @@ DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.
 
 
 @pytest.fixture(scope="session")
-def digit_network(tmp_path_factory):
-    """The shipped model when there is one, else a small network trained on the bundled subset
-    (about 95% on MNIST: enough to read clearly drawn digits), saved once per session."""
-    try:
-        from nnwidgets import load_pretrained
-
-        return load_pretrained()
-    except Exception:
-        pass
-    path = tmp_path_factory.getbasetemp() / "canvas-digit-net.npz"
-    if path.exists():
-        return Network.load(path)
-    from nnwidgets.datasets import load_bundled
-
-    data = load_bundled()
-    net = Network([784, 64, 10], seed=0)
-    net.fit(data.X_train, data.y_train, epochs=4, batch_size=32, learning_rate=0.1)
-    net.save(path)
-    return net
+def digit_network():
+    """The shipped model, which the exported page runs."""
+    return load_pretrained()
 
 
 def draw(page, pad, strokes):
