@@ -30,16 +30,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--no-first-run"]
 
 
-def load_model(path):
-    from nnwidgets.network import Network
-
-    if path:
-        return Network.load(path), path
-    from nnwidgets import load_pretrained
-
-    return load_pretrained(), "load_pretrained()"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model")
@@ -52,7 +42,9 @@ def main(argv=None):
     from nnwidgets.widgets.canvas import DigitCanvas
     from nnwidgets.widgets.export import export_html
 
-    net, name = load_model(args.model)
+    from nnwidgets import Network, load_pretrained
+
+    net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
     digits = json.loads((ROOT / "tests" / "strokes" / "digits.json").read_text())
     strokes = [s for d in sorted(digits) for v in digits[d][:2] for s in v]
     chromium = shutil.which("chromium")

@@ -22,23 +22,15 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def load_model(path):
-    from nnwidgets.network import Network
-
-    if path:
-        return Network.load(path), path
-    from nnwidgets import load_pretrained
-
-    return load_pretrained(), "load_pretrained()"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a saved Network (.npz); default: nnwidgets.load_pretrained()")
     parser.add_argument("--strokes", default=str(ROOT / "tests" / "strokes" / "digits.json"))
     args = parser.parse_args(argv)
 
-    net, name = load_model(args.model)
+    from nnwidgets import Network, load_pretrained
+
+    net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
     digits = json.loads(pathlib.Path(args.strokes).read_text())
     X, y = [], []
     t0 = time.perf_counter()

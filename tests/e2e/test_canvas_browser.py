@@ -4,7 +4,6 @@ strokes (preprocessing parity and forward-pass parity between the browser and Py
 
 import json
 import os
-import pathlib
 
 import numpy as np
 import pytest
@@ -13,9 +12,9 @@ from playwright.sync_api import expect
 from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
 
-pytestmark = pytest.mark.e2e
+from _pen import DIGITS, draw
 
-DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.json").read_text())
+pytestmark = pytest.mark.e2e
 
 
 # What a learner runs: the canvas with the shipped model.
@@ -34,19 +33,6 @@ READ_BACK = """print(json.dumps({
     "pixels": canvas.pixels.ravel().tolist(),
     "strokes": canvas.strokes,
 }))"""
-
-
-def draw(page, pad, strokes):
-    """Draw pad-pixel strokes with the real mouse (pointer events), one stroke per press."""
-    box = pad.bounding_box()
-    sx, sy = box["width"] / 280, box["height"] / 280
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        page.mouse.up()
 
 
 def read_back(nb):

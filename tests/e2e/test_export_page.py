@@ -1,8 +1,6 @@
 """export_html: the page opens from disk (file://) in Chromium with no kernel and no network,
 and the pad still reads what is drawn on it."""
 
-import json
-import pathlib
 
 import numpy as np
 import pytest
@@ -13,28 +11,15 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.export import export_html
 
-pytestmark = pytest.mark.e2e
+from _pen import DIGITS, draw
 
-DIGITS = json.loads((pathlib.Path(__file__).parent.parent / "strokes" / "digits.json").read_text())
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="session")
 def digit_network():
     """The shipped model, which the exported page runs."""
     return load_pretrained()
-
-
-def draw(page, pad, strokes):
-    """Draw pad-pixel strokes with the real mouse (pointer events), one stroke per press."""
-    box = pad.bounding_box()
-    sx, sy = box["width"] / 280, box["height"] / 280
-    for stroke in strokes:
-        x, y = stroke[0]
-        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        page.mouse.up()
 
 
 def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path):
