@@ -1,0 +1,216 @@
+"""A notebook saved with widget state and exported with ``jupyter nbconvert --to html``: the
+DigitCanvas still draws and reads digits in the page, with no kernel.
+
+How the page is made, as a user would make it: the notebook runs in a real JupyterLab kernel
+(``open_notebook``), "Save Widget State Automatically" is switched on with the Settings menu's own
+command, the notebook is saved (JupyterLab writes the widget state, binary buffers included, into
+``metadata.widgets``), and ``jupyter nbconvert --to html`` turns it into a page.
+
+What such a page loads from the internet (nbconvert 7's ``lab`` template; a stored page, not
+guessed: the test checks the list of requests):
+
+* ``https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js``
+  (``HTMLExporter.require_js_url``; no ``integrity`` attribute),
+* ``https://unpkg.com/@jupyter-widgets/html-manager@*/dist/embed-amd.js``
+  (``jupyter_widgets_base_url`` + ``html_manager_semver_range``), then the manager's icon fonts
+  from the same ``dist/`` if a widget needs them,
+* ``https://cdn.jsdelivr.net/npm/anywidget@~0.11.*/dist/index.js``: the widget manager asks
+  require.js for the module ``anywidget`` (the widget's ``_model_module``); that fails next to
+  the page (``anywidget.js`` beside the .html), and it falls back to jsDelivr with the
+  ``_model_module_version`` as the version,
+* MathJax from cdnjs (the template always includes it; nothing here needs it).
+
+This machine has no internet, so ``page.route`` answers those URLs from files of the npm
+packages in ``package.json``'s devDependencies (``requirejs`` 2.1.10, the version nbconvert
+names; ``@jupyter-widgets/html-manager``; ``anywidget``, whose ``dist/index.js`` is the AMD
+module the CDN serves), after checking that the installed version satisfies the version range
+in the URL. MathJax is answered with an abort. Only the network is stood in for: require.js,
+the html-manager, anywidget's runtime and our ESM (from the saved ``_esm``) really run, on the
+weights from the saved state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from _pen import DIGITS, draw
+
+pytestmark = pytest.mark.e2e
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+SAVE_STATE = "@jupyter-widgets/jupyterlab-manager:saveWidgetState"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+SETUP_CELL = """
+from nnwidgets import DigitCanvas
+canvas = DigitCanvas()
+canvas
+"""
+
+# CDN URL -> npm package and the file inside it. Group "range" is the version (range) the page
+# asks for; "path" the file within the package.
+CDN_FILES = [
+    (re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/(?P<range>[^/]+)/require(\.min)?\.js"),
+     "requirejs", lambda m: "require.js"),
+    (re.compile(r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>@jupyter-widgets/html-manager)"
+                r"@(?P<range>[^/]+)/(?P<path>dist/[\w.-]+)"),
+     "@jupyter-widgets/html-manager", lambda m: m["path"]),
+    (re.compile(r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>anywidget)@(?P<range>[^/]+)/(?P<path>dist/index\.js)"),
+     "anywidget", lambda m: m["path"]),
+]
+NOT_NEEDED = re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/")
+CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".woff2": "font/woff2", ".woff": "font/woff",
+                 ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject", ".svg": "image/svg+xml"}
+
+
+def satisfies(version: str, spec: str) -> bool:
+    """npm semver, the forms these URLs use: ``*``, ``1.2.3``, ``^1.2.3``, ``~0.11.*``, ``1.0.*``."""
+    from urllib.parse import unquote
+
+    spec = unquote(spec).strip()
+    v = [int(p) for p in version.split("-")[0].split(".")]
+    if spec in ("*", "", "latest"):
+        return True
+    op = spec[0] if spec[0] in "^~" else ""
+    parts = spec[len(op):].split(".")
+    fixed = [int(p) for p in parts if p not in ("*", "x")]
+    if op == "^":
+        first = next((i for i, p in enumerate(fixed) if p != 0), len(fixed) - 1)
+        return v[: first + 1] == fixed[: first + 1] and v >= fixed + [0] * (3 - len(fixed))
+    if op == "~":
+        keep = 2 if len(fixed) >= 2 else 1
+        return v[:keep] == fixed[:keep] and v >= fixed + [0] * (3 - len(fixed))
+    return v[: len(fixed)] == fixed
+
+
+def test_satisfies():
+    assert satisfies("1.0.15", "*") and satisfies("1.0.15", "^1.0.1") and not satisfies("2.0.0", "^1.0.1")
+    assert satisfies("0.11.0", "~0.11.*") and satisfies("0.11.3", "%7E0.11.*") and not satisfies("0.12.0", "~0.11.*")
+    assert satisfies("2.1.10", "2.1.10") and not satisfies("2.3.8", "2.1.10")
+
+
+class CdnFromNodeModules:
+    """``page.route`` handler: answers CDN URLs with files of the installed npm packages."""
+
+    def __init__(self):
+        self.served: dict[str, str] = {}  # url -> "package@version/path"
+        self.aborted: list[str] = []
+        self.unknown: list[str] = []
+
+    def __call__(self, route):
+        url = route.request.url
+        for pattern, package, path in CDN_FILES:
+            m = pattern.fullmatch(url.split("?")[0])
+            if not m:
+                continue
+            meta = json.loads((NODE_MODULES / package / "package.json").read_text())
+            file = NODE_MODULES / package / path(m)
+            if not satisfies(meta["version"], m["range"]):
+                self.unknown.append(f"{url} (installed {package}@{meta['version']} does not satisfy it)")
+            elif file.is_file():
+                self.served[url] = f"{package}@{meta['version']}/{path(m)}"
+                return route.fulfill(
+                    status=200,
+                    path=str(file),
+                    headers={"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                             "Access-Control-Allow-Origin": "*"},
+                )
+            else:
+                self.unknown.append(f"{url} (no {file})")
+            return route.abort()
+        (self.aborted if NOT_NEEDED.match(url) else self.unknown).append(url)
+        return route.abort()
+
+
+@pytest.fixture
+def save_widget_state(jupyter_server):
+    """Turn "Save Widget State Automatically" back off after the test (the server is shared)."""
+    yield
+    jupyter_server.api("PUT", "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin",
+                       {"raw": json.dumps({"saveState": False})})
+
+
+def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser, jupyter_server,
+                                                          save_widget_state, tmp_path):
+    for package in ("requirejs", "@jupyter-widgets/html-manager", "anywidget"):
+        if not (NODE_MODULES / package / "package.json").is_file():
+            pytest.fail(f"npm package {package} is missing: run `npm install` (package.json devDependencies)")
+
+    # 1. Run the notebook in a real kernel and save it with the widget state, as a user would.
+    nb = open_notebook([SETUP_CELL], app="lab")
+    expect(nb.page.locator(".nnw-canvas")).to_have_count(1)
+    nb.page.evaluate(
+        """async ([path, cmd]) => {
+             const app = window.jupyterapp, panel = window.nnwPanel(path);
+             if (!app.commands.isToggled(cmd)) await app.commands.execute(cmd);
+             app.shell.activateById(panel.id);
+             await panel.context.save();
+           }""",
+        [nb.path, SAVE_STATE],
+    )
+    ipynb = jupyter_server.root_dir / nb.path
+    saved = json.loads(ipynb.read_text())
+    state = saved["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    models = [m for m in state.values() if m["model_name"] == "AnyModel"]
+    assert len(models) == 1, f"expected one saved AnyModel, got {[m['model_name'] for m in state.values()]}"
+    assert models[0]["model_module"] == "anywidget"
+    assert "_esm" in models[0]["state"] and models[0].get("buffers"), "saved state lacks the ESM or the weights"
+
+    # 2. Export it the way a user would.
+    html = tmp_path / "exported.html"
+    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
+                   check=True, capture_output=True, timeout=120)
+    text = html.read_text()
+    assert "application/vnd.jupyter.widget-view+json" in text and WIDGET_STATE in text
+
+    # 3. Open it from disk, the CDNs answered from node_modules, nothing else reachable.
+    cdn = CdnFromNodeModules()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.route(re.compile(r"^https?://"), cdn)
+    page = context.new_page()
+    errors, requests, console = [], [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(html.as_uri())
+        root = page.locator(".nnw-canvas")
+        expect(root).to_have_count(1, timeout=20_000)
+        pad = root.locator("canvas.nnw-canvas__pad")
+        expect(root.locator(".nnw-canvas__hint")).to_be_visible()
+        expect(root.locator(".nnw-canvas__error")).to_have_text("")
+        expect(root).to_have_attribute("data-prediction", "")
+
+        draw(page, pad, DIGITS["7"][0])
+        expect(root).to_have_attribute("data-prediction", "7")
+        expect(root.locator(".nnw-canvas__prediction")).to_have_text("7")
+        probs = [float(p) for p in root.get_attribute("data-probabilities").split(",")]
+        assert len(probs) == 10 and abs(sum(probs) - 1) < 1e-5 and max(probs) == probs[7]
+
+        root.locator("button", has_text="Clear").click()
+        expect(root).to_have_attribute("data-prediction", "")
+        draw(page, pad, DIGITS["0"][0])
+        expect(root).to_have_attribute("data-prediction", "0")
+
+        # What the page fetched: exactly the CDN files named in the module docstring.
+        assert not cdn.unknown, f"requests not answered from node_modules: {cdn.unknown}"
+        fetched = sorted(cdn.served)
+        print("\n[export] served from node_modules:\n  " + "\n  ".join(f"{u} <- {f}" for u, f in cdn.served.items()))
+        print("[export] aborted (not needed): " + ", ".join(cdn.aborted))
+        print("[export] other requests: " + ", ".join(u for u in requests if u not in cdn.served and u not in cdn.aborted))
+        print("[export] console errors and warnings: " + " | ".join(console))
+        assert any(u.startswith("https://cdnjs.cloudflare.com/ajax/libs/require.js/") for u in fetched), fetched
+        assert any("/@jupyter-widgets/html-manager@" in u and u.endswith("/dist/embed-amd.js") for u in fetched), fetched
+        assert any("/anywidget@" in u and u.endswith("/dist/index.js") for u in fetched), fetched
+        # every request left the page through the router (nothing reached a network)
+        assert {u for u in requests if re.match(r"^https?://", u)} <= set(cdn.served) | set(cdn.aborted)
+        assert not errors, errors
+    finally:
+        context.close()
