@@ -21,8 +21,14 @@ install: $(VENV)/.installed
 
 # The editable install builds the bundles only when static/info.js is missing (skip-if-exists),
 # so every test run rebuilds them (about 0.1 s): the browser tests always load the current source.
-js: install
+js: install node_modules/.installed
 	npm run build
+
+# The editable install runs npm only while no bundle exists, so a checkout that already built
+# them would miss packages added to package.json since; this keeps node_modules current.
+node_modules/.installed: package.json package-lock.json
+	npm install --no-audit --no-fund
+	touch $@
 
 data: $(DATA)/train-images-idx3-ubyte
 
@@ -42,7 +48,7 @@ test: install data browser js
 	npm test
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest
 
-test-js: install
+test-js: install node_modules/.installed
 	npm run typecheck
 	npm test
 
