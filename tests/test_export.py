@@ -53,12 +53,12 @@ def test_script_end_tags_in_state_cannot_break_the_page(canvas, tmp_path):
 def test_write_is_atomic(canvas, tmp_path, monkeypatch):
     path = tmp_path / "page.html"
     path.write_text("old page")
-    import nnwidgets.widgets.export as export
+    import nnwidgets._atomic as atomic
 
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", boom)
+    monkeypatch.setattr(atomic.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
         export_html(canvas, path)
     assert path.read_text() == "old page"

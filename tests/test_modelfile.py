@@ -113,3 +113,16 @@ def test_saved_file_has_ordinary_permissions(net, tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_write_keeps_the_old_file_when_the_block_fails(tmp_path):
+    from nnwidgets._atomic import atomic_write
+
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="checksum"):
+        with atomic_write(path) as f:
+            f.write(b"half of the new")
+            raise RuntimeError("checksum mismatch")
+    assert path.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["f.bin"]

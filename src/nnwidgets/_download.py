@@ -2,11 +2,12 @@
 
 import hashlib
 import os
-import secrets
 import sys
 import time
 import urllib.error
 import urllib.request
+
+from ._atomic import atomic_write
 
 _CHUNK = 1 << 16
 
@@ -61,46 +62,33 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
     for mirror in mirrors:
         url = mirror + name
         try:
-            _fetch_one(url, sha256, dest, folder, progress, timeout)
+            _fetch_one(url, sha256, dest, progress, timeout)
             return dest
         except (OSError, ValueError) as exc:  # URLError, HTTPError, IncompleteRead, timeouts are OSErrors
             failures.append(f"  {url}: {_reason(exc)}")
     raise DownloadError(f"could not download {name}; tried:\n" + "\n".join(failures))
 
 
-def _fetch_one(url, sha256, dest, folder, progress, timeout):
-    # A unique name beside the destination ("x" mode: never reuse another process's file);
-    # unlike mkstemp's 0600 it gets the usual permissions from the umask.
-    tmp = os.path.join(folder, f".{os.path.basename(dest)}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        digest = hashlib.sha256()
-        with open(tmp, "xb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-            total = response.headers.get("Content-Length")
-            total = int(total) if total and total.isdigit() else None
-            bar = _ProgressBar(url.rsplit("/", 1)[-1], total) if progress and _interactive() else None
-            received = 0
-            while chunk := response.read(_CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                received += len(chunk)
-                if bar:
-                    bar.update(received)
+def _fetch_one(url, sha256, dest, progress, timeout):
+    # Checked while still a temporary file: dest only ever holds a verified download.
+    digest = hashlib.sha256()
+    with atomic_write(dest) as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        total = response.headers.get("Content-Length")
+        total = int(total) if total and total.isdigit() else None
+        bar = _ProgressBar(url.rsplit("/", 1)[-1], total) if progress and _interactive() else None
+        received = 0
+        while chunk := response.read(_CHUNK):
+            out.write(chunk)
+            digest.update(chunk)
+            received += len(chunk)
             if bar:
-                bar.close(received)
-            if total is not None and received != total:
-                raise ValueError(f"truncated: got {received} of {total} bytes")
-            out.flush()
-            os.fsync(out.fileno())
+                bar.update(received)
+        if bar:
+            bar.close(received)
+        if total is not None and received != total:
+            raise ValueError(f"truncated: got {received} of {total} bytes")
         if sha256 is not None and digest.hexdigest() != sha256:
             raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest.hexdigest()} ({received} bytes)")
-        os.replace(tmp, dest)
-    except BaseException:
-        # Ctrl-C included: never leave a partial file behind.
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def _reason(exc):

@@ -8,12 +8,12 @@ plain numeric or unicode array, so ``np.load(..., allow_pickle=False)`` reads it
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ._atomic import atomic_write
 
 FORMAT = "nnwidgets-network"
 FORMAT_VERSION = 1
@@ -29,22 +29,8 @@ def save_network(net, path, *, dtype=None):
     for l, (w, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"W{l}"] = w.astype(store)
         arrays[f"b{l}"] = b.astype(store)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:  # a file object, so numpy adds no ".npz" of its own
-            np.savez_compressed(f, **arrays)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved model is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_write(path) as f:  # a file object, so numpy adds no ".npz" of its own
+        np.savez_compressed(f, **arrays)
 
 
 def load_network(path):
