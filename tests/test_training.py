@@ -1,6 +1,7 @@
 """The training loop: every option learns, and stopping, pausing or diverging loses nothing."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -112,13 +113,20 @@ def test_stop_mid_epoch_leaves_usable_model_and_consistent_history():
     assert net.predict(X_val).shape == (100,)
 
 
+def wait_for(condition, seconds=30):
+    """Poll until ``condition()``; fail (never hang the suite) if it takes too long."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the training thread"
+        time.sleep(0.001)
+
+
 def test_pause_and_stop_from_another_thread():
     net = make()
     trainer = Trainer(net, X, y, epochs=10_000, batch_size=10)
     worker = threading.Thread(target=trainer.run)
     worker.start()
-    while len(trainer.history.batch_loss) < 5:
-        pass
+    wait_for(lambda: len(trainer.history.batch_loss) >= 5)
     trainer.pause()
     # wait until the loop is parked at the pause, then check that it stays there
     count = len(trainer.history.batch_loss)
@@ -128,8 +136,7 @@ def test_pause_and_stop_from_another_thread():
     worker.join(timeout=0.2)
     assert len(trainer.history.batch_loss) == paused_at and worker.is_alive()
     trainer.resume()
-    while len(trainer.history.batch_loss) < paused_at + 5:
-        pass
+    wait_for(lambda: len(trainer.history.batch_loss) >= paused_at + 5)
     trainer.stop()
     worker.join(timeout=10)
     assert not worker.is_alive()
