@@ -230,7 +230,6 @@ def test_model_info_traits():
     assert w.version == nnwidgets.__version__
     assert w.architecture["n_params"] == 23
     np.testing.assert_allclose(w.weight_rms, [2.0, 2.0])
-    assert w.error == ""
     w.network = Net((5, 2))
     assert w.architecture["sizes"] == [5, 2]
     assert w.weight_rms.shape == (1,)
@@ -241,8 +240,8 @@ def test_model_info_rejects_unknown_keywords():
         ModelInfo(Net(), titel="x")
 
 
-def test_model_info_without_a_network_still_shows_the_version():
-    # Whether or not a pretrained model is installed, the card renders and names the version.
+def test_model_info_describes_the_shipped_model_by_default():
     w = ModelInfo()
     assert w.version == nnwidgets.__version__
-    assert (w.architecture is None) == bool(w.error)
+    assert w.architecture["sizes"] == nnwidgets.load_pretrained().sizes
+    assert w.weight_rms.shape == (len(w.architecture["sizes"]) - 1,)

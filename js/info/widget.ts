@@ -18,7 +18,6 @@ interface InfoModel {
   title: string;
   architecture: Architecture | null;
   weight_rms: WireArray | null;
-  error: string;
 }
 
 function h<K extends keyof HTMLElementTagNameMap>(
@@ -39,11 +38,7 @@ function draw(model: AnyModel<InfoModel>, el: HTMLElement): void {
   );
   card.append(head);
 
-  const error = model.get("error");
   const arch = model.get("architecture");
-  if (error) {
-    card.append(h("div", "nnw-info__error", error));
-  }
   if (arch) {
     card.append(h("div", "nnw-info__sizes", arch.sizes.join(" \u2192 ")));
     const dl = h("dl", "nnw-info__facts");
@@ -59,7 +54,7 @@ function draw(model: AnyModel<InfoModel>, el: HTMLElement): void {
 
     const rms = model.get("weight_rms");
     if (rms) card.append(weightBars(rms, arch.sizes));
-  } else if (!error) {
+  } else {
     card.append(h("div", "nnw-info__empty", "no network"));
   }
   el.replaceChildren(card);
@@ -93,7 +88,7 @@ export default {
     const redraw = () => draw(model, el);
     redraw();
     // Listeners added with model.on inside render are removed by anywidget with the view.
-    for (const name of ["version", "title", "architecture", "weight_rms", "error"]) {
+    for (const name of ["version", "title", "architecture", "weight_rms"]) {
       model.on(`change:${name}`, redraw);
     }
     return () => el.replaceChildren();

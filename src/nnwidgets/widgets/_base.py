@@ -20,6 +20,8 @@ __all__ = [
     "array_from_json",
     "array_serialization",
     "Array",
+    "function_name",
+    "layer_arrays",
 ]
 
 #: Directory holding the bundles ``npm run build`` writes: ``<name>.js`` and ``<name>.css``.
@@ -142,3 +144,35 @@ class Array(traitlets.TraitType):
         )
         if not same:
             obj._notify_trait(self.name, old, new)
+
+
+def function_name(f) -> str:
+    """A network function's name, whether the network stores a string or an object with ``name``."""
+    return f if isinstance(f, str) else str(getattr(f, "name", None) or type(f).__name__)
+
+
+def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "output")):
+    """``(sizes, weights, biases)`` of any network-like object, checked against each other.
+
+    ``weights[l]`` must be (sizes[l+1], sizes[l]), the book's orientation, and ``biases[l]``
+    (sizes[l+1],); ``biases`` is None when the object has none and ``needs`` does not ask for
+    them. Raises ``TypeError`` naming missing attributes and ``ValueError`` naming mis-shaped
+    arrays; widgets call this before changing any state, so a bad network leaves them as they were.
+    """
+    missing = [a for a in needs if not hasattr(net, a)]
+    if missing:
+        raise TypeError(f"network must have {', '.join(needs)}; "
+                        f"{type(net).__name__} lacks {', '.join(missing)}")
+    sizes = [int(n) for n in net.sizes]
+    shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    weights = [np.asarray(w) for w in net.weights]
+    if [w.shape for w in weights] != shapes:
+        raise ValueError(f"network weights must have shapes {shapes} for sizes {sizes}, "
+                         f"got {[w.shape for w in weights]}")
+    biases = getattr(net, "biases", None)
+    if biases is not None:
+        biases = [np.asarray(b).reshape(-1) for b in biases]
+        if [b.shape for b in biases] != [(o,) for o, _ in shapes]:
+            raise ValueError(f"network biases must have {[o for o, _ in shapes]} entries per layer "
+                             f"for sizes {sizes}, got {[b.size for b in biases]}")
+    return sizes, weights, biases

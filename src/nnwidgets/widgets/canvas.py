@@ -25,7 +25,8 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ._base import Array, array_from_json, array_serialization, array_to_json, bundle
+from ._base import (Array, array_from_json, array_serialization, array_to_json, bundle,
+                    function_name, layer_arrays)
 
 __all__ = ["DigitCanvas", "network_state"]
 
@@ -38,35 +39,22 @@ JS_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 JS_OUTPUTS = JS_ACTIVATIONS + ("softmax",)
 
 
-def _name(f) -> str:
-    return f if isinstance(f, str) else str(getattr(f, "name", None) or type(f).__name__)
-
-
 def network_state(net) -> dict:
     """The ``_network`` trait for ``net``: its shape, functions and binary float32 parameters.
 
     Raises ``ValueError`` for a network the canvas cannot use: one that does not take 784
-    inputs and give 10 outputs, or whose functions the browser does not implement.
+    inputs and give 10 outputs, or whose functions the browser does not implement (and
+    ``TypeError`` for an object that is no network at all).
     """
-    for attr in ("sizes", "weights", "biases", "activation", "output"):
-        if not hasattr(net, attr):
-            raise ValueError(f"network must have sizes, weights, biases, activation and output; "
-                             f"{type(net).__name__} has no {attr!r}")
-    sizes = [int(n) for n in net.sizes]
+    sizes, weights, biases = layer_arrays(net)
     if sizes[0] != 784 or sizes[-1] != 10:
         raise ValueError(f"DigitCanvas needs a network with 784 inputs and 10 outputs "
                          f"(sizes [784, ..., 10]), got sizes {sizes}")
-    activation, output = _name(net.activation), _name(net.output)
+    activation, output = function_name(net.activation), function_name(net.output)
     if activation not in JS_ACTIVATIONS:
         raise ValueError(f"activation must be one of {JS_ACTIVATIONS} to run in the browser, got {activation!r}")
     if output not in JS_OUTPUTS:
         raise ValueError(f"output must be one of {JS_OUTPUTS} to run in the browser, got {output!r}")
-    shapes = [(o, i) for i, o in zip(sizes[:-1], sizes[1:])]
-    weights = [np.asarray(w) for w in net.weights]
-    biases = [np.asarray(b).reshape(-1) for b in net.biases]
-    if [w.shape for w in weights] != shapes or [b.shape for b in biases] != [(o,) for o, _ in shapes]:
-        raise ValueError(f"network weights must have shapes {shapes} for sizes {sizes}, "
-                         f"got {[w.shape for w in weights]}")
     return {
         "sizes": sizes,
         "activation": activation,

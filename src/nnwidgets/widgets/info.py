@@ -12,16 +12,11 @@ import numpy as np
 import traitlets
 
 from .. import __version__
-from ._base import Array, array_serialization, bundle
+from ._base import Array, array_serialization, bundle, function_name, layer_arrays
 
 __all__ = ["ModelInfo", "describe_network"]
 
 _ESM, _CSS = bundle("info")
-
-
-def _name(x) -> str:
-    """A function's name whether the network stores a string or an object with ``name``."""
-    return x if isinstance(x, str) else str(getattr(x, "name", None) or type(x).__name__)
 
 
 def describe_network(net) -> dict:
@@ -31,25 +26,13 @@ def describe_network(net) -> dict:
     or objects with ``name``) and ``weights`` (one (n_out, n_in) array per layer); ``biases`` when
     present are counted, otherwise one bias per non-input unit is assumed.
     """
-    missing = [a for a in ("sizes", "activation", "output", "cost", "weights") if not hasattr(net, a)]
-    if missing:
-        raise TypeError(
-            f"network must have sizes, activation, output, cost and weights; "
-            f"{type(net).__name__} lacks {', '.join(missing)}"
-        )
-    sizes = [int(n) for n in net.sizes]
-    weights = [np.asarray(w) for w in net.weights]
-    expected = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-    got = [w.shape for w in weights]
-    if got != expected:
-        raise ValueError(f"network weights must have shapes {expected} for sizes {sizes}, got {got}")
-    biases = getattr(net, "biases", None)
-    n_biases = sum(np.size(b) for b in biases) if biases is not None else sum(sizes[1:])
+    sizes, weights, biases = layer_arrays(net, needs=("sizes", "activation", "output", "cost", "weights"))
+    n_biases = sum(b.size for b in biases) if biases is not None else sum(sizes[1:])
     return {
         "sizes": sizes,
-        "activation": _name(net.activation),
-        "output": _name(net.output),
-        "cost": _name(net.cost),
+        "activation": function_name(net.activation),
+        "output": function_name(net.output),
+        "cost": function_name(net.cost),
         "n_params": int(sum(w.size for w in weights) + n_biases),
     }
 
@@ -60,9 +43,8 @@ class ModelInfo(anywidget.AnyWidget):
     Parameters
     ----------
     network : object, optional
-        The network to describe; by default ``nnwidgets.load_pretrained()``. If that cannot be
-        loaded the card says why and still shows the version. Assign ``widget.network = net`` to
-        show another network.
+        The network to describe; by default ``nnwidgets.load_pretrained()``. Assign
+        ``widget.network = net`` to show another network.
     title : str, keyword-only
         The heading of the card.
     """
@@ -84,9 +66,6 @@ class ModelInfo(anywidget.AnyWidget):
     weight_rms = Array(dtype="float32", shape=(None,)).tag(sync=True, **array_serialization)
     """float32 array (n_layers - 1,) or None: root-mean-square weight of each weight matrix."""
 
-    error = traitlets.Unicode("").tag(sync=True)
-    """str: why no network is shown, or empty."""
-
     def __init__(self, network=None, *, title: str = "nnwidgets", **kwargs):
         unknown = set(kwargs) - set(self.class_trait_names(sync=True)) - {"layout"}
         if unknown:
@@ -94,13 +73,9 @@ class ModelInfo(anywidget.AnyWidget):
         super().__init__(title=title, **kwargs)
         self._network = None
         if network is None:
-            try:
-                from nnwidgets import load_pretrained
+            from nnwidgets import load_pretrained
 
-                network = load_pretrained()
-            except Exception as e:  # the card must still render, e.g. before a model is shipped
-                self.error = f"no pretrained network: {type(e).__name__}: {e}"
-                return
+            network = load_pretrained()
         self.network = network
 
     @property
@@ -116,7 +91,6 @@ class ModelInfo(anywidget.AnyWidget):
         with self.hold_sync():
             self.architecture = arch
             self.weight_rms = np.array(rms, dtype=np.float32)
-            self.error = ""
 
     def __repr__(self) -> str:
         arch = self.architecture
