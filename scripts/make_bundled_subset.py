@@ -1,4 +1,4 @@
-"""Make src/nnwidgets/data/mnist_subset.npz, the MNIST subset shipped inside the package.
+"""Make src/nnwidgets/datasets/bundled/mnist_subset.npz, the MNIST subset shipped inside the package.
 
 Usage::
 
@@ -24,12 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nnwidgets import datasets
+from nnwidgets.datasets import mnist as datasets
 
 SEED = 0
 N_TRAIN = 10_000
 N_TEST = 2_000
-OUT = ROOT / "src" / "nnwidgets" / "data" / datasets.BUNDLED_FILE
+OUT = ROOT / "src" / "nnwidgets" / "datasets" / "bundled" / datasets.BUNDLED_FILE
 
 
 def stratified_indices(y, n, rng):

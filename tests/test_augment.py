@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnwidgets.augment import _bilinear, _filter3, _gaussian_matrix, augment
+from nnwidgets.datasets.augment import _bilinear, _filter3, _gaussian_matrix, augment
 
 OFF = {"max_shift": 0, "max_rotation": 0, "scale": None, "shear": 0, "elastic_alpha": 0, "thickness": 0}
 

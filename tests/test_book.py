@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nnwidgets import Network, load_bundled, load_mnist
-from nnwidgets.presets import get_preset
+from nnwidgets.models.presets import get_preset
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnwidgets import datasets
-from nnwidgets.idx import IMAGES_MAGIC, LABELS_MAGIC, parse_idx, read_idx, write_idx
+from nnwidgets.datasets import mnist as datasets
+from nnwidgets.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC, parse_idx, read_idx, write_idx
 
 REAL = os.environ.get("NNWIDGETS_DATA")
 needs_real = pytest.mark.skipif(
@@ -255,7 +255,7 @@ def test_bundled_through_load_mnist_and_raw_form():
 
 
 def test_bundled_file_is_small_and_pickle_free():
-    path = Path(datasets.__file__).parent / "data" / datasets.BUNDLED_FILE
+    path = Path(datasets.__file__).parent / "bundled" / datasets.BUNDLED_FILE
     assert path.stat().st_size <= 3_000_000
     with np.load(path, allow_pickle=False) as npz:
         assert all(npz[key].dtype != object for key in npz.files)
@@ -312,7 +312,7 @@ def test_real_default_form_through_environment(monkeypatch, real):
 
 @needs_real
 def test_bundled_rows_are_the_official_rows(real):
-    path = Path(datasets.__file__).parent / "data" / datasets.BUNDLED_FILE
+    path = Path(datasets.__file__).parent / "bundled" / datasets.BUNDLED_FILE
     with np.load(path, allow_pickle=False) as npz:
         np.testing.assert_array_equal(npz["X_train"], real.X_train[npz["train_indices"]])
         np.testing.assert_array_equal(npz["y_test"], real.y_test[npz["test_indices"]])

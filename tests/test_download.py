@@ -14,8 +14,9 @@ import threading
 import numpy as np
 import pytest
 
-from nnwidgets import _download, datasets
-from nnwidgets.idx import IMAGES_MAGIC, LABELS_MAGIC
+from nnwidgets.datasets import _download
+from nnwidgets.datasets import mnist as datasets
+from nnwidgets.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC
 
 NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 rng = np.random.default_rng(1)

@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 # name -> module that defines it; resolved lazily by __getattr__ below.
 _EXPORTS = {
     "Network": "nnwidgets.network",
-    "load_pretrained": "nnwidgets.pretrained",
+    "load_pretrained": "nnwidgets.models",
     "History": "nnwidgets.training",
     "Callback": "nnwidgets.training",
     "gradcheck": "nnwidgets.gradcheck",

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from .threads import blas_threads
+from ._blas import blas_threads
 
 __all__ = ["Callback", "History", "Trainer", "TrainingDiverged", "SCHEDULES"]
 
@@ -116,7 +116,7 @@ class Trainer:
         Reshuffle the training set each epoch (with the network's own random generator).
     transform : callable or None
         ``transform(X, rng) -> X`` applied to the whole training set at the start of every
-        epoch: data augmentation (see :func:`nnwidgets.augment.augment`).
+        epoch: data augmentation (see :func:`nnwidgets.datasets.augment.augment`).
     threads : int or None
         BLAS threads while training. None picks one thread for small layers, where the thread
         pool's start-up costs more than it saves (see ``bench/train_speed.py``), else all cores.

@@ -240,7 +240,7 @@ def load_bundled(*, flatten=True, normalize=True):
 
     The digits are a class-stratified random selection (seed 0) from the official files, made
     by ``scripts/make_bundled_subset.py``, for training and testing offline.
-    MNIST is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0 (see ``data/README.md``).
+    MNIST is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0 (see ``datasets/bundled/README.md``).
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ def load_bundled(*, flatten=True, normalize=True):
     -------
     Dataset
     """
-    resource = resources.files(__package__) / "data" / BUNDLED_FILE
+    resource = resources.files(__package__) / "bundled" / BUNDLED_FILE
     with resource.open("rb") as f, np.load(f, allow_pickle=False) as npz:
         arrays = (npz["X_train"], npz["y_train"], npz["X_test"], npz["y_test"])
     return _finish(arrays, BUNDLED_FILE, flatten=flatten, normalize=normalize)

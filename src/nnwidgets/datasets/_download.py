@@ -7,7 +7,7 @@ import time
 import urllib.error
 import urllib.request
 
-from ._atomic import atomic_write
+from .._atomic import atomic_write
 
 _CHUNK = 1 << 16
 

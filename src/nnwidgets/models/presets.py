@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .network import Network
+from ..network import Network
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import argparse
 import sys
 import time
 
-from .presets import PRESETS, get_preset
-from .training import Callback, TrainingDiverged
+from ..models.presets import PRESETS, get_preset
+from ..training import Callback, TrainingDiverged
 
 
 class TerminalProgress(Callback):
@@ -94,8 +94,8 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    from .datasets import load_bundled, load_fashion_mnist, load_mnist
-    from .network import Network
+    from ..datasets import load_bundled, load_fashion_mnist, load_mnist
+    from ..network import Network
 
     preset = get_preset(args.preset) if args.preset else None
     net_kwargs = dict(preset.network) if preset else {"sizes": [784, 100, 10]}
@@ -118,7 +118,7 @@ def main(argv=None):
 
     use_augment = args.augment if args.augment is not None else bool(preset and preset.augment)
     if use_augment:
-        from .augment import augment
+        from ..datasets.augment import augment
 
         options = (preset.augment if preset and preset.augment else {})
 
