@@ -9,7 +9,8 @@ import pytest
 
 from nnwidgets.network import Network
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
-from nnwidgets.widgets._base import array_to_json
+from nnwidgets.widgets import _sync
+from nnwidgets.widgets._wire import array_to_json
 from nnwidgets.widgets.canvas import DigitCanvas, network_state
 
 STROKES = pathlib.Path(__file__).parent / "strokes"
@@ -129,6 +130,7 @@ def test_training_the_network_resends_weights_and_repredicts(canvas, net):
     old = canvas.probabilities.copy()
     net.weights[-1] += 0.5 * np.eye(10, 16, dtype=np.float32)
     net.notify_changed()
+    assert _sync.flush()  # the writer thread sends the new weights
     sent = np.frombuffer(canvas._network["weights"][-1]["view"], np.float32).reshape(10, 16)
     np.testing.assert_array_equal(sent, net.weights[-1])
     assert not np.allclose(canvas.probabilities, old)
@@ -141,7 +143,9 @@ def test_assigning_another_network_switches_and_unsubscribes(canvas, net):
     assert canvas._network["sizes"] == [784, 8, 10] and canvas._network["activation"] == "tanh"
     np.testing.assert_allclose(canvas.probabilities, other.predict_proba(canvas.pixels.reshape(1, 784))[0], rtol=1e-6)
     before = canvas._network
+    assert net._listeners == [] and len(other._listeners) == 1
     net.notify_changed()  # the old network no longer drives the canvas
+    assert _sync.flush()
     assert canvas._network is before
     with pytest.raises(ValueError, match="784 inputs"):
         canvas.network = Network([784, 10, 3])
@@ -149,9 +153,9 @@ def test_assigning_another_network_switches_and_unsubscribes(canvas, net):
 
 
 def test_close_unsubscribes(canvas, net):
+    assert len(net._listeners) == 1
     canvas.close()
-    net.notify_changed()  # must not touch the closed widget
-    assert canvas._unsubscribe is None
+    assert net._listeners == []
 
 
 def test_network_forward_matches_parity_reference():

@@ -44,9 +44,9 @@ def test_one_module_for_many_widgets_of_a_kind(canvas, tmp_path):
 
 def test_script_end_tags_in_state_cannot_break_the_page(canvas, tmp_path):
     canvas.strokes = [[[1.0, 2.0]]]
-    canvas._error = "</script><script>alert(1)</script>"
+    canvas._echo = "</script><script>alert(1)</script>"
     text, data = page_data(export_html(canvas, tmp_path / "p.html", title="<b>x</b>"))
-    assert data["widgets"][0]["state"]["_error"] == canvas._error
+    assert data["widgets"][0]["state"]["_echo"] == canvas._echo
     assert "<title>&lt;b&gt;x&lt;/b&gt;</title>" in text
 
 

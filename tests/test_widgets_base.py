@@ -8,7 +8,9 @@ import traitlets
 from ipywidgets.widgets.widget import _remove_buffers
 
 import nnwidgets
-from nnwidgets.widgets._base import STATIC, Array, array_from_json, array_serialization, array_to_json, bundle
+from nnwidgets.widgets._wire import STATIC, Array, array_from_json, array_serialization, array_to_json, bundle
+from nnwidgets.network import Network
+from nnwidgets.widgets import _sync
 from nnwidgets.widgets.info import ModelInfo, describe_network
 
 
@@ -225,19 +227,37 @@ def test_describe_network_names_missing_attributes():
         describe_network(object())
 
 
-def test_model_info_traits():
-    w = ModelInfo(Net())
+def test_model_info_describes_a_real_network():
+    net = Network([6, 4, 3], activation="tanh", output="softmax", cost="log_likelihood", seed=0)
+    w = ModelInfo(net)
     assert w.version == nnwidgets.__version__
-    assert w.architecture["n_params"] == 23
-    np.testing.assert_allclose(w.weight_rms, [2.0, 2.0])
-    w.network = Net((5, 2))
+    assert w.architecture == {"sizes": [6, 4, 3], "activation": "tanh", "output": "softmax",
+                              "cost": "log_likelihood", "n_params": 6 * 4 + 4 + 4 * 3 + 3}
+    rms = [np.sqrt(np.mean(np.square(np.float64(W)))) for W in net.weights]
+    np.testing.assert_allclose(w.weight_rms, rms, rtol=1e-6)
+    w.network = Network([5, 2])
     assert w.architecture["sizes"] == [5, 2]
     assert w.weight_rms.shape == (1,)
 
 
+def test_model_info_follows_training():
+    """The card is not a snapshot: after fit, its weight statistics are the trained ones."""
+    rng = np.random.default_rng(0)
+    X = rng.random((200, 6), dtype=np.float32)
+    y = (X[:, 0] > 0.5).astype(int)
+    net = Network([6, 4, 2], seed=0)
+    w = ModelInfo(net)
+    before = w.weight_rms.copy()
+    net.fit(X, y, epochs=3, batch_size=10, learning_rate=1.0)
+    assert _sync.flush()
+    after = [np.sqrt(np.mean(np.square(np.float64(W)))) for W in net.weights]
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(w.weight_rms, after, rtol=1e-6)
+
+
 def test_model_info_rejects_unknown_keywords():
-    with pytest.raises(TypeError, match="Unexpected keyword argument: 'titel'"):
-        ModelInfo(Net(), titel="x")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'titel'.*Check the spelling"):
+        ModelInfo(Network([4, 2]), titel="x")
 
 
 def test_model_info_describes_the_shipped_model_by_default():

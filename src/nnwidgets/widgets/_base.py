@@ -1,149 +1,34 @@
-"""What every nnwidgets widget shares: where its bundle lives, and how arrays cross the wire.
+"""NetworkWidget: what every widget that shows a network does the same way.
 
-Arrays travel as ``{"view": memoryview, "dtype": str, "shape": [int, ...]}``. The memoryview is
-sent as a binary buffer (no JSON number lists) and arrives in the browser as a ``DataView``,
-which ``js/lib/model.ts`` decodes. The front end sends arrays back in the same form; they
-arrive here as a memoryview onto the message, which :func:`array_from_json` copies out.
+- It checks a network completely before changing any state, so a rejected network leaves the
+  widget as it was (:meth:`NetworkWidget._network_state` is where a widget adds its own needs).
+- It subscribes to the network it shows, and unsubscribes on reassignment and on ``close()``.
+- New weights (training, ``set_parameters``, ``load``) reach it as a notification on whatever
+  thread made them; the callback only marks the widget dirty, and the single writer thread in
+  :mod:`._sync` sends the current state, at most ten times a second. Assigning ``network``
+  sends at once, on the caller's thread. A per-widget lock keeps the two from interleaving.
+- ``DigitCanvas()`` and friends load the shipped model when no network is given, and every
+  widget rejects unknown keyword arguments with the same message.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+import threading
 
+import anywidget
 import numpy as np
 import traitlets
 
-__all__ = [
-    "STATIC",
-    "bundle",
-    "array_to_json",
-    "array_from_json",
-    "array_serialization",
-    "Array",
-    "function_name",
-    "layer_arrays",
-]
+from . import _sync
+from ._wire import array_to_json
 
-#: Directory holding the bundles ``npm run build`` writes: ``<name>.js`` and ``<name>.css``.
-STATIC = Path(__file__).resolve().parent.parent / "static"
+__all__ = ["NetworkWidget", "function_name", "layer_arrays", "network_payload", "BROWSER_FUNCTIONS"]
 
-#: dtypes the wire format carries, and what each array is sent as. Pixels stay uint8 (a 28x28
-#: image is 784 bytes); everything else goes as float32, which is all the browser computes in.
-WIRE_DTYPES = ("float32", "uint8")
+logger = logging.getLogger("nnwidgets.widgets")
 
-
-def bundle(name: str) -> tuple[Path, Path | None]:
-    """Paths of the ES module and stylesheet built from ``js/<name>/``, for ``_esm`` and ``_css``.
-
-    The stylesheet is ``None`` when the widget has none. Raises ``FileNotFoundError`` naming the
-    fix when the module was never built (anywidget's own message names only the path).
-    """
-    esm = STATIC / f"{name}.js"
-    if not esm.is_file():
-        raise FileNotFoundError(
-            f"nnwidgets' front-end bundle {esm} is missing. In a source checkout run "
-            "`npm install && npm run build` (or `pip install -e .`, which runs both)."
-        )
-    css = STATIC / f"{name}.css"
-    return esm, (css if css.is_file() else None)
-
-
-def array_to_json(value: np.ndarray | None, widget=None) -> dict | None:
-    """Serialise an array trait for the front end: ``{"view", "dtype", "shape"}`` or ``None``.
-
-    uint8 arrays are sent as they are; every other dtype as C-contiguous float32.
-    """
-    if value is None:
-        return None
-    a = np.asarray(value)
-    dtype = np.uint8 if a.dtype == np.uint8 else np.float32
-    a = np.ascontiguousarray(a, dtype=dtype)
-    return {"view": memoryview(a).cast("B"), "dtype": a.dtype.name, "shape": list(a.shape)}
-
-
-def array_from_json(value: dict | None, widget=None) -> np.ndarray | None:
-    """Deserialise ``{"view", "dtype", "shape"}`` from the front end into a NumPy array (a copy).
-
-    ``view`` may be a memoryview (a front-end update), bytes, or bytearray. Raises ``ValueError``
-    saying what is wrong with a malformed value, rather than reshaping garbage.
-    """
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not {"view", "dtype", "shape"} <= value.keys():
-        got = sorted(value) if isinstance(value, dict) else type(value).__name__
-        raise ValueError(f"an array from the front end must be a dict with keys view, dtype, shape; got {got}")
-    view, dtype, shape = value["view"], value["dtype"], value["shape"]
-    if dtype not in WIRE_DTYPES:
-        raise ValueError(f"array dtype must be one of {WIRE_DTYPES}, got {dtype!r}")
-    if not isinstance(view, (memoryview, bytes, bytearray)):
-        raise ValueError(f"array view must be a memoryview, bytes or bytearray, got {type(view).__name__}")
-    if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) and d >= 0 for d in shape):
-        raise ValueError(f"array shape must be a list of non-negative ints, got {shape!r}")
-    raw = memoryview(view).cast("B")
-    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    if raw.nbytes != expected:
-        raise ValueError(f"{dtype} array of shape {list(shape)} needs {expected} bytes, got {raw.nbytes}")
-    # frombuffer shares the message's memory; copy so the array owns (and may write) its data.
-    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
-
-
-#: ``.tag(sync=True, **array_serialization)`` makes any trait use the binary wire format.
-array_serialization = {"to_json": array_to_json, "from_json": array_from_json}
-
-
-class Array(traitlets.TraitType):
-    """A NumPy array trait with a fixed dtype and, optionally, a fixed shape.
-
-    ``Array(dtype="float32", shape=(None, 10))`` accepts anything ``np.asarray`` takes, stores a
-    C-contiguous array of that dtype, and rejects a wrong number of dimensions or a wrong size in
-    any dimension not given as ``None``. Tag it ``.tag(sync=True, **array_serialization)`` to sync.
-    Assigning an equal array (same shape and values) fires no change, unlike traitlets' default
-    ``==`` test, which is ambiguous for arrays and treats shape (1,) and (1, 1) as equal.
-    """
-
-    info_text = "a NumPy array"
-
-    def __init__(self, default_value=None, *, dtype="float32", shape=None, allow_none=True, **kwargs):
-        self.dtype = np.dtype(dtype)
-        self.shape = None if shape is None else tuple(shape)
-        if default_value is not None:
-            default_value = self._coerce(default_value)
-        super().__init__(default_value=default_value, allow_none=allow_none, **kwargs)
-
-    def _coerce(self, value) -> np.ndarray:
-        try:
-            a = np.array(value, dtype=self.dtype, order="C", copy=True)
-        except (TypeError, ValueError) as e:
-            raise traitlets.TraitError(
-                f"{self._where()} must be convertible to a {self.dtype.name} array, got {type(value).__name__}: {e}"
-            ) from None
-        if self.shape is not None:
-            ok = a.ndim == len(self.shape) and all(w is None or w == n for w, n in zip(self.shape, a.shape))
-            if not ok:
-                want = "(" + ", ".join("any" if w is None else str(w) for w in self.shape) + ")"
-                raise traitlets.TraitError(f"{self._where()} must have shape {want}, got {a.shape}")
-        return a
-
-    def _where(self) -> str:
-        owner = getattr(self, "this_class", None)
-        return f"{owner.__name__}.{self.name}" if owner is not None and self.name else "the array"
-
-    def validate(self, obj, value):
-        if value is None:
-            if self.allow_none:
-                return None
-            self.error(obj, value)
-        return self._coerce(value)
-
-    def set(self, obj, value):
-        new = self._validate(obj, value)
-        old = obj._trait_values.get(self.name, self.default_value)
-        obj._trait_values[self.name] = new
-        same = (old is None and new is None) or (
-            old is not None and new is not None and old.shape == new.shape and np.array_equal(old, new)
-        )
-        if not same:
-            obj._notify_trait(self.name, old, new)
+#: The activations js/lib/forward.ts implements, for widgets that run the network in the page.
+BROWSER_FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
 
 
 def function_name(f) -> str:
@@ -156,8 +41,8 @@ def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "out
 
     ``weights[l]`` must be (sizes[l+1], sizes[l]), the book's orientation, and ``biases[l]``
     (sizes[l+1],); ``biases`` is None when the object has none and ``needs`` does not ask for
-    them. Raises ``TypeError`` naming missing attributes and ``ValueError`` naming mis-shaped
-    arrays; widgets call this before changing any state, so a bad network leaves them as they were.
+    them. Every parameter must be finite. Raises ``TypeError`` naming missing attributes and
+    ``ValueError`` naming mis-shaped or non-finite arrays.
     """
     missing = [a for a in needs if not hasattr(net, a)]
     if missing:
@@ -175,4 +60,124 @@ def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "out
         if [b.shape for b in biases] != [(o,) for o, _ in shapes]:
             raise ValueError(f"network biases must have {[o for o, _ in shapes]} entries per layer "
                              f"for sizes {sizes}, got {[b.size for b in biases]}")
+    for l, a in enumerate(weights + (biases or [])):
+        # A sum is finite only if every entry is; cheaper than isfinite over 1M weights.
+        if not np.isfinite(a.sum(dtype=np.float64)):
+            kind = "weights" if l < len(weights) else "biases"
+            raise ValueError(f"network {kind}[{l % len(weights)}] contain NaN or infinite values")
     return sizes, weights, biases
+
+
+def network_payload(net) -> dict:
+    """A network as the page runs it: sizes, function names and binary float32 parameters.
+
+    Raises ``ValueError`` when the page cannot run the network's functions.
+    """
+    sizes, weights, biases = layer_arrays(net)
+    activation, output = function_name(net.activation), function_name(net.output)
+    for where, name in (("activation", activation), ("output", output)):
+        if name not in BROWSER_FUNCTIONS:
+            raise ValueError(f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser, got {name!r}")
+    return {
+        "sizes": sizes,
+        "activation": activation,
+        "output": output,
+        # Copies: a snapshot, so training that goes on in place cannot change what was sent.
+        "weights": [array_to_json(w.astype(np.float32)) for w in weights],
+        "biases": [array_to_json(b.astype(np.float32)) for b in biases],
+    }
+
+
+def reject_unknown(cls_name: str, kwargs: dict, allowed) -> None:
+    """The one message every widget gives for a misspelt keyword argument."""
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise TypeError(f"{cls_name}() got an unexpected keyword argument {unknown[0]!r}; "
+                        f"expected one of: {', '.join(sorted(allowed))}. Check the spelling.")
+
+
+class NetworkWidget(anywidget.AnyWidget):
+    """Base class of the widgets that show a network (canvas, model card, diagram).
+
+    Subclasses implement :meth:`_network_state` (check a network, return the trait values that
+    show it) and may override :meth:`_after_network_state` (e.g. re-predict). They list their
+    own keyword arguments in ``_keywords``.
+    """
+
+    # Not Any: traitlets skips validators for None when None is allowed, and Any allows it.
+    network = traitlets.Instance(object, allow_none=False)
+    """The network shown (not synced: what the page needs of it travels in other traits).
+    Assign another to switch; ``None`` is rejected."""
+
+    #: Keyword arguments ``__init__`` accepts besides ``network`` (and ipywidgets' ``layout``).
+    _keywords: tuple[str, ...] = ()
+
+    def __init__(self, network=None, **kwargs):
+        reject_unknown(type(self).__name__, kwargs, {"network", "layout", *self._keywords})
+        if network is None:
+            from ..models import load_pretrained
+
+            network = load_pretrained()
+        self._lock = threading.RLock()  # one write of network state at a time
+        self._unsubscribe = None
+        self._pending = None
+        super().__init__(**kwargs)
+        self.network = network
+
+    # -- for subclasses ------------------------------------------------------------------------
+    def _network_state(self, net) -> dict:
+        """Check ``net`` for this widget and return ``{trait: value}`` showing it; raise if unusable."""
+        raise NotImplementedError
+
+    def _after_network_state(self) -> None:
+        """Called (holding the lock, inside ``hold_sync``) after new network state is set."""
+
+    # -- the network ---------------------------------------------------------------------------
+    @traitlets.validate("network")
+    def _validate_network(self, proposal):
+        net = proposal["value"]
+        if net is None:
+            raise ValueError(f"{type(self).__name__}.network cannot be None: assign a network "
+                             f"(leave it out of {type(self).__name__}() for the shipped model)")
+        self._pending = self._network_state(net)  # raises before anything changes
+        return net
+
+    @traitlets.observe("network")
+    def _network_assigned(self, change):
+        state, self._pending = self._pending, None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        subscribe = getattr(change["new"], "subscribe", None)
+        if callable(subscribe):
+            self._unsubscribe = subscribe(self._network_notified)
+        self._apply(state)
+
+    def _network_notified(self, net):
+        # Runs on the thread that changed the weights (often training): only mark us dirty.
+        if net is self.network:
+            _sync.request(self)
+
+    def _send_network_state(self):
+        """The writer thread's call: send the network's state as it is now."""
+        net = self.network
+        try:
+            state = self._network_state(net)
+        except (TypeError, ValueError) as exc:
+            logger.error("%s: not showing the network's new weights: %s", type(self).__name__, exc)
+            return
+        if net is self.network:  # not reassigned meanwhile
+            self._apply(state)
+
+    def _apply(self, state):
+        with self._lock, self.hold_sync():
+            for name, value in state.items():
+                setattr(self, name, value)
+            self._after_network_state()
+
+    def close(self):
+        if getattr(self, "_unsubscribe", None) is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        _sync.cancel(self)
+        super().close()

@@ -21,22 +21,17 @@ from __future__ import annotations
 import logging
 import math
 
-import anywidget
 import numpy as np
 import traitlets
 
-from ._base import (Array, array_from_json, array_serialization, array_to_json, bundle,
-                    function_name, layer_arrays)
+from ._base import NetworkWidget, network_payload
+from ._wire import Array, TraitValueError, array_from_json, array_serialization, bundle
 
 __all__ = ["DigitCanvas", "network_state"]
 
 logger = logging.getLogger("nnwidgets.canvas")
 
 _ESM, _CSS = bundle("canvas")
-
-#: What js/lib/forward.ts can run.
-JS_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
-JS_OUTPUTS = JS_ACTIVATIONS + ("softmax",)
 
 
 def network_state(net) -> dict:
@@ -46,22 +41,34 @@ def network_state(net) -> dict:
     inputs and give 10 outputs, or whose functions the browser does not implement (and
     ``TypeError`` for an object that is no network at all).
     """
-    sizes, weights, biases = layer_arrays(net)
+    payload = network_payload(net)
+    sizes = payload["sizes"]
     if sizes[0] != 784 or sizes[-1] != 10:
         raise ValueError(f"DigitCanvas needs a network with 784 inputs and 10 outputs "
                          f"(sizes [784, ..., 10]), got sizes {sizes}")
-    activation, output = function_name(net.activation), function_name(net.output)
-    if activation not in JS_ACTIVATIONS:
-        raise ValueError(f"activation must be one of {JS_ACTIVATIONS} to run in the browser, got {activation!r}")
-    if output not in JS_OUTPUTS:
-        raise ValueError(f"output must be one of {JS_OUTPUTS} to run in the browser, got {output!r}")
-    return {
-        "sizes": sizes,
-        "activation": activation,
-        "output": output,
-        "weights": [array_to_json(w.astype(np.float32)) for w in weights],
-        "biases": [array_to_json(b.astype(np.float32)) for b in biases],
-    }
+    return payload
+
+
+class _Pixels(Array):
+    """The pad's 28x28 digit: finite values in [0, 1], or uint8 0..255 (scaled by 1/255).
+
+    Checked before storing, so a bad assignment leaves the previous digit (and prediction).
+    """
+
+    def _coerce(self, value):
+        a = np.asarray(value)
+        if a.dtype == np.uint8:
+            a = a.astype(np.float32) / np.float32(255)
+        elif a.dtype.kind not in "fiub":
+            raise TraitValueError(f"DigitCanvas.pixels must hold numbers, got dtype {a.dtype}")
+        a = super()._coerce(a)
+        if not np.isfinite(a).all():
+            raise TraitValueError("DigitCanvas.pixels contains NaN or infinite values; "
+                                       "expected ink values in [0, 1]")
+        if a.min() < 0 or a.max() > 1:
+            raise TraitValueError(f"DigitCanvas.pixels must lie in [0, 1] (or be uint8 0..255), "
+                                       f"got values in [{a.min():g}, {a.max():g}]")
+        return a
 
 
 def _check_strokes(strokes) -> list:
@@ -76,7 +83,7 @@ def _check_strokes(strokes) -> list:
     return out
 
 
-class DigitCanvas(anywidget.AnyWidget):
+class DigitCanvas(NetworkWidget):
     """A drawing pad that shows the network's ten probabilities as you draw.
 
     Parameters
@@ -85,7 +92,7 @@ class DigitCanvas(anywidget.AnyWidget):
         Any network with ``sizes`` [784, ..., 10], ``weights``, ``biases``, ``activation``,
         ``output`` and ``predict_proba``; by default ``nnwidgets.load_pretrained()``.
         Assigning ``canvas.network = other`` (or training the network further) re-sends the
-        weights and re-predicts.
+        weights and re-predicts. ``None`` is rejected.
     show_steps : bool, keyword-only
         Open the strip that shows the preprocessing (drawing -> crop -> 20x20 -> 28x28).
     """
@@ -93,11 +100,13 @@ class DigitCanvas(anywidget.AnyWidget):
     _esm = _ESM
     _css = _CSS
 
-    pixels = Array(np.zeros((28, 28), np.float32), dtype="float32", shape=(28, 28),
-                   allow_none=False).tag(sync=True, **array_serialization)
+    pixels = _Pixels(np.zeros((28, 28), np.float32), dtype="float32", shape=(28, 28),
+                     allow_none=False).tag(sync=True, **array_serialization)
     """ndarray (28, 28) float32 in [0, 1]: the digit on the pad, exactly what the network sees.
 
-    Updated when a stroke ends (and on Undo or Clear), by :meth:`show` and by :meth:`clear`."""
+    Assign an image to put it on the pad (uint8 is scaled by 1/255); NaN, infinite or
+    out-of-range values raise and leave the pad as it was. Updated when a stroke ends (and on
+    Undo or Clear), by :meth:`show` and by :meth:`clear`."""
 
     probabilities = Array(None, dtype="float32", shape=(10,)).tag(sync=True, **array_serialization)
     """ndarray (10,) float32 or None: the NumPy network's output for ``pixels`` (None when blank)."""
@@ -110,9 +119,6 @@ class DigitCanvas(anywidget.AnyWidget):
 
     show_steps = traitlets.Bool(False).tag(sync=True)
     """bool: whether the preprocessing strip is open (the page's toggle sets it too)."""
-
-    network = traitlets.Any(allow_none=True)
-    """The network the canvas runs (not synced; its parameters travel in ``_network``)."""
 
     # Parameters as binary float32 buffers: {sizes, activation, output, weights, biases}.
     _network = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
@@ -128,56 +134,17 @@ class DigitCanvas(anywidget.AnyWidget):
     # display (set by Python, or drawn in another view of the same canvas).
     _echo = traitlets.Unicode("").tag(sync=True)
 
-    # Shown on the pad when the network cannot be used.
-    _error = traitlets.Unicode("").tag(sync=True)
+    _keywords = ("show_steps",)
 
     def __init__(self, network=None, *, show_steps=False, **kwargs):
-        unknown = set(kwargs) - {"layout"}
-        if unknown:
-            raise TypeError(f"DigitCanvas got unexpected keyword argument(s) {sorted(unknown)}; "
-                            "expected network and show_steps")
-        if network is None:
-            from .. import load_pretrained
-
-            network = load_pretrained()
-        self._unsubscribe = None
-        super().__init__(show_steps=show_steps, **kwargs)
-        self.network = network
+        super().__init__(network, show_steps=show_steps, **kwargs)
 
     # -- the network ---------------------------------------------------------------------------
-    @traitlets.validate("network")
-    def _validate_network(self, proposal):
-        net = proposal["value"]
-        if net is None:
-            raise traitlets.TraitError("DigitCanvas needs a network")
-        self._pending_state = network_state(net)  # ValueError for an unusable network
-        return net
+    def _network_state(self, net):
+        return {"_network": network_state(net)}  # ValueError for an unusable network
 
-    @traitlets.observe("network")
-    def _network_changed(self, change):
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        subscribe = getattr(change["new"], "subscribe", None)
-        if callable(subscribe):
-            self._unsubscribe = subscribe(self._weights_changed)
-        self._send_network(self._pending_state)
-
-    def _weights_changed(self, net):
-        # Called by the network after each epoch, a load or an assignment.
-        if net is self.network:
-            self._send_network(network_state(net))
-
-    def _send_network(self, state):
-        with self.hold_sync():
-            self._network = state
-            self._predict()
-
-    def close(self):
-        if getattr(self, "_unsubscribe", None) is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        super().close()
+    def _after_network_state(self):
+        self._predict()
 
     # -- pixels --------------------------------------------------------------------------------
     @traitlets.observe("pixels")
@@ -185,12 +152,14 @@ class DigitCanvas(anywidget.AnyWidget):
         self._predict()
 
     def _predict(self):
-        px = self.pixels
-        if self.network is None or not px.any():
-            self.probabilities, self.prediction = None, None
-            return
-        proba = np.asarray(self.network.predict_proba(px.reshape(1, 784)), np.float32).reshape(10)
-        with self.hold_sync():
+        # Under the lock: the writer thread re-predicts with new weights while a stroke from
+        # the page re-predicts here; one must not interleave its two writes with the other's.
+        with self._lock, self.hold_sync():
+            px, net = self.pixels, self.network
+            if net is None or not px.any():
+                self.probabilities, self.prediction = None, None
+                return
+            proba = np.asarray(net.predict_proba(px.reshape(1, 784)), np.float32).reshape(10)
             self.probabilities = proba
             self.prediction = int(np.argmax(proba))
 
@@ -205,14 +174,10 @@ class DigitCanvas(anywidget.AnyWidget):
             px = array_from_json(report["pixels"])
             if px.size != 784:
                 raise ValueError(f"pixels must hold 784 values (28x28), got {px.size}")
-            px = px.astype(np.float32).reshape(28, 28)
-            if not np.all(np.isfinite(px)):
-                raise ValueError("pixels contain NaN or infinite values")
-            if px.min() < 0 or px.max() > 1:
-                raise ValueError(f"pixels must lie in [0, 1], got [{px.min()}, {px.max()}]")
+            px = DigitCanvas.pixels._coerce(px.reshape(28, 28))  # the trait's own checks
             strokes = _check_strokes(report.get("strokes", []))
             seq = str(report.get("seq", ""))
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, traitlets.TraitError) as e:
             logger.error("DigitCanvas: rejected pixels from the browser (%s); keeping the previous digit", e)
             return
         with self.hold_sync():
@@ -222,25 +187,18 @@ class DigitCanvas(anywidget.AnyWidget):
 
     # -- Python-side drawing ---------------------------------------------------------------------
     def show(self, digit):
-        """Put a digit on the pad: a (28, 28) image or a 784 vector, values in [0, 1] (or uint8).
+        """Put a digit on the pad: a (28, 28) image or a (784,) vector, values in [0, 1] (or uint8).
 
         The pad shows it, the strokes are cleared, and ``prediction`` is recomputed. Draw on top
-        to add ink.
+        to add ink. A bad digit raises and leaves the pad as it was.
         """
         a = np.asarray(digit)
-        if a.size != 784 or a.ndim not in (1, 2) or (a.ndim == 2 and a.shape != (28, 28)):
+        if a.shape not in ((28, 28), (784,)):
             raise ValueError(f"digit must be a (28, 28) image or a (784,) vector, got shape {a.shape}")
-        if not np.issubdtype(a.dtype, np.number) and a.dtype != np.bool_:
-            raise ValueError(f"digit must hold numbers, got dtype {a.dtype}")
-        a = a.astype(np.float32) / (np.float32(255) if a.dtype == np.uint8 else np.float32(1))
-        if not np.all(np.isfinite(a)):
-            raise ValueError("digit contains NaN or infinite values")
-        if a.min() < 0 or a.max() > 1:
-            raise ValueError(f"digit values must lie in [0, 1] (or be uint8), got [{a.min()}, {a.max()}]")
         with self.hold_sync():
+            self.pixels = a.reshape(28, 28)  # checked by the trait before anything changes
             self._echo = ""
             self.strokes = []
-            self.pixels = a.reshape(28, 28)
 
     def clear(self):
         """Wipe the pad."""

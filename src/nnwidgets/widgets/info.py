@@ -3,16 +3,19 @@
 >>> from nnwidgets import ModelInfo
 >>> ModelInfo()                 # the pretrained digit network
 >>> ModelInfo(network=net)      # any network with sizes, activation, output, cost and weights
+
+The card follows the network: training it (``net.fit``), ``set_parameters`` or ``load`` update
+the weight statistics through the network's notifications (see :mod:`._base`).
 """
 
 from __future__ import annotations
 
-import anywidget
 import numpy as np
 import traitlets
 
 from .. import __version__
-from ._base import Array, array_serialization, bundle, function_name, layer_arrays
+from ._base import NetworkWidget, function_name, layer_arrays
+from ._wire import Array, array_serialization, bundle
 
 __all__ = ["ModelInfo", "describe_network"]
 
@@ -37,14 +40,14 @@ def describe_network(net) -> dict:
     }
 
 
-class ModelInfo(anywidget.AnyWidget):
+class ModelInfo(NetworkWidget):
     """A card with the nnwidgets version and a network's layer sizes, functions and parameter count.
 
     Parameters
     ----------
     network : object, optional
         The network to describe; by default ``nnwidgets.load_pretrained()``. Assign
-        ``widget.network = net`` to show another network.
+        ``widget.network = net`` to show another network; ``None`` is rejected.
     title : str, keyword-only
         The heading of the card.
     """
@@ -66,31 +69,15 @@ class ModelInfo(anywidget.AnyWidget):
     weight_rms = Array(dtype="float32", shape=(None,)).tag(sync=True, **array_serialization)
     """float32 array (n_layers - 1,) or None: root-mean-square weight of each weight matrix."""
 
+    _keywords = ("title",)
+
     def __init__(self, network=None, *, title: str = "nnwidgets", **kwargs):
-        unknown = set(kwargs) - set(self.class_trait_names(sync=True)) - {"layout"}
-        if unknown:
-            raise TypeError(f"Unexpected keyword argument: {sorted(unknown)[0]!r}. Check the spelling.")
-        super().__init__(title=title, **kwargs)
-        self._network = None
-        if network is None:
-            from nnwidgets import load_pretrained
+        super().__init__(network, title=title, **kwargs)
 
-            network = load_pretrained()
-        self.network = network
-
-    @property
-    def network(self):
-        """The network described; assign another to update the card."""
-        return self._network
-
-    @network.setter
-    def network(self, net) -> None:
-        arch = describe_network(net)  # validate before changing anything
+    def _network_state(self, net) -> dict:
+        arch = describe_network(net)
         rms = [float(np.sqrt(np.mean(np.square(np.asarray(w, dtype=np.float64))))) for w in net.weights]
-        self._network = net
-        with self.hold_sync():
-            self.architecture = arch
-            self.weight_rms = np.array(rms, dtype=np.float32)
+        return {"architecture": arch, "weight_rms": np.array(rms, dtype=np.float32)}
 
     def __repr__(self) -> str:
         arch = self.architecture

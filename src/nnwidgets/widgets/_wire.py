@@ -1,0 +1,149 @@
+"""How widgets reach the browser: where each bundle lives, and how arrays cross the wire.
+
+Arrays travel as ``{"view": memoryview, "dtype": str, "shape": [int, ...]}``. The memoryview is
+sent as a binary buffer (no JSON number lists) and arrives in the browser as a ``DataView``,
+which ``js/lib/model.ts`` decodes. The front end sends arrays back in the same form; they
+arrive here as a memoryview onto the message, which :func:`array_from_json` copies out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import traitlets
+
+__all__ = [
+    "STATIC",
+    "bundle",
+    "array_to_json",
+    "array_from_json",
+    "array_serialization",
+    "Array",
+    "TraitValueError",
+]
+
+#: Directory holding the bundles ``npm run build`` writes: ``<name>.js`` and ``<name>.css``.
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+#: dtypes the wire format carries, and what each array is sent as. Pixels stay uint8 (a 28x28
+#: image is 784 bytes); everything else goes as float32, which is all the browser computes in.
+WIRE_DTYPES = ("float32", "uint8")
+
+
+def bundle(name: str) -> tuple[Path, Path | None]:
+    """Paths of the ES module and stylesheet built from ``js/<name>/``, for ``_esm`` and ``_css``.
+
+    The stylesheet is ``None`` when the widget has none. Raises ``FileNotFoundError`` naming the
+    fix when the module was never built (anywidget's own message names only the path).
+    """
+    esm = STATIC / f"{name}.js"
+    if not esm.is_file():
+        raise FileNotFoundError(
+            f"nnwidgets' front-end bundle {esm} is missing. In a source checkout run "
+            "`npm install && npm run build` (or `pip install -e .`, which runs both)."
+        )
+    css = STATIC / f"{name}.css"
+    return esm, (css if css.is_file() else None)
+
+
+def array_to_json(value: np.ndarray | None, widget=None) -> dict | None:
+    """Serialise an array trait for the front end: ``{"view", "dtype", "shape"}`` or ``None``.
+
+    uint8 arrays are sent as they are; every other dtype as C-contiguous float32.
+    """
+    if value is None:
+        return None
+    a = np.asarray(value)
+    dtype = np.uint8 if a.dtype == np.uint8 else np.float32
+    a = np.ascontiguousarray(a, dtype=dtype)
+    return {"view": memoryview(a).cast("B"), "dtype": a.dtype.name, "shape": list(a.shape)}
+
+
+def array_from_json(value: dict | None, widget=None) -> np.ndarray | None:
+    """Deserialise ``{"view", "dtype", "shape"}`` from the front end into a NumPy array (a copy).
+
+    ``view`` may be a memoryview (a front-end update), bytes, or bytearray. Raises ``ValueError``
+    saying what is wrong with a malformed value, rather than reshaping garbage.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not {"view", "dtype", "shape"} <= value.keys():
+        got = sorted(value) if isinstance(value, dict) else type(value).__name__
+        raise ValueError(f"an array from the front end must be a dict with keys view, dtype, shape; got {got}")
+    view, dtype, shape = value["view"], value["dtype"], value["shape"]
+    if dtype not in WIRE_DTYPES:
+        raise ValueError(f"array dtype must be one of {WIRE_DTYPES}, got {dtype!r}")
+    if not isinstance(view, (memoryview, bytes, bytearray)):
+        raise ValueError(f"array view must be a memoryview, bytes or bytearray, got {type(view).__name__}")
+    if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise ValueError(f"array shape must be a list of non-negative ints, got {shape!r}")
+    raw = memoryview(view).cast("B")
+    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    if raw.nbytes != expected:
+        raise ValueError(f"{dtype} array of shape {list(shape)} needs {expected} bytes, got {raw.nbytes}")
+    # frombuffer shares the message's memory; copy so the array owns (and may write) its data.
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+#: ``.tag(sync=True, **array_serialization)`` makes any trait use the binary wire format.
+array_serialization = {"to_json": array_to_json, "from_json": array_from_json}
+
+
+class TraitValueError(traitlets.TraitError, ValueError):
+    """A trait value that is wrong: a ``ValueError`` to users, a ``TraitError`` to traitlets."""
+
+
+class Array(traitlets.TraitType):
+    """A NumPy array trait with a fixed dtype and, optionally, a fixed shape.
+
+    ``Array(dtype="float32", shape=(None, 10))`` accepts anything ``np.asarray`` takes, stores a
+    C-contiguous array of that dtype, and rejects a wrong number of dimensions or a wrong size in
+    any dimension not given as ``None``. Tag it ``.tag(sync=True, **array_serialization)`` to sync.
+    Assigning an equal array (same shape and values) fires no change, unlike traitlets' default
+    ``==`` test, which is ambiguous for arrays and treats shape (1,) and (1, 1) as equal.
+    """
+
+    info_text = "a NumPy array"
+
+    def __init__(self, default_value=None, *, dtype="float32", shape=None, allow_none=True, **kwargs):
+        self.dtype = np.dtype(dtype)
+        self.shape = None if shape is None else tuple(shape)
+        if default_value is not None:
+            default_value = self._coerce(default_value)
+        super().__init__(default_value=default_value, allow_none=allow_none, **kwargs)
+
+    def _coerce(self, value) -> np.ndarray:
+        try:
+            a = np.array(value, dtype=self.dtype, order="C", copy=True)
+        except (TypeError, ValueError) as e:
+            raise TraitValueError(
+                f"{self._where()} must be convertible to a {self.dtype.name} array, got {type(value).__name__}: {e}"
+            ) from None
+        if self.shape is not None:
+            ok = a.ndim == len(self.shape) and all(w is None or w == n for w, n in zip(self.shape, a.shape))
+            if not ok:
+                want = "(" + ", ".join("any" if w is None else str(w) for w in self.shape) + ")"
+                raise TraitValueError(f"{self._where()} must have shape {want}, got {a.shape}")
+        return a
+
+    def _where(self) -> str:
+        owner = getattr(self, "this_class", None)
+        return f"{owner.__name__}.{self.name}" if owner is not None and self.name else "the array"
+
+    def validate(self, obj, value):
+        if value is None:
+            if self.allow_none:
+                return None
+            self.error(obj, value)
+        return self._coerce(value)
+
+    def set(self, obj, value):
+        new = self._validate(obj, value)
+        old = obj._trait_values.get(self.name, self.default_value)
+        obj._trait_values[self.name] = new
+        same = (old is None and new is None) or (
+            old is not None and new is not None and old.shape == new.shape and np.array_equal(old, new)
+        )
+        if not same:
+            obj._notify_trait(self.name, old, new)
