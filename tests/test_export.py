@@ -59,8 +59,9 @@ def test_write_is_atomic(canvas, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match=f"cannot write {re.escape(str(path))}: disk full") as info:
         export_html(canvas, path)
+    assert ".part" not in str(info.value)  # the user's file is named, not the temporary one
     assert path.read_text() == "old page"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
 

@@ -14,15 +14,37 @@ def atomic_write(path, mode="wb", **open_kwargs):
     removed and ``path`` keeps whatever it held before. The temporary file is opened with
     mode "x" under a unique name, so it takes the usual permissions from the umask (unlike
     ``tempfile.mkstemp``'s 0600) and never reuses another process's file.
+
+    An OSError from creating, syncing or renaming the temporary file names ``path``: the user
+    never chose the hidden ``.part`` name. Errors raised inside the block pass through as
+    they are (a download's HTTP error is an OSError too, and its caller reads it).
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        with open(tmp, mode.replace("w", "x"), **open_kwargs) as f:
+        f = open(tmp, mode.replace("w", "x"), **open_kwargs)
+    except OSError as exc:
+        raise _naming(path, exc) from exc
+    try:
+        with f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+            try:
+                f.flush()
+                os.fsync(f.fileno())
+            except OSError as exc:
+                raise _naming(path, exc) from exc
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _naming(path, exc) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _naming(path, exc):
+    """The same kind of OSError as ``exc``, about ``path`` instead of the temporary file."""
+    if exc.errno is not None:
+        # OSError(errno, ...) picks the matching subclass (FileNotFoundError, PermissionError...).
+        return OSError(exc.errno, f"cannot write the file: {exc.strerror}", os.fspath(path))
+    return OSError(f"cannot write {os.fspath(path)}: {exc}")
