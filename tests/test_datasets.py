@@ -190,10 +190,26 @@ def test_environment_directory_comes_before_the_cache(tmp_path, monkeypatch):
     assert d.y_test.tolist() == [7, 2, 1]
 
 
-def test_empty_environment_directory_falls_through_to_the_cache(tmp_path, monkeypatch):
+def test_empty_environment_directory_falls_through_to_the_cache(tmp_path, monkeypatch, recwarn):
+    # A directory without these files is meant for another dataset: no warning, on to the cache.
+    (tmp_path / "elsewhere").mkdir()
     monkeypatch.setenv("NNWIDGETS_DATA", str(tmp_path / "elsewhere"))
     with pytest.raises(FileNotFoundError, match=r"not cached and download=False"):
         load_tiny(None, cache_dir=tmp_path / "cache")
+    assert [str(w.message) for w in recwarn] == []
+
+
+def test_mistyped_environment_directory_is_warned_about(tmp_path, monkeypatch):
+    cache = write_tiny(tmp_path / "cache" / "tiny", gz=(True,) * 4)  # what the loader goes on to
+    typo = tmp_path / "mnist-dtaa"
+    monkeypatch.setenv("NNWIDGETS_DATA", str(typo))
+    with pytest.warns(UserWarning, match=rf"NNWIDGETS_DATA='{typo}' is not a directory; ignoring it"):
+        d = load_tiny(None, cache_dir=cache.parent)
+    assert d.y_test.tolist() == [7, 2, 1]
+    # Through the public loader the warning points at the caller's line, not the loader's.
+    with pytest.warns(UserWarning, match="NNWIDGETS_DATA") as record, pytest.raises(FileNotFoundError):
+        datasets.load_mnist(download=False, cache_dir=tmp_path / "empty")
+    assert record[0].filename == __file__
 
 
 def test_partial_environment_directory_is_an_error(tmp_path, monkeypatch):

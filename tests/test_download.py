@@ -170,6 +170,29 @@ def test_all_mirrors_failing_names_every_url(server, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_all_mirrors_failing_through_the_loader_offers_the_offline_subset(server, tmp_path):
+    # Nothing served: every mirror answers 404, as when the files cannot be reached.
+    with pytest.raises(_download.DownloadError) as info:
+        load(spec(server, "a", "b"), tmp_path)
+    message = str(info.value)
+    assert f"{server.url}/a/train-images-idx3-ubyte.gz: HTTP 404" in message
+    assert f"{server.url}/b/train-images-idx3-ubyte.gz: HTTP 404" in message
+    assert "Offline? load_mnist(bundled=True) (the same as load_bundled())" in message
+    assert "NNWIDGETS_DATA" in message
+
+
+def test_a_write_failure_names_the_destination_not_the_temporary_file(server, tmp_path):
+    serve(server, "a")
+    dest = tmp_path / "f.gz"
+    dest.mkdir()  # the download cannot be moved into place over a directory
+    with pytest.raises(_download.DownloadError) as info:
+        _download.fetch("t10k-labels-idx1-ubyte.gz", [f"{server.url}/a/"], None, dest, progress=False)
+    message = str(info.value)
+    assert f"IsADirectoryError: [Errno 21] cannot write the file: Is a directory: '{dest}'" in message
+    assert ".part" not in message
+    assert os.listdir(tmp_path) == ["f.gz"] and os.listdir(dest) == []
+
+
 @pytest.mark.parametrize(
     "damage",
     [

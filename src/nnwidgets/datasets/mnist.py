@@ -4,7 +4,8 @@
 
 1. ``path``, a directory you give;
 2. the directory named by the ``NNWIDGETS_DATA`` environment variable (Fashion-MNIST in its
-   ``fashion/`` subdirectory, since both datasets use the same file names);
+   ``fashion/`` subdirectory, since both datasets use the same file names); a value that is
+   not a directory (a typing slip) is ignored with a ``UserWarning``;
 3. the cache, ``$XDG_CACHE_HOME/nnwidgets`` or ``~/.cache/nnwidgets`` (or ``cache_dir=``);
 4. a download from the official mirrors into that cache.
 
@@ -29,6 +30,13 @@ __all__ = ["Dataset", "DownloadError", "load_bundled", "load_fashion_mnist", "lo
 DownloadError = _download.DownloadError
 
 ENV_VAR = "NNWIDGETS_DATA"
+# Added to a failed download: what works with no network.
+OFFLINE_HINT = (
+    "Offline? load_mnist(bundled=True) (the same as load_bundled()) loads the 10,000 training "
+    f"and 2,000 test MNIST digits shipped in the package; or set {ENV_VAR} or pass path= naming "
+    "a folder that holds the files."
+)
+
 BUNDLED_FILE = "mnist_subset.npz"
 IMAGE_SHAPE = (28, 28)
 
@@ -190,7 +198,7 @@ def load_mnist(
     FileNotFoundError
         If files are missing and cannot be downloaded.
     DownloadError
-        If every mirror failed; the message lists each URL and why.
+        If every mirror failed; the message lists each URL and why, and what works offline.
 
     Examples
     --------
@@ -273,6 +281,14 @@ def _load(spec, path, *, download, cache_dir, progress, flatten, normalize):
         return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
 
     env = os.environ.get(ENV_VAR)
+    if env and not Path(env).is_dir():
+        # Most likely a typing slip: say so rather than quietly download 11 MB into the cache.
+        warnings.warn(
+            f"{ENV_VAR}={env!r} is not a directory; ignoring it and using the cache instead",
+            UserWarning,
+            stacklevel=3,
+        )
+        env = None
     if env:
         folder = Path(env) / spec.env_subdir
         present = [f for f in spec.files if _locate(folder, f) is not None]
@@ -323,7 +339,10 @@ def _cached(f, folder, spec, download, progress):
             f"{spec.title} file {target} is not cached and download=False; pass download=True, "
             f"or path= / {ENV_VAR} naming a directory that holds it, or use load_mnist(bundled=True)"
         )
-    _download.fetch(f.name + ".gz", spec.mirrors, f.gz_sha256, target, progress=progress)
+    try:
+        _download.fetch(f.name + ".gz", spec.mirrors, f.gz_sha256, target, progress=progress)
+    except DownloadError as exc:
+        raise DownloadError(f"{exc}\n{OFFLINE_HINT}") from None
     return _read_checked(f, target)
 
 
