@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from .._atomic import atomic_write
 
 DEFAULT_DIR = Path.home() / "nnwidgets-notebooks"
 FIRST_NOTEBOOK = "quickstart.ipynb"
@@ -47,6 +48,9 @@ def copy_notebooks(source: Path, dest: Path) -> list[str]:
         manifest = json.loads(manifest_path.read_text())
     except (FileNotFoundError, ValueError):
         manifest = {}
+    if not isinstance(manifest, dict):
+        # Damaged: with no record, every copy that differs counts as edited and is kept.
+        manifest = {}
     notes = []
     for nb in sorted(source.glob("*.ipynb")):
         target, new_hash = dest / nb.name, _sha256(nb)
@@ -59,9 +63,11 @@ def copy_notebooks(source: Path, dest: Path) -> list[str]:
                 notes.append(f"kept your edited {target} (the shipped version is in {nb})")
                 continue
             notes.append(f"updated {target}")
-        shutil.copyfile(nb, target)
+        with atomic_write(target) as f:  # a half-copied notebook would count as edited forever
+            f.write(nb.read_bytes())
         manifest[nb.name] = new_hash
-    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    with atomic_write(manifest_path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(manifest, indent=1) + "\n")
     return notes
 
 

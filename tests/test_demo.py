@@ -1,0 +1,137 @@
+"""``nnwidgets demo``: the edit-preserving notebook copy, and the JupyterLab command it runs."""
+
+import json
+import os
+import sys
+
+import pytest
+
+from nnwidgets.cli.demo import FIRST_NOTEBOOK, MANIFEST, copy_notebooks, demo_command, shipped_notebooks
+
+
+def notebook(text):
+    """A minimal notebook whose one cell says ``text``: enough to tell versions apart."""
+    return json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": [text]}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.fixture
+def shipped(tmp_path):
+    """Two shipped notebooks, so a test can change one and watch the other stay put."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    (folder / "quickstart.ipynb").write_text(notebook("quickstart v1"))
+    (folder / "training.ipynb").write_text(notebook("training v1"))
+    (folder / "notes.txt").write_text("not a notebook")
+    return folder
+
+
+@pytest.fixture
+def dest(tmp_path):
+    return tmp_path / "home" / "nnwidgets-notebooks"  # missing: the first copy makes it
+
+
+def test_first_copy(shipped, dest):
+    assert copy_notebooks(shipped, dest) == []
+    assert sorted(p.name for p in dest.iterdir()) == sorted([MANIFEST, "quickstart.ipynb", "training.ipynb"])
+    assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v1")
+    assert set(json.loads((dest / MANIFEST).read_text())) == {"quickstart.ipynb", "training.ipynb"}
+
+
+def test_copying_again_changes_nothing(shipped, dest):
+    copy_notebooks(shipped, dest)
+    stamps = {p.name: p.stat().st_mtime_ns for p in dest.glob("*.ipynb")}
+    assert copy_notebooks(shipped, dest) == []
+    assert {p.name: p.stat().st_mtime_ns for p in dest.glob("*.ipynb")} == stamps
+
+
+def test_untouched_copy_is_updated_to_a_newer_shipped_notebook(shipped, dest):
+    copy_notebooks(shipped, dest)
+    (shipped / "quickstart.ipynb").write_text(notebook("quickstart v2"))
+    assert copy_notebooks(shipped, dest) == [f"updated {dest / 'quickstart.ipynb'}"]
+    assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v2")
+    # ...and the copy counts as untouched again, so a v3 would replace it too.
+    (shipped / "quickstart.ipynb").write_text(notebook("quickstart v3"))
+    copy_notebooks(shipped, dest)
+    assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v3")
+
+
+def test_edited_copy_is_kept(shipped, dest):
+    copy_notebooks(shipped, dest)
+    mine = notebook("quickstart v1 with my notes")
+    (dest / "quickstart.ipynb").write_text(mine)
+    (shipped / "quickstart.ipynb").write_text(notebook("quickstart v2"))
+    notes = copy_notebooks(shipped, dest)
+    assert notes == [f"kept your edited {dest / 'quickstart.ipynb'} "
+                     f"(the shipped version is in {shipped / 'quickstart.ipynb'})"]
+    assert (dest / "quickstart.ipynb").read_text() == mine
+    assert copy_notebooks(shipped, dest) == notes  # and on every later run
+
+
+def test_deleted_copy_comes_back(shipped, dest):
+    copy_notebooks(shipped, dest)
+    (dest / "training.ipynb").unlink()
+    assert copy_notebooks(shipped, dest) == []
+    assert (dest / "training.ipynb").read_text() == notebook("training v1")
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '"a string"', ""], ids=["garbled", "list", "string", "empty"])
+def test_corrupted_manifest_keeps_every_copy_that_differs(shipped, dest, damage):
+    # Without a trustworthy record no copy can be shown untouched, so none that differs from
+    # the shipped version is replaced; identical ones are recorded again.
+    copy_notebooks(shipped, dest)
+    (dest / MANIFEST).write_text(damage)
+    (shipped / "quickstart.ipynb").write_text(notebook("quickstart v2"))
+    notes = copy_notebooks(shipped, dest)
+    assert notes == [f"kept your edited {dest / 'quickstart.ipynb'} "
+                     f"(the shipped version is in {shipped / 'quickstart.ipynb'})"]
+    assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v1")
+    assert set(json.loads((dest / MANIFEST).read_text())) == {"training.ipynb"}
+
+
+def test_the_real_shipped_notebooks_are_found():
+    folder = shipped_notebooks()
+    assert (folder / FIRST_NOTEBOOK).is_file()
+    json.loads((folder / FIRST_NOTEBOOK).read_text())  # a notebook, not a stub
+
+
+# --- the JupyterLab command -------------------------------------------------------------------
+
+
+def test_demo_command_defaults(tmp_path):
+    cmd = demo_command(tmp_path, port=None, no_browser=False, extra=[])
+    assert cmd[:4] == [sys.executable, "-m", "jupyterlab", FIRST_NOTEBOOK]
+    assert f"--ServerApp.root_dir={tmp_path}" in cmd
+    # Offline: no news feed and no update check.
+    assert "--LabApp.news_url=None" in cmd
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in cmd
+    assert not any(a.startswith("--port") for a in cmd) and "--no-browser" not in cmd
+
+
+def test_demo_command_options_and_extra_arguments_last(tmp_path):
+    cmd = demo_command(tmp_path, port=8899, no_browser=True, extra=["--ServerApp.token=abc"])
+    assert "--port=8899" in cmd and "--no-browser" in cmd
+    assert cmd[-1] == "--ServerApp.token=abc"  # the user's own flags win over ours
+
+
+def test_allow_root_only_as_root(tmp_path):
+    # Checked against who really runs the tests; the other case runs in a child as `nobody`.
+    cmd = demo_command(tmp_path, port=None, no_browser=False, extra=[])
+    assert ("--allow-root" in cmd) == (os.geteuid() == 0)
+
+
+def test_no_allow_root_for_an_ordinary_user(tmp_path):
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("already checked as an ordinary user by test_allow_root_only_as_root")
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to run the check as another user")
+    code = ("import sys; from nnwidgets.cli.demo import demo_command; "
+            "print('--allow-root' in demo_command(sys.argv[1], port=None, no_browser=False, extra=[]))")
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             sys.executable, "-c", code, "/tmp"],
+                            capture_output=True, text=True, timeout=60, cwd="/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
