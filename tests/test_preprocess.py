@@ -6,6 +6,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from nnwidgets.datasets import load_bundled
 from nnwidgets.preprocess import rasterize_strokes, to_mnist, to_mnist_steps
 
 STROKES = pathlib.Path(__file__).parent / "strokes"
@@ -124,14 +125,8 @@ def test_idempotent_on_mnist_style_digit():
 
 
 def test_real_mnist_digits_stay_close():
-    datasets = pytest.importorskip("nnwidgets.datasets")
-    try:
-        X = datasets.load_bundled()[0]
-    except Exception as exc:  # data not available in this checkout
-        pytest.skip(f"no bundled MNIST: {exc}")
-    X = np.asarray(X, np.float32)[:200].reshape(-1, 28, 28)
-    if X.max() > 1:
-        X = X / 255.0
+    # The subset ships inside the package: a loader that breaks must fail here, not skip.
+    X = load_bundled(flatten=False).X_train[:200]
     # MNIST digits already fill a 20 px box centred by mass: they come back (nearly) unchanged
     diffs = np.array([np.abs(to_mnist(x) - x).mean() for x in X])
     assert np.median(diffs) < 1e-6
@@ -157,10 +152,8 @@ def test_rasterize_single_point_is_a_dot():
 
 def test_stroke_digits_fixture_preprocess_parity_file_is_current():
     """tests/strokes/parity.json holds what Python computes for the JS tests to compare with."""
-    path = STROKES / "parity.json"
-    if not path.exists():
-        pytest.skip("parity fixture not generated")
-    fixture = json.loads(path.read_text())
+    # Committed with the tests (tests/strokes/make_parity.py writes it): missing is a failure.
+    fixture = json.loads((STROKES / "parity.json").read_text())
     for case in fixture["preprocess"]:
         raw = rasterize_strokes(case["strokes"])
         np.testing.assert_allclose(
