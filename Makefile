@@ -52,8 +52,10 @@ test-js: install node_modules/.installed
 	npm run typecheck
 	npm test
 
+# The fast loop: no browser tests and none marked slow (over a few seconds each); `make test`
+# runs those too.
 test-py: install data js
-	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest -m "not e2e"
+	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest -m "not e2e and not slow"
 
 test-e2e: install data browser js
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest -m e2e
