@@ -5,16 +5,26 @@ Examples::
     python -m nnwidgets train --preset book-ch1            # the book's first experiment
     python -m nnwidgets train --sizes 784,100,10 --epochs 5 --bundled
     python -m nnwidgets train --preset default --out src/nnwidgets/models/default.npz
+
+Wrong arguments are usage errors (exit 2) found before training starts, ``--out`` included.
+Ctrl-C stops training (exit 130); the network as it was then goes beside ``--out``, to
+``<name>.interrupted.npz``, so a finished model already at ``--out`` is never replaced by a
+half-trained one (``--save-interrupted`` writes it to ``--out`` itself).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+from pathlib import Path
 
 from ..models.presets import PRESETS, get_preset
 from ..training import Callback, TrainingDiverged
+from ._types import existing_directory, layer_sizes, number_in, positive_int, prepare_output
+
+INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
 
 class TerminalProgress(Callback):
@@ -24,6 +34,10 @@ class TerminalProgress(Callback):
         self.stream = stream or sys.stderr
         self.width = width
         self._last = 0.0
+        self.began = False  # errors before this are about the arguments, after it about training
+
+    def on_train_begin(self, trainer):
+        self.began = True
 
     def on_epoch_begin(self, trainer, epoch):
         self._n_batches = -(-len(trainer.X) // trainer.batch_size)
@@ -49,52 +63,60 @@ class TerminalProgress(Callback):
         print(line, flush=True)
 
 
-def _sizes(text):
-    try:
-        return [int(s) for s in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--sizes must be comma-separated integers like "
-                                         f"784,100,10; got {text!r}") from None
-
-
 def build_parser():
-    p = argparse.ArgumentParser(prog="python -m nnwidgets train",
+    p = argparse.ArgumentParser(prog="nnwidgets train",
                                 description="Train a network on MNIST and save it.")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a named experiment")
     arch = p.add_argument_group("network (override the preset)")
-    arch.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 784,100,10")
+    arch.add_argument("--sizes", type=layer_sizes, help="layer sizes, e.g. 784,100,10")
     arch.add_argument("--activation")
     arch.add_argument("--output")
     arch.add_argument("--cost")
     arch.add_argument("--init", choices=["scaled", "large"])
     arch.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     fit = p.add_argument_group("training (override the preset)")
-    fit.add_argument("--epochs", type=int)
-    fit.add_argument("--batch-size", type=int)
-    fit.add_argument("--learning-rate", type=float)
-    fit.add_argument("--momentum", type=float)
-    fit.add_argument("--l2", type=float)
-    fit.add_argument("--l1", type=float)
-    fit.add_argument("--dropout", type=float)
+    fit.add_argument("--epochs", type=positive_int)
+    fit.add_argument("--batch-size", type=positive_int)
+    fit.add_argument("--learning-rate", type=number_in(0, math.inf, low_open=True, high_open=True))
+    fit.add_argument("--momentum", type=number_in(0, 1, high_open=True))
+    fit.add_argument("--l2", type=number_in(0, math.inf, high_open=True))
+    fit.add_argument("--l1", type=number_in(0, math.inf, high_open=True))
+    fit.add_argument("--dropout", type=number_in(0, 1, high_open=True))
     fit.add_argument("--schedule", choices=["constant", "step", "cosine"])
-    fit.add_argument("--threads", type=int, help="BLAS threads (default: chosen by layer size)")
+    fit.add_argument("--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)")
     fit.add_argument("--seed", type=int, default=0)
     data = p.add_argument_group("data")
-    data.add_argument("--data", metavar="DIR", help="folder holding the four MNIST IDX files")
-    data.add_argument("--bundled", action="store_true",
-                      help="use the small subset shipped in the package (offline)")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--data", metavar="DIR", type=existing_directory,
+                        help="folder holding the four MNIST IDX files")
+    source.add_argument("--bundled", action="store_true",
+                        help="use the small subset shipped in the package (offline)")
     data.add_argument("--dataset", choices=["mnist", "fashion"], default="mnist")
     data.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                       help="random distortions each epoch (default: as the preset says)")
     out = p.add_argument_group("output")
-    out.add_argument("--out", metavar="PATH", help="save the trained network here (.npz)")
+    out.add_argument("--out", metavar="PATH",
+                     help="save the trained network here (.npz); its folder is made if missing")
     out.add_argument("--save-dtype", choices=["float16", "float32", "float64"])
+    out.add_argument("--save-interrupted", action="store_true",
+                     help="after Ctrl-C, save the half-trained network to --out itself, replacing "
+                          "what is there (default: beside it, as NAME.interrupted.npz)")
     return p
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    from ..datasets import load_bundled, load_fashion_mnist, load_mnist
+    """Run the trainer; the exit code (0, 1 when training fails, 2 for bad arguments, 130 on Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before training, or a second Ctrl-C while saving
+        print("\ninterrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ..datasets import DownloadError
     from ..network import Network
 
     preset = get_preset(args.preset) if args.preset else None
@@ -108,45 +130,97 @@ def main(argv=None):
                 "schedule", "threads"):
         if getattr(args, key) is not None:
             fit_kwargs[key] = getattr(args, key)
+    if args.bundled and args.dataset != "mnist":
+        parser.error("--bundled holds MNIST digits only; drop --bundled or --dataset fashion")
 
-    if args.bundled:
-        data = load_bundled()
-    elif args.dataset == "fashion":
-        data = load_fashion_mnist(args.data)
-    else:
-        data = load_mnist(args.data)
-
+    # Everything that can be checked is checked before the data loads and training starts.
+    try:
+        net = Network(**net_kwargs, seed=args.seed, dtype=args.dtype)
+        out = prepare_output(args.out) if args.out else None
+    except (ValueError, TypeError) as exc:
+        parser.error(str(exc))
+    try:
+        data = _load_data(args)
+    except DownloadError as exc:
+        parser.error(f"{exc}\nOn the command line: --bundled trains on that subset, and "
+                     f"--data DIR reads the files from a folder.")
+    except (ValueError, TypeError, OSError) as exc:  # FileNotFoundError is an OSError
+        parser.error(str(exc))
     use_augment = args.augment if args.augment is not None else bool(preset and preset.augment)
     if use_augment:
-        from ..datasets.augment import augment
+        fit_kwargs["transform"] = _augmenter(preset.augment if preset and preset.augment else {})
 
-        options = (preset.augment if preset and preset.augment else {})
-
-        def transform(X, rng):
-            images = augment(X.reshape(-1, 28, 28), rng, **options)
-            return images.reshape(len(X), -1)
-
-        fit_kwargs["transform"] = transform
-
-    net = Network(**net_kwargs, seed=args.seed, dtype=args.dtype)
     print(f"{net!r}: {net.n_params:,} parameters; {len(data.X_train):,} training and "
           f"{len(data.X_test):,} test images", flush=True)
     started = time.perf_counter()
+    progress = TerminalProgress()
     try:
         net.fit(data.X_train, data.y_train, validation=(data.X_test, data.y_test),
-                callbacks=[TerminalProgress()], **fit_kwargs)
+                callbacks=[progress], **fit_kwargs)
     except TrainingDiverged as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except (ValueError, TypeError) as exc:
+        if progress.began:
+            raise  # a fault in training itself, not in the arguments: keep the traceback
+        parser.error(str(exc))
     except KeyboardInterrupt:
-        print("\ninterrupted: keeping the network as it is now", file=sys.stderr)
+        return _interrupted(net, args, out, progress)
     accuracy = net.score(data.X_test, data.y_test)
     print(f"test accuracy {accuracy:.4f} ({round(accuracy * len(data.y_test))}/"
           f"{len(data.y_test)}) after {time.perf_counter() - started:.0f}s", flush=True)
-    if args.out:
-        net.save(args.out, dtype=args.save_dtype)
-        print(f"saved to {args.out}")
+    if out is not None:
+        if not _save(net, out, args.save_dtype):
+            return 1
+        print(f"saved to {out}")
     return 0
+
+
+def _load_data(args):
+    from ..datasets import load_mnist
+
+    if args.bundled:
+        return load_mnist(bundled=True)
+    return load_mnist(args.data, dataset=args.dataset)
+
+
+def _augmenter(options):
+    from ..datasets.augment import augment
+
+    def transform(X, rng):
+        images = augment(X.reshape(-1, 28, 28), rng, **options)
+        return images.reshape(len(X), -1)
+
+    return transform
+
+
+def _interrupted(net, args, out, progress):
+    """Ctrl-C during training: keep the half-trained network without replacing a finished one."""
+    print("\r" + " " * (progress.width + 40) + "\r", end="", file=sys.stderr)
+    done = f"interrupted after {len(net.history_.epoch_loss)} complete epochs" if net.history_ else "interrupted"
+    if out is None:
+        print(f"{done}; nothing saved (no --out)", file=sys.stderr)
+        return INTERRUPTED
+    target = out if args.save_interrupted else interrupted_path(out)
+    if _save(net, target, args.save_dtype):
+        kept = "" if target == out else f"; {out} is left as it was (--save-interrupted replaces it)"
+        print(f"{done}: saved the network as it was to {target}{kept}", file=sys.stderr)
+    return INTERRUPTED
+
+
+def interrupted_path(out: Path) -> Path:
+    """Where an interrupted run goes: ``model.npz`` -> ``model.interrupted.npz``."""
+    return out.with_name(f"{out.stem}.interrupted{out.suffix or '.npz'}")
+
+
+def _save(net, path, dtype):
+    """Save, or print why not (a full disk, a network that will not save); True on success."""
+    try:
+        net.save(path, dtype=dtype)
+    except (OSError, ValueError) as exc:
+        print(f"error: could not save the network: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -1,0 +1,85 @@
+"""Argument checks for the command line: each raises ``argparse.ArgumentTypeError``, which
+argparse turns into a one-line usage error (exit 2) naming the option, before any work starts."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from pathlib import Path
+
+N_PIXELS, N_CLASSES = 784, 10
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def number_in(low: float, high: float, *, low_open: bool = False, high_open: bool = False):
+    """A type for a finite float in the interval, e.g. ``number_in(0, 1, high_open=True)``."""
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+    def check(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        too_low = value <= low if low_open else value < low
+        too_high = value >= high if high_open else value > high
+        if not math.isfinite(value) or too_low or too_high:  # NaN fails isfinite, not comparisons
+            raise argparse.ArgumentTypeError(f"must be a finite number in {interval}, got {text!r}")
+        return value
+
+    check.__name__ = f"number in {interval}"  # argparse shows the name if it ever falls back
+    return check
+
+
+def layer_sizes(text: str) -> list[int]:
+    """``784,100,10``: from the 784 pixels to the 10 digits, every layer at least one neuron."""
+    try:
+        sizes = [int(s) for s in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be comma-separated integers like 784,100,10; got {text!r}") from None
+    if len(sizes) < 2 or any(n <= 0 for n in sizes):
+        raise argparse.ArgumentTypeError(
+            f"must be two or more positive layer sizes like 784,100,10; got {text!r}")
+    if sizes[0] != N_PIXELS or sizes[-1] != N_CLASSES:
+        raise argparse.ArgumentTypeError(
+            f"must start with {N_PIXELS} (the 28x28 pixels) and end with {N_CLASSES} "
+            f"(the digits); got {text!r}")
+    return sizes
+
+
+def existing_directory(text: str) -> str:
+    if not Path(text).expanduser().is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {text!r}")
+    return text
+
+
+def prepare_output(text: str) -> Path:
+    """The ``--out`` file, checked before hours of training: its folder is made if missing
+    (as ``export_html`` does) and must be writable; the path itself must not be a folder.
+
+    Raises ValueError with a message for the user.
+    """
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise ValueError(f"--out must name a file, but {text!r} is a directory")
+    folder = path.absolute().parent
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ValueError(f"--out {text!r}: {blocking} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"--out {text!r}: cannot create the folder {folder}: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {text!r}: the folder {folder} is not writable")
+    return path
