@@ -1,0 +1,18 @@
+"""Lab helpers for the book's Section 1: exercise checks, and the reader's network in the widgets.
+
+- :mod:`.check`: ``check.sigmoid(sigmoid)``, ``check.backprop(backprop)``, ...: run an exercise on
+  a small input and say precisely what is wrong;
+- :mod:`.reference`: the book's per-example code the checks compare against (lab 3 uses its
+  ``backprop`` before lab 4 derives it);
+- :func:`as_network`: a reader's book-style network as an :class:`nnwidgets.Network` the widgets
+  can show and the dashboard can train;
+- :mod:`.plots`: small SVG pictures for the notebooks.
+
+NumPy only: nothing here imports a widget.
+"""
+
+from . import check, reference
+from ._report import CheckFailed
+from .adapter import as_network
+
+__all__ = ["CheckFailed", "as_network", "check", "reference"]

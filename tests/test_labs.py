@@ -1,0 +1,512 @@
+"""The lab checks against typical wrong implementations: each mistake gets its own diagnosis,
+and the right answer passes. A check that passes a wrong answer is a defect."""
+
+import math
+import sys
+
+import numpy as np
+import pytest
+
+from nnwidgets.labs import CheckFailed, as_network, check
+from nnwidgets.labs import reference as ref
+
+
+def fails_with(check_fn, answer, *phrases):
+    """``check_fn(answer)`` raises CheckFailed whose message holds every phrase."""
+    with pytest.raises(CheckFailed) as info:
+        check_fn(answer)
+    for phrase in phrases:
+        assert phrase in str(info.value), str(info.value)
+    return str(info.value)
+
+
+# -- lab 1: perceptron, NAND ---------------------------------------------------------------------
+def perceptron_right(x, w, b):
+    return 1 if np.dot(w, x) + b > 0 else 0
+
+
+PERCEPTRON_MISTAKES = {
+    "raw sum": (lambda x, w, b: np.dot(w, x) + b, "returned the weighted sum"),
+    ">= at zero": (lambda x, w, b: int(np.dot(w, x) + b >= 0), "exactly 0"),
+    "inverted": (lambda x, w, b: int(np.dot(w, x) + b <= 0), "inverted"),
+    "bias subtracted": (lambda x, w, b: int(np.dot(w, x) - b > 0), "bias has the wrong sign"),
+}
+
+
+def test_perceptron_passes_the_right_answer(capsys):
+    check.perceptron(perceptron_right)
+    assert capsys.readouterr().out.startswith("\u2713 perceptron")
+
+
+@pytest.mark.parametrize("mistake", PERCEPTRON_MISTAKES)
+def test_perceptron_diagnoses(mistake):
+    fn, phrase = PERCEPTRON_MISTAKES[mistake]
+    fails_with(check.perceptron, fn, phrase, "input:", "expected:", "got:")
+
+
+@pytest.mark.parametrize("w, b, gate", [([2, 2], -3, "computes AND"), ([1, 1], -0.5, "computes OR"),
+                                        ([-1, -1], 0.5, "computes NOR"), ([-2, -2], 5, "always 1")])
+def test_nand_names_the_gate_computed(w, b, gate):
+    with pytest.raises(CheckFailed, match=gate):
+        check.nand(w, b)
+
+
+def test_nand_passes_the_books_weights():
+    check.nand([-2, -2], 3)
+
+
+def test_nand_rejects_three_weights():
+    with pytest.raises(CheckFailed, match="two weights"):
+        check.nand([-2, -2, 1], 3)
+
+
+# -- lab 2: sigmoid, feedforward -----------------------------------------------------------------
+SIGMOID_MISTAKES = {
+    "sign": (lambda z: 1 / (1 + np.exp(z)), "sign error in the exponent"),
+    "no 1": (lambda z: 1 / np.exp(-z), "the 1 is missing"),
+    "no reciprocal": (lambda z: 1 + np.exp(-z), "reciprocal is missing"),
+    "tanh": (np.tanh, "tanh"),
+    "identity": (lambda z: z, "returned z unchanged"),
+    "derivative": (lambda z: ref.sigmoid(z) * (1 - ref.sigmoid(z)), "derivative"),
+    "minus in denominator": (lambda z: np.divide(1, 1 - np.exp(-z), where=z != 0, out=np.full(z.shape, np.inf)),
+                             "1/(1 - e^(-z))"),
+    "math.exp": (lambda z: 1 / (1 + math.exp(-z)), "use NumPy's (np.exp)"),
+    "scalar": (lambda z: 0.5, "shape ()"),
+    "no return": (lambda z: None, "forget the `return`"),
+}
+
+
+def test_sigmoid_passes_the_right_answer():
+    check.sigmoid(lambda z: 1 / (1 + np.exp(-z)))
+
+
+@pytest.mark.parametrize("mistake", SIGMOID_MISTAKES)
+def test_sigmoid_diagnoses(mistake):
+    fn, phrase = SIGMOID_MISTAKES[mistake]
+    fails_with(check.sigmoid, fn, phrase)
+
+
+def ff_right(a, weights, biases):
+    for w, b in zip(weights, biases):
+        a = ref.sigmoid(np.dot(w, a) + b)
+    return a
+
+
+def ff_z_last(a, weights, biases):
+    for l, (w, b) in enumerate(zip(weights, biases)):
+        z = np.dot(w, a) + b
+        a = z if l == len(weights) - 1 else ref.sigmoid(z)
+    return a
+
+
+def ff_linear(a, weights, biases):
+    for w, b in zip(weights, biases):
+        a = np.dot(w, a) + b
+    return a
+
+
+def ff_sigmoid_at_end(a, weights, biases):
+    return ref.sigmoid(ff_linear(a, weights, biases))
+
+
+def ff_no_bias(a, weights, biases):
+    for w in weights:
+        a = ref.sigmoid(np.dot(w, a))
+    return a
+
+
+def ff_bias_outside(a, weights, biases):
+    for w, b in zip(weights, biases):
+        a = ref.sigmoid(np.dot(w, a)) + b
+    return a
+
+
+def ff_early_return(a, weights, biases):
+    for w, b in zip(weights, biases):
+        return ref.sigmoid(np.dot(w, a) + b)
+
+
+def ff_transposed_weights(a, weights, biases):
+    for w, b in zip(weights, biases):
+        a = ref.sigmoid(np.dot(w.T, a) + b)
+    return a
+
+
+def ff_row_output(a, weights, biases):
+    a = a.T
+    for w, b in zip(weights, biases):
+        a = ref.sigmoid(a @ w.T + b.T)
+    return a
+
+
+def ff_flat_output(a, weights, biases):
+    return ff_right(a, weights, biases).ravel()
+
+
+FEEDFORWARD_MISTAKES = {
+    "z returned": (ff_z_last, "a and z swapped"),
+    "no sigmoid": (ff_linear, "no sigmoid anywhere"),
+    "sigmoid once": (ff_sigmoid_at_end, "only once, at the end"),
+    "no bias": (ff_no_bias, "biases are missing"),
+    "bias outside": (ff_bias_outside, "added after the sigmoid"),
+    "early return": (ff_early_return, "after the first layer"),
+    "w.T": (ff_transposed_weights, "`w.T @ a` is the other orientation"),
+    "row": (ff_row_output, "right but transposed"),
+    "flat": (ff_flat_output, "keep the shape (column vectors"),
+}
+
+
+def test_feedforward_passes_the_right_answer():
+    check.feedforward(ff_right)
+
+
+@pytest.mark.parametrize("mistake", FEEDFORWARD_MISTAKES)
+def test_feedforward_diagnoses(mistake):
+    fn, phrase = FEEDFORWARD_MISTAKES[mistake]
+    fails_with(check.feedforward, fn, phrase, "[3, 5, 2]")
+
+
+# -- lab 3: quadratic cost, update_mini_batch ----------------------------------------------------
+def cost_right(A, Y):
+    return 0.5 * np.mean(np.sum((Y - A) ** 2, axis=1))
+
+
+COST_MISTAKES = {
+    "mean of everything": (lambda A, Y: 0.5 * np.mean((Y - A) ** 2), "averaged over the outputs too"),
+    "wrong axes": (lambda A, Y: 0.5 * np.mean(np.sum((Y - A) ** 2, axis=0)), "instead of the 4 examples"),
+    "sum": (lambda A, Y: 0.5 * np.sum((Y - A) ** 2), "4 times too large"),
+    "no half": (lambda A, Y: np.mean(np.sum((Y - A) ** 2, axis=1)), "1/2 is missing"),
+    "norm": (lambda A, Y: 0.5 * np.mean(np.linalg.norm(Y - A, axis=1)), "without squaring"),
+    "no square": (lambda A, Y: 0.5 * np.mean(np.sum(A - Y, axis=1)), "not squared"),
+    "per example": (lambda A, Y: 0.5 * np.sum((Y - A) ** 2, axis=1), "one cost per example"),
+    "per output": (lambda A, Y: 0.5 * np.mean((Y - A) ** 2, axis=0), "one number per output"),
+}
+
+
+def test_quadratic_cost_passes_the_right_answer():
+    check.quadratic_cost(cost_right)
+
+
+@pytest.mark.parametrize("mistake", COST_MISTAKES)
+def test_quadratic_cost_diagnoses(mistake):
+    fn, phrase = COST_MISTAKES[mistake]
+    fails_with(check.quadratic_cost, fn, phrase)
+
+
+def make_update(*, sign=-1, divide=1, eta_used=True, accumulate=True, first_only=False,
+                update_b=True, update_w=True, in_place=False):
+    """A book-style update_mini_batch with the chosen mistake."""
+
+    def update(weights, biases, mini_batch, eta, backprop):
+        sum_b = [np.zeros(b.shape) for b in biases]
+        sum_w = [np.zeros(w.shape) for w in weights]
+        batch = mini_batch[:1] if first_only else mini_batch
+        for x, y in batch:
+            nabla_b, nabla_w = backprop(x, y, weights, biases)
+            if accumulate:
+                sum_b = [s + g for s, g in zip(sum_b, nabla_b)]
+                sum_w = [s + g for s, g in zip(sum_w, nabla_w)]
+            else:
+                sum_b, sum_w = nabla_b, nabla_w
+        step = (eta if eta_used else 1.0) / len(mini_batch) ** divide
+        new_w = [w + sign * step * g if update_w else w for w, g in zip(weights, sum_w)]
+        new_b = [b + sign * step * g if update_b else b for b, g in zip(biases, sum_b)]
+        if in_place:
+            weights[:], biases[:] = new_w, new_b
+            return None
+        return new_w, new_b
+
+    return update
+
+
+UPDATE_MISTAKES = {
+    "sign": (make_update(sign=+1), "sign error"),
+    "no division": (make_update(divide=0), "off by the mini-batch size"),
+    "divided twice": (make_update(divide=2), "not twice"),
+    "no eta": (make_update(eta_used=False), "eta is missing"),
+    "overwritten": (make_update(accumulate=False), "only the last example"),
+    "first only": (make_update(first_only=True), "only the first example"),
+    "biases fixed": (make_update(update_b=False), "biases were not updated"),
+    "weights fixed": (make_update(update_w=False), "weights were not updated"),
+    "nothing": (make_update(update_w=False, update_b=False), "nothing changed"),
+    "no return": (lambda W, B, batch, eta, bp: None, "nothing changed"),
+    "swapped order": (lambda W, B, batch, eta, bp: (B, W), "the order is (weights, biases)"),
+    "transposed weights": (lambda W, B, batch, eta, bp: ([w.T for w in W], B), "weights[0] has shape (3, 5), expected (5, 3): transposed"),
+}
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["returns", "in place"])
+def test_update_mini_batch_passes_the_right_answer(in_place):
+    check.update_mini_batch(make_update(in_place=in_place))
+
+
+@pytest.mark.parametrize("mistake", UPDATE_MISTAKES)
+def test_update_mini_batch_diagnoses(mistake):
+    fn, phrase = UPDATE_MISTAKES[mistake]
+    fails_with(check.update_mini_batch, fn, phrase)
+
+
+# -- lab 4: sigmoid_prime, backprop --------------------------------------------------------------
+SIGMOID_PRIME_MISTAKES = {
+    "on z": (lambda z: z * (1 - z), "a and z swapped"),
+    "sigmoid": (ref.sigmoid, "sigma(z) itself"),
+    "plus": (lambda z: ref.sigmoid(z) * (1 + ref.sigmoid(z)), "sigma(z)(1 + sigma(z))"),
+    "negated": (lambda z: -ref.sigmoid_prime(z), "positive everywhere"),
+    "tanh'": (lambda z: 1 - np.tanh(z) ** 2, "derivative of tanh"),
+    "1 - s^2": (lambda z: 1 - ref.sigmoid(z) ** 2, "1 - sigma(z)^2"),
+    "twice": (lambda z: ref.sigmoid_prime(ref.sigmoid(z)), "applied twice"),
+}
+
+
+def test_sigmoid_prime_passes_the_right_answer():
+    check.sigmoid_prime(lambda z: ref.sigmoid(z) * (1 - ref.sigmoid(z)))
+
+
+@pytest.mark.parametrize("mistake", SIGMOID_PRIME_MISTAKES)
+def test_sigmoid_prime_diagnoses(mistake):
+    fn, phrase = SIGMOID_PRIME_MISTAKES[mistake]
+    fails_with(check.sigmoid_prime, fn, phrase)
+
+
+def make_backprop(*, cost_sign=1, bp1_prime=True, bp2_prime=True, prime_at="z",
+                  prime=ref.sigmoid_prime, bp2_transpose=True, bp4="a", bp4_order="delta a.T",
+                  zero_b=False, order="b, w"):
+    """The book's backprop, written out again with the chosen mistake."""
+
+    def backprop(x, y, weights, biases):
+        activation, activations, zs = x, [x], []
+        for w, b in zip(weights, biases):
+            z = np.dot(w, activation) + b
+            zs.append(z)
+            activation = ref.sigmoid(z)
+            activations.append(activation)
+
+        def sp(l):
+            return prime(zs[-l] if prime_at == "z" else activations[-l])
+
+        nabla_b = [np.zeros(b.shape) for b in biases]
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        delta = cost_sign * (activations[-1] - y) * (sp(1) if bp1_prime else 1)
+        for l in range(1, len(weights) + 1):
+            if l > 1:
+                w_next = weights[-l + 1].T if bp2_transpose else weights[-l + 1]
+                delta = np.dot(w_next, delta) * (sp(l) if bp2_prime else 1)
+            before = activations[-l - 1] if bp4 == "a" or l == len(weights) else zs[-l - 1]
+            if not zero_b:
+                nabla_b[-l] = delta
+            if bp4_order == "delta a.T":
+                nabla_w[-l] = np.dot(delta, before.T)
+            else:
+                nabla_w[-l] = np.dot(before, delta.T)
+        return (nabla_b, nabla_w) if order == "b, w" else (nabla_w, nabla_b)
+
+    return backprop
+
+
+BACKPROP_MISTAKES = {
+    "y - a": (make_backprop(cost_sign=-1), "sign error"),
+    "BP1 without sigma'": (make_backprop(bp1_prime=False), "BP1 is missing the factor"),
+    "BP2 without sigma'": (make_backprop(bp2_prime=False), "BP2 is missing the factor"),
+    "sigma'(a)": (make_backprop(prime_at="a"), "at the activations a instead of the weighted inputs z"),
+    "sigma for sigma'": (make_backprop(prime=ref.sigmoid), "derivative of the wrong function"),
+    "tanh'": (make_backprop(prime=lambda z: 1 - np.tanh(z) ** 2), "derivative of tanh"),
+    "z(1-z)": (make_backprop(prime=lambda z: z * (1 - z)), "computed sigma'(z) as z(1 - z)"),
+    "BP4 with z": (make_backprop(bp4="z"), "weighted input z instead of its activation"),
+    "no bias gradient": (make_backprop(zero_b=True), "biases' gradients are zero"),
+    "BP2 without transpose": (make_backprop(bp2_transpose=False), "raised ValueError"),
+    "a delta.T": (make_backprop(bp4_order="a delta.T"), "nabla_w[0] has shape (3, 5), expected (5, 3): transposed"),
+    "(nabla_w, nabla_b)": (make_backprop(order="w, b"), "the book's order is (nabla_b, nabla_w)"),
+    # A mistake the check has no name for, in the hidden layer only: it says where to look.
+    "hidden layer doubled": (make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 5 else 1)),
+                             "the output layer is right and an earlier one is not"),
+    "output layer doubled": (make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 2 else 1)),
+                             "the output layer is wrong"),
+}
+
+
+def test_backprop_passes_the_right_answer():
+    check.backprop(make_backprop())
+
+
+@pytest.mark.parametrize("mistake", BACKPROP_MISTAKES)
+def test_backprop_diagnoses(mistake):
+    fn, phrase = BACKPROP_MISTAKES[mistake]
+    fails_with(check.backprop, fn, phrase)
+
+
+def test_the_reference_backprop_agrees_with_finite_differences():
+    weights, biases = check.example_network()
+    nabla_b, nabla_w = ref.backprop(check.X, check.Y, weights, biases)
+    num_b, num_w = check.numerical_gradient(check.X, check.Y, weights, biases)
+    for got, want in zip(nabla_b + nabla_w, num_b + num_w):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
+
+
+def test_unfinished_exercises_stop_with_their_own_error():
+    def stub(z):
+        raise NotImplementedError("your code here")
+
+    with pytest.raises(NotImplementedError, match="your code here"):
+        check.sigmoid(stub)
+
+
+# -- lab 5: the reader's class -------------------------------------------------------------------
+class BookNet:
+    """The book's Network, written with the reference functions (the lab 5 solution's shape)."""
+
+    def __init__(self, sizes, update=None, backprop=None):
+        self.sizes = sizes
+        rng = np.random.default_rng(0)
+        self.biases = [rng.standard_normal((y, 1)) for y in sizes[1:]]
+        self.weights = [rng.standard_normal((y, x)) for x, y in zip(sizes[:-1], sizes[1:])]
+        self._update = update or make_update(in_place=True)
+        self._backprop = backprop or make_backprop()
+
+    def feedforward(self, a):
+        return ref.feedforward(a, self.weights, self.biases)
+
+    def backprop(self, x, y):
+        return self._backprop(x, y, self.weights, self.biases)
+
+    def update_mini_batch(self, mini_batch, eta):
+        out = self._update(self.weights, self.biases, mini_batch, eta, lambda x, y, W, B: self.backprop(x, y))
+        if out is not None:
+            self.weights, self.biases = out
+
+    def evaluate(self, test_data):
+        return sum(int(np.argmax(self.feedforward(x)) == y) for x, y in test_data)
+
+    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+        for _ in range(epochs):
+            for k in range(0, len(training_data), mini_batch_size):
+                self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+
+
+def test_network_passes_the_books_class():
+    check.network(BookNet)
+
+
+def test_network_finds_a_mistake_in_a_method():
+    class Wrong(BookNet):
+        def __init__(self, sizes):
+            super().__init__(sizes, update=make_update(divide=0, in_place=True))
+
+    fails_with(check.network, Wrong, "off by the mini-batch size")
+
+
+def test_network_finds_transposed_weights():
+    class Transposed(BookNet):
+        def __init__(self, sizes):
+            super().__init__(sizes)
+            self.weights = [w.T for w in self.weights]
+
+    fails_with(check.network, Transposed, "weights[0] has shape (3, 5), expected (5, 3)")
+
+
+def test_network_finds_a_wrong_evaluate():
+    class CountsAll(BookNet):
+        def evaluate(self, test_data):
+            return len(test_data)
+
+    fails_with(check.network, CountsAll, "evaluate should count")
+
+
+def test_network_finds_an_sgd_that_does_nothing():
+    class Idle(BookNet):
+        def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+            pass
+
+    fails_with(check.network, Idle, "SGD left the parameters unchanged")
+
+
+# -- lab 6: the batch forward pass -----------------------------------------------------------------
+def ffb_right(X, weights, biases):
+    for w, b in zip(weights, biases):
+        X = ref.sigmoid(X @ w.T + b)
+    return X
+
+
+def _ffb_bias_outside(X, weights, biases):
+    for w, b in zip(weights, biases):
+        X = ref.sigmoid(X @ w.T) + b
+    return X
+
+
+def _ffb_columns(X, weights, biases):  # a loop over the features instead of the examples
+    return np.stack([ref.feedforward(c.reshape(-1, 1), weights, [b.reshape(-1, 1) for b in biases])
+                     for c in X.T])
+
+
+FFB_MISTAKES = {
+    "no bias": (lambda X, W, B: ffb_right(X, W, [0 * b for b in B]), "biases are missing"),
+    "bias outside": (_ffb_bias_outside, "added after the sigmoid"),
+    "z last": (lambda X, W, B: ref.sigmoid(X @ W[0].T + B[0]) @ W[1].T + B[1], "a and z swapped"),
+    "first row": (lambda X, W, B: ffb_right(X[:1], W, B), "wrong axis"),
+    "columns": (_ffb_columns, "raised ValueError"),
+    "w not transposed": (lambda X, W, B: ffb_right(X, [w.T for w in W], B), "`A @ w.T` for examples as rows"),
+    "transposed output": (lambda X, W, B: ffb_right(X, W, B).T, "right but transposed"),
+}
+
+
+def test_feedforward_batch_passes_the_right_answer():
+    check.feedforward_batch(ffb_right)
+
+
+@pytest.mark.parametrize("mistake", FFB_MISTAKES)
+def test_feedforward_batch_diagnoses(mistake):
+    fn, phrase = FFB_MISTAKES[mistake]
+    fails_with(check.feedforward_batch, fn, phrase)
+
+
+# -- the reader's network as an nnwidgets.Network -------------------------------------------------
+def test_as_network_shares_the_readers_parameters():
+    book = BookNet([4, 6, 3])
+    net = as_network(book)
+    assert net.sizes == [4, 6, 3] and net.activation == "sigmoid" and net.output == "sigmoid"
+    x = np.linspace(0, 1, 4)
+    np.testing.assert_allclose(net.predict_proba(x)[0], book.feedforward(x.reshape(-1, 1)).ravel())
+    b = net.biases[1]
+    b[0] += 1.0  # an in-place edit, as the trainer makes: the reader's column sees it
+    assert book.biases[1][0, 0] == b[0]
+    assert book.biases[1].shape == (3, 1)
+
+
+def test_as_network_trains_the_readers_network_with_its_backprop():
+    calls = []
+
+    class Counting(BookNet):
+        def backprop(self, x, y):
+            calls.append(x.shape)
+            return super().backprop(x, y)
+
+    book = Counting([4, 6, 3])
+    before = [w.copy() for w in book.weights] + [b.copy() for b in book.biases]
+    rng = np.random.default_rng(1)
+    X, y = rng.uniform(0, 1, (12, 4)), rng.integers(0, 3, 12)
+    net = as_network(book)
+    net.fit(X, y, epochs=1, batch_size=4, learning_rate=1.0)
+    assert len(calls) == 12 and calls[0] == (4, 1)  # once per example, as a column
+    # The reader's own arrays were trained, weights and biases.
+    assert not np.allclose(book.weights[0], before[0]) and not np.allclose(book.biases[0], before[2])
+    # The gradients are the reader's: the same step as the vectorised Network takes.
+    twin = BookNet([4, 6, 3])
+    ref_net = as_network(twin).copy()
+    nb, nw, _ = ref_net.backprop(X[:4], np.eye(3)[y[:4]])
+    mb, mw, _ = as_network(BookNet([4, 6, 3])).backprop(X[:4], np.eye(3)[y[:4]])
+    for a, b in zip(nb + nw, mb + mw):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_as_network_names_transposed_weights():
+    book = BookNet([4, 6, 3])
+    book.weights = [w.T for w in book.weights]
+    with pytest.raises(ValueError, match="transposed"):
+        as_network(book)
+
+
+def test_the_labs_package_imports_no_widget():
+    import subprocess
+
+    code = "import sys, nnwidgets.labs; print('anywidget' in sys.modules, 'ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
