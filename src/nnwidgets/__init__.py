@@ -22,6 +22,7 @@ _EXPORTS = {
     "DigitCanvas": "nnwidgets.widgets.canvas",
     "ModelInfo": "nnwidgets.widgets.info",
     "export_html": "nnwidgets.widgets.export",
+    "export_esm": "nnwidgets.widgets.export_esm",
 }
 
 __all__ = ["__version__", *_EXPORTS]

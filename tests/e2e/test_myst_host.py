@@ -1,0 +1,183 @@
+"""export_esm: the module works when a page hosts it as MyST's theme (Jupyter Book 2) does.
+
+The host page below follows the theme's anywidget renderer: it imports the module over HTTP,
+makes a model with only get, set and on working (off, save_changes and send throw "not
+implemented"; the state is the directive's JSON body, here empty or {"show_steps": true}),
+calls initialize, empties the element, renders into a div inside a shadow root (with a <link>
+to the stylesheet when the directive has :css:), and on unmount awaits the render cleanup, then
+the initialize cleanup, then removes the element. A whole Jupyter Book build cannot run here
+(its theme is downloaded at build time), so this page stands in for it.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets import load_pretrained
+from nnwidgets.preprocess import rasterize_strokes, to_mnist
+from nnwidgets.widgets.canvas import DigitCanvas
+from nnwidgets.widgets.export_esm import export_esm
+
+from _pen import DIGITS
+
+pytestmark = pytest.mark.e2e
+
+ORIGIN = "http://book.test"
+
+_HOST_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>a textbook page</title></head>
+<body>
+<p>The following widget identifies what numbers are drawn.</p>
+<div id="mounts"></div>
+<script type="module">
+// MyST's page model: get, set and on; the rest is not implemented.
+class MystLikeModel {
+  #state; #target = new EventTarget();
+  constructor(state) { this.#state = state; }
+  get(name) { return this.#state[name]; }
+  set(key, value) {
+    this.#state[key] = value;
+    this.#target.dispatchEvent(new CustomEvent(`change:${key}`, { detail: value }));
+    this.#target.dispatchEvent(new CustomEvent("change", { detail: value }));
+  }
+  on(name, cb) { this.#target.addEventListener(name, cb); }
+  off() { window.hostCalls.push("off"); throw new Error("MystAnyModel.off not implemented yet."); }
+  save_changes() { window.hostCalls.push("save_changes"); throw new Error("MystAnyModel.save_changes not implemented yet."); }
+  send() { window.hostCalls.push("send"); throw new Error("MystAnyModel.send not implemented yet."); }
+}
+window.hostCalls = [];
+window.mounts = [];
+
+window.mount = async ({ esm, css, shadow, json }) => {
+  const ref = document.createElement("div");
+  ref.className = "relative w-full";
+  document.getElementById("mounts").append(ref);
+  const mod = await import(esm);
+  const widget = mod.default;
+  const model = new MystLikeModel(json);
+  const cleanupInit = await widget.initialize?.({ model });
+  ref.replaceChildren();
+  let el = ref;
+  if (shadow) {
+    const root = ref.shadowRoot ?? ref.attachShadow({ mode: "open" });
+    root.replaceChildren();
+    el = document.createElement("div");
+    root.appendChild(el);
+    if (css) {
+      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: css });
+      root.appendChild(link);
+    }
+  }
+  const cleanupRender = await widget.render?.({ model, el });
+  window.mounts.push({ ref, el, unmount: async () => {
+    await cleanupRender?.();
+    await cleanupInit?.();
+    ref.remove();
+  } });
+  return window.mounts.length - 1;
+};
+window.unmount = (i) => window.mounts[i].unmount();
+</script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def digit_network():
+    return load_pretrained()
+
+
+@pytest.fixture
+def book(browser, tmp_path):
+    """A page at http://book.test/ served from ``tmp_path`` (no other request is answered)."""
+    (tmp_path / "index.html").write_text(_HOST_PAGE)
+    types = {".html": "text/html", ".mjs": "text/javascript", ".css": "text/css"}
+    outside = []
+
+    def serve(route):
+        url = route.request.url
+        if not url.startswith(ORIGIN + "/"):
+            outside.append(url)
+            return route.abort()
+        file = tmp_path / url[len(ORIGIN) + 1:].split("?")[0]
+        if not file.is_file():
+            return route.fulfill(status=404, body="not found")
+        return route.fulfill(status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]})
+
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    context.route("**/*", serve)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.goto(f"{ORIGIN}/index.html")
+    page.wait_for_function("() => typeof window.mount === 'function'")
+    yield page, tmp_path
+    assert not outside, f"the page asked for files from elsewhere: {outside}"
+    context.close()
+
+
+def draw_holding_last(page, pad, strokes):
+    """Draw strokes with the mouse; the button stays down at the end of the last one."""
+    box = pad.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    for k, stroke in enumerate(strokes):
+        page.mouse.move(box["x"] + stroke[0][0] * sx, box["y"] + stroke[0][1] * sy)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+        if k < len(strokes) - 1:
+            page.mouse.up()
+
+
+@pytest.mark.parametrize(
+    "css, shadow",
+    [("inline", True), ("file", True), ("inline", False)],
+    ids=["inline-css-in-shadow-root", "css-file-in-shadow-root", "inline-css-no-shadow"],
+)
+def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css, shadow):
+    page, site = book
+    export_esm(DigitCanvas(network=digit_network), site / "digit.mjs", css=css)
+    spec = {"esm": f"{ORIGIN}/digit.mjs", "css": f"{ORIGIN}/digit.css" if css == "file" else None,
+            "shadow": shadow, "json": {}}
+
+    first = page.evaluate("(spec) => window.mount(spec)", spec)
+    root = page.locator(".nnw-canvas")  # Playwright's CSS locators reach into open shadow roots
+    expect(root).to_have_count(1)
+    in_shadow = root.evaluate("(r) => r.getRootNode() instanceof ShadowRoot")
+    assert in_shadow == shadow
+    # the stylesheet reached the widget (in a shadow root, the document's styles would not)
+    expect(root).to_have_css("border-top-left-radius", "10px")
+    expect(root.locator(".nnw-canvas__hint")).to_be_visible()
+
+    # predicts while drawing: the button is still down at the end of the last stroke
+    pad = root.locator("canvas.nnw-canvas__pad")
+    draw_holding_last(page, pad, DIGITS["7"][0])
+    expect(root).to_have_attribute("data-prediction", "7")
+    expect(root.locator(".nnw-canvas__prediction")).to_have_text("7")
+    page.mouse.up()
+    expect(root).to_have_attribute("data-prediction", "7")
+
+    # float16 weights in the page, float32 in NumPy: the same reading, probabilities within 1e-2
+    probs = np.array(root.get_attribute("data-probabilities").split(","), float)
+    ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["7"][0])).reshape(1, -1))[0]
+    assert int(np.argmax(probs)) == int(np.argmax(ours)) == 7
+    assert np.abs(probs - ours).max() < 1e-2, (probs, ours)
+
+    # unmount as the theme does (cleanups, then the element goes), then mount again with a
+    # JSON body: the new view starts from the module's state plus the body's show_steps
+    page.evaluate("(i) => window.unmount(i)", first)
+    expect(page.locator(".nnw-canvas")).to_have_count(0)
+    page.evaluate("(spec) => window.mount(spec)", {**spec, "json": {"show_steps": True}})
+    root = page.locator(".nnw-canvas")
+    expect(root).to_have_count(1)
+    expect(root).to_have_attribute("data-prediction", "")  # a fresh pad: the new host model's state
+    expect(root).to_have_class(re.compile(r"\bnnw-canvas--steps\b"))
+    draw_holding_last(page, root.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0])
+    expect(root).to_have_attribute("data-prediction", "0")
+    page.mouse.up()
+
+    assert page.evaluate("() => window.hostCalls") == []  # never touched what MyST lacks
+    assert not page.errors, page.errors
