@@ -1,12 +1,17 @@
-"""How well does the default model read digits drawn on the pad?
+"""How well does the default model read digits drawn on the pad, style by style?
 
-    python bench/handwriting_accuracy.py [--model path.npz]
+    python bench/handwriting_accuracy.py [--model path.npz] [--strokes FILE.json]
 
-The digits are tests/strokes/digits.json: hand-designed pen paths, six variants per digit
-(size, slant, rotation, position and wobble varied; see tests/strokes/make_digits.py). Each
-is rasterised with the pad's brush (rasterize_strokes, as js/lib/strokes.ts draws it),
-preprocessed with to_mnist (as js/lib/preprocess.ts does) and fed to the network. Prints the
-accuracy, per digit and overall, and the misread ones.
+The digits are pen strokes replayed through the canvas's own pipeline: each is rasterised
+with the pad's brush (rasterize_strokes, as js/lib/strokes.ts draws it), preprocessed with
+to_mnist (as js/lib/preprocess.ts does) and fed to the network.
+
+By default they are tests/strokes/styles.json (tests/strokes/make_styles.py): 550 digits in
+25 named style families (a 1 with a flag, a crossed 7, a 4 open at the top, ...), each drawn
+in six variations of the hand (slanted, small and thick, large and thin, off-centre, ...).
+It prints the accuracy per style family, per variation and per digit, the confusion matrix
+(rows: the digit drawn; columns: what the model read) and every misread digit. The older
+tests/strokes/digits.json (60 digits, a dict digit -> list of strokes) is read too, per digit.
 """
 
 import argparse
@@ -14,6 +19,7 @@ import json
 import pathlib
 import sys
 import time
+from collections import defaultdict
 
 import numpy as np
 
@@ -22,34 +28,81 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def load_strokes(path):
+    """``(strokes, digit, family, variation)`` rows from either stroke file format."""
+    data = json.loads(pathlib.Path(path).read_text())
+    if isinstance(data, dict) and "digits" in data:  # styles.json
+        return [(e["strokes"], int(e["digit"]), e["family"], e["variation"]) for e in data["digits"]]
+    return [(strokes, int(label), f"digit {label}", "-")  # digits.json
+            for label, variants in sorted(data.items()) for strokes in variants]
+
+
+def confusion_matrix(y, pred, n=10):
+    """(n, n) counts: row = the digit drawn, column = the digit read."""
+    m = np.zeros((n, n), int)
+    np.add.at(m, (y, pred), 1)
+    return m
+
+
+def _report(title, keys, y, pred):
+    print(f"\n{title}")
+    groups = defaultdict(list)
+    for i, k in enumerate(keys):
+        groups[k].append(i)
+    width = max(len(str(k)) for k in groups)
+    worst = 1.0
+    for k, idx in groups.items():
+        idx = np.array(idx)
+        ok = pred[idx] == y[idx]
+        worst = min(worst, ok.mean())
+        wrong = sorted(set(pred[idx][~ok].tolist()))
+        note = f"  misread as {wrong}" if wrong else ""
+        print(f"  {str(k):<{width}}  {ok.mean():6.1%}  ({ok.sum()}/{len(idx)}){note}")
+    return worst
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a saved Network (.npz); default: nnwidgets.load_pretrained()")
-    parser.add_argument("--strokes", default=str(ROOT / "tests" / "strokes" / "digits.json"))
+    parser.add_argument("--strokes", default=str(ROOT / "tests" / "strokes" / "styles.json"),
+                        help="styles.json (default) or digits.json")
     args = parser.parse_args(argv)
 
     from nnwidgets import Network, load_pretrained
 
     net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
-    digits = json.loads(pathlib.Path(args.strokes).read_text())
-    X, y = [], []
+    rows = load_strokes(args.strokes)
     t0 = time.perf_counter()
-    for label, variants in sorted(digits.items()):
-        for strokes in variants:
-            X.append(to_mnist(rasterize_strokes(strokes)).ravel())
-            y.append(int(label))
+    X = np.array([to_mnist(rasterize_strokes(strokes)).ravel() for strokes, *_ in rows])
     t_pre = (time.perf_counter() - t0) / len(X)
-    X, y = np.array(X), np.array(y)
-    pred = net.predict(X)
+    y = np.array([r[1] for r in rows])
     proba = net.predict_proba(X)
+    pred = proba.argmax(axis=1)
     print(f"model: {name} {list(net.sizes)} {net.activation}/{net.output}")
-    print(f"{len(y)} drawn digits, rasterise + to_mnist {t_pre * 1e3:.1f} ms each")
+    print(f"strokes: {args.strokes}: {len(y)} drawn digits, rasterise + to_mnist {t_pre * 1e3:.1f} ms each")
+
+    worst_family = _report("per style family", [r[2] for r in rows], y, pred)
+    if any(r[3] != "-" for r in rows):
+        _report("per variation of the hand", [r[3] for r in rows], y, pred)
+    _report("per digit", y.tolist(), y, pred)
+
+    m = confusion_matrix(y, pred)
+    print("\nconfusion matrix (rows: drawn, columns: read)")
+    print("       " + "".join(f"{d:5d}" for d in range(10)))
     for d in range(10):
-        m = y == d
-        print(f"  {d}: {np.mean(pred[m] == d):5.0%}  read as {pred[m].tolist()}")
+        print(f"  {d}:   " + "".join(f"{c:5d}" if c else "    ." for c in m[d]))
+
+    wrong = np.flatnonzero(pred != y)
+    if len(wrong):
+        print("\nmisread:")
+        for i in wrong:
+            _, digit, family, variation = rows[i]
+            print(f"  #{i:<4d} {family:<14s} {variation:<15s} read as {pred[i]} "
+                  f"({proba[i, pred[i]]:.0%}; {digit}: {proba[i, digit]:.0%})")
     acc = float(np.mean(pred == y))
     conf = float(np.mean(proba[np.arange(len(y)), pred]))
-    print(f"accuracy: {acc:.1%} ({int(np.sum(pred == y))}/{len(y)}), mean confidence {conf:.1%}")
+    print(f"\naccuracy: {acc:.1%} ({int(np.sum(pred == y))}/{len(y)}), worst style family "
+          f"{worst_family:.1%}, mean confidence {conf:.1%}")
     return 0
 
 
