@@ -1,0 +1,354 @@
+// TrainingDashboard: live loss and accuracy curves (uPlot), progress and the controls that
+// steer training. Wiring only; the pure parts are beside it: smoothing.ts (EMA over bucketed
+// points), chartdata.ts (runs merged on one x axis), progress.ts (rate, elapsed, ETA),
+// palette.ts (run colours), controls.ts (which buttons apply). Python (src/nnwidgets/widgets/dashboard.py) sends at most a few
+// updates a second, each replacing the `_live` curves; this view redraws once per frame.
+import uPlot from "uplot";
+import { Cleanups } from "../lib/cleanup";
+import { h } from "../lib/dom";
+import { saveChanges, type HostModel } from "../lib/host";
+import { decodeArray } from "../lib/model";
+import { align, type Points } from "./chartdata";
+import { ACTIONS, enabledActions, type Action } from "./controls";
+import { runColor, withAlpha } from "./palette";
+import { describeProgress, fractionDone, type Progress } from "./progress";
+import { smooth } from "./smoothing";
+
+type Wire = unknown; // {view: DataView, dtype, shape}, decoded by decodeArray
+
+interface Curves {
+  batch: { x: Wire; loss: Wire; accuracy: Wire; count: Wire };
+  epoch: { x: Wire; loss: Wire; accuracy: Wire; val_loss: Wire; val_accuracy: Wire; learning_rate: Wire };
+  marks: { x: number; text: string }[];
+}
+
+interface RunState {
+  label: string;
+  settings: Record<string, unknown>;
+  status: string;
+  message: string;
+  changes: number;
+  curves: Curves | null;
+}
+
+interface DashModel {
+  status: string;
+  message: string;
+  progress: Progress;
+  learning_rate: number;
+  momentum: number;
+  l2: number;
+  dropout: number;
+  log_scale: boolean;
+  _runs: RunState[];
+  _live: (Curves & { run: number }) | null;
+}
+
+const SETTINGS = ["learning_rate", "momentum", "l2", "dropout"] as const;
+type Setting = (typeof SETTINGS)[number];
+
+interface Decoded {
+  bx: Float32Array; loss: Float32Array; acc: Float32Array; count: Float32Array;
+  ex: Float32Array; eloss: Float32Array; eacc: Float32Array; vloss: Float32Array; vacc: Float32Array;
+  marks: { x: number; text: string }[];
+}
+
+function decodeCurves(c: Curves): Decoded {
+  const d = (w: Wire) => decodeArray(w).data;
+  return {
+    bx: d(c.batch.x), loss: d(c.batch.loss), acc: d(c.batch.accuracy), count: d(c.batch.count),
+    ex: d(c.epoch.x), eloss: d(c.epoch.loss), eacc: d(c.epoch.accuracy),
+    vloss: d(c.epoch.val_loss), vacc: d(c.epoch.val_accuracy), marks: c.marks,
+  };
+}
+
+/** Half-life of the smoothing in mini-batches: a tenth of an epoch, within [5, 200]. */
+function halfLifeFor(settings: Record<string, unknown>): number {
+  const n = Number(settings.n_train), b = Number(settings.batch_size);
+  const perEpoch = n > 0 && b > 0 ? Math.ceil(n / b) : 100;
+  return Math.min(200, Math.max(5, perEpoch / 10));
+}
+
+type Kind = "loss" | "accuracy";
+
+/** The series of one chart: per run raw mini-batches (faint), smoothed, epoch mean, validation. */
+function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hidden: Set<number>,
+  live: number | null) {
+  const points: Points[] = [];
+  const series: uPlot.Series[] = [{ label: "epoch", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) }];
+  const fmt = (_u: uPlot, v: number | null) => (v == null ? "–" : v.toPrecision(4));
+  runs.forEach((run, i) => {
+    const d = data[i] ?? null;
+    const color = runColor(i);
+    // Finished runs stay visible but step back while another trains.
+    const faded = live !== null && live !== i;
+    const raw = d ? (kind === "loss" ? d.loss : d.acc) : new Float32Array();
+    const bx = d ? d.bx : new Float32Array();
+    const sm = d ? smooth(raw, d.count, halfLifeFor(run.settings)) : new Float64Array();
+    const ex = d ? d.ex : new Float32Array();
+    points.push({ x: bx, y: raw }, { x: bx, y: sm },
+      { x: ex, y: d ? (kind === "loss" ? d.eloss : d.eacc) : new Float32Array() },
+      { x: ex, y: d ? (kind === "loss" ? d.vloss : d.vacc) : new Float32Array() });
+    const show = !hidden.has(i);
+    series.push(
+      { label: `${run.label} · mini-batch`, stroke: withAlpha(color, faded ? 0.1 : 0.22), width: 1, show,
+        spanGaps: true, points: { show: false }, value: fmt },
+      { label: `${run.label} · smoothed`, stroke: withAlpha(color, faded ? 0.55 : 1), width: faded ? 1.5 : 2,
+        show, spanGaps: true, points: { show: false }, value: fmt },
+      { label: `${run.label} · epoch`, stroke: withAlpha(color, faded ? 0.55 : 0.9), width: 1.5, dash: [6, 4],
+        show, spanGaps: true, points: { show: true, size: 5 }, value: fmt },
+      { label: `${run.label} · validation`, stroke: withAlpha(color, faded ? 0.55 : 0.9), width: 2, dash: [2, 3],
+        show, spanGaps: true, points: { show: true, size: 6, fill: "#fff" }, value: fmt },
+    );
+  });
+  return { points, series };
+}
+
+/** Settings changes (learning rate and friends) as dashed vertical lines with their text. */
+function marksPlugin(getMarks: () => { x: number; text: string; color: string }[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u: uPlot) => {
+        const ctx = u.ctx;
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.font = `${10 * devicePixelRatio}px sans-serif`;
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        for (const m of getMarks()) {
+          const x = u.valToPos(m.x, "x", true);
+          if (!Number.isFinite(x)) continue;
+          ctx.strokeStyle = m.color;
+          ctx.fillStyle = m.color;
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + height);
+          ctx.stroke();
+          ctx.fillText(m.text, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+export default {
+  render({ model, el }: { model: HostModel<DashModel> & { send?: (c: unknown) => void }; el: HTMLElement }) {
+    const cleanups = new Cleanups();
+    const canSend = typeof model.send === "function";
+    const send = (content: Record<string, unknown>) => {
+      try {
+        model.send!(content);
+      } catch (e) {
+        message.textContent = `could not reach the kernel: ${e}`;
+      }
+    };
+
+    const root = h("div", "nnw-dash");
+    const controls = h("div", "nnw-dash__controls");
+    const buttons = new Map<Action, HTMLButtonElement>();
+    for (const a of ACTIONS) {
+      const b = h("button", `nnw-dash__btn nnw-dash__btn--${a}`, a[0].toUpperCase() + a.slice(1));
+      b.type = "button";
+      b.dataset.action = a;
+      b.disabled = true;
+      cleanups.listen(b, "click", () => send({ action: a }));
+      buttons.set(a, b);
+      controls.append(b);
+    }
+    const inputs = new Map<Setting, HTMLInputElement>();
+    const fields = h("div", "nnw-dash__fields");
+    for (const name of SETTINGS) {
+      const label = h("label", "nnw-dash__field");
+      const input = h("input", `nnw-dash__input nnw-dash__input--${name}`);
+      input.type = "number";
+      input.step = "any";
+      input.min = "0";
+      input.disabled = !canSend;
+      label.append(h("span", "", name.replace("_", " ")), input);
+      cleanups.listen(input, "change", () => {
+        const v = Number(input.value);
+        if (input.value.trim() === "" || !Number.isFinite(v)) {
+          message.textContent = `${name} must be a number; got ${JSON.stringify(input.value)}`;
+          input.value = String(model.get(name));
+          return;
+        }
+        send({ action: "set", name, value: v }); // Python checks the range and answers in `message`
+      });
+      inputs.set(name, input);
+      fields.append(label);
+    }
+    const logLabel = h("label", "nnw-dash__field nnw-dash__log");
+    const logBox = h("input", "nnw-dash__logbox");
+    logBox.type = "checkbox";
+    logLabel.append(logBox, h("span", "", "log loss"));
+    cleanups.listen(logBox, "change", () => {
+      model.set("log_scale", logBox.checked);
+      saveChanges(model);
+      schedule(true);
+    });
+    fields.append(logLabel);
+
+    const progressBar = h("div", "nnw-dash__bar");
+    const progressFill = h("div", "nnw-dash__fill");
+    progressBar.append(progressFill);
+    const progressText = h("div", "nnw-dash__progress");
+    const statusLine = h("div", "nnw-dash__statusline");
+    const statusBadge = h("span", "nnw-dash__status");
+    const message = h("span", "nnw-dash__message");
+    statusLine.append(statusBadge, message);
+    const legend = h("div", "nnw-dash__legend");
+    const charts = h("div", "nnw-dash__charts");
+    const lossBox = h("div", "nnw-dash__chart nnw-dash__chart--loss");
+    const accBox = h("div", "nnw-dash__chart nnw-dash__chart--accuracy");
+    charts.append(lossBox, accBox);
+    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts);
+    el.replaceChildren(root);
+
+    const hidden = new Set<number>();
+    let plots: { loss: uPlot; accuracy: uPlot } | null = null;
+    let structure = "";
+    let marks: { x: number; text: string; color: string }[] = [];
+    let frame = 0;
+    let rebuild = false;
+
+    const width = () => Math.max(280, Math.floor(charts.clientWidth || 720));
+
+    function runData(): { runs: RunState[]; data: (Decoded | null)[]; live: number | null } {
+      const runs = model.get("_runs") ?? [];
+      const live = model.get("_live");
+      const data = runs.map((r, i) => {
+        const c = live && live.run === i ? live : r.curves;
+        try {
+          return c ? decodeCurves(c) : null;
+        } catch (e) {
+          message.textContent = `could not read run ${i + 1}'s curves: ${e}`;
+          return null;
+        }
+      });
+      return { runs, data, live: live ? live.run : null };
+    }
+
+    function draw() {
+      frame = 0;
+      const { runs, data, live } = runData();
+      const log = !!model.get("log_scale");
+      marks = [];
+      data.forEach((d, i) => {
+        if (d && !hidden.has(i)) for (const m of d.marks) marks.push({ ...m, color: runColor(i) });
+      });
+      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, live, width()]);
+      const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
+        const { points, series } = chartSeries(kind, runs, data, hidden, live);
+        return { kind, series, data: align(points, kind === "loss" && log) };
+      });
+      if (!plots || rebuild || key !== structure) {
+        plots?.loss.destroy();
+        plots?.accuracy.destroy();
+        const make = (kind: Kind, series: uPlot.Series[], d: (number | null)[][], box: HTMLElement) =>
+          new uPlot({
+            width: width(),
+            height: 220,
+            title: kind === "loss" ? "loss" : "accuracy",
+            scales: {
+              x: { time: false },
+              y: kind === "loss" && log ? { distr: 3 } : kind === "accuracy" ? { range: [0, 1] } : {},
+            },
+            axes: [
+              { label: "epoch", incrs: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000] },
+              { label: kind },
+            ],
+            series,
+            legend: { live: true },
+            cursor: { drag: { x: true, y: false } },
+            plugins: [marksPlugin(() => marks)],
+          }, d as uPlot.AlignedData, box);
+        plots = {
+          loss: make("loss", built[0].series, built[0].data, lossBox),
+          accuracy: make("accuracy", built[1].series, built[1].data, accBox),
+        };
+        structure = key;
+        rebuild = false;
+      } else {
+        plots.loss.setData(built[0].data as uPlot.AlignedData);
+        plots.accuracy.setData(built[1].data as uPlot.AlignedData);
+      }
+      drawLegend(runs);
+    }
+
+    function drawLegend(runs: RunState[]) {
+      legend.replaceChildren(...runs.map((run, i) => {
+        const chip = h("button", "nnw-dash__run" + (hidden.has(i) ? " nnw-dash__run--hidden" : ""));
+        chip.type = "button";
+        chip.title = `${run.status}${run.message ? `: ${run.message}` : ""} (click to ${hidden.has(i) ? "show" : "hide"})`;
+        const swatch = h("span", "nnw-dash__swatch");
+        swatch.style.background = runColor(i);
+        chip.append(swatch, h("span", "nnw-dash__runlabel", run.label), h("span", "nnw-dash__runstatus", run.status));
+        chip.onclick = () => {
+          if (hidden.has(i)) hidden.delete(i);
+          else hidden.add(i);
+          schedule(true);
+        };
+        return chip;
+      }));
+    }
+
+    function schedule(structural = false) {
+      rebuild = rebuild || structural;
+      if (!frame) frame = requestAnimationFrame(draw);
+    }
+
+    function updateControls() {
+      const status = model.get("status");
+      const pending = (model.get("_runs") ?? []).filter((r) => r.status === "pending").length;
+      const on = enabledActions(status, pending);
+      for (const [a, b] of buttons) b.disabled = !canSend || !on.has(a);
+      statusBadge.textContent = status;
+      statusBadge.dataset.status = status;
+      root.dataset.status = status;
+      message.textContent = model.get("message");
+      for (const [name, input] of inputs) {
+        if (document.activeElement !== input) input.value = String(model.get(name));
+      }
+      logBox.checked = !!model.get("log_scale");
+    }
+
+    function updateProgress() {
+      const p = model.get("progress");
+      progressText.textContent = describeProgress(p).join(" · ");
+      progressFill.style.width = `${(100 * fractionDone(p)).toFixed(1)}%`;
+    }
+
+    cleanups.on(model, "change:_live", () => schedule());
+    cleanups.on(model, "change:_runs", () => {
+      schedule();
+      updateControls();
+    });
+    cleanups.on(model, "change:log_scale", () => {
+      updateControls();
+      schedule(true);
+    });
+    for (const name of ["status", "message", ...SETTINGS]) cleanups.on(model, `change:${name}`, updateControls);
+    cleanups.on(model, "change:progress", updateProgress);
+
+    const resize = new ResizeObserver(() => {
+      if (plots && plots.loss.width !== width()) schedule(true);
+    });
+    resize.observe(charts);
+    cleanups.add(() => resize.disconnect());
+    cleanups.add(() => {
+      if (frame) cancelAnimationFrame(frame);
+      frame = 0;
+      plots?.loss.destroy();
+      plots?.accuracy.destroy();
+      plots = null;
+    });
+
+    updateControls();
+    updateProgress();
+    draw();
+    return () => {
+      cleanups.run();
+      el.replaceChildren();
+    };
+  },
+};
