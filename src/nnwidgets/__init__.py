@@ -21,6 +21,7 @@ _EXPORTS = {
     "to_mnist": "nnwidgets.preprocess",
     "DigitCanvas": "nnwidgets.widgets.canvas",
     "ModelInfo": "nnwidgets.widgets.info",
+    "TrainingDashboard": "nnwidgets.widgets.dashboard",
     "export_html": "nnwidgets.widgets.export",
     "export_esm": "nnwidgets.widgets.export_esm",
 }

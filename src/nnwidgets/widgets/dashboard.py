@@ -1,0 +1,642 @@
+"""TrainingDashboard: watch, steer and compare training live, without blocking the notebook.
+
+>>> from nnwidgets import Network, TrainingDashboard, load_bundled
+>>> data = load_bundled()
+>>> net = Network([784, 30, 10])
+>>> dash = TrainingDashboard(net, train=(data.X_train, data.y_train),
+...                          validation=(data.X_test, data.y_test), epochs=5, learning_rate=0.1)
+>>> dash                    # Start (or dash.start()) trains in a background thread
+>>> dash.pause(); dash.step(); dash.resume(); dash.stop(); dash.wait()
+>>> dash.run()              # the blocking alternative, for scripts and for Colab
+>>> dash.history            # the History the Trainer returns, as net.fit's
+>>> dash.add_run(Network([784, 30, 10], cost="quadratic"))   # compared on the same curves
+
+How the pieces talk. The training thread runs :class:`~nnwidgets.training.Trainer` with a
+callback that only appends each mini-batch's loss and accuracy to bounded buffers
+(:mod:`._history_buffer`) and parks there while paused. One writer thread per dashboard sends
+what is new at most ``1 / update_interval`` times a second, all traits in one message
+(``hold_sync``), so the browser gets the same few messages a second whatever the batch size.
+The buttons send custom messages; they act while training runs because the cell that called
+:meth:`start` has returned. Front ends that do not show updates made from a background thread
+(Colab) can use :meth:`run`, which trains in the calling thread and sends from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import threading
+import time
+
+import anywidget
+import traitlets
+
+from ..training import Callback, TrainingDiverged
+from ._base import reject_unknown
+from ._wire import TraitValueError, bundle
+from .dashboard_runs import LIVE_SETTINGS, TRAINING_SETTINGS, MAX_MARKS, Run, check_live_setting, run_labels
+
+__all__ = ["TrainingDashboard"]
+
+logger = logging.getLogger("nnwidgets.dashboard")
+
+_ESM, _CSS = bundle("dashboard")
+
+#: Longest wait for the training thread to reach a pause (one mini-batch, or one validation).
+PARK_TIMEOUT = 60.0
+
+
+class _Recorder(Callback):
+    """The dashboard's ears on the training thread: record, apply queued changes, park."""
+
+    def __init__(self, dash, run):
+        self.dash, self.run = dash, run
+        self.epoch = 0
+
+    def on_train_begin(self, trainer):
+        self.dash._park(trainer)  # started paused (step() from idle): wait before batch one
+
+    def on_epoch_begin(self, trainer, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, trainer, batch, logs):
+        run = self.run
+        run.batch.append(self.epoch + (batch + 1) / run.batches_per_epoch,
+                         logs["loss"], logs["accuracy"])
+        self.dash._batch_done(self, trainer, batch)
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
+                              logs.get("val_loss", math.nan), logs.get("val_accuracy", math.nan),
+                              logs["learning_rate"])
+
+
+class _Setting(traitlets.TraitType):
+    """A setting that may change while training runs: a float in the Trainer's range for it.
+
+    A wrong value raises ValueError naming the setting and its range, whether it is a number
+    out of range or not a number at all (traitlets' Float would say neither).
+    """
+
+    info_text = "a number in the setting's range"
+
+    def validate(self, obj, value):
+        try:
+            return check_live_setting(self.name, value)
+        except ValueError as exc:
+            raise TraitValueError(str(exc)) from None
+
+
+class TrainingDashboard(anywidget.AnyWidget):
+    """Train a network in the background and watch its curves; compare several runs.
+
+    Parameters
+    ----------
+    network : Network
+        The network to train (the first run).
+    train : (X, y)
+        Training inputs (n, n_in) and labels (n,) or targets (n, n_out).
+    validation : (X_val, y_val), optional
+        Evaluated after every epoch; drawn as the validation curves.
+    label : str, optional
+        The first run's name in the legend; by default what differs from the other runs.
+    max_points : int
+        The most points kept per curve per run (an even number, default 1000). Longer runs
+        are averaged into wider buckets, so memory here and in the page stays bounded.
+    update_interval : float
+        Seconds between two updates sent to the page (default 0.1: at most 10 a second).
+    epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
+    step_gamma, early_stopping, shuffle, transform, threads, callbacks
+        Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
+        runs added with :meth:`add_run`.
+
+    ``learning_rate``, ``momentum``, ``l2`` and ``dropout`` are also traits: assign them (or
+    use the page's inputs) while training runs and the change applies from the next
+    mini-batch, is recorded in the run's ``changes`` and is marked on the curves.
+    """
+
+    _esm = _ESM
+    _css = _CSS
+
+    status = traitlets.Unicode("ready").tag(sync=True)
+    """str: "ready", "running", "paused", "stopping", or how the last run ended ("completed",
+    "stopped", "early_stopped", "diverged", "failed")."""
+
+    message = traitlets.Unicode("").tag(sync=True)
+    """str: the latest thing worth saying: why training ended, or why a request was refused."""
+
+    progress = traitlets.Dict().tag(sync=True)
+    """dict: the training run's position: run, runs, epoch, epochs, batch, batches, samples,
+    samples_total, elapsed (seconds, pauses excluded)."""
+
+    learning_rate = _Setting(0.1).tag(sync=True)
+    """float: the learning rate of the run training now (or of the next to train)."""
+    momentum = _Setting(0.0).tag(sync=True)
+    """float in [0, 1): momentum of the run training now (or of the next to train)."""
+    l2 = _Setting(0.0).tag(sync=True)
+    """float >= 0: L2 regularisation (the book's lambda) of the run training now."""
+    dropout = _Setting(0.0).tag(sync=True)
+    """float in [0, 1): dropout probability of the run training now."""
+
+    log_scale = traitlets.Bool(False).tag(sync=True)
+    """bool: loss drawn on a logarithmic axis (the page's toggle sets it too)."""
+
+    # Static facts of every run: label, settings, status, message, and the curves of runs that
+    # have finished. Changes only when a run is added, starts or ends.
+    _runs = traitlets.List().tag(sync=True)
+    # The training run's curves ({run: index, batch, epoch, marks}, binary float32 columns),
+    # replaced at every update: the only large trait that changes while training runs.
+    _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+
+    def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
+                 update_interval=0.1, **settings):
+        reject_unknown(type(self).__name__, settings, TRAINING_SETTINGS)
+        try:
+            interval = float(update_interval)
+        except (TypeError, ValueError):
+            raise ValueError(f"update_interval must be a number of seconds; got {update_interval!r}") from None
+        if not (0.05 <= interval <= 10):
+            raise ValueError(f"update_interval must be between 0.05 and 10 seconds (at most 20 "
+                             f"updates a second); got {update_interval!r}")
+        self.update_interval = interval
+        self.max_points = max_points
+        self._defaults = {"train": train, "validation": validation, **settings}
+        self.runs = []  # Run objects, in the order they train
+        self._cond = threading.Condition()  # guards the control state below
+        self._paused = False  # the user asked to pause
+        self._parked = False  # the training thread is waiting in _park
+        self._step_go = False  # let exactly one more mini-batch through a pause
+        self._stop_all = False  # stop() also cancels the runs queued after the current one
+        self._active = None  # the Run training now
+        self._pending_changes = {}  # live settings queued for the training thread
+        self._thread = None
+        self._writer = None
+        self._inline = False  # run(): training (and sending) on the caller's thread
+        self._interrupted = False
+        self._counters = _Counters()
+        self._publish_lock = threading.RLock()
+        self._runs_dirty = True
+        self._applying = False  # the writer is setting the live traits: not a user change
+        super().__init__()
+        self._add(Run(network, train, validation, label=label, max_points=max_points, **settings))
+        self._show_settings(self.runs[0])
+        self.on_msg(self._on_front_end_message)
+        self._publish()
+
+    # -- runs ----------------------------------------------------------------------------------
+    def add_run(self, network, *, label=None, **settings):
+        """Add a run to compare: another network, trained after the ones before it.
+
+        Settings not given (``train``, ``validation``, ``epochs``, ``learning_rate``, ...) are
+        the dashboard's. Labels are recomputed from what differs between the runs, so adding a
+        quadratic-cost network labels the runs "cost=cross_entropy" and "cost=quadratic".
+        Returns the :class:`Run`. A network already in another run is refused: pass
+        ``network.copy()`` to compare two settings from the same starting weights.
+        """
+        reject_unknown("add_run", settings, {"train", "validation", *TRAINING_SETTINGS})
+        for i, r in enumerate(self.runs):
+            if r.network is network:
+                raise ValueError(f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
+                                 f"pass network.copy() to train a copy with other settings")
+        merged = {**self._defaults, **settings}
+        train, validation = merged.pop("train"), merged.pop("validation")
+        run = Run(network, train, validation, label=label, max_points=self.max_points, **merged)
+        self._add(run)
+        self._publish()
+        return run
+
+    def _add(self, run):
+        with self._cond:
+            self.runs.append(run)
+            labels = run_labels([r.settings for r in self.runs], [r.label_given for r in self.runs])
+            for r, text in zip(self.runs, labels):
+                r.label = text
+            self._runs_dirty = True
+
+    @property
+    def history(self):
+        """The :class:`~nnwidgets.training.History` of the run training now, or of the last
+        one that trained (the first run's before any has): the object ``net.fit`` returns."""
+        run = self._active or next((r for r in reversed(self.runs) if r.status != "pending"),
+                                   self.runs[0])
+        return run.history
+
+    @property
+    def histories(self):
+        """Every run's History, in the order of :attr:`runs`."""
+        return [r.history for r in self.runs]
+
+    # -- control -------------------------------------------------------------------------------
+    def start(self):
+        """Train the runs not trained yet, one after another, in a background thread.
+
+        Returns at once. Refused (RuntimeError) while this dashboard trains already, when
+        another fit or dashboard is training one of the networks, or when no run is left.
+        """
+        with self._cond:
+            self._check_can_start("start")
+            self._paused = False
+            self._launch()
+
+    def _check_can_start(self, what):
+        if self.training:
+            run = self._active
+            where = f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})" if run else ""
+            raise RuntimeError(f"{what}(): this dashboard is already training{where}; call "
+                               f"stop() and wait() first, or add_run(...) to queue another run")
+        pending = [r for r in self.runs if r.status == "pending"]
+        if not pending:
+            raise RuntimeError(f"{what}(): nothing left to train: every run has finished "
+                               f"({', '.join(r.status for r in self.runs)}). add_run(network, ...) "
+                               f"to train another")
+        for r in pending:
+            if getattr(r.network, "training", False):
+                raise RuntimeError(f"{what}(): the network of {r.label!r} is already training "
+                                   f"elsewhere (another dashboard, fit() or Trainer); stop that first")
+
+    def _launch(self):
+        self._stop_all = False
+        self._interrupted = False
+        # Our own "finished" flag: a KeyboardInterrupt inside Thread.join left is_alive() saying
+        # False while the thread still ran (seen on CPython 3.11), so nothing here joins it.
+        self._done = threading.Event()
+        self._writer_done = threading.Event()
+        self._thread = threading.Thread(target=self._train_in_background, name="nnwidgets-dashboard",
+                                        daemon=True)
+        self._writer = threading.Thread(target=self._write_while_training,
+                                        name="nnwidgets-dashboard-writer", daemon=True)
+        self._thread.start()
+        self._writer.start()
+
+    @property
+    def training(self):
+        """True while the background thread (or :meth:`run`) trains."""
+        return self._thread_alive()
+
+    def pause(self):
+        """Pause after the current mini-batch; returns once no further mini-batch will start."""
+        with self._cond:
+            self._paused = True
+            self._cond.notify_all()
+            self._wait_parked()
+
+    def resume(self):
+        """Go on training after :meth:`pause` or :meth:`step`."""
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+
+    def step(self):
+        """Train exactly one mini-batch, then stay paused. Starts paused if nothing trains yet.
+
+        Returns when that mini-batch is done. While training runs unpaused, this pauses it.
+        """
+        with self._cond:
+            if not self.training:
+                self._check_can_start("step")
+                self._paused = True
+                self._launch()
+            else:
+                self._paused = True
+                self._cond.notify_all()
+            if not self._wait_parked():
+                return
+            done = self._counters.batches
+            self._step_go = True
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: (self._parked and self._counters.batches > done)
+                                or not self._thread_alive(), PARK_TIMEOUT)
+
+    def stop(self):
+        """Stop after the current mini-batch (also when paused); runs queued after it stay
+        pending for the next :meth:`start`. The history keeps everything up to there."""
+        with self._cond:
+            self._stop_all = True
+            if self._active is not None:
+                self._active.trainer.stop()
+            self._cond.notify_all()
+
+    def wait(self, timeout=None):
+        """Block until training ends; returns :attr:`history`.
+
+        A keyboard interrupt (the notebook's Stop button) stops training cleanly and returns.
+        Raises TimeoutError after ``timeout`` seconds, and RuntimeError when paused with no
+        timeout (it would never return).
+        """
+        if self._thread is None:
+            return self.history
+        done = self._done
+        if self._paused and timeout is None and not done.is_set():
+            raise RuntimeError("wait(): training is paused, so it would never end; resume() or "
+                               "stop() first, or pass a timeout")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while not done.is_set():
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise TimeoutError(f"wait(): training still running after {timeout} s")
+                done.wait(0.1 if left is None else min(0.1, left))
+        except KeyboardInterrupt:
+            self._interrupted = True
+            self.stop()
+            done.wait()
+        self._writer_done.wait()
+        return self.history
+
+    def run(self):
+        """Train the pending runs in this thread and return :attr:`history` when done.
+
+        For scripts and for front ends that do not show updates made from background threads
+        (Colab): the curves are sent from this thread, the page's buttons wait until the cell
+        ends. Ctrl-C (the notebook's Stop button) stops cleanly after the current mini-batch
+        and returns the history; a second Ctrl-C interrupts at once.
+        """
+        with self._cond:
+            self._check_can_start("run")
+            self._paused = False
+            self._stop_all = False
+            self._interrupted = False
+            self._inline = True
+        restore = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+
+            def interrupted(signum, frame):
+                self._interrupted = True
+                signal.signal(signal.SIGINT, previous)  # a second Ctrl-C acts at once
+                self.stop()
+
+            signal.signal(signal.SIGINT, interrupted)
+            restore = lambda: signal.signal(signal.SIGINT, previous)  # noqa: E731
+        try:
+            self._train_pending()
+        finally:
+            if restore is not None:
+                restore()
+            with self._cond:
+                self._inline = False
+            self._publish()
+        return self.history
+
+    # -- the training thread -------------------------------------------------------------------
+    def _train_pending(self):
+        for index, run in enumerate(self.runs):
+            if run.status != "pending":
+                continue
+            with self._cond:
+                if self._stop_all:
+                    break
+                self._active = run
+                run.status = "running"
+                self._counters.begin(run)
+                self._runs_dirty = True
+            self._show_settings(run)
+            recorder = _Recorder(self, run)
+            run.add_callback(recorder)
+            try:
+                run.trainer.run()
+            except TrainingDiverged:
+                pass  # the history says so, in words
+            except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
+                logger.exception("TrainingDashboard: %s failed", run.label)
+                run.message = f"{type(exc).__name__}: {exc}"
+            finally:
+                history = run.history
+                with self._cond:
+                    run.status = "failed" if run.message and history.status == "running" else history.status
+                    run.message = run.message or history.message
+                    if self._interrupted and history.status == "stopped":
+                        run.message = history.message = history.message + " (keyboard interrupt)"
+                    self._active = None
+                    self._runs_dirty = True
+                    self._parked = False
+                    self._cond.notify_all()
+            if run.status not in ("completed", "early_stopped"):
+                break  # stopped, diverged or failed: the runs after it wait for another start
+
+    def _train_in_background(self):
+        try:
+            self._train_pending()
+        finally:
+            with self._cond:
+                self._done.set()
+                self._cond.notify_all()
+
+    def _thread_alive(self):
+        return self._inline or (self._thread is not None and not self._done.is_set())
+
+    def _wait_parked(self):
+        """Wait (holding the condition) until the training thread is parked; False if not training."""
+        if not self._thread_alive() or self._inline:
+            return False
+        return self._cond.wait_for(lambda: self._parked or not self._thread_alive(), PARK_TIMEOUT) \
+            and self._parked
+
+    def _park(self, trainer):
+        """Called by the training thread between mini-batches: wait here while paused."""
+        with self._cond:
+            while self._paused and not self._step_go and not trainer.stop_requested:
+                if not self._parked:
+                    self._parked = True
+                    self._counters.pause_began()
+                    self._cond.notify_all()
+                self._cond.wait()
+            if self._parked:
+                self._counters.pause_ended()
+            self._parked = False
+            self._step_go = False
+
+    def _batch_done(self, recorder, trainer, batch):
+        run = recorder.run
+        self._counters.batch_done(run, recorder.epoch, batch)
+        if self._pending_changes:
+            self._apply_changes(run, trainer, recorder.epoch, batch)
+        if self._paused:
+            self._park(trainer)
+        if self._inline and self._counters.due(self.update_interval):
+            self._publish()
+
+    def _apply_changes(self, run, trainer, epoch, batch):
+        with self._cond:
+            changes, self._pending_changes = self._pending_changes, {}
+        x = epoch + (batch + 1) / run.batches_per_epoch
+        for name, value in changes.items():
+            old = getattr(trainer, name)
+            if value == old:
+                continue
+            setattr(trainer, name, value)  # checked again by the Trainer itself
+            run.changes.append({"epoch": epoch, "batch": batch + 1, "name": name, "old": old,
+                                "new": value})
+            run.marks.append({"x": x, "text": f"{name} {old:g} → {value:g}"})
+            del run.marks[:-MAX_MARKS]
+
+    # -- live settings -------------------------------------------------------------------------
+    def _show_settings(self, run):
+        with self._publish_lock:
+            self._applying = True
+            try:
+                with self.hold_sync():
+                    for name in LIVE_SETTINGS:
+                        setattr(self, name, getattr(run.trainer, name))
+            finally:
+                self._applying = False
+
+    @traitlets.observe(*LIVE_SETTINGS)
+    def _live_changed(self, change):
+        if self._applying:
+            return
+        name, value = change["name"], change["new"]
+        with self._cond:
+            if self._active is not None:
+                self._pending_changes[name] = value  # the training thread applies and marks it
+                return
+            target = next((r for r in self.runs if r.status == "pending"), None)
+        if target is not None:  # before training: the next run simply starts with it
+            setattr(target.trainer, name, value)
+            target.settings[name] = value
+            self._add_relabel()
+
+    def _add_relabel(self):
+        labels = run_labels([r.settings for r in self.runs], [r.label_given for r in self.runs])
+        for r, text in zip(self.runs, labels):
+            r.label = text
+        self._runs_dirty = True
+        if not self.training:
+            self._publish()
+
+    # -- sending -------------------------------------------------------------------------------
+    def _write_while_training(self):
+        """The writer thread: one update per interval while the training thread lives."""
+        done, finished = self._done, self._writer_done
+        try:
+            while not done.is_set():
+                self._publish_logged()
+                done.wait(self.update_interval)
+            self._publish_logged()
+        finally:
+            finished.set()
+
+    def _publish_logged(self):
+        try:
+            self._publish()
+        except Exception:  # a writer that died would freeze the page while training goes on
+            logger.exception("TrainingDashboard: could not send an update to the page")
+
+    def _publish(self):
+        """Send everything new in one message. Any thread; one at a time."""
+        with self._publish_lock:
+            with self._cond:
+                active, runs_dirty = self._active, self._runs_dirty
+                self._runs_dirty = False
+                status = self._status()
+                progress = self._counters.progress(self.runs, active, self._parked)
+            self._counters.sent()
+            with self.hold_sync():
+                if runs_dirty:
+                    self._runs = [self._run_state(r, r is active) for r in self.runs]
+                self._live = None if active is None else {"run": self.runs.index(active),
+                                                          **active.curves()}
+                self.progress = progress
+                self.status = status
+                if runs_dirty:  # a run started or ended: say why (a refusal stays until then)
+                    last = active or next((r for r in reversed(self.runs) if r.status != "pending"), None)
+                    if last is not None:
+                        self.message = last.message
+
+    def _run_state(self, run, active):
+        return {"label": run.label, "settings": run.public_settings(), "status": run.status,
+                "message": run.message, "changes": len(run.changes),
+                "curves": None if active or run.status == "pending" else run.curves()}
+
+    def _status(self):
+        if self._active is not None:
+            if self._active.trainer.stop_requested:
+                return "stopping"
+            return "paused" if self._paused and self._parked else "running"
+        done = [r for r in self.runs if r.status != "pending"]
+        return done[-1].status if done else "ready"
+
+    # -- the page ------------------------------------------------------------------------------
+    def _on_front_end_message(self, widget, content, buffers):
+        action = content.get("action") if isinstance(content, dict) else None
+        try:
+            if action in ("start", "resume", "stop"):
+                getattr(self, action)()
+            elif action == "pause":
+                with self._cond:  # don't block the kernel waiting for the mini-batch to end
+                    self._paused = True
+                    self._cond.notify_all()
+            elif action == "step":
+                self.step()
+            elif action == "set":
+                name = content.get("name")
+                if name not in LIVE_SETTINGS:
+                    raise ValueError(f"the page asked to set {name!r}; only {', '.join(LIVE_SETTINGS)} can change")
+                setattr(self, name, content.get("value"))
+            else:
+                raise ValueError(f"unknown action {action!r} from the page")
+        except (RuntimeError, ValueError, traitlets.TraitError) as exc:
+            self.message = str(exc)  # the page shows it; its inputs go back to the traits
+        if not self.training:
+            self._publish()
+
+    def close(self):
+        """Stop training (it ends after the current mini-batch) and close the widget."""
+        if hasattr(self, "_cond"):  # not when __init__ failed before setting up
+            self.stop()
+        super().close()
+
+
+class _Counters:
+    """Progress of the training run: mini-batches, samples and time with pauses left out."""
+
+    def __init__(self):
+        self.batches = 0
+        self.run = None
+        self._last_sent = 0.0
+        self._reset()
+
+    def _reset(self):
+        self.epoch, self.batch, self.samples = 0, 0, 0
+        self.started = time.monotonic()
+        self.paused_total = 0.0
+        self.paused_since = None
+
+    def begin(self, run):
+        self.run = run
+        self._reset()
+
+    def batch_done(self, run, epoch, batch):
+        n, size = len(run.trainer.X), run.trainer.batch_size
+        self.batches += 1
+        self.epoch, self.batch = epoch, batch + 1
+        self.samples = epoch * n + min(n, (batch + 1) * size)
+
+    def pause_began(self):
+        self.paused_since = time.monotonic()
+
+    def pause_ended(self):
+        if self.paused_since is not None:
+            self.paused_total += time.monotonic() - self.paused_since
+            self.paused_since = None
+
+    def elapsed(self):
+        now = time.monotonic()
+        paused = self.paused_total + (now - self.paused_since if self.paused_since else 0.0)
+        return max(0.0, now - self.started - paused)
+
+    def due(self, interval):
+        return time.monotonic() - self._last_sent >= interval
+
+    def sent(self):
+        self._last_sent = time.monotonic()
+
+    def progress(self, runs, active, parked):
+        if active is None:
+            return {"run": None, "runs": len(runs)}
+        t = active.trainer
+        return {"run": runs.index(active), "runs": len(runs), "epoch": self.epoch + 1,
+                "epochs": t.epochs, "batch": self.batch, "batches": active.batches_per_epoch,
+                "samples": self.samples, "samples_total": t.epochs * len(t.X),
+                "elapsed": round(self.elapsed(), 3), "parked": bool(parked)}

@@ -1,0 +1,155 @@
+"""The runs a :class:`~nnwidgets.widgets.dashboard.TrainingDashboard` compares.
+
+A run is one network, its data and its training settings, with the :class:`~nnwidgets.training.Trainer`
+built for it at once, so every argument is checked (by the Trainer itself, the one place that
+knows the rules) when the run is added rather than when it starts. The curves of a run are kept
+in bounded buffers (:mod:`._history_buffer`). Labels say what differs between runs: two runs
+that differ only in the cost are "cost=quadratic" and "cost=cross_entropy".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..training import Trainer
+from ._history_buffer import DecimatingSeries
+from ._wire import array_to_json
+
+__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "run_labels"]
+
+#: Keyword arguments of a run that are passed to the Trainer as they are.
+TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
+                     "schedule", "step_size", "step_gamma", "early_stopping", "shuffle",
+                     "transform", "threads", "callbacks")
+
+#: Settings the dashboard may change while a run trains: name -> (low, high, low_open, high_open),
+#: the same ranges the Trainer accepts at construction.
+LIVE_SETTINGS = {
+    "learning_rate": (0.0, math.inf, True, False),
+    "momentum": (0.0, 1.0, False, True),
+    "l2": (0.0, math.inf, False, False),
+    "dropout": (0.0, 1.0, False, True),
+}
+
+#: Settings that name a run when they differ, in the order labels list them.
+_LABEL_KEYS = ("sizes", "activation", "output", "cost", "init", "epochs", "batch_size",
+               "learning_rate", "momentum", "l2", "l1", "dropout", "schedule", "n_train")
+
+BATCH_CHANNELS = ("loss", "accuracy")
+EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
+MAX_MARKS = 100  # setting changes marked on the curves, per run (the latest are kept)
+
+
+def check_live_setting(name, value):
+    """``value`` as a float if ``name`` may take it mid-run; ``ValueError`` naming both if not."""
+    if name not in LIVE_SETTINGS:
+        raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; got {name!r}")
+    low, high, low_open, high_open = LIVE_SETTINGS[name]
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number; got {value!r}") from None
+    too_low = v <= low if low_open else v < low
+    too_high = v >= high if high_open else v > high
+    if not math.isfinite(v) or too_low or too_high:
+        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
+        raise ValueError(f"{name} must be in {interval}; got {value!r}")
+    return v
+
+
+def _describe(value):
+    if isinstance(value, (list, tuple)):
+        return "-".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if callable(value):
+        return getattr(value, "__name__", "function")
+    return str(value)
+
+
+def run_labels(settings_list, given=None):
+    """A label for each run: the user's own where given, else the settings that differ.
+
+    >>> run_labels([{"cost": "quadratic", "epochs": 3}, {"cost": "cross_entropy", "epochs": 3}])
+    ['cost=quadratic', 'cost=cross_entropy']
+
+    Runs whose settings are all equal are numbered ("run 1", "run 2"); so is a lone run.
+    """
+    given = list(given or [None] * len(settings_list))
+    differing = [k for k in _LABEL_KEYS
+                 if len({_describe(s.get(k)) for s in settings_list}) > 1]
+    labels = []
+    for i, (settings, own) in enumerate(zip(settings_list, given)):
+        if own:
+            labels.append(str(own))
+        elif differing:
+            labels.append(", ".join(f"{k}={_describe(settings.get(k))}" for k in differing))
+        else:
+            labels.append(f"run {i + 1}")
+    return labels
+
+
+class Run:
+    """One network trained with one set of settings; the dashboard's unit of comparison."""
+
+    def __init__(self, network, train, validation, *, label=None, max_points=1000, callbacks=(),
+                 **settings):
+        try:
+            X, y = train
+        except (TypeError, ValueError):
+            raise ValueError("train must be a pair (X, y) of inputs and labels; "
+                             f"got {type(train).__name__}") from None
+        unknown = sorted(set(settings) - set(TRAINING_SETTINGS))
+        if unknown:
+            raise TypeError(f"unexpected keyword argument {unknown[0]!r}; expected one of: "
+                            f"{', '.join(TRAINING_SETTINGS)}. Check the spelling.")
+        self.network = network
+        self.label_given = label
+        self.label = label or ""
+        self.recorder = None  # the dashboard's callback, set before training
+        self._user_callbacks = list(callbacks)
+        # Built now so that every argument is checked now, by the Trainer's own rules.
+        self.trainer = Trainer(network, X, y, validation=validation, callbacks=self._user_callbacks,
+                               **settings)
+        t = self.trainer
+        self.batches_per_epoch = math.ceil(len(t.X) / t.batch_size)
+        self.settings = {**{k: v for k, v in network.config().items() if k != "dtype"},
+                         "epochs": t.epochs, "batch_size": t.batch_size,
+                         "learning_rate": t.learning_rate, "momentum": t.momentum, "l2": t.l2,
+                         "l1": t.l1, "dropout": t.dropout, "schedule": t.schedule,
+                         "n_train": len(t.X)}
+        self.batch = DecimatingSeries(BATCH_CHANNELS, max_points)
+        self.epoch = DecimatingSeries(EPOCH_CHANNELS, max_points)
+        self.marks = []  # [{"x": epochs, "text": "learning_rate 0.1 → 0.01"}], the latest MAX_MARKS
+        self.changes = []  # every live change: {"epoch", "batch", "name", "old", "new"}
+        self.status = "pending"  # pending, running, then the History's status, or "error"
+        self.message = ""
+
+    @property
+    def history(self):
+        return self.trainer.history
+
+    def add_callback(self, callback):
+        self.trainer.callbacks = [*self._user_callbacks, callback]
+        self.recorder = callback
+
+    def curves(self):
+        """The run's curves as the page draws them: bucketed columns as binary float32."""
+        b, b_counts = self.batch.snapshot()
+        e, _ = self.epoch.snapshot()
+        return {
+            "batch": {"x": array_to_json(b[0]), "loss": array_to_json(b[1]),
+                      "accuracy": array_to_json(b[2]),
+                      # how many mini-batches each point averages: the page's smoothing needs it
+                      "count": array_to_json(b_counts.astype(np.float32))},
+            "epoch": {"x": array_to_json(e[0]),
+                      **{name: array_to_json(e[i]) for i, name in enumerate(EPOCH_CHANNELS, 1)}},
+            "marks": list(self.marks),
+        }
+
+    def public_settings(self):
+        """The settings as JSON (a schedule function by its name)."""
+        return {k: (v if isinstance(v, (int, float, str, list)) else _describe(v))
+                for k, v in self.settings.items()}

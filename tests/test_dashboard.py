@@ -1,0 +1,400 @@
+"""TrainingDashboard without a browser: real networks, real threads, real widget serialisation.
+
+Messages to the front end are counted by replacing the comm (the transport to the kernel, which
+is inert outside one) with one that records what ipywidgets publishes; everything above it
+(traits, hold_sync, buffers) runs as it does in a notebook.
+"""
+
+import math
+import signal
+import threading
+import time
+
+import comm
+import numpy as np
+import pytest
+
+from nnwidgets import Callback, Network, load_bundled
+from nnwidgets.widgets._history_buffer import DecimatingSeries
+from nnwidgets.widgets.dashboard import TrainingDashboard
+from nnwidgets.widgets.dashboard_runs import run_labels
+
+# A small separable problem: 600 points in 8 dimensions, 3 classes. Rows != columns != classes,
+# so a transposition anywhere fails. Batch size 4 gives 150 mini-batches per epoch.
+_rng = np.random.default_rng(0)
+X = _rng.normal(size=(600, 8)).astype(np.float32)
+y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
+X_val, y_val = X[:120], y[:120]
+BATCHES_PER_EPOCH = 600 // 4
+
+
+def make_net(**kwargs):
+    return Network([8, 16, 3], seed=1, **kwargs)
+
+
+def make_dash(net=None, **kwargs):
+    options = dict(validation=(X_val, y_val), epochs=200, batch_size=4, learning_rate=0.05)
+    options.update(kwargs)
+    return TrainingDashboard(net or make_net(), train=(X, y), **options)
+
+
+def wait_for(condition, timeout=10.0):
+    """Poll a condition the training thread makes true (bounded, so a failure cannot hang)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached within %s s" % timeout)
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def dash():
+    """A long run (200 epochs x 150 mini-batches): it is still training when a test acts on it."""
+    d = make_dash()
+    yield d
+    d.stop()
+    d.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------- threads
+
+
+def test_start_returns_at_once_and_trains_in_a_thread(dash):
+    began = time.perf_counter()
+    dash.start()
+    assert time.perf_counter() - began < 0.5
+    assert dash.training
+    assert dash._thread is not threading.current_thread()
+    wait_for(lambda: len(dash.history.batch_loss) >= 50)
+    assert dash.status in ("running", "ready")  # "ready" until the writer's first update
+
+
+def test_second_start_is_refused_with_a_message(dash):
+    dash.start()
+    with pytest.raises(RuntimeError, match=r"start\(\): this dashboard is already training"):
+        dash.start()
+    assert dash._thread.is_alive()
+
+
+def test_a_second_dashboard_cannot_train_the_same_network(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) > 0)
+    other = make_dash(dash.runs[0].network)
+    with pytest.raises(RuntimeError, match="already training elsewhere"):
+        other.start()
+
+
+def test_stop_ends_between_mini_batches_with_history_intact(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 30)
+    dash.stop()
+    history = dash.wait(timeout=10)
+    assert history.status == "stopped"
+    assert "stopped on request" in history.message
+    assert history is dash.runs[0].network.history_
+    n = len(history.batch_loss)
+    assert n >= 30 and len(history.batch_accuracy) == n
+    assert all(math.isfinite(v) for v in history.batch_loss)
+    assert dash.runs[0].batch.total == n  # the dashboard saw every mini-batch the history has
+    time.sleep(0.1)
+    assert len(history.batch_loss) == n
+    assert dash.status == "stopped"
+
+
+def test_pause_holds_training_and_resume_goes_on(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 10)
+    dash.pause()
+    n = len(dash.history.batch_loss)
+    time.sleep(0.3)
+    assert len(dash.history.batch_loss) == n  # no mini-batch after pause() returned
+    dash._publish()
+    assert dash.status == "paused"
+    with pytest.raises(RuntimeError, match="paused, so it would never end"):
+        dash.wait()
+    dash.resume()
+    wait_for(lambda: len(dash.history.batch_loss) > n + 10)
+
+
+@pytest.mark.parametrize("from_state", ["idle", "paused"])
+def test_step_trains_exactly_one_mini_batch(from_state):
+    d = make_dash()
+    try:
+        if from_state == "paused":
+            d.start()
+            wait_for(lambda: len(d.history.batch_loss) >= 5)
+            d.pause()
+        n = len(d.history.batch_loss)
+        d.step()
+        assert len(d.history.batch_loss) == n + 1
+        d.step()
+        assert len(d.history.batch_loss) == n + 2
+        time.sleep(0.2)
+        assert len(d.history.batch_loss) == n + 2
+    finally:
+        d.stop()
+        d.wait(timeout=10)
+
+
+def test_run_blocks_and_returns_the_history_fit_would():
+    # Same seed, same data, same settings: the dashboard's Trainer and fit's take the same steps.
+    d = make_dash(epochs=2)
+    history = d.run()
+    assert history is d.runs[0].network.history_
+    assert history.status == "completed" and history.epochs == 2
+    twin = make_net()
+    expected = twin.fit(X, y, epochs=2, batch_size=4, learning_rate=0.05, validation=(X_val, y_val))
+    np.testing.assert_allclose(history.batch_loss, expected.batch_loss, rtol=1e-6)
+    assert history.val_accuracy == expected.val_accuracy
+    assert d.status == "completed" and not d.training
+
+
+def test_keyboard_interrupt_in_run_stops_after_the_mini_batch():
+    class Interrupt(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if len(trainer.history.batch_loss) == 7:
+                signal.raise_signal(signal.SIGINT)  # what the notebook's Stop button sends
+
+    d = make_dash(callbacks=[Interrupt()])
+    history = d.run()  # returns instead of raising KeyboardInterrupt
+    assert history.status == "stopped"
+    assert "keyboard interrupt" in history.message
+    assert len(history.batch_loss) == 7 == d.runs[0].batch.total
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+def test_keyboard_interrupt_in_wait_stops_training(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) > 0)
+    threading.Timer(0.2, signal.raise_signal, (signal.SIGINT,)).start()
+    history = dash.wait()
+    assert history.status == "stopped"
+    assert "keyboard interrupt" in history.message
+    assert not dash.training
+
+
+def test_diverging_run_is_reported_and_keeps_finite_weights():
+    d = make_dash(epochs=3, learning_rate=1e30)
+    history = d.run()
+    assert history.status == "diverged" and d.status == "diverged"
+    assert "learning rate" in d.message
+    assert all(np.isfinite(w).all() for w in d.runs[0].network.weights)
+
+
+# ----------------------------------------------------------------------- live settings
+
+
+def test_learning_rate_set_on_the_widget_reaches_the_trainer(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 5)
+    dash.pause()
+    dash.learning_rate = 0.01
+    trainer = dash.runs[0].trainer
+    assert trainer.learning_rate == 0.05  # applied between mini-batches, by the training thread
+    dash.step()
+    assert trainer.learning_rate == 0.01
+    (change,) = dash.runs[0].changes
+    assert change["name"] == "learning_rate" and change["old"] == 0.05 and change["new"] == 0.01
+    assert change["batch"] == len(dash.history.batch_loss) % BATCHES_PER_EPOCH
+    assert dash.runs[0].marks[-1]["text"] == "learning_rate 0.05 → 0.01"
+
+
+@pytest.mark.parametrize("name, bad", [("learning_rate", 0), ("learning_rate", -1),
+                                        ("learning_rate", float("nan")), ("momentum", 1.0),
+                                        ("dropout", -0.1), ("l2", "a lot")])
+def test_invalid_live_settings_are_refused_naming_the_setting(name, bad):
+    d = make_dash()
+    before = getattr(d, name)
+    with pytest.raises(ValueError, match=name):
+        setattr(d, name, bad)
+    assert getattr(d, name) == before
+    assert getattr(d.runs[0].trainer, name) == before
+
+
+def _from_page(widget, content):
+    """Deliver a custom message as the page sends it, through ipywidgets' own handler."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+
+
+def test_the_page_buttons_and_inputs_act(dash):
+    _from_page(dash, {"action": "start"})
+    wait_for(lambda: len(dash.history.batch_loss) >= 5)
+    _from_page(dash, {"action": "set", "name": "learning_rate", "value": -3})
+    assert "learning_rate must be in (0, inf]" in dash.message
+    assert dash.learning_rate == 0.05
+    _from_page(dash, {"action": "set", "name": "learning_rate", "value": 0.02})
+    assert dash.learning_rate == 0.02
+    _from_page(dash, {"action": "start"})
+    assert "already training" in dash.message
+    _from_page(dash, {"action": "stop"})
+    assert dash.wait(timeout=10).status == "stopped"
+    assert dash.runs[0].trainer.learning_rate == 0.02
+
+
+def test_changed_settings_before_start_apply_to_the_next_run():
+    d = make_dash(epochs=1)
+    d.learning_rate = 0.2
+    assert d.run().learning_rate == [0.2]
+
+
+# ------------------------------------------------------------------- what the page receives
+
+
+class RecordingComm(comm.DummyComm):
+    """The kernel end of the widget's comm, recording each message instead of sending it."""
+
+    sent = []
+
+    def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        RecordingComm.sent.append((time.monotonic(), msg_type, data, buffers))
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    RecordingComm.sent = []
+    monkeypatch.setattr(comm, "create_comm", RecordingComm)
+    return RecordingComm.sent
+
+
+def test_updates_to_the_page_are_throttled_and_batched(recorded):
+    # batch_size 1: thousands of mini-batches a second, far more than the page may be sent.
+    d = make_dash(batch_size=1, epochs=200)
+    d.start()
+    wait_for(lambda: len(d.history.batch_loss) >= 100)
+    began = time.monotonic()
+    count_from = len(recorded)
+    time.sleep(1.5)
+    d.stop()
+    d.wait(timeout=10)
+    window = [m for m in recorded[count_from:] if m[0] <= began + 1.5]
+    updates = [m for m in window if m[2].get("method") == "update"]
+    batches = d.runs[0].batch.total
+    assert batches > 1000  # many more mini-batches than messages
+    assert 5 <= len(updates) <= 1.5 * 20, f"{len(updates)} updates in 1.5 s"
+    # Each update carries the curves and the progress together (hold_sync), as binary buffers.
+    live = [m for m in updates if "_live" in m[2]["state"]]
+    assert live and all("progress" in m[2]["state"] for m in live)
+    assert all(m[3] for m in live)
+
+
+def test_memory_is_bounded_however_many_mini_batches(recorded):
+    # 400 epochs x 150 mini-batches = 60,000 points, kept in at most 64 buckets per curve.
+    d = make_dash(epochs=400, max_points=64)
+    d.run()
+    run = d.runs[0]
+    assert run.batch.total == 60_000 and len(d.history.batch_loss) == 60_000
+    assert len(run.batch) <= 65 and len(run.epoch) <= 65
+    curves = d._runs[0]["curves"]
+    assert curves["batch"]["x"]["shape"][0] <= 65
+    assert curves["epoch"]["x"]["shape"][0] <= 65
+    # The buckets still span the whole run and average it faithfully.
+    x = np.frombuffer(curves["batch"]["x"]["view"], np.float32)
+    counts = np.frombuffer(curves["batch"]["count"]["view"], np.float32)
+    loss = np.frombuffer(curves["batch"]["loss"]["view"], np.float32)
+    assert counts.sum() == 60_000
+    stride = counts[0]  # mini-batches per bucket, a power of two: 60,000 / 64 rounded up
+    assert stride == 1024 and x[0] == pytest.approx((stride + 1) / 2 / BATCHES_PER_EPOCH, rel=1e-3)
+    assert x[-1] > 395
+    np.testing.assert_allclose((loss * counts).sum() / counts.sum(), np.mean(d.history.batch_loss), rtol=1e-4)
+    # The largest message to the page stays small (a few kB), not 60,000 points.
+    assert max(sum(b.nbytes for b in (m[3] or [])) for m in recorded) < 64 * 4 * 12
+
+
+# -------------------------------------------------------------------------------- buffer
+
+
+def test_decimating_series_keeps_the_first_points_exactly_then_averages():
+    s = DecimatingSeries(("v",), capacity=4)
+    for i in range(4):
+        s.append(i, 10 * i)
+    cols, counts = s.snapshot()
+    # 4 buckets fill the capacity: merged pairwise into 2 of stride 2.
+    np.testing.assert_array_equal(cols[1], [5, 25])  # (0 + 10) / 2, (20 + 30) / 2
+    np.testing.assert_array_equal(counts, [2, 2])
+    s.append(4, 40)  # half a bucket: shown as its own point
+    cols, counts = s.snapshot()
+    np.testing.assert_array_equal(cols[1], [5, 25, 40])
+    np.testing.assert_array_equal(counts, [2, 2, 1])
+    for i in range(5, 1000):
+        s.append(i, 10 * i)
+    cols, counts = s.snapshot()
+    assert len(s) <= 5 and counts.sum() == 1000
+    np.testing.assert_allclose((cols[1] * counts).sum() / 1000, 10 * 999 / 2)
+
+
+@pytest.mark.parametrize("capacity", [0, 3, 2.0, True])
+def test_decimating_series_rejects_bad_capacity(capacity):
+    with pytest.raises(ValueError, match="capacity must be an even integer"):
+        DecimatingSeries(("v",), capacity)
+
+
+# ------------------------------------------------------------------------------- compare
+
+
+def test_run_labels_name_what_differs():
+    base = {"sizes": [784, 30, 10], "cost": "cross_entropy", "learning_rate": 0.5, "l2": 0.0}
+    quad = {**base, "cost": "quadratic"}
+    assert run_labels([base, quad]) == ["cost=cross_entropy", "cost=quadratic"]
+    both = {**quad, "l2": 5.0}
+    assert run_labels([base, both]) == ["cost=cross_entropy, l2=0", "cost=quadratic, l2=5"]
+    assert run_labels([base, base]) == ["run 1", "run 2"]
+    assert run_labels([base, quad], ["mine", None]) == ["mine", "cost=quadratic"]
+
+
+def test_add_run_compares_runs_one_after_another():
+    d = make_dash(epochs=1)
+    second = d.add_run(make_net(cost="quadratic", output="sigmoid"))
+    assert [r.label for r in d.runs] == ["output=softmax, cost=cross_entropy",
+                                         "output=sigmoid, cost=quadratic"]
+    assert second.settings["epochs"] == 1  # the dashboard's settings unless given
+    d.run()
+    assert [r.status for r in d.runs] == ["completed", "completed"]
+    assert d.history is second.history and d.histories[0].epochs == 1
+    assert [r["label"] for r in d._runs] == [r.label for r in d.runs]
+    assert all(r["curves"] is not None for r in d._runs)
+    with pytest.raises(RuntimeError, match="nothing left to train"):
+        d.start()
+    with pytest.raises(ValueError, match=r"already run 2 .*network\.copy\(\)"):
+        d.add_run(second.network)
+
+
+def test_add_run_settings_override_and_label():
+    d = make_dash(epochs=1)
+    d.add_run(make_net(), learning_rate=0.5, label="fast")
+    assert [r.label for r in d.runs] == ["learning_rate=0.05", "fast"]
+    assert d.runs[1].trainer.learning_rate == 0.5
+
+
+# ------------------------------------------------------------------------ bad arguments
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"train": X}, ValueError, "train must be a pair"),
+    ({"learning_rate": -1}, ValueError, "learning_rate"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"epochs": 2.5}, ValueError, "epochs"),
+    ({"learnin_rate": 0.1}, TypeError, "unexpected keyword argument 'learnin_rate'.*Check the spelling"),
+    ({"update_interval": 0.001}, ValueError, "update_interval must be between 0.05 and 10"),
+    ({"max_points": 7}, ValueError, "capacity must be an even integer"),
+    ({"validation": (X_val,)}, ValueError, "validation must be a pair"),
+])
+def test_bad_arguments_name_the_parameter(kwargs, error, match):
+    options = {"train": (X, y), "epochs": 1}
+    options.update(kwargs)
+    with pytest.raises(error, match=match):
+        TrainingDashboard(make_net(), **options)
+
+
+def test_add_run_rejects_unknown_settings():
+    with pytest.raises(TypeError, match="add_run.*'lr'"):
+        make_dash().add_run(make_net(), lr=0.1)
+
+
+def test_dashboard_trains_mnist_from_the_bundled_data():
+    data = load_bundled()
+    net = Network([784, 20, 10], seed=0)
+    d = TrainingDashboard(net, train=(data.X_train[:1000], data.y_train[:1000]),
+                          validation=(data.X_test[:200], data.y_test[:200]), epochs=2, batch_size=20)
+    history = d.run()
+    assert history.val_accuracy[-1] > 0.5
+    assert d.progress == {"run": None, "runs": 1}
