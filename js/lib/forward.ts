@@ -50,11 +50,20 @@ function applyInPlace(z: Float64Array, name: string): void {
   for (let i = 0; i < z.length; i++) z[i] = f(z[i]);
 }
 
-/** Every layer's activations [x, a1, ..., aL] for one input vector. */
-export function forwardAll(net: NetworkSpec, x: ArrayLike<number>): Float64Array[] {
+/** Every layer of one forward pass, in the book's names: activations = [x, a^1, ..., a^L] and
+ * zs = [z^1, ..., z^L], so zs[l] = weights[l] activations[l] + biases[l] and
+ * activations[l + 1] = f(zs[l]) (one activation more than zs: the input comes first). */
+export interface Layers {
+  activations: Float64Array[];
+  zs: Float64Array[];
+}
+
+/** The forward pass for one input vector, keeping every layer's z and activation. */
+export function forwardLayers(net: NetworkSpec, x: ArrayLike<number>): Layers {
   if (x.length !== net.sizes[0]) throw new Error(`input must hold ${net.sizes[0]} values, got ${x.length}`);
   let a = Float64Array.from(x);
-  const out = [a];
+  const activations = [a];
+  const zs: Float64Array[] = [];
   const L = net.sizes.length - 1;
   const nz = new Int32Array(Math.max(...net.sizes));
   for (let l = 0; l < L; l++) {
@@ -73,17 +82,18 @@ export function forwardAll(net: NetworkSpec, x: ArrayLike<number>): Float64Array
       }
       z[j] = s;
     }
-    applyInPlace(z, l === L - 1 ? net.output : net.activation);
-    out.push(z);
-    a = z;
+    zs.push(z);
+    a = z.slice();
+    applyInPlace(a, l === L - 1 ? net.output : net.activation);
+    activations.push(a);
   }
-  return out;
+  return { activations, zs };
 }
 
 /** The network's output (for a digit classifier: ten probabilities). */
 export function forward(net: NetworkSpec, x: ArrayLike<number>): Float64Array {
-  const all = forwardAll(net, x);
-  return all[all.length - 1];
+  const { activations } = forwardLayers(net, x);
+  return activations[activations.length - 1];
 }
 
 export function argmax(v: ArrayLike<number>): number {
