@@ -5,9 +5,9 @@
 // ArrayBuffer (the whole comm message), so its byteOffset and byteLength must be honoured:
 // `new Float32Array(view.buffer)` would read the neighbouring bytes as well.
 
-/** The dtypes the wire format carries. Python writes float32 for arrays it sends; the front end
- * may send uint8 (pixels) or float32 back. */
-export type DType = "float32" | "float64" | "uint8" | "int32";
+/** The dtypes the wire format carries: Python sends float32 and uint8 (array_to_json in
+ * widgets/_base.py); the front end sends float32 back. */
+export type DType = "float32" | "uint8";
 
 /** An array as it arrives from Python, or as the front end sends it back. */
 export interface WireArray {
@@ -22,7 +22,7 @@ export interface NDArray {
   shape: number[];
 }
 
-const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, uint8: 1, int32: 4 };
+const ITEMSIZE: Record<DType, number> = { float32: 4, uint8: 1 };
 
 /** Number of elements an array of this shape holds (1 for a scalar, shape []). */
 export function sizeOf(shape: readonly number[]): number {
@@ -68,18 +68,6 @@ export function decodeArray(value: unknown): NDArray {
       // A typed array over an ArrayBuffer needs an aligned offset; copy when it is not.
       if (byteOffset % 4 === 0) return { data: new Float32Array(buffer, byteOffset, n), shape: [...shape] };
       return { data: new Float32Array(buffer.slice(byteOffset, byteOffset + n * 4)), shape: [...shape] };
-    case "float64": {
-      const src = byteOffset % 8 === 0
-        ? new Float64Array(buffer, byteOffset, n)
-        : new Float64Array(buffer.slice(byteOffset, byteOffset + n * 8));
-      return { data: Float32Array.from(src), shape: [...shape] };
-    }
-    case "int32": {
-      const src = byteOffset % 4 === 0
-        ? new Int32Array(buffer, byteOffset, n)
-        : new Int32Array(buffer.slice(byteOffset, byteOffset + n * 4));
-      return { data: Float32Array.from(src), shape: [...shape] };
-    }
     case "uint8":
       return { data: Float32Array.from(new Uint8Array(buffer, byteOffset, n)), shape: [...shape] };
   }
