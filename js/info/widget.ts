@@ -1,7 +1,10 @@
 // ModelInfo: the installed nnwidgets version and a network's architecture, as a small card.
 // It is deliberately simple; it exists to prove the build, the binary wire format and the
 // Python <-> browser sync end to end (tests/e2e/test_info_widget.py drives it).
-import type { AnyModel, RenderProps } from "@anywidget/types";
+import type { RenderProps } from "@anywidget/types";
+import { Cleanups } from "../lib/cleanup";
+import { h } from "../lib/dom";
+import type { HostModel } from "../lib/host";
 import { decodeArray, type WireArray } from "../lib/model";
 
 /** The `architecture` trait, as src/nnwidgets/widgets/info.py fills it. */
@@ -20,16 +23,7 @@ interface InfoModel {
   weight_rms: WireArray | null;
 }
 
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, className: string, text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function draw(model: AnyModel<InfoModel>, el: HTMLElement): void {
+function draw(model: HostModel<InfoModel>, el: HTMLElement): void {
   const card = h("div", "nnw-info");
   const head = h("div", "nnw-info__head");
   head.append(
@@ -85,12 +79,17 @@ function weightBars(wire: WireArray, sizes: number[]): HTMLElement {
 export default {
   render({ model, el }: RenderProps<InfoModel>) {
     el.classList.add("nnw-info-root");
+    const cleanups = new Cleanups();
     const redraw = () => draw(model, el);
     redraw();
-    // Listeners added with model.on inside render are removed by anywidget with the view.
+    // anywidget removes model.on listeners with the view; hosts without `off` (MyST) do not,
+    // so Cleanups also silences them.
     for (const name of ["version", "title", "architecture", "weight_rms"]) {
-      model.on(`change:${name}`, redraw);
+      cleanups.on(model, `change:${name}`, redraw);
     }
-    return () => el.replaceChildren();
+    cleanups.add(() => el.replaceChildren());
+    return () => {
+      cleanups.run();
+    };
   },
 };
