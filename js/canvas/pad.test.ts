@@ -62,6 +62,18 @@ describe("PadDrawing", () => {
   });
 });
 
+describe("a digit from Python in the middle of a stroke", () => {
+  it("drops the stroke and lets the next pen-down draw", () => {
+    const d = new PadDrawing();
+    d.begin(1, [10, 10]);
+    d.show([L], null); // another view's drawing arrives while this pen is down
+    d.extend(1, [[60, 60]]);
+    expect(d.end(1)).toBe(false); // nothing of the dropped stroke to report
+    expect(d.strokes).toEqual([L]);
+    expect(d.begin(2, [100, 100])).toBe(true);
+  });
+});
+
 describe("unionRect", () => {
   it("spans both rectangles; null is empty", () => {
     expect(unionRect([0, 5, 10, 20], [3, 1, 4, 30])).toEqual([0, 1, 10, 30]);

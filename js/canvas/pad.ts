@@ -73,10 +73,12 @@ export class PadDrawing {
     this.redraw();
   }
 
-  /** Show what Python sent: these strokes over this background (null: none). */
+  /** Show what Python sent: these strokes over this background (null: none). A stroke in
+   * progress is dropped, and its pointer released so the next pen-down draws. */
   show(strokes: Stroke[], background: Float64Array | null): void {
     this.strokes = strokes;
     this.current = null;
+    this.activePointer = null;
     this.background = background;
     this.redraw();
   }
