@@ -16,7 +16,7 @@ from ..network import Network
 __all__ = ["as_network", "BookNetwork"]
 
 
-def as_network(book_net):
+def as_network(book_net, *, seed=None):
     """Wrap a book-style network (``sizes``, ``weights``, ``biases``, ``backprop(x, y)``).
 
     The result is an :class:`nnwidgets.Network` with sigmoid neurons and the quadratic cost, as
@@ -24,24 +24,25 @@ def as_network(book_net):
     ``book_net.backprop``, one example at a time, averaged over each mini-batch: so
     ``TrainingDashboard(as_network(net), ...)`` trains ``net`` with the reader's own
     backpropagation (the dashboard's own update step applies them). A network already an
-    :class:`nnwidgets.Network` is returned unchanged.
+    :class:`nnwidgets.Network` is returned unchanged. ``seed`` seeds the wrapper's random
+    generator, which shuffles the training data: the same seed, the same run.
     """
     if isinstance(book_net, Network):
         return book_net
-    return BookNetwork(book_net)
+    return BookNetwork(book_net, seed=seed)
 
 
 class BookNetwork(Network):
     """A view of a book-style network as a :class:`Network`; see :func:`as_network`."""
 
-    def __init__(self, book_net):
+    def __init__(self, book_net, *, seed=None):
         missing = [a for a in ("sizes", "weights", "biases") if not hasattr(book_net, a)]
         if missing:
             raise TypeError(f"as_network needs an object with sizes, weights and biases (the "
                             f"book's Network); {type(book_net).__name__} lacks {', '.join(missing)}")
         self._book = None  # while Network.__init__ runs, its random parameters stay here
         super().__init__(book_net.sizes, activation="sigmoid", output="sigmoid", cost="quadratic",
-                         init="large", dtype="float64")
+                         init="large", seed=seed, dtype="float64")
         shapes = [w.shape for w in self._own[0]]
         got = [np.shape(w) for w in book_net.weights]
         if got != shapes:

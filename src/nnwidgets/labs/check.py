@@ -13,6 +13,9 @@ so a transposed matrix cannot go unnoticed.
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import numpy as np
 
 from . import reference as ref
@@ -462,7 +465,8 @@ def network(cls):
     with_params(*example_network())
     before = _concat(net.weights, net.biases)
     data = [(x, y) for x, y in _mini_batch()] * 2
-    call(net.SGD, name, "SGD(6 examples, epochs=1, mini_batch_size=2, eta=1.0)", data, 1, 2, 1.0)
+    with contextlib.redirect_stdout(io.StringIO()):  # the reader's "Epoch 0 complete" is noise here
+        call(net.SGD, name, "SGD(6 examples, epochs=1, mini_batch_size=2, eta=1.0)", data, 1, 2, 1.0)
     after = _concat(net.weights, net.biases)
     if close(after, before) or not np.isfinite(after).all():
         fail(name, "SGD(6 examples, epochs=1, mini_batch_size=2, eta=1.0)", None, None,
