@@ -48,3 +48,25 @@ def test_gradcheck_refuses_float32():
     net = Network([6, 4], seed=0)
     with pytest.raises(ValueError, match="float64"):
         gradcheck(net, np.zeros((2, 6)), [0, 1])
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_backprop_with_dropout_matches_numerical_gradient_for_fixed_masks(activation):
+    net = Network([6, 5, 4, 4], activation=activation, dtype="float64", seed=3)
+    X, y = small_problem(net)
+    assert gradcheck(net, X, y, dropout=0.4, max_params=400) < 1e-6
+
+
+def test_dropout_gradcheck_catches_a_mask_ignored_on_the_way_back():
+    # A backward pass that forgets the mask: dropped neurons would still receive an error.
+    net = Network([6, 5, 4, 4], activation="sigmoid", dtype="float64", seed=3)
+    X, y = small_problem(net)
+    forward_only = Network.backprop
+
+    def unmasked_backprop(self, X, Y, *, dropout=0.0, rng=None):
+        nabla_b, nabla_w, a = forward_only(self, X, Y, dropout=dropout, rng=rng)
+        clean_b, clean_w, _ = forward_only(self, X, Y)  # gradients without the masks
+        return clean_b, clean_w, a
+
+    net.backprop = unmasked_backprop.__get__(net)
+    assert gradcheck(net, X, y, dropout=0.4) > 1e-2

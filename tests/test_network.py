@@ -83,6 +83,10 @@ def test_float64_available():
     (dict(sizes=[4, 2], cost="hinge"), "cost must be one of"),
     (dict(sizes=[4, 2], init="xavier"), "init must be one of"),
     (dict(sizes=[4, 2], dtype="int8"), "dtype must be"),
+    (dict(sizes=[4, 2], seed="abc"), "seed must be None or a non-negative integer; got 'abc'"),
+    (dict(sizes=[4, 2], seed=-1), "seed must be None or a non-negative integer; got -1"),
+    (dict(sizes=[4, 2], seed=1.5), "seed must be"),
+    (dict(sizes=[4, 1], output="softmax"), r"softmax' needs at least 2 output neurons.*always 1\.0"),
 ])
 def test_bad_configuration_is_named(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -136,3 +140,36 @@ def test_copy_is_independent(net):
     twin.weights[0][:] = 0
     assert net.weights[0].any()
     assert twin.config() == net.config()
+
+
+def test_a_one_output_sigmoid_network_is_fine():
+    net = Network([4, 1], output="sigmoid", seed=0)
+    assert net.predict_proba(np.ones((2, 4))).shape == (2, 1)
+
+
+def test_seed_accepts_a_generator():
+    a = Network([4, 3], seed=np.random.default_rng(5))
+    b = Network([4, 3], seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])
+
+
+def test_public_checks_match_what_training_uses(net):
+    X = net.check_inputs(np.zeros((2, 28, 28)))
+    assert X.shape == (2, 784) and X.dtype == np.float32
+    Y = net.targets([3, 0])
+    np.testing.assert_array_equal(Y, np.eye(10, dtype=np.float32)[[3, 0]])
+    assert net.cost_function.name == "cross_entropy"
+    with pytest.raises(ValueError, match=r"labels must be in 0\.\.9.*got 12"):
+        net.targets([12, 0])
+
+
+def test_subscribe_needs_a_callable(net):
+    with pytest.raises(TypeError, match="callback must be callable"):
+        net.subscribe("redraw")
+
+
+def test_copy_keeps_the_subclass():
+    class Mine(Network):
+        pass
+
+    assert type(Mine([4, 3], seed=0).copy()) is Mine

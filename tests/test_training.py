@@ -2,12 +2,14 @@
 
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
-from nnwidgets import Callback, Network
-from nnwidgets.training import Trainer, TrainingDiverged
+from nnwidgets import Callback, Network, load_bundled
+from nnwidgets.training import Trainer, TrainingDiverged, _auto_threads
 
 # Four Gaussian clusters in 8 dimensions, 300 training and 100 validation points: learnable
 # in a few epochs, impossible to get right by chance (25%).
@@ -128,13 +130,14 @@ def test_pause_and_stop_from_another_thread():
     worker.start()
     wait_for(lambda: len(trainer.history.batch_loss) >= 5)
     trainer.pause()
-    # wait until the loop is parked at the pause, then check that it stays there
-    count = len(trainer.history.batch_loss)
-    worker.join(timeout=0.2)
+    assert trainer.wait_paused(timeout=30), "the loop never parked at the pause"
+    # parked: the current mini-batch finished and nothing moves until resume()
     paused_at = len(trainer.history.batch_loss)
-    assert paused_at <= count + 1
-    worker.join(timeout=0.2)
+    weights = net.weights[0].copy()
+    time.sleep(0.05)
     assert len(trainer.history.batch_loss) == paused_at and worker.is_alive()
+    np.testing.assert_array_equal(net.weights[0], weights)
+    assert net.training
     trainer.resume()
     wait_for(lambda: len(trainer.history.batch_loss) >= paused_at + 5)
     trainer.stop()
@@ -200,25 +203,36 @@ def test_divergence_stops_with_a_message_and_finite_weights():
     assert len(net.history_.batch_loss) == len(snapshots)
 
 
-def test_transform_runs_every_epoch():
+def test_transform_runs_every_epoch_and_training_sees_its_result():
     calls = []
 
-    def flip_sign(Xe, rng):
-        calls.append(len(Xe))
-        return Xe
+    def blank(Xe, rng):
+        calls.append(rng)
+        return np.zeros_like(Xe)
 
-    make().fit(X, y, epochs=3, transform=flip_sign)
-    assert calls == [300, 300, 300]
+    net = make(activation="sigmoid")  # sigmoid(0) = 1/2: the hidden layer still has output
+    first_layer, last_layer = net.weights[0].copy(), net.weights[1].copy()
+    net.fit(X, y, epochs=3, transform=blank)
+    assert len(calls) == 3 and all(rng is net.rng for rng in calls)
+    # Training saw only zeros: BP4 gives dC/dw = delta a^T = 0 for the first layer, so it
+    # never moved, while the biases drove the last layer.
+    np.testing.assert_array_equal(net.weights[0], first_layer)
+    assert not np.array_equal(net.weights[1], last_layer)
 
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(epochs=0), "epochs must be a positive integer"),
     (dict(batch_size=2.5), "batch_size must be a positive integer"),
-    (dict(learning_rate=-1), r"learning_rate must be in \(0, inf\]"),
-    (dict(learning_rate=float("nan")), "learning_rate must be in"),
+    (dict(learning_rate=-1), r"learning_rate must be a finite number > 0; got -1"),
+    (dict(learning_rate=float("inf")), r"learning_rate must be a finite number > 0; got inf"),
+    (dict(learning_rate=float("nan")), "learning_rate must be a finite number > 0; got nan"),
+    (dict(learning_rate="0.1"), r"learning_rate must be a number; got '0.1' \(str\)"),
+    (dict(threads=0), "threads must be a positive integer or None; got 0"),
+    (dict(threads=1.5), "threads must be a positive integer or None"),
+    (dict(notify_interval=-1), "notify_interval must be a finite number >= 0"),
     (dict(momentum=1.0), r"momentum must be in \[0, 1\)"),
     (dict(dropout=1.0), r"dropout must be in \[0, 1\)"),
-    (dict(l2=-0.1), "l2 must be in"),
+    (dict(l2=-0.1), "l2 must be a finite number >= 0; got -0.1"),
     (dict(schedule="exponential"), "schedule must be one of"),
     (dict(early_stopping=3), "early_stopping needs validation data"),
     (dict(validation=[1, 2, 3]), r"validation must be a pair"),
@@ -249,3 +263,369 @@ def test_book_interface_sgd(capsys):
     assert [line.split(":")[0] for line in lines] == ["Epoch 0", "Epoch 1", "Epoch 2"]
     correct = int(lines[-1].split(":")[1].split("/")[0])
     assert correct == round(net.score(X_val, y_val) * 100) and correct > 90
+
+
+# -- worked examples: one step by hand ----------------------------------------------------------
+# One linear neuron, a = w x + b, quadratic cost C = (a - y)^2 / 2, so dC/dw = (a - y) x and
+# dC/db = a - y. Float64 throughout, so the arithmetic in the comments holds to 1e-12.
+
+def neuron(w, b):
+    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
+                  dtype="float64", seed=0)
+    net.set_parameters([[[w]]], [[b]])
+    return net
+
+
+def test_sgd_step_with_momentum_by_hand():
+    net = neuron(0.5, 0.1)
+    # step 1: a = 0.5*2 + 0.1 = 1.1, a - y = -1.9, dC/dw = -3.8, dC/db = -1.9
+    #   v_w = -0.1 * -3.8 = 0.38 -> w = 0.88;  v_b = 0.19 -> b = 0.29
+    # step 2: a = 0.88*2 + 0.29 = 2.05, a - y = -0.95, dC/dw = -1.9, dC/db = -0.95
+    #   v_w = 0.9*0.38 + 0.19 = 0.532 -> w = 1.412;  v_b = 0.9*0.19 + 0.095 = 0.266 -> b = 0.556
+    #   (without momentum: w = 0.88 + 0.19 = 1.07)
+    history = net.fit([[2.0]], [[3.0]], epochs=2, batch_size=1, learning_rate=0.1, momentum=0.9)
+    assert net.weights[0][0, 0] == pytest.approx(1.412, abs=1e-12)
+    assert net.biases[0][0] == pytest.approx(0.556, abs=1e-12)
+    assert history.batch_loss == pytest.approx([0.5 * 1.9 ** 2, 0.5 * 0.95 ** 2])
+
+
+def test_sgd_step_with_l2_by_hand():
+    net = neuron(0.5, 0.1)
+    # two identical examples, so n = 2 and the gradient is that of one: dC/dw = -3.8, dC/db = -1.9
+    # L2 (lambda = 0.5) adds (lambda/n) w = 0.25 * 0.5 = 0.125 to dC/dw only: -3.675
+    # w = 0.5 + 0.1 * 3.675 = 0.8675;  b = 0.1 + 0.19 = 0.29 (biases are not decayed)
+    # loss = (1.9^2)/2 + (lambda/2n) w^2 = 1.805 + 0.125 * 0.25 = 1.83625
+    history = net.fit([[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2,
+                      learning_rate=0.1, l2=0.5)
+    assert net.weights[0][0, 0] == pytest.approx(0.8675, abs=1e-12)
+    assert net.biases[0][0] == pytest.approx(0.29, abs=1e-12)
+    assert history.batch_loss == pytest.approx([1.83625])
+
+
+def test_sgd_step_with_l1_by_hand():
+    net = neuron(-0.5, 0.1)
+    # a = -0.5*2 + 0.1 = -0.9, a - y = -3.9, dC/dw = -7.8
+    # L1 (lambda = 0.4, n = 2) adds (lambda/n) sign(w) = 0.2 * -1 = -0.2: dC/dw = -8.0
+    # w = -0.5 + 0.1 * 8.0 = 0.3: L1 pulled the negative weight 0.02 further towards zero than
+    # the plain step (-0.5 + 0.78 = 0.28)
+    # loss = 3.9^2/2 + (lambda/n)|w| = 7.605 + 0.2 * 0.5 = 7.705
+    history = net.fit([[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2,
+                      learning_rate=0.1, l1=0.4)
+    assert net.weights[0][0, 0] == pytest.approx(0.3, abs=1e-12)
+    assert history.batch_loss == pytest.approx([7.705])
+
+
+def test_dropout_scales_survivors_by_one_over_keep_probability():
+    # 10,000 hidden units that all output 1 (zero weights, bias 1, linear), summed by the
+    # output: with p = 0.5 each survivor arrives as 1/(1-p) = 2, so the sum is 2 x survivors,
+    # about 10,000, the same as without dropout on average.
+    hidden = 10_000
+    net = Network([3, hidden, 1], activation="linear", output="linear", cost="quadratic",
+                  dtype="float64", seed=0)
+    net.set_parameters([np.zeros((hidden, 3)), np.ones((1, hidden))], [np.ones(hidden), [0.0]])
+    X1, Y1 = np.zeros((1, 3)), np.zeros((1, 1))
+    out = net.backprop(X1, Y1, dropout=0.5, rng=np.random.default_rng(0))[2][0, 0]
+    assert out % 2 == 0 and out != hidden  # 2 x an integer count of survivors
+    assert out == pytest.approx(hidden, rel=0.05)
+    assert net.backprop(X1, Y1)[2][0, 0] == hidden  # no dropout: exactly the sum
+
+
+def test_each_schedule_gives_the_learning_rate_it_promises_during_training():
+    def lrs(**kwargs):
+        seen = []
+
+        class Watch(Callback):
+            def on_batch_end(self, trainer, batch, logs):
+                seen.append(logs["learning_rate"])
+
+        history = make().fit(X, y, epochs=4, batch_size=150, callbacks=[Watch()], **kwargs)
+        return history.learning_rate, seen
+
+    # step: halved every 2 epochs
+    per_epoch, per_batch = lrs(learning_rate=0.2, schedule="step", step_size=2)
+    assert per_epoch == [0.2, 0.2, 0.1, 0.1] and per_batch[4] == 0.1
+    # cosine over 4 epochs: 0.5 (1 + cos(pi e / 4)) = 1, 0.854, 0.5, 0.146; batch 2 of epoch 0
+    # is at e = 0.5: 0.5 (1 + cos(pi / 8)) = 0.962
+    per_epoch, per_batch = lrs(learning_rate=1.0, schedule="cosine")
+    assert per_epoch == pytest.approx([1.0, 0.8535534, 0.5, 0.1464466])
+    assert per_batch[1] == pytest.approx(0.9619398)
+    # a function of the progress in epochs, times learning_rate
+    per_epoch, _ = lrs(learning_rate=2.0, schedule=lambda e: 1 / (1 + e))
+    assert per_epoch == pytest.approx([2.0, 1.0, 2 / 3, 0.5])
+
+
+# -- options that had no test ---------------------------------------------------------------------
+
+def test_book_sgd_passes_lmbda_as_l2():
+    training = [(x.reshape(-1, 1), int(t)) for x, t in zip(X, y)]
+    by_book, by_fit, plain = make(), make(), make()
+    by_book.SGD(training, 2, 10, 0.1, lmbda=20.0, verbose=False)
+    by_fit.fit(X, y, epochs=2, batch_size=10, learning_rate=0.1, l2=20.0)
+    plain.SGD(training, 2, 10, 0.1, verbose=False)
+    np.testing.assert_allclose(by_book.weights[0], by_fit.weights[0], rtol=1e-6)
+    assert np.abs(by_book.weights[0]).sum() < 0.95 * np.abs(plain.weights[0]).sum()
+
+
+def test_shuffle_false_uses_no_randomness_and_true_does():
+    a = make()
+    b = a.copy()  # same weights, a differently seeded generator
+    a.fit(X, y, epochs=2, batch_size=10, shuffle=False)
+    b.fit(X, y, epochs=2, batch_size=10, shuffle=False)
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])
+    c, d = make(), make()
+    d.rng = np.random.default_rng(99)
+    c.fit(X, y, epochs=2, batch_size=10)
+    d.fit(X, y, epochs=2, batch_size=10)
+    assert not np.array_equal(c.weights[0], d.weights[0])
+
+
+def blas_threads_now():
+    return max(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+
+
+class RecordThreads(Callback):
+    def on_batch_end(self, trainer, batch, logs):
+        self.seen = blas_threads_now()
+
+
+def test_threads_limits_blas_while_training_and_auto_picks_one_for_small_layers():
+    outside = blas_threads_now()
+    record = RecordThreads()
+    make().fit(X, y, epochs=1, threads=1, callbacks=[record])
+    assert record.seen == 1
+    assert blas_threads_now() == outside  # restored afterwards
+    # auto: 8x16 and 16x4 products at batch 64 are far below a million multiply-adds
+    assert _auto_threads(make(), 64) == 1
+    assert _auto_threads(Network([784, 1300, 10]), 1000) is None
+    make().fit(X, y, epochs=1, callbacks=[record])
+    assert record.seen == 1
+
+
+def test_network_loss_is_the_mean_cost():
+    # the neuron: a = 0.5*2 + 0.1 = 1.1 and 0.5*1 + 0.1 = 0.6; costs (1.9^2)/2 = 1.805 and
+    # (0.6 - 1)^2 / 2 = 0.08; mean 0.9425
+    assert neuron(0.5, 0.1).loss([[2.0], [1.0]], [[3.0], [1.0]]) == pytest.approx(0.9425)
+    net = make(dtype="float64")
+    a = net.predict_proba(X[:5])
+    assert net.loss(X[:5], y[:5]) == pytest.approx(-np.log(a[np.arange(5), y[:5]]).mean())
+
+
+# -- notifications ---------------------------------------------------------------------------------
+
+def test_training_notifies_during_an_epoch_but_rate_limited():
+    class Slow(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            time.sleep(0.002)
+
+    net = make()
+    calls = []
+    net.subscribe(lambda n: calls.append(time.perf_counter()))
+    started = time.perf_counter()
+    net.fit(X, y, epochs=1, batch_size=1, callbacks=[Slow()])  # 300 batches, >= 0.6 s
+    elapsed = time.perf_counter() - started
+    assert len(calls) > 2  # more than the epoch end and the train end
+    assert len(calls) <= elapsed / 0.1 + 3
+    assert min(np.diff(calls[:-2])) >= 0.1  # mid-epoch ones at least notify_interval apart
+
+
+def test_subscribe_from_another_thread_while_training_notifies():
+    net = make()
+    done = threading.Event()
+    errors = []
+
+    def churn():
+        try:
+            while not done.is_set():
+                net.subscribe(lambda n: None)()
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        net.fit(X, y, epochs=3, batch_size=1, notify_interval=0)
+    finally:
+        done.set()
+        worker.join(timeout=30)
+    assert not errors and net._listeners == []
+
+
+def test_a_callback_may_unsubscribe_itself_during_a_notification():
+    net = make()
+    seen = []
+
+    def once(n):
+        seen.append(n)
+        unsubscribe()  # would deadlock if callbacks ran under the listeners' lock
+
+    unsubscribe = net.subscribe(once)
+    worker = threading.Thread(target=net.notify_changed, daemon=True)  # a deadlock must not hang exit
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "notify_changed deadlocked"
+    net.notify_changed()
+    assert seen == [net] and net._listeners == []
+
+
+# -- divergence, section 4.2: non-finite values never reach the weights -----------------------------
+
+def test_huge_learning_rate_is_diverged_with_the_last_finite_weights():
+    net = make()
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(TrainingDiverged, match=r"update to \w+ became NaN or infinite.*1e\+300"):
+        net.fit(X, y, epochs=1, learning_rate=1e300)
+    for w, kept in zip(net.weights, before):  # the very first step blew up
+        np.testing.assert_array_equal(w, kept)
+    assert net.history_.status == "diverged"
+
+
+def test_schedule_returning_nan_is_named_and_changes_nothing():
+    def broken_schedule(epoch):
+        return float("nan") if epoch >= 1 else 1.0
+
+    net = make()
+    with pytest.raises(ValueError, match=r"schedule broken_schedule must return a finite multiplier.*nan"):
+        net.fit(X, y, epochs=3, batch_size=100, schedule=broken_schedule)
+    assert all(np.isfinite(w).all() for w in net.weights)
+    assert net.history_.status == "failed" and net.history_.epochs == 1
+    assert "broken_schedule" in net.history_.message
+    with pytest.raises(TypeError, match="schedule .* must return a number; .* returned 'fast'"):
+        make().fit(X, y, epochs=1, schedule=lambda e: "fast")
+
+
+@pytest.mark.parametrize("name, value, error, message", [
+    ("learning_rate", float("nan"), ValueError, "learning_rate must be a finite number > 0; got nan"),
+    ("learning_rate", "0.1", TypeError, "learning_rate must be a number; got '0.1'"),
+    ("learning_rate", 0, ValueError, "learning_rate must be a finite number > 0; got 0"),
+    ("momentum", 1.5, ValueError, r"momentum must be in \[0, 1\); got 1.5"),
+    ("dropout", -0.1, ValueError, r"dropout must be in \[0, 1\)"),
+    ("l2", float("inf"), ValueError, "l2 must be a finite number >= 0; got inf"),
+])
+def test_live_settings_are_checked_when_assigned(name, value, error, message):
+    trainer = Trainer(make(), X, y, epochs=1, learning_rate=0.1, momentum=0.5)
+    before = getattr(trainer, name)
+    with pytest.raises(error, match=message):
+        setattr(trainer, name, value)
+    assert getattr(trainer, name) == before
+
+
+def test_bad_learning_rate_set_mid_run_is_refused_and_training_goes_on():
+    refused = []
+
+    class SetNan(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if batch == 1:
+                try:
+                    trainer.learning_rate = float("nan")
+                except ValueError as exc:
+                    refused.append(exc)
+
+    history = make().fit(X, y, epochs=1, batch_size=50, learning_rate=0.1, callbacks=[SetNan()])
+    assert len(refused) == 1 and history.status == "completed"
+    assert all(np.isfinite(history.batch_loss))
+
+
+# -- divergence, section 4.3: runs that collapse without a NaN ---------------------------------------
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_bundled()
+
+
+SIGMOID_QUADRATIC = dict(activation="sigmoid", output="sigmoid", cost="quadratic")
+RELU_SOFTMAX = dict(activation="relu", output="softmax", cost="cross_entropy")
+
+
+@pytest.mark.parametrize("net_kwargs, learning_rate", [
+    (SIGMOID_QUADRATIC, 100),  # the issue's example: "completed" at 9.8%
+    (RELU_SOFTMAX, 3),  # every ReLU dies; the output is softmax(biases) whatever the input
+])
+def test_collapsed_run_is_reported_as_diverged(mnist, net_kwargs, learning_rate):
+    net = Network([784, 30, 10], seed=0, **net_kwargs)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(TrainingDiverged, match=rf"diverged in epoch 1 at learning_rate={learning_rate}:"
+                                               r".* no longer depends on its input"):
+        net.fit(mnist.X_train, mnist.y_train, epochs=3, batch_size=32, learning_rate=learning_rate)
+    assert net.history_.status == "diverged"
+    assert "Restored the weights from before training" in net.history_.message
+    for w, kept in zip(net.weights, before):
+        np.testing.assert_array_equal(w, kept)
+
+
+@pytest.mark.parametrize("net_kwargs, fit_kwargs", [
+    (SIGMOID_QUADRATIC, dict(learning_rate=3.0)),  # the book's chapter 1 rate
+    (dict(SIGMOID_QUADRATIC, init="large"), dict(learning_rate=3.0)),
+    (SIGMOID_QUADRATIC, dict(learning_rate=0.1)),  # slow, still near chance at first
+    (SIGMOID_QUADRATIC, dict(learning_rate=10.0)),  # too high, but it recovers and learns
+    (RELU_SOFTMAX, dict(learning_rate=0.1)),
+    (RELU_SOFTMAX, dict(learning_rate=0.5)),  # high but fine
+    (RELU_SOFTMAX, dict(learning_rate=1.0)),  # erratic, still far above chance
+    (RELU_SOFTMAX, dict(learning_rate=0.1, momentum=0.9)),
+])
+def test_ordinary_runs_are_not_flagged(mnist, net_kwargs, fit_kwargs):
+    net = Network([784, 30, 10], seed=0, **net_kwargs)
+    history = net.fit(mnist.X_train, mnist.y_train, epochs=3, batch_size=32, **fit_kwargs)
+    assert history.status == "completed"
+
+
+def test_deep_sigmoid_network_stuck_at_chance_is_not_flagged(mnist):
+    # The book's chapter 5: four sigmoid hidden layers learn slowly, near chance at first; the
+    # weights barely move, so this is a slow start, not a blow-up.
+    net = Network([784, 30, 30, 30, 30, 10], seed=0, **SIGMOID_QUADRATIC)
+    history = net.fit(mnist.X_train, mnist.y_train, epochs=2, batch_size=10, learning_rate=0.1)
+    assert history.status == "completed" and history.epoch_accuracy[-1] < 0.2
+
+
+# -- section 4.4: unscaled pixels -------------------------------------------------------------------
+
+def test_raw_pixels_warn_once_naming_the_fix(mnist):
+    raw = load_bundled(normalize=False)
+    assert raw.X_train.max() == 255
+    net = Network([784, 30, 10], seed=0)
+    with pytest.warns(UserWarning, match=r"raw pixel values.*Divide by 255.*normalize=True") as caught:
+        # a tiny rate: at 0.1 the saturated network collapses and is reported as diverged
+        net.fit(raw.X_train[:500], raw.y_train[:500], epochs=2, learning_rate=1e-5)
+    assert len([w for w in caught if "raw pixel" in str(w.message)]) == 1
+    assert caught[0].filename == __file__  # points at the fit call, not inside nnwidgets
+
+
+def test_scaled_pixels_and_other_data_do_not_warn(mnist):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Network([784, 30, 10], seed=0).fit(mnist.X_train[:500], mnist.y_train[:500], epochs=1)
+        make().fit(X * 100, y, epochs=1, learning_rate=1e-4)  # 8 features, not an image
+
+
+# -- section 4.9 --------------------------------------------------------------------------------------
+
+def test_a_trainer_runs_once():
+    class StopAtOnce(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            trainer.stop()
+
+    trainer = Trainer(make(), X, y, epochs=2, callbacks=[StopAtOnce()])
+    history = trainer.run()
+    assert history.status == "stopped" and len(history.batch_loss) == 1
+    with pytest.raises(RuntimeError, match="this Trainer already ran .*'stopped'.*create a new Trainer"):
+        trainer.run()
+    assert len(history.batch_loss) == 1
+
+
+def test_a_second_fit_on_a_training_network_is_refused_until_the_first_ends():
+    net = make()
+    trainer = Trainer(net, X, y, epochs=10_000, batch_size=10)
+    worker = threading.Thread(target=trainer.run)
+    worker.start()
+    try:
+        trainer.pause()
+        assert trainer.wait_paused(timeout=30)
+        assert net.training
+        history = net.history_
+        with pytest.raises(RuntimeError, match="already training"):
+            net.fit(X, y, epochs=1)
+        assert net.history_ is history  # the refused call replaced nothing
+    finally:
+        trainer.stop()
+        worker.join(timeout=30)
+    assert not worker.is_alive() and not net.training
+    assert net.fit(X, y, epochs=1).status == "completed"

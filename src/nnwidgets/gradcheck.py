@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0):
+def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0):
     """Relative error ``|g_num - g_bp| / (|g_num| + |g_bp|)`` of backprop's gradient.
 
     Checks up to ``max_params`` randomly chosen weights and biases (all when there are fewer).
+    With ``dropout``, every evaluation draws the same masks (a generator seeded with ``seed``),
+    so the cost is one smooth function of the parameters and the check is exact as without.
     Use a float64 network: float32 rounding swamps the finite difference. Values around 1e-7
     or below mean the gradient is right; around 1e-2 or above, it is wrong. ReLU's kink at 0
     makes the difference one-sided there, so give such networks non-zero biases first.
@@ -21,9 +23,15 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0):
     if network.dtype != np.float64:
         raise ValueError("gradcheck needs a float64 network (Network(..., dtype='float64')); "
                          f"got {network.dtype}")
-    X = network._check_X(X)
-    Y = network._targets(y, len(X))
-    nabla_b, nabla_w, _ = network.backprop(X, Y)
+    X = network.check_inputs(X)
+    Y = network.targets(y, len(X))
+    def outputs():
+        if not dropout:
+            return network.forward(X)
+        return network.backprop(X, Y, dropout=dropout, rng=np.random.default_rng(seed))[2]
+
+    nabla_b, nabla_w, _ = network.backprop(X, Y, dropout=dropout,
+                                           rng=np.random.default_rng(seed))
 
     params = [(p, g) for pair in zip(network.weights, nabla_w, network.biases, nabla_b)
               for p, g in (pair[:2], pair[2:])]
@@ -33,7 +41,7 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0):
         slots = [slots[k] for k in rng.choice(len(slots), size=max_params, replace=False)]
 
     def cost():
-        return network._cost.fn(network.forward(X), Y).mean()
+        return network.cost_function.fn(outputs(), Y).mean()
 
     numeric, analytic = [], []
     for i, j in slots:

@@ -3,17 +3,19 @@
 Orientation follows the book: ``weights[l]`` has shape (n_out, n_in) and ``biases[l]`` shape
 (n_out,). Where the book feeds one column vector at a time, we feed a whole mini-batch as rows
 (one example per row), so the book's ``w a + b`` becomes ``a @ w.T + b`` and every equation
-works on all examples at once. Training lives in :mod:`nnwidgets.training`; saving and loading
-in :mod:`nnwidgets.modelfile`.
+works on all examples at once. Training lives in :mod:`nnwidgets.training`; the file format
+in :mod:`nnwidgets.modelfile`, which this module uses and which never imports it back.
 """
 
 from __future__ import annotations
 
 import numbers
+import threading
+from contextlib import contextmanager
 
 import numpy as np
 
-from . import functions
+from . import _checks, functions, modelfile
 
 __all__ = ["Network"]
 
@@ -38,7 +40,7 @@ class Network:
         ``"large"``: weights and biases drawn from N(0, 1), the book's first choice, which
         saturates sigmoid neurons. ``"scaled"``: weights from N(0, 1/n_in) (N(0, 2/n_in), He's
         choice, for ReLU-like activations) and zero biases.
-    seed : int or None
+    seed : int, None or numpy Generator
         Seeds this network's own random generator (initialisation, shuffling, dropout).
     dtype : {"float32", "float64"}
         Precision of weights and computation.
@@ -57,16 +59,25 @@ class Network:
         self._hidden = functions.get_activation(
             activation, where="activation", allowed=functions.HIDDEN_ACTIVATIONS)
         self._output = functions.get_activation(output, where="output")
+        if output == "softmax" and self.sizes[-1] < 2:
+            raise ValueError(f"output='softmax' needs at least 2 output neurons: over one neuron "
+                             f"it is always 1.0 and cannot learn; got sizes {self.sizes}. For a "
+                             f"single yes/no output use output='sigmoid'")
         self._cost = functions.get_cost(cost, output)
         if init not in INITS:
             raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}; got {init!r}")
         self.init = init
         self.dtype = _check_dtype(dtype)
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.seed = _checks.check_seed(seed)
+        self.rng = np.random.default_rng(self.seed)
         self.weights, self.biases = self._initial_parameters()
         self.history_ = None
+        # Subscribers may (un)subscribe from the notebook's thread while training notifies from
+        # its own, so the list is only touched under this lock.
         self._listeners = []
+        self._listeners_lock = threading.Lock()
+        # Held while a Trainer runs: two training loops on one network would interleave updates.
+        self._train_lock = threading.Lock()
 
     # -- configuration -------------------------------------------------------------------------
     @property
@@ -83,6 +94,32 @@ class Network:
     def cost(self):
         """Name of the cost function."""
         return self._cost.name
+
+    @property
+    def cost_function(self):
+        """The :class:`~nnwidgets.functions.Cost` object: ``fn(a, y)`` per example and ``grad``."""
+        return self._cost
+
+    @property
+    def training(self):
+        """True while a :class:`~nnwidgets.training.Trainer` is training this network."""
+        return self._train_lock.locked()
+
+    @contextmanager
+    def exclusive_training(self):
+        """Held by a Trainer while it runs: a second one on this network is refused at once.
+
+        Two loops updating the same arrays would interleave their steps and neither history
+        would describe the result, so the second gets a RuntimeError instead of waiting.
+        """
+        if not self._train_lock.acquire(blocking=False):
+            raise RuntimeError("this network is already training (another fit() or "
+                               "Trainer.run(), perhaps in another thread); stop it or wait for "
+                               "it to finish before training again")
+        try:
+            yield
+        finally:
+            self._train_lock.release()
 
     @property
     def num_layers(self):
@@ -123,7 +160,7 @@ class Network:
         With ``return_activations=True``, every layer's activations ``[X, a1, ..., aL]``
         instead, which is what the activation diagram draws.
         """
-        a = self._check_X(X)
+        a = self.check_inputs(X)
         activations = [a]
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             f = self._output if l == len(self.weights) - 1 else self._hidden
@@ -146,7 +183,7 @@ class Network:
 
     def score(self, X, y):
         """Fraction of examples classified correctly, in [0, 1]."""
-        labels = self._check_labels(y, len(self._check_X(X)))
+        labels = _checks.check_labels(y, len(self.check_inputs(X)), self.sizes[-1])
         if labels.ndim == 2:
             labels = labels.argmax(axis=1)
         return float((self.predict(X) == labels).mean())
@@ -154,7 +191,7 @@ class Network:
     def loss(self, X, y):
         """Mean cost over the examples (no regularisation term)."""
         a = self.forward(X)
-        return float(self._cost.fn(a, self._targets(y, len(a))).mean())
+        return float(self._cost.fn(a, self.targets(y, len(a))).mean())
 
     # -- backpropagation -----------------------------------------------------------------------
     def backprop(self, X, Y, *, dropout=0.0, rng=None):
@@ -166,44 +203,52 @@ class Network:
         probability of silencing each hidden neuron (inverted dropout: survivors are scaled up
         by 1/(1-p) so nothing changes at test time).
         """
+        # Layer numbers. The book calls the input layer 1 and writes w^l, b^l, z^l, a^l for the
+        # weights and biases *into* layer l, its weighted input and its activation (a^1 = x).
+        # Python lists start at 0 and hold no weights for the input layer, so with l = i + 2:
+        #     weights[i], biases[i], zs[i]   are the book's   w^l, b^l, z^l
+        #     activations[i]                 is the book's    a^{l-1}   (activations[0] = x)
+        # The comments below use the book's superscripts for that l.
         m = len(X)
         L = len(self.weights)
-        # Forward, remembering every z and activation: backpropagation needs them.
-        # With dropout, ``fzs`` keeps f(z) before masking, which the derivatives need.
-        activations, zs, fzs, masks = [X], [], [X], []
+        # Forward, keeping what the backward pass needs: each layer's weighted input z and
+        # activation a = f(z), and with dropout the mask the next layer saw a through.
+        zs, activations, masks = [], [X], []
         a = X
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = a @ w.T
             z += b  # z^l = w^l a^{l-1} + b^l, adding b in place: one array fewer per layer
-            f = self._output if l == L - 1 else self._hidden
-            a = f.fn(z)
-            fzs.append(a)
-            if dropout and l < L - 1:
-                keep = (rng.random(a.shape, dtype=np.float32) >= dropout).astype(a.dtype)
-                keep /= 1.0 - dropout
-                a = a * keep
-                masks.append(keep)
+            f = self._output if i == L - 1 else self._hidden
+            a = f.fn(z)  # a^l = f(z^l)
             zs.append(z)
             activations.append(a)
+            if dropout and i < L - 1:
+                mask = (rng.random(a.shape, dtype=np.float32) >= dropout).astype(a.dtype)
+                mask /= 1.0 - dropout  # inverted dropout: survivors scaled by 1/(1-p)
+                masks.append(mask)
+                a = a * mask  # what the next layer receives
 
         nabla_b, nabla_w = [None] * L, [None] * L
-        # BP1: the error of the output layer, delta^L = grad_a C (.) f'(z^L).
+        # BP1: the output layer's error, delta^L = grad_a C (.) f'(z^L).
+        a_out = activations[-1]
         if (self.output, self.cost) in functions.CANCELLING_PAIRS:
-            delta = activations[-1] - Y  # f' cancels the cost's derivative exactly
+            delta = a_out - Y  # f' cancels the cost's derivative exactly
         else:
-            delta = self._output.backward(zs[-1], activations[-1], self._cost.grad(activations[-1], Y))
+            delta = self._output.backward(zs[-1], a_out, self._cost.grad(a_out, Y))
         delta = delta / m  # the cost is a mean over the mini-batch
-        for l in range(L - 1, -1, -1):
-            nabla_b[l] = delta.sum(axis=0)  # BP3: dC/db^l = delta^l
-            nabla_w[l] = delta.T @ activations[l]  # BP4: dC/dw^l = delta^l (a^{l-1})^T
-            if l == 0:
+        for i in range(L - 1, -1, -1):
+            # With dropout, layer l saw a^{l-1} through its mask: that is what w^l multiplied.
+            a_in = activations[i] if i == 0 or not masks else activations[i] * masks[i - 1]
+            nabla_b[i] = delta.sum(axis=0)  # BP3: dC/db^l = delta^l
+            nabla_w[i] = delta.T @ a_in  # BP4: dC/dw^l = delta^l (a^{l-1})^T
+            if i == 0:
                 break  # the input layer has no error to compute
-            # BP2: delta^{l-1} = ((w^l)^T delta^l) (.) f'(z^{l-1}); dropout masks pass through.
-            grad_a = delta @ self.weights[l]
+            # BP2: delta^{l-1} = ((w^l)^T delta^l) (.) f'(z^{l-1}); a dropped neuron gets none.
+            grad_a = delta @ self.weights[i]
             if masks:
-                grad_a *= masks[l - 1]
-            delta = self._hidden.backward(zs[l - 1], fzs[l], grad_a)
-        return nabla_b, nabla_w, activations[-1]
+                grad_a *= masks[i - 1]
+            delta = self._hidden.backward(zs[i - 1], activations[i], grad_a)
+        return nabla_b, nabla_w, a_out
 
     # -- training ------------------------------------------------------------------------------
     def fit(self, X, y, *, epochs=10, batch_size=64, learning_rate=0.1, **options):
@@ -250,20 +295,30 @@ class Network:
     def subscribe(self, callback):
         """Call ``callback(network)`` whenever the weights change; returns an unsubscribe function.
 
-        Training notifies at the end of every epoch and when it stops; :meth:`set_parameters`
-        and :meth:`load` notify too. The widgets use this to redraw.
+        Training notifies during each epoch (at most every ``notify_interval`` seconds), at
+        its end and when training stops; :meth:`set_parameters` notifies too. Callbacks run on
+        the thread that changed the weights, the training thread included, so they must be
+        cheap: the widgets only mark themselves out of date there and send from elsewhere.
+        Safe to call from any thread.
         """
-        self._listeners.append(callback)
+        if not callable(callback):
+            raise TypeError(f"callback must be callable; got {callback!r}")
+        with self._listeners_lock:
+            self._listeners.append(callback)
 
         def unsubscribe():
-            if callback in self._listeners:
-                self._listeners.remove(callback)
+            with self._listeners_lock:
+                if callback in self._listeners:
+                    self._listeners.remove(callback)
 
         return unsubscribe
 
     def notify_changed(self):
         """Tell subscribers the weights changed (call after editing weights by hand)."""
-        for callback in list(self._listeners):
+        with self._listeners_lock:
+            callbacks = list(self._listeners)
+        # Called outside the lock: a callback may unsubscribe itself or subscribe another.
+        for callback in callbacks:
             callback(self)
 
     def set_parameters(self, weights, biases):
@@ -286,7 +341,7 @@ class Network:
 
     def copy(self):
         """An independent copy with the same configuration and parameters (no subscribers)."""
-        twin = Network(self.sizes, **{k: v for k, v in self.config().items() if k != "sizes"})
+        twin = type(self)(**self.config())
         twin.weights = [w.copy() for w in self.weights]
         twin.biases = [b.copy() for b in self.biases]
         return twin
@@ -296,70 +351,35 @@ class Network:
         """Write the network to an ``.npz`` file (atomically; never pickle).
 
         ``dtype="float16"`` halves the file, at a precision cost that predictions rarely notice.
+        A network with NaN or infinite weights is refused (ValueError saying which layer).
         """
-        from .modelfile import save_network
-
-        save_network(self, path, dtype=dtype)
+        modelfile.write(path, self.config(), self.weights, self.biases, dtype=dtype)
 
     @classmethod
     def load(cls, path):
-        """Read a network written by :meth:`save`."""
-        from .modelfile import load_network
+        """Read a network written by :meth:`save`, as an instance of ``cls``.
 
-        return load_network(path)
-
-    # -- input checks ----------------------------------------------------------------------------
-    def _check_X(self, X):
-        """``X`` as a finite (n, n_in) array of this network's dtype."""
+        Raises :class:`nnwidgets.modelfile.ModelFileError` (a ValueError) naming the file for
+        anything wrong in it; the file is never unpickled.
+        """
+        config, weights, biases = modelfile.read(path)
         try:
-            X = np.asarray(X, dtype=self.dtype)
+            net = cls(**config)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"X must be an array of numbers; got {type(X).__name__}") from exc
-        n_in = self.sizes[0]
-        if X.ndim == 1 and X.size == n_in:
-            X = X.reshape(1, n_in)
-        elif X.ndim > 2 and int(np.prod(X.shape[1:])) == n_in:
-            X = X.reshape(len(X), n_in)  # (n, 28, 28) images are fine
-        if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(f"X must have shape (n_samples, {n_in}) for this network's "
-                             f"{n_in} inputs; got shape {X.shape}")
-        if len(X) == 0:
-            raise ValueError("X is empty: expected at least one example")
-        if not np.isfinite(X).all():
-            raise ValueError("X contains NaN or infinite values; inputs must be finite")
-        return X
+            raise modelfile.ModelFileError(f"{str(path)!r}: its config {config} does not make a "
+                                           f"network: {exc}") from exc
+        net.set_parameters(weights, biases)
+        return net
 
-    def _check_labels(self, y, n):
-        """Integer labels (n,) in range, or targets (n, n_out); shape-checked against n."""
-        y = np.asarray(y)
-        n_out = self.sizes[-1]
-        if y.ndim == 2 and y.shape == (n, n_out):
-            if not np.isfinite(y).all():
-                raise ValueError("y contains NaN or infinite values")
-            return y
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        if y.ndim != 1 or len(y) != n:
-            raise ValueError(f"y must be {n} integer labels (shape ({n},)) or targets of shape "
-                             f"({n}, {n_out}); got shape {y.shape}")
-        if y.dtype.kind not in "iu":
-            if y.dtype.kind == "f" and np.isfinite(y).all() and (y == np.round(y)).all():
-                y = y.astype(np.int64)
-            else:
-                raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
-        if y.min() < 0 or y.max() >= n_out:
-            bad = y[(y < 0) | (y >= n_out)][0]
-            raise ValueError(f"labels must be in 0..{n_out - 1} for {n_out} outputs; got {bad}")
-        return y
+    # -- input checks, for the training loop and gradcheck too ------------------------------------
+    def check_inputs(self, X):
+        """``X`` as a finite (n, n_in) array of this network's dtype (images are flattened)."""
+        return _checks.check_inputs(X, self.sizes[0], self.dtype)
 
-    def _targets(self, y, n):
-        """The (n, n_out) target matrix for labels or targets ``y``."""
-        y = self._check_labels(y, n)
-        if y.ndim == 2:
-            return y.astype(self.dtype, copy=False)
-        Y = np.zeros((n, self.sizes[-1]), dtype=self.dtype)
-        Y[np.arange(n), y] = 1.0
-        return Y
+    def targets(self, y, n=None):
+        """The (n, n_out) target matrix for integer labels (one-hot) or targets ``y``."""
+        n = len(y) if n is None else n
+        return _checks.targets(y, n, self.sizes[-1], self.dtype)
 
 
 def _check_sizes(sizes):

@@ -2,18 +2,23 @@
 
 ``Network.fit``, the book-style ``Network.SGD``, the command line and the training dashboard
 all drive this :class:`Trainer`. It knows nothing about widgets: a dashboard watches it through
-the :class:`Callback` events and steers it with :meth:`Trainer.stop`, :meth:`Trainer.pause`
-and by setting :attr:`Trainer.learning_rate`, all safe to call from another thread.
+the :class:`Callback` events and the network's notifications, and steers it with
+:meth:`Trainer.stop`, :meth:`Trainer.pause` and by setting :attr:`Trainer.learning_rate`, all
+safe to call from another thread.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 import time
+import warnings
 
 import numpy as np
 
+from . import _checks
 from ._blas import blas_threads
 
 __all__ = ["Callback", "History", "Trainer", "TrainingDiverged", "SCHEDULES"]
@@ -22,7 +27,11 @@ SCHEDULES = ("constant", "step", "cosine")
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite; the weights are the last finite ones."""
+    """Training blew up (a NaN or infinite loss or update, or a collapse to guessing).
+
+    The network keeps finite weights: those from before the failing step, or from before the
+    collapse; the history says what happened until then.
+    """
 
 
 class Callback:
@@ -58,8 +67,8 @@ class History:
     epoch_loss, epoch_accuracy, val_loss, val_accuracy, learning_rate, epoch_time : list
         One entry per completed epoch (val_* only with validation data).
     status : str
-        "running", "completed", "stopped" (by request or a callback), "early_stopped" or
-        "diverged".
+        "running", "completed", "stopped" (by request or a callback), "early_stopped",
+        "diverged", or "failed" (an exception, from a callback or a schedule, ended it).
     message : str
         Why training ended, in words.
     """
@@ -85,6 +94,30 @@ class History:
         return f"<History {self.epochs} epochs, status={self.status!r}{last}>"
 
 
+class _LiveNumber:
+    """A numeric option that may be changed while training runs, checked on every assignment.
+
+    The loop reads it once per mini-batch, so a bad value (NaN, a string) is refused in the
+    thread that assigns it instead of surfacing later inside the loop.
+    """
+
+    def __init__(self, low, high, *, low_open=False, high_open=False):
+        self.bounds = dict(low=low, high=high, low_open=low_open, high_open=high_open)
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else obj.__dict__[self.name]
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = _checks.check_range(value, self.name, **self.bounds)
+
+
+class _Blowup(Exception):
+    """A step that would leave non-finite weights; caught by the loop, reported as divergence."""
+
+
 class Trainer:
     """Trains a network on ``(X, y)`` by mini-batch stochastic gradient descent.
 
@@ -105,7 +138,7 @@ class Trainer:
     schedule : {"constant", "step", "cosine"} or callable
         How the learning rate changes: "step" multiplies it by ``step_gamma`` every ``step_size``
         epochs; "cosine" anneals it to zero along half a cosine; a callable gets the training
-        progress in epochs (a float) and returns a multiplier.
+        progress in epochs (a float) and returns a multiplier (finite, >= 0).
     validation : (X_val, y_val) or None
         Evaluated after every epoch.
     early_stopping : int or None
@@ -120,39 +153,54 @@ class Trainer:
     threads : int or None
         BLAS threads while training. None picks one thread for small layers, where the thread
         pool's start-up costs more than it saves (see ``bench/train_speed.py``), else all cores.
+    notify_interval : float
+        Seconds between the network's change notifications during an epoch (checked after each
+        mini-batch; 0 means after every one). The end of each epoch and of training always
+        notify.
+
+    ``learning_rate``, ``momentum``, ``l2``, ``l1``, ``dropout`` and ``notify_interval`` may be
+    assigned while training runs, from any thread; each assignment is checked like the
+    argument. A Trainer runs once; make a new one to train again.
     """
+
+    learning_rate = _LiveNumber(0, math.inf, low_open=True)
+    momentum = _LiveNumber(0, 1, high_open=True)
+    l2 = _LiveNumber(0, math.inf)
+    l1 = _LiveNumber(0, math.inf)
+    dropout = _LiveNumber(0, 1, high_open=True)
+    notify_interval = _LiveNumber(0, math.inf)
 
     def __init__(self, network, X, y, *, epochs=10, batch_size=64, learning_rate=0.1,
                  momentum=0.0, l2=0.0, l1=0.0, dropout=0.0, schedule="constant", step_size=10,
                  step_gamma=0.5, validation=None, early_stopping=None, callbacks=(),
-                 shuffle=True, transform=None, threads=None):
+                 shuffle=True, transform=None, threads=None, notify_interval=0.1):
         self.network = net = network
-        self.X = net._check_X(X)
-        self.Y = net._targets(y, len(self.X))
+        self.X = net.check_inputs(X)
+        self.Y = net.targets(y, len(self.X))
         self.labels = self.Y.argmax(axis=1)
-        self.epochs = _positive_int(epochs, "epochs")
-        self.batch_size = _positive_int(batch_size, "batch_size")
-        self.learning_rate = _check_range(learning_rate, "learning_rate", 0, math.inf, low_open=True)
-        self.momentum = _check_range(momentum, "momentum", 0, 1, high_open=True)
-        self.l2 = _check_range(l2, "l2", 0, math.inf)
-        self.l1 = _check_range(l1, "l1", 0, math.inf)
-        self.dropout = _check_range(dropout, "dropout", 0, 1, high_open=True)
+        self.epochs = _checks.positive_int(epochs, "epochs")
+        self.batch_size = _checks.positive_int(batch_size, "batch_size")
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.l2 = l2
+        self.l1 = l1
+        self.dropout = dropout
         if not callable(schedule) and schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a "
                              f"function of the epoch; got {schedule!r}")
         self.schedule = schedule
-        self.step_size = _positive_int(step_size, "step_size")
-        self.step_gamma = _check_range(step_gamma, "step_gamma", 0, 1, low_open=True)
+        self.step_size = _checks.positive_int(step_size, "step_size")
+        self.step_gamma = _checks.check_range(step_gamma, "step_gamma", 0, 1, low_open=True)
         self.validation = None
         if validation is not None:
             try:
                 X_val, y_val = validation
             except (TypeError, ValueError):
                 raise ValueError("validation must be a pair (X_val, y_val)") from None
-            X_val = net._check_X(X_val)
-            self.validation = (X_val, net._targets(y_val, len(X_val)))
+            X_val = net.check_inputs(X_val)
+            self.validation = (X_val, net.targets(y_val, len(X_val)))
         if early_stopping is not None:
-            early_stopping = _positive_int(early_stopping, "early_stopping")
+            early_stopping = _checks.positive_int(early_stopping, "early_stopping")
             if self.validation is None:
                 raise ValueError("early_stopping needs validation data: pass validation=(X_val, y_val)")
         self.early_stopping = early_stopping
@@ -164,12 +212,16 @@ class Trainer:
         if transform is not None and not callable(transform):
             raise TypeError(f"transform must be a function (X, rng) -> X; got {transform!r}")
         self.transform = transform
-        self.threads = threads
+        self.threads = _checks.positive_int(threads, "threads", allow_none=True)
+        self.notify_interval = notify_interval
+        _warn_if_raw_pixels(self.X)
         self.history = History()
         self.epoch = 0  # epochs completed
+        self._ran = False
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._parked = threading.Event()  # set while the loop waits at a pause
 
     # -- steering, from any thread ---------------------------------------------------------------
     def stop(self):
@@ -184,6 +236,14 @@ class Trainer:
     def resume(self):
         self._running.set()
 
+    def wait_paused(self, timeout=None):
+        """Block until the loop is parked at a pause; False if ``timeout`` seconds pass first.
+
+        After :meth:`pause` the current mini-batch still finishes; once this returns True no
+        weight changes until :meth:`resume` or :meth:`stop`.
+        """
+        return self._parked.wait(timeout)
+
     @property
     def paused(self):
         return not self._running.is_set()
@@ -195,34 +255,63 @@ class Trainer:
     def current_learning_rate(self, progress):
         """The learning rate after ``progress`` epochs (a float), under the schedule."""
         if callable(self.schedule):
-            factor = float(self.schedule(progress))
+            factor = self._schedule_factor(progress)
         elif self.schedule == "step":
             factor = self.step_gamma ** int(progress // self.step_size)
         elif self.schedule == "cosine":
             factor = 0.5 * (1.0 + math.cos(math.pi * min(progress / self.epochs, 1.0)))
         else:
             factor = 1.0
-        return self.learning_rate * factor
+        eta = self.learning_rate * factor
+        if not math.isfinite(eta):
+            raise ValueError(f"learning_rate {self.learning_rate:g} times the schedule's factor "
+                             f"{factor:g} at epoch {progress:g} is {eta}, not a finite number")
+        return eta
+
+    def _schedule_factor(self, progress):
+        name = getattr(self.schedule, "__name__", repr(self.schedule))
+        value = self.schedule(progress)
+        try:
+            factor = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"schedule {name} must return a number; at epoch {progress:g} it "
+                            f"returned {value!r}") from None
+        if not (math.isfinite(factor) and factor >= 0):
+            raise ValueError(f"schedule {name} must return a finite multiplier >= 0; at epoch "
+                             f"{progress:g} it returned {factor}")
+        return factor
 
     # -- the loop ------------------------------------------------------------------------------
     def run(self):
         """Train; returns the :class:`History` (also kept as ``network.history_``).
 
-        Raises :class:`TrainingDiverged` if the loss stops being finite; the network then keeps
-        the weights from before the failing step, and the history what happened until then.
+        Raises :class:`TrainingDiverged` if training blows up: the network then keeps the last
+        finite weights (or, after a collapse, those from before it), and the history what
+        happened until then. Raises RuntimeError if this trainer already ran or the network is
+        already training elsewhere.
         """
+        if self._ran:
+            raise RuntimeError(f"this Trainer already ran (status {self.history.status!r}); "
+                               f"create a new Trainer (or call fit again) to train more")
         net = self.network
-        net.history_ = history = self.history
-        threads = self.threads if self.threads is not None else _auto_threads(net, self.batch_size)
-        with blas_threads(threads):
-            try:
-                self._loop(history)
-            finally:
-                if history.status == "running":  # an exception we did not expect
-                    history.status, history.message = "stopped", "stopped by an error"
-                for cb in self.callbacks:
-                    cb.on_train_end(self)
-                net.notify_changed()
+        with net.exclusive_training():
+            self._ran = True
+            net.history_ = history = self.history
+            threads = self.threads if self.threads is not None else _auto_threads(net, self.batch_size)
+            with blas_threads(threads):
+                try:
+                    self._loop(history)
+                except Exception as exc:
+                    history.status = "failed"
+                    history.message = f"stopped by an error: {type(exc).__name__}: {exc}"
+                    raise
+                finally:
+                    if history.status == "running":  # KeyboardInterrupt and the like
+                        history.status, history.message = "stopped", "interrupted"
+                    self._parked.clear()
+                    for cb in self.callbacks:
+                        cb.on_train_end(self)
+                    net.notify_changed()
         if history.status == "diverged":
             raise TrainingDiverged(history.message)
         return history
@@ -234,6 +323,8 @@ class Trainer:
         velocity_b = [np.zeros_like(b) for b in net.biases]
         best = (-1.0, None)  # (validation accuracy, parameters) for early stopping
         since_best = 0
+        watch = _CollapseWatch(net, self.Y, self.labels)
+        last_notified = time.perf_counter()
 
         for cb in self.callbacks:
             cb.on_train_begin(self)
@@ -244,23 +335,30 @@ class Trainer:
             order = net.rng.permutation(n) if self.shuffle else np.arange(n)
             X = self.X if self.transform is None else self._transformed()
             losses, accuracies = [], []
+            watch.start_epoch()
             for batch, start in enumerate(range(0, n, self.batch_size)):
-                self._running.wait()
+                if not self._running.is_set():
+                    self._parked.set()
+                    self._running.wait()
+                    self._parked.clear()
                 if self._stop.is_set():
                     history.status, history.message = "stopped", (
                         f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches")
                     return
                 idx = order[start:start + self.batch_size]
                 eta = self.current_learning_rate(epoch + start / n)
-                loss, accuracy = self._step(X[idx], self.Y[idx], self.labels[idx], eta, n,
-                                            velocity_w, velocity_b)
-                if not math.isfinite(loss):
+                try:
+                    loss, accuracy, predicted = self._step(
+                        X[idx], self.Y[idx], self.labels[idx], eta, n, velocity_w, velocity_b)
+                except _Blowup as exc:
                     history.status = "diverged"
                     history.message = (
-                        f"training diverged: the loss became {loss} in epoch {epoch + 1}, "
-                        f"mini-batch {batch + 1}, at learning_rate={eta:g}. The network keeps the "
-                        f"weights from before that step; try a smaller learning rate.")
+                        f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, "
+                        f"at learning_rate={eta:g}. The network keeps the weights from before "
+                        f"that step; try a smaller learning rate.")
                     return
+                if start + len(idx) > n // 2:  # the second half of the epoch, for the watch
+                    watch.record(predicted, self.labels[idx])
                 losses.append(loss)
                 accuracies.append(accuracy)
                 history.batch_loss.append(loss)
@@ -268,7 +366,23 @@ class Trainer:
                 logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
                 for cb in self.callbacks:
                     cb.on_batch_end(self, batch, logs)
+                # Subscribers see the weights move during long epochs, a few times a second;
+                # perf_counter is cheap next to a mini-batch.
+                now = time.perf_counter()
+                if now - last_notified >= self.notify_interval:
+                    net.notify_changed()
+                    last_notified = time.perf_counter()
 
+            collapse = watch.collapse(net)
+            if collapse:
+                when = watch.restore(net)
+                history.status = "diverged"
+                history.message = (
+                    f"training diverged in epoch {epoch + 1} at learning_rate="
+                    f"{self.current_learning_rate(epoch):g}: {collapse}. Restored the weights "
+                    f"from {when}; try a smaller learning rate.")
+                return
+            watch.end_epoch_healthy(net, epoch)
             logs = {"loss": float(np.mean(losses)), "accuracy": float(np.mean(accuracies)),
                     "learning_rate": self.current_learning_rate(epoch)}
             history.epoch_loss.append(logs["loss"])
@@ -277,13 +391,14 @@ class Trainer:
             if self.validation is not None:
                 X_val, Y_val = self.validation
                 a = net.forward(X_val)
-                logs["val_loss"] = float(net._cost.fn(a, Y_val).mean())
+                logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
                 logs["val_accuracy"] = float((a.argmax(1) == Y_val.argmax(1)).mean())
                 history.val_loss.append(logs["val_loss"])
                 history.val_accuracy.append(logs["val_accuracy"])
             history.epoch_time.append(time.perf_counter() - started)
             self.epoch = epoch + 1
             net.notify_changed()
+            last_notified = time.perf_counter()
             for cb in self.callbacks:
                 cb.on_epoch_end(self, epoch, logs)
 
@@ -314,44 +429,138 @@ class Trainer:
         return X
 
     def _step(self, X, Y, labels, eta, n, velocity_w, velocity_b):
-        """One mini-batch: gradients, then the update. Returns (loss, accuracy).
+        """One mini-batch: gradients, then the update. Returns (loss, accuracy, predictions).
 
-        The update is applied only when the loss and every gradient are finite, so a diverging
-        run leaves the last finite weights in place.
+        Every step is checked before any weight changes, so a blow-up (a NaN loss, or a step
+        that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
+        place and raises :class:`_Blowup`.
         """
         net = self.network
+        l2, l1, momentum = self.l2, self.l1, self.momentum  # one read each: others may assign
         # Overflow is detected below and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly.
         with np.errstate(over="ignore", invalid="ignore"):
             nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
-            loss = float(net._cost.fn(a, Y).mean())
-        if self.l2:
-            loss += 0.5 * self.l2 / n * sum(float(np.vdot(w, w)) for w in net.weights)
-        if self.l1:
-            loss += self.l1 / n * sum(float(np.abs(w).sum()) for w in net.weights)
-        # A sum of squares is finite only if every entry is (and BLAS computes it fastest).
-        if not math.isfinite(loss) or not all(math.isfinite(np.vdot(g, g)) for g in nabla_w):
-            return math.nan if math.isfinite(loss) else loss, math.nan
-        accuracy = float(np.count_nonzero(a.argmax(axis=1) == labels)) / len(labels)
-        for w, b, gw, gb, vw, vb in zip(net.weights, net.biases, nabla_w, nabla_b,
-                                        velocity_w, velocity_b):
-            if self.l2:
-                gw += (self.l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
-            if self.l1:
-                gw += (self.l1 / n) * np.sign(w)
-            gw *= eta  # the step, scaled in place: no temporaries on the hot path
-            gb *= eta
-            if self.momentum:
-                vw *= self.momentum
-                vw -= gw
-                vb *= self.momentum
-                vb -= gb
-                w += vw
-                b += vb
-            else:
-                w -= gw
-                b -= gb
-        return loss, accuracy
+            loss = float(net.cost_function.fn(a, Y).mean())
+            if l2:
+                loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in net.weights)
+            if l1:
+                loss += l1 / n * sum(float(np.abs(w).sum()) for w in net.weights)
+            if not math.isfinite(loss):
+                raise _Blowup(f"the loss became {loss}")
+            steps = []  # what is added to each parameter: -eta * gradient, or the velocity
+            for l, (w, gw, gb, vw, vb) in enumerate(zip(net.weights, nabla_w, nabla_b,
+                                                        velocity_w, velocity_b)):
+                if l2:
+                    gw += (l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
+                if l1:
+                    gw += (l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
+                gw *= -eta  # the step, scaled in place: no temporaries on the hot path
+                gb *= -eta
+                if momentum:
+                    vw *= momentum
+                    vw += gw
+                    vb *= momentum
+                    vb += gb
+                    gw, gb = vw, vb
+                # A sum of squares is finite only if every entry is (and BLAS computes it
+                # fastest). Finite steps on finite weights cannot overflow: both are far
+                # below the largest float.
+                for name, step in ((f"W{l}", gw), (f"b{l}", gb)):
+                    if not math.isfinite(np.vdot(step, step)):
+                        raise _Blowup(f"the update to {name} became NaN or infinite")
+                steps.append((gw, gb))
+        for w, b, (step_w, step_b) in zip(net.weights, net.biases, steps):
+            w += step_w
+            b += step_b
+        predicted = a.argmax(axis=1)
+        accuracy = float(np.count_nonzero(predicted == labels)) / len(labels)
+        return loss, accuracy, predicted
+
+
+class _CollapseWatch:
+    """Notices a run that blew up without a NaN: the network collapsed to guessing one class.
+
+    Measured on MNIST (learning rates 30 to 100 with sigmoid outputs, 3 with ReLU and softmax),
+    such runs end with a network whose output no longer depends on its input: it predicts one
+    class for nearly every example of a mini-batch (which class may change from step to step
+    as the biases swing), is right no more often than always guessing the commonest class, and
+    some layer's weights moved several times their own starting size. Slow starts (weights barely moved, as with deep sigmoid networks)
+    and lively runs that still learn (predictions spread over the classes) do not match it.
+    Judged on the second half of each epoch, after the first steps' transient. Only for
+    classification (one-hot targets, two or more outputs).
+    """
+
+    MOVED = 3.0  # some layer's weights moved by this many times their starting norm
+    ONE_CLASS = 0.9  # share of a mini-batch's predictions that went to a single class
+    MARGIN = 0.02  # accuracy at most this far above the commonest class's share
+
+    def __init__(self, net, Y, labels):
+        n_out = Y.shape[1]
+        self.applies = n_out >= 2 and bool(((Y == 0) | (Y == 1)).all() and (Y.sum(1) == 1).all())
+        if not self.applies:
+            return
+        self.n_out = n_out
+        self.baseline = np.bincount(labels, minlength=n_out).max() / len(labels)
+        self.start = _snapshot(net)
+        self.start_norms = [float(np.linalg.norm(w)) for w in net.weights]
+        self.healthy, self.healthy_when = self.start, "before training"
+
+    def start_epoch(self):
+        if self.applies:
+            self.seen = self.same = self.correct = 0
+
+    def record(self, predicted, labels):
+        if self.applies:
+            self.seen += len(predicted)
+            self.same += int(np.bincount(predicted, minlength=self.n_out).max())
+            self.correct += int(np.count_nonzero(predicted == labels))
+
+    def collapse(self, net):
+        """A description of the collapse, or None when training looks alive."""
+        if not self.applies or not self.seen:
+            return None
+        share, accuracy = self.same / self.seen, self.correct / self.seen
+        if share < self.ONE_CLASS or accuracy > self.baseline + self.MARGIN:
+            return None
+        moved = max(float(np.linalg.norm(w - w0)) / max(norm0, 1e-12)
+                    for w, w0, norm0 in zip(net.weights, self.start[0], self.start_norms))
+        if moved < self.MOVED:
+            return None
+        return (f"the network's output no longer depends on its input (it gives one class to "
+                f"{share:.0%} of each mini-batch) and it gets {accuracy:.1%} right, no better "
+                f"than always guessing the commonest class ({self.baseline:.1%}), after its "
+                f"weights moved {moved:.0f} times their starting size")
+
+    def end_epoch_healthy(self, net, epoch):
+        if self.applies:
+            self.healthy, self.healthy_when = _snapshot(net), f"the end of epoch {epoch + 1}"
+
+    def restore(self, net):
+        net.weights, net.biases = self.healthy
+        return self.healthy_when
+
+
+def _warn_if_raw_pixels(X):
+    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
+    if X.shape[1] < 64 or X.min() < 0:  # 8x8 is the smallest image anyone trains on
+        return
+    top = float(X.max())
+    sample = X[:1000]
+    if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)):
+        warnings.warn(
+            f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
+            f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "
+            f"or load with normalize=True.", UserWarning, stacklevel=_caller_outside_package())
+
+
+def _caller_outside_package():
+    """The warnings stacklevel of the first caller outside nnwidgets (fit or Trainer user)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _snapshot(net):
@@ -364,22 +573,3 @@ def _auto_threads(net, batch_size):
     # busy 2-core machine (a notebook server, a browser) can make it several times slower.
     largest = max(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
     return 1 if largest * batch_size < 1_000_000 else None
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _check_range(value, name, low, high, *, low_open=False, high_open=False):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number; got {value!r}") from None
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        lo, hi = ("(" if low_open else "[") + f"{low}", f"{high}" + (")" if high_open else "]")
-        raise ValueError(f"{name} must be in {lo}, {hi}; got {value}")
-    return value
