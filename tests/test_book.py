@@ -28,6 +28,7 @@ def overfit_run(data, l2):
                    learning_rate=0.5, l2=l2, validation=(data.X_test, data.y_test))
 
 
+@pytest.mark.slow  # 800 epochs on 1,000 images: about 6 s
 def test_overfitting_figure_on_bundled_subset(bundled):
     plain = overfit_run(bundled, l2=0.0)
     # training accuracy reaches (nearly) 100%: the network memorises the 1,000 images
