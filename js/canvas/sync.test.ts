@@ -163,18 +163,46 @@ describe("following Python", () => {
     return { model, probe, heard, cleanups };
   }
 
-  it("hears the network, the pixels and show_steps", () => {
+  it("hears the network, the pixels and show_steps", async () => {
     const { model, heard } = follow("works");
     model.set("_network", null);
     model.set("pixels", model.get("pixels"));
+    await Promise.resolve();
     model.set("show_steps", true);
     expect(heard).toEqual(["network", "pixels", "show_steps"]);
   });
 
-  it("removes every listener on cleanup, show_steps included", () => {
-    const { probe, cleanups } = follow("works");
-    expect(cleanups.run()).toEqual([]);
-    for (const name of ["_network", "pixels", "show_steps"]) expect(probe.handlers(`change:${name}`)).toBe(0);
+  it("reads pixels, strokes and _echo once, after all three changed, in any order", async () => {
+    // marimo announces `pixels` before `_echo` has its new value: the view must not decide then.
+    const { model, heard } = follow("works");
+    const sync = new PadSync("v1");
+    model.set("_echo", "v1:1"); // the view's own report came back earlier
+    await Promise.resolve();
+    heard.length = 0;
+    const seen: (string | null)[] = [];
+    const cleanups = new Cleanups();
+    followPython(model, cleanups, {
+      network: () => {},
+      pixels: () => seen.push(digitFromPython(model, sync, false) ? "shown" : null),
+      showSteps: () => {},
+    });
+    model.set("pixels", encodeArray(DIGIT, [28, 28])); // Python's show(): pixels first ...
+    model.set("strokes", []);
+    model.set("_echo", ""); // ... then the echo that says "not yours"
+    await Promise.resolve();
+    expect(heard).toEqual(["pixels"]);
+    expect(seen).toEqual(["shown"]);
+  });
+
+  it("removes every listener on cleanup, show_steps included", async () => {
+    const { model, probe, heard, cleanups } = follow("works");
+    model.set("pixels", model.get("pixels"));
+    expect(cleanups.run()).toEqual([]); // before the queued call runs: it must not
+    await Promise.resolve();
+    expect(heard).toEqual([]);
+    for (const name of ["_network", "pixels", "strokes", "_echo", "show_steps"]) {
+      expect(probe.handlers(`change:${name}`)).toBe(0);
+    }
   });
 
   it.each(["absent", "throws"] as const)("goes quiet on cleanup where off is %s", (off) => {

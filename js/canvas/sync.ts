@@ -114,9 +114,29 @@ export interface PythonHandlers {
   showSteps(): void;
 }
 
-/** Follow Python's traits until `cleanups` run (on hosts without `off` too). */
+/**
+ * Follow Python's traits until `cleanups` run (on hosts without `off` too).
+ *
+ * `pixels`, `strokes` and `_echo` arrive together, but hosts announce them one trait at a time
+ * and in no fixed order (marimo fires `change:pixels` before `_echo` has its new value, so a
+ * view would take Python's digit for its own echo). So a change to any of the three schedules
+ * one `pixels` handler call, in a microtask, which sees all three as they now are.
+ */
 export function followPython(model: HostModel<CanvasModel>, cleanups: Cleanups, on: PythonHandlers): void {
   cleanups.on(model, "change:_network", on.network);
-  cleanups.on(model, "change:pixels", on.pixels);
+  let queued = false;
+  let live = true;
+  cleanups.add(() => {
+    live = false;
+  });
+  const digitChanged = () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      if (live) on.pixels();
+    });
+  };
+  for (const name of ["pixels", "strokes", "_echo"]) cleanups.on(model, `change:${name}`, digitChanged);
   cleanups.on(model, "change:show_steps", on.showSteps);
 }
