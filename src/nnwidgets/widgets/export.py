@@ -6,8 +6,10 @@
 The page inlines each widget's ES module (base64) and stylesheet, and its synced state with
 every binary buffer (the network's weights) base64-encoded, plus a host of a few lines that
 implements the anywidget model interface (``get``, ``set``, ``on``, ``off``, ``save_changes``,
-``send``) over that saved state. Everything a widget computes in the page keeps working (the
-DigitCanvas runs its network in the page); nothing goes back to Python, because there is none.
+``send``, and ``widget_manager.get_model`` for one widget referring to another, such as a
+NetworkDiagram linked to a DigitCanvas) over that saved state. Everything a widget computes in
+the page keeps working (the DigitCanvas runs its network in the page, and a linked diagram
+follows its pen); nothing goes back to Python, because there is none.
 
 The other static route, saving the notebook with widget state or ``ipywidgets.embed`` (use
 ``drop_defaults=False``, or ``_esm`` is dropped), loads the anywidget runtime from a CDN, so
@@ -19,6 +21,8 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
+import warnings
 from pathlib import Path
 
 from .._atomic import atomic_write
@@ -44,8 +48,17 @@ function makeModel(state) {
   };
   return model;
 }
-const views = (window.nnwidgetsViews = []);  // {el, model, cleanup}: for scripts and tests
-for (const [i, w] of data.widgets.entries()) {
+// A widget may refer to another ("IPY_MODEL_<id>", e.g. a diagram linked to a canvas): the
+// page's widget manager resolves the id to that widget's model here. So every model exists
+// before any view renders, whatever the order of the widgets on the page.
+const models = new Map();
+const widget_manager = {
+  get_model: async (id) => {
+    if (!models.has(id)) throw new Error(`no widget with id ${id} on this page (export it in the same export_html call)`);
+    return models.get(id);
+  },
+};
+const entries = data.widgets.map((w, i) => {
   const el = document.querySelector(`[data-nnw-widget="${i}"]`);
   try {
     w.buffer_paths.forEach((path, k) => {
@@ -54,10 +67,21 @@ for (const [i, w] of data.widgets.entries()) {
       const u = bytes(w.buffers[k]);
       o[path[path.length - 1]] = new DataView(u.buffer, u.byteOffset, u.byteLength);
     });
+  } catch (e) {
+    return { w, el, error: e };
+  }
+  const model = makeModel(w.state);
+  model.widget_manager = widget_manager;
+  if (w.model_id) models.set(w.model_id, model);
+  return { w, model, el };
+});
+const views = (window.nnwidgetsViews = []);  // {el, model, cleanup}: for scripts and tests
+for (const { w, model, el, error } of entries) {
+  try {
+    if (error) throw error;
     const mod = await import("data:text/javascript;base64," + data.modules[w.module]);
     let def = mod.default ?? mod;
     if (typeof def === "function") def = await def();
-    const model = makeModel(w.state);
     await def.initialize?.({ model });
     const cleanup = await def.render({ model, el });
     views.push({ el, model, cleanup });
@@ -103,6 +127,37 @@ def _no_close_tag(css: str) -> str:
     return css.replace("</", "<\\/")
 
 
+_REFERENCE = re.compile(r"^IPY_MODEL_([0-9a-f]+)$")
+
+
+def _references(value):
+    """Every widget id that ``value`` (a widget's JSON state) refers to as "IPY_MODEL_<id>"."""
+    if isinstance(value, str):
+        m = _REFERENCE.match(value)
+        return [m.group(1)] if m else []
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _references(v)]
+    if isinstance(value, (list, tuple)):
+        return [r for v in value for r in _references(v)]
+    return []
+
+
+def _warn_missing_references(widgets, entries) -> None:
+    from ipywidgets import DOMWidget
+
+    exported = {w.model_id for w in widgets}
+    inherited = set(DOMWidget.class_trait_names())  # `layout` refers to a Layout no page needs
+    for w, entry in zip(widgets, entries):
+        own = {k: v for k, v in entry["state"].items() if k not in inherited}
+        for ref in _references(own):
+            if ref not in exported:
+                warnings.warn(
+                    f"{type(w).__name__} refers to widget {ref}, which is not in this export; the "
+                    f"link will not work in the page. Export both widgets in one export_html call.",
+                    stacklevel=3,
+                )
+
+
 def export_html(widgets, path, *, title: str = "nnwidgets") -> Path:
     """Write ``widgets`` (one anywidget or a list of them) as a self-contained HTML page.
 
@@ -146,11 +201,14 @@ def export_html(widgets, path, *, title: str = "nnwidgets") -> Path:
             styles.append(css)
         state, buffer_paths, buffers = _remove_buffers(state)
         entries.append({
+            "model_id": w.model_id,  # what "IPY_MODEL_<id>" references in other widgets' state name
             "module": modules.index(esm),
             "state": state,
             "buffer_paths": buffer_paths,
             "buffers": [base64.b64encode(bytes(b)).decode("ascii") for b in buffers],
         })
+
+    _warn_missing_references(widgets, entries)
 
     # "</" inside a script element would end it early; JSON allows "<\/" as the same string.
     data = json.dumps({"modules": modules, "widgets": entries}, separators=(",", ":"), default=list)
