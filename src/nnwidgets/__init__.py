@@ -22,6 +22,7 @@ _EXPORTS = {
     "DigitCanvas": "nnwidgets.widgets.canvas",
     "ModelInfo": "nnwidgets.widgets.info",
     "TrainingDashboard": "nnwidgets.widgets.dashboard",
+    "NetworkDiagram": "nnwidgets.widgets.diagram",
     "export_html": "nnwidgets.widgets.export",
     "export_esm": "nnwidgets.widgets.export_esm",
 }

@@ -1,0 +1,90 @@
+// The diagram's elements: a toolbar (connections shown, Reset), the drawing with a details card
+// over it, the legend, and an error line. Built once per view.
+import { h } from "../lib/dom";
+import { EDGE_COLOURS, gradientCss, type ScaleKind } from "./paint";
+
+export interface DiagramDom {
+  root: HTMLDivElement;
+  stage: HTMLDivElement;
+  canvas: HTMLCanvasElement;
+  details: HTMLDivElement;
+  topK: HTMLInputElement;
+  allEdges: HTMLInputElement;
+  reset: HTMLButtonElement;
+  status: HTMLSpanElement;
+  legend: HTMLDivElement;
+  error: HTMLDivElement;
+}
+
+export const HEIGHT = 380;
+
+export function buildDiagramDom(el: HTMLElement): DiagramDom {
+  const root = h("div", "nnw-diagram");
+  root.dataset.prediction = "";
+
+  const toolbar = h("div", "nnw-diagram__toolbar");
+  const kLabel = h("label", "nnw-diagram__control", "Connections into each neuron: top ");
+  const topK = h("input", "nnw-diagram__topk");
+  topK.type = "number";
+  topK.min = "1";
+  topK.max = "50";
+  topK.step = "1";
+  topK.title = "How many of the strongest |activation \u00d7 weight| connections to draw into each neuron";
+  kLabel.append(topK);
+  const allLabel = h("label", "nnw-diagram__control");
+  const allEdges = h("input", "nnw-diagram__all");
+  allEdges.type = "checkbox";
+  allLabel.append(allEdges, document.createTextNode(" all"));
+  const reset = h("button", "nnw-diagram__button", "Reset");
+  reset.type = "button";
+  reset.title = "Undo every edit (switched-off and scaled neurons)";
+  const status = h("span", "nnw-diagram__status", "");
+  toolbar.append(kLabel, allLabel, reset, status);
+
+  const stage = h("div", "nnw-diagram__stage");
+  const canvas = h("canvas", "nnw-diagram__canvas");
+  canvas.style.height = `${HEIGHT}px`;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute(
+    "aria-label",
+    "Network diagram. Arrow keys move between neurons, Enter switches a hidden neuron off or on, + and - scale it.",
+  );
+  const details = h("div", "nnw-diagram__details");
+  details.hidden = true;
+  details.setAttribute("role", "status");
+  stage.append(canvas, details);
+
+  const legend = h("div", "nnw-diagram__legend");
+  const error = h("div", "nnw-diagram__error");
+  root.append(toolbar, stage, legend, error);
+  el.append(root);
+  return { root, stage, canvas, details, topK, allEdges, reset, status, legend, error };
+}
+
+export interface LegendEntry {
+  label: string;
+  kind: ScaleKind;
+  lo: string;
+  hi: string;
+}
+
+/** The legend: one bar per colour scale in use, and what the connections mean. */
+export function showLegend(dom: DiagramDom, entries: LegendEntry[], edgesNote: string): void {
+  dom.legend.replaceChildren();
+  for (const e of entries) {
+    const item = h("span", "nnw-diagram__legend-item");
+    const bar = h("span", "nnw-diagram__legend-bar");
+    bar.style.background = gradientCss(e.kind);
+    item.append(h("span", "nnw-diagram__legend-label", e.label), h("span", "", e.lo), bar, h("span", "", e.hi));
+    dom.legend.append(item);
+  }
+  const edges = h("span", "nnw-diagram__legend-item");
+  for (const [name, colour] of [["positive weight", EDGE_COLOURS.positive], ["negative weight", EDGE_COLOURS.negative]]) {
+    const swatch = h("span", "nnw-diagram__legend-line");
+    swatch.style.background = colour;
+    edges.append(swatch, h("span", "", name));
+  }
+  edges.append(h("span", "nnw-diagram__legend-note", edgesNote));
+  dom.legend.append(edges);
+}

@@ -1,0 +1,368 @@
+"""NetworkDiagram: every neuron's activation for one input, live with the pen and with training.
+
+>>> from nnwidgets import DigitCanvas, NetworkDiagram
+>>> canvas = DigitCanvas()
+>>> diagram = NetworkDiagram(canvas.network)   # or NetworkDiagram(net), NetworkDiagram()
+>>> diagram.link(canvas)                       # follows the pen in the page, no kernel round trip
+>>> diagram.show(X_test[7])                    # or any input from Python (28x28 or 784)
+>>> diagram.activations                        # [x, a1, ..., aL] as the diagram shows them
+>>> diagram.ablate(1, 17)                      # switch off neuron 17 of the first hidden layer
+>>> diagram.ablated, diagram.prediction
+>>> diagram.ablated_network()                  # a copy of the network with the edits applied
+
+Layers are numbered as in the book: 0 is the input, 1 the first hidden layer, L the output.
+An *edit* multiplies a hidden neuron's activation by a factor (0 switches it off); the page
+applies the same edits in its own forward pass (js/lib/forward.ts), so a click changes the
+picture at once and ``prediction`` follows here. The network itself is never changed.
+
+While linked, the page reads the canvas's live 28x28 input from the canvas's own model (the
+canvas front end sets ``_live`` there on every frame without sending it to the kernel), and
+Python's ``input`` follows ``canvas.pixels`` when a stroke ends. While linked, the canvas's
+pen decides what the page shows, and :meth:`NetworkDiagram.show` puts the digit on the canvas.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+
+import ipywidgets
+import numpy as np
+import traitlets
+
+from .. import functions
+from ._base import NetworkWidget, function_name, network_payload
+from ._wire import Array, array_serialization, bundle
+from .canvas import DigitCanvas
+
+__all__ = ["NetworkDiagram"]
+
+logger = logging.getLogger("nnwidgets.diagram")
+
+_ESM, _CSS = bundle("diagram")
+
+
+def _scales_to_json(scales, widget=None):
+    # JSON object keys are strings; the page reads them back with Number().
+    return {str(l): {str(n): float(s) for n, s in row.items()} for l, row in (scales or {}).items()}
+
+
+class NetworkDiagram(NetworkWidget):
+    """The network's layers as columns, each neuron coloured by its activation for one input.
+
+    Parameters
+    ----------
+    network : Network, optional
+        Any network with ``sizes``, ``weights``, ``biases``, ``activation`` and ``output`` the
+        page can run; by default ``nnwidgets.load_pretrained()``. Training it, ``set_parameters``
+        or ``load`` redraw the diagram (at most ten times a second).
+    top_k : int, keyword-only
+        Connections drawn into each neuron: its ``top_k`` strongest contributions
+        ``|activation x weight|``. Adjustable in the page.
+    all_edges : bool, keyword-only
+        Draw every connection instead (readable for small networks only).
+    """
+
+    _esm = _ESM
+    _css = _CSS
+
+    input = Array(None, dtype="float32", shape=(None,)).tag(sync=True, **array_serialization)
+    """ndarray (sizes[0],) float32 or None: the input shown (set by :meth:`show`, or by the
+    linked canvas when a stroke ends). None shows the network with no input."""
+
+    scales = traitlets.Dict().tag(sync=True, to_json=_scales_to_json)
+    """dict {layer: {neuron: factor}}: the edits, each hidden neuron's activation multiplied by
+    its factor (0 = ablated). Set by clicks in the page, :meth:`ablate`, :meth:`scale`,
+    :meth:`reset`; assigning checks every entry and raises before anything changes."""
+
+    top_k = traitlets.Int(3).tag(sync=True)
+    """int >= 1: connections drawn into each neuron, the strongest |activation x weight| first."""
+
+    all_edges = traitlets.Bool(False).tag(sync=True)
+    """bool: draw every connection instead of the top ``top_k`` per neuron."""
+
+    probabilities = Array(None, dtype="float32", shape=(None,))
+    """ndarray (sizes[-1],) float32 or None: the output layer for ``input`` with the edits applied."""
+
+    prediction = traitlets.Int(None, allow_none=True)
+    """int or None: the most active output neuron (None when there is no input)."""
+
+    # Parameters as binary float32 buffers, as the canvas sends them.
+    _network = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+
+    # The canvas the page follows, sent as "IPY_MODEL_<id>" and resolved by the page's widget
+    # manager; its front end publishes the live 28x28 as `_live` on its own model.
+    _source = traitlets.Instance(DigitCanvas, allow_none=True).tag(
+        sync=True, **ipywidgets.widget_serialization)
+
+    # A click in the page: {"scales": {...}}, the edits it wants. A separate trait so a
+    # malformed request is logged and dropped here while `scales` keeps its value; not echoed.
+    _request = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True, echo_update=False)
+
+    _keywords = ("top_k", "all_edges")
+
+    def __init__(self, network=None, *, top_k=3, all_edges=False, **kwargs):
+        self._activations = None
+        self._linked_observer = None
+        super().__init__(network, top_k=top_k, all_edges=all_edges, **kwargs)
+
+    # -- the network ---------------------------------------------------------------------------
+    def _network_state(self, net):
+        payload = network_payload(net)  # ValueError for a network the page cannot run
+        sizes = payload["sizes"]
+        if any(n < 1 for n in sizes):
+            raise ValueError(f"NetworkDiagram needs at least one neuron per layer, got sizes {sizes}")
+        state = {"_network": payload}
+        # What no longer fits the new network is dropped (the network's input size or a
+        # layer's width changed); everything else stays.
+        if self.input is not None and self.input.size != sizes[0]:
+            state["input"] = None
+        try:
+            self._check_scales(self.scales, sizes)
+        except ValueError:
+            state["scales"] = {}
+        return state
+
+    def _after_network_state(self):
+        self._recompute()
+
+    # -- input ---------------------------------------------------------------------------------
+    def show(self, x):
+        """Show input ``x``: a (sizes[0],) vector, or a (28, 28) image for a 784-input network.
+
+        Values must be finite. ``show(None)`` clears the input. Raises ``ValueError`` (and
+        changes nothing) for anything else. While linked, the digit goes on the canvas (which
+        checks it too) and the diagram follows, so the two always show the same input.
+        """
+        if self._source is not None:
+            canvas = self._source
+            if x is None:
+                canvas.clear()
+            else:
+                a = np.asarray(x)
+                if a.shape not in ((784,), (28, 28)):
+                    raise ValueError(f"input must have shape (784,) or (28, 28) for a network with 784 inputs, "
+                                     f"got shape {a.shape}")
+                canvas.show(a)
+            return
+        if x is None:
+            self.input = None
+            return
+        n_in = self.network.sizes[0]
+        a = np.asarray(x)
+        shapes = [(n_in,)] + ([(28, 28)] if n_in == 784 else [])
+        if a.shape not in shapes:
+            want = " or ".join(str(s) for s in shapes)
+            raise ValueError(f"input must have shape {want} for a network with {n_in} inputs, got shape {a.shape}")
+        if a.dtype.kind not in "fiub":
+            raise ValueError(f"input must hold numbers, got dtype {a.dtype}")
+        a = a.astype(np.float32).reshape(-1)
+        if not np.isfinite(a).all():
+            raise ValueError("input contains NaN or infinite values")
+        self.input = a
+
+    @traitlets.validate("input")
+    def _validate_input(self, proposal):
+        x = proposal["value"]
+        if x is not None and x.size != self.network.sizes[0]:
+            raise traitlets.TraitError(
+                f"NetworkDiagram.input must hold {self.network.sizes[0]} values, got {x.size}")
+        return x
+
+    @traitlets.observe("input")
+    def _input_changed(self, change):
+        self._recompute()
+
+    # -- edits ---------------------------------------------------------------------------------
+    @staticmethod
+    def _check_scales(scales, sizes) -> dict:
+        """``scales`` as {int layer: {int neuron: float}}, without factors of 1; ValueError if bad."""
+        if not isinstance(scales, dict):
+            raise ValueError(f"scales must be a dict {{layer: {{neuron: factor}}}}, got {type(scales).__name__}")
+        hidden = range(1, len(sizes) - 1)
+        out = {}
+        for l, row in scales.items():
+            layer = _index(l, "layer")
+            if layer not in hidden:
+                raise ValueError(f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}, got {l!r}")
+            if not isinstance(row, dict):
+                raise ValueError(f"scales[{layer}] must be a dict {{neuron: factor}}, got {type(row).__name__}")
+            for n, s in row.items():
+                neuron = _index(n, "neuron")
+                if not 0 <= neuron < sizes[layer]:
+                    raise ValueError(f"neuron must be in 0..{sizes[layer] - 1} for layer {layer} "
+                                     f"({sizes[layer]} neurons), got {n!r}")
+                if isinstance(s, bool) or not isinstance(s, (int, float, np.number)) or not math.isfinite(s):
+                    raise ValueError(f"the factor of neuron {neuron} in layer {layer} must be a finite number, got {s!r}")
+                if float(s) != 1.0:
+                    out.setdefault(layer, {})[neuron] = float(s)
+        return out
+
+    @traitlets.validate("scales")
+    def _validate_scales(self, proposal):
+        try:
+            return self._check_scales(proposal["value"], self.network.sizes)
+        except ValueError as e:
+            raise _ValueTraitError(str(e)) from None
+
+    @traitlets.validate("top_k")
+    def _validate_top_k(self, proposal):
+        k = proposal["value"]
+        if k < 1:
+            raise _ValueTraitError(f"top_k must be at least 1, got {k}")
+        return k
+
+    @traitlets.observe("scales")
+    def _scales_changed(self, change):
+        self._recompute()
+
+    def scale(self, layer, neuron, factor):
+        """Multiply hidden neuron ``neuron`` of ``layer``'s activation by ``factor`` (1 undoes it)."""
+        new = {l: dict(row) for l, row in self.scales.items()}
+        new.setdefault(layer, {})[neuron] = factor
+        self.scales = new  # checked as a whole before it replaces the old edits
+
+    def ablate(self, layer, neuron):
+        """Switch hidden neuron ``neuron`` of ``layer`` off (its activation multiplied by 0)."""
+        self.scale(layer, neuron, 0.0)
+
+    def reset(self):
+        """Undo every edit."""
+        self.scales = {}
+
+    @property
+    def ablated(self) -> dict:
+        """dict {layer: [neuron, ...]}: the neurons switched off (factor 0), sorted."""
+        return {l: sorted(n for n, s in row.items() if s == 0) for l, row in sorted(self.scales.items())
+                if any(s == 0 for s in row.values())}
+
+    @ablated.setter
+    def ablated(self, value):
+        if not isinstance(value, dict):
+            raise ValueError(f"ablated must be a dict {{layer: [neuron, ...]}}, got {type(value).__name__}")
+        keep = {l: {n: s for n, s in row.items() if s != 0} for l, row in self.scales.items()}
+        for l, neurons in value.items():
+            keep.setdefault(l, {}).update({n: 0.0 for n in neurons})
+        self.scales = keep
+
+    @traitlets.observe("_request")
+    def _request_changed(self, change):
+        request = change["new"]
+        if request is None:
+            return
+        try:
+            if not isinstance(request, dict) or not isinstance(request.get("scales"), dict):
+                raise ValueError("a request must be a dict with a dict 'scales'")
+            scales = self._check_scales(request["scales"], self.network.sizes)
+        except (ValueError, TypeError) as e:
+            logger.error("NetworkDiagram: ignored an edit from the browser (%s)", e)
+            self.send_state("scales")  # put the page back in step with what Python has
+            return
+        self.scales = scales
+
+    def ablated_network(self):
+        """A copy of the network with the edits applied, for experiments; the network is unchanged.
+
+        Scaling a neuron's activation by s is scaling its outgoing weights by s (they are the
+        only way it reaches the next layer), so column ``neuron`` of ``weights[layer]`` is scaled.
+        """
+        net = self.network
+        twin = net.copy() if callable(getattr(net, "copy", None)) else copy.deepcopy(net)
+        for layer, row in self.scales.items():
+            for neuron, s in row.items():
+                twin.weights[layer][:, neuron] *= s
+        return twin
+
+    # -- what the diagram shows --------------------------------------------------------------------
+    @property
+    def activations(self):
+        """list of ndarray ``[x, a1, ..., aL]`` for ``input`` with the edits applied (None without input)."""
+        return None if self._activations is None else [a.copy() for a in self._activations]
+
+    def _recompute(self):
+        with self._lock, self.hold_sync():
+            x = self.input
+            if x is None:
+                self._activations = None
+                self.probabilities, self.prediction = None, None
+                return
+            acts = edited_forward(self.network, x, self.scales)
+            self._activations = acts
+            self.probabilities = acts[-1]
+            self.prediction = int(np.argmax(acts[-1]))
+
+    # -- the canvas link -----------------------------------------------------------------------
+    def link(self, canvas):
+        """Follow ``canvas`` (a DigitCanvas): the page redraws with the pen, and ``input`` follows
+        ``canvas.pixels``. ``link(None)`` unlinks."""
+        if canvas is None:
+            self.unlink()
+            return
+        if not isinstance(canvas, DigitCanvas):
+            raise ValueError(f"canvas must be a DigitCanvas (or None to unlink), got {type(canvas).__name__}")
+        if self.network.sizes[0] != 784:
+            raise ValueError(f"only a diagram whose network takes 784 inputs can follow a canvas; "
+                             f"this one takes {self.network.sizes[0]}")
+        self.unlink()
+
+        def follow(change):
+            px = change["new"]
+            self.input = px.reshape(-1) if px.any() else None
+
+        canvas.observe(follow, names="pixels")
+        self._linked_observer = (canvas, follow)
+        with self.hold_sync():
+            self._source = canvas
+            follow({"new": canvas.pixels})
+
+    def unlink(self):
+        """Stop following the canvas (the input shown stays)."""
+        if self._linked_observer is not None:
+            canvas, follow = self._linked_observer
+            canvas.unobserve(follow, names="pixels")
+            self._linked_observer = None
+        self._source = None
+
+    @property
+    def linked(self):
+        """The DigitCanvas this diagram follows, or None."""
+        return self._source
+
+    def close(self):
+        self.unlink()
+        super().close()
+
+
+class _ValueTraitError(traitlets.TraitError, ValueError):
+    """A bad trait value: a ValueError to users, a TraitError to traitlets."""
+
+
+def _index(value, what) -> int:
+    # Keys from the page arrive as strings ("17"); Python callers pass ints.
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be an int, got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise ValueError(f"{what} must be an int, got {value!r}")
+
+
+def _range_text(r) -> str:
+    return "none (the network has no hidden layer)" if len(r) == 0 else f"{r.start}..{r.stop - 1}"
+
+
+def edited_forward(net, x, scales):
+    """``[x, a1, ..., aL]`` for one input, each hidden activation a^l_n times ``scales[l][n]``."""
+    L = len(net.weights)
+    hidden = functions.get_activation(function_name(net.activation))
+    output = functions.get_activation(function_name(net.output), where="output")
+    a = np.asarray(x, dtype=np.float32).reshape(-1)
+    acts = [a]
+    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+        a = (output if l == L else hidden).fn(np.asarray(w) @ a + np.asarray(b).reshape(-1))
+        for n, s in scales.get(l, {}).items():
+            a[n] *= s
+        acts.append(np.asarray(a, np.float32))
+    return acts
