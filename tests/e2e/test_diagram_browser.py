@@ -1,0 +1,248 @@
+"""NetworkDiagram in a real JupyterLab, Notebook 7 and an exported page: linked to a canvas it
+follows the pen in the page (before the stroke reaches Python), its layers equal NumPy's for
+the same 28x28, hover shows a neuron's details, a click ablates it in Python too, Reset undoes,
+and it follows a network training in a background thread."""
+
+import json
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets import load_pretrained
+from nnwidgets.network import Network
+from nnwidgets.widgets.canvas import DigitCanvas
+from nnwidgets.widgets.diagram import NetworkDiagram, edited_forward
+from nnwidgets.widgets.export import export_html
+
+from _pen import DIGITS, draw
+
+pytestmark = pytest.mark.e2e
+
+# What the issue's example runs: the shipped model, canvas and diagram linked.
+LINKED = """
+import json
+import numpy as np
+from nnwidgets import DigitCanvas, NetworkDiagram
+canvas = DigitCanvas()
+diagram = NetworkDiagram(canvas.network)
+diagram.link(canvas)
+display(canvas, diagram)
+"""
+
+ACTIVATIONS = "(el) => el.nnwDiagram.activations()"
+POSITION = "(el, [l, n]) => el.nnwDiagram.position(l, n)"
+
+
+def assert_layers_match_numpy(net, pixels, page_layers):
+    expected = edited_forward(net, np.asarray(pixels, np.float32), {})
+    assert len(page_layers) == len(expected)
+    for got, want in zip(page_layers, expected):
+        np.testing.assert_allclose(np.array(got), want, atol=1e-5, rtol=1e-5)
+
+
+def on_screen(locator):
+    """Scroll the notebook so the whole element is in the viewport (the mouse reaches only that)."""
+    locator.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+
+
+def press_and_move(page, pad, stroke):
+    """Draw ``stroke`` with the button held down, and leave it down: the stroke has not ended."""
+    on_screen(pad)
+    box = pad.bounding_box()
+    sx, sy = box["width"] / 280, box["height"] / 280
+    page.mouse.move(box["x"] + stroke[0][0] * sx, box["y"] + stroke[0][1] * sy)
+    page.mouse.down()
+    for x, y in stroke[1:]:
+        page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
+
+
+def test_linked_diagram_follows_the_pen_in_jupyterlab(open_notebook):
+    nb = open_notebook([LINKED], app="lab")
+    canvas_root = nb.page.locator(".nnw-canvas")
+    diagram = nb.page.locator(".nnw-diagram")
+    expect(diagram).to_have_attribute("data-linked", "true")  # the widget manager resolved the canvas
+    expect(diagram).to_have_attribute("data-prediction", "")
+    pad = canvas_root.locator("canvas.nnw-canvas__pad")
+    net = load_pretrained()
+
+    # Mid-stroke nothing has gone to Python yet: the diagram shows what the canvas computes.
+    press_and_move(nb.page, pad, DIGITS["7"][0][0])
+    expect(diagram).not_to_have_attribute("data-prediction", "")
+    page_probs = np.array(canvas_root.get_attribute("data-probabilities").split(","), float)
+    diagram_out = np.array(diagram.get_attribute("data-output").split(","), float)
+    np.testing.assert_allclose(diagram_out, page_probs, atol=1e-6)
+    assert nb.run_cell("print(diagram.input is None)").strip() == "True"
+    nb.page.mouse.up()
+
+    for digit in ("7", "0", "3"):
+        canvas_root.locator("button", has_text="Clear").click()
+        expect(diagram).to_have_attribute("data-prediction", "")
+        on_screen(pad)
+        draw(nb.page, pad, DIGITS[digit][0])
+        expect(canvas_root).to_have_attribute("data-prediction", digit)
+        expect(diagram).to_have_attribute("data-prediction", digit)
+        got = json.loads(nb.run_cell(
+            "print(json.dumps({'pixels': canvas.pixels.ravel().tolist(), 'prediction': diagram.prediction,"
+            " 'same': bool(np.array_equal(diagram.input, canvas.pixels.ravel()))}))").strip().splitlines()[-1])
+        assert got["prediction"] == int(digit) and got["same"]
+        assert_layers_match_numpy(net, got["pixels"], diagram.evaluate(ACTIVATIONS))
+
+
+HOVER_ABLATE = """
+import json
+import numpy as np
+from nnwidgets import NetworkDiagram, Network, load_bundled
+from nnwidgets.widgets.diagram import edited_forward
+data = load_bundled()
+net = Network([784, 16, 10], seed=0)
+net.fit(data.X_train[:2000], data.y_train[:2000], epochs=2, batch_size=32, learning_rate=0.1)
+x = data.X_test[7]
+plain = int(np.argmax(net.predict_proba(x[None])[0]))
+# a first-hidden neuron whose ablation changes the answer, so the click must show
+decisive = [n for n in range(16) if int(np.argmax(edited_forward(net, x, {1: {n: 0.0}})[-1])) != plain]
+assert decisive, "no single neuron decides this digit; pick another"
+neuron = decisive[0]
+diagram = NetworkDiagram(net)
+diagram.show(x)
+diagram
+"""
+
+
+def test_hover_details_click_ablates_and_reset(open_notebook):
+    nb = open_notebook([HOVER_ABLATE], app="lab")
+    diagram = nb.page.locator(".nnw-diagram")
+    info = json.loads(nb.run_cell("print(json.dumps({'plain': plain, 'neuron': neuron}))").strip())
+    plain, neuron = info["plain"], info["neuron"]
+    expect(diagram).to_have_attribute("data-prediction", str(plain))
+    details = diagram.locator(".nnw-diagram__details")
+    on_screen(diagram.locator("canvas.nnw-diagram__canvas"))
+
+    # hover a first-hidden-layer neuron: z, bias, activation and its 784 weights as an image
+    pos = diagram.evaluate(POSITION, [1, neuron])
+    nb.page.mouse.move(pos["x"], pos["y"])
+    expect(details).to_be_visible()
+    expect(details).to_have_attribute("data-layer", "1")
+    expect(details).to_have_attribute("data-neuron", str(neuron))
+    for text in ("hidden layer 1", "z = ", "bias = ", "activation = "):
+        expect(details).to_contain_text(text)
+    weights = details.locator("canvas.nnw-diagram__weights")
+    expect(weights).to_have_count(1)
+    assert weights.evaluate("(c) => [c.width, c.height]") == [28, 28]
+
+    # hover an output neuron: its strongest inputs, listed
+    pos_out = diagram.evaluate(POSITION, [2, plain])
+    nb.page.mouse.move(pos_out["x"], pos_out["y"])
+    expect(details).to_have_attribute("data-layer", "2")
+    expect(details.locator(".nnw-diagram__contributors li")).not_to_have_count(0)
+
+    # click the decisive neuron: the page and Python both change their answer
+    nb.page.mouse.move(pos["x"], pos["y"])
+    nb.page.mouse.click(pos["x"], pos["y"])
+    expect(diagram).not_to_have_attribute("data-prediction", str(plain))
+    expect(diagram).to_have_attribute("data-edits", "1")
+    page_pred = int(diagram.get_attribute("data-prediction"))
+    out = json.loads(nb.run_cell(
+        "print(json.dumps({'ablated': {str(k): v for k, v in diagram.ablated.items()}, 'prediction': diagram.prediction,"
+        " 'unchanged': bool((net.weights[0] != 0).any(axis=0).any() and (net.weights[1][:, neuron] != 0).any())}))"
+    ).strip())
+    assert out["ablated"] == {"1": [neuron]}
+    assert out["prediction"] == page_pred != plain
+    assert out["unchanged"]  # the network itself keeps the neuron's weights
+
+    # Reset undoes it, in the page and in Python
+    diagram.locator("button", has_text="Reset").click()
+    expect(diagram).to_have_attribute("data-prediction", str(plain))
+    assert nb.run_cell("print(diagram.ablated, diagram.prediction)").strip() == f"{{}} {plain}"
+
+    # keyboard: focus the drawing, Enter switches the focused neuron off
+    diagram.locator("canvas.nnw-diagram__canvas").focus()
+    nb.page.keyboard.press("ArrowDown")  # first hidden layer, neuron 1
+    nb.page.keyboard.press("Enter")
+    expect(diagram).to_have_attribute("data-edits", "1")
+    assert nb.run_cell("print(diagram.ablated)").strip() == "{1: [1]}"
+
+
+TRAINING = """
+import threading, time
+import numpy as np
+from nnwidgets import NetworkDiagram, Network, load_bundled
+data = load_bundled()
+net = Network([784, 32, 10], seed=0)
+diagram = NetworkDiagram(net)
+diagram.show(data.X_test[0])
+stop = threading.Event()
+def train():
+    while not stop.is_set():
+        net.fit(data.X_train[:3000], data.y_train[:3000], epochs=1, batch_size=16, learning_rate=0.05)
+trainer = threading.Thread(target=train, daemon=True)
+diagram
+"""
+
+
+def test_diagram_follows_training_in_a_background_thread(open_notebook):
+    nb = open_notebook([TRAINING], app="lab")
+    diagram = nb.page.locator(".nnw-diagram")
+    expect(diagram).not_to_have_attribute("data-output", "")
+    before = diagram.get_attribute("data-output")
+    nb.run_cell("trainer.start()")
+    seen = {before}
+    for _ in range(40):  # up to 4 s
+        nb.page.wait_for_timeout(100)
+        seen.add(diagram.get_attribute("data-output"))
+        if len(seen) >= 3:
+            break
+    running = nb.run_cell("print(trainer.is_alive())").strip()
+    nb.run_cell("stop.set(); trainer.join(30)")
+    assert running == "True"
+    assert len(seen) >= 3, "the diagram's output layer did not change while the network trained"
+
+
+def test_notebook7_smoke(open_notebook):
+    nb = open_notebook([LINKED], app="notebook")
+    diagram = nb.page.locator(".nnw-diagram")
+    expect(diagram).to_have_attribute("data-linked", "true")
+    pad = nb.page.locator("canvas.nnw-canvas__pad")
+    on_screen(pad)
+    draw(nb.page, pad, DIGITS["1"][0])
+    expect(nb.page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "1")
+    expect(diagram).to_have_attribute("data-prediction", "1")
+
+
+def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path):
+    net = load_pretrained()
+    canvas, diagram = DigitCanvas(net), NetworkDiagram(net)
+    diagram.link(canvas)
+    # the diagram first: the link must not depend on the order of the widgets on the page
+    path = export_html([diagram, canvas], tmp_path / "linked.html")
+    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 1300})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-linked", "true")
+        pad = page.locator("canvas.nnw-canvas__pad")
+        for digit in ("4", "2"):
+            page.locator(".nnw-canvas button", has_text="Clear").click()
+            expect(root).to_have_attribute("data-prediction", "")
+            draw(page, pad, DIGITS[digit][0])
+            expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", digit)
+            expect(root).to_have_attribute("data-prediction", digit)
+            pixels = page.evaluate("() => Array.from(window.nnwidgetsViews[1].model.get('_live'))")
+            assert_layers_match_numpy(net, pixels, root.evaluate(ACTIVATIONS))
+        # a click ablates in the page too (no Python: the page keeps the edit itself)
+        pos = root.evaluate(POSITION, [1, 0])
+        page.mouse.click(pos["x"], pos["y"])
+        expect(root).to_have_attribute("data-edits", "1")
+        # cleanup stops following the canvas: drawing again leaves the removed view alone
+        page.evaluate("() => window.nnwidgetsViews[0].cleanup()")
+        expect(root).to_have_count(0)
+        page.locator(".nnw-canvas button", has_text="Clear").click()
+        draw(page, pad, DIGITS["1"][0])
+        expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "1")
+        assert errors == []
+    finally:
+        context.close()
+
