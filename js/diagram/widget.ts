@@ -264,7 +264,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const stageWidth = dom.stage.clientWidth || layout.width;
     const left = lay.x[j] + 16 + 220 > stageWidth ? lay.x[j] - 16 - 220 : lay.x[j] + 16;
     d.style.left = `${Math.max(0, left)}px`;
-    d.style.top = `${Math.max(0, Math.min(HEIGHT - 120, lay.y[j] - 20))}px`;
+    // below the neuron's top, but never past the drawing's bottom edge (a card can be tall)
+    d.style.top = `${Math.max(0, Math.min(HEIGHT - d.offsetHeight, lay.y[j] - 20))}px`;
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -351,6 +352,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const k = Math.max(1, Math.min(50, Math.round(Number(dom.topK.value) || 1)));
     dom.topK.value = String(k);
     setAndSave(model, "top_k", k);
+    legend();
     schedule();
   });
   cleanups.listen(dom.allEdges, "change", () => {
@@ -370,7 +372,10 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const entries = [];
     if (net.sizes.length > 2) entries.push(entry(`hidden (${net.activation})`, net.activation));
     entries.push(entry(`output (${net.output})`, net.output));
-    showLegend(dom, entries, model.get("all_edges") ? "every connection" : "width: |activation \u00d7 weight|, strongest into each neuron");
+    const note = !model.get("all_edges") ? `width: |activation \u00d7 weight|, the ${topK()} strongest into each neuron`
+      : wantsAllEdges() ? "every connection into the neurons that are on"
+      : `too many connections to draw them all (over ${ALL_EDGES_LIMIT}): the ${topK()} strongest into each neuron`;
+    showLegend(dom, entries, note);
   }
 
   function loadNetwork(): void {
@@ -470,6 +475,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   cleanups.on(model, "change:input", loadInput);
   cleanups.on(model, "change:top_k", () => {
     dom.topK.value = String(topK());
+    legend();
     schedule();
   });
   cleanups.on(model, "change:all_edges", () => {

@@ -61,7 +61,8 @@ class NetworkDiagram(NetworkWidget):
         Connections drawn into each neuron: its ``top_k`` strongest contributions
         ``|activation x weight|``. Adjustable in the page.
     all_edges : bool, keyword-only
-        Draw every connection instead (readable for small networks only).
+        Draw every connection into the neurons that are on instead; honoured for networks of up
+        to 20,000 connections (more is a blur), top ``top_k`` above that.
     """
 
     _esm = _ESM
@@ -80,7 +81,8 @@ class NetworkDiagram(NetworkWidget):
     """int >= 1: connections drawn into each neuron, the strongest |activation x weight| first."""
 
     all_edges = traitlets.Bool(False).tag(sync=True)
-    """bool: draw every connection instead of the top ``top_k`` per neuron."""
+    """bool: draw every connection instead of the top ``top_k`` per neuron (networks of up to
+    20,000 connections; larger ones keep the top ``top_k``)."""
 
     probabilities = Array(None, dtype="float32", shape=(None,))
     """ndarray (sizes[-1],) float32 or None: the output layer for ``input`` with the edits applied."""
