@@ -17,7 +17,8 @@ import pytest
 from nnwidgets import Callback, Network, load_bundled
 from nnwidgets.widgets._history_buffer import DecimatingSeries
 from nnwidgets.widgets.dashboard import TrainingDashboard
-from nnwidgets.widgets.dashboard_runs import run_labels
+from nnwidgets.widgets.dashboard_panels import neuron_health, panel_data
+from nnwidgets.widgets.dashboard_runs import explain_divergence, run_labels
 
 # A small separable problem: 600 points in 8 dimensions, 3 classes. Rows != columns != classes,
 # so a transposition anywhere fails. Batch size 4 gives 150 mini-batches per epoch.
@@ -181,6 +182,134 @@ def test_diverging_run_is_reported_and_keeps_finite_weights():
     assert all(np.isfinite(w).all() for w in d.runs[0].network.weights)
 
 
+def test_divergence_is_explained_with_the_loss_it_reached():
+    # lr 100 on this problem: the loss climbs for a dozen mini-batches, then a step overflows.
+    d = make_dash(epochs=3, learning_rate=100)
+    history = d.run()
+    assert d.status == "diverged" and not d.training
+    finite = [v for v in history.batch_loss if math.isfinite(v)]
+    start, peak = finite[0], max(finite[1:])
+    assert peak > 2 * start
+    assert d.message.startswith(f"learning rate 100 is too high: the loss rose from {start:.3g} "
+                                f"to {peak:.3g}. Training stopped")
+    assert history.message in d.message  # the Trainer's own account is kept too
+    assert d._runs[0]["message"] == d.message and d._runs[0]["status"] == "diverged"
+    assert all(np.isfinite(w).all() for w in d.runs[0].network.weights)
+    # The panels show the weights the network kept, not a blank.
+    assert d._panels is not None and np.isfinite(_decoded(d._panels["confusion"])).all()
+
+
+@pytest.mark.parametrize("losses, expected", [
+    ([2.3, 2.9, 19.0, 7.0], "learning rate 100 is too high: the loss rose from 2.3 to 19. "),
+    ([], "learning rate 100 is too high: the very first mini-batch"),
+    ([2.3, 2.2, 2.25], "learning rate 100 may be too high: collapsed"),  # no rise: say what the Trainer said
+])
+def test_explain_divergence(losses, expected):
+    class History:
+        batch_loss = losses
+        message = "collapsed"
+
+    assert explain_divergence(History, 100.0).startswith(expected)
+
+
+# -------------------------------------------------------------------------------- panels
+
+
+def _decoded(wire):
+    return np.frombuffer(wire["view"], wire["dtype"]).reshape(wire["shape"])
+
+
+def test_panels_arrive_after_each_epoch_and_describe_the_validation_set():
+    d = make_dash(epochs=2, batch_size=20)
+    assert d._panels is None  # nothing until an epoch ends
+    d.run()
+    p = d._panels
+    assert p["epoch"] == 2 and p["n"] == 120 and p["classes"] == 3
+    # The confusion matrix is the network's on the validation set: rows true, columns predicted.
+    predicted = d.runs[0].network.predict(X_val)
+    expected = np.zeros((3, 3))
+    np.add.at(expected, (y_val, predicted), 1)
+    np.testing.assert_array_equal(_decoded(p["confusion"]), expected)
+    assert p["wrong"] == int((predicted != y_val).sum())
+    assert p["accuracy"] == pytest.approx((predicted == y_val).mean())
+    # 8 inputs are not images: no pictures, but histograms and words for each layer.
+    assert p["images"] is None and p["first_weights"] is None and p["gallery"] == []
+    assert [layer["name"] for layer in p["layers"]] == ["layer 1 (hidden, 16 relu)",
+                                                       "layer 2 (output, 3 softmax)"]
+    hidden = p["layers"][0]
+    assert hidden["health"].startswith(f"{hidden['unhealthy']} of 16 ReLUs" if hidden["unhealthy"]
+                                       else "none of the 16 ReLUs is dead")
+    weights = d.runs[0].network.weights[0]
+    counts = _decoded(hidden["weights"]["counts"])
+    assert counts.sum() == weights.size
+    assert hidden["weights"]["lo"] == pytest.approx(weights.min()) and hidden["weights"]["hi"] == pytest.approx(weights.max())
+    assert _decoded(hidden["activations"]["counts"]).sum() == 120 * 16
+
+
+def test_panels_are_sent_once_an_epoch_with_the_curves(recorded):
+    d = make_dash(epochs=3, batch_size=20)
+    d.run()
+    sent = [m for m in recorded if m[2].get("method") == "update" and "_panels" in m[2]["state"]]
+    assert 1 <= len(sent) <= 3
+    assert all("_live" in m[2]["state"] or "_runs" in m[2]["state"] for m in sent)  # one message
+
+
+def test_refresh_panels_on_demand_before_training():
+    d = make_dash()
+    p = d.refresh_panels()
+    assert p["epoch"] == 0 and d._panels is p
+    assert _decoded(p["confusion"]).sum() == 120
+
+
+@pytest.fixture(scope="module")
+def mnist_panels():
+    """Panels of an untrained 784-20-10 sigmoid net on 300 bundled digits: many mistakes."""
+    data = load_bundled()
+    net = Network([784, 20, 10], activation="sigmoid", seed=3)
+    Xv, yv = data.X_test[:300], data.y_test[:300]
+    return net, Xv, yv, panel_data(net, Xv, yv, data.X_train, net.targets(data.y_train), epoch=0)
+
+
+def test_mnist_panels_carry_the_digits_of_each_cell_and_mistake(mnist_panels):
+    net, Xv, yv, p = mnist_panels
+    pool = _decoded(p["images"])
+    assert pool.shape[1:] == (28, 28) and pool.dtype == np.uint8
+    predicted = net.predict(Xv)
+    for cell in p["cells"]:
+        members = np.flatnonzero((yv == cell["true"]) & (predicted == cell["pred"]))
+        assert 1 <= len(cell["images"]) <= 8
+        # each image shown in the cell is one of that cell's digits (as uint8 pixels)
+        for k in cell["images"]:
+            assert any(np.array_equal(pool[k], np.rint(Xv[i] * 255).reshape(28, 28)) for i in members)
+    assert len(p["gallery"]) == min(24, p["wrong"])
+    for g in p["gallery"]:
+        assert g["pred"] != g["true"]
+    first = _decoded(p["first_weights"])
+    np.testing.assert_array_equal(first, net.weights[0][p["neurons"]])
+    assert first.shape == (20, 784)  # fewer neurons than the sample size: all of them
+
+
+def test_neuron_health_counts_dead_relus_and_saturated_sigmoids():
+    a = np.ones((50, 4))
+    a[:, 1] = 0  # dead: zero on every example
+    a[:-1, 2] = 0  # alive on one example only: not dead
+    bad, units, words = neuron_health("relu", a)
+    assert (bad, units) == (1, 4)
+    assert words.startswith("1 of 4 ReLUs (25%) are dead: they output 0 on every one of the 50 examples")
+    s = np.full((50, 5), 0.5)
+    s[:, 0] = 0.999  # saturated high
+    s[:, 1] = 0.001  # saturated low
+    s[:44, 2] = 0.999  # 88% of examples: under the 90% line
+    bad, units, words = neuron_health("sigmoid", s)
+    assert (bad, units) == (2, 5) and "2 of 5 sigmoid neurons (40%) are saturated" in words
+    t = np.full((10, 2), -0.995)  # tanh saturates at -1 too
+    assert neuron_health("tanh", t)[0] == 2
+    assert neuron_health("linear", t)[0] is None
+    # None dead, none saturated: said so, not "0 of 4 are dead".
+    assert neuron_health("relu", np.ones((3, 4)))[2].startswith("none of the 4 ReLUs is dead")
+    assert neuron_health("sigmoid", np.full((3, 2), 0.5))[2].startswith("none of the 2 sigmoid neurons")
+
+
 # ----------------------------------------------------------------------- live settings
 
 
@@ -296,8 +425,9 @@ def test_memory_is_bounded_however_many_mini_batches(recorded):
     assert stride == 1024 and x[0] == pytest.approx((stride + 1) / 2 / BATCHES_PER_EPOCH, rel=1e-3)
     assert x[-1] > 395
     np.testing.assert_allclose((loss * counts).sum() / counts.sum(), np.mean(d.history.batch_loss), rtol=1e-4)
-    # The largest message to the page stays small (a few kB), not 60,000 points.
-    assert max(sum(b.nbytes for b in (m[3] or [])) for m in recorded) < 64 * 4 * 12
+    # The largest message to the page stays small (a few kB), not 60,000 points: the curves
+    # plus, once an epoch, the panels (a 3x3 matrix and six 30-bin histograms here).
+    assert max(sum(b.nbytes for b in (m[3] or [])) for m in recorded) < 64 * 4 * 12 + 1024
 
 
 # -------------------------------------------------------------------------------- buffer
@@ -356,6 +486,30 @@ def test_add_run_compares_runs_one_after_another():
         d.start()
     with pytest.raises(ValueError, match=r"already run 2 .*network\.copy\(\)"):
         d.add_run(second.network)
+
+
+def test_add_run_accepts_a_list_of_networks():
+    d = make_dash(epochs=1, batch_size=50)
+    runs = d.add_run([make_net(activation="sigmoid"), make_net(activation="tanh")], learning_rate=0.2)
+    assert len(runs) == 2 and d.runs[1:] == runs
+    assert [r.label for r in d.runs] == ["activation=relu, learning_rate=0.05",
+                                         "activation=sigmoid, learning_rate=0.2",
+                                         "activation=tanh, learning_rate=0.2"]
+    d.run()
+    assert [r.status for r in d.runs] == ["completed"] * 3
+    assert [len(r.history.epoch_loss) for r in d.runs] == [1, 1, 1]
+
+
+def test_add_run_list_is_checked_before_any_run_is_added():
+    d = make_dash()
+    net = make_net()
+    with pytest.raises(ValueError, match="holds the same network twice"):
+        d.add_run([net, net])
+    with pytest.raises(ValueError, match=r"expects a Network or a list of Networks; got str"):
+        d.add_run([make_net(), "net"])
+    with pytest.raises(ValueError, match="label cannot be given with a list"):
+        d.add_run([make_net()], label="x")
+    assert len(d.runs) == 1
 
 
 def test_add_run_settings_override_and_label():

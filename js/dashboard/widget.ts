@@ -11,6 +11,7 @@ import { decodeArray } from "../lib/model";
 import { align, type Points } from "./chartdata";
 import { ACTIONS, enabledActions, type Action } from "./controls";
 import { runColor, withAlpha } from "./palette";
+import { renderPanels, type PanelData } from "./panelview";
 import { describeProgress, fractionDone, type Progress } from "./progress";
 import { smooth } from "./smoothing";
 
@@ -42,6 +43,7 @@ interface DashModel {
   log_scale: boolean;
   _runs: RunState[];
   _live: (Curves & { run: number }) | null;
+  _panels: PanelData | null;
 }
 
 const SETTINGS = ["learning_rate", "momentum", "l2", "dropout"] as const;
@@ -201,7 +203,8 @@ export default {
     const lossBox = h("div", "nnw-dash__chart nnw-dash__chart--loss");
     const accBox = h("div", "nnw-dash__chart nnw-dash__chart--accuracy");
     charts.append(lossBox, accBox);
-    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts);
+    const panels = h("div", "nnw-dash__panels");
+    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts, panels);
     el.replaceChildren(root);
 
     const hidden = new Set<number>();
@@ -329,6 +332,14 @@ export default {
     });
     for (const name of ["status", "message", ...SETTINGS]) cleanups.on(model, `change:${name}`, updateControls);
     cleanups.on(model, "change:progress", updateProgress);
+    const updatePanels = () => {
+      try {
+        renderPanels(panels, model.get("_panels"));
+      } catch (e) {
+        panels.replaceChildren(h("div", "nnw-dash__panelnote", `could not draw the panels: ${e}`));
+      }
+    };
+    cleanups.on(model, "change:_panels", updatePanels);
 
     const resize = new ResizeObserver(() => {
       if (plots && plots.loss.width !== width()) schedule(true);
@@ -345,6 +356,7 @@ export default {
 
     updateControls();
     updateProgress();
+    updatePanels();
     draw();
     return () => {
       cleanups.run();

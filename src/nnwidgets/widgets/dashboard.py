@@ -35,7 +35,9 @@ import traitlets
 from ..training import Callback, TrainingDiverged
 from ._base import reject_unknown
 from ._wire import TraitValueError, bundle
-from .dashboard_runs import LIVE_SETTINGS, TRAINING_SETTINGS, MAX_MARKS, Run, check_live_setting, run_labels
+from .dashboard_panels import panel_data
+from .dashboard_runs import (LIVE_SETTINGS, TRAINING_SETTINGS, MAX_MARKS, Run, check_live_setting,
+                             explain_divergence, run_labels)
 
 __all__ = ["TrainingDashboard"]
 
@@ -70,6 +72,12 @@ class _Recorder(Callback):
         self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
                               logs.get("val_loss", math.nan), logs.get("val_accuracy", math.nan),
                               logs["learning_rate"])
+        self.dash._compute_panels(self.run, epoch + 1)
+
+    def on_train_end(self, trainer):
+        # Stopped or diverged mid-epoch: the panels show the weights the network kept.
+        if trainer.history.status not in ("completed", "early_stopped") or trainer.epoch == 0:
+            self.dash._compute_panels(self.run, trainer.epoch)
 
 
 class _Setting(traitlets.TraitType):
@@ -145,6 +153,10 @@ class TrainingDashboard(anywidget.AnyWidget):
     # Static facts of every run: label, settings, status, message, and the curves of runs that
     # have finished. Changes only when a run is added, starts or ends.
     _runs = traitlets.List().tag(sync=True)
+    # The insight panels (confusion matrix, mistakes, first-layer weights, histograms) of the
+    # run training now or last, as dashboard_panels.panel_data builds them; None until the
+    # first epoch ends. Replaced once per epoch, in the same message as the curves.
+    _panels = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     # The training run's curves ({run: index, batch, epoch, marks}, binary float32 columns),
     # replaced at every update: the only large trait that changes while training runs.
     _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
@@ -178,6 +190,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._publish_lock = threading.RLock()
         self._runs_dirty = True
         self._applying = False  # the writer is setting the live traits: not a user change
+        self._panels_next = None  # panel data computed on the training thread, not sent yet
         super().__init__()
         self._add(Run(network, train, validation, label=label, max_points=max_points, **settings))
         self._show_settings(self.runs[0])
@@ -193,7 +206,38 @@ class TrainingDashboard(anywidget.AnyWidget):
         quadratic-cost network labels the runs "cost=cross_entropy" and "cost=quadratic".
         Returns the :class:`Run`. A network already in another run is refused: pass
         ``network.copy()`` to compare two settings from the same starting weights.
+
+        ``network`` may also be a list of networks, each trained with the same ``settings``
+        (labels and settings per run: call add_run once per run); returns the list of Runs.
+        Every network in the list is checked before any run is added.
         """
+        if isinstance(network, (list, tuple)):
+            if label is not None:
+                raise ValueError("label cannot be given with a list of networks (one label for "
+                                 "several runs); call add_run(network, label=...) once per run")
+            if not network:
+                raise ValueError("add_run() got an empty list of networks")
+            if len({id(n) for n in network}) != len(network):
+                raise ValueError("the list passed to add_run() holds the same network twice; "
+                                 "pass network.copy() for a second run from the same weights")
+            for net in network:
+                self._check_new_network(net)
+            runs = [self._new_run(net, None, settings) for net in network]
+            for run in runs:
+                self._add(run)
+            self._publish()
+            return runs
+        run = self._new_run(network, label, settings)
+        self._add(run)
+        self._publish()
+        return run
+
+    def _check_new_network(self, network):
+        if not hasattr(network, "sizes") or not hasattr(network, "weights"):
+            raise ValueError(f"add_run() expects a Network or a list of Networks; got "
+                             f"{type(network).__name__}")
+
+    def _new_run(self, network, label, settings):
         reject_unknown("add_run", settings, {"train", "validation", *TRAINING_SETTINGS})
         for i, r in enumerate(self.runs):
             if r.network is network:
@@ -201,10 +245,7 @@ class TrainingDashboard(anywidget.AnyWidget):
                                  f"pass network.copy() to train a copy with other settings")
         merged = {**self._defaults, **settings}
         train, validation = merged.pop("train"), merged.pop("validation")
-        run = Run(network, train, validation, label=label, max_points=self.max_points, **merged)
-        self._add(run)
-        self._publish()
-        return run
+        return Run(network, train, validation, label=label, max_points=self.max_points, **merged)
 
     def _add(self, run):
         with self._cond:
@@ -397,7 +438,7 @@ class TrainingDashboard(anywidget.AnyWidget):
             try:
                 run.trainer.run()
             except TrainingDiverged:
-                pass  # the history says so, in words
+                run.message = explain_divergence(run.history, run.trainer.learning_rate)
             except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
                 logger.exception("TrainingDashboard: %s failed", run.label)
                 run.message = f"{type(exc).__name__}: {exc}"
@@ -529,12 +570,15 @@ class TrainingDashboard(anywidget.AnyWidget):
             with self._cond:
                 active, runs_dirty = self._active, self._runs_dirty
                 self._runs_dirty = False
+                panels, self._panels_next = self._panels_next, None
                 status = self._status()
                 progress = self._counters.progress(self.runs, active, self._parked)
             self._counters.sent()
             with self.hold_sync():
                 if runs_dirty:
                     self._runs = [self._run_state(r, r is active) for r in self.runs]
+                if panels is not None:
+                    self._panels = panels
                 self._live = None if active is None else {"run": self.runs.index(active),
                                                           **active.curves()}
                 self.progress = progress
@@ -543,6 +587,39 @@ class TrainingDashboard(anywidget.AnyWidget):
                     last = active or next((r for r in reversed(self.runs) if r.status != "pending"), None)
                     if last is not None:
                         self.message = last.message
+
+    # -- panels --------------------------------------------------------------------------------
+    def refresh_panels(self):
+        """Recompute the insight panels now, for the run training now or the last one trained
+        (the first before any has), and send them. Returns the panel data."""
+        run = self._active or next((r for r in reversed(self.runs) if r.status != "pending"),
+                                   self.runs[0])
+        panels = self._panels_for(run, run.trainer.epoch)
+        with self._cond:
+            self._panels_next = panels
+        if not self.training:
+            self._publish()
+        return panels
+
+    def _compute_panels(self, run, epoch):
+        """On the training thread at an epoch's end: compute, and leave for the writer to send."""
+        try:
+            panels = self._panels_for(run, epoch)
+        except Exception:  # a panel that fails must not end the training it watches
+            logger.exception("TrainingDashboard: could not compute the panels")
+            return
+        with self._cond:
+            self._panels_next = panels  # the writer sends it at its next tick
+
+    @staticmethod
+    def _panels_for(run, epoch):
+        t = run.trainer
+        if t.validation is not None:
+            X_val, Y_val = t.validation
+            labels = Y_val.argmax(axis=1)
+        else:
+            X_val, labels = t.X, t.labels
+        return panel_data(run.network, X_val, labels, t.X, t.Y, epoch=epoch, label=run.label)
 
     def _run_state(self, run, active):
         return {"label": run.label, "settings": run.public_settings(), "status": run.status,

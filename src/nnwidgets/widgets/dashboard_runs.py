@@ -17,7 +17,8 @@ from ..training import Trainer
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
 
-__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "run_labels"]
+__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "explain_divergence",
+           "run_labels"]
 
 #: Keyword arguments of a run that are passed to the Trainer as they are.
 TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
@@ -57,6 +58,32 @@ def check_live_setting(name, value):
         interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
         raise ValueError(f"{name} must be in {interval}; got {value!r}")
     return v
+
+
+def explain_divergence(history, learning_rate):
+    """Why a run diverged, in words a reader can act on, from the losses it recorded.
+
+    >>> class H: batch_loss = [2.31, 2.4, 5.0, 19.2]; message = "training diverged: ..."
+    >>> explain_divergence(H, 100)[:60]
+    'learning rate 100 is too high: the loss rose from 2.31 to 19.2'
+
+    The start is the first mini-batch's loss, the end the largest finite one after it. When the
+    loss did not rise (the network collapsed to one answer instead), or there is no loss yet,
+    the Trainer's own message says what happened.
+    """
+    losses = [v for v in history.batch_loss if math.isfinite(v)]
+    lr = f"{learning_rate:g}"
+    detail = history.message or "training diverged"
+    if len(losses) >= 2 and max(losses[1:]) > 1.05 * losses[0]:
+        start, peak = losses[0], max(losses[1:])
+        return (f"learning rate {lr} is too high: the loss rose from {start:.3g} to {peak:.3g}. "
+                f"Training stopped; try a smaller learning rate, such as {learning_rate / 10:g}. "
+                f"({detail})")
+    if not losses:
+        return (f"learning rate {lr} is too high: the very first mini-batch made the loss or the "
+                f"weights infinite. Training stopped; try a smaller learning rate, such as "
+                f"{learning_rate / 10:g}. ({detail})")
+    return f"learning rate {lr} may be too high: {detail}"
 
 
 def _describe(value):

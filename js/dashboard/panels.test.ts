@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { css, diverging, sequential } from "../lib/colors";
+import { cellTitle, confusionCells, gridColumns, histogramBars, short, weightImage, zeroAt } from "./panels";
+
+// 3 classes, rows true, columns predicted. Row 0: 8 right, 2 called 1. Row 1: all 5 right.
+// Row 2: nothing (a class absent from the sample). 3x3 with unequal rows catches a transposition.
+const COUNTS = [8, 2, 0, 0, 5, 0, 0, 0, 0];
+
+describe("confusionCells", () => {
+  const cells = confusionCells(COUNTS, 3);
+
+  it("gives row shares of the true class, row-major", () => {
+    expect(cells.map((c) => [c.row, c.col])[1]).toEqual([0, 1]);
+    expect(cells[0].share).toBeCloseTo(0.8); // 8 of 10 zeros right
+    expect(cells[1].share).toBeCloseTo(0.2); // 2 of 10 called 1
+    expect(cells[3].share).toBe(0); // the 1s row: nothing called 0
+    expect(cells[4].share).toBe(1);
+    expect(cells[8].share).toBe(0); // empty row: no division by zero
+  });
+
+  it("colours the diagonal blue by accuracy and mistakes red, empty cells as paper", () => {
+    expect(cells[0].fill).toBe(css(sequential(0.8)));
+    // 2 of 10 wrong: share 0.2 -> min(1, 0.4) * 0.8 + 0.2 = 0.52 on the diverging scale
+    expect(cells[1].fill).toBe(css(diverging(0.52)));
+    expect(cells[2].fill).toBe(css(sequential(0)));
+    const [r, , b] = diverging(0.52);
+    expect(r).toBeGreaterThan(b); // red, not blue
+  });
+
+  it("picks readable ink: white on the dark full diagonal, dark on paper", () => {
+    expect(cells[4].ink).toBe("#ffffff");
+    expect(cells[2].ink).toBe("#1c1c38");
+  });
+
+  it("refuses counts that are not k x k", () => {
+    expect(() => confusionCells([1, 2, 3], 2)).toThrow(/2x2 confusion matrix needs 4 counts, got 3/);
+  });
+
+  it("reads a cell out in words", () => {
+    expect(cellTitle(cells[1], 10)).toBe("true 0, called 1: 2 of 10 (20%)");
+    expect(cellTitle(cells[4], 5)).toBe("true 1, right: 5 of 5 (100%)");
+  });
+});
+
+describe("histogramBars", () => {
+  it("scales to the tallest bin and keeps lone outliers visible", () => {
+    // 100 px tall: 1000 -> 100, 500 -> 50, 1 -> 0.1 px, raised to 1 px; 0 stays empty.
+    const bars = histogramBars([1000, 500, 1, 0], 40, 100);
+    expect(bars.map((b) => b.height)).toEqual([100, 50, 1, 0]);
+    expect(bars.map((b) => b.y)).toEqual([0, 50, 99, 100]);
+    expect(bars.map((b) => b.x)).toEqual([0, 10, 20, 30]);
+    expect(bars[0].width).toBe(10);
+  });
+
+  it("draws nothing for no bins, and flat for all-zero counts", () => {
+    expect(histogramBars([], 40, 100)).toEqual([]);
+    expect(histogramBars([0, 0], 40, 100).every((b) => b.height === 0)).toBe(true);
+  });
+});
+
+describe("axis helpers", () => {
+  it("places zero inside the range only", () => {
+    expect(zeroAt(-1, 3)).toBeCloseTo(0.25);
+    expect(zeroAt(1, 3)).toBeNull();
+    expect(zeroAt(-3, -1)).toBeNull();
+    expect(zeroAt(2, 2)).toBeNull();
+  });
+
+  it("writes short numbers", () => {
+    expect(short(0)).toBe("0");
+    expect(short(0.012345)).toBe("0.0123");
+    expect(short(-2.5)).toBe("-2.5");
+    expect(short(12345)).toBe("1.23e+4");
+    expect(short(0.0001234)).toBe("1.23e-4");
+  });
+
+  it("fits grid columns to the width", () => {
+    // tiles of 56 px with 4 px gaps: 240 px holds 4 (4*56 + 3*4 = 236)
+    expect(gridColumns(24, 56, 4, 240)).toBe(4);
+    expect(gridColumns(2, 56, 4, 240)).toBe(2);
+    expect(gridColumns(5, 56, 4, 10)).toBe(1);
+    expect(gridColumns(0, 56, 4, 240)).toBe(0);
+  });
+});
+
+describe("weightImage", () => {
+  it("maps each weight through the diverging scale with the neuron's own limit", () => {
+    const w = new Float32Array(4).fill(0);
+    w[0] = -2;
+    w[3] = 1;
+    const img = weightImage(w, 2);
+    expect(Array.from(img.slice(0, 4))).toEqual([...diverging(-2, 2), 255]); // the deepest blue
+    expect(Array.from(img.slice(4, 8))).toEqual([...diverging(0, 2), 255]);
+    expect(Array.from(img.slice(12, 16))).toEqual([...diverging(1, 2), 255]);
+    expect(img[0]).toBeLessThan(img[2]); // negative is blue
+  });
+
+  it("refuses the wrong number of weights", () => {
+    expect(() => weightImage(new Float32Array(5), 2)).toThrow(/2x2 weight image needs 4 weights, got 5/);
+  });
+});

@@ -1,0 +1,103 @@
+// The insight panels' pure parts: confusion-matrix colouring and read-outs, histogram bar
+// geometry, and first-layer weights as RGBA images. No DOM here (tested under node); the
+// drawing is in panelview.ts.
+import { css, diverging, sequential, symmetricLimit } from "../lib/colors";
+
+export interface ConfusionCell {
+  row: number; // true class
+  col: number; // predicted class
+  count: number;
+  share: number; // of the row (the true class): what fraction of the 7s were called 3
+  fill: string;
+  ink: string; // text colour readable on fill
+}
+
+/**
+ * Cells of a k x k confusion matrix (rows true, columns predicted, row-major counts). The
+ * diagonal is coloured on the blue sequential scale by the share of its row it got right,
+ * mistakes on the red half of the diverging scale by the share of the row they took, so a
+ * single confused pair stands out even when it is a few examples.
+ */
+export function confusionCells(counts: ArrayLike<number>, k: number): ConfusionCell[] {
+  if (counts.length !== k * k) throw new Error(`a ${k}x${k} confusion matrix needs ${k * k} counts, got ${counts.length}`);
+  const cells: ConfusionCell[] = [];
+  for (let r = 0; r < k; r++) {
+    let total = 0;
+    for (let c = 0; c < k; c++) total += counts[r * k + c];
+    for (let c = 0; c < k; c++) {
+      const count = counts[r * k + c];
+      const share = total > 0 ? count / total : 0;
+      // Mistakes saturate at half the row: a class mistaken half the time is as bad as it gets.
+      const rgb = r === c ? sequential(share) : count > 0 ? diverging(Math.min(1, share * 2) * 0.8 + 0.2) : sequential(0);
+      const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140;
+      cells.push({ row: r, col: c, count, share, fill: css(rgb), ink: light ? "#1c1c38" : "#ffffff" });
+    }
+  }
+  return cells;
+}
+
+/** "7 → 3: 12 of 200 sevens (6%)" style read-out for one cell. */
+export function cellTitle(cell: ConfusionCell, rowTotal: number): string {
+  const pct = rowTotal > 0 ? ` (${Math.round((100 * cell.count) / rowTotal)}%)` : "";
+  const what = cell.row === cell.col ? "right" : `called ${cell.col}`;
+  return `true ${cell.row}, ${what}: ${cell.count} of ${rowTotal}${pct}`;
+}
+
+export interface Bar { x: number; y: number; width: number; height: number }
+
+/**
+ * Rectangles of a histogram in a width x height box (y down). Heights are relative to the
+ * tallest bin; a non-empty bin is at least one pixel tall so a few outliers stay visible.
+ */
+export function histogramBars(counts: ArrayLike<number>, width: number, height: number): Bar[] {
+  const n = counts.length;
+  if (n === 0) return [];
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, counts[i]);
+  const w = width / n;
+  const bars: Bar[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    const hgt = max > 0 && c > 0 ? Math.max(1, (c / max) * height) : 0;
+    bars.push({ x: i * w, y: height - hgt, width: w, height: hgt });
+  }
+  return bars;
+}
+
+/** Where zero falls in a histogram spanning lo..hi, as a fraction of the width; null outside. */
+export function zeroAt(lo: number, hi: number): number | null {
+  if (!(hi > lo) || lo > 0 || hi < 0) return null;
+  return -lo / (hi - lo);
+}
+
+/** A compact number for axis ends: 0.0123 -> "0.0123", 12345 -> "1.23e+4". */
+export function short(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
+/**
+ * One neuron's 784 incoming weights as a 28x28 RGBA image on the diverging scale (blue
+ * negative, red positive), scaled by `limit` (one limit per neuron: each image uses its
+ * full range, since we look at patterns, not at sizes).
+ */
+export function weightImage(weights: ArrayLike<number>, side = 28, limit = symmetricLimit(Array.from(weights))): Uint8ClampedArray {
+  const n = side * side;
+  if (weights.length !== n) throw new Error(`a ${side}x${side} weight image needs ${n} weights, got ${weights.length}`);
+  const out = new Uint8ClampedArray(4 * n);
+  for (let i = 0; i < n; i++) {
+    const [r, g, b] = diverging(weights[i], limit);
+    out[4 * i] = r;
+    out[4 * i + 1] = g;
+    out[4 * i + 2] = b;
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
+/** Columns of a grid of `n` tiles of `tile` px with `gap` px between them, in `width` px. */
+export function gridColumns(n: number, tile: number, gap: number, width: number): number {
+  if (n <= 0) return 0;
+  return Math.max(1, Math.min(n, Math.floor((width + gap) / (tile + gap))));
+}

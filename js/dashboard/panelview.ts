@@ -1,0 +1,178 @@
+// The insight panels in the page: confusion matrix (click a cell for its digits), the gallery
+// of mistakes, first-layer weights as images, and per-layer histograms with the neurons'
+// health in words. Python computes everything once per epoch (dashboard_panels.py); this
+// draws it. Pure parts (colours, bar geometry, weight images) are in panels.ts.
+import { h } from "../lib/dom";
+import { decodeArray, type NDArray } from "../lib/model";
+import { fitToDevice, paintDigit } from "../lib/paint";
+import { cellTitle, confusionCells, histogramBars, short, weightImage, zeroAt } from "./panels";
+
+type Wire = unknown;
+
+interface Histogram { counts: Wire; lo: number; hi: number; n: number }
+
+export interface PanelData {
+  epoch: number;
+  run: string;
+  n: number;
+  classes: number;
+  accuracy: number;
+  confusion: Wire;
+  images: Wire | null;
+  cells: { true: number; pred: number; images: number[] }[];
+  gallery: { image: number; true: number; pred: number; p: number }[];
+  wrong: number;
+  neurons: number[];
+  first_weights: Wire | null;
+  layers: {
+    name: string; weights: Histogram; gradients: Histogram; activations: Histogram;
+    unhealthy: number | null; units: number; health: string;
+  }[];
+}
+
+const SIDE = 28;
+
+function digitCanvas(pool: NDArray, index: number, className: string): HTMLCanvasElement {
+  const c = h("canvas", className);
+  const px = pool.data.subarray(index * SIDE * SIDE, (index + 1) * SIDE * SIDE);
+  paintDigit(c, Array.from(px, (v) => v / 255), SIDE, SIDE); // uint8 arrives as 0..255
+  return c;
+}
+
+function histogramCanvas(title: string, hist: Histogram): HTMLElement {
+  const box = h("figure", "nnw-dash__hist");
+  const canvas = h("canvas", "nnw-dash__histcanvas");
+  const caption = h("figcaption", "", `${title}  ${short(hist.lo)} … ${short(hist.hi)}`);
+  box.append(canvas, caption);
+  box.dataset.kind = title;
+  // Drawn once laid out (fitToDevice reads the CSS size), so in a frame after insertion.
+  requestAnimationFrame(() => {
+    fitToDevice(canvas, { width: 150, height: 48 });
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    const counts = decodeArray(hist.counts).data;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = "#2f6fdf";
+    for (const b of histogramBars(counts, canvas.width, canvas.height)) ctx.fillRect(b.x, b.y, Math.max(1, b.width - 1), b.height);
+    const z = zeroAt(hist.lo, hist.hi);
+    if (z !== null) {
+      ctx.fillStyle = "#aa241e";
+      ctx.fillRect(Math.round(z * canvas.width), 0, 1, canvas.height);
+    }
+  });
+  return box;
+}
+
+/** Replace `root`'s content with the panels for `p` (or a note that none exist yet). */
+export function renderPanels(root: HTMLElement, p: PanelData | null): void {
+  if (!p) {
+    root.replaceChildren(h("div", "nnw-dash__panelnote", "The panels appear after the first epoch (or dash.refresh_panels())."));
+    delete root.dataset.epoch;
+    return;
+  }
+  root.dataset.epoch = String(p.epoch);
+  const head = h("div", "nnw-dash__panelhead",
+    `${p.run ? p.run + " · " : ""}after epoch ${p.epoch} · ${p.n} validation examples · ` +
+    `${(100 * p.accuracy).toFixed(1)}% right, ${p.wrong} wrong`);
+  const parts: HTMLElement[] = [head];
+
+  const k = p.classes;
+  const counts = decodeArray(p.confusion).data;
+  const pool = p.images ? decodeArray(p.images) : null;
+  const row1 = h("div", "nnw-dash__panelrow");
+
+  // Confusion matrix: rows true, columns predicted; a click lists that cell's digits.
+  const conf = h("section", "nnw-dash__panel nnw-dash__confusion");
+  conf.append(h("h4", "", "confusion matrix (rows: true, columns: predicted)"));
+  const table = h("table", "nnw-dash__conftable");
+  const headRow = h("tr", "");
+  headRow.append(h("th", "", ""), ...Array.from({ length: k }, (_, c) => h("th", "", String(c))));
+  table.append(headRow);
+  const cells = confusionCells(counts, k);
+  const shown = h("div", "nnw-dash__celldigits");
+  for (let r = 0; r < k; r++) {
+    const tr = h("tr", "");
+    tr.append(h("th", "", String(r)));
+    let total = 0;
+    for (let c = 0; c < k; c++) total += counts[r * k + c];
+    for (let c = 0; c < k; c++) {
+      const cell = cells[r * k + c];
+      const td = h("td", "nnw-dash__cell" + (r === c ? " nnw-dash__cell--right" : ""), cell.count ? String(cell.count) : "");
+      td.style.background = cell.fill;
+      td.style.color = cell.ink;
+      td.title = cellTitle(cell, total);
+      td.dataset.true = String(r);
+      td.dataset.pred = String(c);
+      td.onclick = () => {
+        for (const el of table.querySelectorAll(".nnw-dash__cell--selected")) el.classList.remove("nnw-dash__cell--selected");
+        td.classList.add("nnw-dash__cell--selected");
+        const entry = p.cells.find((e) => e.true === r && e.pred === c);
+        const label = h("div", "nnw-dash__cellnote", cellTitle(cell, total) + (pool ? "" : " (inputs are not 28x28 images)"));
+        const digits = pool && entry ? entry.images.map((i) => digitCanvas(pool, i, "nnw-dash__digit")) : [];
+        shown.replaceChildren(label, ...digits);
+        shown.dataset.true = String(r);
+        shown.dataset.pred = String(c);
+      };
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+  conf.append(table, shown);
+  row1.append(conf);
+
+  // Gallery of mistakes (only for 28x28 inputs).
+  if (pool && p.gallery.length) {
+    const gal = h("section", "nnw-dash__panel nnw-dash__gallery");
+    gal.append(h("h4", "", `misclassified (${p.gallery.length} of ${p.wrong})`));
+    const grid = h("div", "nnw-dash__tiles");
+    for (const g of p.gallery) {
+      const tile = h("figure", "nnw-dash__tile");
+      tile.append(digitCanvas(pool, g.image, "nnw-dash__digit"),
+        h("figcaption", "", `said ${g.pred} (${Math.round(100 * g.p)}%), was ${g.true}`));
+      grid.append(tile);
+    }
+    gal.append(grid);
+    row1.append(gal);
+  }
+  parts.push(row1);
+
+  // First hidden layer's weights, one 28x28 image per sampled neuron.
+  if (p.first_weights) {
+    const w = decodeArray(p.first_weights);
+    const sec = h("section", "nnw-dash__panel nnw-dash__weights");
+    sec.append(h("h4", "", `first hidden layer: incoming weights of ${p.neurons.length} neurons (blue negative, red positive)`));
+    const grid = h("div", "nnw-dash__tiles");
+    p.neurons.forEach((neuron, i) => {
+      const c = h("canvas", "nnw-dash__digit nnw-dash__neuron");
+      c.width = c.height = SIDE;
+      c.title = `neuron ${neuron}`;
+      const ctx = c.getContext("2d");
+      if (ctx) {
+        const img = ctx.createImageData(SIDE, SIDE);
+        img.data.set(weightImage(w.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), SIDE));
+        ctx.putImageData(img, 0, 0);
+      }
+      grid.append(c);
+    });
+    sec.append(grid);
+    parts.push(sec);
+  }
+
+  // Per layer: weights, gradients and activations, and how many neurons are stuck.
+  const hist = h("section", "nnw-dash__panel nnw-dash__histograms");
+  hist.append(h("h4", "", "per layer: weights, gradients (one training batch), activations"));
+  for (const layer of p.layers) {
+    const row = h("div", "nnw-dash__layer");
+    row.append(h("div", "nnw-dash__layername", layer.name),
+      histogramCanvas("weights", layer.weights),
+      histogramCanvas("gradients", layer.gradients),
+      histogramCanvas("activations", layer.activations));
+    if (layer.health) {
+      const note = h("div", "nnw-dash__health" + (layer.unhealthy ? " nnw-dash__health--bad" : ""), layer.health);
+      row.append(note);
+    }
+    hist.append(row);
+  }
+  parts.push(hist);
+  root.replaceChildren(...parts);
+}

@@ -1,0 +1,161 @@
+"""What the dashboard's insight panels show, computed from a network and a sample of its data.
+
+Called on the training thread at the end of each epoch (and by ``refresh_panels()``), so it has
+to be cheap next to an epoch: one forward pass over at most ``SAMPLE`` validation examples, one
+backpropagation over a small training batch, a few histograms. Everything goes to the page as
+binary arrays (``_wire.array_to_json``); the page only draws.
+
+The panels:
+
+* the confusion matrix on the sample, with a few example images per cell (click a cell);
+* a gallery of misclassified digits with what the network said and what was right;
+* the first hidden layer's weights as 28x28 images, for a fixed sample of its neurons;
+* per layer, histograms of weights, gradients (of one training batch) and activations, with
+  the share of saturated sigmoid/tanh neurons or of dead ReLUs said in words.
+
+Panels that need images are left out (``images`` is None) when inputs are not 28x28.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._wire import array_to_json
+
+__all__ = ["panel_data", "neuron_health", "SAMPLE", "GRADIENT_BATCH", "IMAGE_SIDE"]
+
+SAMPLE = 2000  # validation examples the panels look at: the first ones, the same every epoch
+GRADIENT_BATCH = 256  # training examples whose gradient the histograms show
+IMAGE_SIDE = 28
+PER_CELL = 8  # example images kept per confusion-matrix cell
+GALLERY = 24  # misclassified examples in the gallery
+NEURONS = 24  # first-layer neurons drawn as images
+BINS = 30
+# A sigmoid/tanh neuron is saturated on an example when its output is within this of a limit
+# (f' is then below about 0.02: it barely learns); saturated overall when that holds on
+# SATURATED_SHARE of the examples. A ReLU is dead when it outputs 0 for every example.
+SATURATION_MARGIN = 0.02
+SATURATED_SHARE = 0.9
+
+
+def _histogram(values, bins=BINS):
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {"counts": array_to_json(np.zeros(0, np.float32)), "lo": 0.0, "hi": 0.0, "n": 0}
+    lo, hi = float(v.min()), float(v.max())
+    if hi <= lo:
+        hi = lo + 1e-12  # all equal: one full bin
+    counts, _ = np.histogram(v, bins=bins, range=(lo, hi))
+    return {"counts": array_to_json(counts.astype(np.float32)), "lo": lo, "hi": hi, "n": int(v.size)}
+
+
+def neuron_health(activation, a):
+    """``(unhealthy, total, sentence)`` for one hidden layer's activations ``a`` (n, units).
+
+    Sigmoid and tanh neurons count when saturated on most examples, (leaky) ReLUs when never
+    active; other activations have nothing to report (``unhealthy`` is None).
+    """
+    n, units = a.shape
+    if activation in ("sigmoid", "tanh"):
+        low = 0.0 if activation == "sigmoid" else -1.0
+        near = (a < low + SATURATION_MARGIN) | (a > 1.0 - SATURATION_MARGIN)
+        bad = int(np.count_nonzero(near.mean(axis=0) >= SATURATED_SHARE))
+        if not bad:
+            return 0, units, (f"none of the {units} {activation} neurons is saturated (near {low:g} "
+                              f"or 1 on {SATURATED_SHARE:.0%} of the {n} examples): all still learn")
+        return bad, units, (f"{bad} of {units} {activation} neurons ({bad / units:.0%}) are saturated: "
+                            f"their output is within {SATURATION_MARGIN} of {low:g} or 1 on at least "
+                            f"{SATURATED_SHARE:.0%} of the {n} examples, so their gradient is "
+                            f"nearly zero and they learn slowly")
+    if activation in ("relu", "leaky_relu"):
+        bad = int(np.count_nonzero((a <= 0).all(axis=0)))
+        what = "ReLUs" if activation == "relu" else "leaky ReLUs"
+        if not bad:
+            return 0, units, (f"none of the {units} {what} is dead: each one is active on at least "
+                              f"one of the {n} examples")
+        tail = ("they output 0 on every one of the {n} examples, so no gradient reaches them and "
+                "they have stopped learning") if activation == "relu" else \
+            "their input is negative on every one of the {n} examples (only the small leak learns)"
+        return bad, units, f"{bad} of {units} {what} ({bad / units:.0%}) are dead: " + tail.format(n=n)
+    return None, units, f"{units} {activation} neurons: no saturation to report"
+
+
+def _to_pixels(X):
+    """Inputs (k, 784) in 0..1 as uint8 images (k, 28, 28); values outside are clipped."""
+    return np.clip(np.rint(np.asarray(X, np.float32) * 255), 0, 255).astype(np.uint8) \
+        .reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+
+
+def _neuron_sample(units, rng_seed=0):
+    """The same first-layer neurons every epoch, so their images can be watched as they change."""
+    if units <= NEURONS:
+        return np.arange(units)
+    return np.sort(np.random.default_rng(rng_seed).choice(units, NEURONS, replace=False))
+
+
+def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label=""):
+    """Everything the panels draw, as JSON with binary arrays. See the module docstring.
+
+    ``X_val``/``labels_val`` are the examples the confusion matrix and activations use (the
+    first :data:`SAMPLE` are taken); ``X_train``/``Y_train`` the batch the gradients use (the
+    first :data:`GRADIENT_BATCH`).
+    """
+    X = np.asarray(X_val[:SAMPLE])
+    labels = np.asarray(labels_val[:SAMPLE])
+    activations = network.forward(X, return_activations=True)
+    predicted = activations[-1].argmax(axis=1)
+    classes = network.sizes[-1]
+    confusion = np.zeros((classes, classes), np.float32)
+    np.add.at(confusion, (labels, predicted), 1)  # rows: true class, columns: predicted
+    images = network.sizes[0] == IMAGE_SIDE * IMAGE_SIDE
+
+    # Example images: a few per confusion cell, and the gallery of mistakes, from one pool.
+    pool, cells = [], {}
+    wrong = np.flatnonzero(predicted != labels)
+    if images:
+        for i in range(len(X)):
+            key = (int(labels[i]), int(predicted[i]))
+            kept = cells.setdefault(key, [])
+            if len(kept) < PER_CELL:
+                kept.append(i)
+        gallery_idx = [int(i) for i in wrong[:GALLERY]]
+        chosen = sorted({i for kept in cells.values() for i in kept} | set(gallery_idx))
+        where = {i: k for k, i in enumerate(chosen)}
+        pool = _to_pixels(X[chosen]) if chosen else np.zeros((0, IMAGE_SIDE, IMAGE_SIDE), np.uint8)
+        cells = [{"true": t, "pred": p, "images": [where[i] for i in kept]} for (t, p), kept in sorted(cells.items())]
+        probabilities = activations[-1]
+        gallery = [{"image": where[i], "true": int(labels[i]), "pred": int(predicted[i]),
+                    "p": round(float(probabilities[i, predicted[i]]), 3)} for i in gallery_idx]
+        neurons = _neuron_sample(network.sizes[1])
+        first = network.weights[0][neurons]
+    else:
+        cells, gallery, neurons, first = [], [], np.arange(0), None
+
+    # One backpropagation on a small training batch: the gradients the next step would use.
+    nabla_b, nabla_w, _ = network.backprop(np.asarray(X_train[:GRADIENT_BATCH]),
+                                           np.asarray(Y_train[:GRADIENT_BATCH]))
+    layers = []
+    L = len(network.weights)
+    for l in range(L):
+        hidden = l < L - 1
+        name = network.activation if hidden else network.output
+        a = activations[l + 1]
+        bad, units, words = neuron_health(name, a) if hidden else (None, a.shape[1], "")
+        layers.append({
+            "name": f"layer {l + 1} ({'hidden' if hidden else 'output'}, {units} {name})",
+            "weights": _histogram(network.weights[l]),
+            "gradients": _histogram(nabla_w[l]),
+            "activations": _histogram(a),
+            "unhealthy": bad, "units": units, "health": words,
+        })
+    return {
+        "epoch": epoch, "run": label, "n": int(len(X)), "classes": classes,
+        "accuracy": float((predicted == labels).mean()) if len(X) else float("nan"),
+        "confusion": array_to_json(confusion),
+        "images": array_to_json(pool) if images else None,
+        "cells": cells, "gallery": gallery, "wrong": int(len(wrong)),
+        "neurons": [int(i) for i in neurons],
+        "first_weights": None if first is None else array_to_json(first),
+        "layers": layers,
+    }
