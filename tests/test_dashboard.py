@@ -254,6 +254,32 @@ def test_panels_are_sent_once_an_epoch_with_the_curves(recorded):
     assert all("_live" in m[2]["state"] or "_runs" in m[2]["state"] for m in sent)  # one message
 
 
+def test_panels_are_computed_by_the_writer_at_most_once_a_second(monkeypatch):
+    # 200 short epochs (150 mini-batches each, tens of ms): the training thread only copies the
+    # weights; the writer computes the panels of the latest copy, throttled, and the last epoch's.
+    from nnwidgets.widgets import dashboard as module
+
+    calls = []
+
+    def recording_panel_data(*args, **kwargs):
+        calls.append((threading.current_thread().name, kwargs["epoch"]))
+        return panel_data(*args, **kwargs)
+
+    monkeypatch.setattr(module, "panel_data", recording_panel_data)
+    d = make_dash(epochs=200)
+    began = time.monotonic()
+    d.start()
+    d.wait(timeout=30)
+    elapsed = time.monotonic() - began
+    assert {name for name, _ in calls} == {"nnwidgets-dashboard-writer"}
+    assert 1 <= len(calls) <= elapsed / module.PANEL_INTERVAL + 2
+    assert elapsed > 1.0  # long enough for an unthrottled writer to compute many more
+    assert calls[-1][1] == 200 and d._panels["epoch"] == 200
+    # The copy the panels describe is the trained network's final state.
+    predicted = d.runs[0].network.predict(X_val)
+    assert _decoded(d._panels["confusion"]).trace() == (predicted == y_val).sum()
+
+
 def test_refresh_panels_on_demand_before_training():
     d = make_dash()
     p = d.refresh_panels()
