@@ -1,0 +1,158 @@
+"""How long from a pen movement on a linked canvas to the NetworkDiagram painted?
+
+    python bench/diagram_latency.py [--moves 300] [--interval-ms 8]
+
+For two networks, [784, 100, 10] (trained one epoch on the bundled digits) and the shipped
+[784, 800, 800, 10], exports two pages with export_html: a DigitCanvas alone, and a DigitCanvas
+with a NetworkDiagram linked to it. Each page is opened in headless Chromium and the stroke
+digits of tests/strokes/ are drawn with the real mouse, one move every --interval-ms. The
+widgets record performance.measure entries for every animation frame that had new input:
+
+  canvas latency   oldest pointer event of the frame -> probabilities painted (canvas alone)
+  canvas work      the canvas's own work in that frame
+  diagram work     forward pass with edits, top-k edges, painting the diagram (it runs in the
+                   canvas's frame, right after the canvas, when the canvas publishes its input)
+  end-to-end       oldest pointer event -> the diagram painted
+
+and this prints their p50/p95/max, with the canvas's figures on both pages so the cost of the
+link shows. Targets (issue 7): diagram work p95 <= 4 ms and end-to-end p95 within one 60 Hz
+frame (16.7 ms) for [784, 100, 10]; diagram work p95 <= 8 ms for the shipped model.
+"""
+
+import argparse
+import json
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+FRAME_MS = 1000 / 60
+
+READ = """() => {
+  const get = (name) => performance.getEntriesByName(name).map((e) => [e.startTime, e.duration]);
+  return {
+    canvasLatency: get("nnwidgets:canvas-latency"),
+    canvasWork: get("nnwidgets:canvas-work"),
+    diagramWork: get("nnwidgets:diagram-work"),
+  };
+}"""
+
+
+def draw_strokes(page, strokes, moves_wanted, interval_ms):
+    pad = page.locator("canvas.nnw-canvas__pad")
+    pad.wait_for()
+    pad.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    box = pad.bounding_box()
+    moves = 0
+    for stroke in strokes:
+        if moves >= moves_wanted:
+            break
+        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            t = time.perf_counter()
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            moves += 1
+            rest = interval_ms / 1e3 - (time.perf_counter() - t)
+            if rest > 0:
+                time.sleep(rest)
+        page.mouse.up()
+        page.locator(".nnw-canvas button", has_text="Clear").click()
+    page.wait_for_timeout(100)
+    return moves
+
+
+def end_to_end(canvas_latency, diagram_work):
+    """Pair each diagram paint with the canvas frame it ran in (the one that ended just before it
+    started) and measure from that frame's oldest pointer event to the diagram's end."""
+    out = []
+    ends = [(s + d, s) for s, d in canvas_latency]
+    for start, dur in diagram_work:
+        before = [(end, s) for end, s in ends if end <= start + 0.05 and start - end < 2.0]
+        if before:
+            _, pointer = max(before)
+            out.append(start + dur - pointer)
+    return out
+
+
+def stats(values):
+    v = np.asarray(values, float)
+    if not v.size:
+        return "(none)"
+    return (f"p50 {np.percentile(v, 50):5.2f} ms   p95 {np.percentile(v, 95):5.2f} ms   "
+            f"max {v.max():6.2f} ms   n={v.size}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=300)
+    parser.add_argument("--interval-ms", type=float, default=8.0)
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    from nnwidgets import DigitCanvas, Network, NetworkDiagram, export_html, load_bundled, load_pretrained
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("needs Debian's chromium on PATH")
+    data = load_bundled()
+    small = Network([784, 100, 10], seed=0)
+    small.fit(data.X_train, data.y_train, epochs=1, batch_size=32, learning_rate=0.1)
+    nets = [("[784, 100, 10]", small, 4.0), ("shipped [784, 800, 800, 10]", load_pretrained(), 8.0)]
+    digits = json.loads((ROOT / "tests" / "strokes" / "digits.json").read_text())
+    strokes = [s for d in sorted(digits) for v in digits[d][:2] for s in v]
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=ARGS)
+        for name, net, _ in nets:
+            canvas = DigitCanvas(net)
+            diagram = NetworkDiagram(net)
+            diagram.link(canvas)
+            pages = {
+                "alone": export_html([canvas], pathlib.Path(tmp) / "alone.html"),
+                "linked": export_html([canvas, diagram], pathlib.Path(tmp) / "linked.html"),
+            }
+            for kind, path in pages.items():
+                page = browser.new_page(viewport={"width": 1100, "height": 1300})
+                page.goto(path.as_uri())
+                if kind == "linked":
+                    page.wait_for_selector(".nnw-diagram[data-linked='true']")
+                moves = draw_strokes(page, strokes, args.moves, args.interval_ms)
+                results[name, kind] = (moves, page.evaluate(READ))
+                page.close()
+        browser.close()
+
+    print(f"headless Chromium, {args.moves} pointer moves per page, one every {args.interval_ms:g} ms")
+    ok = True
+    for name, _, work_target in nets:
+        (m_alone, alone), (m_linked, linked) = results[name, "alone"], results[name, "linked"]
+        dur = lambda entries: [d for _, d in entries]
+        e2e = end_to_end(linked["canvasLatency"], linked["diagramWork"])
+        work95 = float(np.percentile(dur(linked["diagramWork"]), 95))
+        e2e95 = float(np.percentile(e2e, 95)) if e2e else float("inf")
+        print(f"\n{name}")
+        print(f"  canvas alone    latency  {stats(dur(alone['canvasLatency']))}")
+        print(f"                  work     {stats(dur(alone['canvasWork']))}")
+        print(f"  canvas linked   latency  {stats(dur(linked['canvasLatency']))}")
+        print(f"                  work     {stats(dur(linked['canvasWork']))}")
+        print(f"  diagram         work     {stats(dur(linked['diagramWork']))}")
+        print(f"  end-to-end (pointer -> diagram painted) {stats(e2e)}")
+        verdicts = [f"diagram work p95 {work95:.2f} ms {'<=' if work95 <= work_target else '>'} {work_target:g} ms"]
+        ok &= work95 <= work_target
+        if work_target == 4.0:
+            verdicts.append(f"end-to-end p95 {e2e95:.2f} ms {'within' if e2e95 <= FRAME_MS else 'over'} one frame")
+            ok &= e2e95 <= FRAME_MS
+        print("  " + "; ".join(verdicts))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
