@@ -2,6 +2,7 @@
 // that shows the preprocessing. Built once per view; widget.ts wires them up.
 import { createBars, paintBars, type Bars } from "../lib/bars";
 import { h } from "../lib/dom";
+import { verdict } from "../lib/verdict";
 
 export interface CanvasDom {
   root: HTMLDivElement;
@@ -79,11 +80,17 @@ export function setStepsOpen(dom: CanvasDom, open: boolean): void {
   dom.stepsBtn.textContent = open ? "Hide preprocessing" : "Show preprocessing";
 }
 
-/** The bars, the verdict, and the root's data-prediction / data-probabilities (read by tests and scripts). */
+/**
+ * The bars, the verdict in words ("92% sure", or "looks like a 7, or maybe a 1" when unsure), and
+ * the root's data-prediction / data-probabilities / data-verdict (read by tests and scripts).
+ */
 export function showReading(dom: CanvasDom, p: ArrayLike<number> | null): void {
   const best = paintBars(dom.bars, p);
+  const v = verdict(p);
   dom.verdictDigit.textContent = p ? String(best) : "\u2013";
-  dom.verdictConf.textContent = p ? `${Math.round(p[best] * 100)}% sure` : "";
+  dom.verdictConf.textContent = v.words;
+  dom.root.classList.toggle("nnw-canvas--unsure", v.kind === "unsure");
+  dom.root.dataset.verdict = v.kind === "none" ? "" : v.kind;
   dom.root.dataset.prediction = p ? String(best) : "";
   dom.root.dataset.probabilities = p ? Array.from(p).join(",") : "";
 }
