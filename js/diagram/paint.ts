@@ -150,20 +150,25 @@ function paintLayers(ctx: CanvasRenderingContext2D, scene: Scene): void {
       return;
     }
     if (L.kind === "grid") {
-      // One path per colour level.
-      const gap = L.size >= 4 ? 1 : 0, side = L.size - gap;
-      const buckets = new Map<string, number[]>();
-      for (let i = 0; i < L.n; i++) {
-        const fill = a ? colourOf(colour, a[i]) : NO_INPUT;
-        let list = buckets.get(fill);
-        if (!list) buckets.set(fill, (list = []));
-        list.push(i);
-      }
-      for (const [fill, list] of buckets) {
-        ctx.fillStyle = fill;
+      // One path per colour level: a few dozen fills for 800 cells.
+      const gap = L.size >= 4 ? 1 : 0, side = L.size - gap, half = L.size / 2;
+      if (!a) {
+        ctx.fillStyle = NO_INPUT;
         ctx.beginPath();
-        for (const i of list) ctx.rect(L.x[i] - L.size / 2, L.y[i] - L.size / 2, side, side);
+        for (let i = 0; i < L.n; i++) ctx.rect(L.x[i] - half, L.y[i] - half, side, side);
         ctx.fill();
+      } else {
+        const levels = new Uint8Array(L.n);
+        const used = new Uint8Array(LEVELS);
+        for (let i = 0; i < L.n; i++) used[(levels[i] = level(colour, a[i]))] = 1;
+        const palette = PALETTES[colour.kind];
+        for (let k = 0; k < LEVELS; k++) {
+          if (!used[k]) continue;
+          ctx.fillStyle = palette[k];
+          ctx.beginPath();
+          for (let i = 0; i < L.n; i++) if (levels[i] === k) ctx.rect(L.x[i] - half, L.y[i] - half, side, side);
+          ctx.fill();
+        }
       }
     } else {
       ctx.lineWidth = 1;

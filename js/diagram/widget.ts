@@ -207,6 +207,30 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : v.toFixed(3);
   }
 
+  // The card is rebuilt every frame while a neuron is hovered (its z and activation follow the
+  // pen); the weight image changes only with the network, so it is kept.
+  let weightCache: { net: NetworkSpec; neuron: number; img: HTMLCanvasElement } | null = null;
+
+  /** What first-hidden neuron j looks for: its 784 incoming weights as a 28x28 image. */
+  function weightImage(j: number): HTMLCanvasElement {
+    if (weightCache && weightCache.net === net && weightCache.neuron === j) return weightCache.img;
+    const img = h("canvas", "nnw-diagram__weights");
+    img.width = img.height = 28;
+    const row = net!.weights[0].subarray(j * 784, (j + 1) * 784);
+    const limit = symmetricLimit(row);
+    const c2 = img.getContext("2d");
+    if (c2) {
+      const data = c2.createImageData(28, 28);
+      for (let i = 0; i < 784; i++) {
+        const [r, g, b] = diverging(row[i], limit);
+        data.data.set([r, g, b, 255], 4 * i);
+      }
+      c2.putImageData(data, 0, 0);
+    }
+    weightCache = { net: net!, neuron: j, img };
+    return img;
+  }
+
   function showDetails(): void {
     const hit = hovered ?? focused;
     const d = dom.details;
@@ -236,21 +260,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     if (s !== 1) lines.push(s === 0 ? "switched off" : `scaled \u00d7${s}`);
     for (const line of lines) d.append(h("div", "nnw-diagram__details-line", line));
     if (l === 1 && net.sizes[0] === 784) {
-      // what this neuron looks for: its 784 incoming weights as a 28x28 image
-      const img = h("canvas", "nnw-diagram__weights");
-      img.width = img.height = 28;
-      const row = net.weights[0].subarray(j * 784, (j + 1) * 784);
-      const limit = symmetricLimit(row);
-      const c2 = img.getContext("2d");
-      if (c2) {
-        const data = c2.createImageData(28, 28);
-        for (let i = 0; i < 784; i++) {
-          const [r, g, b] = diverging(row[i], limit);
-          data.data.set([r, g, b, 255], 4 * i);
-        }
-        c2.putImageData(data, 0, 0);
-      }
-      d.append(h("div", "nnw-diagram__details-caption", "incoming weights (red +, blue \u2212)"), img);
+      d.append(h("div", "nnw-diagram__details-caption", "incoming weights (red +, blue \u2212)"), weightImage(j));
     }
     if (l === L && l > 0 && layers) {
       const top = topContributors(net.weights[l - 1], layers.activations[l - 1], net.sizes[l - 1], j, 5);
