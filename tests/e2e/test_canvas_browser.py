@@ -4,6 +4,7 @@ strokes (preprocessing parity and forward-pass parity between the browser and Py
 
 import json
 import os
+import time
 
 import numpy as np
 import pytest
@@ -35,8 +36,18 @@ READ_BACK = """print(json.dumps({
 }))"""
 
 
-def read_back(nb):
-    return json.loads(nb.run_cell(READ_BACK).strip().splitlines()[-1])
+def read_back(nb, until=None, timeout=10.0):
+    """The canvas's Python-side state; with ``until``, polled until ``until(state)`` holds.
+
+    A stroke's report travels to the kernel on its own message, so a cell run right after the
+    page shows a reading may still see the kernel's previous state.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        state = json.loads(nb.run_cell(READ_BACK).strip().splitlines()[-1])
+        if until is None or until(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
 
 
 def test_drawn_digits_reach_python_and_match_numpy(open_notebook):
@@ -53,7 +64,7 @@ def test_drawn_digits_reach_python_and_match_numpy(open_notebook):
         expect(root).to_have_attribute("data-prediction", digit)
         page_probs = np.array(root.get_attribute("data-probabilities").split(","), float)
 
-        got = read_back(nb)
+        got = read_back(nb, until=lambda s: len(s["strokes"]) == len(DIGITS[digit][0]))
         assert got["prediction"] == int(digit)
         pixels = np.array(got["pixels"], np.float32)
         assert pixels.max() > 0.99
@@ -83,10 +94,10 @@ def test_keys_undo_show_and_network_swap(open_notebook):
     seven = DIGITS["7"][1]
     draw(nb.page, pad, seven)
     expect(root).to_have_attribute("data-prediction", "7")
-    assert len(read_back(nb)["strokes"]) == len(seven)
+    assert len(read_back(nb, until=lambda s: len(s["strokes"]) == len(seven))["strokes"]) == len(seven)
     pad.focus()
     nb.page.keyboard.press("Control+z")
-    got = read_back(nb)
+    got = read_back(nb, until=lambda s: len(s["strokes"]) == len(seven) - 1)
     assert len(got["strokes"]) == len(seven) - 1
     # (the strokes as the page recorded them: mouse positions land on whole CSS pixels)
     np.testing.assert_allclose(got["pixels"], to_mnist(rasterize_strokes(got["strokes"])).ravel(), atol=1e-6)
@@ -95,7 +106,7 @@ def test_keys_undo_show_and_network_swap(open_notebook):
     pad.focus()
     nb.page.keyboard.press("Escape")
     expect(root).to_have_attribute("data-prediction", "")
-    got = read_back(nb)
+    got = read_back(nb, until=lambda s: s["strokes"] == [])
     assert got["prediction"] is None and not any(got["pixels"]) and got["strokes"] == []
 
     # Python puts a digit on the pad; the page shows it and predicts it
@@ -125,7 +136,7 @@ def test_smoke_in_notebook7(open_notebook):
     expect(root).to_have_count(1)
     draw(nb.page, root.locator("canvas.nnw-canvas__pad"), DIGITS["1"][1])
     expect(root).to_have_attribute("data-prediction", "1")
-    assert read_back(nb)["prediction"] == 1
+    assert read_back(nb, until=lambda s: s["strokes"])["prediction"] == 1
 
 
 def test_two_views_of_one_canvas_stay_in_step(open_notebook):
