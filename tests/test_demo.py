@@ -135,3 +135,31 @@ def test_no_allow_root_for_an_ordinary_user(tmp_path):
                             capture_output=True, text=True, timeout=60, cwd="/")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_exercises_readme_and_marimo_notebook_are_copied_too(shipped, dest):
+    (shipped / "exercises").mkdir()
+    (shipped / "exercises" / "lab1.ipynb").write_text(notebook("lab1 exercise"))
+    (shipped / "README.md").write_text("# the labs\n")
+    (shipped / "quickstart_marimo.py").write_text("import marimo\n")
+    (shipped / "notes.txt").write_text("not shipped\n")
+    assert copy_notebooks(shipped, dest) == []
+    assert (dest / "exercises" / "lab1.ipynb").read_text() == notebook("lab1 exercise")
+    assert (dest / "README.md").is_file() and (dest / "quickstart_marimo.py").is_file()
+    assert not (dest / "notes.txt").exists()
+    assert "exercises/lab1.ipynb" in json.loads((dest / MANIFEST).read_text())
+    # an edited exercise is kept, like any edited notebook
+    (dest / "exercises" / "lab1.ipynb").write_text(notebook("my answers"))
+    (shipped / "exercises" / "lab1.ipynb").write_text(notebook("lab1 exercise v2"))
+    assert copy_notebooks(shipped, dest) == [
+        f"kept your edited {dest / 'exercises' / 'lab1.ipynb'} (the shipped version is in "
+        f"{shipped / 'exercises' / 'lab1.ipynb'})"]
+    assert (dest / "exercises" / "lab1.ipynb").read_text() == notebook("my answers")
+
+
+def test_the_real_shipped_folder_has_the_labs_and_their_exercises(tmp_path):
+    from nnwidgets.cli.demo import shipped_notebooks
+
+    copy_notebooks(shipped_notebooks(), tmp_path)
+    labs = sorted(p.name for p in tmp_path.glob("lab*.ipynb"))
+    assert len(labs) == 6 and sorted(p.name for p in (tmp_path / "exercises").glob("*.ipynb")) == labs

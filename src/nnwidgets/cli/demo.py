@@ -36,8 +36,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: What the demo copies, relative to the shipped folder: the quickstart and the labs (with
+#: their solutions), the labs' exercise versions, the marimo quickstart, and the list of labs.
+SHIPPED = ("*.ipynb", "exercises/*.ipynb", "*.py", "README.md")
+
+
 def copy_notebooks(source: Path, dest: Path) -> list[str]:
-    """Copy every ``*.ipynb`` in ``source`` into ``dest``; returns messages about what it did.
+    """Copy the shipped notebooks (``SHIPPED``) from ``source`` into ``dest``; returns messages.
 
     A notebook already in ``dest`` is replaced only if it is byte-for-byte the copy this function
     last made (the user has not touched it); otherwise it is kept.
@@ -52,20 +57,23 @@ def copy_notebooks(source: Path, dest: Path) -> list[str]:
         # Damaged: with no record, every copy that differs counts as edited and is kept.
         manifest = {}
     notes = []
-    for nb in sorted(source.glob("*.ipynb")):
-        target, new_hash = dest / nb.name, _sha256(nb)
+    shipped = sorted({path for pattern in SHIPPED for path in source.glob(pattern) if path.is_file()})
+    for nb in shipped:
+        name = nb.relative_to(source).as_posix()  # the manifest's key: "exercises/lab1.ipynb"
+        target, new_hash = dest / name, _sha256(nb)
         if target.exists():
             current = _sha256(target)
             if current == new_hash:
-                manifest[nb.name] = new_hash
+                manifest[name] = new_hash
                 continue
-            if manifest.get(nb.name) != current:
+            if manifest.get(name) != current:
                 notes.append(f"kept your edited {target} (the shipped version is in {nb})")
                 continue
             notes.append(f"updated {target}")
+        target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(target) as f:  # a half-copied notebook would count as edited forever
             f.write(nb.read_bytes())
-        manifest[nb.name] = new_hash
+        manifest[name] = new_hash
     with atomic_write(manifest_path, "w", encoding="utf-8") as f:
         f.write(json.dumps(manifest, indent=1) + "\n")
     return notes
