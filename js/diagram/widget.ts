@@ -4,8 +4,6 @@
 // redraw it at once; Python hears only about edits and the k shown.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
-import { diverging, symmetricLimit } from "../lib/colors";
-import { h } from "../lib/dom";
 import { allEdges, topContributors, topKEdges, type Edges } from "../lib/edges";
 import {
   editCount, editedLayers, editNetwork, parseScales, scaleOf, scalesToJson, setScale, type Scales,
@@ -18,7 +16,9 @@ import { LIVE, readLive } from "../lib/live";
 import { decodeArray, type WireArray } from "../lib/model";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
+import { DetailsCard } from "./details";
 import { buildDiagramDom, HEIGHT, showLegend, type LegendEntry } from "./dom";
+import { ModelLink, type WidgetManagerLike } from "./link";
 import { layerColour, paintScene, type Scene } from "./paint";
 
 interface DiagramModel {
@@ -29,13 +29,6 @@ interface DiagramModel {
   all_edges: boolean;
   _source: string | null;
   _request: { scales: Record<string, Record<string, number>>; seq: string } | null;
-}
-
-/** A model another widget's reference resolves to (the canvas's, for the live input). */
-interface SourceModel {
-  get(key: string): unknown;
-  on(event: string, fn: () => void): void;
-  off?(event: string, fn: () => void): void;
 }
 
 /** All edges are drawn on request only below this many connections (more is a grey blur). */
@@ -203,79 +196,15 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   });
 
   // ---- details of the neuron under the pointer (or keyboard focus) ----------------------------
-  function fmt(v: number): string {
-    return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : v.toFixed(3);
-  }
-
-  // The card is rebuilt every frame while a neuron is hovered (its z and activation follow the
-  // pen); the weight image changes only with the network, so it is kept.
-  let weightCache: { net: NetworkSpec; neuron: number; img: HTMLCanvasElement } | null = null;
-
-  /** What first-hidden neuron j looks for: its 784 incoming weights as a 28x28 image. */
-  function weightImage(j: number): HTMLCanvasElement {
-    if (weightCache && weightCache.net === net && weightCache.neuron === j) return weightCache.img;
-    const img = h("canvas", "nnw-diagram__weights");
-    img.width = img.height = 28;
-    const row = net!.weights[0].subarray(j * 784, (j + 1) * 784);
-    const limit = symmetricLimit(row);
-    const c2 = img.getContext("2d");
-    if (c2) {
-      const data = c2.createImageData(28, 28);
-      for (let i = 0; i < 784; i++) {
-        const [r, g, b] = diverging(row[i], limit);
-        data.data.set([r, g, b, 255], 4 * i);
-      }
-      c2.putImageData(data, 0, 0);
-    }
-    weightCache = { net: net!, neuron: j, img };
-    return img;
-  }
+  const card = new DetailsCard(dom.details);
 
   function showDetails(): void {
     const hit = hovered ?? focused;
-    const d = dom.details;
     if (!hit || !net || !layout) {
-      d.hidden = true;
-      delete d.dataset.layer;
-      delete d.dataset.neuron;
+      card.hide();
       return;
     }
-    const { layer: l, neuron: j } = hit;
-    const L = net.sizes.length - 1;
-    d.replaceChildren();
-    d.dataset.layer = String(l);
-    d.dataset.neuron = String(j);
-    const kind = l === 0 ? "input" : l === L ? "output" : `hidden layer ${l}`;
-    d.append(h("div", "nnw-diagram__details-title", `${kind} \u00b7 neuron ${j}`));
-    const lines: string[] = [];
-    if (layers) {
-      const a = layers.activations[l][j];
-      if (l > 0) lines.push(`z = ${fmt(layers.zs[l - 1][j])}`);
-      if (l > 0) lines.push(`bias = ${fmt(net.biases[l - 1][j])}`);
-      lines.push(`${l === 0 ? "value" : "activation"} = ${fmt(a)}`);
-    } else if (l > 0) {
-      lines.push(`bias = ${fmt(net.biases[l - 1][j])}`, "no input yet");
-    }
-    const s = scaleOf(scales, l, j);
-    if (s !== 1) lines.push(s === 0 ? "switched off" : `scaled \u00d7${s}`);
-    for (const line of lines) d.append(h("div", "nnw-diagram__details-line", line));
-    if (l === 1 && net.sizes[0] === 784) {
-      d.append(h("div", "nnw-diagram__details-caption", "incoming weights (red +, blue \u2212)"), weightImage(j));
-    }
-    if (l === L && l > 0 && layers) {
-      const top = topContributors(net.weights[l - 1], layers.activations[l - 1], net.sizes[l - 1], j, 5);
-      const list = h("ol", "nnw-diagram__contributors");
-      for (const [i, c] of top) list.append(h("li", "", `neuron ${i}: ${c >= 0 ? "+" : ""}${fmt(c)}`));
-      d.append(h("div", "nnw-diagram__details-caption", `strongest inputs from ${l - 1 === 0 ? "the input" : `hidden layer ${l - 1}`}`), list);
-    }
-    if (l > 0 && l < L) d.append(h("div", "nnw-diagram__details-hint", "click: switch off/on \u00b7 + / \u2212: scale"));
-    d.hidden = false;
-    const lay = layout.layers[l];
-    const stageWidth = dom.stage.clientWidth || layout.width;
-    const left = lay.x[j] + 16 + 220 > stageWidth ? lay.x[j] - 16 - 220 : lay.x[j] + 16;
-    d.style.left = `${Math.max(0, left)}px`;
-    // below the neuron's top, but never past the drawing's bottom edge (a card can be tall)
-    d.style.top = `${Math.max(0, Math.min(HEIGHT - d.offsetHeight, lay.y[j] - 20))}px`;
+    card.show({ hit, net, layers, scales, layout, stageWidth: dom.stage.clientWidth || layout.width, height: HEIGHT });
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -416,7 +345,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   function loadInput(): void {
     const value = model.get("input");
     if (value == null) {
-      if (!source) x = null; // while linked, the canvas's pen decides
+      if (!link.model) x = null; // while linked, the canvas's pen decides
       schedule(performance.now());
       return;
     }
@@ -435,44 +364,23 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   }
 
   // ---- the linked canvas -------------------------------------------------------------------------
-  let source: SourceModel | null = null;
-  let sourceToken = 0;
-
-  function onLive(): void {
-    if (!source || !net) return;
+  const link = new ModelLink(`change:${LIVE}`, (source) => {
+    if (!net) return;
     const px = readLive(source.get(LIVE), net.sizes[0]);
-    if (!px) return;
-    live = px.slice();
+    if (!px) return; // the canvas has not drawn a frame yet, or sent something else
+    live = px;
     x = live.some((v) => v > 0) ? live : null; // a blank pad: no input, as in Python
     redrawNow(); // in the canvas's own frame: both are on screen together
-  }
-
-  function detach(): void {
-    if (source && typeof source.off === "function") source.off(`change:${LIVE}`, onLive);
-    source = null;
-    live = null;
-    dom.root.dataset.linked = "false";
-  }
-  cleanups.add(detach);
+  });
+  cleanups.add(() => link.close());
 
   async function loadSource(): Promise<void> {
-    const token = ++sourceToken;
-    detach();
-    const ref = model.get("_source");
-    if (!ref) return;
-    const id = String(ref).replace(/^IPY_MODEL_/, "");
-    const manager = (anyModel as unknown as { widget_manager?: { get_model(id: string): Promise<unknown> } }).widget_manager;
+    live = null;
+    dom.root.dataset.linked = "false";
+    const manager = (anyModel as unknown as { widget_manager?: WidgetManagerLike }).widget_manager;
     try {
-      if (!manager || typeof manager.get_model !== "function") throw new Error("this page has no widget manager");
-      const found = (await manager.get_model(id)) as SourceModel;
-      if (token !== sourceToken) return; // relinked meanwhile
-      if (!found || typeof found.get !== "function" || typeof found.on !== "function") throw new Error(`widget ${id} is not a model`);
-      source = found;
-      source.on(`change:${LIVE}`, onLive);
-      dom.root.dataset.linked = "true";
-      if (source.get(LIVE) !== undefined) onLive();
+      if (await link.follow(model.get("_source"), manager)) dom.root.dataset.linked = "true";
     } catch (e) {
-      dom.root.dataset.linked = "false";
       console.warn(`NetworkDiagram: cannot follow the linked canvas (${e instanceof Error ? e.message : e}); showing its last input`);
     }
   }

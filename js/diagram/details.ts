@@ -1,0 +1,98 @@
+// The card describing one neuron: its weighted input z, bias and activation (and its edit); for
+// a first-hidden neuron of a digit network its 784 incoming weights as a 28x28 image ("what
+// this neuron looks for"); for an output neuron the hidden neurons that push it most.
+import { diverging, symmetricLimit } from "../lib/colors";
+import { h } from "../lib/dom";
+import { topContributors } from "../lib/edges";
+import { scaleOf, type Scales } from "../lib/edits";
+import type { Layers, NetworkSpec } from "../lib/forward";
+import type { Hit, Layout } from "../lib/layout";
+
+export const CARD_WIDTH = 220; // px, as in styles.css
+
+/** A number as the card shows it: 3 decimals, or exponent notation for very large or small. */
+export function formatValue(v: number): string {
+  return Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : v.toFixed(3);
+}
+
+export interface CardState {
+  hit: Hit;
+  net: NetworkSpec;
+  layers: Layers | null;
+  scales: Scales;
+  layout: Layout;
+  stageWidth: number;
+  height: number;
+}
+
+export class DetailsCard {
+  // The card is rebuilt every frame while a neuron is hovered (its z and activation follow the
+  // pen); the weight image changes only with the network, so it is kept.
+  private weights: { net: NetworkSpec; neuron: number; img: HTMLCanvasElement } | null = null;
+
+  constructor(readonly el: HTMLDivElement) {}
+
+  hide(): void {
+    this.el.hidden = true;
+    delete this.el.dataset.layer;
+    delete this.el.dataset.neuron;
+  }
+
+  show({ hit, net, layers, scales, layout, stageWidth, height }: CardState): void {
+    const d = this.el;
+    const { layer: l, neuron: j } = hit;
+    const L = net.sizes.length - 1;
+    d.replaceChildren();
+    d.dataset.layer = String(l);
+    d.dataset.neuron = String(j);
+    const kind = l === 0 ? "input" : l === L ? "output" : `hidden layer ${l}`;
+    d.append(h("div", "nnw-diagram__details-title", `${kind} \u00b7 neuron ${j}`));
+    const lines: string[] = [];
+    if (layers) {
+      if (l > 0) lines.push(`z = ${formatValue(layers.zs[l - 1][j])}`, `bias = ${formatValue(net.biases[l - 1][j])}`);
+      lines.push(`${l === 0 ? "value" : "activation"} = ${formatValue(layers.activations[l][j])}`);
+    } else if (l > 0) {
+      lines.push(`bias = ${formatValue(net.biases[l - 1][j])}`, "no input yet");
+    }
+    const s = scaleOf(scales, l, j);
+    if (s !== 1) lines.push(s === 0 ? "switched off" : `scaled \u00d7${s}`);
+    for (const line of lines) d.append(h("div", "nnw-diagram__details-line", line));
+    if (l === 1 && net.sizes[0] === 784) {
+      d.append(h("div", "nnw-diagram__details-caption", "incoming weights (red +, blue \u2212)"), this.weightImage(net, j));
+    }
+    if (l === L && l > 0 && layers) {
+      const top = topContributors(net.weights[l - 1], layers.activations[l - 1], net.sizes[l - 1], j, 5);
+      const list = h("ol", "nnw-diagram__contributors");
+      for (const [i, c] of top) list.append(h("li", "", `neuron ${i}: ${c >= 0 ? "+" : ""}${formatValue(c)}`));
+      const from = l - 1 === 0 ? "the input" : `hidden layer ${l - 1}`;
+      d.append(h("div", "nnw-diagram__details-caption", `strongest inputs from ${from}`), list);
+    }
+    if (l > 0 && l < L) d.append(h("div", "nnw-diagram__details-hint", "click: switch off/on \u00b7 + / \u2212: scale"));
+    d.hidden = false;
+    // beside the neuron, on its left near the right edge; never past the drawing's bottom
+    const x = layout.layers[l].x[j], y = layout.layers[l].y[j];
+    const left = x + 16 + CARD_WIDTH > stageWidth ? x - 16 - CARD_WIDTH : x + 16;
+    d.style.left = `${Math.max(0, left)}px`;
+    d.style.top = `${Math.max(0, Math.min(height - d.offsetHeight, y - 20))}px`;
+  }
+
+  /** What first-hidden neuron j looks for: its 784 incoming weights as a 28x28 image. */
+  private weightImage(net: NetworkSpec, j: number): HTMLCanvasElement {
+    if (this.weights && this.weights.net === net && this.weights.neuron === j) return this.weights.img;
+    const img = h("canvas", "nnw-diagram__weights");
+    img.width = img.height = 28;
+    const row = net.weights[0].subarray(j * 784, (j + 1) * 784);
+    const limit = symmetricLimit(row);
+    const ctx = img.getContext("2d");
+    if (ctx) {
+      const data = ctx.createImageData(28, 28);
+      for (let i = 0; i < 784; i++) {
+        const [r, g, b] = diverging(row[i], limit);
+        data.data.set([r, g, b, 255], 4 * i);
+      }
+      ctx.putImageData(data, 0, 0);
+    }
+    this.weights = { net, neuron: j, img };
+    return img;
+  }
+}
