@@ -12,11 +12,16 @@
 
 Layers are numbered as in the book: 0 is the input, 1 the first hidden layer, L the output.
 An *edit* multiplies a hidden neuron's activation by a factor (0 switches it off); the page
-applies the same edits in its own forward pass (js/lib/forward.ts), so a click changes the
+applies the same edits in its own forward pass (js/lib/edits.ts), so a click changes the
 picture at once and ``prediction`` follows here. The network itself is never changed.
 
+In the page: hover a neuron for its z, bias and activation (a first-hidden neuron also shows
+its 784 incoming weights as a 28x28 image, an output neuron its strongest inputs); click a
+hidden neuron to switch it off or on, + and - to scale it, Reset to undo every edit. From the
+keyboard, Tab to the drawing, arrow keys move between neurons, Enter switches one off.
+
 While linked, the page reads the canvas's live 28x28 input from the canvas's own model (the
-canvas front end sets ``_live`` there on every frame without sending it to the kernel), and
+canvas front end sets ``_live`` there on every frame without save_changes, js/lib/live.ts), and
 Python's ``input`` follows ``canvas.pixels`` when a stroke ends. While linked, the canvas's
 pen decides what the page shows, and :meth:`NetworkDiagram.show` puts the digit on the canvas.
 """
@@ -36,7 +41,7 @@ from ._base import NetworkWidget, function_name, network_payload
 from ._wire import Array, array_serialization, bundle
 from .canvas import DigitCanvas
 
-__all__ = ["NetworkDiagram"]
+__all__ = ["NetworkDiagram", "edited_forward"]
 
 logger = logging.getLogger("nnwidgets.diagram")
 
