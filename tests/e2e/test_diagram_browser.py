@@ -246,3 +246,34 @@ def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize("sizes, activation, output", [
+    ([2, 8, 8, 1], "tanh", "sigmoid"),           # a toy problem: the input drawn as neurons
+    ([784, 300, 100, 10], "sigmoid", "softmax"),
+    ([784, 16, 16, 10], "leaky_relu", "softmax"),
+])
+def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activation, output):
+    net = Network(sizes, activation=activation, output=output, seed=0, init="large")
+    x = np.random.default_rng(0).random(sizes[0]).astype(np.float32)
+    diagram = NetworkDiagram(net, all_edges=sizes[0] == 2)
+    diagram.show(x)
+    diagram.ablate(1, 1)
+    path = export_html([diagram], tmp_path / "arch.html")
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
+        page_layers = root.evaluate(ACTIVATIONS)
+        want = edited_forward(net, x, {1: {1: 0.0}})
+        for got, exp in zip(page_layers, want):
+            np.testing.assert_allclose(np.array(got), exp, atol=1e-5, rtol=1e-5)
+        # every neuron of every layer can be found under the pointer
+        for l, n in enumerate(sizes):
+            assert root.evaluate(POSITION, [l, n - 1]) is not None
+        assert errors == []
+    finally:
+        page.close()
