@@ -330,3 +330,176 @@ def test_export_warns_when_the_linked_canvas_is_left_out(tmp_path):
     diagram.link(canvas)
     with pytest.warns(UserWarning, match=f"NetworkDiagram refers to widget {canvas.model_id}, which is not in this export"):
         export_html([diagram], tmp_path / "alone.html")
+
+
+# -- errors flowing back (show_errors) ------------------------------------------------------------
+
+def cost_after(net, l, z, target, scales):
+    """C as a function of layer l's weighted input z^l alone: the rest of the forward pass from
+    there (with the edits), then the network's own cost. Row vectors, as Network works."""
+    L = len(net.weights)
+    hidden, output = net._hidden, net._output
+    a = None
+    for k in range(l, L + 1):
+        zk = z if k == l else a @ net.weights[k - 1].T.astype(np.float64) + net.biases[k - 1]
+        a = (output if k == L else hidden).fn(zk)
+        for n, s in scales.get(k, {}).items():
+            a[0, n] *= s
+    return float(net.cost_function.fn(a, target.reshape(1, -1))[0])
+
+
+def z_of(net, x, l, scales):
+    """z^l for input x with the edits, in float64."""
+    a = x.astype(np.float64).reshape(1, -1)
+    for k in range(1, l + 1):
+        z = a @ net.weights[k - 1].T.astype(np.float64) + net.biases[k - 1]
+        a = net._hidden.fn(z)
+        for n, s in scales.get(k, {}).items():
+            a[0, n] *= s
+    return z
+
+
+@pytest.mark.parametrize("activation, output, cost", [
+    ("relu", "softmax", "cross_entropy"),   # the shipped model's choice: BP1 is a - y
+    ("sigmoid", "sigmoid", "quadratic"),   # the book's chapter 2
+    ("tanh", "linear", "quadratic"),
+])
+def test_errors_equal_backprops_nabla_b_for_one_example(activation, output, cost):
+    net = Network([6, 5, 4, 3], activation=activation, output=output, cost=cost, seed=0, init="large")
+    x = np.random.default_rng(1).random(6).astype(np.float32)
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 2)
+    # BP3: dC/db^l = delta^l, and for one example backprop's mean over the batch is that example
+    nabla_b, _, _ = net.backprop(net.check_inputs(x.reshape(1, -1)), net.targets([2]))
+    assert diagram.mode == "errors"
+    assert [d.shape for d in diagram.errors] == [(5,), (4,), (3,)]
+    for got, want in zip(diagram.errors, nabla_b):
+        np.testing.assert_allclose(got, want, atol=2e-6, rtol=1e-4)  # Network computes in float32
+    np.testing.assert_array_equal(diagram.target, [0, 0, 1])
+
+
+def test_errors_equal_a_central_difference_of_the_cost_in_z_with_edits():
+    net = Network([5, 4, 4, 3], activation="tanh", output="sigmoid", cost="quadratic", seed=3,
+                  init="large", dtype="float64")
+    x = np.random.default_rng(2).random(5).astype(np.float32)
+    target = np.array([0.0, 1.0, 0.5])
+    diagram = NetworkDiagram(net)
+    diagram.scale(1, 2, 0.5)
+    diagram.ablate(2, 0)
+    diagram.show_errors(x, target)
+    eps = 1e-5
+    for l, delta in enumerate(diagram.errors, start=1):
+        z = z_of(net, x, l, diagram.scales)
+        numeric = []
+        for j in range(z.shape[1]):
+            up, down = z.copy(), z.copy()
+            up[0, j] += eps
+            down[0, j] -= eps
+            numeric.append((cost_after(net, l, up, target, diagram.scales)
+                            - cost_after(net, l, down, target, diagram.scales)) / (2 * eps))
+        np.testing.assert_allclose(delta, numeric, atol=1e-8, rtol=1e-5)
+    assert diagram.errors[1][0] == 0  # a switched-off neuron gets no error: nothing flows through it
+
+
+def test_errors_of_a_book_network_equal_the_readers_backprop():
+    from types import SimpleNamespace
+
+    from nnwidgets.labs import as_network
+    from nnwidgets.labs.reference import backprop
+
+    rng = np.random.default_rng(5)
+    sizes = [7, 6, 3]
+    weights = [rng.standard_normal((o, i)) for i, o in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.standard_normal((o, 1)) for o in sizes[1:]]
+    x, y = rng.random(7), np.array([[0.0], [1.0], [0.0]])
+    diagram = NetworkDiagram(as_network(SimpleNamespace(sizes=sizes, weights=weights, biases=biases)))
+    diagram.show_errors(x, y)  # the book's column target
+    nabla_b, _ = backprop(x.astype(np.float32).reshape(-1, 1).astype(float), y, weights, biases)
+    for got, want in zip(diagram.errors, nabla_b):
+        np.testing.assert_allclose(got, want.ravel(), rtol=1e-9, atol=1e-12)
+    assert diagram._errors["cost"] == "quadratic"
+
+
+def test_errors_travel_as_float32_with_their_input(net, x):
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 4)
+    sent = diagram._errors
+    assert [d["shape"] for d in sent["deltas"]] == [[16], [12], [10]]
+    assert all(d["dtype"] == "float32" for d in sent["deltas"])
+    for d, want in zip(sent["deltas"], diagram.errors):
+        np.testing.assert_array_equal(np.frombuffer(d["view"], np.float32), want.astype(np.float32))
+    np.testing.assert_array_equal(np.frombuffer(sent["input"]["view"], np.float32), x)
+    assert sent["cost"] == "cross_entropy"
+
+
+def test_a_new_input_gets_errors_for_the_same_target(net, x):
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 4)
+    first = diagram.errors
+    diagram.show(x[::-1].copy())
+    assert diagram.mode == "errors"
+    want = NetworkDiagram(net)
+    want.show_errors(x[::-1].copy(), 4)
+    for got, exp, old in zip(diagram.errors, want.errors, first):
+        np.testing.assert_array_equal(got, exp)
+        assert not np.array_equal(got, old)
+    diagram.show(None)
+    assert diagram.errors is None and diagram._errors is None
+
+
+def test_edits_change_the_errors(net, x):
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 4)
+    active = int(np.argmax(diagram.activations[1]))
+    diagram.ablate(1, active)
+    assert diagram.errors[0][active] == 0
+    twin = diagram.ablated_network()  # the same edits as scaled outgoing weights
+    nabla_b, _, _ = twin.backprop(twin.check_inputs(x.reshape(1, -1)), twin.targets([4]))
+    for got, want in zip(diagram.errors[1:], nabla_b[1:]):
+        np.testing.assert_allclose(got, want, atol=2e-6, rtol=1e-4)
+
+
+@pytest.mark.parametrize("y, match", [
+    (10, r"target must be a label in 0..9 or 10 numbers, got 10"),
+    (np.zeros(9), r"target must be a label in 0..9 or 10 numbers"),
+    ("7", r"target must be a label"),
+    (np.full(10, np.nan), r"target contains NaN"),
+])
+def test_show_errors_rejects_a_bad_target_and_changes_nothing(net, x, y, match):
+    diagram = NetworkDiagram(net)
+    diagram.show(x)
+    with pytest.raises(ValueError, match=match):
+        diagram.show_errors(x[::-1].copy(), y)
+    assert diagram.mode == "activations" and diagram.target is None and diagram._errors is None
+    np.testing.assert_array_equal(diagram.input, x)
+
+
+def test_show_errors_rejects_a_bad_input_and_keeps_the_old_target(net, x):
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 1)
+    with pytest.raises(ValueError, match=r"input must have shape \(784,\) or \(28, 28\)"):
+        diagram.show_errors(np.ones(5), 3)
+    np.testing.assert_array_equal(diagram.target, np.eye(10)[1])
+    with pytest.raises(ValueError, match="needs an input x"):
+        diagram.show_errors(None, 3)
+
+
+def test_mode_errors_needs_a_target_and_activations_keeps_it(net, x):
+    diagram = NetworkDiagram(net)
+    with pytest.raises(ValueError, match=r'mode "errors" needs a target: call show_errors\(x, y\) first'):
+        diagram.mode = "errors"
+    diagram.show_errors(x, 3)
+    diagram.mode = "activations"
+    assert diagram.target is not None and diagram.errors is not None  # still there for later
+    diagram.mode = "errors"
+
+
+def test_errors_follow_training_and_a_new_output_size_drops_the_target(net, x):
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 3)
+    before = diagram.errors
+    net.set_parameters([w * 0.5 for w in net.weights], net.biases)
+    diagram._send_network_state()  # what the writer thread does, at most ten times a second
+    assert not np.array_equal(before[-1], diagram.errors[-1])
+    diagram.network = Network([784, 8, 4], seed=0)
+    assert diagram.mode == "activations" and diagram.target is None and diagram.errors is None

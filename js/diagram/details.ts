@@ -20,6 +20,8 @@ export interface CardState {
   net: NetworkSpec;
   layers: Layers | null;
   scales: Scales;
+  /** delta^1..delta^L when the diagram shows errors, else null. */
+  deltas?: Float32Array[] | null;
   layout: Layout;
   stageWidth: number;
   height: number;
@@ -38,7 +40,7 @@ export class DetailsCard {
     delete this.el.dataset.neuron;
   }
 
-  show({ hit, net, layers, scales, layout, stageWidth, height }: CardState): void {
+  show({ hit, net, layers, scales, deltas, layout, stageWidth, height }: CardState): void {
     const d = this.el;
     const { layer: l, neuron: j } = hit;
     const L = net.sizes.length - 1;
@@ -54,6 +56,7 @@ export class DetailsCard {
     } else if (l > 0) {
       lines.push(`bias = ${formatValue(net.biases[l - 1][j])}`, "no input yet");
     }
+    if (deltas && l > 0) lines.push(`error \u03b4 = \u2202C/\u2202z = ${formatValue(deltas[l - 1][j])}`);
     const s = scaleOf(scales, l, j);
     if (s !== 1) lines.push(s === 0 ? "switched off" : `scaled \u00d7${s}`);
     for (const line of lines) d.append(h("div", "nnw-diagram__details-line", line));

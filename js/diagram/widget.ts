@@ -4,7 +4,7 @@
 // redraw it at once; Python hears only about edits and the k shown.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
-import { allEdges, topContributors, topKEdges, type Edges } from "../lib/edges";
+import { allEdges, errorEdges, topContributors, topKEdges, type Edges } from "../lib/edges";
 import {
   editCount, editedLayers, editNetwork, parseScales, scaleOf, scalesToJson, setScale, type Scales,
 } from "../lib/edits";
@@ -16,7 +16,8 @@ import { LIVE, readLive } from "../lib/live";
 import { decodeArray, type WireArray } from "../lib/model";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
-import { DetailsCard } from "./details";
+import { DetailsCard, formatValue } from "./details";
+import { errorColours, errorsMatch, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showLegend, type LegendEntry } from "./dom";
 import { ModelLink, type WidgetManagerLike } from "./link";
 import { layerColour, paintScene, type Scene } from "./paint";
@@ -28,6 +29,8 @@ interface DiagramModel {
   top_k: number;
   all_edges: boolean;
   _source: string | null;
+  mode: string;
+  _errors: unknown;
   _request: { scales: Record<string, Record<string, number>>; seq: string } | null;
 }
 
@@ -50,6 +53,10 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   let x: Float32Array | null = null;
   let live: Float32Array | null = null; // the linked canvas's last input
   let layers: Layers | null = null;
+  let errors: ErrorsState | null = null; // Python's deltas, for errors.input
+  let showing: "activations" | "errors" = "activations";
+  let legendKey = "";
+  let errorsSeen = 0; // counts _errors arrivals, so the legend knows when its ranges changed
   let edges: (Edges | null)[] = [];
   let layout: Layout | null = null;
   let hovered: Hit | null = null;
@@ -79,6 +86,15 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     layers = editedLayers(edited, scales, x);
     const acts = layers.activations;
     const all = wantsAllEdges(), k = topK();
+    showing = model.get("mode") === "errors" && errorsMatch(errors, x) ? "errors" : "activations";
+    if (showing === "errors") {
+      // The errors flowing back: into each neuron of layer l, the largest |w^{l+1}_kj delta^{l+1}_k|.
+      for (let l = 0; l + 1 < net.sizes.length; l++) {
+        const nIn = net.sizes[l], nOut = net.sizes[l + 1];
+        edges.push(l === 0 ? null : errorEdges(net.weights[l], errors!.deltas[l], nIn, nOut, all ? nOut : k));
+      }
+      return;
+    }
     // Contributions use the original weights and the edited activations: a switched-off
     // neuron contributes nothing, a scaled one its scaled activation.
     for (let l = 0; l + 1 < net.sizes.length; l++) {
@@ -135,11 +151,15 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       inputCanvas.getContext("2d")!.putImageData(img, 0, 0);
     }
     const L = net.sizes.length - 1;
+    const errs = showing === "errors" && acts ? errors : null;
+    const errScales = errs ? errorColours(errs) : null;
     const scene: Scene = {
       layout,
-      activations: acts,
+      // in errors mode the input stays itself; every later layer shows its delta
+      activations: acts && errs ? [acts[0], ...errs.deltas] : acts,
       colours: net.sizes.map((_, l) =>
-        layerColour(l === 0 ? "input" : l === L ? net!.output : net!.activation, acts ? acts[l] : null)),
+        errScales && l > 0 ? errScales[l - 1]
+          : layerColour(l === 0 ? "input" : l === L ? net!.output : net!.activation, acts ? acts[l] : null)),
       edges,
       scales,
       prediction,
@@ -151,6 +171,9 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     paintScene(ctx, scene, dom.canvas.width / (dom.canvas.clientWidth || layout.width));
     dom.root.dataset.prediction = prediction >= 0 ? String(prediction) : "";
     dom.root.dataset.output = out ? Array.from(out).join(",") : "";
+    dom.root.dataset.mode = errs ? "errors" : "activations";
+    dom.root.dataset.errors = errs ? Array.from(errs.deltas[L - 1]).join(",") : "";
+    legend();
     const n = editCount(scales);
     dom.root.dataset.edits = String(n);
     dom.status.textContent = n ? `${n} neuron${n > 1 ? "s" : ""} edited` : "";
@@ -204,7 +227,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       card.hide();
       return;
     }
-    card.show({ hit, net, layers, scales, layout, stageWidth: dom.stage.clientWidth || layout.width, height: HEIGHT });
+    card.show({ hit, net, layers, scales, deltas: showing === "errors" && errors ? errors.deltas : null, layout, stageWidth: dom.stage.clientWidth || layout.width, height: HEIGHT });
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -302,6 +325,24 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   // ---- from Python -------------------------------------------------------------------------------
   function legend(): void {
     if (!net) return;
+    const errs = showing === "errors" ? errors : null;
+    const wantsErrors = model.get("mode") === "errors";
+    // Rebuilt only when what it says changes: paint() calls it on every frame.
+    const key = [showing, wantsErrors, errs ? errorsSeen : 0,
+      model.get("all_edges"), topK(), net.sizes.join()].join("|");
+    if (key === legendKey) return;
+    legendKey = key;
+    if (errs) {
+      const limits = errorColours(errs).map((c) => formatValue(c.limit));
+      const L = net.sizes.length - 1;
+      const entries: LegendEntry[] = errs.deltas.map((_, i) => ({
+        label: `error \u03b4 ${i + 1 === L ? "output" : `hidden ${i + 1}`}`, kind: "diverging", lo: `\u2212${limits[i]}`, hi: `+${limits[i]}`,
+      }));
+      const note = `error \u03b4 = \u2202C/\u2202z for target ${targetText(errs.target)} (${errs.cost} cost); each layer on its own scale. `
+        + `Width: |weight \u00d7 \u03b4| flowing back, ${wantsAllEdges() ? "every connection" : `the ${topK()} largest into each neuron`}.`;
+      showLegend(dom, entries, note);
+      return;
+    }
     const entry = (label: string, fn: string): LegendEntry => {
       const c = layerColour(fn, null);
       const range = fn === "relu" ? ["0", "layer's largest"] : c.kind === "sequential" ? ["0", "1"]
@@ -314,7 +355,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const note = !model.get("all_edges") ? `width: |activation \u00d7 weight|, the ${topK()} strongest into each neuron`
       : wantsAllEdges() ? "every connection into the neurons that are on"
       : `too many connections to draw them all (over ${ALL_EDGES_LIMIT}): the ${topK()} strongest into each neuron`;
-    showLegend(dom, entries, note);
+    const stale = wantsErrors && x ? " Errors: none for this input yet (the pen moved on; Python computes them when the stroke ends), showing activations." : "";
+    showLegend(dom, entries, note + stale);
   }
 
   function loadNetwork(): void {
@@ -326,6 +368,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       dom.error.textContent = `Cannot draw this network: ${e instanceof Error ? e.message : e}`;
     }
     loadScales();
+    loadErrors();
     if (x && net && x.length !== net.sizes[0]) x = null;
     relayout();
     legend();
@@ -340,6 +383,16 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       scales = new Map();
     }
     edited = net ? editNetwork(net, scales) : null;
+  }
+
+  function loadErrors(): void {
+    errorsSeen += 1;
+    try {
+      errors = net ? parseErrors(model.get("_errors"), net.sizes) : null;
+    } catch (e) {
+      console.error("NetworkDiagram: ignored errors from Python:", e);
+      errors = null;
+    }
   }
 
   function loadInput(): void {
@@ -391,6 +444,11 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     schedule();
   });
   cleanups.on(model, "change:input", loadInput);
+  cleanups.on(model, "change:_errors", () => {
+    loadErrors();
+    schedule();
+  });
+  cleanups.on(model, "change:mode", () => schedule());
   cleanups.on(model, "change:top_k", () => {
     dom.topK.value = String(topK());
     legend();

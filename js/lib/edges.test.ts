@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allEdges, topContributors, topKEdges } from "./edges";
+import { allEdges, errorEdges, topContributors, topKEdges } from "./edges";
 
 // 2 sources -> 3 targets, W (3x2) row-major: W[j, i] at j*2 + i.
 //   a = [2, 1]; contributions c[j][i] = a_i * W[j, i]:
@@ -55,5 +55,21 @@ describe("topContributors", () => {
   it("lists the sources pushing a target most, with their contributions", () => {
     expect(topContributors(W, a, 2, 0, 5)).toEqual([[1, -3], [0, 1]]);
     expect(topContributors(W, a, 2, 2, 5)).toEqual([[1, 4]]);
+  });
+});
+
+describe("errorEdges", () => {
+  // The same W (3x2), errors of the 3 targets delta = [1, -2, 0.5]; terms W[j, i] * delta[j]:
+  //   into source i=0: [0.5*1, -1*-2, 0*0.5] = [0.5, 2, 0]
+  //   into source i=1: [-3*1, 0.5*-2, 4*0.5] = [-3, -1, 2]
+  it("keeps the largest |weight x error| flowing back into each source, edges still source -> target", () => {
+    const e = errorEdges(W, [1, -2, 0.5], 2, 3, 2);
+    expect(asList(e)).toEqual([[0, 1, 2], [0, 0, 0.5], [1, 0, -3], [1, 2, 2]]);
+    expect(Array.from(e.weight.subarray(0, e.count))).toEqual([-1, 0.5, -3, 4]);
+    expect(e.max).toBe(3);
+  });
+
+  it("rejects errors of the wrong length", () => {
+    expect(() => errorEdges(W, [1, 2], 2, 3, 1)).toThrow(/delta must hold 3 values, got 2/);
   });
 });

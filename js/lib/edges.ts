@@ -92,3 +92,18 @@ export function topContributors(W: ArrayLike<number>, a: ArrayLike<number>, nIn:
   const row = Array.from({ length: nIn }, (_, i) => [i, a[i] * W[j * nIn + i]] as [number, number]);
   return row.filter(([, c]) => c !== 0).sort((p, q) => Math.abs(q[1]) - Math.abs(p[1])).slice(0, k);
 }
+
+/**
+ * The errors flowing back from layer l+1 into layer l: into each source neuron i (of nIn), the
+ * `k` largest |W[j, i] * delta[j]| over the nOut neurons j of layer l+1 (BP2 sums exactly these
+ * terms). Edges keep the forward orientation (source in layer l, target in layer l+1), so they
+ * are drawn like the others; `contribution` is W[j, i] * delta[j].
+ */
+export function errorEdges(W: ArrayLike<number>, delta: ArrayLike<number>, nIn: number, nOut: number, k: number): Edges {
+  if (W.length !== nIn * nOut) throw new Error(`W must hold ${nOut}x${nIn} values, got ${W.length}`);
+  if (delta.length !== nOut) throw new Error(`delta must hold ${nOut} values, got ${delta.length}`);
+  const T = new Float32Array(nIn * nOut); // W transposed: (nIn, nOut), so topKEdges runs backwards
+  for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) T[i * nOut + j] = W[j * nIn + i];
+  const back = topKEdges(T, delta, nOut, nIn, k);
+  return { ...back, source: back.target, target: back.source };
+}

@@ -277,3 +277,81 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
         assert errors == []
     finally:
         page.close()
+
+
+PIXEL = """(el, [x, y]) => {
+  const c = el.querySelector("canvas.nnw-diagram__canvas"), r = c.getBoundingClientRect();
+  const k = c.width / r.width;
+  return Array.from(c.getContext("2d").getImageData(Math.round((x - r.left) * k), Math.round((y - r.top) * k), 1, 1).data);
+}"""
+
+
+def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_path):
+    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="quadratic", seed=0, init="large")
+    x = load_pretrained_input()
+    diagram = NetworkDiagram(net)
+    diagram.show_errors(x, 3)
+    path = export_html([diagram], tmp_path / "errors.html")
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-mode", "errors")
+        shown = np.array(root.get_attribute("data-errors").split(","), float)
+        np.testing.assert_array_equal(shown, diagram.errors[-1].astype(np.float32))
+        legend = root.locator(".nnw-diagram__legend")
+        expect(legend).to_contain_text("error \u03b4 = \u2202C/\u2202z for target 3 (quadratic cost)")
+        expect(legend).to_contain_text("error \u03b4 hidden 1")
+        # the most positive delta of each layer is painted red, the most negative blue
+        for l, delta in enumerate(diagram.errors, start=1):
+            for j, reddish in ((int(np.argmax(delta)), True), (int(np.argmin(delta)), False)):
+                if (delta[j] > 0) != reddish or delta[j] == 0:
+                    continue
+                pos = root.evaluate(POSITION, [l, j])
+                r, g, b, _ = root.evaluate(PIXEL, [pos["x"], pos["y"]])
+                assert (r > b + 60) if reddish else (b > r + 60), (l, j, delta[j], (r, g, b))
+        # hovering a hidden neuron tells its error
+        j = int(np.argmax(np.abs(diagram.errors[0])))
+        pos = root.evaluate(POSITION, [1, j])
+        page.mouse.move(pos["x"], pos["y"])
+        card = root.locator(".nnw-diagram__details")
+        expect(card).to_contain_text("error \u03b4 = \u2202C/\u2202z = ")
+        line = card.locator(".nnw-diagram__details-line", has_text="error").inner_text()
+        assert float(line.rsplit("= ", 1)[1]) == pytest.approx(diagram.errors[0][j], rel=2e-3, abs=5e-4)
+        assert errors == []
+    finally:
+        page.close()
+
+
+def load_pretrained_input():
+    from nnwidgets import load_bundled
+
+    return load_bundled().X_test[7].reshape(-1).astype(np.float32)
+
+
+def test_errors_give_way_to_activations_when_the_linked_pen_moves_on(browser, tmp_path):
+    net = load_pretrained()
+    canvas, diagram = DigitCanvas(net), NetworkDiagram(net)
+    diagram.link(canvas)
+    diagram.show_errors(load_pretrained_input(), 2)
+    path = export_html([canvas, diagram], tmp_path / "linked-errors.html")
+    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 1300})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-linked", "true")
+        expect(root).to_have_attribute("data-mode", "errors")
+        page.locator(".nnw-canvas button", has_text="Clear").click()
+        draw(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["4"][0])
+        expect(root).to_have_attribute("data-prediction", "4")
+        # no kernel to compute the new drawing's errors: activations, and the legend says why
+        expect(root).to_have_attribute("data-mode", "activations")
+        expect(root.locator(".nnw-diagram__legend")).to_contain_text("none for this input yet")
+        assert errors == []
+    finally:
+        context.close()

@@ -9,11 +9,27 @@
 >>> diagram.ablate(1, 17)                      # switch off neuron 17 of the first hidden layer
 >>> diagram.ablated, diagram.prediction
 >>> diagram.ablated_network()                  # a copy of the network with the edits applied
+>>> diagram.show_errors(X_test[7], 7)          # backpropagation's errors for that input and target
+>>> diagram.errors                             # [delta1, ..., deltaL], delta^l = dC/dz^l
+>>> diagram.mode = "activations"               # back to activations (the target is kept)
 
 Layers are numbered as in the book: 0 is the input, 1 the first hidden layer, L the output.
 An *edit* multiplies a hidden neuron's activation by a factor (0 switches it off); the page
 applies the same edits in its own forward pass (js/lib/edits.ts), so a click changes the
 picture at once and ``prediction`` follows here. The network itself is never changed.
+
+**Errors flowing back.** :meth:`NetworkDiagram.show_errors` colours every neuron by its error
+delta^l_j = dC/dz^l_j for one example and its target, on a diverging scale (red: raising z would
+raise the cost), one scale per layer because errors shrink as they flow back, each layer's
+range in the legend. Python computes them (diagram_errors.py: BP1 and BP2, the edits applied;
+for a single example they equal ``Network.backprop``'s ``nabla_b``, by BP3) and sends them
+with the input they belong to. The connections drawn are the errors flowing back: into each
+neuron of layer l, the ``top_k`` largest |w^{l+1}_kj delta^{l+1}_k|. The mode and the target
+stay until changed; whenever the input changes in Python (``show``, a linked canvas's stroke
+ending), the errors are recomputed for the new input against the same target. While the pen of
+a linked canvas moves, the page has no errors for what it shows, so it shows activations (and
+says so in the legend) until Python's errors for the finished stroke arrive; on a page with no
+kernel (export_html, export_esm) it stays on activations after a stroke.
 
 In the page: hover a neuron for its z, bias and activation (a first-hidden neuron also shows
 its 784 incoming weights as a 28x28 image, an output neuron its strongest inputs); click a
@@ -38,8 +54,9 @@ import traitlets
 
 from .. import functions
 from ._base import NetworkWidget, function_name, network_payload
-from ._wire import Array, array_serialization, bundle
+from ._wire import Array, array_serialization, array_to_json, bundle
 from .canvas import DigitCanvas
+from .diagram_errors import cost_of, edited_deltas, target_vector
 
 __all__ = ["NetworkDiagram", "edited_forward"]
 
@@ -95,6 +112,15 @@ class NetworkDiagram(NetworkWidget):
     prediction = traitlets.Int(None, allow_none=True)
     """int or None: the most active output neuron (None when there is no input)."""
 
+    mode = traitlets.Enum(("activations", "errors"), "activations").tag(sync=True)
+    """"activations" or "errors": what colours the neurons. "errors" needs a target, so set it
+    with :meth:`show_errors`; assigning "activations" keeps the target for later."""
+
+    # The errors for `input` and the target, computed here: {"deltas": [wire arrays, one per
+    # layer 1..L], "input": wire array (what they were computed for, so the page can tell
+    # when the pen has moved on), "target": wire array, "cost": name}; None without a target.
+    _errors = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+
     # Parameters as binary float32 buffers, as the canvas sends them.
     _network = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
@@ -111,6 +137,8 @@ class NetworkDiagram(NetworkWidget):
 
     def __init__(self, network=None, *, top_k=3, all_edges=False, **kwargs):
         self._activations = None
+        self._deltas = None
+        self._target = None
         self._linked_observer = None
         super().__init__(network, top_k=top_k, all_edges=all_edges, **kwargs)
 
@@ -129,6 +157,9 @@ class NetworkDiagram(NetworkWidget):
             self._check_scales(self.scales, sizes)
         except ValueError:
             state["scales"] = {}
+        if self._target is not None and self._target.size != sizes[-1]:
+            self._target = None  # a target for another output layer means nothing here
+            state["mode"] = "activations"
         return state
 
     def _after_network_state(self):
@@ -168,6 +199,47 @@ class NetworkDiagram(NetworkWidget):
         if not np.isfinite(a).all():
             raise ValueError("input contains NaN or infinite values")
         self.input = a
+
+    def show_errors(self, x, y):
+        """Show input ``x`` coloured by backpropagation's errors for target ``y``.
+
+        ``y`` is a label (an int, one-hot for the output layer) or ``sizes[-1]`` numbers (a
+        vector or the book's column). Each neuron is coloured by delta^l_j = dC/dz^l_j, the
+        cost being the network's own (``cost_function``; a network without one: quadratic).
+        ``x`` is checked as :meth:`show` checks it; nothing changes when either is rejected.
+        While linked, ``x`` goes on the canvas, and later strokes get errors for the same ``y``.
+        """
+        if x is None:
+            raise ValueError("show_errors needs an input x (show(None) clears the input)")
+        target = target_vector(y, self.network.sizes[-1])
+        cost_of(self.network)  # a cost the diagram cannot use: rejected before anything changes
+        with self.hold_sync():
+            previous = self._target
+            self._target = target
+            try:
+                self.show(x)
+            except ValueError:
+                self._target = previous
+                raise
+            self._recompute()
+            self.mode = "errors"
+
+    @property
+    def target(self):
+        """ndarray (sizes[-1],) or None: the desired output the errors are computed for."""
+        return None if self._target is None else self._target.copy()
+
+    @property
+    def errors(self):
+        """list of ndarray ``[delta1, ..., deltaL]`` (float64), delta^l = dC/dz^l for ``input``
+        and ``target`` with the edits applied; None without both."""
+        return None if self._deltas is None else [d.copy() for d in self._deltas]
+
+    @traitlets.validate("mode")
+    def _validate_mode(self, proposal):
+        if proposal["value"] == "errors" and self._target is None:
+            raise _ValueTraitError('mode "errors" needs a target: call show_errors(x, y) first')
+        return proposal["value"]
 
     @traitlets.validate("input")
     def _validate_input(self, proposal):
@@ -291,13 +363,23 @@ class NetworkDiagram(NetworkWidget):
         with self._lock, self.hold_sync():
             x = self.input
             if x is None:
-                self._activations = None
-                self.probabilities, self.prediction = None, None
+                self._activations = self._deltas = None
+                self.probabilities, self.prediction, self._errors = None, None, None
                 return
             acts = edited_forward(self.network, x, self.scales)
             self._activations = acts
             self.probabilities = acts[-1]
             self.prediction = int(np.argmax(acts[-1]))
+            if self._target is None:
+                self._deltas, self._errors = None, None
+                return
+            self._deltas = edited_deltas(self.network, x, self._target, self.scales)
+            self._errors = {
+                "deltas": [array_to_json(d) for d in self._deltas],
+                "input": array_to_json(x),
+                "target": array_to_json(self._target),
+                "cost": cost_of(self.network).name,
+            }
 
     # -- the canvas link -----------------------------------------------------------------------
     def link(self, canvas):

@@ -1,0 +1,90 @@
+"""The errors a NetworkDiagram shows: backpropagation's delta^l = dC/dz^l for one example.
+
+One forward pass keeping every z^l, then BP1 and BP2 as in ``Network.backprop`` (for a single
+example, ``nabla_b`` there *is* this list, by BP3), with the diagram's edits applied: a hidden
+neuron whose activation is multiplied by s passes s times its error back (d(s a)/dz = s f'(z)).
+Only the network's public parts are used (``weights``, ``biases``, its function names and its
+cost), so a reader's own book-style network gets the same treatment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import functions
+from ._base import function_name
+
+__all__ = ["cost_of", "edited_deltas", "target_vector"]
+
+
+def cost_of(net):
+    """The network's cost object: ``net.cost_function`` if it has one, else the cost it names.
+
+    A book-style network without a cost is taken to use the quadratic cost, as the book's
+    first network does.
+    """
+    cost = getattr(net, "cost_function", None)
+    if cost is not None and callable(getattr(cost, "grad", None)):
+        return cost
+    name = getattr(net, "cost", "quadratic")
+    if not isinstance(name, str):
+        raise ValueError(f"the network's cost must be one of {', '.join(map(repr, functions.COSTS))} "
+                         f"to show its errors, got {name!r}")
+    return functions.get_cost(name, function_name(net.output))
+
+
+def target_vector(y, n_out) -> np.ndarray:
+    """The desired output for target ``y``: an int label (one-hot) or ``n_out`` numbers."""
+    if isinstance(y, (int, np.integer)) and not isinstance(y, bool):
+        if not 0 <= y < n_out:
+            raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers, got {y}")
+        t = np.zeros(n_out, np.float64)
+        t[int(y)] = 1.0
+        return t
+    t = np.asarray(y)
+    if t.dtype.kind not in "fiu" or t.size != n_out or t.ndim > 2:
+        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers "
+                         f"(a vector or an ({n_out}, 1) column), got {y!r:.80}")
+    t = t.astype(np.float64).reshape(-1)
+    if not np.isfinite(t).all():
+        raise ValueError("target contains NaN or infinite values")
+    return t
+
+
+def edited_deltas(net, x, y, scales=None) -> list[np.ndarray]:
+    """``[delta^1, ..., delta^L]``, each delta^l = dC/dz^l for one input ``x`` and target ``y``.
+
+    ``scales`` are the diagram's edits ``{layer: {neuron: factor}}`` (hidden layers only).
+    """
+    scales = scales or {}
+    L = len(net.weights)
+    hidden = functions.get_activation(function_name(net.activation))
+    output = functions.get_activation(function_name(net.output), where="output")
+    cost = cost_of(net)
+    # Row vectors (1, n), as Network works, so softmax's backward sums over the right axis.
+    a = np.asarray(x, np.float64).reshape(1, -1)
+    zs, plain, factors = [], [], []
+    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+        z = a @ np.asarray(w, np.float64).T + np.asarray(b, np.float64).reshape(1, -1)  # z^l = w^l a^{l-1} + b^l
+        f = output if l == L else hidden
+        a = f.fn(z)  # a^l = f(z^l)
+        s = np.ones_like(a)
+        for n, factor in scales.get(l, {}).items():
+            s[0, n] = factor
+        zs.append(z)
+        plain.append(a)
+        factors.append(s)
+        a = a * s  # what layer l+1 receives
+    yv = target_vector(y, plain[-1].shape[1]).reshape(1, -1)
+    # BP1: delta^L = grad_a C (.) f'(z^L); a - y where the derivatives cancel (functions.CANCELLING_PAIRS).
+    if (output.name, cost.name) in functions.CANCELLING_PAIRS:
+        delta = plain[-1] - yv
+    else:
+        delta = output.backward(zs[-1], plain[-1], cost.grad(plain[-1], yv))
+    deltas = [delta]
+    for l in range(L - 1, 0, -1):
+        # BP2: delta^l = ((w^{l+1})^T delta^{l+1}) (.) s^l f'(z^l)
+        grad_a = (delta @ np.asarray(net.weights[l], np.float64)) * factors[l - 1]
+        delta = hidden.backward(zs[l - 1], plain[l - 1], grad_a)
+        deltas.append(delta)
+    return [d.reshape(-1) for d in reversed(deltas)]
