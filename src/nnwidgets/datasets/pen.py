@@ -70,7 +70,8 @@ def _one_stick(r):
 
 
 def _one_flag(r, base=False):
-    length, angle = r.uniform(0.15, 0.45), np.radians(r.uniform(15, 60))
+    # steeper than 25 degrees: a flatter, longer flag is a 7's bar, and MNIST writes 7s like that
+    length, angle = r.uniform(0.15, 0.55), np.radians(r.uniform(25, 65))
     top = (r.uniform(-0.03, 0.03), 0)
     foot = (top[0] + r.uniform(-0.04, 0.04), 1)
     strokes = [_line((top[0] - length * np.cos(angle), length * np.sin(angle)), top, foot)]
@@ -172,8 +173,9 @@ def _eight(r, two_loops=False):
 def _nine(r, tail="straight", loop="closed"):
     rx = r.uniform(0.24, 0.34) if loop != "small" else r.uniform(0.15, 0.22)
     ry = r.uniform(0.2, 0.28) if loop != "small" else r.uniform(0.13, 0.18)
-    sweep = r.uniform(250, 300) if loop == "open" else r.uniform(350, 380)
-    circle = _arc(0, ry, rx, ry, 0, -sweep)
+    start = r.uniform(-70, 10)  # the pen starts on the loop's right side, high or low
+    sweep = r.uniform(250, 310) if loop == "open" else r.uniform(350, 390)
+    circle = _arc(0, ry, rx, ry, start, start - sweep)
     top = (rx, r.uniform(0, ry))
     if tail == "curved":
         stem = _curve(top, (rx + r.uniform(-0.05, 0.08), 0.85), (r.uniform(-0.25, 0.0), 1))
@@ -203,11 +205,18 @@ STYLES = {
 }
 
 
+# Styles MNIST has plenty of (a plain 1, a plain 7, a closed 4) are drawn at weight 1; the
+# ones it hardly has, which the pen set is for, at weight 2.
+RARE_IN_MNIST = {(1, "flag"), (1, "flag and base"), (2, "loop"), (2, "z"), (3, "flat top"),
+                 (4, "open top"), (7, "crossed"), (7, "hook"), (9, "curved tail"), (9, "open loop"),
+                 (9, "small loop")}
+
+
 # -- the writer ------------------------------------------------------------------------------
 
 def _write(strokes, r):
     """Place unit strokes on the pad as one writer would: size, width, slant, turn, wobble."""
-    height = r.uniform(70, 250)
+    height = r.uniform(70, 265)
     widen = r.uniform(0.8, 1.25)
     slant = r.uniform(-0.35, 0.35)  # > 0 leans right
     angle = r.uniform(-0.15, 0.15)
@@ -254,7 +263,8 @@ def pen_strokes(digit, rng, style=None):
         raise ValueError(f"digit must be an int in 0..9, got {digit!r}")
     styles = STYLES[digit]
     if style is None:
-        style = list(styles)[rng.integers(len(styles))]
+        weights = np.array([2.0 if (digit, name) in RARE_IN_MNIST else 1.0 for name in styles])
+        style = list(styles)[rng.choice(len(styles), p=weights / weights.sum())]
     elif style not in styles:
         raise ValueError(f"style for digit {digit} must be one of {', '.join(map(repr, styles))}, got {style!r}")
     return [p.tolist() for p in _write(styles[style](rng), rng)]
@@ -263,8 +273,8 @@ def pen_strokes(digit, rng, style=None):
 def pen_digits(n, *, seed=0):
     """``n`` synthetic pen digits as 28x28 MNIST-style rows: ``(X float32 (n, 784), y int64 (n,))``.
 
-    The digits cycle 0..9 and each digit's styles are equally likely; the same seed gives the
-    same digits.
+    The digits cycle 0..9; within a digit, the styles MNIST hardly has (``RARE_IN_MNIST``) are
+    twice as likely as the others. The same seed gives the same digits.
     """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
