@@ -1,8 +1,9 @@
 """Named experiments: a network configuration plus the ``fit`` arguments that go with it.
 
 ``book-ch1`` and ``book-ch3`` are the book's experiments as it runs them; ``default`` is the
-recipe for the model shipped inside the package (``python -m nnwidgets train --preset default``
-reproduces it).
+first step of the recipe for the model shipped inside the package (``python -m nnwidgets train
+--preset default``); ``scripts/train_default.py`` then continues it on MNIST mixed with
+synthetic pen digits.
 """
 
 from __future__ import annotations
