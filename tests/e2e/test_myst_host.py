@@ -181,3 +181,75 @@ def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css,
 
     assert page.evaluate("() => window.hostCalls") == []  # never touched what MyST lacks
     assert not page.errors, page.errors
+
+
+def test_diagram_module_renders_its_input_in_a_myst_like_host(book, digit_network):
+    from nnwidgets import load_bundled
+    from nnwidgets.widgets.diagram import NetworkDiagram, edited_forward
+
+    page, site = book
+    x = load_bundled().X_test[7].reshape(-1)
+    diagram = NetworkDiagram(digit_network)
+    diagram.show(x)
+    diagram.ablate(1, 3)
+    export_esm(diagram, site / "diagram.mjs")
+    spec = {"esm": f"{ORIGIN}/diagram.mjs", "css": None, "shadow": True, "json": {}}
+    for mount in range(2):  # the theme re-mounts widgets: the second view starts the same
+        i = page.evaluate("(spec) => window.mount(spec)", spec)
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
+        expect(root).to_have_attribute("data-edits", "1")
+        expect(root).to_have_css("border-top-left-radius", "10px")  # the stylesheet reached the shadow root
+        out = np.array(root.get_attribute("data-output").split(","), float)
+        want = edited_forward(digit_network, x, {1: {3: 0.0}})[-1]
+        assert np.abs(out - want).max() < 1e-2, (out, want)  # float16 weights in the page
+        page.evaluate("(i) => window.unmount(i)", i)
+        expect(root).to_have_count(0)
+    assert page.evaluate("() => window.hostCalls") == []
+    assert not page.errors, page.errors
+
+
+def test_diagram_follows_the_canvas_mounted_by_another_directive(book, digit_network):
+    from nnwidgets.widgets.diagram import NetworkDiagram
+
+    page, site = book
+    canvas, diagram = DigitCanvas(network=digit_network), NetworkDiagram(digit_network)
+    diagram.link(canvas)
+    export_esm(canvas, site / "digit.mjs")
+    export_esm(diagram, site / "diagram.mjs")
+    canvas_spec = {"esm": f"{ORIGIN}/digit.mjs", "css": None, "shadow": True, "json": {}}
+    diagram_spec = {"esm": f"{ORIGIN}/diagram.mjs", "css": None, "shadow": True, "json": {}}
+    # the diagram first: the order of the directives on the page must not matter
+    d = page.evaluate("(spec) => window.mount(spec)", diagram_spec)
+    c = page.evaluate("(spec) => window.mount(spec)", canvas_spec)
+    pad_root, diag = page.locator(".nnw-canvas"), page.locator(".nnw-diagram")
+    expect(diag).to_have_attribute("data-linked", "true")
+    expect(diag).to_have_attribute("data-prediction", "")
+
+    # follows the pen mid-stroke, with the canvas's own numbers (both hold the same float16 weights)
+    draw_holding_last(page, pad_root.locator("canvas.nnw-canvas__pad"), DIGITS["7"][0])
+    expect(pad_root).to_have_attribute("data-prediction", "7")
+    expect(diag).to_have_attribute("data-prediction", "7")
+    page.mouse.up()
+    probs = np.array(pad_root.get_attribute("data-probabilities").split(","), float)
+    out = np.array(diag.get_attribute("data-output").split(","), float)
+    np.testing.assert_allclose(out, probs, atol=1e-6)
+
+    # the theme unmounts the canvas: the diagram keeps its last input; a new mount is followed
+    page.evaluate("(i) => window.unmount(i)", c)
+    expect(pad_root).to_have_count(0)
+    expect(diag).to_have_attribute("data-prediction", "7")
+    page.evaluate("(spec) => window.mount(spec)", canvas_spec)
+    draw_holding_last(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0])
+    expect(diag).to_have_attribute("data-prediction", "0")
+    page.mouse.up()
+
+    # unmounting the diagram leaves the canvas working, and nothing calls into the removed view
+    page.evaluate("(i) => window.unmount(i)", d)
+    expect(diag).to_have_count(0)
+    page.locator(".nnw-canvas button", has_text="Clear").click()
+    draw_holding_last(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["1"][0])
+    expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "1")
+    page.mouse.up()
+    assert page.evaluate("() => window.hostCalls") == []
+    assert not page.errors, page.errors

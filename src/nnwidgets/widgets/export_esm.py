@@ -17,6 +17,23 @@ embedded state, one per host model, and forwards nothing back (there is no kerne
 A key of the embedded state that the host's model also holds (the directive's JSON body, e.g.
 ``{"show_steps": true}``) starts from the host's value, except keys that carry binary arrays.
 
+**Widgets that follow each other across modules.** Each module publishes its page model on a
+page-wide channel named by the widget's ``model_id``, and gives its widget a
+``widget_manager`` whose ``get_model(id)`` returns that channel. So a reference trait such as
+``NetworkDiagram``'s ``_source`` (``"IPY_MODEL_<canvas id>"``, set by ``diagram.link(canvas)``)
+reaches the canvas's module mounted by another directive on the same page: export both from
+the same session, after linking::
+
+    diagram.link(canvas)
+    export_esm(canvas, "digit.mjs")
+    export_esm(diagram, "diagram.mjs")
+
+A channel exists as soon as either side asks for it and forwards the events of whichever
+mount of that widget is current, so the directives may mount in any order, and the theme may
+unmount and re-mount either one: the follower keeps the last input it saw meanwhile and
+follows the new mount when it appears. The channels live on ``globalThis`` under
+``Symbol.for("nnwidgets.export_esm.channels.v1")``.
+
 Any anywidget works (the module is generic over ``get_state()``); what is widget-specific is
 only which arrays may travel as float16: the float32 arrays inside the traits named by
 ``half=`` (by default ``_network``, the parameters every nnwidgets widget sends). Every other
@@ -119,12 +136,66 @@ function pageModel(state) {
   return model;
 }
 
+// The page's channels, shared by every module export_esm wrote: model id -> a stand-in model
+// (get, on, off) that forwards the events of that widget's current mount. Another module's
+// widget reaches it through widget_manager.get_model, as it would reach a model in Jupyter.
+const CHANNELS = (globalThis[Symbol.for("nnwidgets.export_esm.channels.v1")] ??= new Map());
+
+function channel(id) {
+  let c = CHANNELS.get(id);
+  if (c) return c;
+  const handlers = new Map(); // event -> Set of listeners
+  const relays = new Map(); // event -> the function registered on the current model
+  let current = null;
+  const relay = (event) => {
+    if (!current || relays.has(event)) return;
+    const fn = (...args) => [...(handlers.get(event) || [])].forEach((f) => f(...args));
+    relays.set(event, fn);
+    current.on(event, fn);
+  };
+  c = {
+    get: (key) => (current ? current.get(key) : undefined),
+    on(event, fn) {
+      if (!handlers.has(event)) handlers.set(event, new Set());
+      handlers.get(event).add(fn);
+      relay(event);
+    },
+    off(event, fn) {
+      if (event == null) handlers.clear();
+      else if (fn == null) handlers.delete(event);
+      else handlers.get(event)?.delete(fn);
+    },
+    attach(model) {
+      this.detach(current);
+      current = model;
+      for (const event of handlers.keys()) relay(event);
+      // followers see the new mount's state at once, as if each key had just changed
+      for (const event of handlers.keys()) if (event.startsWith("change:")) relays.get(event)?.(model);
+    },
+    detach(model) {
+      if (!current || model !== current) return;
+      for (const [event, fn] of relays) current.off(event, fn);
+      relays.clear();
+      current = null;
+    },
+  };
+  CHANNELS.set(id, c);
+  return c;
+}
+
+const widgetManager = { get_model: async (id) => channel(id) };
+
 // One page model per host model: MyST makes a new one on every mount; two directives on one
-// page share this module but not their drawings.
+// page share this module but not their drawings. The newest is the one its channel follows.
 const models = new WeakMap();
 function modelFor(host) {
   const key = host && typeof host === "object" ? host : models;
-  if (!models.has(key)) models.set(key, pageModel(freshState(host)));
+  if (!models.has(key)) {
+    const model = pageModel(freshState(host));
+    model.widget_manager = widgetManager;
+    models.set(key, model);
+    channel(MODEL_ID).attach(model);
+  }
   return models.get(key);
 }
 
@@ -132,7 +203,9 @@ async function initialize({ model: host }) {
   const model = modelFor(host);
   const cleanup = await widget.initialize?.({ model });
   return () => {
-    models.delete(host);
+    const key = host && typeof host === "object" ? host : models;
+    channel(MODEL_ID).detach(models.get(key));
+    models.delete(key);
     if (typeof cleanup === "function") return cleanup();
   };
 }
@@ -259,6 +332,7 @@ def export_esm(widget, path, *, css: str = "inline", half=("_network",)) -> Path
         "// and a small anywidget host, for MyST's {anywidget} directive or any AFM host.\n",
         _module_code(esm),
         f"const STATE = {state_json};\n",
+        f"const MODEL_ID = {json.dumps(widget.model_id)};\n",
         f"const CSS = {json.dumps(stylesheet if css == 'inline' else '')};\n",
         f"const BUFFERS = {json.dumps(table, separators=(',', ':'))};\n",
         f'const BLOB = "{base64.b64encode(blob).decode("ascii")}";\n',
