@@ -32,7 +32,23 @@ export class DetailsCard {
   // pen); the weight image changes only with the network, so it is kept.
   private weights: { net: NetworkSpec; neuron: number; img: HTMLCanvasElement } | null = null;
 
-  constructor(readonly el: HTMLDivElement) {}
+  // Rebuilt on every show; the scale buttons below it are made once, so a click that lands
+  // while the card refreshes (the pen moving on a linked canvas) is not lost with its button.
+  private readonly body = h("div", "nnw-diagram__details-body");
+  private readonly controls = h("div", "nnw-diagram__details-controls");
+  private readonly factor = h("span", "nnw-diagram__details-factor", "");
+  private readonly down = h("button", "nnw-diagram__scale", "\u2212");
+  private readonly up = h("button", "nnw-diagram__scale", "+");
+
+  /** `onScale(by)` runs when a scale button is pressed: by = -0.25 or +0.25. */
+  constructor(readonly el: HTMLDivElement, onScale: (by: number) => void) {
+    for (const [b, by] of [[this.down, -0.25], [this.up, 0.25]] as const) {
+      b.type = "button";
+      b.addEventListener("click", () => onScale(by)); // removed with the card's element
+    }
+    this.controls.append(h("span", "", "scale "), this.down, this.factor, this.up);
+    el.replaceChildren(this.body, this.controls);
+  }
 
   hide(): void {
     this.el.hidden = true;
@@ -41,12 +57,12 @@ export class DetailsCard {
   }
 
   show({ hit, net, layers, scales, deltas, layout, stageWidth, height }: CardState): void {
-    const d = this.el;
+    const d = this.body;
     const { layer: l, neuron: j } = hit;
     const L = net.sizes.length - 1;
     d.replaceChildren();
-    d.dataset.layer = String(l);
-    d.dataset.neuron = String(j);
+    this.el.dataset.layer = String(l);
+    this.el.dataset.neuron = String(j);
     const kind = l === 0 ? "input" : l === L ? "output" : `hidden layer ${l}`;
     d.append(h("div", "nnw-diagram__details-title", `${kind} \u00b7 neuron ${j}`));
     const lines: string[] = [];
@@ -70,13 +86,22 @@ export class DetailsCard {
       const from = l - 1 === 0 ? "the input" : `hidden layer ${l - 1}`;
       d.append(h("div", "nnw-diagram__details-caption", `strongest inputs from ${from}`), list);
     }
-    if (l > 0 && l < L) d.append(h("div", "nnw-diagram__details-hint", "click: switch off/on \u00b7 + / \u2212: scale"));
-    d.hidden = false;
+    const editable = l > 0 && l < L;
+    if (editable) d.append(h("div", "nnw-diagram__details-hint", "click or Enter: switch off/on \u00b7 + / \u2212: scale"));
+    this.controls.hidden = !editable;
+    if (editable) {
+      this.factor.textContent = `\u00d7${s.toFixed(2)}`;
+      this.down.setAttribute("aria-label", `Scale neuron ${j} of hidden layer ${l} down by 0.25`);
+      this.up.setAttribute("aria-label", `Scale neuron ${j} of hidden layer ${l} up by 0.25`);
+      this.down.disabled = s <= 0;
+    }
+    const card = this.el;
+    card.hidden = false;
     // beside the neuron, on its left near the right edge; never past the drawing's bottom
     const x = layout.layers[l].x[j], y = layout.layers[l].y[j];
     const left = x + 16 + CARD_WIDTH > stageWidth ? x - 16 - CARD_WIDTH : x + 16;
-    d.style.left = `${Math.max(0, left)}px`;
-    d.style.top = `${Math.max(0, Math.min(height - d.offsetHeight, y - 20))}px`;
+    card.style.left = `${Math.max(0, left)}px`;
+    card.style.top = `${Math.max(0, Math.min(height - card.offsetHeight, y - 20))}px`;
   }
 
   /** What first-hidden neuron j looks for: its 784 incoming weights as a 28x28 image. */
@@ -98,4 +123,19 @@ export class DetailsCard {
     this.weights = { net, neuron: j, img };
     return img;
   }
+}
+
+/** What a screen reader hears when the keyboard moves to a neuron: where it is and what it holds. */
+export function describeNeuron(hit: Hit, net: NetworkSpec, layers: Layers | null, scales: Scales, deltas: Float32Array[] | null): string {
+  const { layer: l, neuron: j } = hit;
+  const L = net.sizes.length - 1;
+  const kind = l === 0 ? "input" : l === L ? "output layer" : `hidden layer ${l}`;
+  const parts = [`${kind}, neuron ${j + 1} of ${net.sizes[l]}`];
+  if (layers) parts.push(`${l === 0 ? "value" : "activation"} ${formatValue(layers.activations[l][j])}`);
+  else parts.push("no input yet");
+  if (deltas && l > 0) parts.push(`error delta ${formatValue(deltas[l - 1][j])}`);
+  const s = scaleOf(scales, l, j);
+  if (s !== 1) parts.push(s === 0 ? "switched off" : `scaled by ${s}`);
+  if (l > 0 && l < L) parts.push("Enter switches it off or on, plus and minus scale it");
+  return parts.join(", ");
 }

@@ -8,6 +8,8 @@ export interface DiagramDom {
   stage: HTMLDivElement;
   canvas: HTMLCanvasElement;
   details: HTMLDivElement;
+  /** Read out by screen readers when the keyboard moves to a neuron; not shown. */
+  announce: HTMLDivElement;
   topK: HTMLInputElement;
   allEdges: HTMLInputElement;
   reset: HTMLButtonElement;
@@ -50,16 +52,20 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
     "aria-label",
     "Network diagram. Arrow keys move between neurons, Enter switches a hidden neuron off or on, + and - scale it.",
   );
+  // The card follows the pointer and refreshes with the pen, so it is not a live region; the
+  // announcer says only where the keyboard went.
   const details = h("div", "nnw-diagram__details");
   details.hidden = true;
-  details.setAttribute("role", "status");
-  stage.append(canvas, details);
+  const announce = h("div", "nnw-diagram__announce");
+  announce.setAttribute("role", "status");
+  announce.setAttribute("aria-live", "polite");
+  stage.append(canvas, details, announce);
 
   const legend = h("div", "nnw-diagram__legend");
   const error = h("div", "nnw-diagram__error");
   root.append(toolbar, stage, legend, error);
   el.append(root);
-  return { root, stage, canvas, details, topK, allEdges, reset, status, legend, error };
+  return { root, stage, canvas, details, announce, topK, allEdges, reset, status, legend, error };
 }
 
 export interface LegendEntry {

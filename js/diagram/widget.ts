@@ -16,7 +16,7 @@ import { LIVE, readLive } from "../lib/live";
 import { decodeArray, type WireArray } from "../lib/model";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
-import { DetailsCard, formatValue } from "./details";
+import { DetailsCard, describeNeuron, formatValue } from "./details";
 import { errorColours, errorsMatch, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showLegend, type LegendEntry } from "./dom";
 import { ModelLink, type WidgetManagerLike } from "./link";
@@ -219,15 +219,40 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   });
 
   // ---- details of the neuron under the pointer (or keyboard focus) ----------------------------
-  const card = new DetailsCard(dom.details);
+  // The card's scale buttons act on the neuron it describes.
+  const card = new DetailsCard(dom.details, (by) => {
+    const hit = hovered ?? focused;
+    if (editable(hit)) nudge(hit, by);
+  });
+  let announced = "";
 
   function showDetails(): void {
+    announce();
     const hit = hovered ?? focused;
     if (!hit || !net || !layout) {
       card.hide();
       return;
     }
     card.show({ hit, net, layers, scales, deltas: showing === "errors" && errors ? errors.deltas : null, layout, stageWidth: dom.stage.clientWidth || layout.width, height: HEIGHT });
+  }
+
+  /** Tell a screen reader where the keyboard went (only when the neuron or its edit changes). */
+  function announce(): void {
+    if (!focused || !net) {
+      announced = "";
+      return;
+    }
+    const key = `${focused.layer}:${focused.neuron}:${scaleOf(scales, focused.layer, focused.neuron)}:${showing}`;
+    if (key === announced) return;
+    announced = key;
+    dom.announce.textContent = describeNeuron(focused, net, layers, scales, showing === "errors" && errors ? errors.deltas : null);
+  }
+
+  /** Whether a pointer event falls on the card, or the gap between it and its neuron. */
+  function overCard(e: PointerEvent): boolean {
+    if (dom.details.hidden || !editable(hovered)) return false;
+    const r = dom.details.getBoundingClientRect(), gap = 18;
+    return e.clientX >= r.left - gap && e.clientX <= r.right + gap && e.clientY >= r.top - gap && e.clientY <= r.bottom + gap;
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -263,16 +288,21 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   const same = (a: Hit | null, b: Hit | null) => a === b || (!!a && !!b && a.layer === b.layer && a.neuron === b.neuron);
 
   cleanups.listen<PointerEvent>(dom.canvas, "pointermove", (e) => {
+    if (overCard(e)) return; // on the way to the card's buttons: keep describing this neuron
     const hit = pointAt(e);
     if (same(hit, hovered)) return;
     hovered = hit;
     dom.canvas.style.cursor = editable(hit) ? "pointer" : "default";
     schedule();
   });
-  cleanups.listen(dom.canvas, "pointerleave", () => {
+  const leaving = (e: PointerEvent, to: Node) => {
+    const next = e.relatedTarget as Node | null;
+    if (next && (next === to || to.contains(next))) return; // between the drawing and its card
     hovered = null;
     schedule();
-  });
+  };
+  cleanups.listen<PointerEvent>(dom.canvas, "pointerleave", (e) => leaving(e, dom.details));
+  cleanups.listen<PointerEvent>(dom.details, "pointerleave", (e) => leaving(e, dom.canvas));
   cleanups.listen<MouseEvent>(dom.canvas, "click", (e) => {
     const hit = pointAt(e);
     if (editable(hit)) toggle(hit);
@@ -298,7 +328,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     if (next) focused = next;
     schedule();
   });
-  cleanups.listen(dom.canvas, "blur", () => {
+  cleanups.listen<FocusEvent>(dom.canvas, "blur", (e) => {
+    if (e.relatedTarget instanceof Node && dom.details.contains(e.relatedTarget)) return; // Tab to the card's buttons
     focused = null;
     schedule();
   });

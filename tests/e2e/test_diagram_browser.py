@@ -355,3 +355,69 @@ def test_errors_give_way_to_activations_when_the_linked_pen_moves_on(browser, tm
         assert errors == []
     finally:
         context.close()
+
+
+def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path):
+    net = Network([784, 30, 10], seed=0)
+    diagram = NetworkDiagram(net)
+    diagram.show(load_pretrained_input())
+    path = export_html([diagram], tmp_path / "keys.html")
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
+        announce = root.locator(".nnw-diagram__announce")
+        assert announce.get_attribute("role") == "status" and announce.get_attribute("aria-live") == "polite"
+        # Tab reaches the drawing; arrows move between neurons and each move is announced
+        on_drawing = "(r) => document.activeElement === r.querySelector('canvas.nnw-diagram__canvas')"
+        for _ in range(4):  # past the toolbar's controls (top k, all; Reset is disabled)
+            page.keyboard.press("Tab")
+            if root.evaluate(on_drawing):
+                break
+        assert root.evaluate(on_drawing)
+        page.keyboard.press("ArrowDown")
+        a1 = diagram.activations[1][1]
+        expect(announce).to_contain_text(f"hidden layer 1, neuron 2 of 30, activation {a1:.3f}")
+        page.keyboard.press("ArrowRight")
+        expect(announce).to_contain_text("output layer, neuron 2 of 10, activation")
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("Enter")
+        expect(announce).to_contain_text("hidden layer 1, neuron 2 of 30, activation 0.000, switched off")
+        expect(root).to_have_attribute("data-edits", "1")
+        page.keyboard.press("Escape")
+
+        # the card's buttons scale the neuron it describes, with the mouse...
+        pos = root.evaluate(POSITION, [1, 5])
+        page.mouse.move(pos["x"], pos["y"])
+        card = root.locator(".nnw-diagram__details")
+        expect(card).to_have_attribute("data-neuron", "5")
+        plus = card.get_by_role("button", name="Scale neuron 5 of hidden layer 1 up by 0.25")
+        minus = card.get_by_role("button", name="Scale neuron 5 of hidden layer 1 down by 0.25")
+        # the pointer crosses the drawing (and neurons 6, 7...) on its way: the card stays with neuron 5
+        target = plus.bounding_box()
+        page.mouse.move(pos["x"], target["y"] + target["height"] / 2, steps=15)
+        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=15)
+        expect(card).to_have_attribute("data-neuron", "5")
+        plus.click()
+        expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d71.25")
+        minus.click()
+        minus.click()
+        expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d70.75")
+        expect(root).to_have_attribute("data-edits", "2")
+        want = edited_forward(net, load_pretrained_input(), {1: {1: 0.0, 5: 0.75}})
+        np.testing.assert_allclose(np.array(root.evaluate(ACTIVATIONS)[1]), want[1], atol=1e-5)
+        # ...and from the keyboard: Tab from the drawing to the card's buttons keeps the neuron
+        page.mouse.move(5, 5)
+        root.locator("canvas.nnw-diagram__canvas").focus()
+        page.keyboard.press("ArrowDown")  # neuron 2 (index 1), switched off
+        expect(card).to_have_attribute("data-neuron", "1")  # painted: its buttons are in the page
+        page.keyboard.press("Tab")  # to plus: minus is disabled at factor 0
+        expect(card.get_by_role("button", name="Scale neuron 1 of hidden layer 1 up by 0.25")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d70.25")
+        assert errors == []
+    finally:
+        page.close()

@@ -33,8 +33,8 @@ kernel (export_html, export_esm) it stays on activations after a stroke.
 
 In the page: hover a neuron for its z, bias and activation (a first-hidden neuron also shows
 its 784 incoming weights as a 28x28 image, an output neuron its strongest inputs); click a
-hidden neuron to switch it off or on, + and - to scale it, Reset to undo every edit. From the
-keyboard, Tab to the drawing, arrow keys move between neurons, Enter switches one off.
+hidden neuron to switch it off or on, the card's + and - buttons (or the + and - keys) to
+scale it by 0.25, Reset to undo every edit. Keyboard: see the class docstring.
 
 While linked, the page reads the canvas's live 28x28 input from the canvas's own model (the
 canvas front end sets ``_live`` there on every frame without save_changes, js/lib/live.ts), and
@@ -85,6 +85,16 @@ class NetworkDiagram(NetworkWidget):
     all_edges : bool, keyword-only
         Draw every connection into the neurons that are on instead; honoured for networks of up
         to 20,000 connections (more is a blur), top ``top_k`` above that.
+
+    Keyboard and screen readers
+    ---------------------------
+    The drawing is one focusable element (a canvas has no elements per neuron), navigated as
+    ARIA's roving-focus pattern: Tab reaches it, the arrow keys move between neurons (up/down
+    within a layer, left/right between layers), Enter or Space switches a hidden neuron off or
+    on, + and - scale it by 0.25, Escape leaves the neuron. Each move is announced through a
+    polite live region (``role="status"``): "hidden layer 1, neuron 2 of 30, activation 0.172"
+    (plus its error in errors mode and its edit, if any). The details card shows the same
+    neuron with its - / + buttons; Tab from the drawing reaches them and keeps the neuron.
     """
 
     _esm = _ESM
