@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from nnwidgets import load_bundled, load_pretrained
 
-from _pen import DIGITS
+from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -94,19 +94,6 @@ def wait_for_fresh_reading(page, after: int, prediction: str) -> str:
     return python_reading(page).inner_text()
 
 
-def draw_holding_last(page, pad, strokes):
-    """Draw strokes with the mouse; the button stays down at the end of the last one."""
-    box = pad.bounding_box()
-    sx, sy = box["width"] / 280, box["height"] / 280
-    for k, stroke in enumerate(strokes):
-        page.mouse.move(box["x"] + stroke[0][0] * sx, box["y"] + stroke[0][1] * sy)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        if k < len(strokes) - 1:
-            page.mouse.up()
-
-
 def test_canvas_in_marimo_reads_digits_in_page_and_in_python(browser, marimo_app):
     url, trigger, log_path = marimo_app
     context = browser.new_context(viewport={"width": 1200, "height": 1000})
@@ -128,7 +115,7 @@ def test_canvas_in_marimo_reads_digits_in_page_and_in_python(browser, marimo_app
             root.locator("button", has_text="Clear").click()
             wait_for_fresh_reading(page, runs, "None")
             runs = python_runs(page)
-            draw_holding_last(page, pad, DIGITS[digit][0])
+            draw(page, pad, DIGITS[digit][0], hold_last=True)
             expect(root).to_have_attribute("data-prediction", digit)  # while the pen is down
             page.mouse.up()
             # the stroke went to Python, and marimo re-ran the cell that reads it

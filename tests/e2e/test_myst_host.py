@@ -20,7 +20,7 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.export_esm import export_esm
 
-from _pen import DIGITS
+from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -119,19 +119,6 @@ def book(browser, tmp_path):
     context.close()
 
 
-def draw_holding_last(page, pad, strokes):
-    """Draw strokes with the mouse; the button stays down at the end of the last one."""
-    box = pad.bounding_box()
-    sx, sy = box["width"] / 280, box["height"] / 280
-    for k, stroke in enumerate(strokes):
-        page.mouse.move(box["x"] + stroke[0][0] * sx, box["y"] + stroke[0][1] * sy)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x * sx, box["y"] + y * sy)
-        if k < len(strokes) - 1:
-            page.mouse.up()
-
-
 @pytest.mark.parametrize(
     "css, shadow",
     [("inline", True), ("file", True), ("inline", False)],
@@ -154,7 +141,7 @@ def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css,
 
     # predicts while drawing: the button is still down at the end of the last stroke
     pad = root.locator("canvas.nnw-canvas__pad")
-    draw_holding_last(page, pad, DIGITS["7"][0])
+    draw(page, pad, DIGITS["7"][0], hold_last=True)
     expect(root).to_have_attribute("data-prediction", "7")
     expect(root.locator(".nnw-canvas__prediction")).to_have_text("7")
     page.mouse.up()
@@ -175,7 +162,7 @@ def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css,
     expect(root).to_have_count(1)
     expect(root).to_have_attribute("data-prediction", "")  # a fresh pad: the new host model's state
     expect(root).to_have_class(re.compile(r"\bnnw-canvas--steps\b"))
-    draw_holding_last(page, root.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0])
+    draw(page, root.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0], hold_last=True)
     expect(root).to_have_attribute("data-prediction", "0")
     page.mouse.up()
 
@@ -227,7 +214,7 @@ def test_diagram_follows_the_canvas_mounted_by_another_directive(book, digit_net
     expect(diag).to_have_attribute("data-prediction", "")
 
     # follows the pen mid-stroke, with the canvas's own numbers (both hold the same float16 weights)
-    draw_holding_last(page, pad_root.locator("canvas.nnw-canvas__pad"), DIGITS["7"][0])
+    draw(page, pad_root.locator("canvas.nnw-canvas__pad"), DIGITS["7"][0], hold_last=True)
     expect(pad_root).to_have_attribute("data-prediction", "7")
     expect(diag).to_have_attribute("data-prediction", "7")
     page.mouse.up()
@@ -240,7 +227,7 @@ def test_diagram_follows_the_canvas_mounted_by_another_directive(book, digit_net
     expect(pad_root).to_have_count(0)
     expect(diag).to_have_attribute("data-prediction", "7")
     page.evaluate("(spec) => window.mount(spec)", canvas_spec)
-    draw_holding_last(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0])
+    draw(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["0"][0], hold_last=True)
     expect(diag).to_have_attribute("data-prediction", "0")
     page.mouse.up()
 
@@ -248,7 +235,7 @@ def test_diagram_follows_the_canvas_mounted_by_another_directive(book, digit_net
     page.evaluate("(i) => window.unmount(i)", d)
     expect(diag).to_have_count(0)
     page.locator(".nnw-canvas button", has_text="Clear").click()
-    draw_holding_last(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["1"][0])
+    draw(page, page.locator("canvas.nnw-canvas__pad"), DIGITS["1"][0], hold_last=True)
     expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "1")
     page.mouse.up()
     assert page.evaluate("() => window.hostCalls") == []
