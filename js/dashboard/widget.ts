@@ -214,7 +214,10 @@ export default {
     let frame = 0;
     let rebuild = false;
 
-    const width = () => Math.max(280, Math.floor(charts.clientWidth || 720));
+    // The charts' width, read when it changes (ResizeObserver below) rather than on every draw:
+    // reading clientWidth after the progress text changed would force a layout per update.
+    let chartsWidth = 0;
+    const width = () => Math.max(280, Math.floor(chartsWidth || charts.clientWidth || 720));
 
     function runData(): { runs: RunState[]; data: (Decoded | null)[]; live: number | null } {
       const runs = model.get("_runs") ?? [];
@@ -318,7 +321,7 @@ export default {
     function updateProgress() {
       const p = model.get("progress");
       progressText.textContent = describeProgress(p).join(" · ");
-      progressFill.style.width = `${(100 * fractionDone(p)).toFixed(1)}%`;
+      progressFill.style.transform = `scaleX(${fractionDone(p).toFixed(4)})`;
     }
 
     cleanups.on(model, "change:_live", () => schedule());
@@ -341,7 +344,8 @@ export default {
     };
     cleanups.on(model, "change:_panels", updatePanels);
 
-    const resize = new ResizeObserver(() => {
+    const resize = new ResizeObserver((entries) => {
+      chartsWidth = entries[entries.length - 1].contentRect.width;
       if (plots && plots.loss.width !== width()) schedule(true);
     });
     resize.observe(charts);
