@@ -6,6 +6,7 @@ is inert outside one) with one that records what ipywidgets publishes; everythin
 """
 
 import math
+import re
 import signal
 import threading
 import time
@@ -386,6 +387,18 @@ def test_the_page_buttons_and_inputs_act(dash):
     assert dash.runs[0].trainer.learning_rate == 0.02
 
 
+def test_a_change_asked_for_just_before_training_ends_is_kept(dash):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 5)
+    dash.pause()
+    dash.learning_rate = 0.02  # queued for the next mini-batch, which never comes
+    dash.stop()
+    dash.wait(timeout=10)
+    run = dash.runs[0]
+    assert run.trainer.learning_rate == 0.02
+    assert [(c["name"], c["new"]) for c in run.changes] == [("learning_rate", 0.02)]
+
+
 def test_changed_settings_before_start_apply_to_the_next_run():
     d = make_dash(epochs=1)
     d.learning_rate = 0.2
@@ -543,6 +556,107 @@ def test_add_run_settings_override_and_label():
     d.add_run(make_net(), learning_rate=0.5, label="fast")
     assert [r.label for r in d.runs] == ["learning_rate=0.05", "fast"]
     assert d.runs[1].trainer.learning_rate == 0.5
+
+
+# ------------------------------------------------------------------- interleaved runs
+
+
+class TurnLog(Callback):
+    """Which network trained each mini-batch and ended each epoch, in the order they happened."""
+
+    def __init__(self, nets):
+        self.names = {id(n): name for name, n in nets.items()}
+        self.batches, self.epochs = [], []
+
+    def on_batch_end(self, trainer, batch, logs):
+        self.batches.append(self.names[id(trainer.network)])
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        self.epochs.append((self.names[id(trainer.network)], epoch))
+
+
+def two_runs(**kwargs):
+    a, b = make_net(), make_net(cost="quadratic", output="sigmoid")
+    log = TurnLog({"a": a, "b": b})
+    d = make_dash(a, callbacks=[log], **kwargs)
+    d.add_run(b)
+    return d, log, (a, b)
+
+
+def test_interleaved_runs_take_turns_one_epoch_each():
+    d, log, (a, b) = two_runs(epochs=3, interleave=True)
+    d.run()
+    assert log.epochs == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]
+    assert [r.status for r in d.runs] == ["completed", "completed"]
+    assert [len(h.epoch_loss) for h in d.histories] == [3, 3]
+    assert [r.batch.total for r in d.runs] == [3 * BATCHES_PER_EPOCH] * 2
+    # Taking turns changes nothing in what each network learns: same weights as one after another.
+    d2, _, (a2, b2) = two_runs(epochs=3)
+    d2.run()
+    for mine, theirs in ((a, a2), (b, b2)):
+        for w, w2 in zip(mine.weights, theirs.weights):
+            np.testing.assert_allclose(w, w2, rtol=1e-6, atol=1e-7)
+
+
+def test_interleaved_by_mini_batches_alternates_every_n():
+    d, log, _ = two_runs(epochs=1, interleave=7)
+    d.start()
+    d.wait(timeout=30)
+    # 150 mini-batches each, in turns of 7: a x7, b x7, ... the last turns shorter.
+    expected = []
+    for start in range(0, BATCHES_PER_EPOCH, 7):
+        n = min(7, BATCHES_PER_EPOCH - start)
+        expected += ["a"] * n + ["b"] * n
+    assert log.batches == expected
+
+
+def test_interleaved_curves_grow_side_by_side_and_both_reach_the_page(recorded):
+    d, _, _ = two_runs(epochs=200, interleave=True)
+    d.start()
+    try:
+        wait_for(lambda: len(d.histories[1].epoch_loss) >= 2)
+        d.pause()
+        done = [len(h.batch_loss) for h in d.histories]
+        assert abs(done[0] - done[1]) <= BATCHES_PER_EPOCH  # at most one turn apart
+        assert all(r.status == "running" for r in d.runs)
+        d._publish()
+        waiting = 1 - d._live["run"]  # the page gets the run whose turn it is as _live...
+        assert d._runs[waiting]["curves"] is not None  # ...and the other's curves so far in _runs
+        assert d.progress["samples"] == sum(done) * 4  # both runs' samples (batch size 4)
+        assert d.progress["samples_total"] == 2 * 200 * 600
+    finally:
+        d.stop()
+        d.wait(timeout=10)
+    # stop() ends every run of the rotation, not only the one whose turn it was
+    assert [r.status for r in d.runs] == ["stopped", "stopped"]
+    assert not d.training
+
+
+def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(dash, monkeypatch):
+    monkeypatch.setattr("nnwidgets.widgets.dashboard.PARK_TIMEOUT", 3.0)  # a lost step fails fast
+    dash.add_run(make_net(activation="tanh"))
+    dash.interleave = 5
+    dash.start()
+    wait_for(lambda: len(dash.histories[1].batch_loss) >= 10)
+    dash.pause()
+    for _ in range(6):  # across a change of turn, each step trains one mini-batch of one run
+        before = sum(len(h.batch_loss) for h in dash.histories)
+        dash.step()
+        assert sum(len(h.batch_loss) for h in dash.histories) == before + 1
+    while dash._active is not dash.runs[1]:  # the second run's turn, so "the first" would be wrong
+        dash.step()
+    active = dash._active
+    dash.learning_rate = 0.02
+    dash.step()
+    assert active.trainer.learning_rate == 0.02 and [c["new"] for c in active.changes] == [0.02]
+    other = next(r for r in dash.runs if r is not active)
+    assert other.trainer.learning_rate == 0.05 and other.changes == []
+
+
+@pytest.mark.parametrize("bad", [0, -2, 2.5, "batch", [1]])
+def test_interleave_must_be_a_bool_or_a_count(bad):
+    with pytest.raises(ValueError, match=r"interleave must be False .* got " + re.escape(repr(bad))):
+        make_dash(interleave=bad)
 
 
 # ------------------------------------------------------------------------ bad arguments

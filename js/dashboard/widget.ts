@@ -82,8 +82,9 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
   runs.forEach((run, i) => {
     const d = data[i] ?? null;
     const color = runColor(i);
-    // Finished runs stay visible but step back while another trains.
-    const faded = live !== null && live !== i;
+    // Finished runs stay visible but step back while another trains; interleaved runs waiting
+    // for their turn are training too, so they do not.
+    const faded = isFaded(runs, i, live);
     const raw = d ? (kind === "loss" ? d.loss : d.acc) : new Float32Array();
     const bx = d ? d.bx : new Float32Array();
     const sm = d ? smooth(raw, d.count, halfLifeFor(run.settings)) : new Float64Array();
@@ -104,6 +105,10 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
     );
   });
   return { points, series };
+}
+
+function isFaded(runs: RunState[], i: number, live: number | null): boolean {
+  return live !== null && live !== i && runs[i].status !== "running" && runs[i].status !== "paused";
 }
 
 /** Settings changes (learning rate and friends) as dashed vertical lines with their text. */
@@ -242,7 +247,8 @@ export default {
       data.forEach((d, i) => {
         if (d && !hidden.has(i)) for (const m of d.marks) marks.push({ ...m, color: runColor(i) });
       });
-      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, live, width()]);
+      const faded = runs.map((_r, i) => isFaded(runs, i, live));
+      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width()]);
       const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
         const { points, series } = chartSeries(kind, runs, data, hidden, live);
         return { kind, series, data: align(points, kind === "loss" && log) };

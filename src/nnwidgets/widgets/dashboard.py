@@ -10,6 +10,7 @@
 >>> dash.run()              # the blocking alternative, for scripts and for Colab
 >>> dash.history            # the History the Trainer returns, as net.fit's
 >>> dash.add_run(Network([784, 30, 10], cost="quadratic"))   # compared on the same curves
+>>> dash.interleave = True  # runs take turns, an epoch each, so their curves grow side by side
 
 How the pieces talk. The training thread runs :class:`~nnwidgets.training.Trainer` with a
 callback that only appends each mini-batch's loss and accuracy to bounded buffers
@@ -21,6 +22,8 @@ insight panels from that copy (:mod:`.dashboard_panels`, at most once a second, 
 when training ends) and sends them with the curves. The buttons send custom messages; they act while training runs because the cell that called
 :meth:`start` has returned. Front ends that do not show updates made from a background thread
 (Colab) can use :meth:`run`, which trains in the calling thread and sends from there.
+Interleaved runs each train on a thread of their own, but only the one whose turn it is: the
+recording callback hands the turn on after an epoch (or n mini-batches) and waits for it back.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import time
 
 import anywidget
 import traitlets
+
+from threadpoolctl import threadpool_limits
 
 from ..training import Callback, TrainingDiverged
 from ._base import reject_unknown
@@ -64,7 +69,10 @@ class _Recorder(Callback):
         self.epoch = 0
 
     def on_train_begin(self, trainer):
-        self.dash._park(trainer)  # started paused (step() from idle): wait before batch one
+        if self.dash._interleaving:
+            self.dash._take_turn(self.run, trainer)  # parks too, if paused
+        else:
+            self.dash._park(trainer)  # started paused (step() from idle): wait before batch one
 
     def on_epoch_begin(self, trainer, epoch):
         self.epoch = epoch
@@ -74,14 +82,22 @@ class _Recorder(Callback):
         run.batch.append(self.epoch + (batch + 1) / run.batches_per_epoch,
                          logs["loss"], logs["accuracy"])
         self.dash._batch_done(self, trainer, batch)
+        every = self.dash._interleaving
+        if every and every != "epoch" and self.run.batch.total % every == 0:
+            self.dash._next_turn(self.run, trainer)
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
                               logs.get("val_loss", math.nan), logs.get("val_accuracy", math.nan),
                               logs["learning_rate"])
         self.dash._snapshot_for_panels(self.run, epoch + 1)
+        if self.dash._interleaving == "epoch" and epoch + 1 < trainer.epochs:
+            self.dash._next_turn(self.run, trainer)
 
     def on_train_end(self, trainer):
+        if self.run in self.dash._pending_changes:  # asked for just before training ended
+            batch = self.run.batch.total - self.epoch * self.run.batches_per_epoch
+            self.dash._apply_changes(self.run, trainer, self.epoch, max(0, batch - 1))
         # The weights the network ends with: restored by early stopping, or the last finite
         # ones after a divergence, or those of a stop mid-epoch.
         self.dash._snapshot_for_panels(self.run, trainer.epoch)
@@ -121,6 +137,10 @@ class TrainingDashboard(anywidget.AnyWidget):
         are averaged into wider buckets, so memory here and in the page stays bounded.
     update_interval : float
         Seconds between two updates sent to the page (default 0.1: at most 10 a second).
+    interleave : bool or int
+        How :meth:`start` and :meth:`run` train several runs: ``False`` (default) one after
+        another; ``True`` one epoch of each in turn, so their curves grow side by side; an int
+        ``n``, ``n`` mini-batches of each in turn. Also an attribute, read when training starts.
     epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
     step_gamma, early_stopping, shuffle, transform, threads, callbacks
         Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
@@ -169,7 +189,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
-                 update_interval=0.1, **settings):
+                 update_interval=0.1, interleave=False, **settings):
         reject_unknown(type(self).__name__, settings, TRAINING_SETTINGS)
         try:
             interval = float(update_interval)
@@ -179,6 +199,8 @@ class TrainingDashboard(anywidget.AnyWidget):
             raise ValueError(f"update_interval must be between 0.05 and 10 seconds (at most 20 "
                              f"updates a second); got {update_interval!r}")
         self.update_interval = interval
+        self.interleave = interleave
+        _interleave_mode(interleave)  # checked now, so a typo fails here and not at start()
         self.max_points = max_points
         self._defaults = {"train": train, "validation": validation, **settings}
         self.runs = []  # Run objects, in the order they train
@@ -188,7 +210,13 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._step_go = False  # let exactly one more mini-batch through a pause
         self._stop_all = False  # stop() also cancels the runs queued after the current one
         self._active = None  # the Run training now
-        self._pending_changes = {}  # live settings queued for the training thread
+        self._pending_changes = {}  # Run -> {setting: value} queued for its training thread
+        # Interleaved training: the runs still training, in turn order, and the one whose turn it
+        # is (always self._active). _interleaving is "epoch", a number of mini-batches, or
+        # False (one run after another), fixed when training starts.
+        self._interleaving = False
+        self._rotation = []
+        self._turn = None
         self._thread = None
         self._writer = None
         self._inline = False  # run(): training (and sending) on the caller's thread
@@ -196,7 +224,9 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._counters = _Counters()
         self._publish_lock = threading.RLock()
         self._runs_dirty = True
-        self._applying = False  # the writer is setting the live traits: not a user change
+        # The thread showing a run's settings in the live traits (not a user change); a user's
+        # change from another thread meanwhile is still a change.
+        self._applying = None
         # Weights copied at an epoch's end by the training thread, for the writer to compute the
         # panels from (the training thread only copies: ~0.1 ms, not the panels' ~50 ms).
         self._panels_pending = None
@@ -281,7 +311,8 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     # -- control -------------------------------------------------------------------------------
     def start(self):
-        """Train the runs not trained yet, one after another, in a background thread.
+        """Train the runs not trained yet in a background thread: one after another, or in
+        turns with ``interleave`` (see the class docstring).
 
         Returns at once. Refused (RuntimeError) while this dashboard trains already, when
         another fit or dashboard is training one of the networks, or when no run is left.
@@ -308,6 +339,7 @@ class TrainingDashboard(anywidget.AnyWidget):
                                    f"elsewhere (another dashboard, fit() or Trainer); stop that first")
 
     def _launch(self):
+        self._interleaving = _interleave_mode(self.interleave)
         self._stop_all = False
         self._interrupted = False
         # Our own "finished" flag: a KeyboardInterrupt inside Thread.join left is_alive() saying
@@ -365,8 +397,8 @@ class TrainingDashboard(anywidget.AnyWidget):
         pending for the next :meth:`start`. The history keeps everything up to there."""
         with self._cond:
             self._stop_all = True
-            if self._active is not None:
-                self._active.trainer.stop()
+            for run in {*self._rotation, self._active} - {None}:  # interleaved: all of them
+                run.trainer.stop()
             self._cond.notify_all()
 
     def wait(self, timeout=None):
@@ -406,6 +438,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         """
         with self._cond:
             self._check_can_start("run")
+            self._interleaving = _interleave_mode(self.interleave)
             self._paused = False
             self._stop_all = False
             self._interrupted = False
@@ -433,7 +466,10 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     # -- the training thread -------------------------------------------------------------------
     def _train_pending(self):
-        for index, run in enumerate(self.runs):
+        if self._interleaving:
+            self._train_interleaved()
+            return
+        for run in self.runs:
             if run.status != "pending":
                 continue
             with self._cond:
@@ -441,31 +477,95 @@ class TrainingDashboard(anywidget.AnyWidget):
                     break
                 self._active = run
                 run.status = "running"
-                self._counters.begin(run)
+                self._counters.begin([run])
                 self._runs_dirty = True
             self._show_settings(run)
-            recorder = _Recorder(self, run)
-            run.add_callback(recorder)
-            try:
-                run.trainer.run()
-            except TrainingDiverged:
-                run.message = explain_divergence(run.history, run.trainer.learning_rate)
-            except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
-                logger.exception("TrainingDashboard: %s failed", run.label)
-                run.message = f"{type(exc).__name__}: {exc}"
-            finally:
-                history = run.history
-                with self._cond:
-                    run.status = "failed" if run.message and history.status == "running" else history.status
-                    run.message = run.message or history.message
-                    if self._interrupted and history.status == "stopped":
-                        run.message = history.message = history.message + " (keyboard interrupt)"
-                    self._active = None
-                    self._runs_dirty = True
-                    self._parked = False
-                    self._cond.notify_all()
+            self._train_run(run)
             if run.status not in ("completed", "early_stopped"):
                 break  # stopped, diverged or failed: the runs after it wait for another start
+
+    def _train_interleaved(self):
+        """Every pending run in its own thread, one at a time, passing the turn round.
+
+        Each run's Trainer keeps its own loop (and its own history); the dashboard's callback
+        on that thread hands the turn to the next run after an epoch (or n mini-batches) and
+        waits for it to come back. So exactly one network trains at any moment.
+        """
+        with self._cond:
+            runs = [r for r in self.runs if r.status == "pending"]
+            if self._stop_all or not runs:
+                return
+            for run in runs:
+                run.status = "running"
+            self._rotation = list(runs)
+            self._turn = self._active = runs[0]
+            self._counters.begin(runs)
+            self._runs_dirty = True
+        self._show_settings(runs[0])
+        threads = [threading.Thread(target=self._train_run, args=(run,), daemon=True,
+                                    name=f"nnwidgets-dashboard-run-{self.runs.index(run) + 1}")
+                   for run in runs]
+        # Each Trainer limits the BLAS threads for its run and restores the limit it found when
+        # it ends; runs that overlap in time end in any order, so where the library keeps one
+        # process-wide limit the last to end could leave another run's behind: restore the
+        # limit from before them all once they are done.
+        with threadpool_limits(limits=None):
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+
+    def _train_run(self, run):
+        """Train one run on this thread, recording why it ended."""
+        recorder = _Recorder(self, run)
+        run.add_callback(recorder)
+        try:
+            run.trainer.run()
+        except TrainingDiverged:
+            run.message = explain_divergence(run.history, run.trainer.learning_rate)
+        except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
+            logger.exception("TrainingDashboard: %s failed", run.label)
+            run.message = f"{type(exc).__name__}: {exc}"
+        finally:
+            history = run.history
+            with self._cond:
+                run.status = "failed" if run.message and history.status == "running" else history.status
+                run.message = run.message or history.message
+                if self._interrupted and history.status == "stopped":
+                    run.message = history.message = history.message + " (keyboard interrupt)"
+                self._leave_rotation(run)
+                self._runs_dirty = True
+                self._parked = False
+                self._cond.notify_all()
+
+    # -- turns (interleaved runs) --------------------------------------------------------------
+    def _take_turn(self, run, trainer):
+        """On a run's thread: wait until it is this run's turn (or training stops), then park
+        there if paused."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._turn is run or trainer.stop_requested)
+        self._park(trainer)
+
+    def _next_turn(self, run, trainer):
+        """On a run's thread: hand the turn to the next run in the rotation and wait for ours."""
+        with self._cond:
+            if len(self._rotation) > 1 and self._turn is run:
+                i = self._rotation.index(run)
+                self._turn = self._active = self._rotation[(i + 1) % len(self._rotation)]
+                self._runs_dirty = True  # the run leaving sends its curves in _runs
+                self._cond.notify_all()
+        self._take_turn(run, trainer)
+
+    def _leave_rotation(self, run):
+        """Under the condition: ``run`` has ended; the turn goes on to the next one, if any."""
+        if run not in self._rotation:  # one run after another
+            self._active = None
+            return
+        i = self._rotation.index(run)
+        self._rotation.remove(run)
+        if self._turn is run:
+            self._turn = self._rotation[i % len(self._rotation)] if self._rotation else None
+            self._active = self._turn
 
     def _train_in_background(self):
         try:
@@ -497,12 +597,14 @@ class TrainingDashboard(anywidget.AnyWidget):
             if self._parked:
                 self._counters.pause_ended()
             self._parked = False
-            self._step_go = False
 
     def _batch_done(self, recorder, trainer, batch):
         run = recorder.run
         self._counters.batch_done(run, recorder.epoch, batch)
-        if self._pending_changes:
+        if self._step_go:  # step(): this was its mini-batch (whichever run's turn it was)
+            with self._cond:
+                self._step_go = False
+        if run in self._pending_changes:
             self._apply_changes(run, trainer, recorder.epoch, batch)
         if self._paused:
             self._park(trainer)
@@ -511,7 +613,7 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def _apply_changes(self, run, trainer, epoch, batch):
         with self._cond:
-            changes, self._pending_changes = self._pending_changes, {}
+            changes = self._pending_changes.pop(run, {})
         x = epoch + (batch + 1) / run.batches_per_epoch
         for name, value in changes.items():
             old = getattr(trainer, name)
@@ -526,22 +628,23 @@ class TrainingDashboard(anywidget.AnyWidget):
     # -- live settings -------------------------------------------------------------------------
     def _show_settings(self, run):
         with self._publish_lock:
-            self._applying = True
+            self._applying = threading.get_ident()
             try:
                 with self.hold_sync():
                     for name in LIVE_SETTINGS:
                         setattr(self, name, getattr(run.trainer, name))
             finally:
-                self._applying = False
+                self._applying = None
 
     @traitlets.observe(*LIVE_SETTINGS)
     def _live_changed(self, change):
-        if self._applying:
+        if self._applying == threading.get_ident():
             return
         name, value = change["name"], change["new"]
         with self._cond:
             if self._active is not None:
-                self._pending_changes[name] = value  # the training thread applies and marks it
+                # The run training now (interleaved: whose turn it is) applies and marks it.
+                self._pending_changes.setdefault(self._active, {})[name] = value
                 return
             target = next((r for r in self.runs if r.status == "pending"), None)
         if target is not None:  # before training: the next run simply starts with it
@@ -585,6 +688,7 @@ class TrainingDashboard(anywidget.AnyWidget):
                 panels, self._panels_next = self._panels_next, None
                 status = self._status()
                 progress = self._counters.progress(self.runs, active, self._parked)
+                shown = active if self._interleaving and active is not None else None
             self._counters.sent()
             with self.hold_sync():
                 if runs_dirty:
@@ -595,6 +699,8 @@ class TrainingDashboard(anywidget.AnyWidget):
                                                           **active.curves()}
                 self.progress = progress
                 self.status = status
+                if shown is not None:  # interleaved: the inputs show the run whose turn it is
+                    self._show_settings(shown)
                 if runs_dirty:  # a run started or ended: say why (a refusal stays until then)
                     last = active or next((r for r in reversed(self.runs) if r.status != "pending"), None)
                     if last is not None:
@@ -695,29 +801,35 @@ class TrainingDashboard(anywidget.AnyWidget):
 
 
 class _Counters:
-    """Progress of the training run: mini-batches, samples and time with pauses left out."""
+    """Progress of the training runs: mini-batches, samples and time with pauses left out.
+
+    Runs trained one after another are counted one at a time; interleaved runs together (their
+    samples add up, so the rate and the ETA are those of the whole set), each keeping its own
+    epoch and mini-batch.
+    """
 
     def __init__(self):
-        self.batches = 0
-        self.run = None
+        self.batches = 0  # mini-batches ever trained by this dashboard (step() waits on it)
+        self.runs = []
+        self.position = {}  # Run -> (epoch, mini-batch in it, samples so far)
         self._last_sent = 0.0
         self._reset()
 
     def _reset(self):
-        self.epoch, self.batch, self.samples = 0, 0, 0
         self.started = time.monotonic()
         self.paused_total = 0.0
         self.paused_since = None
 
-    def begin(self, run):
-        self.run = run
+    def begin(self, runs):
+        """Count ``runs`` (trained together) from zero."""
+        self.runs = list(runs)
+        self.position = {run: (0, 0, 0) for run in self.runs}
         self._reset()
 
     def batch_done(self, run, epoch, batch):
         n, size = len(run.trainer.X), run.trainer.batch_size
         self.batches += 1
-        self.epoch, self.batch = epoch, batch + 1
-        self.samples = epoch * n + min(n, (batch + 1) * size)
+        self.position[run] = (epoch, batch + 1, epoch * n + min(n, (batch + 1) * size))
 
     def pause_began(self):
         self.paused_since = time.monotonic()
@@ -742,7 +854,23 @@ class _Counters:
         if active is None:
             return {"run": None, "runs": len(runs)}
         t = active.trainer
-        return {"run": runs.index(active), "runs": len(runs), "epoch": self.epoch + 1,
-                "epochs": t.epochs, "batch": self.batch, "batches": active.batches_per_epoch,
-                "samples": self.samples, "samples_total": t.epochs * len(t.X),
+        epoch, batch, _ = self.position.get(active, (0, 0, 0))
+        counted = self.runs if active in self.runs else [active]
+        samples = sum(self.position.get(r, (0, 0, 0))[2] for r in counted)
+        total = sum(r.trainer.epochs * len(r.trainer.X) for r in counted)
+        return {"run": runs.index(active), "runs": len(runs), "epoch": epoch + 1,
+                "epochs": t.epochs, "batch": batch, "batches": active.batches_per_epoch,
+                "samples": samples, "samples_total": total,
                 "elapsed": round(self.elapsed(), 3), "parked": bool(parked)}
+
+
+def _interleave_mode(interleave):
+    """``interleave`` as the training loop uses it: False, "epoch", or a number of mini-batches."""
+    if interleave is False or interleave is None:
+        return False
+    if interleave is True or interleave == "epoch":
+        return "epoch"
+    if isinstance(interleave, int) and not isinstance(interleave, bool) and interleave >= 1:
+        return int(interleave)
+    raise ValueError(f"interleave must be False (one run after another), True (one epoch of "
+                     f"each in turn) or a number of mini-batches >= 1; got {interleave!r}")
