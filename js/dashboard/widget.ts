@@ -9,7 +9,7 @@ import { h } from "../lib/dom";
 import { saveChanges, type HostModel } from "../lib/host";
 import { decodeArray } from "../lib/model";
 import { align, type Points } from "./chartdata";
-import { ACTIONS, enabledActions, type Action } from "./controls";
+import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
 import { describeProgress, fractionDone, type Progress } from "./progress";
@@ -318,7 +318,9 @@ export default {
       statusBadge.dataset.status = status;
       root.dataset.status = status;
       message.textContent = model.get("message");
+      const editable = canSend && settingsEditable(status, pending);
       for (const [name, input] of inputs) {
+        input.disabled = !editable;
         if (document.activeElement !== input) input.value = String(model.get(name));
       }
       logBox.checked = !!model.get("log_scale");

@@ -157,6 +157,9 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
         expect(panels.locator(".nnw-dash__weights canvas")).to_have_count(20)
         for action in ("start", "pause", "step", "stop"):  # nothing to steer without a kernel
             expect(root.locator(f"button[data-action={action}]")).to_be_disabled()
+        for name in ("learning_rate", "momentum", "l2", "dropout"):  # nor settings to change
+            expect(root.locator(f".nnw-dash__input--{name}")).to_be_disabled()
+        expect(root.locator(".nnw-dash__logbox")).to_be_enabled()  # the view's own toggle still works
         assert not errors, errors
     finally:
         context.close()
