@@ -9,14 +9,15 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 # 10,000 bundled digits in mini-batches of 10: 1,000 mini-batches an epoch, so the run lasts
-# long enough to act on it from the page.
+# long enough to act on it from the page (500 epochs: about a minute on a quiet machine, so it
+# is still training whenever the test acts; it ends with Stop).
 SETUP = """
 import json, time
 from nnwidgets import Network, TrainingDashboard, load_bundled
 data = load_bundled()
 net = Network([784, 30, 10], seed=0)
 dash = TrainingDashboard(net, train=(data.X_train, data.y_train),
-                         validation=(data.X_test, data.y_test), epochs=50, batch_size=10,
+                         validation=(data.X_test, data.y_test), epochs=500, batch_size=10,
                          learning_rate=0.1)
 dash
 """
