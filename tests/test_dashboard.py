@@ -659,6 +659,18 @@ def test_interleave_must_be_a_bool_or_a_count(bad):
         make_dash(interleave=bad)
 
 
+def test_blas_threads_leave_a_core_to_the_page():
+    from nnwidgets.widgets.dashboard_runs import threads_beside_a_page
+
+    big = Network([784, 100, 10], seed=0)  # 78,400 x 32 multiply-adds: the Trainer would use all cores
+    assert threads_beside_a_page(big, 32, cores=2) == 1
+    assert threads_beside_a_page(big, 32, cores=8) == 7
+    assert threads_beside_a_page(big, 32, cores=1) == 1
+    assert threads_beside_a_page(make_net(), 32, cores=8) == 1  # small layers: one thread anyway
+    assert make_dash(batch_size=1).runs[0].trainer.threads == 1
+    assert make_dash(threads=2).runs[0].trainer.threads == 2  # given: kept
+
+
 # ------------------------------------------------------------------------ bad arguments
 
 

@@ -144,7 +144,8 @@ class TrainingDashboard(anywidget.AnyWidget):
     epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
     step_gamma, early_stopping, shuffle, transform, threads, callbacks
         Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
-        runs added with :meth:`add_run`.
+        runs added with :meth:`add_run`. ``threads`` left out (or None) is the Trainer's
+        choice less one core, left to the page that draws the curves (at least 1).
 
     ``learning_rate``, ``momentum``, ``l2`` and ``dropout`` are also traits: assign them (or
     use the page's inputs) while training runs and the change applies from the next

@@ -10,15 +10,16 @@ that differ only in the cost are "cost=quadratic" and "cost=cross_entropy".
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
-from ..training import Trainer
+from ..training import Trainer, _auto_threads
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
 
 __all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "explain_divergence",
-           "run_labels"]
+           "run_labels", "threads_beside_a_page"]
 
 #: Keyword arguments of a run that are passed to the Trainer as they are.
 TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
@@ -58,6 +59,25 @@ def check_live_setting(name, value):
         interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
         raise ValueError(f"{name} must be in {interval}; got {value!r}")
     return v
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def threads_beside_a_page(network, batch_size, cores=None):
+    """BLAS threads for a run the dashboard trains when ``threads`` is not given: the Trainer's
+    own choice, but leaving one core to the page that draws the curves (and the kernel's other
+    threads). On 2 cores the page takes about a third of a core; with both cores given to BLAS
+    the training threads wait for each other, and throughput with a page open fell to 0.72 of
+    a headless fit at batch size 32 against 0.82 with one thread (bench/dashboard_overhead.py).
+    """
+    if _auto_threads(network, batch_size) == 1:
+        return 1
+    return max(1, (cores or _cores()) - 1)
 
 
 def explain_divergence(history, learning_rate):
@@ -141,6 +161,8 @@ class Run:
         self.trainer = Trainer(network, X, y, validation=validation, callbacks=self._user_callbacks,
                                **settings)
         t = self.trainer
+        if t.threads is None:
+            t.threads = threads_beside_a_page(network, t.batch_size)
         self.batches_per_epoch = math.ceil(len(t.X) / t.batch_size)
         self.settings = {**{k: v for k, v in network.config().items() if k != "dtype"},
                          "epochs": t.epochs, "batch_size": t.batch_size,
