@@ -128,3 +128,50 @@ def test_two_runs_compared_with_their_labels(open_notebook):
     chips.nth(1).click()
     expect(chips.nth(1)).to_have_class("nnw-dash__run nnw-dash__run--hidden")
     expect(legend.locator("tr.u-off")).to_have_count(4)
+
+
+INTERLEAVED = """
+from nnwidgets import Network, TrainingDashboard, load_bundled
+data = load_bundled()
+X, y = data.X_train[:2000], data.y_train[:2000]
+dash = TrainingDashboard(Network([784, 30, 10], seed=0), train=(X, y), epochs=300, batch_size=10,
+                         interleave=True)
+dash.add_run(Network([784, 30, 10], output="sigmoid", cost="quadratic", seed=0))
+dash
+"""
+
+# Pixels of the loss canvas close to each run's colour at full strength (palette.ts): the
+# smoothed curve of a run drawn faded (alpha 0.55 on white) does not count.
+COLOUR_PIXELS = """() => {
+  const c = document.querySelector('.nnw-dash__chart--loss canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const runs = [[47, 111, 223], [217, 84, 43]], counts = [0, 0];
+  for (let i = 0; i < d.length; i += 4) {
+    runs.forEach(([r, g, b], k) => {
+      if (d[i + 3] > 240 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 40) counts[k]++;
+    });
+  }
+  return counts;
+}"""
+
+
+def test_interleaved_runs_grow_side_by_side(open_notebook):
+    nb = open_notebook([INTERLEAVED, "dash.start()"], app="lab")
+    page = nb.page
+    root = page.locator(".nnw-dash")
+    chips = root.locator(".nnw-dash__run")
+    expect(chips).to_have_count(2)
+    for k in range(2):  # the run waiting for its turn is training too
+        expect(chips.nth(k)).to_contain_text("running")
+    page.wait_for_timeout(1500)
+    done = json.loads(nb.run_cell(
+        "import json; dash.pause(); print(json.dumps([len(h.batch_loss) for h in dash.histories]))"
+    ).strip().splitlines()[-1])
+    assert min(done) > 0 and abs(done[0] - done[1]) <= 200, done  # at most one epoch apart
+    expect(root.locator(".nnw-dash__status")).to_have_text("paused")
+    page.wait_for_timeout(300)  # the frame after the last update
+    first, second = page.evaluate(COLOUR_PIXELS)
+    assert first > 50 and second > 50, (first, second)  # both curves drawn, neither faded
+    nb.run_cell("dash.stop(); dash.wait(timeout=30); print(dash.status)")
+    for k in range(2):
+        expect(chips.nth(k)).to_contain_text("stopped")
