@@ -138,6 +138,7 @@ from nnwidgets.datasets import load_bundled
 data = load_bundled()
 X, y = data.X_train[:{samples}], data.y_train[:{samples}]
 SETTINGS = dict(epochs={epochs}, batch_size={batch_size}, learning_rate=0.05)
+UPDATE_INTERVAL = {update_interval}
 dash = None
 
 def timed_fit():
@@ -151,7 +152,7 @@ def show_dashboard(network, train, **settings):
     global dash
     if dash is not None:
         dash.close()
-    dash = TrainingDashboard(network, train=train, **settings)
+    dash = TrainingDashboard(network, train=train, update_interval=UPDATE_INTERVAL, **settings)
     display(dash)
     print("model_id=" + dash.model_id)
 
@@ -301,7 +302,7 @@ def with_browser(args):
     print(f"page: JupyterLab in headless {chromium}, one kernel, {len(fits)} alternating repeats "
           f"(best of each); load average (1, 5, 15 min) before {load_before}, after {load_average()}")
     print(f"data: {n_samples:,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
-          f"{args.epochs} epochs per measurement")
+          f"{args.epochs} epochs per measurement; dashboard update_interval {args.update_interval} s")
     print(f"net.fit (headless)          : {fit:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in fits)})")
     print(f"dashboard in the page       : {dash:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in dashes)})")
     print(f"ratio dashboard / fit       : {dash / fit:.3f} best to best, {sum(dashes) / sum(fits):.3f} mean to mean "
@@ -323,7 +324,8 @@ def with_browser(args):
 
 def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, json):
     path = "dashboard_overhead.ipynb"
-    setup = KERNEL_SETUP.format(samples=args.samples, epochs=args.epochs, batch_size=args.batch_size)
+    setup = KERNEL_SETUP.format(samples=args.samples, epochs=args.epochs, batch_size=args.batch_size,
+                                update_interval=args.update_interval)
     (server.root_dir / path).write_text(json.dumps(notebook_json([setup])))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -388,6 +390,8 @@ def main():
                         help="epochs per measurement (default 1, or 20 with --browser: a few seconds each)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--samples", type=int, default=10_000, help="training digits (default all 10,000)")
+    parser.add_argument("--update-interval", type=float, default=0.1,
+                        help="the dashboard's seconds between updates to the page (--browser; default 0.1)")
     args = parser.parse_args()
     if args.epochs is None:
         args.epochs = 20 if args.browser else 1
