@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 from nnwidgets import Network  # noqa: E402
 from nnwidgets.datasets import load_bundled, load_mnist  # noqa: E402
-from nnwidgets.training import _auto_threads  # noqa: E402
+from nnwidgets.training import auto_threads  # noqa: E402
 
 SIZES = [784, 100, 10]
 LEARNING_RATE = 0.05
@@ -146,8 +146,8 @@ def main(argv=None):
     print(f"Network.fit, one epoch on {described}")
     print(f"network {SIZES} float32, softmax + cross-entropy, plain SGD; {os.cpu_count()} cores; "
           f"best of {args.repeats}")
-    print(f"threads chosen by nnwidgets: batch 10 -> {_auto_threads(net, 10) or 'all'}, "
-          f"batch 64 -> {_auto_threads(net, 64) or 'all'}")
+    print(f"threads chosen by nnwidgets: batch 10 -> {auto_threads(net, 10) or 'all'}, "
+          f"batch 64 -> {auto_threads(net, 64) or 'all'}")
     if not have_torch:
         print("PyTorch is not installed, so the PyTorch ratio is skipped: pip install '.[bench]'")
     print()

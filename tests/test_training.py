@@ -9,7 +9,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from nnwidgets import Callback, Network, load_bundled
-from nnwidgets.training import Trainer, TrainingDiverged, _auto_threads
+from nnwidgets.training import Trainer, TrainingDiverged, auto_threads
 
 # Four Gaussian clusters in 8 dimensions, 300 training and 100 validation points: learnable
 # in a few epochs, impossible to get right by chance (25%).
@@ -395,8 +395,8 @@ def test_threads_limits_blas_while_training_and_auto_picks_one_for_small_layers(
     assert record.seen == 1
     assert blas_threads_now() == outside  # restored afterwards
     # auto: 8x16 and 16x4 products at batch 64 are far below a million multiply-adds
-    assert _auto_threads(make(), 64) == 1
-    assert _auto_threads(Network([784, 1300, 10]), 1000) is None
+    assert auto_threads(make(), 64) == 1
+    assert auto_threads(Network([784, 1300, 10]), 1000) is None
     make().fit(X, y, epochs=1, callbacks=[record])
     assert record.seen == 1
 

@@ -21,7 +21,7 @@ import numpy as np
 from . import _checks
 from ._blas import blas_threads
 
-__all__ = ["Callback", "History", "Trainer", "TrainingDiverged", "SCHEDULES"]
+__all__ = ["Callback", "History", "Trainer", "TrainingDiverged", "SCHEDULES", "auto_threads"]
 
 SCHEDULES = ("constant", "step", "cosine")
 
@@ -297,7 +297,7 @@ class Trainer:
         with net.exclusive_training():
             self._ran = True
             net.history_ = history = self.history
-            threads = self.threads if self.threads is not None else _auto_threads(net, self.batch_size)
+            threads = self.threads if self.threads is not None else auto_threads(net, self.batch_size)
             with blas_threads(threads):
                 try:
                     self._loop(history)
@@ -567,7 +567,11 @@ def _snapshot(net):
     return [w.copy() for w in net.weights], [b.copy() for b in net.biases]
 
 
-def _auto_threads(net, batch_size):
+def auto_threads(net, batch_size):
+    """The BLAS threads ``Trainer`` uses when ``threads=None``: 1 for small products, else None (all).
+
+    (The training dashboard asks too, to leave a core to the browser when training is small.)
+    """
     # Below about a million multiply-adds per matrix product, waking the BLAS thread pool
     # costs as much as it saves (bench/train_speed.py), and a second thread spinning on a
     # busy 2-core machine (a notebook server, a browser) can make it several times slower.

@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from ..training import Trainer, _auto_threads
+from ..training import Trainer, auto_threads
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
 
@@ -75,7 +75,7 @@ def threads_beside_a_page(network, batch_size, cores=None):
     the training threads wait for each other, and throughput with a page open fell to 0.72 of
     a headless fit at batch size 32 against 0.82 with one thread (bench/dashboard_overhead.py).
     """
-    if _auto_threads(network, batch_size) == 1:
+    if auto_threads(network, batch_size) == 1:
         return 1
     return max(1, (cores or _cores()) - 1)
 
