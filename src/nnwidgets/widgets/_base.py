@@ -23,7 +23,8 @@ import traitlets
 from . import _sync
 from ._wire import array_to_json
 
-__all__ = ["NetworkWidget", "function_name", "layer_arrays", "network_payload", "BROWSER_FUNCTIONS"]
+__all__ = ["NetworkWidget", "as_widget_network", "function_name", "layer_arrays", "network_payload",
+           "BROWSER_FUNCTIONS"]
 
 logger = logging.getLogger("nnwidgets.widgets")
 
@@ -88,6 +89,24 @@ def network_payload(net) -> dict:
     }
 
 
+def as_widget_network(net):
+    """``net`` itself, or a book-style network seen as a :class:`~nnwidgets.Network`.
+
+    The book's own class (``sizes``, ``weights``, ``biases`` as (n, 1) columns, sigmoid neurons,
+    ``backprop(x, y)``) has no ``predict_proba`` or function names; the widgets take it through
+    :func:`nnwidgets.labs.as_network`, a view that shares the reader's arrays (so training in
+    the dashboard trains the reader's network, with the reader's own ``backprop``).
+    """
+    book_like = (all(hasattr(net, a) for a in ("sizes", "weights", "biases"))
+                 and not hasattr(net, "predict_proba")
+                 and getattr(net, "activation", "sigmoid") == "sigmoid")  # the book's neurons
+    if not book_like:
+        return net
+    from ..labs.adapter import as_network
+
+    return as_network(net)
+
+
 def reject_unknown(cls_name: str, kwargs: dict, allowed) -> None:
     """The one message every widget gives for a misspelt keyword argument."""
     unknown = sorted(set(kwargs) - set(allowed))
@@ -107,7 +126,10 @@ class NetworkWidget(anywidget.AnyWidget):
     # Not Any: traitlets skips validators for None when None is allowed, and Any allows it.
     network = traitlets.Instance(object, allow_none=False)
     """The network shown (not synced: what the page needs of it travels in other traits).
-    Assign another to switch; ``None`` is rejected."""
+    Assign another to switch; ``None`` is rejected. A book-style network (the reader's own
+    class) is held as ``nnwidgets.labs.as_network(net)``, a view sharing its arrays; after
+    training it with its own ``SGD``, call ``widget.network.notify_changed()`` (or assign it
+    again) to show the new weights."""
 
     #: Keyword arguments ``__init__`` accepts besides ``network`` (and ipywidgets' ``layout``).
     _keywords: tuple[str, ...] = ()
@@ -139,6 +161,7 @@ class NetworkWidget(anywidget.AnyWidget):
         if net is None:
             raise ValueError(f"{type(self).__name__}.network cannot be None: assign a network "
                              f"(leave it out of {type(self).__name__}() for the shipped model)")
+        net = as_widget_network(net)
         self._pending = self._network_state(net)  # raises before anything changes
         return net
 

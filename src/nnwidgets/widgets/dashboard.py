@@ -125,7 +125,10 @@ class TrainingDashboard(anywidget.AnyWidget):
     Parameters
     ----------
     network : Network
-        The network to train (the first run).
+        The network to train (the first run). The reader's own book-style network (``sizes``,
+        ``weights``, ``biases`` as columns, ``backprop(x, y)``) is trained by wrapping its
+        ``backprop``: :func:`nnwidgets.labs.as_network` calls it one example at a time and
+        averages over each mini-batch; the dashboard's update step moves the reader's arrays.
     train : (X, y)
         Training inputs (n, n_in) and labels (n,) or targets (n, n_out).
     validation : (X_val, y_val), optional
@@ -282,7 +285,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     def _new_run(self, network, label, settings):
         reject_unknown("add_run", settings, {"train", "validation", *TRAINING_SETTINGS})
         for i, r in enumerate(self.runs):
-            if r.network is network:
+            if network in (r.network, getattr(r.network, "book_network", None)):
                 raise ValueError(f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
                                  f"pass network.copy() to train a copy with other settings")
         merged = {**self._defaults, **settings}

@@ -15,6 +15,7 @@ import os
 import numpy as np
 
 from ..training import Trainer, auto_threads
+from ._base import as_widget_network
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
 
@@ -152,6 +153,7 @@ class Run:
         if unknown:
             raise TypeError(f"unexpected keyword argument {unknown[0]!r}; expected one of: "
                             f"{', '.join(TRAINING_SETTINGS)}. Check the spelling.")
+        network = as_widget_network(network)  # the reader's own class: trained by its backprop
         self.network = network
         self.label_given = label
         self.label = label or ""
