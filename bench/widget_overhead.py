@@ -23,7 +23,7 @@ from nnwidgets.widgets import _sync  # noqa: E402
 
 REPEATS = int(os.environ.get("REPEATS", "5"))
 # (sizes, batch size, epochs): a few seconds of training each
-CASES = [([784, 100, 10], 10, 10), ([784, 800, 800, 10], 64, 1)]
+CASES = [([784, 100, 10], 10, 10), ([784, 800, 800, 10], 64, 3)]
 
 
 def train_once(sizes, batch_size, epochs, data, watched):

@@ -165,3 +165,25 @@ def test_uint8_pixels_are_scaled_as_show_scales_them():
     canvas.pixels = img
     assert canvas.pixels.dtype == np.float32 and canvas.pixels.max() == 1.0
     assert canvas.prediction is not None
+
+
+def test_slow_sends_are_spaced_out_so_the_writer_stays_mostly_idle():
+    """A widget whose send takes 10 ms gets one at most every 10 ms / MAX_DUTY, not ten a second."""
+
+    class Slow:
+        sends = []
+
+        def _send_network_state(self):
+            self.sends.append(time.monotonic())
+            time.sleep(0.01)
+
+    widget = Slow()
+    started = time.monotonic()
+    while time.monotonic() - started < 1.5:
+        _sync.request(widget)
+        time.sleep(0.005)
+    assert _sync.flush()
+    _sync.cancel(widget)
+    gaps = np.diff(widget.sends)
+    assert len(widget.sends) >= 2
+    assert (gaps >= 0.01 / _sync.MAX_DUTY * 0.9).all(), gaps
