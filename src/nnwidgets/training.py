@@ -358,7 +358,7 @@ class Trainer:
                         f"that step; try a smaller learning rate.")
                     return
                 if start + len(idx) > n // 2:  # the second half of the epoch, for the watch
-                    watch.record(predicted, self.labels[idx])
+                    watch.record(predicted, round(accuracy * len(idx)))
                 losses.append(loss)
                 accuracies.append(accuracy)
                 history.batch_loss.append(loss)
@@ -466,9 +466,9 @@ class Trainer:
                 # A sum of squares is finite only if every entry is (and BLAS computes it
                 # fastest). Finite steps on finite weights cannot overflow: both are far
                 # below the largest float.
-                for name, step in ((f"W{l}", gw), (f"b{l}", gb)):
-                    if not math.isfinite(np.vdot(step, step)):
-                        raise _Blowup(f"the update to {name} became NaN or infinite")
+                if not (math.isfinite(np.vdot(gw, gw)) and math.isfinite(np.vdot(gb, gb))):
+                    name = f"b{l}" if math.isfinite(np.vdot(gw, gw)) else f"W{l}"
+                    raise _Blowup(f"the update to {name} became NaN or infinite")
                 steps.append((gw, gb))
         for w, b, (step_w, step_b) in zip(net.weights, net.biases, steps):
             w += step_w
@@ -510,11 +510,12 @@ class _CollapseWatch:
         if self.applies:
             self.seen = self.same = self.correct = 0
 
-    def record(self, predicted, labels):
+    def record(self, predicted, correct):
+        """One mini-batch's predictions, of which ``correct`` were right."""
         if self.applies:
             self.seen += len(predicted)
             self.same += int(np.bincount(predicted, minlength=self.n_out).max())
-            self.correct += int(np.count_nonzero(predicted == labels))
+            self.correct += correct
 
     def collapse(self, net):
         """A description of the collapse, or None when training looks alive."""
