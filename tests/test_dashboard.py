@@ -704,3 +704,16 @@ def test_dashboard_trains_mnist_from_the_bundled_data():
     history = d.run()
     assert history.val_accuracy[-1] > 0.5
     assert d.progress == {"run": None, "runs": 1}
+
+
+def test_unread_points_stay_bounded_and_are_not_lost():
+    """Appending only queues a point; with nobody reading, the queue still stays bounded."""
+    series = DecimatingSeries(["loss"], capacity=8)
+    n = 3 * DecimatingSeries.QUEUE_LIMIT + 5
+    for i in range(n):
+        series.append(float(i), 1.0)
+        assert len(series._queue) <= DecimatingSeries.QUEUE_LIMIT
+    assert series.total == n
+    columns, counts = series.snapshot()
+    assert counts.sum() == n and len(counts) <= 8 + 1
+    np.testing.assert_allclose(np.sum(columns[0] * counts), n * (n - 1) / 2)  # every x counted once

@@ -6,13 +6,16 @@ buckets. Each bucket holds the mean of ``stride`` consecutive points (and how ma
 when the buckets fill up, neighbours are merged pairwise and the stride doubles. So the first
 ``capacity`` points are kept exactly, and later the curve is a running average over ever wider
 windows, which is also the honest way to draw many noisy mini-batch losses on a few hundred
-pixels. Appending costs a few Python operations (it runs on the training thread for every
-mini-batch); merging is one NumPy reshape every time the count doubles.
+pixels. Appending only queues the point (it runs on the training thread for every
+mini-batch); the reader (the dashboard's writer thread) folds the queue into the buckets when it
+takes a snapshot, largely while the training thread is inside NumPy. Merging is one NumPy
+reshape every time the count doubles.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 import numpy as np
 
@@ -32,6 +35,9 @@ class DecimatingSeries:
     Thread safety: one thread appends, any other may call :meth:`snapshot` at any time.
     """
 
+    #: Points queued before :meth:`append` folds them itself, so memory stays bounded unread.
+    QUEUE_LIMIT = 4096
+
     def __init__(self, channels, capacity):
         if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)) or capacity < 2 \
                 or capacity % 2:
@@ -46,27 +52,38 @@ class DecimatingSeries:
         self._partial = [0.0] * width  # sums of the bucket being filled
         self._partial_n = 0
         self.total = 0  # points ever appended
+        self._queue = deque()  # appended, not folded yet: deque append/popleft are thread-safe
         self._lock = threading.Lock()
 
     @property
     def stride(self):
         """Points averaged into each bucket now (1 until the first merge)."""
-        return self._stride
+        with self._lock:
+            self._fold_queue()
+            return self._stride
 
     def append(self, x, *values):
         """Record one point. NaN values are kept as NaN (a missing validation score, say)."""
         if len(values) != len(self.channels):
             raise ValueError(f"expected {len(self.channels)} values ({', '.join(self.channels)}); "
                              f"got {len(values)}")
-        with self._lock:
-            p = self._partial
-            p[0] += x
-            for i, v in enumerate(values, 1):
+        self._queue.append((x, *values))
+        self.total += 1  # only the appending thread writes it
+        if len(self._queue) > self.QUEUE_LIMIT:
+            with self._lock:
+                self._fold_queue()
+
+    def _fold_queue(self):
+        """Add the queued points to the buckets (holding the lock)."""
+        queue, p = self._queue, self._partial
+        while queue:
+            point = queue.popleft()
+            for i, v in enumerate(point):
                 p[i] += v
             self._partial_n += 1
-            self.total += 1
             if self._partial_n == self._stride:
                 self._close_bucket()
+                p = self._partial
 
     def _close_bucket(self):
         n = self._partial_n
@@ -87,6 +104,7 @@ class DecimatingSeries:
         """``(columns, counts)``: a float64 array (1 + channels, k) of bucket means and the number
         of points in each bucket, the partly filled last bucket included; k <= capacity + 1."""
         with self._lock:
+            self._fold_queue()
             k = self._full
             rows = self._sums[:k]
             counts = self._counts[:k]
@@ -97,4 +115,6 @@ class DecimatingSeries:
             return rows.T.copy(), counts.copy()
 
     def __len__(self):
-        return self._full + (1 if self._partial_n else 0)
+        with self._lock:
+            self._fold_queue()
+            return self._full + (1 if self._partial_n else 0)
