@@ -160,6 +160,13 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
         for name in ("learning_rate", "momentum", "l2", "dropout"):  # nor settings to change
             expect(root.locator(f".nnw-dash__input--{name}")).to_be_disabled()
         expect(root.locator(".nnw-dash__logbox")).to_be_enabled()  # the view's own toggle still works
+        # A dashboard exported before it trained offers nothing to press either.
+        fresh = TrainingDashboard(Network([784, 20, 10], seed=1), train=(data.X_train[:100], data.y_train[:100]))
+        page.goto(export_html([fresh], tmp_path / "fresh.html").as_uri())
+        expect(page.locator(".nnw-dash__status")).to_have_text("ready")
+        for action in ("start", "step"):
+            expect(page.locator(f"button[data-action={action}]")).to_be_disabled()
+        expect(page.locator(".nnw-dash__input--learning_rate")).to_be_disabled()
         assert not errors, errors
     finally:
         context.close()

@@ -5,9 +5,10 @@
 
 The page inlines each widget's ES module (base64) and stylesheet, and its synced state with
 every binary buffer (the network's weights) base64-encoded, plus a host of a few lines that
-implements the anywidget model interface (``get``, ``set``, ``on``, ``off``, ``save_changes``,
-``send``, and ``widget_manager.get_model`` for one widget referring to another, such as a
-NetworkDiagram linked to a DigitCanvas) over that saved state. Everything a widget computes in
+implements the anywidget model interface (``get``, ``set``, ``on``, ``off``, ``save_changes``
+as a no-op, and ``widget_manager.get_model`` for one widget referring to another, such as a
+NetworkDiagram linked to a DigitCanvas) over that saved state; it has no ``send``, since no
+kernel would receive it. Everything a widget computes in
 the page keeps working (the DigitCanvas runs its network in the page, and a linked diagram
 follows its pen); nothing goes back to Python, because there is none.
 
@@ -44,7 +45,8 @@ function makeModel(state) {
     off: (name, f) => name == null ? handlers.clear() : f == null ? handlers.delete(name)
       : handlers.set(name, (handlers.get(name) || []).filter((g) => g !== f)),
     save_changes: () => {},   // no kernel to save to
-    send: () => {},
+    // No send: no kernel takes custom messages, and a widget that feature-detects it (the
+    // dashboard) then knows its buttons can do nothing here, even before any training.
   };
   return model;
 }
