@@ -6,66 +6,25 @@ marimo delivers trait changes made from a plain background thread to the page (s
 0.23.14); this is the dashboard's whole way of showing training there.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from _marimo import marimo_run
 
 pytestmark = pytest.mark.e2e
 
 marimo = pytest.importorskip("marimo", reason="pip install -e '.[test]' installs marimo")
 
 APP = Path(__file__).parent / "marimo_dashboard_app.py"
-START_TIMEOUT = 60  # seconds; marimo starts in about 2 here
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def marimo_dashboard(tmp_path_factory):
     """``marimo run`` on the dashboard app: (url, log path)."""
-    base = tmp_path_factory.mktemp("marimo-dashboard")
-    log_path = base / "marimo.log"
-    env = dict(os.environ, PYTHONUNBUFFERED="1",
-               # marimo's own config and caches stay out of the user's home
-               HOME=str(base), XDG_CONFIG_HOME=str(base / "config"), XDG_CACHE_HOME=str(base / "cache"))
-    port = _free_port()
-    cmd = [sys.executable, "-m", "marimo", "run", str(APP), "--host", "127.0.0.1", "--port", str(port),
-           "--headless", "--no-token", "--no-sandbox", "--session-ttl", "5"]
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=base)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"marimo exited with code {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"marimo did not answer within {START_TIMEOUT} s:\n{log_path.read_text()[-3000:]}") from None
-                time.sleep(0.1)  # the port is not listening yet
-        yield url, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with marimo_run(APP, tmp_path_factory.mktemp("marimo-dashboard")) as served:
+        yield served
 
 
 def loss_pixels(root):

@@ -5,13 +5,7 @@ stroke ends) prints the Python side's reading, and a digit that a plain backgrou
 on the pad reaches the page.
 """
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +14,7 @@ from playwright.sync_api import expect
 
 from nnwidgets import load_bundled, load_pretrained
 
+from _marimo import marimo_run
 from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
@@ -27,50 +22,16 @@ pytestmark = pytest.mark.e2e
 marimo = pytest.importorskip("marimo", reason="pip install -e '.[test]' installs marimo")
 
 APP = Path(__file__).parent / "marimo_app.py"
-START_TIMEOUT = 60  # seconds; marimo starts in about 2 here
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def marimo_app(tmp_path_factory):
     """``marimo run`` on the test notebook: (url, trigger file, log path)."""
     base = tmp_path_factory.mktemp("marimo")
-    trigger, log_path = base / "triggers", base / "marimo.log"
+    trigger = base / "triggers"
     trigger.mkdir()
-    env = dict(os.environ, NNW_MARIMO_TRIGGER=str(trigger), PYTHONUNBUFFERED="1",
-               # marimo's own config and caches stay out of the user's home
-               HOME=str(base), XDG_CONFIG_HOME=str(base / "config"), XDG_CACHE_HOME=str(base / "cache"))
-    port = _free_port()
-    cmd = [sys.executable, "-m", "marimo", "run", str(APP), "--host", "127.0.0.1", "--port", str(port),
-           "--headless", "--no-token", "--no-sandbox", "--session-ttl", "5"]
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=base)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"marimo exited with code {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"marimo did not answer within {START_TIMEOUT} s:\n{log_path.read_text()[-3000:]}") from None
-                time.sleep(0.1)  # the port is not listening yet
+    with marimo_run(APP, base, NNW_MARIMO_TRIGGER=str(trigger)) as (url, log_path):
         yield url, trigger, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def python_reading(page):
