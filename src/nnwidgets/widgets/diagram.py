@@ -54,7 +54,7 @@ import traitlets
 
 from .. import functions
 from ._base import NetworkWidget, function_name, network_payload
-from ._wire import Array, array_serialization, array_to_json, bundle
+from ._wire import Array, TraitValueError, array_serialization, array_to_json, bundle
 from .canvas import DigitCanvas
 from .diagram_errors import cost_of, edited_deltas, target_vector
 
@@ -248,7 +248,7 @@ class NetworkDiagram(NetworkWidget):
     @traitlets.validate("mode")
     def _validate_mode(self, proposal):
         if proposal["value"] == "errors" and self._target is None:
-            raise _ValueTraitError('mode "errors" needs a target: call show_errors(x, y) first')
+            raise TraitValueError('mode "errors" needs a target: call show_errors(x, y) first')
         return proposal["value"]
 
     @traitlets.validate("input")
@@ -293,13 +293,13 @@ class NetworkDiagram(NetworkWidget):
         try:
             return self._check_scales(proposal["value"], self.network.sizes)
         except ValueError as e:
-            raise _ValueTraitError(str(e)) from None
+            raise TraitValueError(str(e)) from None
 
     @traitlets.validate("top_k")
     def _validate_top_k(self, proposal):
         k = proposal["value"]
         if k < 1:
-            raise _ValueTraitError(f"top_k must be at least 1, got {k}")
+            raise TraitValueError(f"top_k must be at least 1, got {k}")
         return k
 
     @traitlets.observe("scales")
@@ -431,10 +431,6 @@ class NetworkDiagram(NetworkWidget):
     def close(self):
         self.unlink()
         super().close()
-
-
-class _ValueTraitError(traitlets.TraitError, ValueError):
-    """A bad trait value: a ValueError to users, a TraitError to traitlets."""
 
 
 def _index(value, what) -> int:
