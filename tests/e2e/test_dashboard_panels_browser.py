@@ -8,6 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from _pages import fresh_page
 from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
@@ -130,12 +131,7 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
     assert [r.status for r in dash.runs] == ["completed", "diverged"]
     path = export_html([dash], tmp_path / "dash.html", title="Training")
 
-    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 1000})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
+    with fresh_page(browser, viewport={"width": 1200, "height": 1000}, offline=True) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-dash")
         expect(root.locator(".nnw-dash__status")).to_have_text("diverged")
@@ -168,5 +164,3 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
             expect(page.locator(f"button[data-action={action}]")).to_be_disabled()
         expect(page.locator(".nnw-dash__input--learning_rate")).to_be_disabled()
         assert not errors, errors
-    finally:
-        context.close()

@@ -15,6 +15,7 @@ from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram, edited_forward
 from nnwidgets.widgets.export import export_html
 
+from _pages import fresh_page
 from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
@@ -215,11 +216,7 @@ def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path
     diagram.link(canvas)
     # the diagram first: the link must not depend on the order of the widgets on the page
     path = export_html([diagram, canvas], tmp_path / "linked.html")
-    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 1300})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-linked", "true")
@@ -243,8 +240,6 @@ def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path
         draw(page, pad, DIGITS["1"][0])
         expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "1")
         assert errors == []
-    finally:
-        context.close()
 
 
 
@@ -260,10 +255,7 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
     diagram.show(x)
     diagram.ablate(1, 1)
     path = export_html([diagram], tmp_path / "arch.html")
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
@@ -275,8 +267,6 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
         for l, n in enumerate(sizes):
             assert root.evaluate(POSITION, [l, n - 1]) is not None
         assert errors == []
-    finally:
-        page.close()
 
 
 PIXEL = """(el, [x, y]) => {
@@ -292,10 +282,7 @@ def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_
     diagram = NetworkDiagram(net)
     diagram.show_errors(x, 3)
     path = export_html([diagram], tmp_path / "errors.html")
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-mode", "errors")
@@ -321,8 +308,6 @@ def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_
         line = card.locator(".nnw-diagram__details-line", has_text="error").inner_text()
         assert float(line.rsplit("= ", 1)[1]) == pytest.approx(diagram.errors[0][j], rel=2e-3, abs=5e-4)
         assert errors == []
-    finally:
-        page.close()
 
 
 def load_pretrained_input():
@@ -337,11 +322,7 @@ def test_errors_give_way_to_activations_when_the_linked_pen_moves_on(browser, tm
     diagram.link(canvas)
     diagram.show_errors(load_pretrained_input(), 2)
     path = export_html([canvas, diagram], tmp_path / "linked-errors.html")
-    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 1300})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-linked", "true")
@@ -353,8 +334,6 @@ def test_errors_give_way_to_activations_when_the_linked_pen_moves_on(browser, tm
         expect(root).to_have_attribute("data-mode", "activations")
         expect(root.locator(".nnw-diagram__legend")).to_contain_text("none for this input yet")
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path):
@@ -362,10 +341,7 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
     diagram = NetworkDiagram(net)
     diagram.show(load_pretrained_input())
     path = export_html([diagram], tmp_path / "keys.html")
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
@@ -419,5 +395,3 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
         page.keyboard.press("Enter")
         expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d70.25")
         assert errors == []
-    finally:
-        page.close()

@@ -11,6 +11,7 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.export import export_html
 
+from _pages import fresh_page
 from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
@@ -29,12 +30,7 @@ def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path)
     text = path.read_text()
     assert "http://" not in text and "https://" not in text  # nothing to fetch
 
-    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
+    with fresh_page(browser, viewport={"width": 1000, "height": 900}, offline=True) as (page, errors):
         page.goto(path.as_uri())
         pads = page.locator(".nnw-canvas")
         expect(pads).to_have_count(2)  # two canvases on one page do not collide
@@ -56,8 +52,6 @@ def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path)
         ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["0"][0])).reshape(1, -1))[0]
         assert int(np.argmax(ours)) == int(np.argmax(probs))
         assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_export_rejects_non_widgets(tmp_path):

@@ -1,0 +1,24 @@
+"""A fresh page in the shared browser, with what it reported as errors: for the static-page tests."""
+
+from contextlib import contextmanager
+
+
+@contextmanager
+def fresh_page(browser, *, viewport, offline=False, console=True, timeout=None):
+    """Yield ``(page, errors)`` in a context of its own, closed on exit.
+
+    ``errors`` collects uncaught page errors and, with ``console``, console errors too;
+    ``offline`` cuts the context off the network; ``timeout`` (ms) is the page's default wait.
+    """
+    context = browser.new_context(offline=offline, viewport=viewport)
+    page = context.new_page()
+    if timeout is not None:
+        page.set_default_timeout(timeout)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    if console:
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        yield page, errors
+    finally:
+        context.close()
