@@ -491,6 +491,46 @@ def test_decimating_series_keeps_the_first_points_exactly_then_averages():
     np.testing.assert_allclose((cols[1] * counts).sum() / 1000, 10 * 999 / 2)
 
 
+def _reference_buckets(values, capacity):
+    """The decimation rule one point at a time: bucket means and counts."""
+    sums, counts, stride, partial = [], [], 1, []
+    for v in values:
+        partial.append(v)
+        if len(partial) == stride:
+            sums.append(np.mean(partial))
+            counts.append(stride)
+            partial = []
+            if len(sums) == capacity:
+                sums = [(a + b) / 2 for a, b in zip(sums[::2], sums[1::2])]
+                counts = [a + b for a, b in zip(counts[::2], counts[1::2])]
+                stride *= 2
+    if partial:
+        sums.append(np.mean(partial))
+        counts.append(len(partial))
+    return np.array(sums), np.array(counts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_decimating_series_folds_any_queue_as_point_by_point(seed):
+    # The writer folds whatever queued since its last read in one block: blocks of any size,
+    # across bucket ends and merges, must give the buckets of the one-point-at-a-time rule.
+    rng = np.random.default_rng(seed)
+    capacity = int(rng.choice([2, 4, 8, 16]))
+    values = rng.normal(size=int(rng.integers(1, 3000)))
+    s = DecimatingSeries(("v",), capacity=capacity)
+    reads = set(rng.integers(0, len(values), size=int(rng.integers(0, 40))).tolist())
+    for i, v in enumerate(values):
+        s.append(float(i), v)
+        if i in reads:
+            s.snapshot()
+    cols, counts = s.snapshot()
+    want_v, want_counts = _reference_buckets(values, capacity)
+    np.testing.assert_array_equal(counts, want_counts)
+    np.testing.assert_allclose(cols[1], want_v, rtol=1e-12, atol=1e-12)
+    want_x, _ = _reference_buckets(np.arange(len(values), dtype=float), capacity)
+    np.testing.assert_allclose(cols[0], want_x, rtol=1e-12)
+
+
 @pytest.mark.parametrize("capacity", [0, 3, 2.0, True])
 def test_decimating_series_rejects_bad_capacity(capacity):
     with pytest.raises(ValueError, match="capacity must be an even integer"):

@@ -7,9 +7,8 @@ when the buckets fill up, neighbours are merged pairwise and the stride doubles.
 ``capacity`` points are kept exactly, and later the curve is a running average over ever wider
 windows, which is also the honest way to draw many noisy mini-batch losses on a few hundred
 pixels. Appending only queues the point (it runs on the training thread for every
-mini-batch); the reader (the dashboard's writer thread) folds the queue into the buckets when it
-takes a snapshot, largely while the training thread is inside NumPy. Merging is one NumPy
-reshape every time the count doubles.
+mini-batch); the reader (the dashboard's writer thread) folds the queue into the buckets, in one
+NumPy pass, when it takes a snapshot. Merging is one NumPy reshape every time the count doubles.
 """
 
 from __future__ import annotations
@@ -74,16 +73,38 @@ class DecimatingSeries:
                 self._fold_queue()
 
     def _fold_queue(self):
-        """Add the queued points to the buckets (holding the lock)."""
-        queue, p = self._queue, self._partial
-        while queue:
-            point = queue.popleft()
-            for i, v in enumerate(point):
-                p[i] += v
-            self._partial_n += 1
-            if self._partial_n == self._stride:
-                self._close_bucket()
-                p = self._partial
+        """Add the queued points to the buckets (holding the lock).
+
+        One NumPy pass over the whole queue, not a Python loop per point: the writer holds the
+        GIL while it folds, and every microsecond it holds it is one the training thread waits.
+        """
+        queue = self._queue
+        if not queue:
+            return
+        # popleft until empty (not list(queue); clear()): the training thread may append meanwhile.
+        points = np.array([queue.popleft() for _ in range(len(queue))], dtype=np.float64)
+        while len(points):
+            need = self._stride - self._partial_n  # points that close the bucket being filled
+            if len(points) < need:
+                self._add_partial(points)
+                return
+            self._add_partial(points[:need])
+            self._close_bucket()
+            points = points[need:]
+            # Whole buckets straight from the block, up to the next merge.
+            k = min(len(points) // self._stride, self.capacity - self._full)
+            if k:
+                block = points[:k * self._stride].reshape(k, self._stride, -1)
+                self._sums[self._full:self._full + k] = block.mean(axis=1)
+                self._counts[self._full:self._full + k] = self._stride
+                self._full += k
+                points = points[k * self._stride:]
+                self._merge_if_full()
+
+    def _add_partial(self, points):
+        if len(points):
+            self._partial = [s + v for s, v in zip(self._partial, points.sum(axis=0))]
+            self._partial_n += len(points)
 
     def _close_bucket(self):
         n = self._partial_n
@@ -92,6 +113,9 @@ class DecimatingSeries:
         self._full += 1
         self._partial = [0.0] * len(self._partial)
         self._partial_n = 0
+        self._merge_if_full()
+
+    def _merge_if_full(self):
         if self._full == self.capacity:
             # Merge neighbours: each pair of equal-sized buckets becomes one of twice the size.
             half = self.capacity // 2

@@ -78,13 +78,17 @@ class _Recorder(Callback):
         self.epoch = epoch
 
     def on_batch_end(self, trainer, batch, logs):
-        run = self.run
+        # Runs for every mini-batch while the training thread holds the GIL: keep it to a queue
+        # append and a few attribute reads (about 0.5 us); anything more waits for a flag.
+        run, dash = self.run, self.dash
         run.batch.append(self.epoch + (batch + 1) / run.batches_per_epoch,
                          logs["loss"], logs["accuracy"])
-        self.dash._batch_done(self, trainer, batch)
-        every = self.dash._interleaving
-        if every and every != "epoch" and self.run.batch.total % every == 0:
-            self.dash._next_turn(self.run, trainer)
+        dash._counters.batch_done(run, self.epoch, batch)
+        if dash._step_go or dash._pending_changes or dash._paused or dash._inline:
+            dash._batch_done(self, trainer, batch)
+        every = dash._interleaving
+        if every and every != "epoch" and run.batch.total % every == 0:
+            dash._next_turn(run, trainer)
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
@@ -603,8 +607,8 @@ class TrainingDashboard(anywidget.AnyWidget):
             self._parked = False
 
     def _batch_done(self, recorder, trainer, batch):
+        """The rare work after a mini-batch: end a step, apply changes, park, send (run())."""
         run = recorder.run
-        self._counters.batch_done(run, recorder.epoch, batch)
         if self._step_go:  # step(): this was its mini-batch (whichever run's turn it was)
             with self._cond:
                 self._step_go = False
@@ -815,7 +819,7 @@ class _Counters:
     def __init__(self):
         self.batches = 0  # mini-batches ever trained by this dashboard (step() waits on it)
         self.runs = []
-        self.position = {}  # Run -> (epoch, mini-batch in it, samples so far)
+        self.position = {}  # Run -> (epoch, mini-batches done in it)
         self._last_sent = 0.0
         self._reset()
 
@@ -827,13 +831,17 @@ class _Counters:
     def begin(self, runs):
         """Count ``runs`` (trained together) from zero."""
         self.runs = list(runs)
-        self.position = {run: (0, 0, 0) for run in self.runs}
+        self.position = {run: (0, 0) for run in self.runs}
         self._reset()
 
     def batch_done(self, run, epoch, batch):
-        n, size = len(run.trainer.X), run.trainer.batch_size
         self.batches += 1
-        self.position[run] = (epoch, batch + 1, epoch * n + min(n, (batch + 1) * size))
+        self.position[run] = (epoch, batch + 1)  # samples are worked out when sent, not here
+
+    def _samples(self, run):
+        epoch, batch = self.position.get(run, (0, 0))
+        n = len(run.trainer.X)
+        return epoch * n + min(n, batch * run.trainer.batch_size)
 
     def pause_began(self):
         self.paused_since = time.monotonic()
@@ -858,9 +866,9 @@ class _Counters:
         if active is None:
             return {"run": None, "runs": len(runs)}
         t = active.trainer
-        epoch, batch, _ = self.position.get(active, (0, 0, 0))
+        epoch, batch = self.position.get(active, (0, 0))
         counted = self.runs if active in self.runs else [active]
-        samples = sum(self.position.get(r, (0, 0, 0))[2] for r in counted)
+        samples = sum(self._samples(r) for r in counted)
         total = sum(r.trainer.epochs * len(r.trainer.X) for r in counted)
         return {"run": runs.index(active), "runs": len(runs), "epoch": epoch + 1,
                 "epochs": t.epochs, "batch": batch, "batches": active.batches_per_epoch,

@@ -39,14 +39,20 @@ SATURATED_SHARE = 0.9
 
 
 def _histogram(values, bins=BINS):
-    v = np.asarray(values, dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
+    v = np.asarray(values).ravel()
+    if not np.isfinite(v).all():  # rare (a diverging run): only then pay for the filtered copy
+        v = v[np.isfinite(v)]
     if v.size == 0:
         return {"counts": array_to_json(np.zeros(0, np.float32)), "lo": 0.0, "hi": 0.0, "n": 0}
     lo, hi = float(v.min()), float(v.max())
     if hi <= lo:
         hi = lo + 1e-12  # all equal: one full bin
-    counts, _ = np.histogram(v, bins=bins, range=(lo, hi))
+    # Equal-width bins as np.histogram makes them (the maximum goes in the last bin), by
+    # bincount: several times faster, and the writer computing this holds the GIL the training
+    # thread wants.
+    index = ((v - lo) * (bins / (hi - lo))).astype(np.intp)
+    np.minimum(index, bins - 1, out=index)
+    counts = np.bincount(index, minlength=bins)
     return {"counts": array_to_json(counts.astype(np.float32)), "lo": lo, "hi": hi, "n": int(v.size)}
 
 
