@@ -287,7 +287,13 @@ export default {
       drawLegend(runs);
     }
 
+    // The legend changes only when a run starts, ends or is hidden: rebuilding its buttons on
+    // every update (ten a second) would restyle and repaint them for nothing.
+    let legendKey = "";
     function drawLegend(runs: RunState[]) {
+      const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message]), [...hidden]]);
+      if (key === legendKey) return;
+      legendKey = key;
       legend.replaceChildren(...runs.map((run, i) => {
         const chip = h("button", "nnw-dash__run" + (hidden.has(i) ? " nnw-dash__run--hidden" : ""));
         chip.type = "button";
