@@ -65,6 +65,14 @@ logger = logging.getLogger("nnwidgets.diagram")
 _ESM, _CSS = bundle("diagram")
 
 
+def _python_owned(name):
+    """``from_json`` for a trait only Python sets: a write from the page is logged and ignored."""
+    def from_json(value, widget):
+        logger.error("NetworkDiagram: ignored %s sent by the browser (only Python sets it)", name)
+        return getattr(widget, name)  # unchanged, so nothing fires
+    return from_json
+
+
 def _scales_to_json(scales, widget=None):
     # JSON object keys are strings; the page reads them back with Number().
     return {str(l): {str(n): float(s) for n, s in row.items()} for l, row in (scales or {}).items()}
@@ -100,7 +108,8 @@ class NetworkDiagram(NetworkWidget):
     _esm = _ESM
     _css = _CSS
 
-    input = Array(None, dtype="float32", shape=(None,)).tag(sync=True, **array_serialization)
+    input = Array(None, dtype="float32", shape=(None,)).tag(
+        sync=True, to_json=array_serialization["to_json"], from_json=_python_owned("input"), echo_update=False)
     """ndarray (sizes[0],) float32 or None: the input shown (set by :meth:`show`, or by the
     linked canvas when a stroke ends). None shows the network with no input."""
 
@@ -129,15 +138,18 @@ class NetworkDiagram(NetworkWidget):
     # The errors for `input` and the target, computed here: {"deltas": [wire arrays, one per
     # layer 1..L], "input": wire array (what they were computed for, so the page can tell
     # when the pen has moved on), "target": wire array, "cost": name}; None without a target.
-    _errors = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    _errors = traitlets.Dict(allow_none=True, default_value=None).tag(
+        sync=True, from_json=_python_owned("_errors"), echo_update=False)
 
     # Parameters as binary float32 buffers, as the canvas sends them.
-    _network = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    _network = traitlets.Dict(allow_none=True, default_value=None).tag(
+        sync=True, from_json=_python_owned("_network"), echo_update=False)
 
     # The canvas the page follows, sent as "IPY_MODEL_<id>" and resolved by the page's widget
     # manager; its front end publishes the live 28x28 as `_live` on its own model.
     _source = traitlets.Instance(DigitCanvas, allow_none=True).tag(
-        sync=True, **ipywidgets.widget_serialization)
+        sync=True, to_json=ipywidgets.widget_serialization["to_json"], from_json=_python_owned("_source"),
+        echo_update=False)
 
     # A click in the page: {"scales": {...}}, the edits it wants. A separate trait so a
     # malformed request is logged and dropped here while `scales` keeps its value; not echoed.
@@ -150,27 +162,39 @@ class NetworkDiagram(NetworkWidget):
         self._deltas = None
         self._target = None
         self._linked_observer = None
+        self._network_changing = False
         super().__init__(network, top_k=top_k, all_edges=all_edges, **kwargs)
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net):
+        # Checked before the payload, which cannot even encode an empty layer.
+        sizes = list(np.ravel(getattr(net, "sizes", [1, 1])))  # no sizes: network_payload says so
+        if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+                                 for n in sizes):
+            raise ValueError(f"NetworkDiagram needs an input and an output layer with at least one "
+                             f"neuron each, got sizes {getattr(net, 'sizes', None)!r}")
         payload = network_payload(net)  # ValueError for a network the page cannot run
         sizes = payload["sizes"]
-        if any(n < 1 for n in sizes):
-            raise ValueError(f"NetworkDiagram needs at least one neuron per layer, got sizes {sizes}")
         state = {"_network": payload}
         # What no longer fits the new network is dropped (the network's input size or a
-        # layer's width changed); everything else stays.
+        # layer's width changed); everything else stays, edit by edit.
         if self.input is not None and self.input.size != sizes[0]:
             state["input"] = None
-        try:
-            self._check_scales(self.scales, sizes)
-        except ValueError:
-            state["scales"] = {}
+        fitting = _fitting_scales(self.scales, sizes)
+        if fitting != self.scales:
+            state["scales"] = fitting
         if self._target is not None and self._target.size != sizes[-1]:
             self._target = None  # a target for another output layer means nothing here
             state["mode"] = "activations"
         return state
+
+    def _apply(self, state):
+        # New network state is applied whatever the input shown does with it (see _check_forward).
+        self._network_changing = True
+        try:
+            super()._apply(state)
+        finally:
+            self._network_changing = False
 
     def _after_network_state(self):
         self._recompute()
@@ -179,7 +203,8 @@ class NetworkDiagram(NetworkWidget):
     def show(self, x):
         """Show input ``x``: a (sizes[0],) vector, or a (28, 28) image for a 784-input network.
 
-        Values must be finite. ``show(None)`` clears the input. Raises ``ValueError`` (and
+        Values must be finite (and fit float32); uint8 values are pixels 0..255, divided by 255
+        as the canvas does. ``show(None)`` clears the input. Raises ``ValueError`` (and
         changes nothing) for anything else. While linked, the digit goes on the canvas (which
         checks it too) and the diagram follows, so the two always show the same input.
         """
@@ -205,10 +230,13 @@ class NetworkDiagram(NetworkWidget):
             raise ValueError(f"input must have shape {want} for a network with {n_in} inputs, got shape {a.shape}")
         if a.dtype.kind not in "fiub":
             raise ValueError(f"input must hold numbers, got dtype {a.dtype}")
-        a = a.astype(np.float32).reshape(-1)
-        if not np.isfinite(a).all():
-            raise ValueError("input contains NaN or infinite values")
-        self.input = a
+        if a.dtype == np.uint8:
+            a = a / np.float32(255)  # pixels 0..255, as DigitCanvas.show and to_mnist take them
+        if a.dtype.kind == "f" and a.size and np.isfinite(a).all() and np.abs(a).max() > np.finfo(np.float32).max:
+            # checked before the float32 cast, which would make them inf (with a RuntimeWarning)
+            raise ValueError(f"input values must lie within float32's range (|x| <= 3.4e38), "
+                             f"got values up to {np.abs(a).max():g}")
+        self.input = a.reshape(-1)  # finiteness and overflow in the network checked by the trait
 
     def show_errors(self, x, y):
         """Show input ``x`` coloured by backpropagation's errors for target ``y``.
@@ -254,10 +282,27 @@ class NetworkDiagram(NetworkWidget):
     @traitlets.validate("input")
     def _validate_input(self, proposal):
         x = proposal["value"]
-        if x is not None and x.size != self.network.sizes[0]:
-            raise traitlets.TraitError(
-                f"NetworkDiagram.input must hold {self.network.sizes[0]} values, got {x.size}")
+        if x is None:
+            return None
+        if x.size != self.network.sizes[0]:
+            raise TraitValueError(f"NetworkDiagram.input must hold {self.network.sizes[0]} values, got {x.size}")
+        if not np.isfinite(x).all():
+            raise TraitValueError("input contains NaN or infinite values (or values beyond float32's "
+                                  "range, about 3.4e38)")
+        self._check_forward(x, self.scales)
         return x
+
+    def _check_forward(self, x, scales):
+        """Raise if ``x`` with ``scales`` drives some layer to inf or NaN (the page computes in float32)."""
+        if x is None or self._network_changing:
+            return  # new weights are not refused for the input shown: _recompute reports it
+        with np.errstate(over="ignore", invalid="ignore"):
+            acts = edited_forward(self.network, x, scales)
+        for l, a in enumerate(acts[1:], start=1):
+            if not np.isfinite(a).all():
+                edits = " with the edits (scales)" if scales else ""
+                raise TraitValueError(f"input{edits} drives layer {l} beyond float32's range (inf or NaN); "
+                                      f"got input values in [{x.min():g}, {x.max():g}]")
 
     @traitlets.observe("input")
     def _input_changed(self, change):
@@ -291,13 +336,17 @@ class NetworkDiagram(NetworkWidget):
     @traitlets.validate("scales")
     def _validate_scales(self, proposal):
         try:
-            return self._check_scales(proposal["value"], self.network.sizes)
+            scales = self._check_scales(proposal["value"], self.network.sizes)
         except ValueError as e:
             raise TraitValueError(str(e)) from None
+        self._check_forward(self.input, scales)
+        return scales
 
     @traitlets.validate("top_k")
     def _validate_top_k(self, proposal):
         k = proposal["value"]
+        if isinstance(k, bool):
+            raise TraitValueError(f"top_k must be an int >= 1, got {k!r}")
         if k < 1:
             raise TraitValueError(f"top_k must be at least 1, got {k}")
         return k
@@ -332,7 +381,12 @@ class NetworkDiagram(NetworkWidget):
             raise ValueError(f"ablated must be a dict {{layer: [neuron, ...]}}, got {type(value).__name__}")
         keep = {l: {n: s for n, s in row.items() if s != 0} for l, row in self.scales.items()}
         for l, neurons in value.items():
-            keep.setdefault(l, {}).update({n: 0.0 for n in neurons})
+            # A string is iterable too: "12" would switch off neurons 1 and 2.
+            if isinstance(neurons, (str, bytes, dict)) or not isinstance(neurons, (list, tuple, set, frozenset,
+                                                                                   range, np.ndarray)):
+                raise ValueError(f"ablated[{l!r}] must be a list of neuron indices, got {neurons!r}")
+            items = neurons.reshape(-1).tolist() if isinstance(neurons, np.ndarray) else list(neurons)
+            keep.setdefault(_index(l, "layer"), {}).update({n: 0.0 for n in items})
         self.scales = keep
 
     @traitlets.observe("_request")
@@ -343,12 +397,10 @@ class NetworkDiagram(NetworkWidget):
         try:
             if not isinstance(request, dict) or not isinstance(request.get("scales"), dict):
                 raise ValueError("a request must be a dict with a dict 'scales'")
-            scales = self._check_scales(request["scales"], self.network.sizes)
+            self.scales = self._check_scales(request["scales"], self.network.sizes)  # and the overflow check
         except (ValueError, TypeError) as e:
             logger.error("NetworkDiagram: ignored an edit from the browser (%s)", e)
             self.send_state("scales")  # put the page back in step with what Python has
-            return
-        self.scales = scales
 
     def ablated_network(self):
         """A copy of the network with the edits applied, for experiments; the network is unchanged.
@@ -358,6 +410,11 @@ class NetworkDiagram(NetworkWidget):
         """
         net = self.network
         twin = net.copy() if callable(getattr(net, "copy", None)) else copy.deepcopy(net)
+        # A copy() that shares arrays (a shallow copy, a view) would let the edits below reach
+        # the network itself.
+        if twin is net or any(np.shares_memory(np.asarray(a), np.asarray(b))
+                              for a, b in zip(twin.weights, net.weights)):
+            twin = copy.deepcopy(net)
         for layer, row in self.scales.items():
             for neuron, s in row.items():
                 twin.weights[layer][:, neuron] *= s
@@ -376,9 +433,16 @@ class NetworkDiagram(NetworkWidget):
                 self._activations = self._deltas = None
                 self.probabilities, self.prediction, self._errors = None, None, None
                 return
-            acts = edited_forward(self.network, x, self.scales)
+            with np.errstate(over="ignore", invalid="ignore"):
+                acts = edited_forward(self.network, x, self.scales)
             self._activations = acts
             self.probabilities = acts[-1]
+            if not np.isfinite(acts[-1]).all():
+                # Only new weights get here (show and edits are checked first); argmax of NaN is 0.
+                logger.warning("NetworkDiagram: the network's output for the input shown is not finite "
+                               "(inf or NaN); no prediction")
+                self.prediction, self._deltas, self._errors = None, None, None
+                return
             self.prediction = int(np.argmax(acts[-1]))
             if self._target is None:
                 self._deltas, self._errors = None, None
@@ -403,14 +467,24 @@ class NetworkDiagram(NetworkWidget):
         if self.network.sizes[0] != 784:
             raise ValueError(f"only a diagram whose network takes 784 inputs can follow a canvas; "
                              f"this one takes {self.network.sizes[0]}")
+        if canvas.comm is None:
+            raise ValueError("canvas has been closed; link a DigitCanvas that is still open")
         self.unlink()
 
         def follow(change):
             px = change["new"]
-            self.input = px.reshape(-1) if px.any() else None
+            try:
+                self.input = px.reshape(-1) if px.any() else None
+            except ValueError as e:  # the canvas's digit is fine; this network overflows on it
+                logger.error("NetworkDiagram: not showing the canvas's digit: %s", e)
+
+        def closed(change):
+            if change["new"] is None:  # the canvas was closed: the page has nothing to follow
+                self.unlink()
 
         canvas.observe(follow, names="pixels")
-        self._linked_observer = (canvas, follow)
+        canvas.observe(closed, names="comm")
+        self._linked_observer = (canvas, follow, closed)
         with self.hold_sync():
             self._source = canvas
             follow({"new": canvas.pixels})
@@ -418,8 +492,9 @@ class NetworkDiagram(NetworkWidget):
     def unlink(self):
         """Stop following the canvas (the input shown stays)."""
         if self._linked_observer is not None:
-            canvas, follow = self._linked_observer
+            canvas, follow, closed = self._linked_observer
             canvas.unobserve(follow, names="pixels")
+            canvas.unobserve(closed, names="comm")
             self._linked_observer = None
         self._source = None
 
@@ -442,6 +517,13 @@ def _index(value, what) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ValueError(f"{what} must be an int, got {value!r}")
+
+
+def _fitting_scales(scales, sizes) -> dict:
+    """The edits in ``scales`` that still name a hidden neuron of a network of ``sizes``."""
+    hidden = range(1, len(sizes) - 1)
+    kept = {l: {n: s for n, s in row.items() if n < sizes[l]} for l, row in scales.items() if l in hidden}
+    return {l: row for l, row in kept.items() if row}
 
 
 def _range_text(r) -> str:

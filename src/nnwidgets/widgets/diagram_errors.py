@@ -34,7 +34,13 @@ def cost_of(net):
 
 
 def target_vector(y, n_out) -> np.ndarray:
-    """The desired output for target ``y``: an int label (one-hot) or ``n_out`` numbers."""
+    """The desired output for target ``y``: an int label (one-hot) or ``n_out`` numbers.
+
+    With a single output neuron a number is the desired output itself (0 or 1 for a yes/no
+    network): a one-hot over one neuron would turn the label 0 into the target 1.
+    """
+    if n_out == 1 and isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, bool):
+        y = [y]
     if isinstance(y, (int, np.integer)) and not isinstance(y, bool):
         if not 0 <= y < n_out:
             raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers, got {y}")
@@ -42,7 +48,11 @@ def target_vector(y, n_out) -> np.ndarray:
         t[int(y)] = 1.0
         return t
     t = np.asarray(y)
-    if t.dtype.kind not in "fiu" or t.size != n_out or t.ndim > 2:
+    if t.ndim == 0 and t.dtype.kind in "iu" and n_out > 1:
+        return target_vector(t.item(), n_out)  # a 0-d array holding a label (y[7] of a tensor)
+    # A vector, the book's (n_out, 1) column or a (1, n_out) row; a one-hot may be bool.
+    shapes = {(n_out,), (n_out, 1), (1, n_out)} | ({()} if n_out == 1 else set())
+    if t.dtype.kind not in "fiub" or t.shape not in shapes:
         raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers "
                          f"(a vector or an ({n_out}, 1) column), got {y!r:.80}")
     t = t.astype(np.float64).reshape(-1)
