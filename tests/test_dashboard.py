@@ -491,6 +491,22 @@ def test_decimating_series_keeps_the_first_points_exactly_then_averages():
     np.testing.assert_allclose((cols[1] * counts).sum() / 1000, 10 * 999 / 2)
 
 
+def test_batch_curve_is_the_trainers_history_read_in_order():
+    # The writer reads mini-batch losses from the Trainer's History (nothing is recorded on the
+    # training thread): every one of them, in order, at x = (i + 1) / batches per epoch.
+    d = make_dash(epochs=3, max_points=2 * 3 * BATCHES_PER_EPOCH)
+    d.run()
+    curves = d._runs[0]["curves"]["batch"]
+    x = np.frombuffer(curves["x"]["view"], np.float32)
+    loss = np.frombuffer(curves["loss"]["view"], np.float32)
+    accuracy = np.frombuffer(curves["accuracy"]["view"], np.float32)
+    n = 3 * BATCHES_PER_EPOCH
+    assert len(d.history.batch_loss) == n == len(x)
+    np.testing.assert_allclose(x, np.arange(1, n + 1) / BATCHES_PER_EPOCH, rtol=1e-6)
+    np.testing.assert_allclose(loss, d.history.batch_loss, rtol=1e-6)
+    np.testing.assert_allclose(accuracy, d.history.batch_accuracy, rtol=1e-6)
+
+
 def _reference_buckets(values, capacity):
     """The decimation rule one point at a time: bucket means and counts."""
     sums, counts, stride, partial = [], [], 1, []
@@ -519,8 +535,15 @@ def test_decimating_series_folds_any_queue_as_point_by_point(seed):
     values = rng.normal(size=int(rng.integers(1, 3000)))
     s = DecimatingSeries(("v",), capacity=capacity)
     reads = set(rng.integers(0, len(values), size=int(rng.integers(0, 40))).tolist())
-    for i, v in enumerate(values):
-        s.append(float(i), v)
+    i = 0
+    while i < len(values):  # one by one (append), or a block at a time (extend), at random
+        if rng.random() < 0.5:
+            s.append(float(i), values[i])
+            i += 1
+        else:
+            k = int(rng.integers(1, 300))
+            s.extend(np.arange(i, min(i + k, len(values)), dtype=float), values[i:i + k])
+            i += k
         if i in reads:
             s.snapshot()
     cols, counts = s.snapshot()

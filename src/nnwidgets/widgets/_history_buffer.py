@@ -6,9 +6,11 @@ buckets. Each bucket holds the mean of ``stride`` consecutive points (and how ma
 when the buckets fill up, neighbours are merged pairwise and the stride doubles. So the first
 ``capacity`` points are kept exactly, and later the curve is a running average over ever wider
 windows, which is also the honest way to draw many noisy mini-batch losses on a few hundred
-pixels. Appending only queues the point (it runs on the training thread for every
-mini-batch); the reader (the dashboard's writer thread) folds the queue into the buckets, in one
-NumPy pass, when it takes a snapshot. Merging is one NumPy reshape every time the count doubles.
+pixels. Points come one at a time (:meth:`~DecimatingSeries.append` only queues them, for a
+caller on the training thread) or in blocks (:meth:`~DecimatingSeries.extend`, the dashboard's
+writer reading what the Trainer recorded since its last look); either way they are summed into
+the buckets a bucket at a time, in plain Python: the dashboard's writer does this while the
+training thread waits for the GIL, and large NumPy calls would hand the GIL back and forth.
 """
 
 from __future__ import annotations
@@ -44,9 +46,9 @@ class DecimatingSeries:
         self.channels = tuple(channels)
         self.capacity = int(capacity)
         width = 1 + len(self.channels)
-        self._sums = np.zeros((self.capacity, width))  # full buckets: means, row per bucket
-        self._counts = np.zeros(self.capacity, dtype=np.int64)
-        self._full = 0  # buckets in use
+        # Full buckets as plain lists, a row each: x and the values' means, then how many points
+        # it holds. Python lists rather than an array, for the GIL (see _fold_columns).
+        self._rows = []
         self._stride = 1  # points per full bucket
         self._partial = [0.0] * width  # sums of the bucket being filled
         self._partial_n = 0
@@ -72,73 +74,76 @@ class DecimatingSeries:
             with self._lock:
                 self._fold_queue()
 
+    def extend(self, x, *values):
+        """Record many points at once: ``x`` and each of ``values`` are equal-length sequences
+        (lists are cheapest: see :meth:`_fold_columns`)."""
+        if len(values) != len(self.channels):
+            raise ValueError(f"expected {len(self.channels)} value columns ({', '.join(self.channels)}); "
+                             f"got {len(values)}")
+        if any(len(v) != len(x) for v in values):
+            raise ValueError(f"x and every value column must have the same length; got "
+                             f"{[len(x), *(len(v) for v in values)]}")
+        with self._lock:
+            self._fold_queue()  # points appended one by one before these come first
+            self._fold_columns((x, *values))
+        self.total += len(x)
+
     def _fold_queue(self):
-        """Add the queued points to the buckets (holding the lock).
-
-        One NumPy pass over the whole queue, not a Python loop per point: the writer holds the
-        GIL while it folds, and every microsecond it holds it is one the training thread waits.
-        """
+        """Add the queued points to the buckets (holding the lock)."""
         queue = self._queue
-        if not queue:
-            return
-        # popleft until empty (not list(queue); clear()): the training thread may append meanwhile.
-        points = np.array([queue.popleft() for _ in range(len(queue))], dtype=np.float64)
-        while len(points):
-            need = self._stride - self._partial_n  # points that close the bucket being filled
-            if len(points) < need:
-                self._add_partial(points)
-                return
-            self._add_partial(points[:need])
-            self._close_bucket()
-            points = points[need:]
-            # Whole buckets straight from the block, up to the next merge.
-            k = min(len(points) // self._stride, self.capacity - self._full)
-            if k:
-                block = points[:k * self._stride].reshape(k, self._stride, -1)
-                self._sums[self._full:self._full + k] = block.mean(axis=1)
-                self._counts[self._full:self._full + k] = self._stride
-                self._full += k
-                points = points[k * self._stride:]
-                self._merge_if_full()
+        if queue:
+            # popleft until empty (not list(); clear()): the training thread may append meanwhile.
+            points = [queue.popleft() for _ in range(len(queue))]
+            self._fold_columns(list(zip(*points)))
 
-    def _add_partial(self, points):
-        if len(points):
-            self._partial = [s + v for s, v in zip(self._partial, points.sum(axis=0))]
-            self._partial_n += len(points)
+    def _fold_columns(self, columns):
+        """Add points given as columns (x, v0, v1, ...) to the buckets, holding the lock.
+
+        Bucket by bucket with the builtin ``sum`` over slices: about 10 ns a point, and it never
+        lets go of the GIL. NumPy calls on large arrays do, and while the training thread holds
+        the GIL each one costs the writer a whole switch interval (5 ms) to get it back and the
+        training thread a wake-up: a NumPy fold and merge of a busy run's points took 250 ms.
+        """
+        n, i = len(columns[0]), 0
+        while i < n:
+            take = min(self._stride - self._partial_n, n - i)
+            self._partial = [p + sum(c[i:i + take]) for p, c in zip(self._partial, columns)]
+            self._partial_n += take
+            i += take
+            if self._partial_n == self._stride:
+                self._close_bucket()
 
     def _close_bucket(self):
         n = self._partial_n
-        self._sums[self._full] = [s / n for s in self._partial]
-        self._counts[self._full] = n
-        self._full += 1
+        self._rows.append([*(s / n for s in self._partial), n])
         self._partial = [0.0] * len(self._partial)
         self._partial_n = 0
         self._merge_if_full()
 
     def _merge_if_full(self):
-        if self._full == self.capacity:
+        if len(self._rows) == self.capacity:
             # Merge neighbours: each pair of equal-sized buckets becomes one of twice the size.
-            half = self.capacity // 2
-            self._sums[:half] = self._sums.reshape(half, 2, -1).mean(axis=1)
-            self._counts[:half] = self._counts.reshape(half, 2).sum(axis=1)
-            self._full = half
+            rows = self._rows
+            self._rows = [[*((a + b) / 2 for a, b in zip(r[:-1], q[:-1])), r[-1] + q[-1]]
+                          for r, q in zip(rows[0::2], rows[1::2])]
             self._stride *= 2
 
-    def snapshot(self):
-        """``(columns, counts)``: a float64 array (1 + channels, k) of bucket means and the number
-        of points in each bucket, the partly filled last bucket included; k <= capacity + 1."""
+    def snapshot(self, dtype=np.float64):
+        """``(columns, counts)``: an array (1 + channels, k) of bucket means and the number of
+        points in each bucket, the partly filled last bucket included; k <= capacity + 1.
+
+        Both are rows of one new C-ordered array of ``dtype``, converted from the lists in one
+        call that keeps the GIL (see :meth:`_fold_columns`).
+        """
         with self._lock:
             self._fold_queue()
-            k = self._full
-            rows = self._sums[:k]
-            counts = self._counts[:k]
-            if self._partial_n:
-                n = self._partial_n
-                rows = np.vstack([rows, np.array(self._partial) / n])
-                counts = np.append(counts, n)
-            return rows.T.copy(), counts.copy()
+            rows, n = self._rows, self._partial_n
+            if n:
+                rows = [*rows, [*(s / n for s in self._partial), n]]
+            out = np.array(list(zip(*rows)) or [[]] * (len(self._partial) + 1), dtype)
+        return out[:-1], out[-1]
 
     def __len__(self):
         with self._lock:
             self._fold_queue()
-            return self._full + (1 if self._partial_n else 0)
+            return len(self._rows) + (1 if self._partial_n else 0)

@@ -13,14 +13,16 @@
 >>> dash.interleave = True  # runs take turns, an epoch each, so their curves grow side by side
 
 How the pieces talk. The training thread runs :class:`~nnwidgets.training.Trainer` with a
-callback that only appends each mini-batch's loss and accuracy to bounded buffers
-(:mod:`._history_buffer`) and parks there while paused. One writer thread per dashboard sends
-what is new at most ``1 / update_interval`` times a second, all traits in one message
-(``hold_sync``), so the browser gets the same few messages a second whatever the batch size.
-At each epoch's end the training thread also copies the weights; the writer computes the
-insight panels from that copy (:mod:`.dashboard_panels`, at most once a second, and once more
-when training ends) and sends them with the curves. The buttons send custom messages; they act while training runs because the cell that called
-:meth:`start` has returned. Front ends that do not show updates made from a background thread
+callback that does next to nothing per mini-batch (it counts, and parks there while paused).
+One writer thread per dashboard reads the losses the Trainer recorded since its last look into
+bounded buffers (:mod:`._history_buffer`) and sends what is new at most ``1 / update_interval``
+times a second, all traits in one message (``hold_sync``), so the browser gets the same few
+messages a second whatever the batch size. At each epoch's end the training thread also copies
+the weights; the writer computes the insight panels from that copy (:mod:`.dashboard_panels`, at
+most once a second, and once more when training ends) and sends them with the curves. Every
+microsecond the writer or the callback holds the GIL is one the training thread waits, which is
+why they do so little (``bench/dashboard_overhead.py`` measures it). The buttons send custom
+messages; they act while training runs because the cell that called :meth:`start` has returned. Front ends that do not show updates made from a background thread
 (Colab) can use :meth:`run`, which trains in the calling thread and sends from there.
 Interleaved runs each train on a thread of their own, but only the one whose turn it is: the
 recording callback hands the turn on after an epoch (or n mini-batches) and waits for it back.
@@ -78,16 +80,14 @@ class _Recorder(Callback):
         self.epoch = epoch
 
     def on_batch_end(self, trainer, batch, logs):
-        # Runs for every mini-batch while the training thread holds the GIL: keep it to a queue
-        # append and a few attribute reads (about 0.5 us); anything more waits for a flag.
+        # Runs for every mini-batch while the training thread holds the GIL, so it only counts
+        # and checks flags; the writer reads the losses from the Trainer's History itself.
         run, dash = self.run, self.dash
-        run.batch.append(self.epoch + (batch + 1) / run.batches_per_epoch,
-                         logs["loss"], logs["accuracy"])
         dash._counters.batch_done(run, self.epoch, batch)
         if dash._step_go or dash._pending_changes or dash._paused or dash._inline:
             dash._batch_done(self, trainer, batch)
         every = dash._interleaving
-        if every and every != "epoch" and run.batch.total % every == 0:
+        if every and every != "epoch" and run.batches_done % every == 0:
             dash._next_turn(run, trainer)
 
     def on_epoch_end(self, trainer, epoch, logs):
@@ -100,7 +100,7 @@ class _Recorder(Callback):
 
     def on_train_end(self, trainer):
         if self.run in self.dash._pending_changes:  # asked for just before training ended
-            batch = self.run.batch.total - self.epoch * self.run.batches_per_epoch
+            batch = self.run.batches_done - self.epoch * self.run.batches_per_epoch
             self.dash._apply_changes(self.run, trainer, self.epoch, max(0, batch - 1))
         # The weights the network ends with: restored by early stopping, or the last finite
         # ones after a divergence, or those of a stop mid-epoch.

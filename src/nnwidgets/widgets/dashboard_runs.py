@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy as np
 
@@ -171,7 +172,11 @@ class Run:
                          "learning_rate": t.learning_rate, "momentum": t.momentum, "l2": t.l2,
                          "l1": t.l1, "dropout": t.dropout, "schedule": t.schedule,
                          "n_train": len(t.X)}
+        # Per mini-batch: read from the Trainer's own History by the writer (read_new_batches),
+        # so the training thread does nothing per mini-batch for the curves.
         self.batch = DecimatingSeries(BATCH_CHANNELS, max_points)
+        self._batches_read = 0
+        self._reading = threading.Lock()
         self.epoch = DecimatingSeries(EPOCH_CHANNELS, max_points)
         self.marks = []  # [{"x": epochs, "text": "learning_rate 0.1 → 0.01"}], the latest MAX_MARKS
         self.changes = []  # every live change: {"epoch", "batch", "name", "old", "new"}
@@ -186,15 +191,40 @@ class Run:
         self.trainer.callbacks = [*self._user_callbacks, callback]
         self.recorder = callback
 
+    def read_new_batches(self):
+        """Fold the mini-batches the Trainer has recorded since the last call into the curve.
+
+        Any thread. Point i (counted from 0) is at x = (i + 1) / batches_per_epoch epochs: the
+        Trainer runs every mini-batch of an epoch before the next epoch begins.
+        """
+        with self._reading:
+            h = self.history
+            # The loss is appended before the accuracy: only whole points.
+            n = min(len(h.batch_loss), len(h.batch_accuracy))
+            start = self._batches_read
+            if n <= start:
+                return
+            per_epoch = self.batches_per_epoch
+            x = [(i + 1) / per_epoch for i in range(start, n)]  # lists: see DecimatingSeries
+            self.batch.extend(x, h.batch_loss[start:n], h.batch_accuracy[start:n])
+            self._batches_read = n
+
+    @property
+    def batches_done(self):
+        """Mini-batches trained so far (read by the training thread's callback: no lock)."""
+        return len(self.history.batch_accuracy)
+
     def curves(self):
         """The run's curves as the page draws them: bucketed columns as binary float32."""
-        b, b_counts = self.batch.snapshot()
-        e, _ = self.epoch.snapshot()
+        self.read_new_batches()
+        # float32 rows of one array each, sent as they are (no per-curve conversions)
+        b, b_counts = self.batch.snapshot(np.float32)
+        e, _ = self.epoch.snapshot(np.float32)
         return {
             "batch": {"x": array_to_json(b[0]), "loss": array_to_json(b[1]),
                       "accuracy": array_to_json(b[2]),
                       # how many mini-batches each point averages: the page's smoothing needs it
-                      "count": array_to_json(b_counts.astype(np.float32))},
+                      "count": array_to_json(b_counts)},
             "epoch": {"x": array_to_json(e[0]),
                       **{name: array_to_json(e[i]) for i, name in enumerate(EPOCH_CHANNELS, 1)}},
             "marks": list(self.marks),
