@@ -258,7 +258,7 @@ def test_panels_are_sent_once_an_epoch_with_the_curves(recorded):
 def test_panels_are_computed_by_the_writer_at_most_once_a_second(monkeypatch):
     # 200 short epochs (150 mini-batches each, tens of ms): the training thread only copies the
     # weights; the writer computes the panels of the latest copy, throttled, and the last epoch's.
-    from nnwidgets.widgets import dashboard as module
+    from nnwidgets.widgets import dashboard_sending as module
 
     calls = []
 

@@ -22,16 +22,23 @@ the weights; the writer computes the insight panels from that copy (:mod:`.dashb
 most once a second, and once more when training ends) and sends them with the curves. Every
 microsecond the writer or the callback holds the GIL is one the training thread waits, which is
 why they do so little (``bench/dashboard_overhead.py`` measures it). The buttons send custom
-messages; they act while training runs because the cell that called :meth:`start` has returned. Front ends that do not show updates made from a background thread
-(Colab) can use :meth:`run`, which trains in the calling thread and sends from there.
-Interleaved runs each train on a thread of their own, but only the one whose turn it is: the
-recording callback hands the turn on after an epoch (or n mini-batches) and waits for it back.
+messages; they act while training runs because the cell that called :meth:`start` has returned.
+Front ends that do not show updates made from a background thread (Colab) can use :meth:`run`,
+which trains in the calling thread and sends from there. Interleaved runs each train on a thread
+of their own, but only the one whose turn it is: the recording callback hands the turn on after
+an epoch (or n mini-batches) and waits for it back.
+
+Where each piece lives. This module: the widget, its traits and public methods, the control
+state they share with the threads (one condition, ``_cond``) and the live settings.
+:mod:`.dashboard_training`: what runs on the training thread(s) (the callback, parking, live
+changes applied, turns). :mod:`.dashboard_sending`: the writer thread, the one message per
+update and when the panels are computed. :mod:`.dashboard_progress`: the progress counters
+both sides share. :mod:`.dashboard_runs`: a run and its labels; :mod:`.dashboard_panels`: the
+panels' data.
 """
 
 from __future__ import annotations
 
-import copy
-import logging
 import math
 import signal
 import threading
@@ -40,71 +47,19 @@ import time
 import anywidget
 import traitlets
 
-from threadpoolctl import threadpool_limits
-
-from ..training import Callback, TrainingDiverged
 from ._base import reject_unknown
 from ._wire import TraitValueError, bundle
-from .dashboard_panels import panel_data
-from .dashboard_runs import (LIVE_SETTINGS, TRAINING_SETTINGS, MAX_MARKS, Run, check_live_setting,
-                             explain_divergence, run_labels)
+from .dashboard_progress import ProgressCounters
+from .dashboard_runs import LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, run_labels
+from .dashboard_sending import SendingSide
+from .dashboard_training import TrainingSide
 
 __all__ = ["TrainingDashboard"]
-
-logger = logging.getLogger("nnwidgets.dashboard")
 
 _ESM, _CSS = bundle("dashboard")
 
 #: Longest wait for the training thread to reach a pause (one mini-batch, or one validation).
 PARK_TIMEOUT = 60.0
-
-#: Seconds between two computations of the insight panels while training (epochs shorter than
-#: this skip to the latest): they cost tens of milliseconds of the writer's time.
-PANEL_INTERVAL = 1.0
-
-
-class _Recorder(Callback):
-    """The dashboard's ears on the training thread: record, apply queued changes, park."""
-
-    def __init__(self, dash, run):
-        self.dash, self.run = dash, run
-        self.epoch = 0
-
-    def on_train_begin(self, trainer):
-        if self.dash._interleaving:
-            self.dash._take_turn(self.run, trainer)  # parks too, if paused
-        else:
-            self.dash._park(trainer)  # started paused (step() from idle): wait before batch one
-
-    def on_epoch_begin(self, trainer, epoch):
-        self.epoch = epoch
-
-    def on_batch_end(self, trainer, batch, logs):
-        # Runs for every mini-batch while the training thread holds the GIL, so it only counts
-        # and checks flags; the writer reads the losses from the Trainer's History itself.
-        run, dash = self.run, self.dash
-        dash._counters.batch_done(run, self.epoch, batch)
-        if dash._step_go or dash._pending_changes or dash._paused or dash._inline:
-            dash._batch_done(self, trainer, batch)
-        every = dash._interleaving
-        if every and every != "epoch" and run.batches_done % every == 0:
-            dash._next_turn(run, trainer)
-
-    def on_epoch_end(self, trainer, epoch, logs):
-        self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
-                              logs.get("val_loss", math.nan), logs.get("val_accuracy", math.nan),
-                              logs["learning_rate"])
-        self.dash._snapshot_for_panels(self.run, epoch + 1)
-        if self.dash._interleaving == "epoch" and epoch + 1 < trainer.epochs:
-            self.dash._next_turn(self.run, trainer)
-
-    def on_train_end(self, trainer):
-        if self.run in self.dash._pending_changes:  # asked for just before training ended
-            batch = self.run.batches_done - self.epoch * self.run.batches_per_epoch
-            self.dash._apply_changes(self.run, trainer, self.epoch, max(0, batch - 1))
-        # The weights the network ends with: restored by early stopping, or the last finite
-        # ones after a divergence, or those of a stop mid-epoch.
-        self.dash._snapshot_for_panels(self.run, trainer.epoch)
 
 
 class _Setting(traitlets.TraitType):
@@ -123,7 +78,7 @@ class _Setting(traitlets.TraitType):
             raise TraitValueError(str(exc)) from None
 
 
-class TrainingDashboard(anywidget.AnyWidget):
+class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     """Train a network in the background and watch its curves; compare several runs.
 
     Parameters
@@ -229,7 +184,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._writer = None
         self._inline = False  # run(): training (and sending) on the caller's thread
         self._interrupted = False
-        self._counters = _Counters()
+        self._counters = ProgressCounters()
         self._publish_lock = threading.RLock()
         self._runs_dirty = True
         # The thread showing a run's settings in the live traits (not a user change); a user's
@@ -472,117 +427,7 @@ class TrainingDashboard(anywidget.AnyWidget):
             self._publish()
         return self.history
 
-    # -- the training thread -------------------------------------------------------------------
-    def _train_pending(self):
-        if self._interleaving:
-            self._train_interleaved()
-            return
-        for run in self.runs:
-            if run.status != "pending":
-                continue
-            with self._cond:
-                if self._stop_all:
-                    break
-                self._active = run
-                run.status = "running"
-                self._counters.begin([run])
-                self._runs_dirty = True
-            self._show_settings(run)
-            self._train_run(run)
-            if run.status not in ("completed", "early_stopped"):
-                break  # stopped, diverged or failed: the runs after it wait for another start
-
-    def _train_interleaved(self):
-        """Every pending run in its own thread, one at a time, passing the turn round.
-
-        Each run's Trainer keeps its own loop (and its own history); the dashboard's callback
-        on that thread hands the turn to the next run after an epoch (or n mini-batches) and
-        waits for it to come back. So exactly one network trains at any moment.
-        """
-        with self._cond:
-            runs = [r for r in self.runs if r.status == "pending"]
-            if self._stop_all or not runs:
-                return
-            for run in runs:
-                run.status = "running"
-            self._rotation = list(runs)
-            self._turn = self._active = runs[0]
-            self._counters.begin(runs)
-            self._runs_dirty = True
-        self._show_settings(runs[0])
-        threads = [threading.Thread(target=self._train_run, args=(run,), daemon=True,
-                                    name=f"nnwidgets-dashboard-run-{self.runs.index(run) + 1}")
-                   for run in runs]
-        # Each Trainer limits the BLAS threads for its run and restores the limit it found when
-        # it ends; runs that overlap in time end in any order, so where the library keeps one
-        # process-wide limit the last to end could leave another run's behind: restore the
-        # limit from before them all once they are done.
-        with threadpool_limits(limits=None):
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-
-    def _train_run(self, run):
-        """Train one run on this thread, recording why it ended."""
-        recorder = _Recorder(self, run)
-        run.add_callback(recorder)
-        try:
-            run.trainer.run()
-        except TrainingDiverged:
-            run.message = explain_divergence(run.history, run.trainer.learning_rate)
-        except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
-            logger.exception("TrainingDashboard: %s failed", run.label)
-            run.message = f"{type(exc).__name__}: {exc}"
-        finally:
-            history = run.history
-            with self._cond:
-                run.status = "failed" if run.message and history.status == "running" else history.status
-                run.message = run.message or history.message
-                if self._interrupted and history.status == "stopped":
-                    run.message = history.message = history.message + " (keyboard interrupt)"
-                self._leave_rotation(run)
-                self._runs_dirty = True
-                self._parked = False
-                self._cond.notify_all()
-
-    # -- turns (interleaved runs) --------------------------------------------------------------
-    def _take_turn(self, run, trainer):
-        """On a run's thread: wait until it is this run's turn (or training stops), then park
-        there if paused."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._turn is run or trainer.stop_requested)
-        self._park(trainer)
-
-    def _next_turn(self, run, trainer):
-        """On a run's thread: hand the turn to the next run in the rotation and wait for ours."""
-        with self._cond:
-            if len(self._rotation) > 1 and self._turn is run:
-                i = self._rotation.index(run)
-                self._turn = self._active = self._rotation[(i + 1) % len(self._rotation)]
-                self._runs_dirty = True  # the run leaving sends its curves in _runs
-                self._cond.notify_all()
-        self._take_turn(run, trainer)
-
-    def _leave_rotation(self, run):
-        """Under the condition: ``run`` has ended; the turn goes on to the next one, if any."""
-        if run not in self._rotation:  # one run after another
-            self._active = None
-            return
-        i = self._rotation.index(run)
-        self._rotation.remove(run)
-        if self._turn is run:
-            self._turn = self._rotation[i % len(self._rotation)] if self._rotation else None
-            self._active = self._turn
-
-    def _train_in_background(self):
-        try:
-            self._train_pending()
-        finally:
-            with self._cond:
-                self._done.set()
-                self._cond.notify_all()
-
+    # -- waiting for the training thread -------------------------------------------------------
     def _thread_alive(self):
         return self._inline or (self._thread is not None and not self._done.is_set())
 
@@ -592,46 +437,6 @@ class TrainingDashboard(anywidget.AnyWidget):
             return False
         return self._cond.wait_for(lambda: self._parked or not self._thread_alive(), PARK_TIMEOUT) \
             and self._parked
-
-    def _park(self, trainer):
-        """Called by the training thread between mini-batches: wait here while paused."""
-        with self._cond:
-            while self._paused and not self._step_go and not trainer.stop_requested:
-                if not self._parked:
-                    self._parked = True
-                    self._counters.pause_began()
-                    self._cond.notify_all()
-                self._cond.wait()
-            if self._parked:
-                self._counters.pause_ended()
-            self._parked = False
-
-    def _batch_done(self, recorder, trainer, batch):
-        """The rare work after a mini-batch: end a step, apply changes, park, send (run())."""
-        run = recorder.run
-        if self._step_go:  # step(): this was its mini-batch (whichever run's turn it was)
-            with self._cond:
-                self._step_go = False
-        if run in self._pending_changes:
-            self._apply_changes(run, trainer, recorder.epoch, batch)
-        if self._paused:
-            self._park(trainer)
-        if self._inline and self._counters.due(self.update_interval):
-            self._publish()
-
-    def _apply_changes(self, run, trainer, epoch, batch):
-        with self._cond:
-            changes = self._pending_changes.pop(run, {})
-        x = epoch + (batch + 1) / run.batches_per_epoch
-        for name, value in changes.items():
-            old = getattr(trainer, name)
-            if value == old:
-                continue
-            setattr(trainer, name, value)  # checked again by the Trainer itself
-            run.changes.append({"epoch": epoch, "batch": batch + 1, "name": name, "old": old,
-                                "new": value})
-            run.marks.append({"x": x, "text": f"{name} {old:g} → {value:g}"})
-            del run.marks[:-MAX_MARKS]
 
     # -- live settings -------------------------------------------------------------------------
     def _show_settings(self, run):
@@ -668,52 +473,6 @@ class TrainingDashboard(anywidget.AnyWidget):
         if not self.training:
             self._publish()
 
-    # -- sending -------------------------------------------------------------------------------
-    def _write_while_training(self):
-        """The writer thread: one update per interval while the training thread lives."""
-        done, finished = self._done, self._writer_done
-        try:
-            while not done.is_set():
-                self._publish_logged()
-                done.wait(self.update_interval)
-            self._publish_logged()
-        finally:
-            finished.set()
-
-    def _publish_logged(self):
-        try:
-            self._publish()
-        except Exception:  # a writer that died would freeze the page while training goes on
-            logger.exception("TrainingDashboard: could not send an update to the page")
-
-    def _publish(self):
-        """Send everything new in one message. Any thread; one at a time."""
-        with self._publish_lock:
-            self._compute_pending_panels()
-            with self._cond:
-                active, runs_dirty = self._active, self._runs_dirty
-                self._runs_dirty = False
-                panels, self._panels_next = self._panels_next, None
-                status = self._status()
-                progress = self._counters.progress(self.runs, active, self._parked)
-                shown = active if self._interleaving and active is not None else None
-            self._counters.sent()
-            with self.hold_sync():
-                if runs_dirty:
-                    self._runs = [self._run_state(r, r is active) for r in self.runs]
-                if panels is not None:
-                    self._panels = panels
-                self._live = None if active is None else {"run": self.runs.index(active),
-                                                          **active.curves()}
-                self.progress = progress
-                self.status = status
-                if shown is not None:  # interleaved: the inputs show the run whose turn it is
-                    self._show_settings(shown)
-                if runs_dirty:  # a run started or ended: say why (a refusal stays until then)
-                    last = active or next((r for r in reversed(self.runs) if r.status != "pending"), None)
-                    if last is not None:
-                        self.message = last.message
-
     # -- panels --------------------------------------------------------------------------------
     def refresh_panels(self):
         """Recompute the insight panels now, for the run training now or the last one trained
@@ -726,56 +485,6 @@ class TrainingDashboard(anywidget.AnyWidget):
         if not self.training:
             self._publish()
         return panels
-
-    def _snapshot_for_panels(self, run, epoch):
-        """On the training thread: copy the weights for the writer (the latest copy wins)."""
-        frozen = copy.copy(run.network)  # forward and backprop only read weights and biases
-        frozen.weights = [w.copy() for w in run.network.weights]
-        frozen.biases = [b.copy() for b in run.network.biases]
-        with self._cond:
-            self._panels_pending = (run, frozen, epoch)
-
-    def _compute_pending_panels(self):
-        """On the writer (or run()'s thread): the panels of the latest copy, at most once per
-        PANEL_INTERVAL while training, and always once training has ended."""
-        with self._cond:
-            pending, ending = self._panels_pending, self._active is None
-            if pending is None or (not ending and time.monotonic() - self._panels_computed < PANEL_INTERVAL):
-                return
-            self._panels_pending = None
-        run, frozen, epoch = pending
-        try:
-            panels = self._panels_for(run, epoch, frozen)
-        except Exception:  # a panel that fails must not stop the curves or the training
-            logger.exception("TrainingDashboard: could not compute the panels")
-            return
-        self._panels_computed = time.monotonic()
-        with self._cond:
-            self._panels_next = panels
-
-    @staticmethod
-    def _panels_for(run, epoch, network=None):
-        t = run.trainer
-        if t.validation is not None:
-            X_val, Y_val = t.validation
-            labels = Y_val.argmax(axis=1)
-        else:
-            X_val, labels = t.X, t.labels
-        return panel_data(network or run.network, X_val, labels, t.X, t.Y, epoch=epoch,
-                          label=run.label)
-
-    def _run_state(self, run, active):
-        return {"label": run.label, "settings": run.public_settings(), "status": run.status,
-                "message": run.message, "changes": len(run.changes),
-                "curves": None if active or run.status == "pending" else run.curves()}
-
-    def _status(self):
-        if self._active is not None:
-            if self._active.trainer.stop_requested:
-                return "stopping"
-            return "paused" if self._paused and self._parked else "running"
-        done = [r for r in self.runs if r.status != "pending"]
-        return done[-1].status if done else "ready"
 
     # -- the page ------------------------------------------------------------------------------
     def _on_front_end_message(self, widget, content, buffers):
@@ -806,74 +515,6 @@ class TrainingDashboard(anywidget.AnyWidget):
         if hasattr(self, "_cond"):  # not when __init__ failed before setting up
             self.stop()
         super().close()
-
-
-class _Counters:
-    """Progress of the training runs: mini-batches, samples and time with pauses left out.
-
-    Runs trained one after another are counted one at a time; interleaved runs together (their
-    samples add up, so the rate and the ETA are those of the whole set), each keeping its own
-    epoch and mini-batch.
-    """
-
-    def __init__(self):
-        self.batches = 0  # mini-batches ever trained by this dashboard (step() waits on it)
-        self.runs = []
-        self.position = {}  # Run -> (epoch, mini-batches done in it)
-        self._last_sent = 0.0
-        self._reset()
-
-    def _reset(self):
-        self.started = time.monotonic()
-        self.paused_total = 0.0
-        self.paused_since = None
-
-    def begin(self, runs):
-        """Count ``runs`` (trained together) from zero."""
-        self.runs = list(runs)
-        self.position = {run: (0, 0) for run in self.runs}
-        self._reset()
-
-    def batch_done(self, run, epoch, batch):
-        self.batches += 1
-        self.position[run] = (epoch, batch + 1)  # samples are worked out when sent, not here
-
-    def _samples(self, run):
-        epoch, batch = self.position.get(run, (0, 0))
-        n = len(run.trainer.X)
-        return epoch * n + min(n, batch * run.trainer.batch_size)
-
-    def pause_began(self):
-        self.paused_since = time.monotonic()
-
-    def pause_ended(self):
-        if self.paused_since is not None:
-            self.paused_total += time.monotonic() - self.paused_since
-            self.paused_since = None
-
-    def elapsed(self):
-        now = time.monotonic()
-        paused = self.paused_total + (now - self.paused_since if self.paused_since else 0.0)
-        return max(0.0, now - self.started - paused)
-
-    def due(self, interval):
-        return time.monotonic() - self._last_sent >= interval
-
-    def sent(self):
-        self._last_sent = time.monotonic()
-
-    def progress(self, runs, active, parked):
-        if active is None:
-            return {"run": None, "runs": len(runs)}
-        t = active.trainer
-        epoch, batch = self.position.get(active, (0, 0))
-        counted = self.runs if active in self.runs else [active]
-        samples = sum(self._samples(r) for r in counted)
-        total = sum(r.trainer.epochs * len(r.trainer.X) for r in counted)
-        return {"run": runs.index(active), "runs": len(runs), "epoch": epoch + 1,
-                "epochs": t.epochs, "batch": batch, "batches": active.batches_per_epoch,
-                "samples": samples, "samples_total": total,
-                "elapsed": round(self.elapsed(), 3), "parked": bool(parked)}
 
 
 def _interleave_mode(interleave):
