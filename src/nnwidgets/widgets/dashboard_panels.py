@@ -1,8 +1,9 @@
 """What the dashboard's insight panels show, computed from a network and a sample of its data.
 
-Called on the training thread at the end of each epoch (and by ``refresh_panels()``), so it has
-to be cheap next to an epoch: one forward pass over at most ``SAMPLE`` validation examples, one
-backpropagation over a small training batch, a few histograms. Everything goes to the page as
+Called by the dashboard's writer thread on a copy of the weights taken at an epoch's end (at
+most once a second while training, and by ``refresh_panels()``). The training thread waits for
+the GIL while this runs, so it has to be cheap: one forward pass over at most ``SAMPLE``
+validation examples, one backpropagation over a small training batch, a few histograms. Everything goes to the page as
 binary arrays (``_wire.array_to_json``); the page only draws.
 
 The panels:
