@@ -1,7 +1,8 @@
 """How much watching widgets slows training: ``fit`` alone vs ``fit`` with widgets subscribed.
 
-A DigitCanvas (which re-sends the weights and re-predicts) and a ModelInfo watch the network
-while it trains in a background thread, as in a notebook with a dashboard. Their notifications
+A DigitCanvas (which re-sends the weights and re-predicts), a ModelInfo and a NetworkDiagram
+showing a digit (which re-sends the weights and recomputes every layer) watch the network while
+it trains in a background thread, as in a notebook with a dashboard. Their notifications
 are throttled to ten sends a second per widget by one writer thread (``widgets/_sync.py``), so
 the cost should be a few percent at most. Runs alternate (alone, watched, alone, ...) so a
 noisy neighbour on the machine hits both; the ratio uses each side's median.
@@ -18,7 +19,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-from nnwidgets import DigitCanvas, ModelInfo, Network, load_bundled  # noqa: E402
+from nnwidgets import DigitCanvas, ModelInfo, Network, NetworkDiagram, load_bundled  # noqa: E402
 from nnwidgets.widgets import _sync  # noqa: E402
 
 REPEATS = int(os.environ.get("REPEATS", "5"))
@@ -28,9 +29,10 @@ CASES = [([784, 100, 10], 10, 10), ([784, 800, 800, 10], 64, 3)]
 
 def train_once(sizes, batch_size, epochs, data, watched):
     net = Network(sizes, seed=0)
-    widgets = [DigitCanvas(net), ModelInfo(net)] if watched else []
+    widgets = [DigitCanvas(net), ModelInfo(net), NetworkDiagram(net)] if watched else []
     if widgets:
         widgets[0].show(data.X_test[0].reshape(28, 28))
+        widgets[2].show(data.X_test[1])
     sends = []
     for w in widgets:
         w.observe(lambda c: sends.append(1), names=["_network", "weight_rms"])
@@ -61,7 +63,7 @@ def main():
             watched.append(t)
             sends.append(n / t)
         a, w = statistics.median(alone), statistics.median(watched)
-        print(f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, watched by a canvas and a card "
+        print(f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, watched by a canvas, a card and a diagram "
               f"{w:.3f} s -> watched/alone {w / a:.3f}; widget updates {statistics.median(sends):.1f}/s")
 
 

@@ -37,6 +37,17 @@ def test_forward_is_the_book_equation():
     np.testing.assert_allclose(net.feedforward(x.reshape(-1, 1)), expected.reshape(-1, 1))
 
 
+def test_one_example_gives_its_row_of_the_batch():
+    # One example takes NumPy's own product rather than BLAS (network._product): same numbers.
+    net = Network([784, 64, 32, 10], seed=3)
+    X = np.random.default_rng(1).random((6, 784))
+    batch = net.forward(X, return_activations=True)
+    for i in range(len(X)):
+        one = net.forward(X[i], return_activations=True)
+        for a, b in zip(one, batch):
+            np.testing.assert_allclose(a[0], b[i], rtol=1e-5, atol=1e-6)
+
+
 def test_images_are_flattened(net):
     X = np.random.default_rng(0).random((4, 28, 28))
     np.testing.assert_array_equal(net.predict(X), net.predict(X.reshape(4, 784)))

@@ -22,6 +22,19 @@ __all__ = ["Network"]
 INITS = ("large", "scaled")
 
 
+def _product(a, w):
+    """``a @ w.T``: inputs (n, n_in) times weights (n_out, n_in).
+
+    One example goes through NumPy's own loop rather than BLAS: as fast at these sizes, and it
+    does not queue for OpenBLAS's threads while another thread trains on them (a widget
+    re-predicting one digit during training waited 6 ms a call for them instead of 0.2 ms, and
+    slowed the training down).
+    """
+    if a.shape[0] == 1:
+        return np.einsum("ij,j->i", w, a[0])[None, :]
+    return a @ w.T
+
+
 class Network:
     """A fully connected feed-forward network.
 
@@ -164,7 +177,7 @@ class Network:
         activations = [a]
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             f = self._output if l == len(self.weights) - 1 else self._hidden
-            a = f.fn(a @ w.T + b)  # a^l = f(w^l a^{l-1} + b^l), all examples at once
+            a = f.fn(_product(a, w) + b)  # a^l = f(w^l a^{l-1} + b^l), all examples at once
             activations.append(a)
         return activations if return_activations else a
 

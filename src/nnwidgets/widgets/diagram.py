@@ -538,7 +538,8 @@ def edited_forward(net, x, scales):
     a = np.asarray(x, dtype=np.float32).reshape(-1)
     acts = [a]
     for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
-        a = (output if l == L else hidden).fn(np.asarray(w) @ a + np.asarray(b).reshape(-1))
+        # einsum, not BLAS: see nnwidgets.network._product (this runs while the network trains)
+        a = (output if l == L else hidden).fn(np.einsum("ij,j->i", np.asarray(w), a) + np.asarray(b).reshape(-1))
         for n, s in scales.get(l, {}).items():
             a[n] *= s
         acts.append(np.asarray(a, np.float32))
