@@ -152,7 +152,8 @@ def show_dashboard(network, train, **settings):
     global dash
     if dash is not None:
         dash.close()
-    dash = TrainingDashboard(network, train=train, update_interval=UPDATE_INTERVAL, **settings)
+    extra = {{}} if UPDATE_INTERVAL is None else {{"update_interval": UPDATE_INTERVAL}}
+    dash = TrainingDashboard(network, train=train, **extra, **settings)
     display(dash)
     print("model_id=" + dash.model_id)
 
@@ -312,7 +313,8 @@ def with_browser(args):
     print(f"page: JupyterLab in headless {chromium}, one kernel, {len(fits)} alternating repeats "
           f"(best of each); load average (1, 5, 15 min) before {load_before}, after {load_average()}")
     print(f"data: {n_samples:,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
-          f"{args.epochs} epochs per measurement; dashboard update_interval {args.update_interval} s")
+          f"{args.epochs} epochs per measurement; dashboard update_interval "
+          f"{'default (0.2)' if args.update_interval is None else args.update_interval} s")
     print(f"net.fit (headless)          : {fit:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in fits)})")
     print(f"dashboard in the page       : {dash:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in dashes)})")
     print(f"ratio dashboard / fit       : {dash / fit:.3f} best to best, {sum(dashes) / sum(fits):.3f} mean to mean "
@@ -408,8 +410,9 @@ def main():
                         help="epochs per measurement (default 1, or 20 with --browser: a few seconds each)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--samples", type=int, default=10_000, help="training digits (default all 10,000)")
-    parser.add_argument("--update-interval", type=float, default=0.1,
-                        help="the dashboard's seconds between updates to the page (--browser; default 0.1)")
+    parser.add_argument("--update-interval", type=float, default=None,
+                        help="the dashboard's seconds between updates to the page (--browser; default: "
+                             "the dashboard's own, 0.2)")
     args = parser.parse_args()
     if args.epochs is None:
         args.epochs = 20 if args.browser else 1

@@ -425,8 +425,9 @@ def recorded(monkeypatch):
 
 
 def test_updates_to_the_page_are_throttled_and_batched(recorded):
-    # batch_size 1: thousands of mini-batches a second, far more than the page may be sent.
-    d = make_dash(batch_size=1, epochs=200)
+    # batch_size 1: thousands of mini-batches a second, far more than the page may be sent,
+    # at the fastest update rate allowed (20 a second).
+    d = make_dash(batch_size=1, epochs=200, update_interval=0.05)
     d.start()
     wait_for(lambda: len(d.history.batch_loss) >= 100)
     began = time.monotonic()

@@ -288,7 +288,7 @@ export default {
     }
 
     // The legend changes only when a run starts, ends or is hidden: rebuilding its buttons on
-    // every update (ten a second) would restyle and repaint them for nothing.
+    // every update (several a second) would restyle and repaint them for nothing.
     let legendKey = "";
     function drawLegend(runs: RunState[]) {
       const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message]), [...hidden]]);

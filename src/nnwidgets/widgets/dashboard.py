@@ -98,7 +98,10 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         The most points kept per curve per run (an even number, default 1000). Longer runs
         are averaged into wider buckets, so memory here and in the page stays bounded.
     update_interval : float
-        Seconds between two updates sent to the page (default 0.1: at most 10 a second).
+        Seconds between two updates sent to the page (default 0.2: five a second, which look
+        live; each one costs the browser about 20 ms of drawing, and on a 2-core machine the
+        browser's time comes out of the training: ``bench/dashboard_overhead.py --browser``).
+        At least 0.05.
     interleave : bool or int
         How :meth:`start` and :meth:`run` train several runs: ``False`` (default) one after
         another; ``True`` one epoch of each in turn, so their curves grow side by side; an int
@@ -152,7 +155,7 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
-                 update_interval=0.1, interleave=False, **settings):
+                 update_interval=0.2, interleave=False, **settings):
         reject_unknown(type(self).__name__, settings, TRAINING_SETTINGS)
         try:
             interval = float(update_interval)
