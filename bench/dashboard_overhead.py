@@ -21,14 +21,14 @@ replaced by one that counts messages and bytes instead of sending them.
     python bench/dashboard_overhead.py                    # kernel side only
     python bench/dashboard_overhead.py --batch-size 1 --epochs 1 --repeats 3
 
-Measured on the 2-core development machine (26 Nov 2026, load average 1.67 1.81 2.80, other
-sessions at work), ``--browser``: ratio 0.959 best to best, 0.941 mean to mean, at batch size
-10 (net.fit 96,000 samples/s); 10.6 messages/s received, the start and end messages included;
-JS heap after GC 33.9 MB before and 34.6 MB after 200,000 mini-batches (42.8-46.2 MB while
-they trained), DOM nodes 12,424 -> 12,808 (the panels, drawn once). Chromium used 0.31 of a
-core while the dashboard trained. At ``--batch-size 32 --epochs 40`` the headless fit uses both
-cores for BLAS and the ratio is 0.80: on two cores the page's third of a core comes out of
-the training.
+Measured on the 2-core development machine (26 Nov 2026, load average about 1), ``--browser``:
+ratio 0.979 best to best, 0.988 mean to mean, at batch size 10 (net.fit 94,500 samples/s);
+5.5 messages/s received, the start and end messages included; JS heap after GC 35.2 MB before
+and 35.9 MB after 200,000 mini-batches (44.2-46.0 MB while they trained). Chromium used 0.22 of
+a core while the dashboard trained (0.30 at ``--update-interval 0.1``, where the ratio was
+0.93-0.97). At ``--batch-size 32 --epochs 40`` the dashboard was 1.2 times as fast as net.fit:
+the dashboard trains with one BLAS thread beside a page (dashboard_runs.threads_beside_a_page),
+and net.fit's two threads lost more than they gained in the kernel next to the page.
 """
 
 from __future__ import annotations
