@@ -1,5 +1,6 @@
 """A notebook saved with widget state and exported with ``jupyter nbconvert --to html``: the
-DigitCanvas still draws and reads digits in the page, with no kernel.
+DigitCanvas still draws and reads digits in the page, with no kernel, and a NetworkDiagram
+linked to it (``diagram.link(canvas)``) still follows the pen there.
 
 How the page is made, as a user would make it: the notebook runs in a real JupyterLab kernel
 (``open_notebook``), "Save Widget State Automatically" is switched on with the Settings menu's own
@@ -35,6 +36,8 @@ import json
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,15 @@ SETUP_CELL = """
 from nnwidgets import DigitCanvas
 canvas = DigitCanvas()
 canvas
+"""
+
+# The issue's example: the shipped model, a canvas and a diagram linked to it.
+LINKED_CELL = """
+from nnwidgets import DigitCanvas, NetworkDiagram
+canvas = DigitCanvas()
+diagram = NetworkDiagram(canvas.network)
+diagram.link(canvas)
+display(canvas, diagram)
 """
 
 # CDN URL -> npm package and the file inside it. Group "range" is the version (range) the page
@@ -137,15 +149,15 @@ def save_widget_state(jupyter_server):
                        {"raw": json.dumps({"saveState": False})})
 
 
-def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser, jupyter_server,
-                                                          save_widget_state, tmp_path):
+def require_cdn_packages():
     for package in ("requirejs", "@jupyter-widgets/html-manager", "anywidget"):
         if not (NODE_MODULES / package / "package.json").is_file():
             pytest.fail(f"npm package {package} is missing: run `npm install` (package.json devDependencies)")
 
-    # 1. Run the notebook in a real kernel and save it with the widget state, as a user would.
-    nb = open_notebook([SETUP_CELL], app="lab")
-    expect(nb.page.locator(".nnw-canvas")).to_have_count(1)
+
+def save_with_widget_state(nb, jupyter_server) -> tuple[Path, dict]:
+    """Switch on "Save Widget State Automatically" with the Settings menu's command and save the
+    notebook, as a user would. Returns the .ipynb and its saved widget state (model id -> model)."""
     nb.page.evaluate(
         """async ([path, cmd]) => {
              const app = window.jupyterapp, panel = window.nnwPanel(path);
@@ -157,30 +169,64 @@ def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser
     )
     ipynb = jupyter_server.root_dir / nb.path
     saved = json.loads(ipynb.read_text())
-    state = saved["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return ipynb, saved["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+
+def nbconvert_html(ipynb: Path, tmp_path: Path) -> Path:
+    """``jupyter nbconvert --to html``, the way a user would run it."""
+    html = tmp_path / "exported.html"
+    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
+                   check=True, capture_output=True, timeout=120)
+    text = html.read_text()
+    assert "application/vnd.jupyter.widget-view+json" in text and WIDGET_STATE in text
+    return html
+
+
+@dataclass
+class ExportedPage:
+    page: object
+    cdn: CdnFromNodeModules
+    errors: list[str] = field(default_factory=list)  # uncaught exceptions in the page
+    console: list[str] = field(default_factory=list)  # console errors and warnings
+    requests: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def exported_page(browser, html: Path):
+    """Open the exported page from disk, the CDNs answered from node_modules, nothing else reachable."""
+    cdn = CdnFromNodeModules()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.route(re.compile(r"^https?://"), cdn)
+    opened = ExportedPage(context.new_page(), cdn)
+    opened.page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    opened.page.on("console", lambda m: m.type in ("error", "warning") and opened.console.append(m.text))
+    opened.page.on("request", lambda r: opened.requests.append(r.url))
+    try:
+        opened.page.goto(html.as_uri())
+        yield opened
+    finally:
+        context.close()
+
+
+def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser, jupyter_server,
+                                                          save_widget_state, tmp_path):
+    require_cdn_packages()
+
+    # 1. Run the notebook in a real kernel and save it with the widget state, as a user would.
+    nb = open_notebook([SETUP_CELL], app="lab")
+    expect(nb.page.locator(".nnw-canvas")).to_have_count(1)
+    ipynb, state = save_with_widget_state(nb, jupyter_server)
     models = [m for m in state.values() if m["model_name"] == "AnyModel"]
     assert len(models) == 1, f"expected one saved AnyModel, got {[m['model_name'] for m in state.values()]}"
     assert models[0]["model_module"] == "anywidget"
     assert "_esm" in models[0]["state"] and models[0].get("buffers"), "saved state lacks the ESM or the weights"
 
     # 2. Export it the way a user would.
-    html = tmp_path / "exported.html"
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
-                   check=True, capture_output=True, timeout=120)
-    text = html.read_text()
-    assert "application/vnd.jupyter.widget-view+json" in text and WIDGET_STATE in text
+    html = nbconvert_html(ipynb, tmp_path)
 
     # 3. Open it from disk, the CDNs answered from node_modules, nothing else reachable.
-    cdn = CdnFromNodeModules()
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.route(re.compile(r"^https?://"), cdn)
-    page = context.new_page()
-    errors, requests, console = [], [], []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
-    page.on("request", lambda r: requests.append(r.url))
-    try:
-        page.goto(html.as_uri())
+    with exported_page(browser, html) as opened:
+        page, cdn, requests = opened.page, opened.cdn, opened.requests
         root = page.locator(".nnw-canvas")
         expect(root).to_have_count(1, timeout=20_000)
         pad = root.locator("canvas.nnw-canvas__pad")
@@ -205,12 +251,47 @@ def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser
         print("\n[export] served from node_modules:\n  " + "\n  ".join(f"{u} <- {f}" for u, f in cdn.served.items()))
         print("[export] aborted (not needed): " + ", ".join(cdn.aborted))
         print("[export] other requests: " + ", ".join(u for u in requests if u not in cdn.served and u not in cdn.aborted))
-        print("[export] console errors and warnings: " + " | ".join(console))
+        print("[export] console errors and warnings: " + " | ".join(opened.console))
         assert any(u.startswith("https://cdnjs.cloudflare.com/ajax/libs/require.js/") for u in fetched), fetched
         assert any("/@jupyter-widgets/html-manager@" in u and u.endswith("/dist/embed-amd.js") for u in fetched), fetched
         assert any("/anywidget@" in u and u.endswith("/dist/index.js") for u in fetched), fetched
         # every request left the page through the router (nothing reached a network)
         assert {u for u in requests if re.match(r"^https?://", u)} <= set(cdn.served) | set(cdn.aborted)
-        assert not errors, errors
-    finally:
-        context.close()
+        assert not opened.errors, opened.errors
+
+
+def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_server, save_widget_state, tmp_path):
+    """The diagram follows the pen on the exported page: the html-manager resolves its `_source`
+    reference to the canvas's model, whose `_live` 28x28 the diagram redraws from (no kernel)."""
+    require_cdn_packages()
+
+    nb = open_notebook([LINKED_CELL], app="lab")
+    expect(nb.page.locator(".nnw-diagram")).to_have_attribute("data-linked", "true")
+    ipynb, state = save_with_widget_state(nb, jupyter_server)
+    # Told apart by a trait only each has: the canvas's `_drawn`, the diagram's `_source`.
+    canvases = [ref for ref, m in state.items() if "_drawn" in m["state"]]
+    diagrams = [m["state"] for m in state.values() if "_source" in m["state"]]
+    assert len(canvases) == 1 and len(diagrams) == 1, f"expected a saved canvas and diagram, got {len(state)} models"
+    assert diagrams[0]["_source"] == f"IPY_MODEL_{canvases[0]}", f"the saved diagram follows {diagrams[0]['_source']!r}"
+
+    html = nbconvert_html(ipynb, tmp_path)
+
+    with exported_page(browser, html) as opened:
+        page = opened.page
+        canvas_root, diagram = page.locator(".nnw-canvas"), page.locator(".nnw-diagram")
+        expect(diagram).to_have_attribute("data-linked", "true", timeout=20_000)
+        expect(diagram).to_have_attribute("data-prediction", "")
+        pad = canvas_root.locator("canvas.nnw-canvas__pad")
+        pad.evaluate("(el) => el.scrollIntoView({block: 'center'})")  # the mouse reaches only the viewport
+
+        draw(page, pad, DIGITS["7"][0])
+        expect(canvas_root).to_have_attribute("data-prediction", "7")
+        reading = canvas_root.get_attribute("data-prediction")
+        expect(diagram).to_have_attribute("data-prediction", reading)
+
+        canvas_root.locator("button", has_text="Clear").click()
+        expect(diagram).to_have_attribute("data-prediction", "")
+        draw(page, pad, DIGITS["0"][0])
+        expect(canvas_root).to_have_attribute("data-prediction", "0")
+        expect(diagram).to_have_attribute("data-prediction", canvas_root.get_attribute("data-prediction"))
+        assert not opened.errors, opened.errors
