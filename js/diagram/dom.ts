@@ -12,6 +12,8 @@ export interface DiagramDom {
   announce: HTMLDivElement;
   topK: HTMLInputElement;
   allEdges: HTMLInputElement;
+  /** Switches between activations and backpropagation's errors (once Python gave a target). */
+  errorsMode: HTMLInputElement;
   reset: HTMLButtonElement;
   status: HTMLSpanElement;
   legend: HTMLDivElement;
@@ -37,11 +39,15 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   const allEdges = h("input", "nnw-diagram__all");
   allEdges.type = "checkbox";
   allLabel.append(allEdges, document.createTextNode(" all"));
+  const errorsLabel = h("label", "nnw-diagram__control");
+  const errorsMode = h("input", "nnw-diagram__errors-mode");
+  errorsMode.type = "checkbox";
+  errorsLabel.append(errorsMode, document.createTextNode(" errors \u03b4"));
   const reset = h("button", "nnw-diagram__button", "Reset");
   reset.type = "button";
   reset.title = "Undo every edit (switched-off and scaled neurons)";
   const status = h("span", "nnw-diagram__status", "");
-  toolbar.append(kLabel, allLabel, reset, status);
+  toolbar.append(kLabel, allLabel, errorsLabel, reset, status);
 
   const stage = h("div", "nnw-diagram__stage");
   const canvas = h("canvas", "nnw-diagram__canvas");
@@ -65,7 +71,7 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   const error = h("div", "nnw-diagram__error");
   root.append(toolbar, stage, legend, error);
   el.append(root);
-  return { root, stage, canvas, details, announce, topK, allEdges, reset, status, legend, error };
+  return { root, stage, canvas, details, announce, topK, allEdges, errorsMode, reset, status, legend, error };
 }
 
 export interface LegendEntry {

@@ -352,6 +352,21 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     setAndSave(model, "all_edges", dom.allEdges.checked);
     schedule();
   });
+  cleanups.listen(dom.errorsMode, "change", () => {
+    setAndSave(model, "mode", dom.errorsMode.checked ? "errors" : "activations");
+    schedule();
+  });
+
+  /** The errors switch: usable once Python computed errors (show_errors), ticked in errors mode. */
+  function errorsSwitch(): void {
+    const available = !!model.get("_errors");
+    dom.errorsMode.disabled = !available;
+    dom.errorsMode.checked = available && model.get("mode") === "errors";
+    dom.errorsMode.title = available
+      ? "Colour each neuron by backpropagation's error \u03b4 for the target given to show_errors " +
+        "(shown while the input is the one the errors were computed for)"
+      : "Call diagram.show_errors(x, y) in Python to give a target; then this switches between activations and errors";
+  }
 
   // ---- from Python -------------------------------------------------------------------------------
   function legend(): void {
@@ -477,9 +492,13 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   cleanups.on(model, "change:input", loadInput);
   cleanups.on(model, "change:_errors", () => {
     loadErrors();
+    errorsSwitch();
     schedule();
   });
-  cleanups.on(model, "change:mode", () => schedule());
+  cleanups.on(model, "change:mode", () => {
+    errorsSwitch();
+    schedule();
+  });
   cleanups.on(model, "change:top_k", () => {
     dom.topK.value = String(topK());
     legend();
@@ -515,6 +534,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
 
   dom.topK.value = String(topK());
   dom.allEdges.checked = !!model.get("all_edges");
+  errorsSwitch();
   loadNetwork();
   loadInput();
   resized();

@@ -163,6 +163,16 @@ def test_hover_details_click_ablates_and_reset(open_notebook):
     expect(diagram).to_have_attribute("data-edits", "1")
     assert nb.run_cell("print(diagram.ablated)").strip() == "{1: [1]}"
 
+    # errors: the page's switch appears with show_errors, and sets the mode in Python too
+    switch = diagram.locator("input.nnw-diagram__errors-mode")
+    expect(switch).to_be_disabled()
+    nb.run_cell("diagram.show_errors(x, 3)")
+    expect(diagram).to_have_attribute("data-mode", "errors")
+    expect(switch).to_be_checked()
+    switch.uncheck()
+    expect(diagram).to_have_attribute("data-mode", "activations")
+    assert nb.run_cell("print(diagram.mode)").strip() == "activations"
+
 
 TRAINING = """
 import threading, time
@@ -307,6 +317,32 @@ def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_
         expect(card).to_contain_text("error \u03b4 = \u2202C/\u2202z = ")
         line = card.locator(".nnw-diagram__details-line", has_text="error").inner_text()
         assert float(line.rsplit("= ", 1)[1]) == pytest.approx(diagram.errors[0][j], rel=2e-3, abs=5e-4)
+        assert errors == []
+
+
+def test_the_page_switches_between_activations_and_errors(browser, tmp_path):
+    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="quadratic", seed=0, init="large")
+    x = load_pretrained_input()
+    with_errors, without = NetworkDiagram(net), NetworkDiagram(net)
+    with_errors.show_errors(x, 3)
+    without.show(x)
+    path = export_html([with_errors, without], tmp_path / "switch.html")
+    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (page, errors):
+        page.goto(path.as_uri())
+        first, second = page.locator(".nnw-diagram").nth(0), page.locator(".nnw-diagram").nth(1)
+        switch = first.locator("input.nnw-diagram__errors-mode")
+        expect(first).to_have_attribute("data-mode", "errors")
+        expect(switch).to_be_checked()
+        switch.uncheck()
+        expect(first).to_have_attribute("data-mode", "activations")
+        expect(first.locator(".nnw-diagram__legend")).not_to_contain_text("\u2202C/\u2202z")
+        switch.check()
+        expect(first).to_have_attribute("data-mode", "errors")
+        # No target given in Python: nothing to switch to, and the switch says how to get one.
+        other = second.locator("input.nnw-diagram__errors-mode")
+        expect(other).to_be_disabled()
+        assert "show_errors(x, y)" in other.get_attribute("title")
+        expect(second).to_have_attribute("data-mode", "activations")
         assert errors == []
 
 
