@@ -376,7 +376,7 @@ def test_the_page_buttons_and_inputs_act(dash):
     _from_page(dash, {"action": "start"})
     wait_for(lambda: len(dash.history.batch_loss) >= 5)
     _from_page(dash, {"action": "set", "name": "learning_rate", "value": -3})
-    assert "learning_rate must be in (0, inf]" in dash.message
+    assert "learning_rate must be in (0, inf)" in dash.message
     assert dash.learning_rate == 0.05
     _from_page(dash, {"action": "set", "name": "learning_rate", "value": 0.02})
     assert dash.learning_rate == 0.02
@@ -745,7 +745,7 @@ def test_blas_threads_leave_a_core_to_the_page():
     ({"epochs": 2.5}, ValueError, "epochs"),
     ({"learnin_rate": 0.1}, TypeError, "unexpected keyword argument 'learnin_rate'.*Check the spelling"),
     ({"update_interval": 0.001}, ValueError, "update_interval must be between 0.05 and 10"),
-    ({"max_points": 7}, ValueError, "capacity must be an even integer"),
+    ({"max_points": 7}, ValueError, "max_points must be an even integer"),
     ({"validation": (X_val,)}, ValueError, "validation must be a pair"),
 ])
 def test_bad_arguments_name_the_parameter(kwargs, error, match):

@@ -39,6 +39,7 @@ panels' data.
 
 from __future__ import annotations
 
+import logging
 import math
 import signal
 import threading
@@ -50,16 +51,25 @@ import traitlets
 from ._base import reject_unknown
 from ._wire import TraitValueError, bundle
 from .dashboard_progress import ProgressCounters
-from .dashboard_runs import LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, run_labels
+from .dashboard_runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting,
+                             check_max_points, run_labels)
 from .dashboard_sending import SendingSide
 from .dashboard_training import TrainingSide
 
 __all__ = ["TrainingDashboard"]
 
+logger = logging.getLogger("nnwidgets.dashboard")
+
 _ESM, _CSS = bundle("dashboard")
 
 #: Longest wait for the training thread to reach a pause (one mini-batch, or one validation).
 PARK_TIMEOUT = 60.0
+#: Traits the page may write (its log-scale toggle; the live settings, which it normally sends
+#: as messages); the others are the kernel's.
+_PAGE_WRITABLE = frozenset({"log_scale", *LIVE_SETTINGS})
+#: Longest close() waits for the training and writer threads to end (one mini-batch, then the
+#: writer's last update); past it they are left to end by themselves, and a warning says so.
+CLOSE_TIMEOUT = 30.0
 
 
 class _Setting(traitlets.TraitType):
@@ -157,17 +167,17 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
                  update_interval=0.2, interleave=False, **settings):
         reject_unknown(type(self).__name__, settings, TRAINING_SETTINGS)
-        try:
-            interval = float(update_interval)
-        except (TypeError, ValueError):
-            raise ValueError(f"update_interval must be a number of seconds; got {update_interval!r}") from None
-        if not (0.05 <= interval <= 10):
-            raise ValueError(f"update_interval must be between 0.05 and 10 seconds (at most 20 "
-                             f"updates a second); got {update_interval!r}")
-        self.update_interval = interval
-        self.interleave = interleave
+        if isinstance(network, (list, tuple)):
+            raise ValueError(f"network must be one Network; got a {type(network).__name__}. Pass "
+                             f"the first here and the others with add_run([...]) to compare them")
+        interval = _check_update_interval(update_interval)
         _interleave_mode(interleave)  # checked now, so a typo fails here and not at start()
-        self.max_points = max_points
+        # The first run (and so every argument) is checked before the widget exists: a widget
+        # made by a call that then fails would stay registered with the front end for good.
+        first = Run(network, train, validation, label=label, max_points=max_points, **settings)
+        self._update_interval = interval
+        self.interleave = interleave
+        self._max_points = check_max_points(max_points)
         self._defaults = {"train": train, "validation": validation, **settings}
         self.runs = []  # Run objects, in the order they train
         self._cond = threading.Condition()  # guards the control state below
@@ -198,11 +208,30 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         self._panels_pending = None
         self._panels_computed = -math.inf  # monotonic time the writer last computed panels
         self._panels_next = None  # panel data computed, not sent yet
+        self._closed = False
         super().__init__()
-        self._add(Run(network, train, validation, label=label, max_points=max_points, **settings))
+        self._add(first)
         self._show_settings(self.runs[0])
         self.on_msg(self._on_front_end_message)
         self._publish()
+
+    @property
+    def update_interval(self):
+        """Seconds between two updates sent to the page; 0.05 to 10 (read by the writer)."""
+        return self._update_interval
+
+    @update_interval.setter
+    def update_interval(self, value):
+        self._update_interval = _check_update_interval(value)
+
+    @property
+    def max_points(self):
+        """The most points kept per curve of each run added from now on (an even int >= 2)."""
+        return self._max_points
+
+    @max_points.setter
+    def max_points(self, value):
+        self._max_points = check_max_points(value)
 
     # -- runs ----------------------------------------------------------------------------------
     def add_run(self, network, *, label=None, **settings):
@@ -218,6 +247,7 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         (labels and settings per run: call add_run once per run); returns the list of Runs.
         Every network in the list is checked before any run is added.
         """
+        self._check_open("add_run")
         if isinstance(network, (list, tuple)):
             if label is not None:
                 raise ValueError("label cannot be given with a list of networks (one label for "
@@ -246,8 +276,10 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
 
     def _new_run(self, network, label, settings):
         reject_unknown("add_run", settings, {"train", "validation", *TRAINING_SETTINGS})
+        mine = {id(network), id(getattr(network, "book_network", network))}
         for i, r in enumerate(self.runs):
-            if network in (r.network, getattr(r.network, "book_network", None)):
+            # By identity: == on an array-like would be ambiguous or elementwise.
+            if mine & {id(r.network), id(getattr(r.network, "book_network", r.network))}:
                 raise ValueError(f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
                                  f"pass network.copy() to train a copy with other settings")
         merged = {**self._defaults, **settings}
@@ -288,7 +320,13 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
             self._paused = False
             self._launch()
 
+    def _check_open(self, what):
+        if self._closed:
+            raise RuntimeError(f"{what}(): this dashboard was closed; make a new TrainingDashboard "
+                               f"(its networks and histories are kept: dash.runs)")
+
     def _check_can_start(self, what):
+        self._check_open(what)
         if self.training:
             run = self._active
             where = f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})" if run else ""
@@ -374,6 +412,11 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         Raises TimeoutError after ``timeout`` seconds, and RuntimeError when paused with no
         timeout (it would never return).
         """
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+                    or not timeout >= 0:  # NaN too: it would never run out
+                raise ValueError(f"wait(): timeout must be None or a number of seconds >= 0; "
+                                 f"got {timeout!r}")
         if self._thread is None:
             return self.history
         done = self._done
@@ -463,6 +506,8 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
                 self._pending_changes.setdefault(self._active, {})[name] = value
                 return
             target = next((r for r in self.runs if r.status == "pending"), None)
+            if target is None:  # every run trained: the runs added next start with it
+                self._defaults[name] = value
         if target is not None:  # before training: the next run simply starts with it
             setattr(target.trainer, name, value)
             target.settings[name] = value
@@ -503,21 +548,79 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
                 self.step()
             elif action == "set":
                 name = content.get("name")
-                if name not in LIVE_SETTINGS:
+                if not isinstance(name, str) or name not in LIVE_SETTINGS:
                     raise ValueError(f"the page asked to set {name!r}; only {', '.join(LIVE_SETTINGS)} can change")
                 setattr(self, name, content.get("value"))
             else:
+                logger.warning("TrainingDashboard: ignored a message from the page with action "
+                               "%.100r", action)
                 raise ValueError(f"unknown action {action!r} from the page")
         except (RuntimeError, ValueError, traitlets.TraitError) as exc:
             self.message = str(exc)  # the page shows it; its inputs go back to the traits
+        except Exception as exc:  # noqa: BLE001 - whatever the page sent, the kernel goes on
+            logger.warning("TrainingDashboard: ignored a malformed message from the page: %.200r",
+                           content, exc_info=True)
+            self.message = f"ignored a malformed message from the page ({type(exc).__name__})"
         if not self.training:
             self._publish()
 
+    def set_state(self, sync_data):
+        """Trait values from the page: only what the page's own inputs set (the log-scale toggle
+        and the live settings), each checked on its own. The rest is the kernel's to say
+        (status, progress, curves): a page writing it is logged and ignored, as is a bad value."""
+        for name, value in sync_data.items():
+            if name not in _PAGE_WRITABLE:
+                logger.warning("TrainingDashboard: ignored the page's write to %r (the kernel's "
+                               "to set)", name)
+                continue
+            try:
+                super().set_state({name: value})
+            except traitlets.TraitError as exc:
+                logger.warning("TrainingDashboard: ignored the page's write to %r: %s", name, exc)
+                self.message = str(exc)
+
     def close(self):
-        """Stop training (it ends after the current mini-batch) and close the widget."""
-        if hasattr(self, "_cond"):  # not when __init__ failed before setting up
-            self.stop()
+        """Stop training, wait for it to end (after the current mini-batch) and close the widget.
+
+        When this returns no thread of the dashboard runs and its networks can be trained
+        again (``net.fit``); the runs and their histories stay as they were. A closed
+        dashboard trains no more (start, step, run and add_run are refused).
+        """
+        if not hasattr(self, "_cond"):  # __init__ failed before setting up
+            super().close()
+            return
+        with self._cond:
+            self._closed = True
+        self.stop()
+        self._wait_threads_after_close()
         super().close()
+
+    def _wait_threads_after_close(self):
+        here = threading.current_thread().name
+        if self._thread is None or here.startswith("nnwidgets-dashboard"):
+            return  # closed from a callback on a training thread: it ends when that returns
+        deadline = time.monotonic() + CLOSE_TIMEOUT
+        left = lambda: max(0.0, deadline - time.monotonic())  # noqa: E731
+        if self._done.wait(left()) and self._writer_done.wait(left()):
+            for t in (self._thread, self._writer):  # both set their event in their last lines
+                t.join(left())
+            return
+        logger.warning("TrainingDashboard.close(): training did not stop within %g s; it "
+                       "will end after its current mini-batch", CLOSE_TIMEOUT)
+
+
+def _check_update_interval(value):
+    """``value`` in seconds as a float if it is a number from 0.05 to 10; ValueError if not."""
+    if isinstance(value, bool):
+        raise ValueError(f"update_interval must be a number of seconds; got {value!r}")
+    try:
+        interval = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"update_interval must be a number of seconds; got {value!r}") from None
+    if not (0.05 <= interval <= 10):
+        raise ValueError(f"update_interval must be between 0.05 and 10 seconds (at most 20 "
+                         f"updates a second); got {value!r}")
+    return interval
 
 
 def _interleave_mode(interleave):

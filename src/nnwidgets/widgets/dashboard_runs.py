@@ -15,13 +15,14 @@ import threading
 
 import numpy as np
 
+from ..network import Network
 from ..training import Trainer, auto_threads
 from ._base import as_widget_network
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
 
-__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "explain_divergence",
-           "run_labels", "threads_beside_a_page"]
+__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "check_max_points",
+           "explain_divergence", "run_labels", "threads_beside_a_page"]
 
 #: Keyword arguments of a run that are passed to the Trainer as they are.
 TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
@@ -51,16 +52,35 @@ def check_live_setting(name, value):
     if name not in LIVE_SETTINGS:
         raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; got {name!r}")
     low, high, low_open, high_open = LIVE_SETTINGS[name]
+    if isinstance(value, bool):  # True would train at 1.0: refused, as the Trainer refuses it
+        raise ValueError(f"{name} must be a number; got {value!r}")
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float's range
+        raise ValueError(f"{name} must be a number; got {_shorten(value)}") from None
     too_low = v <= low if low_open else v < low
     too_high = v >= high if high_open else v > high
     if not math.isfinite(v) or too_low or too_high:
-        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
-        raise ValueError(f"{name} must be in {interval}; got {value!r}")
+        # An infinite bound is never reached: the interval is open there.
+        closes = ")" if high_open or math.isinf(high) else "]"
+        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + closes
+        raise ValueError(f"{name} must be in {interval}; got {_shorten(value)}")
     return v
+
+
+def _shorten(value, limit=60):
+    """``repr(value)``, cut short: a value from the page may be arbitrarily long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def check_max_points(max_points):
+    """``max_points`` if it is an even int >= 2 (buckets merge in pairs); ValueError if not."""
+    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) \
+            or max_points < 2 or max_points % 2:
+        raise ValueError(f"max_points must be an even integer >= 2 (points kept per curve); "
+                         f"got {_shorten(max_points)}")
+    return int(max_points)
 
 
 def _cores():
@@ -82,7 +102,7 @@ def threads_beside_a_page(network, batch_size, cores=None):
     return max(1, (cores or _cores()) - 1)
 
 
-def explain_divergence(history, learning_rate):
+def explain_divergence(history, learning_rate, inputs=None):
     """Why a run diverged, in words a reader can act on, from the losses it recorded.
 
     >>> class H: batch_loss = [2.31, 2.4, 5.0, 19.2]; message = "training diverged: ..."
@@ -91,8 +111,15 @@ def explain_divergence(history, learning_rate):
 
     The start is the first mini-batch's loss, the end the largest finite one after it. When the
     loss did not rise (the network collapsed to one answer instead), or there is no loss yet,
-    the Trainer's own message says what happened.
+    the Trainer's own message says what happened. ``inputs`` (the training inputs) lets it
+    name a likelier cause first: pixels left at 0..255 diverge at any sensible learning rate.
     """
+    unscaled = _unscaled_pixels(inputs)
+    if unscaled:
+        return (f"the inputs go up to {unscaled:g}: scale them to 0..1 first (X / 255.0); "
+                f"unscaled pixels saturate the neurons, and training fails whatever the "
+                f"learning rate. "
+                f"({history.message or 'training diverged'})")
     losses = [v for v in history.batch_loss if math.isfinite(v)]
     lr = f"{learning_rate:g}"
     detail = history.message or "training diverged"
@@ -106,6 +133,17 @@ def explain_divergence(history, learning_rate):
                 f"weights infinite. Training stopped; try a smaller learning rate, such as "
                 f"{learning_rate / 10:g}. ({detail})")
     return f"learning rate {lr} may be too high: {detail}"
+
+
+def _unscaled_pixels(inputs):
+    """The largest of the first examples' inputs if they look like 0..255 pixels, else 0.
+
+    Called once, when a run diverges; looks at a few hundred rows only.
+    """
+    if inputs is None or inputs.ndim != 2 or inputs.shape[1] < 64:  # 8x8: the smallest image
+        return 0.0
+    top = float(np.max(inputs[:256]))
+    return top if 1.5 < top <= 255 else 0.0
 
 
 def _describe(value):
@@ -155,6 +193,13 @@ class Run:
             raise TypeError(f"unexpected keyword argument {unknown[0]!r}; expected one of: "
                             f"{', '.join(TRAINING_SETTINGS)}. Check the spelling.")
         network = as_widget_network(network)  # the reader's own class: trained by its backprop
+        if not isinstance(network, Network):
+            raise ValueError(f"network must be a Network (or the book's network, with sizes, "
+                            f"weights and biases); got {type(network).__name__}")
+        check_max_points(max_points)
+        if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
+            raise TypeError(f"callbacks must be a list of Callback instances; got "
+                            f"{type(callbacks).__name__}")
         self.network = network
         self.label_given = label
         self.label = label or ""

@@ -144,7 +144,7 @@ class TrainingSide:
         try:
             run.trainer.run()
         except TrainingDiverged:
-            run.message = explain_divergence(run.history, run.trainer.learning_rate)
+            run.message = explain_divergence(run.history, run.trainer.learning_rate, run.trainer.X)
         except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
             logger.exception("TrainingDashboard: %s failed", run.label)
             run.message = f"{type(exc).__name__}: {exc}"
