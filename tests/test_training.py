@@ -629,3 +629,18 @@ def test_a_second_fit_on_a_training_network_is_refused_until_the_first_ends():
         worker.join(timeout=30)
     assert not worker.is_alive() and not net.training
     assert net.fit(X, y, epochs=1).status == "completed"
+
+
+def test_history_says_pending_until_training_starts():
+    trainer = Trainer(make(), X, y, epochs=1, learning_rate=0.1)
+    assert trainer.history.status == "pending" and "pending" in repr(trainer.history)
+    seen = []
+
+    class Watch(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            seen.append(trainer.history.status)
+
+    trainer.callbacks = [Watch()]
+    history = trainer.run()
+    assert seen and set(seen) == {"running"}
+    assert history.status == "completed"

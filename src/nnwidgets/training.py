@@ -67,8 +67,9 @@ class History:
     epoch_loss, epoch_accuracy, val_loss, val_accuracy, learning_rate, epoch_time : list
         One entry per completed epoch (val_* only with validation data).
     status : str
-        "running", "completed", "stopped" (by request or a callback), "early_stopped",
-        "diverged", or "failed" (an exception, from a callback or a schedule, ended it).
+        "pending" (not trained yet), "running", "completed", "stopped" (by request or a
+        callback), "early_stopped", "diverged", or "failed" (an exception, from a callback or a
+        schedule, ended it).
     message : str
         Why training ended, in words.
     """
@@ -78,7 +79,7 @@ class History:
         self.epoch_loss, self.epoch_accuracy = [], []
         self.val_loss, self.val_accuracy = [], []
         self.learning_rate, self.epoch_time = [], []
-        self.status = "running"
+        self.status = "pending"
         self.message = ""
 
     @property
@@ -294,6 +295,7 @@ class Trainer:
             raise RuntimeError(f"this Trainer already ran (status {self.history.status!r}); "
                                f"create a new Trainer (or call fit again) to train more")
         net = self.network
+        self.history.status = "running"
         with net.exclusive_training():
             self._ran = True
             net.history_ = history = self.history
