@@ -77,6 +77,7 @@ def test_a_list_of_networks_at_construction_points_to_add_run():
 @pytest.mark.parametrize("kwargs, match", [
     ({"max_points": 7}, r"max_points must be an even integer >= 2 .*; got 7"),
     ({"max_points": True}, r"max_points must be an even integer >= 2 .*; got True"),
+    ({"max_points": 10**12}, r"max_points must be an even integer >= 2 and <= 100,000 .*; got 1000000000000"),
     ({"callbacks": 5}, r"callbacks must be a list of Callback instances; got int"),
     ({"update_interval": True}, r"update_interval must be a number of seconds; got True"),
 ])

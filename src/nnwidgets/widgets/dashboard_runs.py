@@ -74,12 +74,18 @@ def _shorten(value, limit=60):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+#: The most points a curve may keep: far more than a chart has pixels, and still a bounded
+#: memory (a larger value would keep every mini-batch of any realistic run, undecimated).
+MAX_POINTS_LIMIT = 100_000
+
+
 def check_max_points(max_points):
-    """``max_points`` if it is an even int >= 2 (buckets merge in pairs); ValueError if not."""
+    """``max_points`` if it is an even int from 2 to MAX_POINTS_LIMIT (buckets merge in pairs);
+    ValueError if not."""
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) \
-            or max_points < 2 or max_points % 2:
-        raise ValueError(f"max_points must be an even integer >= 2 (points kept per curve); "
-                         f"got {_shorten(max_points)}")
+            or max_points < 2 or max_points % 2 or max_points > MAX_POINTS_LIMIT:
+        raise ValueError(f"max_points must be an even integer >= 2 and <= {MAX_POINTS_LIMIT:,} "
+                         f"(points kept per curve); got {_shorten(max_points)}")
     return int(max_points)
 
 
