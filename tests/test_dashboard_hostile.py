@@ -241,6 +241,19 @@ def test_divergence_on_raw_pixels_blames_the_inputs_not_the_learning_rate():
     assert all(np.isfinite(w).all() for w in net.weights)
 
 
+def test_divergence_on_standardised_inputs_blames_the_learning_rate():
+    # Inputs up to 4 with negatives are standardised features, not pixels: the pixel advice
+    # would be wrong here; the learning rate is what to change.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 64))
+    labels = (X[:, 0] > 0).astype(int)
+    d = TrainingDashboard(Network([64, 10, 2], seed=0), train=(X, labels), epochs=3, batch_size=10,
+                          learning_rate=1e4)
+    assert d.run().status == "diverged"
+    assert "scale them to 0..1" not in d.runs[0].message
+    assert "learning rate 10000" in d.runs[0].message
+
+
 def _page_writes(widget, state):
     """A trait write from the page, through ipywidgets' own handler."""
     widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}},

@@ -544,13 +544,20 @@ class _CollapseWatch:
         return self.healthy_when
 
 
-def _warn_if_raw_pixels(X):
-    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
-    if X.shape[1] < 64 or X.min() < 0:  # 8x8 is the smallest image anyone trains on
-        return
+def raw_pixel_top(X):
+    """The largest input if ``X`` (n, features) looks like unscaled 0..255 pixels (whole numbers,
+    none negative, the largest above 1.5 and at most 255), else 0.0."""
+    if X.ndim != 2 or X.shape[1] < 64 or X.min() < 0:  # 8x8 is the smallest image anyone trains on
+        return 0.0
     top = float(X.max())
     sample = X[:1000]
-    if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)):
+    return top if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)) else 0.0
+
+
+def _warn_if_raw_pixels(X):
+    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
+    top = raw_pixel_top(X)
+    if top:
         warnings.warn(
             f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
             f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "

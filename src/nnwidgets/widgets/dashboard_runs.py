@@ -16,7 +16,7 @@ import threading
 import numpy as np
 
 from ..network import Network
-from ..training import Trainer, auto_threads
+from ..training import Trainer, auto_threads, raw_pixel_top
 from ._base import as_widget_network
 from ._history_buffer import DecimatingSeries
 from ._wire import array_to_json
@@ -120,7 +120,7 @@ def explain_divergence(history, learning_rate, inputs=None):
     the Trainer's own message says what happened. ``inputs`` (the training inputs) lets it
     name a likelier cause first: pixels left at 0..255 diverge at any sensible learning rate.
     """
-    unscaled = _unscaled_pixels(inputs)
+    unscaled = 0.0 if inputs is None else raw_pixel_top(inputs)  # the Trainer's own rule
     if unscaled:
         return (f"the inputs go up to {unscaled:g}: scale them to 0..1 first (X / 255.0); "
                 f"unscaled pixels saturate the neurons, and training fails whatever the "
@@ -139,17 +139,6 @@ def explain_divergence(history, learning_rate, inputs=None):
                 f"weights infinite. Training stopped; try a smaller learning rate, such as "
                 f"{learning_rate / 10:g}. ({detail})")
     return f"learning rate {lr} may be too high: {detail}"
-
-
-def _unscaled_pixels(inputs):
-    """The largest of the first examples' inputs if they look like 0..255 pixels, else 0.
-
-    Called once, when a run diverges; looks at a few hundred rows only.
-    """
-    if inputs is None or inputs.ndim != 2 or inputs.shape[1] < 64:  # 8x8: the smallest image
-        return 0.0
-    top = float(np.max(inputs[:256]))
-    return top if 1.5 < top <= 255 else 0.0
 
 
 def _describe(value):
