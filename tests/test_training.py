@@ -644,3 +644,13 @@ def test_history_says_pending_until_training_starts():
     history = trainer.run()
     assert seen and set(seen) == {"running"}
     assert history.status == "completed"
+
+
+def test_history_keeps_each_mini_batch_in_eight_bytes():
+    # A long run has millions of mini-batches: stored as doubles, not as float objects in lists
+    # (32 bytes each), and still read like lists.
+    history = make().fit(X, y, epochs=2, batch_size=4, learning_rate=0.1)
+    for values in (history.batch_loss, history.batch_accuracy):
+        assert memoryview(values).nbytes == 8 * len(values) == 8 * 2 * 75
+        assert values[0] == list(values)[0] and all(np.isfinite(values))
+    assert history.to_dict()["batch_loss"] == list(history.batch_loss)  # JSON-ready

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import warnings
+from array import array
 
 import numpy as np
 
@@ -62,8 +63,10 @@ class History:
 
     Attributes
     ----------
-    batch_loss, batch_accuracy : list of float
-        Each mini-batch's mean cost (with the regularisation term) and accuracy.
+    batch_loss, batch_accuracy : array.array of float
+        Each mini-batch's mean cost (with the regularisation term) and accuracy: list-like
+        arrays of doubles, 8 bytes a value where a list of floats takes 32, since a long run
+        has millions of mini-batches (``list(h.batch_loss)`` for a list).
     epoch_loss, epoch_accuracy, val_loss, val_accuracy, learning_rate, epoch_time : list
         One entry per completed epoch (val_* only with validation data).
     status : str
@@ -75,7 +78,7 @@ class History:
     """
 
     def __init__(self):
-        self.batch_loss, self.batch_accuracy = [], []
+        self.batch_loss, self.batch_accuracy = array("d"), array("d")
         self.epoch_loss, self.epoch_accuracy = [], []
         self.val_loss, self.val_accuracy = [], []
         self.learning_rate, self.epoch_time = [], []
@@ -88,7 +91,7 @@ class History:
         return len(self.epoch_loss)
 
     def to_dict(self):
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in vars(self).items()}
+        return {k: (list(v) if isinstance(v, (list, array)) else v) for k, v in vars(self).items()}
 
     def __repr__(self):
         last = f", val_accuracy={self.val_accuracy[-1]:.4f}" if self.val_accuracy else ""
