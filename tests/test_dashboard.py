@@ -35,9 +35,9 @@ def make_net(**kwargs):
 
 
 def make_dash(net=None, **kwargs):
-    options = dict(validation=(X_val, y_val), epochs=200, batch_size=4, learning_rate=0.05)
+    options = dict(train=(X, y), validation=(X_val, y_val), epochs=200, batch_size=4, learning_rate=0.05)
     options.update(kwargs)
-    return TrainingDashboard(net or make_net(), train=(X, y), **options)
+    return TrainingDashboard(net or make_net(), **options)
 
 
 def wait_for(condition, timeout=10.0):

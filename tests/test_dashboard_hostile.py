@@ -15,30 +15,15 @@ import pytest
 from nnwidgets import Callback, Network
 from nnwidgets.widgets.dashboard import TrainingDashboard
 
-# The same small problem as test_dashboard.py: 600 points, 8 inputs, 3 classes; batch size 4
-# gives 150 mini-batches per epoch, so 500 epochs are still training when a test acts.
-_rng = np.random.default_rng(0)
-X = _rng.normal(size=(600, 8)).astype(np.float32)
-y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
-
-
-def make_net():
-    return Network([8, 16, 3], seed=1)
+# test_dashboard.py's small problem: 600 points, 8 inputs, 3 classes; batch size 4 gives 150
+# mini-batches per epoch.
+from test_dashboard import X, make_net, wait_for, y
+from test_dashboard import make_dash as _make_dash
 
 
 def make_dash(net=None, **kwargs):
-    options = dict(train=(X, y), validation=(X[:120], y[:120]), epochs=500, batch_size=4,
-                   learning_rate=0.05)
-    options.update(kwargs)
-    return TrainingDashboard(net or make_net(), **options)
-
-
-def wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached within %s s" % timeout)
-        time.sleep(0.005)
+    """test_dashboard's, with 500 epochs: still training when a test acts on it."""
+    return _make_dash(net, **{"epochs": 500, **kwargs})
 
 
 def dashboard_threads():

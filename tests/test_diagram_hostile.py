@@ -18,18 +18,8 @@ from nnwidgets.widgets._wire import array_to_json
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 
+from test_diagram import net, x  # noqa: F401 - the same fixtures: a [784, 16, 12, 10] network, an input
 from test_widgets_base import front_end_update
-
-
-@pytest.fixture
-def net():
-    """[784, 16, 12, 10]: two hidden layers of different widths, so a layer/width mix-up fails."""
-    return Network([784, 16, 12, 10], seed=0)
-
-
-@pytest.fixture
-def x():
-    return np.random.default_rng(1).random(784).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------- show()
