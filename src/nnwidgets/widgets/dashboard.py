@@ -105,8 +105,9 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     label : str, optional
         The first run's name in the legend; by default what differs from the other runs.
     max_points : int
-        The most points kept per curve per run (an even number, default 1000). Longer runs
-        are averaged into wider buckets, so memory here and in the page stays bounded.
+        The most points kept per curve per run (an even number up to 100,000, default 1000).
+        Longer runs are averaged into wider buckets, so memory here and in the page stays
+        bounded.
     update_interval : float
         Seconds between two updates sent to the page (default 0.2: five a second, which look
         live; each one costs the browser about 20 ms of drawing, and on a 2-core machine the
@@ -226,7 +227,8 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
 
     @property
     def max_points(self):
-        """The most points kept per curve of each run added from now on (an even int >= 2)."""
+        """The most points kept per curve of each run added from now on (an even int, 2 to
+        100,000: ``dashboard_runs.check_max_points``)."""
         return self._max_points
 
     @max_points.setter
