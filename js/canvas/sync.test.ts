@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Cleanups } from "../lib/cleanup";
 import type { HostModel } from "../lib/host";
-import { decodeArray, encodeArray } from "../lib/model";
+import { decodeArray, encodeArray } from "../lib/wire";
 import { pageModel } from "../lib/page-model.testutil";
 import { toMnist } from "../lib/preprocess";
 import { PAD, type Stroke } from "../lib/strokes";

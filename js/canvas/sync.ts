@@ -8,7 +8,7 @@
 // Hosts without a kernel (an exported page, MyST) keep the report in their page model.
 import type { Cleanups } from "../lib/cleanup";
 import { saveChanges, type HostModel } from "../lib/host";
-import { decodeArray, encodeArray, type WireArray } from "../lib/model";
+import { decodeArray, encodeArray, type WireArray } from "../lib/wire";
 import type { NetworkState } from "../lib/network";
 import { SIZE, toMnist } from "../lib/preprocess";
 import { Ink, PAD, type Point, type Stroke } from "../lib/strokes";

@@ -3,7 +3,7 @@
 // health in words. Python computes everything once per epoch (dashboard_panels.py); this
 // draws it. Pure parts (colours, bar geometry, weight images) are in panels.ts.
 import { h } from "../lib/dom";
-import { decodeArray, type NDArray } from "../lib/model";
+import { decodeArray, type NDArray } from "../lib/wire";
 import { fitToDevice, paintDigit } from "../lib/paint";
 import { cellTitle, confusionCells, histogramBars, short, weightImage, zeroAt } from "./panels";
 

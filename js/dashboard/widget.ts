@@ -7,7 +7,7 @@ import uPlot from "uplot";
 import { Cleanups } from "../lib/cleanup";
 import { h } from "../lib/dom";
 import { saveChanges, type HostModel } from "../lib/host";
-import { decodeArray } from "../lib/model";
+import { decodeArray } from "../lib/wire";
 import { align, type Points } from "./chartdata";
 import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
 import { runColor, withAlpha } from "./palette";

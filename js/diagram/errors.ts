@@ -3,7 +3,7 @@
 // The page shows them only while it shows that input: once a linked canvas's pen has moved on,
 // they describe another drawing, and the page shows activations until Python sends new ones.
 import { symmetricLimit } from "../lib/colors";
-import { decodeArray } from "../lib/model";
+import { decodeArray } from "../lib/wire";
 import type { LayerColour } from "./paint";
 
 export interface ErrorsState {

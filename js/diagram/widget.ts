@@ -13,7 +13,7 @@ import { setAndSave, type HostModel } from "../lib/host";
 import { FrameLatency } from "../lib/latency";
 import { hitTest, layoutNetwork, type Hit, type Layout } from "../lib/layout";
 import { LIVE, readLive } from "../lib/live";
-import { decodeArray, type WireArray } from "../lib/model";
+import { decodeArray, type WireArray } from "../lib/wire";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";

@@ -5,7 +5,7 @@ import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
 import { h } from "../lib/dom";
 import type { HostModel } from "../lib/host";
-import { decodeArray, type WireArray } from "../lib/model";
+import { decodeArray, type WireArray } from "../lib/wire";
 
 /** The `architecture` trait, as src/nnwidgets/widgets/info.py fills it. */
 export interface Architecture {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LIVE, publishLive, readLive } from "./live";
-import { encodeArray } from "./model";
+import { encodeArray } from "./wire";
 
 /** A host model with get/set/on, counting save_changes calls. */
 function hostModel() {

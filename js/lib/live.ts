@@ -9,7 +9,7 @@
 // A reader may meet the value as the Float32Array that was set, or, where a host saved and
 // restored the model's state (a notebook saved with widget state), as a DataView or
 // {view, dtype, shape}: readLive takes all three.
-import { decodeArray } from "./model";
+import { decodeArray } from "./wire";
 
 export const LIVE = "_live";
 

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { forward } from "./forward";
-import { encodeArray } from "./model";
+import { encodeArray } from "./wire";
 import { decodeNetwork, type NetworkState } from "./network";
 
 const fixture = JSON.parse(readFileSync(new URL("../../tests/strokes/parity.json", import.meta.url), "utf8"));

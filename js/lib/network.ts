@@ -1,7 +1,7 @@
 // The `_network` trait (src/nnwidgets/widgets/canvas.py, network_state) -> a NetworkSpec the
 // forward pass can run. Every widget that runs the network in the page decodes it here.
 import { checkSpec, type NetworkSpec } from "./forward";
-import { decodeArray, type WireArray } from "./model";
+import { decodeArray, type WireArray } from "./wire";
 
 /** The trait as Python sends it: parameters as binary float32 arrays, (n_out, n_in) weights. */
 export interface NetworkState {

@@ -2,7 +2,7 @@
 
 Arrays travel as ``{"view": memoryview, "dtype": str, "shape": [int, ...]}``. The memoryview is
 sent as a binary buffer (no JSON number lists) and arrives in the browser as a ``DataView``,
-which ``js/lib/model.ts`` decodes. The front end sends arrays back in the same form; they
+which ``js/lib/wire.ts`` decodes. The front end sends arrays back in the same form; they
 arrive here as a memoryview onto the message, which :func:`array_from_json` copies out.
 """
 

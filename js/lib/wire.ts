@@ -1,4 +1,5 @@
-// The binary array wire format shared by every widget (see src/nnwidgets/widgets/_base.py).
+// The wire codec: the binary array format shared by every widget, the browser's half of
+// src/nnwidgets/widgets/_wire.py (array_to_json / array_from_json there, decode / encode here).
 //
 // Python sends a NumPy array as {view: memoryview, dtype, shape}; the memoryview crosses as a
 // binary buffer and arrives here as a DataView. That DataView is usually a window onto a larger
@@ -6,7 +7,7 @@
 // `new Float32Array(view.buffer)` would read the neighbouring bytes as well.
 
 /** The dtypes the wire format carries: Python sends float32 and uint8 (array_to_json in
- * widgets/_base.py); the front end sends float32 back. */
+ * widgets/_wire.py); the front end sends float32 back. */
 export type DType = "float32" | "uint8";
 
 /** An array as it arrives from Python, or as the front end sends it back. */

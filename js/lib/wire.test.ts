@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeArray, encodeArray, row, sizeOf } from "./model";
+import { decodeArray, encodeArray, row, sizeOf } from "./wire";
 
 /** A DataView onto the middle of a larger buffer, as a comm message delivers it: junk bytes
  * before and after, so reading from byteOffset 0 or to the end of the buffer shows up. */
