@@ -1,46 +1,9 @@
-"""NetworkDiagram: every neuron's activation for one input, live with the pen and with training.
+"""NetworkDiagram, the widget: its traits, its public methods, and the link to a canvas.
 
->>> from nnwidgets import DigitCanvas, NetworkDiagram
->>> canvas = DigitCanvas()
->>> diagram = NetworkDiagram(canvas.network)   # or NetworkDiagram(net), NetworkDiagram()
->>> diagram.link(canvas)                       # follows the pen in the page, no kernel round trip
->>> diagram.show(X_test[7])                    # or any input from Python (28x28 or 784)
->>> diagram.activations                        # [x, a1, ..., aL] as the diagram shows them
->>> diagram.ablate(1, 17)                      # switch off neuron 17 of the first hidden layer
->>> diagram.ablated, diagram.prediction
->>> diagram.ablated_network()                  # a copy of the network with the edits applied
->>> diagram.show_errors(X_test[7], 7)          # backpropagation's errors for that input and target
->>> diagram.errors                             # [delta1, ..., deltaL], delta^l = dC/dz^l
->>> diagram.mode = "activations"               # back to activations (the target is kept)
-
-Layers are numbered as in the book: 0 is the input, 1 the first hidden layer, L the output.
-An *edit* multiplies a hidden neuron's activation by a factor (0 switches it off); the page
-applies the same edits in its own forward pass (js/lib/edits.ts), so a click changes the
-picture at once and ``prediction`` follows here. The network itself is never changed.
-
-**Errors flowing back.** :meth:`NetworkDiagram.show_errors` colours every neuron by its error
-delta^l_j = dC/dz^l_j for one example and its target, on a diverging scale (red: raising z would
-raise the cost), one scale per layer because errors shrink as they flow back, each layer's
-range in the legend. Python computes them (diagram_errors.py: BP1 and BP2, the edits applied;
-for a single example they equal ``Network.backprop``'s ``nabla_b``, by BP3) and sends them
-with the input they belong to. The connections drawn are the errors flowing back: into each
-neuron of layer l, the ``top_k`` largest |w^{l+1}_kj delta^{l+1}_k|. The mode and the target
-stay until changed; whenever the input changes in Python (``show``, a linked canvas's stroke
-ending), the errors are recomputed for the new input against the same target. While the pen of
-a linked canvas moves, the page has no errors for what it shows, so it shows activations (and
-says so in the legend) until Python's errors for the finished stroke arrive; on a page with no
-kernel (export_html, export_esm) it stays on activations after a stroke.
-
-In the page: hover a neuron for its z, bias and activation (a first-hidden neuron also shows
-its 784 incoming weights as a 28x28 image, an output neuron its strongest inputs); click a
-hidden neuron to switch it off or on, the card's + and - buttons (or the + and - keys) to
-scale it by 0.25, Reset to undo every edit. Keyboard: see the class docstring.
-
-While linked, the page reads the canvas's live 28x28 input from the canvas's own model (the
-canvas front end sets ``_live`` there on every frame without save_changes, js/lib/live.ts), and
-Python's ``input`` follows ``canvas.pixels`` when a stroke ends. While linked, the canvas's
-pen decides what the page shows, and :meth:`NetworkDiagram.show` puts the digit on the canvas.
+The package docstring (``nnwidgets.widgets.diagram``) says what the diagram shows; the
+forward pass with edits is in forward.py, the errors (BP1, BP2) in errors.py.
 """
+
 
 from __future__ import annotations
 
@@ -52,13 +15,13 @@ import ipywidgets
 import numpy as np
 import traitlets
 
-from .. import functions
-from ._base import NetworkWidget, function_name, network_payload
-from ._wire import Array, TraitValueError, array_serialization, array_to_json, bundle
-from .canvas import DigitCanvas
-from .diagram_errors import cost_of, edited_deltas, target_vector
+from .._base import NetworkWidget, network_payload
+from .._wire import Array, TraitValueError, array_serialization, array_to_json, bundle
+from ..canvas import DigitCanvas
+from .errors import cost_of, edited_deltas, target_vector
+from .forward import edited_forward
 
-__all__ = ["NetworkDiagram", "edited_forward"]
+__all__ = ["NetworkDiagram"]
 
 logger = logging.getLogger("nnwidgets.diagram")
 
@@ -529,18 +492,3 @@ def _fitting_scales(scales, sizes) -> dict:
 def _range_text(r) -> str:
     return "none (the network has no hidden layer)" if len(r) == 0 else f"{r.start}..{r.stop - 1}"
 
-
-def edited_forward(net, x, scales):
-    """``[x, a1, ..., aL]`` for one input, each hidden activation a^l_n times ``scales[l][n]``."""
-    L = len(net.weights)
-    hidden = functions.get_activation(function_name(net.activation))
-    output = functions.get_activation(function_name(net.output), where="output")
-    a = np.asarray(x, dtype=np.float32).reshape(-1)
-    acts = [a]
-    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
-        # einsum, not BLAS: see nnwidgets.network._product (this runs while the network trains)
-        a = (output if l == L else hidden).fn(np.einsum("ij,j->i", np.asarray(w), a) + np.asarray(b).reshape(-1))
-        for n, s in scales.get(l, {}).items():
-            a[n] *= s
-        acts.append(np.asarray(a, np.float32))
-    return acts

@@ -1,8 +1,9 @@
 """The errors a NetworkDiagram shows: backpropagation's delta^l = dC/dz^l for one example.
 
-One forward pass keeping every z^l, then BP1 and BP2 as in ``Network.backprop`` (for a single
-example, ``nabla_b`` there *is* this list, by BP3), with the diagram's edits applied: a hidden
-neuron whose activation is multiplied by s passes s times its error back (d(s a)/dz = s f'(z)).
+The diagram's one forward pass (forward.py, in float64 here) keeps every z^l; then BP1 and BP2
+as in ``Network.backprop`` (for a single example, ``nabla_b`` there *is* this list, by BP3),
+with the diagram's edits applied: a hidden neuron whose activation is multiplied by s passes s
+times its error back (d(s a)/dz = s f'(z)).
 Only the network's public parts are used (``weights``, ``biases``, its function names and its
 cost), so a reader's own book-style network gets the same treatment.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import functions
-from ._base import function_name
+from ... import functions
+from .._base import function_name
+from .forward import edited_pass
 
 __all__ = ["cost_of", "edited_deltas", "target_vector"]
 
@@ -66,35 +68,25 @@ def edited_deltas(net, x, y, scales=None) -> list[np.ndarray]:
 
     ``scales`` are the diagram's edits ``{layer: {neuron: factor}}`` (hidden layers only).
     """
-    scales = scales or {}
     L = len(net.weights)
     hidden = functions.get_activation(function_name(net.activation))
     output = functions.get_activation(function_name(net.output), where="output")
     cost = cost_of(net)
-    # Row vectors (1, n), as Network works, so softmax's backward sums over the right axis.
-    a = np.asarray(x, np.float64).reshape(1, -1)
-    zs, plain, factors = [], [], []
-    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
-        z = a @ np.asarray(w, np.float64).T + np.asarray(b, np.float64).reshape(1, -1)  # z^l = w^l a^{l-1} + b^l
-        f = output if l == L else hidden
-        a = f.fn(z)  # a^l = f(z^l)
-        s = np.ones_like(a)
-        for n, factor in scales.get(l, {}).items():
-            s[0, n] = factor
-        zs.append(z)
-        plain.append(a)
-        factors.append(s)
-        a = a * s  # what layer l+1 receives
-    yv = target_vector(y, plain[-1].shape[1]).reshape(1, -1)
+    p = edited_pass(net, x, scales, dtype=np.float64)
+    # Row vectors (1, n), one example as Network's backprop sees a mini-batch.
+    zs = [z.reshape(1, -1) for z in p.zs]
+    fs = [f.reshape(1, -1) for f in p.outputs]
+    yv = target_vector(y, fs[-1].shape[1]).reshape(1, -1)
     # BP1: delta^L = grad_a C (.) f'(z^L); a - y where the derivatives cancel (functions.CANCELLING_PAIRS).
     if (output.name, cost.name) in functions.CANCELLING_PAIRS:
-        delta = plain[-1] - yv
+        delta = fs[-1] - yv
     else:
-        delta = output.backward(zs[-1], plain[-1], cost.grad(plain[-1], yv))
+        delta = output.backward(zs[-1], fs[-1], cost.grad(fs[-1], yv))
     deltas = [delta]
     for l in range(L - 1, 0, -1):
-        # BP2: delta^l = ((w^{l+1})^T delta^{l+1}) (.) s^l f'(z^l)
-        grad_a = (delta @ np.asarray(net.weights[l], np.float64)) * factors[l - 1]
-        delta = hidden.backward(zs[l - 1], plain[l - 1], grad_a)
+        # BP2: delta^l = ((w^{l+1})^T delta^{l+1}) (.) s^l f'(z^l): a neuron scaled by s passes
+        # s times its error back, d(s f(z))/dz = s f'(z).
+        grad_a = (delta @ np.asarray(net.weights[l], np.float64)) * p.factors[l - 1]
+        delta = hidden.backward(zs[l - 1], fs[l - 1], grad_a)
         deltas.append(delta)
     return [d.reshape(-1) for d in reversed(deltas)]
