@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _checks, functions, modelfile
 
-__all__ = ["Network"]
+__all__ = ["Network", "hidden_errors", "output_error"]
 
 INITS = ("large", "scaled")
 
@@ -33,6 +33,53 @@ def _product(a, w):
     if a.shape[0] == 1:
         return np.einsum("ij,j->i", w, a[0])[None, :]
     return a @ w.T
+
+
+def output_error(output, cost, z, a, y):
+    r"""BP1, the output layer's error: :math:`\delta^L = \nabla_a C \odot f'(z^L)`.
+
+    ``output`` is the output layer's :class:`~nnwidgets.functions.Activation` and ``cost`` a
+    :class:`~nnwidgets.functions.Cost`; ``z``, ``a`` and ``y`` are the output layer's weighted
+    inputs, its activations ``f(z)`` and the targets, each (m, n_out), one example per row.
+    Returns a new (m, n_out) array: each example's :math:`\partial C/\partial z^L` (not divided
+    by m). Where the cost's derivative cancels the output's (``functions.CANCELLING_PAIRS``:
+    sigmoid or softmax with cross-entropy, softmax with log-likelihood) it is exactly
+    ``a - y``, which is also more accurate than multiplying the two.
+    """
+    if (output.name, cost.name) in functions.CANCELLING_PAIRS:
+        return a - y
+    return output.backward(z, a, cost.grad(a, y))
+
+
+def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=None):
+    r"""BP2, back through the hidden layers: :math:`\delta^l = ((w^{l+1})^T \delta^{l+1})
+    \odot f'(z^l)`. Returns every layer's error ``[delta^2, ..., delta^L]``.
+
+    ``weights`` are the network's ``weights`` (``weights[i]`` of shape (n_out, n_in));
+    ``zs[i]`` and ``activations[i]`` the weighted inputs and activations ``f(z)`` of the layer
+    that ``weights[i]`` feeds, each (m, n), as the forward pass made them (only the hidden
+    layers' are read); ``delta_out`` is BP1's (m, n_out) error of the output layer and
+    ``activation`` the hidden layers' :class:`~nnwidgets.functions.Activation`. The result's
+    ``[i]`` is the error of the layer ``weights[i]`` feeds, so ``[-1]`` is ``delta_out`` itself
+    and, by BP3, ``[i].sum(axis=0)`` is ``nabla_b[i]``.
+
+    ``scales[i]`` (optional, for hidden layer i, i.e. the layer ``weights[i]`` feeds) is a
+    multiplier of that layer's activations on their way to the next layer, broadcastable to
+    (m, n), or None: a neuron whose activation was multiplied by s passes s times its error
+    back, since d(s a)/dz = s f'(z). Dropout's masks are such scales, and so are the edits a
+    :class:`~nnwidgets.widgets.diagram.NetworkDiagram` makes.
+    """
+    deltas = [delta_out]
+    delta = delta_out
+    for i in range(len(weights) - 1, 0, -1):
+        grad_a = delta @ weights[i]  # (w^{l+1})^T delta^{l+1}, one example per row
+        scale = scales[i - 1] if scales is not None else None
+        if scale is not None:
+            grad_a *= scale  # d(s a)/da = s: a silenced neuron gets no error
+        delta = activation.backward(zs[i - 1], activations[i - 1], grad_a)  # (.) f'(z^l)
+        deltas.append(delta)
+    deltas.reverse()
+    return deltas
 
 
 class Network:
@@ -241,26 +288,19 @@ class Network:
                 masks.append(mask)
                 a = a * mask  # what the next layer receives
 
+        # BP1 and BP2: every layer's error delta^l = dC/dz^l, divided by m because the cost is
+        # a mean over the mini-batch (the errors are linear in delta^L, so once is enough).
+        delta_out = output_error(self._output, self._cost, zs[-1], activations[-1], Y)
+        delta_out /= m
+        deltas = hidden_errors(self.weights, zs, activations[1:], delta_out, self._hidden,
+                               scales=masks or None)
         nabla_b, nabla_w = [None] * L, [None] * L
-        # BP1: the output layer's error, delta^L = grad_a C (.) f'(z^L).
-        a_out = activations[-1]
-        if (self.output, self.cost) in functions.CANCELLING_PAIRS:
-            delta = a_out - Y  # f' cancels the cost's derivative exactly
-        else:
-            delta = self._output.backward(zs[-1], a_out, self._cost.grad(a_out, Y))
-        delta = delta / m  # the cost is a mean over the mini-batch
-        for i in range(L - 1, -1, -1):
+        for i, delta in enumerate(deltas):
             # With dropout, layer l saw a^{l-1} through its mask: that is what w^l multiplied.
             a_in = activations[i] if i == 0 or not masks else activations[i] * masks[i - 1]
             nabla_b[i] = delta.sum(axis=0)  # BP3: dC/db^l = delta^l
             nabla_w[i] = delta.T @ a_in  # BP4: dC/dw^l = delta^l (a^{l-1})^T
-            if i == 0:
-                break  # the input layer has no error to compute
-            # BP2: delta^{l-1} = ((w^l)^T delta^l) (.) f'(z^{l-1}); a dropped neuron gets none.
-            grad_a = delta @ self.weights[i]
-            if masks:
-                grad_a *= masks[i - 1]
-            delta = self._hidden.backward(zs[i - 1], activations[i], grad_a)
+        a_out = activations[-1]
         return nabla_b, nabla_w, a_out
 
     # -- training ------------------------------------------------------------------------------
