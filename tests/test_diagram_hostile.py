@@ -249,3 +249,53 @@ def test_a_single_output_takes_the_target_value_itself(y, want):
     d = NetworkDiagram(toy)
     d.show_errors([0.5, -1.0], y)  # label 0 used to mean the one-hot [1.0], and 1 was refused
     np.testing.assert_array_equal(d.target, [want])
+
+
+def test_show_errors_refuses_a_target_whose_errors_overflow_float32(net, x):
+    d = NetworkDiagram(net)
+    d.show_errors(x, 3)
+    before = d.errors
+    # 1e300 is finite in float64, but delta^L = a - y is not in float32, which the page draws in
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "overflow encountered in cast" on the way
+        with pytest.raises(ValueError, match=r"target y gives errors beyond float32's range .*"
+                                             r"got target values up to 1e\+300"):
+            d.show_errors(x[::-1].copy(), np.full(10, 1e300))
+    np.testing.assert_array_equal(d.input, x)
+    np.testing.assert_array_equal(d.target, np.eye(10)[3])
+    assert d.mode == "errors"
+    for got, want in zip(d.errors, before):
+        np.testing.assert_array_equal(got, want)
+    assert all(np.isfinite(np.frombuffer(e["view"], np.float32)).all() for e in d._errors["deltas"])
+
+
+# ------------------------------------------------------------------------------ edits, round two
+
+def test_ablate_and_scale_take_several_neurons(net, x):
+    d = NetworkDiagram(net)
+    d.show(x)
+    d.ablate(1, [1, 2])
+    d.scale(2, np.array([4, 5]), 0.5)
+    assert d.scales == {1: {1: 0.0, 2: 0.0}, 2: {4: 0.5, 5: 0.5}}
+    assert d.ablated == {1: [1, 2]}
+    assert d.activations[1][1] == d.activations[1][2] == 0
+
+
+@pytest.mark.parametrize("neurons", [[1, "x"], [[1, 2]], (1.5,), [True], np.ones((2, 2), int)])
+def test_ablate_refuses_what_is_not_neuron_indices(net, neurons):
+    d = NetworkDiagram(net)
+    d.ablate(2, 5)
+    with pytest.raises(ValueError, match=r"neuron must be an int or a list of ints, got"):
+        d.ablate(1, neurons)
+    assert d.scales == {2: {5: 0.0}}
+
+
+@pytest.mark.parametrize("factor, shown", [(10**400, "an int of about 1e400"),
+                                           (-(10**309), "an int of about -1e309")], ids=["1e400", "-1e309"])
+def test_scale_refuses_a_factor_too_large_for_a_float_naming_it(net, x, factor, shown):
+    d = NetworkDiagram(net)
+    d.show(x)
+    with pytest.raises(ValueError, match=rf"the factor of neuron 3 in layer 1 must be a finite number, "
+                                         rf"got {shown}"):
+        d.scale(1, 3, factor)  # OverflowError: int too large to convert to float, before
+    assert d.scales == {}

@@ -182,9 +182,10 @@ class NetworkDiagram(NetworkWidget):
                                      f"got shape {a.shape}")
                 canvas.show(a)
             return
-        if x is None:
-            self.input = None
-            return
+        self.input = None if x is None else self._as_input(x)  # the trait checks the network's layers
+
+    def _as_input(self, x):
+        """``x`` as the (sizes[0],) vector :meth:`show` puts in ``input``; ValueError if it is not one."""
         n_in = self.network.sizes[0]
         a = np.asarray(x)
         shapes = [(n_in,)] + ([(28, 28)] if n_in == 784 else [])
@@ -199,7 +200,7 @@ class NetworkDiagram(NetworkWidget):
             # checked before the float32 cast, which would make them inf (with a RuntimeWarning)
             raise ValueError(f"input values must lie within float32's range (|x| <= 3.4e38), "
                              f"got values up to {np.abs(a).max():g}")
-        self.input = a.reshape(-1)  # finiteness and overflow in the network checked by the trait
+        return a.reshape(-1)
 
     def show_errors(self, x, y):
         """Show input ``x`` coloured by backpropagation's errors for target ``y``.
@@ -214,6 +215,12 @@ class NetworkDiagram(NetworkWidget):
             raise ValueError("show_errors needs an input x (show(None) clears the input)")
         target = target_vector(y, self.network.sizes[-1])
         cost_of(self.network)  # a cost the diagram cannot use: rejected before anything changes
+        a = self._as_input(x)
+        self._check_forward(a, self.scales)
+        deltas = self._errors_for(a, target, self.scales)
+        if deltas is None:
+            raise ValueError(f"target y gives errors beyond float32's range (the page draws them in "
+                             f"float32); got target values up to {np.abs(target).max():g}")
         with self.hold_sync():
             previous = self._target
             self._target = target
@@ -267,6 +274,16 @@ class NetworkDiagram(NetworkWidget):
                 raise TraitValueError(f"input{edits} drives layer {l} beyond float32's range (inf or NaN); "
                                       f"got input values in [{x.min():g}, {x.max():g}]")
 
+    def _errors_for(self, x, target, scales):
+        """The errors for ``x`` and ``target``, or None where the page could not hold them (a
+        delta or the target non-finite or beyond float32's range)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            deltas = edited_deltas(self.network, x, target, scales)
+        biggest = max(float(np.abs(d).max(initial=0.0)) for d in deltas + [target])
+        if not biggest <= float(np.finfo(np.float32).max):  # also False for NaN
+            return None
+        return deltas
+
     @traitlets.observe("input")
     def _input_changed(self, change):
         self._recompute()
@@ -290,8 +307,9 @@ class NetworkDiagram(NetworkWidget):
                 if not 0 <= neuron < sizes[layer]:
                     raise ValueError(f"neuron must be in 0..{sizes[layer] - 1} for layer {layer} "
                                      f"({sizes[layer]} neurons), got {n!r}")
-                if isinstance(s, bool) or not isinstance(s, (int, float, np.number)) or not math.isfinite(s):
-                    raise ValueError(f"the factor of neuron {neuron} in layer {layer} must be a finite number, got {s!r}")
+                if not _finite_number(s):
+                    raise ValueError(f"the factor of neuron {neuron} in layer {layer} must be a finite "
+                                     f"number, got {_number_text(s)}")
                 if float(s) != 1.0:
                     out.setdefault(layer, {})[neuron] = float(s)
         return out
@@ -319,13 +337,18 @@ class NetworkDiagram(NetworkWidget):
         self._recompute()
 
     def scale(self, layer, neuron, factor):
-        """Multiply hidden neuron ``neuron`` of ``layer``'s activation by ``factor`` (1 undoes it)."""
+        """Multiply hidden neuron ``neuron`` of ``layer``'s activation by ``factor`` (1 undoes it).
+
+        ``neuron`` is an index or several (a list, tuple, range or 1-D array of ints).
+        """
         new = {l: dict(row) for l, row in self.scales.items()}
-        new.setdefault(layer, {})[neuron] = factor
+        for n in _neurons(neuron):
+            new.setdefault(layer, {})[n] = factor
         self.scales = new  # checked as a whole before it replaces the old edits
 
     def ablate(self, layer, neuron):
-        """Switch hidden neuron ``neuron`` of ``layer`` off (its activation multiplied by 0)."""
+        """Switch hidden neuron ``neuron`` of ``layer`` off (its activation multiplied by 0);
+        ``neuron`` is an index or several, as in :meth:`scale`."""
         self.scale(layer, neuron, 0.0)
 
     def reset(self):
@@ -410,7 +433,13 @@ class NetworkDiagram(NetworkWidget):
             if self._target is None:
                 self._deltas, self._errors = None, None
                 return
-            self._deltas = edited_deltas(self.network, x, self._target, self.scales)
+            self._deltas = self._errors_for(x, self._target, self.scales)
+            if self._deltas is None:
+                # New weights, or a new input for the old target (show_errors checked its own).
+                logger.warning("NetworkDiagram: the errors for the input shown are beyond float32's "
+                               "range; no errors shown")
+                self._errors = None
+                return
             self._errors = {
                 "deltas": [array_to_json(d) for d in self._deltas],
                 "input": array_to_json(x),
@@ -480,6 +509,36 @@ def _index(value, what) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ValueError(f"{what} must be an int, got {value!r}")
+
+
+def _neurons(neuron) -> list:
+    """``neuron`` as a list of indices: one, or several (a list, tuple, range or 1-D array)."""
+    if isinstance(neuron, np.ndarray) and neuron.ndim > 0:
+        items = neuron.tolist() if neuron.ndim == 1 else [neuron]
+    elif isinstance(neuron, (list, tuple, range)):
+        items = list(neuron)
+    else:
+        return [neuron]  # one index, checked with the rest of the edits
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
+        raise ValueError(f"neuron must be an int or a list of ints, got {neuron!r:.80}")
+    return [int(n) for n in items]
+
+
+def _finite_number(s) -> bool:
+    if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)):
+        return False
+    try:
+        return math.isfinite(s)
+    except OverflowError:  # an int beyond float's range (10**400)
+        return False
+
+
+def _number_text(s) -> str:
+    """``repr(s)``, except for an int too long to read or to convert (10**400)."""
+    if isinstance(s, int) and not isinstance(s, bool) and abs(s) > 10**20:
+        sign = "-" if s < 0 else ""
+        return f"an int of about {sign}1e{int(math.log10(abs(s)))}"
+    return f"{s!r:.80}"
 
 
 def _fitting_scales(scales, sizes) -> dict:
