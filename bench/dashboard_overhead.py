@@ -27,7 +27,7 @@ ratio 0.979 best to best, 0.988 mean to mean, at batch size 10 (net.fit 94,500 s
 and 35.9 MB after 200,000 mini-batches (44.2-46.0 MB while they trained). Chromium used 0.22 of
 a core while the dashboard trained (0.30 at ``--update-interval 0.1``, where the ratio was
 0.93-0.97). At ``--batch-size 32 --epochs 40`` the dashboard was 1.2 times as fast as net.fit:
-the dashboard trains with one BLAS thread beside a page (dashboard_runs.threads_beside_a_page),
+the dashboard trains with one BLAS thread beside a page (dashboard/runs.py: threads_beside_a_page),
 and net.fit's two threads lost more than they gained in the kernel next to the page.
 """
 

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from nnwidgets import Callback, Network, load_bundled
-from nnwidgets.widgets._history_buffer import DecimatingSeries
+from nnwidgets.widgets.dashboard.series import DecimatingSeries
 from nnwidgets.widgets.dashboard import TrainingDashboard
-from nnwidgets.widgets.dashboard_panels import neuron_health, panel_data
-from nnwidgets.widgets.dashboard_runs import explain_divergence, run_labels
+from nnwidgets.widgets.dashboard.panels import neuron_health, panel_data
+from nnwidgets.widgets.dashboard.runs import explain_divergence, run_labels
 
 # A small separable problem: 600 points in 8 dimensions, 3 classes. Rows != columns != classes,
 # so a transposition anywhere fails. Batch size 4 gives 150 mini-batches per epoch.
@@ -258,7 +258,7 @@ def test_panels_are_sent_once_an_epoch_with_the_curves(recorded):
 def test_panels_are_computed_by_the_writer_at_most_once_a_second(monkeypatch):
     # 200 short epochs (150 mini-batches each, tens of ms): the training thread only copies the
     # weights; the writer computes the panels of the latest copy, throttled, and the last epoch's.
-    from nnwidgets.widgets import dashboard_sending as module
+    from nnwidgets.widgets.dashboard import publisher as module
 
     calls = []
 
@@ -697,7 +697,7 @@ def test_interleaved_curves_grow_side_by_side_and_both_reach_the_page(recorded):
 
 
 def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(dash, monkeypatch):
-    monkeypatch.setattr("nnwidgets.widgets.dashboard.PARK_TIMEOUT", 3.0)  # a lost step fails fast
+    monkeypatch.setattr("nnwidgets.widgets.dashboard.widget.PARK_TIMEOUT", 3.0)  # a lost step fails fast
     dash.add_run(make_net(activation="tanh"))
     dash.interleave = 5
     dash.start()
@@ -724,7 +724,7 @@ def test_interleave_must_be_a_bool_or_a_count(bad):
 
 
 def test_blas_threads_leave_a_core_to_the_page():
-    from nnwidgets.widgets.dashboard_runs import threads_beside_a_page
+    from nnwidgets.widgets.dashboard.runs import threads_beside_a_page
 
     big = Network([784, 100, 10], seed=0)  # 78,400 x 32 multiply-adds: the Trainer would use all cores
     assert threads_beside_a_page(big, 32, cores=2) == 1

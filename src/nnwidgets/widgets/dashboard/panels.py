@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._wire import array_to_json
+from .._wire import array_to_json
 
 __all__ = ["panel_data", "neuron_health", "SAMPLE", "GRADIENT_BATCH", "IMAGE_SIDE"]
 

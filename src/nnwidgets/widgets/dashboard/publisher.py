@@ -15,7 +15,7 @@ import copy
 import logging
 import time
 
-from .dashboard_panels import panel_data
+from .panels import panel_data
 
 __all__ = ["SendingSide", "PANEL_INTERVAL"]
 

@@ -17,8 +17,8 @@ import threading
 
 from threadpoolctl import threadpool_limits
 
-from ..training import Callback, TrainingDiverged
-from .dashboard_runs import MAX_MARKS, explain_divergence
+from ...training import Callback, TrainingDiverged
+from .runs import MAX_MARKS, explain_divergence
 
 __all__ = ["TrainingSide"]
 

@@ -15,11 +15,11 @@ import threading
 
 import numpy as np
 
-from ..network import Network
-from ..training import Trainer, auto_threads, raw_pixel_top
-from ._base import as_widget_network
-from ._history_buffer import DecimatingSeries
-from ._wire import array_to_json
+from ...network import Network
+from ...training import Trainer, auto_threads, raw_pixel_top
+from .._base import as_widget_network
+from .series import DecimatingSeries
+from .._wire import array_to_json
 
 __all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "check_max_points",
            "explain_divergence", "run_labels", "threads_beside_a_page"]

@@ -48,13 +48,13 @@ import time
 import anywidget
 import traitlets
 
-from ._base import reject_unknown
-from ._wire import TraitValueError, bundle
-from .dashboard_progress import ProgressCounters
-from .dashboard_runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting,
+from .._base import reject_unknown
+from .._wire import TraitValueError, bundle
+from .progress import ProgressCounters
+from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting,
                              check_max_points, run_labels)
-from .dashboard_sending import SendingSide
-from .dashboard_training import TrainingSide
+from .publisher import SendingSide
+from .recorder import TrainingSide
 
 __all__ = ["TrainingDashboard"]
 
