@@ -5,11 +5,17 @@
 - :mod:`.idx`: the IDX file format;
 - :mod:`._download`: fetching from the mirrors, checked and written atomically;
 - :mod:`.augment`: random distortions for training on digits drawn with a pen;
-- ``bundled/``: 10,000 training and 2,000 test digits shipped for offline use.
+- :mod:`.pen`: synthetic pen-drawn digits in many writing styles;
+- :mod:`.pendigits`: ``load_pendigits``, real pen strokes of 30 writers (UCI pendigits), and
+  ``draw_pendigits``, which draws them as the canvas does;
+- ``bundled/``: 10,000 training and 2,000 test MNIST digits shipped for offline use, and the
+  30 writers' pen strokes (``PENDIGITS.md``: source and CC BY 4.0 licence).
 
 Only NumPy is imported here: no widget, no network.
 """
 
 from .mnist import Dataset, DownloadError, load_bundled, load_fashion_mnist, load_mnist
+from .pendigits import PenDigits, draw_pendigits, load_pendigits
 
-__all__ = ["Dataset", "DownloadError", "load_bundled", "load_fashion_mnist", "load_mnist"]
+__all__ = ["Dataset", "DownloadError", "PenDigits", "draw_pendigits", "load_bundled",
+           "load_fashion_mnist", "load_mnist", "load_pendigits"]
