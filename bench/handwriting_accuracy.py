@@ -3,8 +3,8 @@
     python bench/handwriting_accuracy.py [--model path.npz] [--strokes FILE.json]
 
 The digits are pen strokes replayed through the canvas's own pipeline: each is rasterised
-with the pad's brush (rasterize_strokes, as js/lib/strokes.ts draws it), preprocessed with
-to_mnist (as js/lib/preprocess.ts does) and fed to the network.
+with the pad's brush (rasterize_strokes, as js/canvas/strokes.ts draws it), preprocessed with
+to_mnist (as js/canvas/preprocess.ts does) and fed to the network.
 
 By default they are tests/strokes/styles.json (tests/strokes/make_styles.py): 550 digits in
 25 named style families (a 1 with a flag, a crossed 7, a 4 open at the top, ...), each drawn

@@ -1,7 +1,7 @@
 // Ten probability bars, one per digit: built once, repainted every frame. Styles in bars.css
 // (a widget's styles.css imports it).
-import { argmax } from "./forward";
-import { h } from "./dom";
+import { argmax } from "../lib/forward";
+import { h } from "../lib/dom";
 
 export interface Bars {
   el: HTMLDivElement;

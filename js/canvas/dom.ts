@@ -1,8 +1,8 @@
 // DigitCanvas's elements: the pad, the verdict and bars beside it, the toolbar, and the strip
 // that shows the preprocessing. Built once per view; widget.ts wires them up.
-import { createBars, paintBars, type Bars } from "../lib/bars";
+import { createBars, paintBars, type Bars } from "./bars";
 import { h } from "../lib/dom";
-import { verdict } from "../lib/verdict";
+import { verdict } from "./verdict";
 
 export interface CanvasDom {
   root: HTMLDivElement;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rasterizeStrokes, type Stroke } from "../lib/strokes";
+import { rasterizeStrokes, type Stroke } from "./strokes";
 import { PadDrawing, unionRect, WHOLE_PAD } from "./pad";
 
 const L: Stroke = [[40, 40], [40, 200], [150, 200]];

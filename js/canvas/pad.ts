@@ -2,7 +2,7 @@
 // Python, the pointer that is drawing) and has no DOM, so vitest can drive it; PadSurface puts
 // it on a canvas sized for the screen and maps pointer positions to pad pixels.
 import { fitToDevice } from "../lib/paint";
-import { appendPoint, Ink, PAD, toPad, type Point, type Stroke } from "../lib/strokes";
+import { appendPoint, Ink, PAD, toPad, type Point, type Stroke } from "./strokes";
 
 /** Pad pixels [c0, r0, c1, r1), half-open. */
 export type Rect = [number, number, number, number];

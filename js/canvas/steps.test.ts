@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toMnistSteps } from "../lib/preprocess";
-import { PAD, rasterizeStrokes } from "../lib/strokes";
+import { toMnistSteps } from "./preprocess";
+import { PAD, rasterizeStrokes } from "./strokes";
 import { stepImages } from "./steps";
 
 describe("stepImages", () => {

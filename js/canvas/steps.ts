@@ -1,7 +1,7 @@
 // The strip "your drawing -> cropped -> 20x20 -> 28x28": what preprocessing did to the ink.
 import { paintDigit } from "../lib/paint";
-import { BOX, SIZE, type MnistSteps } from "../lib/preprocess";
-import { PAD } from "../lib/strokes";
+import { BOX, SIZE, type MnistSteps } from "./preprocess";
+import { PAD } from "./strokes";
 
 export interface Image {
   data: ArrayLike<number>;

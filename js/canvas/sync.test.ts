@@ -5,8 +5,8 @@ import { Cleanups } from "../lib/cleanup";
 import type { HostModel } from "../lib/host";
 import { decodeArray, encodeArray } from "../lib/wire";
 import { pageModel } from "../lib/page-model.testutil";
-import { toMnist } from "../lib/preprocess";
-import { PAD, type Stroke } from "../lib/strokes";
+import { toMnist } from "./preprocess";
+import { PAD, type Stroke } from "./strokes";
 import { PadDrawing } from "./pad";
 import { digitFromPython, drawnBy, followPython, PadSync, sendReport, upscale, type CanvasModel } from "./sync";
 

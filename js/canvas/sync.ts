@@ -10,8 +10,8 @@ import type { Cleanups } from "../lib/cleanup";
 import { saveChanges, type HostModel } from "../lib/host";
 import { decodeArray, encodeArray, type WireArray } from "../lib/wire";
 import type { NetworkState } from "../lib/network";
-import { SIZE, toMnist } from "../lib/preprocess";
-import { Ink, PAD, type Point, type Stroke } from "../lib/strokes";
+import { SIZE, toMnist } from "./preprocess";
+import { Ink, PAD, type Point, type Stroke } from "./strokes";
 
 /** The view's report when a stroke ends. */
 export interface DrawnReport {

@@ -3,10 +3,10 @@
 // this neuron looks for"); for an output neuron the hidden neurons that push it most.
 import { diverging, symmetricLimit } from "../lib/colors";
 import { h } from "../lib/dom";
-import { topContributors } from "../lib/edges";
-import { scaleOf, type Scales } from "../lib/edits";
+import { topContributors } from "./edges";
+import { scaleOf, type Scales } from "./edits";
 import type { Layers, NetworkSpec } from "../lib/forward";
-import type { Hit, Layout } from "../lib/layout";
+import type { Hit, Layout } from "./layout";
 
 export const CARD_WIDTH = 220; // px, as in styles.css
 

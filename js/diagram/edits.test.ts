@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { editCount, editedLayers, editNetwork, parseScales, scaleOf, scalesToJson, setScale } from "./edits";
-import type { NetworkSpec } from "./forward";
+import type { NetworkSpec } from "../lib/forward";
 
 // Written by tests/diagram_fixture/make_edits.py: NumPy's layers for one input with edits.
 const fixture = JSON.parse(readFileSync(new URL("../../tests/diagram_fixture/edits.json", import.meta.url), "utf8"));

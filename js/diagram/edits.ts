@@ -4,7 +4,7 @@
 // column n of weights[l] (its outgoing weights) by s, so the page runs the ordinary forward pass
 // on a copy of the weights edited that way, and scales the edited neuron's own activation for
 // display. Layers are numbered as in the book: 0 = input, 1 = first hidden, L = output.
-import { forwardLayers, type Layers, type NetworkSpec } from "./forward";
+import { forwardLayers, type Layers, type NetworkSpec } from "../lib/forward";
 
 /** layer -> neuron -> factor; factors of 1 are left out. */
 export type Scales = Map<number, Map<number, number>>;

@@ -5,7 +5,7 @@
 //   image    a 784-input layer as its 28x28 picture (784 circles would be unreadable)
 //   circles  up to MAX_CIRCLES neurons, one circle each, spread over the height
 //   grid     a wider layer (the shipped model has two of 800) as a compact block of square cells
-// Everything here is geometry in CSS pixels, so it is tested under node (js/lib/layout.test.ts).
+// Everything here is geometry in CSS pixels, so it is tested under node (js/diagram/layout.test.ts).
 
 export const MAX_CIRCLES = 40;
 /** Side of the input image and the largest a grid may grow, in CSS pixels. */

@@ -2,9 +2,9 @@
 // Colours are quantised to a few dozen levels so a layer of 800 cells is a few dozen fills,
 // not 800 fillStyle changes (the budget is a few milliseconds per frame, bench/diagram_latency.py).
 import { css, diverging, sequential, DIVERGING, type RGB } from "../lib/colors";
-import type { Edges } from "../lib/edges";
-import { scaleOf, type Scales } from "../lib/edits";
-import type { Hit, Layout } from "../lib/layout";
+import type { Edges } from "./edges";
+import { scaleOf, type Scales } from "./edits";
+import type { Hit, Layout } from "./layout";
 
 export type ScaleKind = "sequential" | "diverging";
 

@@ -4,14 +4,14 @@
 // redraw it at once; Python hears only about edits and the k shown.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
-import { allEdges, errorEdges, topContributors, topKEdges, type Edges } from "../lib/edges";
+import { allEdges, errorEdges, topContributors, topKEdges, type Edges } from "./edges";
 import {
   editCount, editedLayers, editNetwork, parseScales, scaleOf, scalesToJson, setScale, type Scales,
-} from "../lib/edits";
+} from "./edits";
 import { argmax, type Layers, type NetworkSpec } from "../lib/forward";
 import { setAndSave, type HostModel } from "../lib/host";
 import { FrameLatency } from "../lib/latency";
-import { hitTest, layoutNetwork, type Hit, type Layout } from "../lib/layout";
+import { hitTest, layoutNetwork, type Hit, type Layout } from "./layout";
 import { LIVE, readLive } from "../lib/live";
 import { decodeArray, type WireArray } from "../lib/wire";
 import { decodeNetwork, type NetworkState } from "../lib/network";

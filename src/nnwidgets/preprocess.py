@@ -3,7 +3,7 @@
 LeCun, Cortes and Burges describe the MNIST pipeline in one sentence: each digit was
 size-normalised to fit a 20x20 box keeping its aspect ratio, anti-aliased, and then centred
 in a 28x28 image by its centre of mass. `to_mnist` does exactly that, with every step pinned
-down so the drawing pad in the browser (``js/lib/preprocess.ts``) computes the same numbers:
+down so the drawing pad in the browser (``js/canvas/preprocess.ts``) computes the same numbers:
 
 1. Ink is bright. ``uint8`` means 0..255; other integer and float images are divided by
    their maximum when it exceeds 1, so 0..1 images are taken as they are.
@@ -142,7 +142,7 @@ def rasterize_strokes(strokes, *, size: int = PAD, inner: float = BRUSH_INNER,
     right, y down). A pixel's ink is ``clip((outer - d) / (outer - inner), 0, 1)`` where d is
     the distance from the pixel's centre (x + 0.5, y + 0.5) to the nearest segment; strokes
     combine by taking the maximum, so drawing order does not matter. Mirrors
-    ``js/lib/strokes.ts``.
+    ``js/canvas/strokes.ts``.
     """
     img = np.zeros((size, size))
     ys, xs = np.mgrid[0:size, 0:size] + 0.5

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/diagram_fixture/make_edits.py
 
-js/lib/edits.test.ts checks the page's forward pass with edits against it. The network has
+js/diagram/edits.test.ts checks the page's forward pass with edits against it. The network has
 non-zero biases (init="large") and the edits hit neurons that are on for this input, so an edit
 that is ignored, or applied to the wrong layer or neuron, changes the numbers.
 """

@@ -21,7 +21,7 @@ canvas = DigitCanvas()
 canvas
 """
 
-# js/lib/verdict.ts: unsure below this top probability, or with the runner-up this close
+# js/canvas/verdict.ts: unsure below this top probability, or with the runner-up this close
 UNSURE_BELOW, CLOSE_WITHIN = 0.6, 0.5
 
 
@@ -51,7 +51,7 @@ def the_most_ambiguous_flag(net):
 
 
 def words_for(p):
-    """What the canvas should say for probabilities p, by the rule in js/lib/verdict.ts."""
+    """What the canvas should say for probabilities p, by the rule in js/canvas/verdict.ts."""
     order = np.argsort(-p, kind="stable")
     top, second = order[0], order[1]
     if p[top] < UNSURE_BELOW or p[top] - p[second] < CLOSE_WITHIN:

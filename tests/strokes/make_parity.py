@@ -1,4 +1,4 @@
-"""Write tests/strokes/parity.json: what Python computes, for js/lib/*.test.ts to match.
+"""Write tests/strokes/parity.json: what Python computes, for js/canvas/*.test.ts to match.
 
     python tests/strokes/make_parity.py
 

@@ -13,7 +13,7 @@ The browser runs the forward pass itself (``js/lib/forward.ts``) on the weights 
 sends as binary float32 buffers, so the bar chart follows the pen with no round trip to the
 kernel. When a stroke ends the 28x28 digit comes back here, and ``prediction`` and
 ``probabilities`` are recomputed with the NumPy network, so they are what ``network.predict``
-says. Preprocessing is ``nnwidgets.preprocess.to_mnist`` (mirrored in ``js/lib/preprocess.ts``).
+says. Preprocessing is ``nnwidgets.preprocess.to_mnist`` (mirrored in ``js/canvas/preprocess.ts``).
 """
 
 from __future__ import annotations

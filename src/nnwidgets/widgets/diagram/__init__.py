@@ -15,7 +15,7 @@
 
 Layers are numbered as in the book: 0 is the input, 1 the first hidden layer, L the output.
 An *edit* multiplies a hidden neuron's activation by a factor (0 switches it off); the page
-applies the same edits in its own forward pass (js/lib/edits.ts), so a click changes the
+applies the same edits in its own forward pass (js/diagram/edits.ts), so a click changes the
 picture at once and ``prediction`` follows here. The network itself is never changed.
 
 **Errors flowing back.** :meth:`NetworkDiagram.show_errors` colours every neuron by its error
