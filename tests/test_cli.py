@@ -67,6 +67,10 @@ def test_preset_with_overrides(tmp_path):
         (("--bundled", "--data", "/tmp"), "argument --data: not allowed with argument --bundled"),
         (("--bundled", "--dataset", "fashion"), "--bundled holds MNIST digits only"),
         (("--bundled", "--activation", "swish"), "activation must be one of 'sigmoid'"),
+        (("--bundled", "--save-interrupted"),
+         "--save-interrupted says how to save the network, but nothing is saved without --out"),
+        (("--bundled", "--save-dtype", "float16"),
+         "--save-dtype says how to save the network, but nothing is saved without --out"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else None,
 )
@@ -162,10 +166,19 @@ def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path):
 # --- Ctrl-C --------------------------------------------------------------------------------------
 
 
+def _default_sigint():
+    # A child inherits an ignored SIGINT (tests started by `nohup`, as a background job, by some
+    # CI runners) and Python then installs no KeyboardInterrupt handler: the Ctrl-C below would
+    # do nothing. A terminal's Ctrl-C reaches a process whose SIGINT is the default, so start the
+    # child that way, before exec.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_training(*args, deadline=120):
     """Start training, wait for the first progress bar on stderr, then press Ctrl-C."""
     proc = subprocess.Popen([sys.executable, "-m", "nnwidgets", "train", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_default_sigint)
     seen, give_up = b"", time.monotonic() + deadline
     try:
         while b"epoch " not in seen:

@@ -163,3 +163,95 @@ def test_the_real_shipped_folder_has_the_labs_and_their_exercises(tmp_path):
     copy_notebooks(shipped_notebooks(), tmp_path)
     labs = sorted(p.name for p in tmp_path.glob("lab*.ipynb"))
     assert len(labs) == 6 and sorted(p.name for p in (tmp_path / "exercises").glob("*.ipynb")) == labs
+
+
+# --- the server a first-time reader sees ------------------------------------------------------
+
+
+def test_the_printed_link_opens_the_quickstart_and_the_server_is_quiet(tmp_path):
+    cmd = demo_command(tmp_path, port=None, no_browser=True, extra=[])
+    # JupyterLab prints (and opens) its default URL: the quickstart, not the Launcher.
+    assert f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}" in cmd
+    # No language-server scan, whose only output is a long "Skipped non-installed server(s)".
+    assert "--LanguageServerManager.autodetect=False" in cmd
+
+
+def test_the_demo_server_has_the_news_prompt_disabled():
+    from nnwidgets.cli.demo import DEMO_CONFIG, demo_environment
+
+    page_config = json.loads((DEMO_CONFIG / "labconfig" / "page_config.json").read_text())
+    assert page_config["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
+    # Added after the user's own configuration folders, which keep priority.
+    env = demo_environment({"JUPYTER_CONFIG_PATH": "/mine", "HOME": "/home/me"})
+    assert env["JUPYTER_CONFIG_PATH"] == os.pathsep.join(["/mine", str(DEMO_CONFIG)])
+    assert env["HOME"] == "/home/me"
+    assert demo_environment({})["JUPYTER_CONFIG_PATH"] == str(DEMO_CONFIG)
+
+
+def test_the_shipped_copies_are_trusted_and_an_edited_one_is_not(shipped, dest, tmp_path, monkeypatch):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from nnwidgets.cli.demo import trust_notebooks
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))  # not the user's store
+    for name in ("quickstart", "training"):  # with cell ids, as shipped (nbformat adds random ones)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(name, id=name)])
+        nbformat.write(nb, shipped / f"{name}.ipynb")
+    copy_notebooks(shipped, dest)
+    (dest / "training.ipynb").write_text((dest / "training.ipynb").read_text().replace(
+        '"training"', '"training, my notes"'))
+    trust_notebooks(shipped, dest)
+    notary = NotebookNotary()
+    assert notary.check_signature(nbformat.read(dest / "quickstart.ipynb", as_version=4))
+    assert not notary.check_signature(nbformat.read(dest / "training.ipynb", as_version=4))
+
+
+def run_demo_cli(*args):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "nnwidgets", "demo", "--no-browser", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def assert_one_line_usage_error(result, message):
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.splitlines() == [f"nnwidgets demo: error: {message}"]
+    assert "Jupyter Server" not in result.stdout + result.stderr  # no server started
+
+
+def test_dir_where_a_notebook_name_is_a_folder_is_a_one_line_error(tmp_path):
+    (tmp_path / FIRST_NOTEBOOK).mkdir()
+    result = run_demo_cli("--dir", str(tmp_path))
+    assert_one_line_usage_error(
+        result, f"--dir {str(tmp_path)!r}: {tmp_path / FIRST_NOTEBOOK} is a folder, where a "
+        f"shipped notebook of that name goes; rename it or choose another --dir")
+
+
+def test_read_only_dir_is_a_one_line_error():
+    import shutil
+    import subprocess
+    import tempfile
+
+    # Not under tmp_path: pytest keeps that private (0700) to the user running the tests.
+    with tempfile.TemporaryDirectory() as top:
+        locked = os.path.join(top, "locked")
+        os.mkdir(locked)
+        command = [sys.executable, "-m", "nnwidgets", "demo", "--no-browser", "--dir", locked]
+        if os.geteuid() == 0:
+            # Root writes anywhere: run as `nobody`, for whom a root-owned 0755 folder is read-only.
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root and setpriv (util-linux) is missing")
+            os.chmod(top, 0o755)
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        else:
+            os.chmod(locked, 0o555)
+        env = dict(os.environ, HOME=top)  # nobody's home is not writable either
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd="/",
+                                env=env)
+        assert result.returncode == 2, (result.stdout, result.stderr)
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"nnwidgets demo: error: --dir {locked!r} is not writable "
+                               f"(permission denied: {locked}")
+        assert line.endswith("); choose another --dir")
+        assert os.listdir(locked) == []

@@ -130,6 +130,12 @@ def _main(argv):
                 "schedule", "threads"):
         if getattr(args, key) is not None:
             fit_kwargs[key] = getattr(args, key)
+    # Both only say how to save, so without --out they would be ignored without a word.
+    for flag, given in (("--save-interrupted", args.save_interrupted),
+                        ("--save-dtype", args.save_dtype is not None)):
+        if given and not args.out:
+            parser.error(f"{flag} says how to save the network, but nothing is saved without "
+                         f"--out PATH; add --out or drop {flag}")
     if args.bundled and args.dataset != "mnist":
         parser.error("--bundled holds MNIST digits only; drop --bundled or --dataset fashion")
 
