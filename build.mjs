@@ -1,6 +1,8 @@
 // Bundle every js/<name>/widget.ts into src/nnwidgets/static/<name>.js (ESM, as anywidget
 // loads it) and js/<name>/styles.css into static/<name>.css. Widgets are found by listing
 // js/, so a new widget directory needs no change here. `--watch` rebuilds on change.
+// Also js/export/host.ts into static/export.js: the hosts of exported pages and modules, as a
+// script defining `nnwExport`, which Python inlines into what export_html / export_esm write.
 import * as esbuild from "esbuild";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -43,11 +45,25 @@ const options = {
   loader: { ".css": "css" },
 };
 
+// An IIFE, not a module: inlined into a <script type="module"> or an ES module, its one
+// top-level `var nnwExport` stays local to that script or module.
+const exportHost = {
+  entryPoints: [{ in: join(jsDir, "export", "host.ts"), out: "export" }],
+  outdir,
+  bundle: true,
+  format: "iife",
+  globalName: "nnwExport",
+  target: "es2020",
+  platform: "browser",
+  minify: false,
+  sourcemap: false,
+  logLevel: "info",
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
-  console.log(`watching ${widgets.join(", ")}`);
+  for (const o of [options, exportHost]) await (await esbuild.context(o)).watch();
+  console.log(`watching ${widgets.join(", ")}, export`);
 } else {
-  await esbuild.build(options);
-  console.log(`built ${widgets.join(", ")} into ${outdir}`);
+  await Promise.all([esbuild.build(options), esbuild.build(exportHost)]);
+  console.log(`built ${widgets.join(", ")}, export into ${outdir}`);
 }

@@ -29,7 +29,7 @@ export default {
     model.on("change:label", () => seen.push(model.get("label")));
     model.set("label", "drawn");
     model.save_changes();
-    model.send({ hello: 1 });
+    el.hasSend = typeof model.send === "function";  // no kernel: a widget can tell
     return () => { model.off("change:label"); el.cleaned = true; };
   },
 };
@@ -85,7 +85,7 @@ for (let mount = 0; mount < 2; mount++) {
     label: m.get("label"), seen: el.seen, styles: el.children.map((c) => c.textContent),
     weights: net.weights.map(f32), biases: net.biases.map(f32),
     dtypes: net.weights.map((w) => w.dtype), isDataView: net.weights[0].view instanceof DataView,
-    pixels: px && px.view ? f32(px) : null, hostLabel: model.get("label"),
+    pixels: px && px.view ? f32(px) : null, hostLabel: model.get("label"), hasSend: el.hasSend,
   });
   await cleanupRender();
   await cleanupInit();
@@ -106,8 +106,11 @@ def run_module(tmp_path, module, body=None):
 
 
 def buffer_table(module):
-    """The module's BUFFERS: [path, codec, offset, length] per binary array."""
-    return json.loads(module.read_text().split("const BUFFERS = ")[1].split(";\n")[0])
+    """The module's binary arrays: [path, codec] each, in the order of the widget's state."""
+    text = module.read_text()
+    refs = json.loads(text.split("\n  buffers: ")[1].split(",\n")[0])
+    blobs = json.loads(text.split("\n  blobs: ")[1].split(",\n")[0])
+    return [[path, blobs[b]["codec"]] for path, b in refs]
 
 
 def wire(a):
@@ -141,6 +144,7 @@ def test_a_host_with_only_get_set_on_is_enough(tmp_path, small_network):
     for mount in res["out"]:
         # the body's JSON value wins for a plain key; a key carrying arrays keeps the module's
         assert mount["seen"] == ["drawn"] and mount["label"] == "drawn"
+        assert mount["hasSend"] is False
         assert len(mount["weights"]) == 2
         assert mount["hostLabel"] == "from the directive"  # nothing forwarded to the host
         assert mount["cleaned"] and mount["stylesLeft"] == 0  # widget cleanup ran, style removed
@@ -168,7 +172,7 @@ def test_esbuild_bundles_are_inlined_not_imported(tmp_path, small_network):
 
     module = export_esm(Bundled(_network=network_payload(small_network)), tmp_path / "b.mjs")
     text = module.read_text()
-    assert "data:text/javascript" not in text and "return widget_default;" in text
+    assert "const widgetModule = await import(" not in text and "return widget_default;" in text
     assert [m["seen"] for m in run_module(tmp_path, module)["out"]] == [["bundle"], ["bundle"]]
 
 
@@ -177,7 +181,7 @@ def test_shipped_canvas_module_is_compact(tmp_path):
     size = path.stat().st_size
     # 1,275,210 parameters as float16 in base64 is 3.4 MB; float32 would be 6.8 MB
     assert 3.3e6 < size < 3.6e6, size
-    assert {codec for _, codec, _, _ in buffer_table(path)} == {"f16", "raw"}  # weights, pixels
+    assert {codec for _, codec in buffer_table(path)} == {"f16", "raw"}  # weights, pixels
     text = path.read_text()
     assert "http://" not in text and "https://" not in text
     assert ".nnw-canvas" in text  # stylesheet inlined
@@ -188,7 +192,7 @@ def test_css_file_goes_beside_the_module(tmp_path):
     path = export_esm(DigitCanvas(), tmp_path / "site" / "digit.mjs", css="file")
     css = (tmp_path / "site" / "digit.css").read_text()
     assert ".nnw-canvas" in css
-    assert 'const CSS = "";' in path.read_text()
+    assert '\n  css: "",\n' in path.read_text()
 
 
 def test_float16_weights_read_the_bundled_test_set_as_float32_does():
@@ -202,23 +206,65 @@ def test_float16_weights_read_the_bundled_test_set_as_float32_does():
 def test_arrays_float16_cannot_hold_stay_float32(tmp_path, small_network):
     small_network.set_parameters([w * 1e5 for w in small_network.weights], small_network.biases)
     table = buffer_table(export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs"))
-    assert [codec for _, codec, _, _ in table] == ["raw", "raw", "f16", "f16"]  # weights raw, biases half
+    assert [codec for _, codec in table] == ["raw", "raw", "f16", "f16"]  # weights raw, biases half
 
 
 def test_half_can_be_switched_off(tmp_path, small_network):
     table = buffer_table(export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs", half=()))
-    assert [codec for _, codec, _, _ in table] == ["raw"] * 4
+    assert [codec for _, codec in table] == ["raw"] * 4
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"widget": object()}, "one anywidget widget, got object"),
+    [({"widget": object()}, "anywidget widgets; widget holds object"),
      ({"css": "link"}, "css must be 'inline' or 'file', got 'link'"),
      ({"half": "_network"}, "half must be a list of trait names"),
-     ({"path": "digit.css", "css": "file"}, "must not end in .css")],
+     ({"path": "digit.css", "css": "file"}, "must not end in .css"),
+     ({"path": "."}, "path must name a file, got the folder")],
 )
 def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
     args = {"widget": Probe(), "path": tmp_path / "x.mjs", **kwargs}
     args["path"] = tmp_path / args["path"]
     with pytest.raises(ValueError, match=match):
         export_esm(args.pop("widget"), args.pop("path"), **args)
+
+
+@pytest.mark.parametrize(
+    "path, kwargs, error, match",
+    [("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\), got an empty path"),
+     (None, {}, TypeError, "path must be a str or a path-like object, got NoneType"),
+     ("x.mjs", {"half": None}, TypeError, r"half must be a list of trait names \(\(\) to keep every"),
+     ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str., got 1")],
+)
+def test_missing_path_or_half_says_so(tmp_path, monkeypatch, path, kwargs, error, match):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=match):
+        export_esm(Probe(), path, **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tilde_is_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    path = export_esm(Probe(), "~/book/w.mjs", css="file")
+    assert path == tmp_path / "book" / "w.mjs" and path.is_file()
+    assert (tmp_path / "book" / "w.css").read_text() == ".probe { color: red; }"
+    assert not (tmp_path / "~").exists()
+
+
+def test_a_closed_widget_is_named_as_closed(tmp_path):
+    w = Probe()
+    w.close()
+    with pytest.raises(ValueError, match="export_esm: the Probe in widget was closed"):
+        export_esm(w, tmp_path / "x.mjs")
+
+
+def test_a_dashboard_is_refused_with_the_export_that_shows_it(tmp_path):
+    from nnwidgets import TrainingDashboard
+
+    X = np.random.default_rng(0).random((20, 4))
+    dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, np.arange(20) % 2), epochs=1)
+    with pytest.raises(ValueError, match=r"cannot export a TrainingDashboard.*Use export_html\(\[dashboard\]"):
+        export_esm(dash, tmp_path / "dash.mjs")
+    assert list(tmp_path.iterdir()) == []
+    dash.close()

@@ -3,14 +3,16 @@
 >>> from nnwidgets import DigitCanvas, export_html
 >>> export_html([DigitCanvas()], "draw.html")      # open it from disk, offline
 
-The page inlines each widget's ES module (base64) and stylesheet, and its synced state with
-every binary buffer (the network's weights) base64-encoded, plus a host of a few lines that
-implements the anywidget model interface (``get``, ``set``, ``on``, ``off``, ``save_changes``
-as a no-op, and ``widget_manager.get_model`` for one widget referring to another, such as a
-NetworkDiagram linked to a DigitCanvas) over that saved state; it has no ``send``, since no
-kernel would receive it. Everything a widget computes in
-the page keeps working (the DigitCanvas runs its network in the page, and a linked diagram
-follows its pen); nothing goes back to Python, because there is none.
+The page inlines each widget's ES module (base64) and stylesheet, its synced state, and
+its binary buffers, each distinct buffer once: a network shown by a DigitCanvas and a linked
+NetworkDiagram is stored once, its float32 parameters as float16 (``half=``), so the shipped
+model costs 3.4 MB however many widgets show it. The page's runtime is ``js/export/``
+(built into ``static/export.js``): the anywidget model interface over that saved state (``get``,
+``set``, ``on``, ``off``, ``save_changes`` as a no-op, and ``widget_manager.get_model`` for one
+widget referring to another, such as a NetworkDiagram linked to a DigitCanvas); it has no
+``send``, since no kernel would receive it. Everything a widget computes in the page keeps
+working (the DigitCanvas runs its network in the page, and a linked diagram follows its pen);
+nothing goes back to Python, because there is none.
 
 The other static route, saving the notebook with widget state or ``ipywidgets.embed`` (use
 ``drop_defaults=False``, or ``_esm`` is dropped), loads the anywidget runtime from a CDN, so
@@ -21,78 +23,24 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 import warnings
 from pathlib import Path
 
-from .._atomic import atomic_write
+from ._export_common import (
+    DEFAULT_HALF,
+    Blobs,
+    check_half,
+    check_path,
+    check_widget,
+    host_script,
+    html_json,
+    pack_state,
+    text_of,
+    write_text,
+)
 
 __all__ = ["export_html"]
-
-# The model interface anywidget gives a module, over a saved state; then each widget rendered
-# into its own element. Kept short on purpose: it is the whole "runtime" of the page.
-_HOST = r"""
-const data = JSON.parse(document.getElementById("nnw-data").textContent);
-const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-function makeModel(state) {
-  const handlers = new Map();
-  const emit = (name, ...args) => [...(handlers.get(name) || [])].forEach((f) => f(...args));
-  const model = {
-    get: (key) => state[key],
-    set: (key, value) => { state[key] = value; emit("change:" + key, model, value); emit("change", model); },
-    on: (name, f) => handlers.set(name, [...(handlers.get(name) || []), f]),
-    off: (name, f) => name == null ? handlers.clear() : f == null ? handlers.delete(name)
-      : handlers.set(name, (handlers.get(name) || []).filter((g) => g !== f)),
-    save_changes: () => {},   // no kernel to save to
-    // No send: no kernel takes custom messages, and a widget that feature-detects it (the
-    // dashboard) then knows its buttons can do nothing here, even before any training.
-  };
-  return model;
-}
-// A widget may refer to another ("IPY_MODEL_<id>", e.g. a diagram linked to a canvas): the
-// page's widget manager resolves the id to that widget's model here. So every model exists
-// before any view renders, whatever the order of the widgets on the page.
-const models = new Map();
-const widget_manager = {
-  get_model: async (id) => {
-    if (!models.has(id)) throw new Error(`no widget with id ${id} on this page (export it in the same export_html call)`);
-    return models.get(id);
-  },
-};
-const entries = data.widgets.map((w, i) => {
-  const el = document.querySelector(`[data-nnw-widget="${i}"]`);
-  try {
-    w.buffer_paths.forEach((path, k) => {
-      let o = w.state;
-      for (const key of path.slice(0, -1)) o = o[key];
-      const u = bytes(w.buffers[k]);
-      o[path[path.length - 1]] = new DataView(u.buffer, u.byteOffset, u.byteLength);
-    });
-  } catch (e) {
-    return { w, el, error: e };
-  }
-  const model = makeModel(w.state);
-  model.widget_manager = widget_manager;
-  if (w.model_id) models.set(w.model_id, model);
-  return { w, model, el };
-});
-const views = (window.nnwidgetsViews = []);  // {el, model, cleanup}: for scripts and tests
-for (const { w, model, el, error } of entries) {
-  try {
-    if (error) throw error;
-    const mod = await import("data:text/javascript;base64," + data.modules[w.module]);
-    let def = mod.default ?? mod;
-    if (typeof def === "function") def = await def();
-    await def.initialize?.({ model });
-    const cleanup = await def.render({ model, el });
-    views.push({ el, model, cleanup });
-  } catch (e) {
-    el.textContent = "This widget could not be shown: " + e;
-    console.error(e);
-  }
-}
-"""
 
 _PAGE = """<!doctype html>
 <html lang="en">
@@ -109,19 +57,13 @@ body {{ margin: 24px; font-family: system-ui, -apple-system, "Segoe UI", Roboto,
 <body>
 {heading}{elements}
 <script type="application/json" id="nnw-data">{data}</script>
-<script type="module">{host}</script>
+<script type="module">
+{host}
+await nnwExport.startPage();
+</script>
 </body>
 </html>
 """
-
-
-def _text(value) -> str:
-    """An _esm/_css trait value as text (anywidget may hold a path or file-contents object)."""
-    if value is None:
-        return ""
-    if isinstance(value, Path):
-        return value.read_text(encoding="utf-8")
-    return str(value)
 
 
 def _no_close_tag(css: str) -> str:
@@ -160,7 +102,23 @@ def _warn_missing_references(widgets, entries) -> None:
                 )
 
 
-def export_html(widgets, path, *, title: str = "nnwidgets") -> Path:
+def _widget_list(widgets) -> list:
+    import anywidget
+
+    if isinstance(widgets, anywidget.AnyWidget):
+        return [widgets]
+    if widgets is None or isinstance(widgets, (str, bytes)) or not hasattr(widgets, "__iter__"):
+        raise TypeError("widgets must be an anywidget widget or a list of them, "
+                        f"got {type(widgets).__name__}")
+    widgets = list(widgets)
+    if not widgets:
+        raise ValueError("widgets must hold at least one widget, got none")
+    for i, w in enumerate(widgets):
+        check_widget(w, function="export_html", parameter=f"widgets[{i}]")
+    return widgets
+
+
+def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_HALF) -> Path:
     """Write ``widgets`` (one anywidget or a list of them) as a self-contained HTML page.
 
     Parameters
@@ -168,64 +126,59 @@ def export_html(widgets, path, *, title: str = "nnwidgets") -> Path:
     widgets : AnyWidget or sequence of AnyWidget
         The widgets, in page order, with their current state (weights, pixels, ...).
     path : str or Path
-        Where to write the page. Written atomically (a temporary file renamed into place), so
-        an interrupted export never leaves half a page.
-    title : str, keyword-only
-        The page's title and heading.
+        Where to write the page (``~`` is expanded). Written atomically (a temporary file
+        renamed into place), so an interrupted export never leaves half a page; an existing
+        file keeps its permissions, and a read-only one is refused.
+    title : str or None, keyword-only
+        The page's title and heading; ``""`` for no heading, ``None`` for the default.
+    half : iterable of str, keyword-only
+        Traits whose float32 arrays are stored as float16 (by default ``_network``, a network's
+        parameters: half the size, about three significant digits). ``()`` keeps everything
+        exact.
 
     Returns
     -------
     Path
         The path written.
     """
-    import anywidget
-    from ipywidgets.widgets.widget import _remove_buffers
-
-    if isinstance(widgets, anywidget.AnyWidget):
-        widgets = [widgets]
-    widgets = list(widgets)
-    if not widgets:
-        raise ValueError("widgets must hold at least one widget, got none")
-    for w in widgets:
-        if not isinstance(w, anywidget.AnyWidget):
-            raise ValueError(f"export_html can only export anywidget widgets, got {type(w).__name__}")
+    widgets = _widget_list(widgets)
+    path = check_path(path, suffix_hint=".html")
+    if title is None:
+        title = "nnwidgets"
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str (or None for the default), got {type(title).__name__}")
+    half = check_half(half)
 
     modules: list[str] = []
     styles: list[str] = []
+    blobs = Blobs()
     entries = []
     for w in widgets:
         state = w.get_state()
-        esm = base64.b64encode(_text(state.pop("_esm", None)).encode()).decode("ascii")
-        css = _text(state.pop("_css", None))
+        esm = base64.b64encode(text_of(state.pop("_esm", None)).encode()).decode("ascii")
+        css = text_of(state.pop("_css", None))
         if esm not in modules:
             modules.append(esm)
         if css and css not in styles:
             styles.append(css)
-        state, buffer_paths, buffers = _remove_buffers(state)
+        state, refs = pack_state(state, half, blobs)
         entries.append({
-            "model_id": w.model_id,  # what "IPY_MODEL_<id>" references in other widgets' state name
+            "model_id": w.model_id,  # what "IPY_MODEL_<id>" in other widgets' state names
             "module": modules.index(esm),
             "state": state,
-            "buffer_paths": buffer_paths,
-            "buffers": [base64.b64encode(bytes(b)).decode("ascii") for b in buffers],
+            "buffers": refs,
         })
 
     _warn_missing_references(widgets, entries)
 
-    # "</" inside a script element would end it early; JSON allows "<\/" as the same string.
-    data = json.dumps({"modules": modules, "widgets": entries}, separators=(",", ":"), default=list)
-    data = data.replace("</", "<\\/")
     page = _PAGE.format(
         title=html.escape(title),
         styles="\n".join(f"<style>\n{_no_close_tag(c)}\n</style>" for c in styles),
         heading=f"<h1>{html.escape(title)}</h1>\n" if title else "",
-        elements="\n".join(f'<div class="nnw-export" data-nnw-widget="{i}"></div>' for i in range(len(entries))),
-        data=data,
-        host=_HOST,
+        elements="\n".join(f'<div class="nnw-export" data-nnw-widget="{i}"></div>'
+                           for i in range(len(entries))),
+        data=html_json({"modules": modules, "blobs": blobs.specs, "widgets": entries}),
+        host=host_script(),
     )
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, "w", encoding="utf-8") as f:
-        f.write(page)
+    write_text(path, page)
     return path
