@@ -243,6 +243,34 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     assert datasets.default_cache_dir() == Path.home() / ".cache" / "nnwidgets"
 
 
+@pytest.mark.parametrize("download", [True, False])
+@pytest.mark.parametrize("under", ["", "sub/deeper"])
+def test_cache_dir_that_is_a_file_is_named(tmp_path, download, under):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder")
+    cache_dir = afile / under if under else afile
+    why = "which is a file" if not under else f"which lies under '{afile}', a file"
+    with pytest.raises(ValueError, match=rf"^cache_dir must be a directory .*got '{cache_dir}', {why}$"):
+        datasets.load_mnist(cache_dir=cache_dir, download=download, progress=False)
+
+
+def test_damaged_cache_while_offline_names_the_damage(tmp_path):
+    # The one mirror is a port nothing listens on: the download fails at once, as offline.
+    spec = tiny_spec()._replace(mirrors=("http://127.0.0.1:9/",))
+    write_tiny(tmp_path / "tiny", gz=(True, True, True, True))
+    cached = tmp_path / "tiny" / "t10k-images-idx3-ubyte.gz"
+    cached.write_bytes(cached.read_bytes()[:-7])  # a cut-off copy
+    with pytest.warns(RuntimeWarning, match="downloading it again"), pytest.raises(
+        datasets.DownloadError,
+        match=rf"(?s)^the cached Tiny file is damaged and no fresh copy could be fetched\. {cached}: "
+        r".*Delete it, or fetch it again once online; could not download t10k-images.*127\.0\.0\.1:9/"
+        r".*Offline\?",
+    ):
+        datasets._load(spec, None, download=True, cache_dir=tmp_path, progress=False, flatten=True,
+                       normalize=True)
+    assert cached.exists()  # left for the user to look at, not deleted behind their back
+
+
 def test_unknown_dataset():
     with pytest.raises(ValueError, match="dataset must be 'mnist' or 'fashion', got 'kmnist'"):
         datasets.load_mnist(dataset="kmnist")

@@ -297,10 +297,27 @@ def _load(spec, path, *, download, cache_dir, progress, flatten, normalize):
             arrays = _read_folder(spec, folder, f"{ENV_VAR}={env!r}")
             return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
 
-    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    folder = folder / spec.key
+    folder = _cache_folder(cache_dir) / spec.key
     arrays = [_cached(f, folder, spec, download, progress) for f in spec.files]
     return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
+
+
+def _cache_folder(cache_dir):
+    """The cache directory to use; a ``cache_dir`` that is (or lies under) a file is refused."""
+    if cache_dir is None:
+        return default_cache_dir()
+    folder = Path(cache_dir).expanduser()
+    # the nearest part of the path that exists must be a directory, or nothing can be cached there
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                where = "is a file" if part == folder else f"lies under {str(part)!r}, a file"
+                raise ValueError(
+                    f"cache_dir must be a directory (or a path where one can be made), got "
+                    f"{str(cache_dir)!r}, which {where}"
+                )
+            break
+    return folder
 
 
 def _locate(folder, f):
@@ -326,6 +343,7 @@ def _read_folder(spec, folder, origin):
 def _cached(f, folder, spec, download, progress):
     """Read one file from the cache, fetching it first if it is missing or damaged."""
     target = folder / (f.name + ".gz")  # the cache keeps the files as served, gzipped
+    damage = None
     if target.is_file():
         try:
             return _read_checked(f, target)
@@ -333,6 +351,7 @@ def _cached(f, folder, spec, download, progress):
             if not download:
                 raise ValueError(f"{exc}. Delete the file or pass download=True to fetch it again") from None
             # Damaged (an interrupted copy, a disk error): say so, and fetch a fresh one over it.
+            damage = exc
             warnings.warn(f"{exc}; downloading it again", RuntimeWarning, stacklevel=2)
     elif not download:
         raise FileNotFoundError(
@@ -342,6 +361,12 @@ def _cached(f, folder, spec, download, progress):
     try:
         _download.fetch(f.name + ".gz", spec.mirrors, f.gz_sha256, target, progress=progress)
     except DownloadError as exc:
+        if damage is not None:
+            # The cause is the damaged file; the failed download is only why it stays damaged.
+            raise DownloadError(
+                f"the cached {spec.title} file is damaged and no fresh copy could be fetched. "
+                f"{damage}.\nDelete it, or fetch it again once online; {exc}\n{OFFLINE_HINT}"
+            ) from None
         raise DownloadError(f"{exc}\n{OFFLINE_HINT}") from None
     return _read_checked(f, target)
 
