@@ -458,50 +458,14 @@ def test_feedforward_batch_diagnoses(mistake):
     fails_with(check.feedforward_batch, fn, phrase)
 
 
-# -- the reader's network as an nnwidgets.Network -------------------------------------------------
-def test_as_network_shares_the_readers_parameters():
-    book = BookNet([4, 6, 3])
-    net = as_network(book)
-    assert net.sizes == [4, 6, 3] and net.activation == "sigmoid" and net.output == "sigmoid"
-    x = np.linspace(0, 1, 4)
-    np.testing.assert_allclose(net.predict_proba(x)[0], book.feedforward(x.reshape(-1, 1)).ravel())
-    b = net.biases[1]
-    b[0] += 1.0  # an in-place edit, as the trainer makes: the reader's column sees it
-    assert book.biases[1][0, 0] == b[0]
-    assert book.biases[1].shape == (3, 1)
+# -- the reader's network as an nnwidgets.Network (tested in test_book_network.py) ---------------
+def test_as_network_is_the_cores_under_its_old_names():
+    import nnwidgets.book
+    from nnwidgets.labs.adapter import BookNetwork
+    from nnwidgets.labs.adapter import as_network as old
 
-
-def test_as_network_trains_the_readers_network_with_its_backprop():
-    calls = []
-
-    class Counting(BookNet):
-        def backprop(self, x, y):
-            calls.append(x.shape)
-            return super().backprop(x, y)
-
-    book = Counting([4, 6, 3])
-    before = [w.copy() for w in book.weights] + [b.copy() for b in book.biases]
-    rng = np.random.default_rng(1)
-    X, y = rng.uniform(0, 1, (12, 4)), rng.integers(0, 3, 12)
-    net = as_network(book)
-    net.fit(X, y, epochs=1, batch_size=4, learning_rate=1.0)
-    assert len(calls) == 12 and calls[0] == (4, 1)  # once per example, as a column
-    # The reader's own arrays were trained, weights and biases.
-    assert not np.allclose(book.weights[0], before[0]) and not np.allclose(book.biases[0], before[2])
-    # The gradients are the reader's: the same step as the vectorised Network takes.
-    twin = BookNet([4, 6, 3])
-    ref_net = as_network(twin).copy()
-    nb, nw, _ = ref_net.backprop(X[:4], np.eye(3)[y[:4]])
-    mb, mw, _ = as_network(BookNet([4, 6, 3])).backprop(X[:4], np.eye(3)[y[:4]])
-    for a, b in zip(nb + nw, mb + mw):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
-
-
-def test_as_network_names_transposed_weights():
-    book = BookNet([4, 6, 3])
-    book.weights = [w.T for w in book.weights]
-    with pytest.raises(ValueError, match="transposed"):
-        as_network(book)
+    assert as_network is old is nnwidgets.book.as_network
+    assert BookNetwork is nnwidgets.book.BookNetwork
 
 
 def test_the_labs_package_imports_no_widget():

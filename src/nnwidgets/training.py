@@ -189,6 +189,8 @@ class Trainer:
         self.l2 = l2
         self.l1 = l1
         self.dropout = dropout
+        # A network that cannot train this way (a book network without backprop) says so now.
+        getattr(net, "check_trainable", lambda **_: None)(dropout=self.dropout)
         if not callable(schedule) and schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a "
                              f"function of the epoch; got {schedule!r}")

@@ -5,7 +5,7 @@
 - :mod:`.reference`: the book's per-example code the checks compare against (lab 3 uses its
   ``backprop`` before lab 4 derives it);
 - :func:`as_network`: a reader's book-style network as an :class:`nnwidgets.Network` the widgets
-  can show and the dashboard can train;
+  can show and the dashboard can train (it lives in :mod:`nnwidgets.book`; re-exported here);
 - :mod:`.plots`: small SVG pictures for the notebooks.
 
 NumPy only: nothing here imports a widget.
@@ -13,6 +13,6 @@ NumPy only: nothing here imports a widget.
 
 from . import check, reference
 from ._report import CheckFailed
-from .adapter import as_network
+from ..book import as_network
 
 __all__ = ["CheckFailed", "as_network", "check", "reference"]

@@ -20,6 +20,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from ..book import as_network, book_activation
 from . import _sync
 from ._wire import array_to_json
 
@@ -94,17 +95,14 @@ def as_widget_network(net):
 
     The book's own class (``sizes``, ``weights``, ``biases`` as (n, 1) columns, sigmoid neurons,
     ``backprop(x, y)``) has no ``predict_proba`` or function names; the widgets take it through
-    :func:`nnwidgets.labs.as_network`, a view that shares the reader's arrays (so training in
-    the dashboard trains the reader's network, with the reader's own ``backprop``).
+    :func:`nnwidgets.book.as_network`, one view per book network that shares the reader's
+    arrays (so training in the dashboard trains the reader's network, with the reader's own
+    ``backprop``), and that notices the reader's own training by itself.
     """
     book_like = (all(hasattr(net, a) for a in ("sizes", "weights", "biases"))
                  and not hasattr(net, "predict_proba")
-                 and getattr(net, "activation", "sigmoid") == "sigmoid")  # the book's neurons
-    if not book_like:
-        return net
-    from ..labs.adapter import as_network
-
-    return as_network(net)
+                 and book_activation(net) in (None, "sigmoid"))  # the book's neurons
+    return as_network(net) if book_like else net
 
 
 def reject_unknown(cls_name: str, kwargs: dict, allowed) -> None:
@@ -127,9 +125,10 @@ class NetworkWidget(anywidget.AnyWidget):
     network = traitlets.Instance(object, allow_none=False)
     """The network shown (not synced: what the page needs of it travels in other traits).
     Assign another to switch; ``None`` is rejected. A book-style network (the reader's own
-    class) is held as ``nnwidgets.labs.as_network(net)``, a view sharing its arrays; after
-    training it with its own ``SGD``, call ``widget.network.notify_changed()`` (or assign it
-    again) to show the new weights."""
+    class) is held as ``nnwidgets.book.as_network(net)``, a view sharing its arrays (the same
+    one for every widget on ``net``); it watches the reader's arrays while widgets subscribe,
+    so after the reader's own ``net.SGD(...)`` the widgets show the new weights within a
+    fraction of a second, with no ``notify_changed()``."""
 
     #: Keyword arguments ``__init__`` accepts besides ``network`` (and ipywidgets' ``layout``).
     _keywords: tuple[str, ...] = ()
