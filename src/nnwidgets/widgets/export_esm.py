@@ -88,6 +88,12 @@ def _module_code(esm: str) -> str:
     )
 
 
+def _is_dashboard(widget) -> bool:
+    # By name, without importing the dashboard (a widget can only be one if it was imported).
+    return any(c.__name__ == "TrainingDashboard" and c.__module__.startswith("nnwidgets.")
+               for c in type(widget).__mro__)
+
+
 def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     """Write ``widget`` as one self-contained ES module for MyST / Jupyter Book 2 pages.
 
@@ -114,10 +120,8 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     """
     import anywidget
 
-    import nnwidgets
-
     check_widget(widget, function="export_esm")
-    if isinstance(widget, nnwidgets.TrainingDashboard):
+    if _is_dashboard(widget):
         raise ValueError(
             "export_esm cannot export a TrainingDashboard: a textbook page has no kernel to train "
             "with, so its controls would do nothing. Use export_html([dashboard], 'page.html'), "
