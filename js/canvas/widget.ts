@@ -7,6 +7,7 @@ import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
 import { forward, type NetworkSpec } from "../lib/forward";
 import { setAndSave, type HostModel } from "../lib/host";
+import { FrameScheduler } from "../lib/frames";
 import { FrameLatency } from "../lib/latency";
 import { publishLive } from "../lib/live";
 import { decodeNetwork } from "../lib/network";
@@ -26,11 +27,8 @@ function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
   const drawing = new PadDrawing();
   const surface = new PadSurface(dom.pad);
   const sync = new PadSync();
-  // bench/canvas_latency.py reads these measures
-  const latency = new FrameLatency("nnwidgets:canvas");
   let net: NetworkSpec | null = null;
   let lastSteps: MnistSteps | null = null;
-  let frame = 0;
 
   // ---- per frame: paint the ink, preprocess, run the network, move the bars ------------
   function compute(): Float32Array {
@@ -53,25 +51,19 @@ function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
     if (lastSteps && stepsOpen(dom)) paintSteps(dom.stepCanvases, drawing.ink.data, lastSteps);
   }
 
-  function onFrame(frameStart: number) {
-    frame = 0;
-    const workStart = performance.now();
+  function onFrame() {
     surface.paint(drawing);
     const pixels = compute();
     predictAndPaint(pixels);
-    latency.frameDone(frameStart, workStart);
-    publishLive(model, pixels); // a linked NetworkDiagram follows the pen in the page (lib/live.ts)
+    // after the frame is measured: a linked NetworkDiagram follows the pen in the page (lib/live.ts)
+    return () => publishLive(model, pixels);
   }
 
+  // bench/canvas_latency.py reads the latency measures
+  const frames = new FrameScheduler(onFrame, new FrameLatency("nnwidgets:canvas"));
+  cleanups.add(() => frames.cancel());
   /** Repaint on the next frame; `since` is the timeStamp of the input that asked for it. */
-  function schedule(since?: number) {
-    if (since !== undefined) latency.input(since);
-    if (!frame) frame = requestAnimationFrame(onFrame);
-  }
-  cleanups.add(() => {
-    if (frame) cancelAnimationFrame(frame);
-    frame = 0;
-  });
+  const schedule = (since?: number) => frames.schedule(since);
 
   /** Send the current 28x28 (and strokes) to Python. */
   function report() {

@@ -1,7 +1,8 @@
 // The diagram's elements: a toolbar (connections shown, Reset), the drawing with a details card
 // over it, the legend, and an error line. Built once per view.
 import { h } from "../lib/dom";
-import { EDGE_COLOURS, gradientCss, type ScaleKind } from "./paint";
+import type { ErrorsSwitch, Legend } from "./legend";
+import { EDGE_COLOURS, gradientCss } from "./paint";
 
 export interface DiagramDom {
   root: HTMLDivElement;
@@ -14,6 +15,8 @@ export interface DiagramDom {
   allEdges: HTMLInputElement;
   /** Switches between activations and backpropagation's errors (once Python gave a target). */
   errorsMode: HTMLInputElement;
+  /** Beside the switch: why it is disabled, in words (a tooltip alone is easy to miss). */
+  errorsReason: HTMLSpanElement;
   reset: HTMLButtonElement;
   status: HTMLSpanElement;
   legend: HTMLDivElement;
@@ -43,6 +46,8 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   const errorsMode = h("input", "nnw-diagram__errors-mode");
   errorsMode.type = "checkbox";
   errorsLabel.append(errorsMode, document.createTextNode(" errors \u03b4"));
+  const errorsReason = h("span", "nnw-diagram__errors-reason", "");
+  errorsLabel.append(errorsReason);
   const reset = h("button", "nnw-diagram__button", "Reset");
   reset.type = "button";
   reset.title = "Undo every edit (switched-off and scaled neurons)";
@@ -71,32 +76,43 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   const error = h("div", "nnw-diagram__error");
   root.append(toolbar, stage, legend, error);
   el.append(root);
-  return { root, stage, canvas, details, announce, topK, allEdges, errorsMode, reset, status, legend, error };
+  return {
+    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, reset, status, legend, error,
+  };
 }
 
-export interface LegendEntry {
-  label: string;
-  kind: ScaleKind;
-  lo: string;
-  hi: string;
-}
-
-/** The legend: one bar per colour scale in use, and what the connections mean. */
-export function showLegend(dom: DiagramDom, entries: LegendEntry[], edgesNote: string): void {
+/** The legend: a row per kind of thing drawn (neurons, connections), its items apart. */
+export function showLegend(dom: DiagramDom, legend: Legend): void {
   dom.legend.replaceChildren();
-  for (const e of entries) {
-    const item = h("span", "nnw-diagram__legend-item");
-    const bar = h("span", "nnw-diagram__legend-bar");
-    bar.style.background = gradientCss(e.kind);
-    item.append(h("span", "nnw-diagram__legend-label", e.label), h("span", "", e.lo), bar, h("span", "", e.hi));
-    dom.legend.append(item);
+  for (const row of legend.rows) {
+    const line = h("div", "nnw-diagram__legend-row");
+    line.append(h("span", "nnw-diagram__legend-title", row.title));
+    for (const item of row.items) {
+      const el = h("span", "nnw-diagram__legend-item");
+      if (item.kind === "scale") {
+        const bar = h("span", "nnw-diagram__legend-bar");
+        bar.style.background = gradientCss(item.scale);
+        el.append(h("span", "nnw-diagram__legend-label", item.label), h("span", "", item.lo), bar, h("span", "", item.hi));
+      } else if (item.kind === "line") {
+        const swatch = h("span", "nnw-diagram__legend-line");
+        swatch.style.background = EDGE_COLOURS[item.sign];
+        el.append(swatch, h("span", "", item.label));
+      } else {
+        el.classList.add("nnw-diagram__legend-note");
+        el.textContent = item.text;
+      }
+      line.append(el);
+    }
+    dom.legend.append(line);
   }
-  const edges = h("span", "nnw-diagram__legend-item");
-  for (const [name, colour] of [["positive weight", EDGE_COLOURS.positive], ["negative weight", EDGE_COLOURS.negative]]) {
-    const swatch = h("span", "nnw-diagram__legend-line");
-    swatch.style.background = colour;
-    edges.append(swatch, h("span", "", name));
-  }
-  edges.append(h("span", "nnw-diagram__legend-note", edgesNote));
-  dom.legend.append(edges);
+  if (legend.note) dom.legend.append(h("div", "nnw-diagram__legend-foot", legend.note));
+}
+
+/** The errors switch and the reason beside it. */
+export function showErrorsSwitch(dom: DiagramDom, state: ErrorsSwitch): void {
+  dom.errorsMode.disabled = state.disabled;
+  dom.errorsMode.checked = state.checked;
+  dom.errorsMode.title = state.title;
+  dom.errorsReason.textContent = state.reason;
+  dom.errorsReason.hidden = !state.reason;
 }

@@ -1,5 +1,5 @@
 // The errors mode: backpropagation's delta^l = dC/dz^l for one example and its target, computed
-// in Python (src/nnwidgets/widgets/diagram_errors.py) and sent with the input they belong to.
+// in Python (src/nnwidgets/widgets/diagram/errors.py) and sent with the input they belong to.
 // The page shows them only while it shows that input: once a linked canvas's pen has moved on,
 // they describe another drawing, and the page shows activations until Python sends new ones.
 import { symmetricLimit } from "../lib/colors";

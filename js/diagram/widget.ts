@@ -1,7 +1,9 @@
 // NetworkDiagram: every neuron's activation for one input, with the connections that explain
-// the answer (src/nnwidgets/widgets/diagram.py). The page runs the forward pass itself, with
+// the answer (src/nnwidgets/widgets/diagram/). The page runs the forward pass itself, with
 // the edits (switched-off or scaled neurons) applied, so clicks and a linked canvas's pen
-// redraw it at once; Python hears only about edits and the k shown.
+// redraw it at once; Python hears only about edits and the k shown. This file wires the parts:
+// dom.ts builds the elements, interaction.ts says what pointer and keys do, legend.ts what the
+// legend says, layout.ts and paint.ts draw.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
 import { allEdges, errorEdges, topContributors, topKEdges, type Edges } from "./edges";
@@ -10,6 +12,7 @@ import {
 } from "./edits";
 import { argmax, type Layers, type NetworkSpec } from "../lib/forward";
 import { setAndSave, type HostModel } from "../lib/host";
+import { FrameScheduler } from "../lib/frames";
 import { FrameLatency } from "../lib/latency";
 import { hitTest, layoutNetwork, type Hit, type Layout } from "./layout";
 import { LIVE, readLive } from "../lib/live";
@@ -18,7 +21,9 @@ import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";
 import { errorColours, errorsMatch, parseErrors, targetText, type ErrorsState } from "./errors";
-import { buildDiagramDom, HEIGHT, showLegend, type LegendEntry } from "./dom";
+import { buildDiagramDom, HEIGHT, showErrorsSwitch, showLegend } from "./dom";
+import { editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled } from "./interaction";
+import { errorsSwitch as errorsSwitchState, legendFor } from "./legend";
 import { ModelLink, type WidgetManagerLike } from "./link";
 import { layerColour, paintScene, type Scene } from "./paint";
 
@@ -42,7 +47,6 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   const cleanups = new Cleanups();
   const dom = buildDiagramDom(el);
   cleanups.add(() => dom.root.remove());
-  const latency = new FrameLatency("nnwidgets:diagram"); // bench/diagram_latency.py
   const ctx = dom.canvas.getContext("2d")!;
   const inputCanvas = document.createElement("canvas");
   inputCanvas.width = inputCanvas.height = 28;
@@ -61,7 +65,6 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   let layout: Layout | null = null;
   let hovered: Hit | null = null;
   let focused: Hit | null = null;
-  let frame = 0;
   let requests = 0;
   const viewId = Math.random().toString(36).slice(2, 10);
 
@@ -181,17 +184,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     showDetails();
   }
 
-  /** Recompute and paint now (a linked canvas's frame is already under way). */
-  function redrawNow(): void {
-    const t = performance.now();
-    latency.input(t);
-    compute();
-    measure("nnwidgets:diagram-compute", t);
-    paint();
-    latency.frameDone(t, t);
-  }
-
-  /** The forward pass and edge selection alone, for bench/diagram_latency.py. */
+  /** The forward pass and edge selection alone, as a measure of its own. */
   function measure(name: string, start: number): void {
     try {
       performance.measure(name, { start, end: performance.now() });
@@ -201,22 +194,16 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     }
   }
 
-  function onFrame(frameStart: number): void {
-    frame = 0;
-    const workStart = performance.now();
+  const frames = new FrameScheduler(() => {
+    const t = performance.now();
     compute();
+    measure("nnwidgets:diagram-compute", t);
     paint();
-    latency.frameDone(frameStart, workStart);
-  }
-
-  function schedule(since?: number): void {
-    if (since !== undefined) latency.input(since);
-    if (!frame) frame = requestAnimationFrame(onFrame);
-  }
-  cleanups.add(() => {
-    if (frame) cancelAnimationFrame(frame);
-    frame = 0;
-  });
+  }, new FrameLatency("nnwidgets:diagram")); // bench/diagram_latency.py reads the measures
+  cleanups.add(() => frames.cancel());
+  const schedule = (since?: number) => frames.schedule(since);
+  /** Recompute and paint now (a linked canvas's frame is already under way). */
+  const redrawNow = () => frames.runNow();
 
   // ---- details of the neuron under the pointer (or keyboard focus) ----------------------------
   // The card's scale buttons act on the neuron it describes.
@@ -251,13 +238,12 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   /** Whether a pointer event falls on the card, or the gap between it and its neuron. */
   function overCard(e: PointerEvent): boolean {
     if (dom.details.hidden || !editable(hovered)) return false;
-    const r = dom.details.getBoundingClientRect(), gap = 18;
-    return e.clientX >= r.left - gap && e.clientX <= r.right + gap && e.clientY >= r.top - gap && e.clientY <= r.bottom + gap;
+    return nearRect(e.clientX, e.clientY, dom.details.getBoundingClientRect());
   }
 
   // ---- edits ------------------------------------------------------------------------------------
   function editable(hit: Hit | null): hit is Hit {
-    return !!hit && !!net && hit.layer > 0 && hit.layer < net.sizes.length - 1;
+    return !!net && isEditable(hit, net.sizes);
   }
 
   function edit(hit: Hit, s: number): void {
@@ -270,12 +256,11 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   }
 
   function toggle(hit: Hit): void {
-    edit(hit, scaleOf(scales, hit.layer, hit.neuron) === 0 ? 1 : 0);
+    edit(hit, toggled(scaleOf(scales, hit.layer, hit.neuron)));
   }
 
   function nudge(hit: Hit, by: number): void {
-    const s = Math.max(0, Math.round((scaleOf(scales, hit.layer, hit.neuron) + by) * 100) / 100);
-    edit(hit, s);
+    edit(hit, nudged(scaleOf(scales, hit.layer, hit.neuron), by));
   }
 
   // ---- pointer and keys --------------------------------------------------------------------------
@@ -285,19 +270,16 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     return hitTest(layout, e.clientX - rect.left, e.clientY - rect.top);
   }
 
-  const same = (a: Hit | null, b: Hit | null) => a === b || (!!a && !!b && a.layer === b.layer && a.neuron === b.neuron);
-
   cleanups.listen<PointerEvent>(dom.canvas, "pointermove", (e) => {
     if (overCard(e)) return; // on the way to the card's buttons: keep describing this neuron
     const hit = pointAt(e);
-    if (same(hit, hovered)) return;
+    if (sameHit(hit, hovered)) return;
     hovered = hit;
     dom.canvas.style.cursor = editable(hit) ? "pointer" : "default";
     schedule();
   });
   const leaving = (e: PointerEvent, to: Node) => {
-    const next = e.relatedTarget as Node | null;
-    if (next && (next === to || to.contains(next))) return; // between the drawing and its card
+    if (!leavesFor(e.relatedTarget as Node | null, to)) return; // between the drawing and its card
     hovered = null;
     schedule();
   };
@@ -310,22 +292,14 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
 
   cleanups.listen<KeyboardEvent>(dom.canvas, "keydown", (e) => {
     if (!net || !layout) return;
-    const L = net.sizes.length - 1;
-    const cur = focused ?? { layer: Math.min(1, L), neuron: 0 };
-    let next: Hit | null = null;
-    const n = (l: number) => net!.sizes[l];
-    if (e.key === "ArrowDown") next = { layer: cur.layer, neuron: Math.min(n(cur.layer) - 1, cur.neuron + 1) };
-    else if (e.key === "ArrowUp") next = { layer: cur.layer, neuron: Math.max(0, cur.neuron - 1) };
-    else if (e.key === "ArrowRight" && cur.layer < L) next = { layer: cur.layer + 1, neuron: Math.min(n(cur.layer + 1) - 1, cur.neuron) };
-    else if (e.key === "ArrowLeft" && cur.layer > 0) next = { layer: cur.layer - 1, neuron: Math.min(n(cur.layer - 1) - 1, cur.neuron) };
-    else if ((e.key === "Enter" || e.key === " ") && editable(focused)) toggle(focused);
-    else if ((e.key === "+" || e.key === "=") && editable(focused ?? hovered)) nudge((focused ?? hovered)!, 0.25);
-    else if (e.key === "-" && editable(focused ?? hovered)) nudge((focused ?? hovered)!, -0.25);
-    else if (e.key === "Escape") focused = null;
-    else return;
+    const action = keyAction(e.key, net.sizes, focused, hovered);
+    if (!action) return;
     e.preventDefault();
     e.stopPropagation(); // Jupyter's own shortcuts (Enter edits the cell, arrows move between cells)
-    if (next) focused = next;
+    if (action.kind === "focus") focused = action.hit;
+    else if (action.kind === "leave") focused = null;
+    else if (action.kind === "toggle") toggle(action.hit);
+    else nudge(action.hit, action.by);
     schedule();
   });
   cleanups.listen<FocusEvent>(dom.canvas, "blur", (e) => {
@@ -357,15 +331,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     schedule();
   });
 
-  /** The errors switch: usable once Python computed errors (show_errors), ticked in errors mode. */
   function errorsSwitch(): void {
-    const available = !!model.get("_errors");
-    dom.errorsMode.disabled = !available;
-    dom.errorsMode.checked = available && model.get("mode") === "errors";
-    dom.errorsMode.title = available
-      ? "Colour each neuron by backpropagation's error \u03b4 for the target given to show_errors " +
-        "(shown while the input is the one the errors were computed for)"
-      : "Call diagram.show_errors(x, y) in Python to give a target; then this switches between activations and errors";
+    showErrorsSwitch(dom, errorsSwitchState(!!model.get("_errors"), String(model.get("mode"))));
   }
 
   // ---- from Python -------------------------------------------------------------------------------
@@ -375,34 +342,16 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const wantsErrors = model.get("mode") === "errors";
     // Rebuilt only when what it says changes: paint() calls it on every frame.
     const key = [showing, wantsErrors, errs ? errorsSeen : 0,
-      model.get("all_edges"), topK(), net.sizes.join()].join("|");
+      model.get("all_edges"), topK(), net.sizes.join(), !!x].join("|");
     if (key === legendKey) return;
     legendKey = key;
-    if (errs) {
-      const limits = errorColours(errs).map((c) => formatValue(c.limit));
-      const L = net.sizes.length - 1;
-      const entries: LegendEntry[] = errs.deltas.map((_, i) => ({
-        label: `error \u03b4 ${i + 1 === L ? "output" : `hidden ${i + 1}`}`, kind: "diverging", lo: `\u2212${limits[i]}`, hi: `+${limits[i]}`,
-      }));
-      const note = `error \u03b4 = \u2202C/\u2202z for target ${targetText(errs.target)} (${errs.cost} cost); each layer on its own scale. `
-        + `Width: |weight \u00d7 \u03b4| flowing back, ${wantsAllEdges() ? "every connection" : `the ${topK()} largest into each neuron`}.`;
-      showLegend(dom, entries, note);
-      return;
-    }
-    const entry = (label: string, fn: string): LegendEntry => {
-      const c = layerColour(fn, null);
-      const range = fn === "relu" ? ["0", "layer's largest"] : c.kind === "sequential" ? ["0", "1"]
-        : fn === "tanh" ? ["\u22121", "+1"] : ["\u2212largest", "+largest"];
-      return { label, kind: c.kind, lo: range[0], hi: range[1] };
-    };
-    const entries = [];
-    if (net.sizes.length > 2) entries.push(entry(`hidden (${net.activation})`, net.activation));
-    entries.push(entry(`output (${net.output})`, net.output));
-    const note = !model.get("all_edges") ? `width: |activation \u00d7 weight|, the ${topK()} strongest into each neuron`
-      : wantsAllEdges() ? "every connection into the neurons that are on"
-      : `too many connections to draw them all (over ${ALL_EDGES_LIMIT}): the ${topK()} strongest into each neuron`;
-    const stale = wantsErrors && x ? " Errors: none for this input yet (the pen moved on; Python computes them when the stroke ends), showing activations." : "";
-    showLegend(dom, entries, note + stale);
+    const limits = errs ? errorColours(errs).map((c) => formatValue(c.limit)) : [];
+    showLegend(dom, legendFor({
+      sizes: net.sizes, activation: net.activation, output: net.output, topK: topK(),
+      allEdges: wantsAllEdges(), tooManyEdges: !!model.get("all_edges") && !wantsAllEdges(), edgeLimit: ALL_EDGES_LIMIT,
+      errorsPending: !errs && wantsErrors && !!x,
+      errors: errs ? { limits, target: targetText(errs.target), cost: errs.cost } : null,
+    }, (fn) => layerColour(fn, null).kind));
   }
 
   function loadNetwork(): void {
