@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gridShape, hitTest, layerKind, layoutNetwork, MAX_CIRCLES } from "./layout";
+import { gridShape, hitTest, layerKind, layoutNetwork, MAX_CIRCLES, MIN_RADIUS } from "./layout";
 
 const ARCHITECTURES = [
   [784, 16, 16, 10],
@@ -7,6 +7,8 @@ const ARCHITECTURES = [
   [784, 300, 100, 10],
   [784, 800, 800, 10],
   [2, 8, 8, 1],
+  [784, 30, 10],
+  [784, 40, 40, 40, 10],
 ];
 
 describe("layoutNetwork", () => {
@@ -50,6 +52,29 @@ describe("layoutNetwork", () => {
     expect(layoutNetwork([784, 10], 720, 380).layers[0].cols).toBe(28);
   });
 
+  it.each([[784, 30, 10], [784, 40, 10], [784, 30, 30, 30, 10]])(
+    "keeps the circles of %j at least MIN_RADIUS, and apart", (...sizes) => {
+      const layout = layoutNetwork(sizes, 720, 380, { margin: 22 });
+      for (const L of layout.layers.filter((L) => L.kind === "circles")) {
+        expect(L.size).toBeGreaterThanOrEqual(L.n <= 30 ? MIN_RADIUS : 6); // 40 in 336 px: 6.4
+        for (let i = 0; i < L.n; i++) {
+          for (let j = i + 1; j < L.n; j++) {
+            expect(Math.hypot(L.x[i] - L.x[j], L.y[i] - L.y[j])).toBeGreaterThanOrEqual(2 * L.size + 2 - 1e-3);
+          }
+        }
+      }
+    });
+
+  it("zig-zags a layer of 30 over two columns, and keeps 10 in one", () => {
+    // 30 circles in 336 px: 11.2 px each, a radius of 4.3 in one column; 8.5 in two
+    const [, hidden, out] = layoutNetwork([784, 30, 10], 720, 380, { margin: 22 }).layers;
+    expect(hidden.cols).toBe(2);
+    expect(hidden.size).toBeCloseTo(Math.min(12, 0.76 * 336 / 30));
+    expect(new Set(Array.from(hidden.x)).size).toBe(2);
+    expect(out.cols).toBe(1);
+    expect(new Set(Array.from(out.x)).size).toBe(1);
+  });
+
   it("rejects sizes and areas it cannot lay out", () => {
     expect(() => layoutNetwork([784], 720, 380)).toThrow("at least two positive integers");
     expect(() => layoutNetwork([784, 0, 10], 720, 380)).toThrow("got [784, 0, 10]");
@@ -79,6 +104,16 @@ describe("hitTest", () => {
         expect(hitTest(layout, L.x[i], L.y[i])).toEqual({ layer: l, neuron: i });
       }
     });
+  });
+
+  it("finds each neuron of a zig-zag layer, also beside its row's own centre", () => {
+    const zig = layoutNetwork([784, 30, 10], 720, 380, { margin: 22 });
+    const L = zig.layers[1];
+    for (let i = 0; i < L.n; i++) {
+      expect(hitTest(zig, L.x[i], L.y[i])).toEqual({ layer: 1, neuron: i });
+      // the lower half of the circle lies in the next row's band of y
+      expect(hitTest(zig, L.x[i], L.y[i] + L.size * 0.9)).toEqual({ layer: 1, neuron: i });
+    }
   });
 
   it("finds an image pixel by row and column", () => {

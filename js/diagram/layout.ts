@@ -3,7 +3,9 @@
 // Layers are columns, left to right, each in an equal slot of the width. A layer is drawn as
 // one of three kinds:
 //   image    a 784-input layer as its 28x28 picture (784 circles would be unreadable)
-//   circles  up to MAX_CIRCLES neurons, one circle each, spread over the height
+//   circles  up to MAX_CIRCLES neurons, one circle each, spread over the height; where one
+//            column would make them smaller than MIN_RADIUS (30 neurons in 336 px: 4 px), they
+//            zig-zag between two columns, which doubles the room each circle has
 //   grid     a wider layer (the shipped model has two of 800) as a compact block of square cells
 // Everything here is geometry in CSS pixels, so it is tested under node (js/diagram/layout.test.ts).
 
@@ -11,6 +13,10 @@ export const MAX_CIRCLES = 40;
 /** Side of the input image and the largest a grid may grow, in CSS pixels. */
 export const MAX_BLOCK = 168;
 const MAX_RADIUS = 12;
+/** Below this radius a layer of circles zig-zags over two columns (CSS pixels). */
+export const MIN_RADIUS = 7;
+/** Clear space between two circles (CSS pixels). */
+const CIRCLE_GAP = 2;
 
 export type LayerKind = "image" | "circles" | "grid";
 
@@ -22,7 +28,7 @@ export interface LayerLayout {
   y: Float32Array;
   /** Circle radius, or the side of a cell / image pixel. */
   size: number;
-  /** Cells per row (image: 28, grid: chosen to fit, circles: 1). */
+  /** Cells per row (image: 28, grid: chosen to fit, circles: 1, or 2 when they zig-zag). */
   cols: number;
   /** Bounding box of the layer's drawing: [left, top, right, bottom]. */
   box: [number, number, number, number];
@@ -75,12 +81,26 @@ export function layoutNetwork(sizes: readonly number[], width: number, height: n
     const x = new Float32Array(n), y = new Float32Array(n);
     if (kind === "circles") {
       const spacing = inner / n;
-      const size = Math.max(1, Math.min(MAX_RADIUS, spacing * 0.38, slot * 0.18));
-      for (let i = 0; i < n; i++) {
-        x[i] = cx;
-        y[i] = top + spacing * (i + 0.5);
+      const widest = slot * 0.18;
+      let size = Math.max(1, Math.min(MAX_RADIUS, spacing * 0.38, widest));
+      let shift = 0; // how far each circle sits left or right of the layer's centre line
+      let first = top + spacing / 2, step = spacing;
+      if (size < MIN_RADIUS && n > 1) {
+        // Two columns: neighbours in a column are 2 steps apart, and a circle's neighbours in
+        // the other column far enough to the side that they keep CIRCLE_GAP clear. The first
+        // and last circles stay inside the area.
+        size = Math.max(size, Math.min(MAX_RADIUS, spacing * 0.76, widest));
+        first = top + Math.max(spacing / 2, size);
+        step = (inner - 2 * (first - top)) / (n - 1);
+        const reach = 2 * size + CIRCLE_GAP;
+        shift = reach > step ? Math.sqrt(reach * reach - step * step) / 2 : 0;
       }
-      return { kind, n, x, y, size, cols: 1, box: [cx - size, top, cx + size, top + inner] } as LayerLayout;
+      for (let i = 0; i < n; i++) {
+        x[i] = cx + (shift && (i % 2 === 0 ? -shift : shift));
+        y[i] = first + step * i;
+      }
+      const half = shift + size;
+      return { kind, n, x, y, size, cols: shift ? 2 : 1, box: [cx - half, top, cx + half, top + inner] } as LayerLayout;
     }
     const [cols, side] = kind === "image" ? [28, blockMax / 28] : gridShape(n, blockMax, inner);
     const rows = Math.ceil(n / cols);
@@ -107,9 +127,14 @@ export function hitTest(layout: Layout, px: number, py: number): Hit | null {
     if (L.kind === "circles") {
       const slack = Math.max(3, L.size * 0.5);
       if (px < x0 - slack || px > x1 + slack || py < y0 || py > y1) continue;
-      const spacing = (y1 - y0) / L.n;
-      const i = Math.min(L.n - 1, Math.max(0, Math.floor((py - y0) / spacing)));
-      if (Math.hypot(px - L.x[i], py - L.y[i]) <= L.size + slack) return { layer: l, neuron: i };
+      // The nearest circle (at most MAX_CIRCLES to look at; in a zig-zag the nearest may be in
+      // the other column).
+      let best = -1, bestDistance = L.size + slack;
+      for (let i = 0; i < L.n; i++) {
+        const d = Math.hypot(px - L.x[i], py - L.y[i]);
+        if (d <= bestDistance) [best, bestDistance] = [i, d];
+      }
+      if (best >= 0) return { layer: l, neuron: best };
       continue;
     }
     if (px < x0 || px >= x1 || py < y0 || py >= y1) continue;

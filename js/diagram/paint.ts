@@ -212,7 +212,7 @@ function paintLabels(ctx: CanvasRenderingContext2D, scene: Scene): void {
       const best = i === scene.prediction;
       ctx.font = `${best ? "bold 13px" : "11px"} system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif`;
       ctx.fillStyle = best ? ACCENT : "#4b5263";
-      ctx.fillText(String(i), out.x[i] + out.size + 5, out.y[i]);
+      ctx.fillText(String(i), out.box[2] + 5, out.y[i]);
     }
     if (scene.prediction >= 0) {
       ctx.strokeStyle = ACCENT;

@@ -57,6 +57,8 @@ function draw(model: HostModel<InfoModel>, el: HTMLElement): void {
 /** One bar per weight matrix, its length the matrix's root-mean-square weight. */
 function weightBars(wire: WireArray, sizes: number[]): HTMLElement {
   const box = h("div", "nnw-info__bars");
+  // The bars say nothing without it (the numbers were only in a tooltip).
+  box.append(h("div", "nnw-info__bars-caption", "RMS weight per layer"));
   let values: Float32Array;
   try {
     values = decodeArray(wire).data;
