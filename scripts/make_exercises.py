@@ -4,8 +4,10 @@ The labs are written once, with their solutions, as ordinary notebooks (what a r
 and what CI runs; no extra tool such as jupytext needed to read or edit them). A code cell
 tagged ``solution`` holds one or more regions between ``### BEGIN SOLUTION`` and
 ``### END SOLUTION``; in the exercise version each region becomes
-``raise NotImplementedError("your code here")`` at the region's indentation, so the function
-signatures, docstrings and ``# Hint:`` comments above the region stay. Outputs are dropped.
+``raise NotImplementedError("your code here: write sigmoid")`` at the
+region's indentation, naming the function (or method) the region sits in, so that the last
+line of the traceback a check prints says what to write; the function signatures, docstrings
+and ``# Hint:`` comments above the region stay. Outputs are dropped.
 
     python scripts/make_exercises.py          # write notebooks/exercises/
     python scripts/make_exercises.py --check  # exit 1 if a generated file is out of date
@@ -25,23 +27,39 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 LABS = ROOT / "notebooks"
 EXERCISES = LABS / "exercises"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-STUB = 'raise NotImplementedError("your code here")'
+STUB = 'raise NotImplementedError("your code here")'  # a region outside any function
+STUB_IN = 'raise NotImplementedError("your code here: write {name}")'
+DEF = re.compile(r"(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 BANNER = ("*Exercise version, generated from `../{name}` by `scripts/make_exercises.py`: edit the "
-          "solution notebook, not this one. Replace each `raise NotImplementedError(\"your code "
-          "here\")` with your code and run the check below it.*")
+          "solution notebook, not this one. Replace each `raise NotImplementedError(...)` with your "
+          "code and run the check below it; the error's last line names the function to write.*")
 
 
 def strip_solutions(source: str, where: str) -> str:
     """``source`` with every solution region replaced by the stub."""
     out, inside, indent = [], False, ""
+    scopes: list[tuple[int, str, str]] = []  # (indentation, "def" or "class", name), innermost last
     for number, line in enumerate(source.splitlines(), 1):
         stripped = line.strip()
         if stripped == BEGIN:
             if inside:
                 raise ValueError(f"{where}, line {number}: {BEGIN} inside another solution region")
             inside, indent = True, line[: len(line) - len(line.lstrip())]
-            out.append(indent + STUB)
-        elif stripped == END:
+            enclosing = [s for s in scopes if s[0] < len(indent)]
+            if enclosing and enclosing[-1][1] == "def":
+                name = ".".join(s[2] for s in enclosing)  # "Network.feedforward"
+                out.append(indent + STUB_IN.format(name=name))
+            else:
+                out.append(indent + STUB)
+            continue
+        if stripped and not stripped.startswith("#") and not inside:
+            # A line closes every scope at its indentation or deeper; a def or class opens one.
+            depth = len(line) - len(line.lstrip())
+            scopes = [s for s in scopes if s[0] < depth]
+            definition = DEF.match(line)
+            if definition:
+                scopes.append((depth, definition.group(2), definition.group(3)))
+        if stripped == END:
             if not inside:
                 raise ValueError(f"{where}, line {number}: {END} without {BEGIN}")
             inside = False

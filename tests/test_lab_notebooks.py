@@ -35,7 +35,21 @@ def test_a_solution_region_becomes_a_stub_at_its_indentation():
     source = ('def f(x):\n    "doc"\n    # Hint: add one\n    ### BEGIN SOLUTION\n    y = x + 1\n'
               '    return y\n    ### END SOLUTION\n')
     assert make_exercises.strip_solutions(source, "t") == (
-        'def f(x):\n    "doc"\n    # Hint: add one\n    raise NotImplementedError("your code here")')
+        'def f(x):\n    "doc"\n    # Hint: add one\n    raise NotImplementedError("your code here: write f")')
+
+
+def test_a_stub_names_the_function_or_method_it_is_in_and_only_that():
+    # The last line of the traceback a check prints is the stub's message: it says what to write.
+    source = ("class Network:\n    def __init__(self):\n        self.w = 1\n\n"
+              "    def feedforward(self, a):\n        # Hint: a loop\n"
+              "        ### BEGIN SOLUTION\n        return a\n        ### END SOLUTION\n\n"
+              "def g(x):\n    return x\n\nfor i in range(2):\n"
+              "    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n")
+    stubs = [line.strip() for line in make_exercises.strip_solutions(source, "t").splitlines()
+             if "NotImplementedError" in line]
+    assert stubs == ['raise NotImplementedError("your code here: write Network.feedforward")',
+                     # a loop after g's body is not in g
+                     'raise NotImplementedError("your code here")']
 
 
 @pytest.mark.parametrize("source, problem", [
@@ -64,7 +78,7 @@ def test_every_solution_is_stubbed_out(path):
     text = "\n".join(c.source for c in exercise.cells)
     assert "BEGIN SOLUTION" not in text
     n_solutions = sum("solution" in c.metadata.get("tags", []) for c in solution.cells)
-    assert text.count('raise NotImplementedError("your code here")') >= n_solutions >= 1
+    assert text.count('raise NotImplementedError("your code here') >= n_solutions >= 1
 
 
 @pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
@@ -77,6 +91,8 @@ def test_exercise_stops_at_its_first_stub(path, tmp_path, monkeypatch):
     with pytest.raises(CellExecutionError) as info:
         client.execute()
     assert info.value.ename == "NotImplementedError" and "your code here" in info.value.evalue
+    # ...naming the function to write, when the stub is in one (every lab's first stub is)
+    assert "your code here: write " in info.value.evalue, info.value.evalue
     failed = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
               and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     first = next(i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", []))
