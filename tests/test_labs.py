@@ -73,6 +73,7 @@ SIGMOID_MISTAKES = {
     "math.exp": (lambda z: 1 / (1 + math.exp(-z)), "use NumPy's (np.exp)"),
     "scalar": (lambda z: 0.5, "shape ()"),
     "no return": (lambda z: None, "forget the `return`"),
+    "float16": (lambda z: 1 / (1 + np.exp(-z.astype(np.float16))), "too little precision"),
 }
 
 
@@ -143,6 +144,28 @@ def ff_flat_output(a, weights, biases):
     return ff_right(a, weights, biases).ravel()
 
 
+def ff_skip_last(a, weights, biases):
+    for w, b in zip(weights[:-1], biases[:-1]):
+        a = ref.sigmoid(np.dot(w, a) + b)
+    return a
+
+
+def ff_two_layers(a, weights, biases):  # written for the book's one hidden layer only
+    a = ref.sigmoid(np.dot(weights[0], a) + biases[0])
+    return ref.sigmoid(np.dot(weights[1], a) + biases[1])
+
+
+def ff_every_activation(a, weights, biases):
+    activations = [a]
+    for w, b in zip(weights, biases):
+        activations.append(ref.sigmoid(np.dot(w, activations[-1]) + b))
+    return activations
+
+
+def ff_float16(a, weights, biases):
+    return ff_right(a, weights, biases).astype(np.float16)
+
+
 FEEDFORWARD_MISTAKES = {
     "z returned": (ff_z_last, "a and z swapped"),
     "no sigmoid": (ff_linear, "no sigmoid anywhere"),
@@ -153,6 +176,10 @@ FEEDFORWARD_MISTAKES = {
     "w.T": (ff_transposed_weights, "`w.T @ a` is the other orientation"),
     "row": (ff_row_output, "right but transposed"),
     "flat": (ff_flat_output, "keep the shape (column vectors"),
+    "skip last": (ff_skip_last, "stopped one layer short"),
+    "two layers": (ff_two_layers, "stopped one layer short"),
+    "every activation": (ff_every_activation, "return only the last activation"),
+    "float16": (ff_float16, "too little precision", "float16"),
 }
 
 
@@ -162,8 +189,13 @@ def test_feedforward_passes_the_right_answer():
 
 @pytest.mark.parametrize("mistake", FEEDFORWARD_MISTAKES)
 def test_feedforward_diagnoses(mistake):
-    fn, phrase = FEEDFORWARD_MISTAKES[mistake]
-    fails_with(check.feedforward, fn, phrase, "[3, 5, 2]")
+    fn, *phrases = FEEDFORWARD_MISTAKES[mistake]
+    text = fails_with(check.feedforward, fn, *phrases, "[3, 5, 6, 2]")
+    assert "`return` belongs after the loop" not in text or mistake == "early return"
+
+
+def test_feedforward_shows_its_input_as_the_column_it_is():
+    fails_with(check.feedforward, ff_linear, "a = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))")
 
 
 # -- lab 3: quadratic cost, update_mini_batch ----------------------------------------------------
@@ -180,6 +212,9 @@ COST_MISTAKES = {
     "no square": (lambda A, Y: 0.5 * np.mean(np.sum(A - Y, axis=1)), "not squared"),
     "per example": (lambda A, Y: 0.5 * np.sum((Y - A) ** 2, axis=1), "one cost per example"),
     "per output": (lambda A, Y: 0.5 * np.mean((Y - A) ** 2, axis=0), "one number per output"),
+    "abs": (lambda A, Y: 0.5 * np.abs(A - Y).sum(axis=1).mean(), "absolute difference"),
+    "precedence": (lambda A, Y: np.sum((A - Y) ** 2) / 2 * len(A), "precedence"),
+    "nan": (lambda A, Y: float("nan"), "NaN"),
 }
 
 
@@ -194,10 +229,16 @@ def test_quadratic_cost_diagnoses(mistake):
 
 
 def make_update(*, sign=-1, divide=1, eta_used=True, accumulate=True, first_only=False,
-                update_b=True, update_w=True, in_place=False):
+                update_b=True, update_w=True, in_place=False, per_example=False):
     """A book-style update_mini_batch with the chosen mistake."""
 
     def update(weights, biases, mini_batch, eta, backprop):
+        if per_example:  # the update indented into the loop over the examples
+            for x, y in mini_batch:
+                nabla_b, nabla_w = backprop(x, y, weights, biases)
+                weights = [w - eta / len(mini_batch) * g for w, g in zip(weights, nabla_w)]
+                biases = [b - eta / len(mini_batch) * g for b, g in zip(biases, nabla_b)]
+            return weights, biases
         sum_b = [np.zeros(b.shape) for b in biases]
         sum_w = [np.zeros(w.shape) for w in weights]
         batch = mini_batch[:1] if first_only else mini_batch
@@ -230,7 +271,9 @@ UPDATE_MISTAKES = {
     "weights fixed": (make_update(update_w=False), "weights were not updated"),
     "nothing": (make_update(update_w=False, update_b=False), "nothing changed"),
     "no return": (lambda W, B, batch, eta, bp: None, "nothing changed"),
-    "swapped order": (lambda W, B, batch, eta, bp: (B, W), "the order is (weights, biases)"),
+    "swapped order": (lambda W, B, batch, eta, bp: (B, W), "order is (weights, biases)"),
+    "update per example": (make_update(per_example=True), "inside the loop over the examples"),
+    "(None, None)": (lambda W, B, batch, eta, bp: (None, None), "weights should be a list"),
     "transposed weights": (lambda W, B, batch, eta, bp: ([w.T for w in W], B), "weights[0] has shape (3, 5), expected (5, 3): transposed"),
 }
 
@@ -244,6 +287,13 @@ def test_update_mini_batch_passes_the_right_answer(in_place):
 def test_update_mini_batch_diagnoses(mistake):
     fn, phrase = UPDATE_MISTAKES[mistake]
     fails_with(check.update_mini_batch, fn, phrase)
+
+
+def test_a_small_difference_is_printed_with_the_digits_that_show_it():
+    text = fails_with(check.update_mini_batch, make_update(per_example=True), "largest difference")
+    expected = text.split("expected: ")[1].split("\n")[0]
+    got = text.split("got:      ")[1].split("\n")[0]
+    assert expected != got
 
 
 # -- lab 4: sigmoid_prime, backprop --------------------------------------------------------------
@@ -269,9 +319,10 @@ def test_sigmoid_prime_diagnoses(mistake):
 
 
 def make_backprop(*, cost_sign=1, bp1_prime=True, bp2_prime=True, prime_at="z",
-                  prime=ref.sigmoid_prime, bp2_transpose=True, bp4="a", bp4_order="delta a.T",
-                  zero_b=False, order="b, w"):
-    """The book's backprop, written out again with the chosen mistake."""
+                  bp2_prime_at=None, prime=ref.sigmoid_prime, bp2_transpose=True, bp4="a",
+                  bp4_order="delta a.T", zero_b=False, order="b, w", init="zeros", layers=0):
+    """The book's backprop, written out again with the chosen mistake (``layers=-1``: the
+    backward loop one layer short)."""
 
     def backprop(x, y, weights, biases):
         activation, activations, zs = x, [x], []
@@ -281,17 +332,23 @@ def make_backprop(*, cost_sign=1, bp1_prime=True, bp2_prime=True, prime_at="z",
             activation = ref.sigmoid(z)
             activations.append(activation)
 
-        def sp(l):
-            return prime(zs[-l] if prime_at == "z" else activations[-l])
+        def sp(l, at=prime_at):
+            return prime(zs[-l] if at == "z" else activations[-l])
 
-        nabla_b = [np.zeros(b.shape) for b in biases]
-        nabla_w = [np.zeros(w.shape) for w in weights]
+        if init == "zeros":
+            nabla_b = [np.zeros(b.shape) for b in biases]
+            nabla_w = [np.zeros(w.shape) for w in weights]
+        else:  # the lab solution's [None] * L
+            nabla_b, nabla_w = [None] * len(weights), [None] * len(weights)
         delta = cost_sign * (activations[-1] - y) * (sp(1) if bp1_prime else 1)
-        for l in range(1, len(weights) + 1):
+        for l in range(1, len(weights) + 1 + layers):
             if l > 1:
                 w_next = weights[-l + 1].T if bp2_transpose else weights[-l + 1]
-                delta = np.dot(w_next, delta) * (sp(l) if bp2_prime else 1)
-            before = activations[-l - 1] if bp4 == "a" or l == len(weights) else zs[-l - 1]
+                delta = np.dot(w_next, delta) * (sp(l, bp2_prime_at or prime_at) if bp2_prime else 1)
+            if bp4 == "x":  # right for one hidden layer only
+                before = activations[-l - 1] if l == 1 else x
+            else:
+                before = activations[-l - 1] if bp4 == "a" or l == len(weights) else zs[-l - 1]
             if not zero_b:
                 nabla_b[-l] = delta
             if bp4_order == "delta a.T":
@@ -313,6 +370,13 @@ BACKPROP_MISTAKES = {
     "z(1-z)": (make_backprop(prime=lambda z: z * (1 - z)), "computed sigma'(z) as z(1 - z)"),
     "BP4 with z": (make_backprop(bp4="z"), "weighted input z instead of its activation"),
     "no bias gradient": (make_backprop(zero_b=True), "biases' gradients are zero"),
+    "sigma'(a) in BP2 only": (make_backprop(bp2_prime_at="a"), "BP2 evaluates sigma' at the activation"),
+    "BP4 with x": (make_backprop(bp4="x"), "not x for every layer"),
+    "loop one short, None init": (make_backprop(init="none", layers=-1), "nabla_b[0] is None: never filled"),
+    "loop one short, zeros init": (make_backprop(layers=-1), "stops one layer short"),
+    "generators": (lambda *a: tuple((g for g in b) for b in ref.backprop(*a)), "is a generator"),
+    "generator of the pair": (lambda *a: (b for b in ref.backprop(*a)), "not a generator"),
+    "(None, None)": (lambda *a: (None, None), "nabla_b should be a list of arrays"),
     "BP2 without transpose": (make_backprop(bp2_transpose=False), "raised ValueError"),
     "a delta.T": (make_backprop(bp4_order="a delta.T"), "nabla_w[0] has shape (3, 5), expected (5, 3): transposed"),
     "(nabla_w, nabla_b)": (make_backprop(order="w, b"), "the book's order is (nabla_b, nabla_w)"),
@@ -331,7 +395,13 @@ def test_backprop_passes_the_right_answer():
 @pytest.mark.parametrize("mistake", BACKPROP_MISTAKES)
 def test_backprop_diagnoses(mistake):
     fn, phrase = BACKPROP_MISTAKES[mistake]
-    fails_with(check.backprop, fn, phrase)
+    text = fails_with(check.backprop, fn, phrase)
+    assert "forget the `return`" not in text
+
+
+def test_backprop_shows_its_inputs_as_the_columns_they_are():
+    fails_with(check.backprop, make_backprop(cost_sign=-1), "x = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))",
+               "y = [[1.], [0.]] (shape (2, 1))")
 
 
 def test_the_reference_backprop_agrees_with_finite_differences():
@@ -416,7 +486,75 @@ def test_network_finds_an_sgd_that_does_nothing():
         def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
             pass
 
-    fails_with(check.network, Idle, "SGD left the parameters unchanged")
+    fails_with(check.network, Idle, "SGD left the parameters unchanged", "never called")
+
+
+def sgd_class(sgd):
+    return type("Mistaken", (BookNet,), {"SGD": sgd})
+
+
+def sgd_shuffled(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    import random
+
+    training_data = list(training_data)
+    for epoch in range(epochs):
+        random.shuffle(training_data)
+        for k in range(0, len(training_data), mini_batch_size):
+            self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+        print(f"Epoch {epoch} complete")
+
+
+def sgd_full_batch(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    for _ in range(epochs):
+        self.update_mini_batch(training_data, eta)
+
+
+def sgd_last_batch_only(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    for _ in range(epochs):
+        mini_batches = [training_data[k:k + mini_batch_size]
+                        for k in range(0, len(training_data), mini_batch_size)]
+        for mini_batch in mini_batches:
+            pass
+        self.update_mini_batch(mini_batch, eta)  # dedented out of the loop
+
+
+def sgd_one_epoch(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    for k in range(0, len(training_data), mini_batch_size):
+        self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+
+
+def sgd_eta_times_size(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    for _ in range(epochs):
+        for k in range(0, len(training_data), mini_batch_size):
+            self.update_mini_batch(training_data[k:k + mini_batch_size], eta * mini_batch_size)
+
+
+def sgd_with_replacement(self, training_data, epochs, mini_batch_size, eta, test_data=None):
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        for _ in range(0, len(training_data), mini_batch_size):
+            picks = rng.integers(0, len(training_data), mini_batch_size)
+            self.update_mini_batch([training_data[i] for i in picks], eta)
+
+
+def test_network_passes_a_shuffling_sgd(capsys):
+    check.network(sgd_class(sgd_shuffled))
+    assert "Epoch" not in capsys.readouterr().out  # the reader's printing is kept out
+
+
+SGD_MISTAKES = {
+    "full batch": (sgd_full_batch, "mini_batch_size was ignored"),
+    "last mini-batch only": (sgd_last_batch_only, "once per epoch"),
+    "one epoch": (sgd_one_epoch, "SGD ran one epoch; it was asked for 2"),
+    "eta * mini_batch_size": (sgd_eta_times_size, "passed eta * mini_batch_size"),
+    "with replacement": (sgd_with_replacement, "every training example exactly once"),
+}
+
+
+@pytest.mark.parametrize("mistake", SGD_MISTAKES)
+def test_network_checks_sgd_by_its_calls(mistake):
+    sgd, phrase = SGD_MISTAKES[mistake]
+    fails_with(check.network, sgd_class(sgd), phrase, "expected:", "got:")
 
 
 # -- lab 6: the batch forward pass -----------------------------------------------------------------
@@ -440,11 +578,14 @@ def _ffb_columns(X, weights, biases):  # a loop over the features instead of the
 FFB_MISTAKES = {
     "no bias": (lambda X, W, B: ffb_right(X, W, [0 * b for b in B]), "biases are missing"),
     "bias outside": (_ffb_bias_outside, "added after the sigmoid"),
-    "z last": (lambda X, W, B: ref.sigmoid(X @ W[0].T + B[0]) @ W[1].T + B[1], "a and z swapped"),
+    "z last": (lambda X, W, B: ffb_right(X, W[:-1], B[:-1]) @ W[-1].T + B[-1], "a and z swapped"),
     "first row": (lambda X, W, B: ffb_right(X[:1], W, B), "wrong axis"),
     "columns": (_ffb_columns, "raised ValueError"),
     "w not transposed": (lambda X, W, B: ffb_right(X, [w.T for w in W], B), "`A @ w.T` for examples as rows"),
     "transposed output": (lambda X, W, B: ffb_right(X, W, B).T, "right but transposed"),
+    "skip last": (lambda X, W, B: ffb_right(X, W[:-1], B[:-1]), "stopped one layer short"),
+    "every activation": (lambda X, W, B: [X] + [ffb_right(X, W[:k], B[:k]) for k in range(1, len(W) + 1)],
+                         "return only the last activation"),
 }
 
 
