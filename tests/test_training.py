@@ -1,5 +1,6 @@
 """The training loop: every option learns, and stopping, pausing or diverging loses nothing."""
 
+import math
 import threading
 import time
 import warnings
@@ -143,6 +144,103 @@ def test_pause_and_stop_from_another_thread():
     trainer.stop()
     worker.join(timeout=10)
     assert not worker.is_alive()
+    assert trainer.history.status == "stopped"
+
+
+class CountBatches(Callback):
+    def __init__(self):
+        self.count = 0
+
+    def on_batch_end(self, trainer, batch, logs):
+        self.count += 1
+
+
+def start_paused(**kwargs):
+    """A Trainer on its own thread, paused before its first mini-batch and parked there."""
+    counter = CountBatches()
+    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10, callbacks=[counter], **kwargs)
+    trainer.pause()
+    worker = threading.Thread(target=trainer.run, daemon=True)
+    worker.start()
+    assert trainer.wait_paused(timeout=30), "the loop never parked at the pause"
+    return trainer, worker, counter
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_step_runs_exactly_n_mini_batches_then_parks_again(n):
+    trainer, worker, counter = start_paused()
+    assert counter.count == 0 and trainer.parked
+    trainer.step(n)
+    assert trainer.wait_paused(timeout=30)
+    assert counter.count == len(trainer.history.batch_loss) == n
+    trainer.step(n)
+    assert trainer.wait_paused(timeout=30)
+    assert counter.count == 2 * n and trainer.paused and trainer.parked
+    trainer.resume()
+    assert not trainer.paused
+    trainer.pause()
+    assert trainer.wait_paused(timeout=30)
+    trainer.stop()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and trainer.history.status == "stopped"
+
+
+def test_stop_while_paused_ends_at_once_without_another_mini_batch():
+    trainer, worker, counter = start_paused()
+    trainer.step(3)
+    assert trainer.wait_paused(timeout=30)
+    weights = trainer.network.weights[0].copy()
+    trainer.stop()
+    assert trainer.stop_requested
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "a paused run did not wake up to stop"
+    assert trainer.history.status == "stopped" and counter.count == 3
+    assert "after 3 mini-batches" in trainer.history.message
+    np.testing.assert_array_equal(trainer.network.weights[0], weights)
+    assert not trainer.parked and not trainer.network.training
+    assert trainer.wait_paused(timeout=30) is False  # ended: it will never park
+
+
+def test_a_callback_may_pause_and_step_on_the_training_thread():
+    # The dashboard's recorder steers from on_batch_end: nothing there may wait for the loop.
+    class PauseAtTwo(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if batch == 1:
+                trainer.pause()  # parks at the next boundary, after these two mini-batches
+                assert trainer.wait_paused() is False  # cannot wait for itself
+            if batch == 4:
+                trainer.step(3)  # while stepping: three more after this one, then park
+
+    counter = CountBatches()
+    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10,
+                      callbacks=[PauseAtTwo(), counter])
+    worker = threading.Thread(target=trainer.run, daemon=True)
+    worker.start()
+    assert trainer.wait_paused(timeout=30)
+    assert counter.count == 2
+    trainer.step(3)  # batches 2, 3, 4; at 4 the callback asks for three more
+    assert trainer.wait_paused(timeout=30)
+    assert counter.count == 8
+    trainer.stop()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and trainer.history.status == "stopped"
+
+
+def test_step_while_training_pauses_after_n_more():
+    class StepAtThree(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if batch == 2:
+                trainer.step(5)
+
+    counter = CountBatches()
+    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10,
+                      callbacks=[StepAtThree(), counter])
+    worker = threading.Thread(target=trainer.run, daemon=True)
+    worker.start()
+    assert trainer.wait_paused(timeout=30)
+    assert counter.count == 3 + 5
+    trainer.stop()
+    worker.join(timeout=30)
     assert trainer.history.status == "stopped"
 
 
@@ -507,6 +605,22 @@ def test_live_settings_are_checked_when_assigned(name, value, error, message):
     with pytest.raises(error, match=message):
         setattr(trainer, name, value)
     assert getattr(trainer, name) == before
+
+
+def test_live_settings_publish_the_ranges_every_assignment_is_checked_by():
+    settings = Trainer.live_settings()
+    assert set(settings) == {"learning_rate", "momentum", "l2", "l1", "dropout",
+                             "notify_interval"}
+    lr, momentum = settings["learning_rate"], settings["momentum"]
+    assert (lr.low, lr.high, lr.low_open, lr.high_open) == (0, math.inf, True, False)
+    assert (momentum.low, momentum.high, momentum.high_open) == (0, 1, True)
+    assert momentum.check(0.5) == 0.5
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\); got 1.0"):
+        momentum.check(1)
+    trainer = Trainer(make(), X, y, epochs=1)
+    with pytest.raises(ValueError, match=r"learning_rate must be a finite number > 0; got 1e\+400"):
+        trainer.learning_rate = 10**400
+    assert trainer.learning_rate == 0.1
 
 
 def test_bad_learning_rate_set_mid_run_is_refused_and_training_goes_on():

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 __all__ = ["check_inputs", "check_labels", "targets", "positive_int", "check_range",
-           "check_seed"]
+           "describe_range", "check_seed"]
 
 
 def check_inputs(X, n_in, dtype):
@@ -86,20 +86,38 @@ def check_range(value, name, low, high, *, low_open=False, high_open=False):
     "in (0, inf]" and then refuses inf.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number; got {value!r} ({type(value).__name__})")
-    value = float(value)
+        raise TypeError(f"{name} must be a number; got {_shorten(value)} ({type(value).__name__})")
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float's range, 10**400: a number, out of range
+        raise ValueError(f"{name} must be {describe_range(low, high, low_open, high_open)}; "
+                         f"got {_huge_int_text(value)}") from None
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if math.isnan(value) or math.isinf(value) or too_low or too_high:
-        raise ValueError(f"{name} must be {_describe_range(low, high, low_open, high_open)}; "
+        raise ValueError(f"{name} must be {describe_range(low, high, low_open, high_open)}; "
                          f"got {value}")
     return value
 
 
-def _describe_range(low, high, low_open, high_open):
+def describe_range(low, high, low_open, high_open):
+    """The range in words: "a finite number > 0" when unbounded above, else "in [0, 1)"."""
     if math.isinf(high):
         return f"a finite number {'>' if low_open else '>='} {low:g}"
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def _shorten(value, limit=60):
+    """``repr(value)``, cut short: a value from a page or a typo may be arbitrarily long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _huge_int_text(value):
+    """An integer too large for a float, written like one: 10**400 -> "1e+400"."""
+    digits = str(abs(int(value)))
+    mantissa = (digits[0] + "." + digits[1:4]).rstrip("0").rstrip(".")
+    return f"{'-' if value < 0 else ''}{mantissa}e+{len(digits) - 1}"
 
 
 def check_seed(seed):

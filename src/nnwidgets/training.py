@@ -2,9 +2,12 @@
 
 ``Network.fit``, the book-style ``Network.SGD``, the command line and the training dashboard
 all drive this :class:`Trainer`. It knows nothing about widgets: a dashboard watches it through
-the :class:`Callback` events and the network's notifications, and steers it with
-:meth:`Trainer.stop`, :meth:`Trainer.pause` and by setting :attr:`Trainer.learning_rate`, all
-safe to call from another thread.
+the :class:`Callback` events, its :class:`History` and the network's notifications, and steers
+it with :meth:`Trainer.pause`, :meth:`Trainer.resume`, :meth:`Trainer.step`,
+:meth:`Trainer.stop` and :meth:`Trainer.wait_paused` (one
+:class:`~nnwidgets.loop_control.LoopControl`, acting between mini-batches) and by assigning the
+live settings (:meth:`Trainer.live_settings`), all safe to call from any thread, a callback on
+the training thread included.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import threading
 import time
 import warnings
 from array import array
@@ -21,8 +23,9 @@ import numpy as np
 
 from . import _checks
 from ._blas import blas_threads
+from .loop_control import LoopControl
 
-__all__ = ["Callback", "History", "Trainer", "TrainingDiverged", "SCHEDULES", "auto_threads"]
+__all__ = ["Callback", "History", "LiveNumber", "Trainer", "TrainingDiverged", "SCHEDULES", "auto_threads"]
 
 SCHEDULES = ("constant", "step", "cosine")
 
@@ -98,15 +101,18 @@ class History:
         return f"<History {self.epochs} epochs, status={self.status!r}{last}>"
 
 
-class _LiveNumber:
-    """A numeric option that may be changed while training runs, checked on every assignment.
+class LiveNumber:
+    """A numeric setting that may be changed while training runs, checked on every assignment.
 
     The loop reads it once per mini-batch, so a bad value (NaN, a string) is refused in the
-    thread that assigns it instead of surfacing later inside the loop.
+    thread that assigns it instead of surfacing later inside the loop. Its range is public
+    (``low``, ``high``, ``low_open``, ``high_open``, :meth:`check`) so that a dashboard checks
+    a value by this rule instead of keeping a copy: see :meth:`Trainer.live_settings`.
     """
 
     def __init__(self, low, high, *, low_open=False, high_open=False):
-        self.bounds = dict(low=low, high=high, low_open=low_open, high_open=high_open)
+        self.low, self.high = low, high
+        self.low_open, self.high_open = low_open, high_open
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -115,7 +121,16 @@ class _LiveNumber:
         return self if obj is None else obj.__dict__[self.name]
 
     def __set__(self, obj, value):
-        obj.__dict__[self.name] = _checks.check_range(value, self.name, **self.bounds)
+        obj.__dict__[self.name] = self.check(value)
+
+    def check(self, value):
+        """``value`` as a float in range; ValueError/TypeError naming the setting if not."""
+        return _checks.check_range(value, self.name, self.low, self.high,
+                                   low_open=self.low_open, high_open=self.high_open)
+
+    def __repr__(self):
+        bounds = _checks.describe_range(self.low, self.high, self.low_open, self.high_open)
+        return f"<LiveNumber {self.name}: {bounds}>"
 
 
 class _Blowup(Exception):
@@ -167,12 +182,22 @@ class Trainer:
     argument. A Trainer runs once; make a new one to train again.
     """
 
-    learning_rate = _LiveNumber(0, math.inf, low_open=True)
-    momentum = _LiveNumber(0, 1, high_open=True)
-    l2 = _LiveNumber(0, math.inf)
-    l1 = _LiveNumber(0, math.inf)
-    dropout = _LiveNumber(0, 1, high_open=True)
-    notify_interval = _LiveNumber(0, math.inf)
+    learning_rate = LiveNumber(0, math.inf, low_open=True)
+    momentum = LiveNumber(0, 1, high_open=True)
+    l2 = LiveNumber(0, math.inf)
+    l1 = LiveNumber(0, math.inf)
+    dropout = LiveNumber(0, 1, high_open=True)
+    notify_interval = LiveNumber(0, math.inf)
+
+    @classmethod
+    def live_settings(cls):
+        """The settings that may change while training runs: {name: :class:`LiveNumber`}.
+
+        Each has its range (``low``, ``high``, ``low_open``, ``high_open``) and
+        ``check(value)``, the rule every assignment goes through.
+        """
+        return {name: value for name, value in vars(cls).items()
+                if isinstance(value, LiveNumber)}
 
     def __init__(self, network, X, y, *, epochs=10, batch_size=64, learning_rate=0.1,
                  momentum=0.0, l2=0.0, l1=0.0, dropout=0.0, schedule="constant", step_size=10,
@@ -224,39 +249,55 @@ class Trainer:
         self.history = History()
         self.epoch = 0  # epochs completed
         self._ran = False
-        self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-        self._parked = threading.Event()  # set while the loop waits at a pause
+        self.control = LoopControl()
 
-    # -- steering, from any thread ---------------------------------------------------------------
-    def stop(self):
-        """Ask training to stop after the current mini-batch."""
-        self._stop.set()
-        self._running.set()  # a paused run must wake up to stop
-
+    # -- steering, from any thread (a callback on the training thread included) ----------------
     def pause(self):
-        """Hold training after the current mini-batch until :meth:`resume` (or :meth:`stop`)."""
-        self._running.clear()
+        """Hold training at the next boundary between mini-batches until :meth:`resume`,
+        :meth:`step` or :meth:`stop`. The current mini-batch still finishes."""
+        self.control.pause()
 
     def resume(self):
-        self._running.set()
+        """Train freely again after :meth:`pause` (or a :meth:`step`)."""
+        self.control.resume()
+
+    def step(self, n=1):
+        """Run ``n`` more mini-batches, then pause: while paused, exactly ``n`` run and the loop
+        parks again; while training, it pauses after ``n`` more."""
+        self.control.step(n)
+
+    def stop(self):
+        """End training at the next boundary between mini-batches, with status "stopped".
+
+        A paused run wakes and ends at once, without another mini-batch.
+        """
+        self.control.stop()
 
     def wait_paused(self, timeout=None):
-        """Block until the loop is parked at a pause; False if ``timeout`` seconds pass first.
+        """Block until the loop is parked at a pause; False if ``timeout`` seconds pass first or
+        training ends.
 
         After :meth:`pause` the current mini-batch still finishes; once this returns True no
-        weight changes until :meth:`resume` or :meth:`stop`.
+        weight changes until :meth:`resume`, :meth:`step` or :meth:`stop`. Called on the
+        training thread (from a callback) it returns False at once: the loop cannot park while
+        it runs the callback.
         """
-        return self._parked.wait(timeout)
+        return self.control.wait_paused(timeout)
 
     @property
     def paused(self):
-        return not self._running.is_set()
+        """True while a pause is in effect (during a :meth:`step` too: it parks again after)."""
+        return self.control.paused
+
+    @property
+    def parked(self):
+        """True while the loop is actually waiting at a pause."""
+        return self.control.parked
 
     @property
     def stop_requested(self):
-        return self._stop.is_set()
+        """True once :meth:`stop` was called."""
+        return self.control.stop_requested
 
     def current_learning_rate(self, progress):
         """The learning rate after ``progress`` epochs (a float), under the schedule."""
@@ -306,6 +347,7 @@ class Trainer:
             net.history_ = history = self.history
             threads = self.threads if self.threads is not None else auto_threads(net, self.batch_size)
             with blas_threads(threads):
+                self.control.begin()
                 try:
                     self._loop(history)
                 except Exception as exc:
@@ -315,7 +357,7 @@ class Trainer:
                 finally:
                     if history.status == "running":  # KeyboardInterrupt and the like
                         history.status, history.message = "stopped", "interrupted"
-                    self._parked.clear()
+                    self.control.end()
                     for cb in self.callbacks:
                         cb.on_train_end(self)
                     net.notify_changed()
@@ -344,11 +386,7 @@ class Trainer:
             losses, accuracies = [], []
             watch.start_epoch()
             for batch, start in enumerate(range(0, n, self.batch_size)):
-                if not self._running.is_set():
-                    self._parked.set()
-                    self._running.wait()
-                    self._parked.clear()
-                if self._stop.is_set():
+                if self.control.checkpoint():
                     history.status, history.message = "stopped", (
                         f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches")
                     return
@@ -423,7 +461,7 @@ class Trainer:
                         f"for {self.early_stopping} epochs; restored the best weights (epoch "
                         f"{epoch + 1 - since_best}, val_accuracy={best[0]:.4f})")
                     return
-            if self._stop.is_set():
+            if self.control.stop_requested:
                 history.status, history.message = "stopped", f"stopped on request after epoch {epoch + 1}"
                 return
         history.status, history.message = "completed", f"completed {self.epochs} epochs"
