@@ -6,6 +6,7 @@ got, never with a raw AttributeError, IndexError or TypeError of its own.
 """
 
 import functools
+import warnings
 
 import numpy as np
 import pytest
@@ -89,6 +90,8 @@ RETURNED = {
     "a ragged list": lambda *a: [[1.0, 2.0], [3.0]],
     "an empty list": lambda *a: [],
     "a boolean array": lambda *a: np.ones((4, 4), dtype=bool),
+    "an int beyond any float": lambda *a: 10 ** 400,
+    "an object array": lambda *a: np.array([None, 1.0], dtype=object),
 }
 
 RAISED = {
@@ -196,10 +199,12 @@ def test_nand_with_an_empty_bias():
 
 @pytest.mark.parametrize("w, b", [
     ([-2, -2], [3, 4]), ("ab", 3), (None, 3), ([-2, -2], None), ({}, 3), ([np.nan, -2], 3),
-    ([-2, -2], "3"), (np.array([-2, -2j]), 3), ([-2, -2], np.inf),
-])
+    ([-2, -2], "3"), (np.array([-2, -2j]), 3), ([-2, -2], np.inf), (10 ** 400, 3),
+    ([1e308, 1e308], 0),
+], ids=lambda v: repr(v)[:20])
 def test_nand_with_weights_or_bias_of_the_wrong_kind(w, b):
-    with pytest.raises(CheckFailed) as info:
+    with pytest.raises(CheckFailed) as info, warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow in the check's own arithmetic included
         check.nand(w, b)
     assert "expected:" in str(info.value) and "got:" in str(info.value)
 

@@ -44,7 +44,10 @@ def show(a, digits=4):
     if isinstance(a, (bool, np.bool_)):
         return repr(bool(a))
     if isinstance(a, (int, float, np.integer, np.floating)):
-        return f"{float(a):.{digits + 2}g}"
+        try:
+            return f"{float(a):.{digits + 2}g}"
+        except OverflowError:  # a Python int beyond any float
+            return _short_repr(a)
     return _short_repr(a)
 
 

@@ -114,7 +114,8 @@ def nand(w, b):
         fail(name, given, Text("one finite number, e.g. 3"), describe(b), "b must be one number")
     w, b = w_array.reshape(-1), float(b_array.reshape(-1)[0])
     inputs = [(0, 0), (0, 1), (1, 0), (1, 1)]
-    table = tuple(int(w @ np.array(x) + b > 0) for x in inputs)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge weights are the reader's
+        table = tuple(int(w @ np.array(x) + b > 0) for x in inputs)
     if table == (1, 1, 1, 0):
         passed(name, f"w={w.tolist()}, b={b:g} gives 1, 1, 1, 0 on inputs 00, 01, 10, 11")
         return
