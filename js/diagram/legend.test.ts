@@ -47,7 +47,7 @@ describe("legendFor", () => {
       { kind: "scale", label: "output", scale: "diverging", lo: "\u22120.952", hi: "+0.952" },
     ]);
     expect(texts(rows[1].items)[2]).toBe("width: |weight \u00d7 \u03b4| flowing back, the 3 largest into each neuron");
-    expect(note).toBe("\u03b4 = \u2202C/\u2202z for target 3 (cross_entropy cost); each layer on its own scale.");
+    expect(note).toBe("error \u03b4 = \u2202C/\u2202z for target 3 (cross_entropy cost); each layer on its own scale.");
   });
 
   it("says why it shows activations while errors were asked for", () => {

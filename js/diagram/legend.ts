@@ -63,7 +63,7 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
         { title: "Error \u03b4", items },
         { title: "Connections", items: [...WEIGHTS, { kind: "text", text: `width: |weight \u00d7 \u03b4| flowing back, ${which}` }] },
       ],
-      note: `\u03b4 = \u2202C/\u2202z for target ${target} (${cost} cost); each layer on its own scale.`,
+      note: `error \u03b4 = \u2202C/\u2202z for target ${target} (${cost} cost); each layer on its own scale.`,
     };
   }
   const scale = (label: string, fn: string): LegendItem => {

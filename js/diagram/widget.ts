@@ -22,7 +22,7 @@ import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";
 import { errorColours, errorsMatch, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showErrorsSwitch, showLegend } from "./dom";
-import { editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled } from "./interaction";
+import { editable as isEditable, keepsCard, keyAction, leavesFor, nudged, sameHit, toggled } from "./interaction";
 import { errorsSwitch as errorsSwitchState, legendFor } from "./legend";
 import { ModelLink, type WidgetManagerLike } from "./link";
 import { layerColour, paintScene, type Scene } from "./paint";
@@ -235,10 +235,10 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     dom.announce.textContent = describeNeuron(focused, net, layers, scales, showing === "errors" && errors ? errors.deltas : null);
   }
 
-  /** Whether a pointer event falls on the card, or the gap between it and its neuron. */
-  function overCard(e: PointerEvent): boolean {
+  /** Whether a pointer move stays with the card (interaction.keepsCard). */
+  function overCard(e: PointerEvent, hit: Hit | null): boolean {
     if (dom.details.hidden || !editable(hovered)) return false;
-    return nearRect(e.clientX, e.clientY, dom.details.getBoundingClientRect());
+    return keepsCard(e.clientX, e.clientY, dom.details.getBoundingClientRect(), hit, hovered);
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -271,8 +271,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   }
 
   cleanups.listen<PointerEvent>(dom.canvas, "pointermove", (e) => {
-    if (overCard(e)) return; // on the way to the card's buttons: keep describing this neuron
     const hit = pointAt(e);
+    if (overCard(e, hit)) return; // on the way to the card's buttons: keep describing this neuron
     if (sameHit(hit, hovered)) return;
     hovered = hit;
     dom.canvas.style.cursor = editable(hit) ? "pointer" : "default";
@@ -479,6 +479,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       const rect = dom.canvas.getBoundingClientRect();
       return { x: rect.left + L.x[neuron], y: rect.top + L.y[neuron] };
     },
+    /** A layer's circle radius, or cell side, in CSS pixels. */
+    size: (layer: number) => layout?.layers[layer]?.size ?? null,
   };
 
   dom.topK.value = String(topK());

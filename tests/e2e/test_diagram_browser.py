@@ -264,7 +264,7 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
     diagram = NetworkDiagram(net, all_edges=sizes[0] == 2)
     diagram.show(x)
     diagram.ablate(1, 1)
-    path = export_html([diagram], tmp_path / "arch.html")
+    path = export_html([diagram], tmp_path / "arch.html", half=())  # float32 kept: compared at 1e-5
     with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
@@ -300,7 +300,9 @@ def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_
         np.testing.assert_array_equal(shown, diagram.errors[-1].astype(np.float32))
         legend = root.locator(".nnw-diagram__legend")
         expect(legend).to_contain_text("error \u03b4 = \u2202C/\u2202z for target 3 (quadratic cost)")
-        expect(legend).to_contain_text("error \u03b4 hidden 1")
+        errors_row = legend.locator(".nnw-diagram__legend-row").first
+        expect(errors_row.locator(".nnw-diagram__legend-title")).to_have_text("Error \u03b4")
+        expect(errors_row.locator(".nnw-diagram__legend-label")).to_have_text(["hidden 1", "output"])
         # the most positive delta of each layer is painted red, the most negative blue
         for l, delta in enumerate(diagram.errors, start=1):
             for j, reddish in ((int(np.argmax(delta)), True), (int(np.argmin(delta)), False)):
@@ -343,6 +345,102 @@ def test_the_page_switches_between_activations_and_errors(browser, tmp_path):
         expect(other).to_be_disabled()
         assert "show_errors(x, y)" in other.get_attribute("title")
         expect(second).to_have_attribute("data-mode", "activations")
+        assert errors == []
+
+
+def test_a_disabled_errors_switch_says_why_in_words(browser, tmp_path):
+    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="quadratic", seed=0)
+    x = load_pretrained_input()
+    with_errors, without = NetworkDiagram(net), NetworkDiagram(net)
+    with_errors.show_errors(x, 3)
+    without.show(x)
+    path = export_html([with_errors, without], tmp_path / "reason.html")
+    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (page, errors):
+        page.goto(path.as_uri())
+        first, second = page.locator(".nnw-diagram").nth(0), page.locator(".nnw-diagram").nth(1)
+        expect(second.locator("input.nnw-diagram__errors-mode")).to_be_disabled()
+        # visible text beside the switch, not only its tooltip
+        reason = second.locator(".nnw-diagram__errors-reason")
+        expect(reason).to_be_visible()
+        expect(reason).to_have_text("needs a target: show_errors(x, y)")
+        expect(first.locator(".nnw-diagram__errors-reason")).to_be_hidden()
+        assert errors == []
+
+
+SIZE = "(el, l) => el.nnwDiagram.size(l)"
+
+
+def test_thirty_hidden_neurons_are_drawn_big_enough_to_read(browser, tmp_path):
+    net = Network([784, 30, 10], activation="sigmoid", output="softmax", seed=0)
+    diagram = NetworkDiagram(net)
+    diagram.show(load_pretrained_input())
+    path = export_html([diagram], tmp_path / "thirty.html")
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-diagram")
+        expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
+        # one column of 30 in the 336 px between the margins gave a radius of 4.3 px
+        assert root.evaluate(SIZE, 1) >= 7
+        # and that is what is painted: 5 px from a neuron's centre is still the neuron's fill
+        for j in (0, 13, 29):
+            pos = root.evaluate(POSITION, [1, j])
+            centre = root.evaluate(PIXEL, [pos["x"], pos["y"]])
+            for dx, dy in ((0, 5), (0, -5), (5, 0), (-5, 0)):
+                assert root.evaluate(PIXEL, [pos["x"] + dx, pos["y"] + dy]) == centre, (j, dx, dy)
+        # every neuron is still found under the pointer
+        for j in range(30):
+            pos = root.evaluate(POSITION, [1, j])
+            page.mouse.move(pos["x"], pos["y"])
+            expect(root.locator(".nnw-diagram__details")).to_have_attribute("data-neuron", str(j))
+        assert errors == []
+
+
+def test_the_legend_reads_as_separate_items(browser, tmp_path):
+    net = Network([784, 30, 10], activation="sigmoid", output="softmax", seed=0)
+    diagram = NetworkDiagram(net)
+    diagram.show(load_pretrained_input())
+    path = export_html([diagram], tmp_path / "legend.html")
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+        page.goto(path.as_uri())
+        rows = page.locator(".nnw-diagram__legend-row")
+        expect(rows.locator(".nnw-diagram__legend-title")).to_have_text(["Activation", "Connections"])
+        items = rows.nth(1).locator(".nnw-diagram__legend-item")
+        # "negative weight" and the width rule used to run on as one phrase
+        expect(items).to_have_text(["positive weight", "negative weight",
+                                    "width: |activation \u00d7 weight|, the 3 strongest into each neuron"])
+        rules = items.evaluate_all("(els) => els.map((e) => getComputedStyle(e).borderLeftWidth)")
+        assert rules[0] == "0px" and all(r == "1px" for r in rules[1:]), rules
+        assert errors == []
+
+
+LUMINANCE = r"""(el) => {
+  const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => 0.2126 * r / 255 + 0.7152 * g / 255 + 0.0722 * b / 255;
+  const s = getComputedStyle(el);
+  return {background: lum(rgb(s.backgroundColor)), text: lum(rgb(s.color))};
+}"""
+
+
+def test_dark_theme_frames_follow_the_theme_on_white_paper(browser, tmp_path):
+    net = load_pretrained()
+    canvas, diagram = DigitCanvas(net), NetworkDiagram(net)
+    diagram.link(canvas)
+    canvas.show(load_pretrained_input().reshape(28, 28))
+    path = export_html([canvas, diagram], tmp_path / "dark.html")
+    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, console=False) as (page, errors):
+        page.goto(path.as_uri())
+        expect(page.locator(".nnw-diagram")).not_to_have_attribute("data-prediction", "")
+        # what JupyterLab's dark theme sets on the body (its --jp-* colours are absent here,
+        # so the widgets' own dark fallbacks are used)
+        page.evaluate("() => { document.body.dataset.jpThemeLight = 'false'; }")
+        for frame in (".nnw-diagram", ".nnw-canvas"):
+            lum = page.locator(frame).evaluate(LUMINANCE)
+            assert lum["background"] < 0.25 and lum["text"] > 0.75, (frame, lum)
+        for text in (".nnw-diagram__legend-title", ".nnw-diagram__control", ".nnw-canvas__verdict-label"):
+            assert page.locator(text).first.evaluate(LUMINANCE)["text"] > 0.55, text
+        # the drawings keep their white paper (their colour scales start at white)
+        for paper in ("canvas.nnw-diagram__canvas", "canvas.nnw-canvas__pad"):
+            assert page.locator(paper).evaluate(LUMINANCE)["background"] > 0.95, paper
         assert errors == []
 
 

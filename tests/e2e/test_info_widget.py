@@ -38,6 +38,9 @@ def test_model_info_renders_and_follows_python(open_notebook, app):
     expect(card).to_contain_text("23,860")
     # The weight_rms trait crossed as a binary buffer: one bar per weight matrix.
     expect(card.locator(".nnw-info__bar")).to_have_count(2)
+    # the bars say what they measure (it was only in each bar's tooltip)
+    expect(card.locator(".nnw-info__bars-caption")).to_be_visible()
+    expect(card.locator(".nnw-info__bars-caption")).to_have_text("RMS weight per layer")
 
     out = nb.run_cell("w.network = Net([784, 100, 30, 10]); print(w.architecture['sizes'])")
     assert out.strip() == "[784, 100, 30, 10]"
