@@ -5,6 +5,8 @@ them in place, so the reader's ``feedforward`` and every reference the reader ho
 """
 
 import random
+import subprocess
+import sys
 import threading
 import time
 from types import SimpleNamespace
@@ -253,23 +255,45 @@ def test_poll_notices_the_readers_own_sgd_and_in_place_edits():
         unsubscribe()
 
 
-def test_the_watcher_notifies_subscribers_without_notify_changed_and_ends_when_idle():
+def test_the_watcher_notifies_subscribers_without_notify_changed():
+    from nnwidgets import book as book_module
+
     book = BookNet()
     net = as_network(book)
     heard = threading.Event()
     unsubscribe = net.subscribe(lambda n: heard.set())
     try:
+        assert net in book_module._watcher._watched
         time.sleep(3 * WATCH_INTERVAL)
         assert not heard.is_set()  # nothing changed: nobody is told
         book.SGD(book_pairs(), 1, 4, 3.0)
         assert heard.wait(20 * WATCH_INTERVAL)
     finally:
         unsubscribe()
-    deadline = time.monotonic() + 20 * WATCH_INTERVAL
-    while time.monotonic() < deadline and any(
-            t.name == "nnwidgets-book-watcher" for t in threading.enumerate()):
-        time.sleep(WATCH_INTERVAL / 4)
-    assert not any(t.name == "nnwidgets-book-watcher" for t in threading.enumerate())
+    assert net not in book_module._watcher._watched
+
+
+def test_the_watcher_thread_ends_when_nothing_is_watched():
+    # In a fresh process: here, widgets other tests left open may still be watched.
+    code = """if True:
+        import threading, time
+        from types import SimpleNamespace
+        import numpy as np
+        from nnwidgets.book import WATCH_INTERVAL, as_network
+
+        book = SimpleNamespace(sizes=[2, 3], weights=[np.ones((3, 2))], biases=[np.ones(3)])
+        net = as_network(book)
+        heard = threading.Event()
+        unsubscribe = net.subscribe(lambda n: heard.set())
+        book.weights[0][0, 0] = 5.0
+        assert heard.wait(20 * WATCH_INTERVAL)
+        unsubscribe()
+        time.sleep(3 * WATCH_INTERVAL)
+        print([t.name for t in threading.enumerate() if t.name.startswith("nnwidgets")])
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def test_an_in_place_edit_through_the_wrapper_reaches_the_readers_columns():
