@@ -1,9 +1,8 @@
 """How far a :class:`~nnwidgets.widgets.dashboard.TrainingDashboard`'s training has got.
 
-The training thread counts each mini-batch here (a counter and a tuple, nothing more: it runs
-for every mini-batch), and marks when a pause begins and ends; the writer turns the counts into
-the ``progress`` trait (samples, elapsed time without the pauses) when it sends, and asks here
-whether an update is due.
+The training thread notes each mini-batch's position here (a tuple, nothing more: it runs for
+every mini-batch); the writer turns the positions into the ``progress`` trait (samples, elapsed
+time without the pauses, which the control counts) when it sends.
 """
 
 from __future__ import annotations
@@ -22,25 +21,25 @@ class ProgressCounters:
     """
 
     def __init__(self):
-        self.batches = 0  # mini-batches ever trained by this dashboard (step() waits on it)
         self.runs = []
         self.position = {}  # Run -> (epoch, mini-batches done in it)
-        self._last_sent = 0.0
-        self._reset()
-
-    def _reset(self):
         self.started = time.monotonic()
-        self.paused_total = 0.0
-        self.paused_since = None
+        self.paused_before = 0.0
 
-    def begin(self, runs):
-        """Count ``runs`` (trained together) from zero."""
+    def begin(self, runs, paused_seconds=0.0):
+        """Count ``runs`` (trained together) from zero; ``paused_seconds``: the control's count
+        of time paused so far, which is not theirs."""
         self.runs = list(runs)
         self.position = {run: (0, 0) for run in self.runs}
-        self._reset()
+        self.started = time.monotonic()
+        self.paused_before = paused_seconds
+
+    def add(self, run):
+        """Count ``run`` with the runs begun together (it joined their turns)."""
+        self.runs = [*self.runs, run]
+        self.position[run] = (0, 0)
 
     def batch_done(self, run, epoch, batch):
-        self.batches += 1
         self.position[run] = (epoch, batch + 1)  # samples are worked out when sent, not here
 
     def _samples(self, run):
@@ -48,26 +47,15 @@ class ProgressCounters:
         n = len(run.trainer.X)
         return epoch * n + min(n, batch * run.trainer.batch_size)
 
-    def pause_began(self):
-        self.paused_since = time.monotonic()
+    def elapsed(self, paused_seconds=0.0):
+        """Seconds since :meth:`begin`, less the time paused since (``paused_seconds``: the
+        control's count now)."""
+        paused = max(0.0, paused_seconds - self.paused_before)
+        return max(0.0, time.monotonic() - self.started - paused)
 
-    def pause_ended(self):
-        if self.paused_since is not None:
-            self.paused_total += time.monotonic() - self.paused_since
-            self.paused_since = None
-
-    def elapsed(self):
-        now = time.monotonic()
-        paused = self.paused_total + (now - self.paused_since if self.paused_since else 0.0)
-        return max(0.0, now - self.started - paused)
-
-    def due(self, interval):
-        return time.monotonic() - self._last_sent >= interval
-
-    def sent(self):
-        self._last_sent = time.monotonic()
-
-    def progress(self, runs, active, parked):
+    def progress(self, runs, active, parked, paused_seconds=0.0):
+        """The ``progress`` trait: where ``active`` is among ``runs``, and the samples and
+        time (``paused_seconds`` left out) of the runs counted together."""
         if active is None:
             return {"run": None, "runs": len(runs)}
         t = active.trainer
@@ -78,4 +66,4 @@ class ProgressCounters:
         return {"run": runs.index(active), "runs": len(runs), "epoch": epoch + 1,
                 "epochs": t.epochs, "batch": batch, "batches": active.batches_per_epoch,
                 "samples": samples, "samples_total": total,
-                "elapsed": round(self.elapsed(), 3), "parked": bool(parked)}
+                "elapsed": round(self.elapsed(paused_seconds), 3), "parked": bool(parked)}

@@ -15,6 +15,7 @@ import threading
 
 import numpy as np
 
+from ... import _checks
 from ...network import Network
 from ...training import Trainer, auto_threads, raw_pixel_top
 from .._base import as_widget_network
@@ -29,14 +30,8 @@ TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", 
                      "schedule", "step_size", "step_gamma", "early_stopping", "shuffle",
                      "transform", "threads", "callbacks")
 
-#: Settings the dashboard may change while a run trains: name -> (low, high, low_open, high_open),
-#: the same ranges the Trainer accepts at construction.
-LIVE_SETTINGS = {
-    "learning_rate": (0.0, math.inf, True, False),
-    "momentum": (0.0, 1.0, False, True),
-    "l2": (0.0, math.inf, False, False),
-    "dropout": (0.0, 1.0, False, True),
-}
+#: Settings the dashboard may change while a run trains (the page has an input for each).
+LIVE_SETTINGS = ("learning_rate", "momentum", "l2", "dropout")
 
 #: Settings that name a run when they differ, in the order labels list them.
 _LABEL_KEYS = ("sizes", "activation", "output", "cost", "init", "epochs", "batch_size",
@@ -47,25 +42,34 @@ EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate
 MAX_MARKS = 100  # setting changes marked on the curves, per run (the latest are kept)
 
 
+def _live_descriptors():
+    """The Trainer's own descriptors of its live settings, by name: the one place their
+    ranges are kept."""
+    found = getattr(Trainer, "live_settings", None)
+    if found is not None:
+        found = found()
+        return dict(found) if not isinstance(found, dict) else found
+    return {name: vars(Trainer)[name] for name in LIVE_SETTINGS}
+
+
 def check_live_setting(name, value):
-    """``value`` as a float if ``name`` may take it mid-run; ``ValueError`` naming both if not."""
+    """``value`` as a float if ``name`` may take it mid-run, by the Trainer's own rule;
+    ``ValueError`` naming both if not (a number out of range, or not a number at all)."""
     if name not in LIVE_SETTINGS:
-        raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; got {name!r}")
-    low, high, low_open, high_open = LIVE_SETTINGS[name]
-    if isinstance(value, bool):  # True would train at 1.0: refused, as the Trainer refuses it
-        raise ValueError(f"{name} must be a number; got {value!r}")
+        raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; "
+                         f"got {_shorten(name)}")
+    descriptor = _live_descriptors()[name]
     try:
-        v = float(value)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float's range
-        raise ValueError(f"{name} must be a number; got {_shorten(value)}") from None
-    too_low = v <= low if low_open else v < low
-    too_high = v >= high if high_open else v > high
-    if not math.isfinite(v) or too_low or too_high:
-        # An infinite bound is never reached: the interval is open there.
-        closes = ")" if high_open or math.isinf(high) else "]"
-        interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + closes
-        raise ValueError(f"{name} must be in {interval}; got {_shorten(value)}")
-    return v
+        if hasattr(descriptor, "check"):
+            return descriptor.check(value)
+        return _checks.check_range(value, name, **descriptor.bounds)
+    except (TypeError, ValueError) as exc:  # not a number too: a ValueError to the widget
+        raise ValueError(_shorten_message(str(exc))) from None
+
+
+def _shorten_message(text, limit=300):
+    """A message quoting a value from the page, which may be arbitrarily long, cut short."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _shorten(value, limit=60):
@@ -108,27 +112,44 @@ def threads_beside_a_page(network, batch_size, cores=None):
     return max(1, (cores or _cores()) - 1)
 
 
-def explain_divergence(history, learning_rate, inputs=None):
-    """Why a run diverged, in words a reader can act on, from the losses it recorded.
+def explain_divergence(history, learning_rate, inputs=None, *, changes=(), network=None,
+                       targets=None):
+    """Why a run diverged, in words a reader can act on, from what the run's record shows.
 
     >>> class H: batch_loss = [2.31, 2.4, 5.0, 19.2]; message = "training diverged: ..."
     >>> explain_divergence(H, 100)[:60]
     'learning rate 100 is too high: the loss rose from 2.31 to 19.2'
 
-    The start is the first mini-batch's loss, the end the largest finite one after it. When the
-    loss did not rise (the network collapsed to one answer instead), or there is no loss yet,
-    the Trainer's own message says what happened. ``inputs`` (the training inputs) lets it
-    name a likelier cause first: pixels left at 0..255 diverge at any sensible learning rate.
+    The causes, in the order they are looked for:
+
+    - ``inputs`` (the training inputs) left at 0..255: unscaled pixels diverge at any sensible
+      learning rate (the Trainer's own rule, :func:`~nnwidgets.training.raw_pixel_top`);
+    - the reader's own ``backprop`` (``network`` wraps a book network) returning NaN or infinite
+      gradients for the finite weights the network kept, on the first of ``inputs`` and
+      ``targets``: the bug is there, whatever the learning rate;
+    - the latest live change in ``changes`` (the run's own record) that made training bolder:
+      a learning rate, momentum, L2 or dropout raised while it trained;
+    - otherwise the learning rate: the loss rose from the first mini-batch's to the largest
+      finite one after it, or the very first mini-batch blew up. When the loss did not rise
+      (the network collapsed to one answer instead), the Trainer's own message says what
+      happened.
     """
+    detail = history.message or "training diverged"
     unscaled = 0.0 if inputs is None else raw_pixel_top(inputs)  # the Trainer's own rule
     if unscaled:
         return (f"the inputs go up to {unscaled:g}: scale them to 0..1 first (X / 255.0); "
                 f"unscaled pixels saturate the neurons, and training fails whatever the "
-                f"learning rate. "
-                f"({history.message or 'training diverged'})")
+                f"learning rate. ({detail})")
+    broken = _nonfinite_backprop(network, inputs, targets)
+    if broken:
+        return (f"{broken}: the network's weights were finite, so the NaN comes from that "
+                f"backprop, not from the learning rate. Check it with nnwidgets.labs.check."
+                f"backprop. ({detail})")
+    bolder = _latest_bolder_change(changes)
+    if bolder is not None:
+        return f"{bolder} ({detail})"
     losses = [v for v in history.batch_loss if math.isfinite(v)]
     lr = f"{learning_rate:g}"
-    detail = history.message or "training diverged"
     if len(losses) >= 2 and max(losses[1:]) > 1.05 * losses[0]:
         start, peak = losses[0], max(losses[1:])
         return (f"learning rate {lr} is too high: the loss rose from {start:.3g} to {peak:.3g}. "
@@ -139,6 +160,62 @@ def explain_divergence(history, learning_rate, inputs=None):
                 f"weights infinite. Training stopped; try a smaller learning rate, such as "
                 f"{learning_rate / 10:g}. ({detail})")
     return f"learning rate {lr} may be too high: {detail}"
+
+
+#: What a live change that raised each setting does to training, when it was followed by a
+#: divergence (formatted with the change's ``old`` and ``new``).
+_BOLDER = {
+    "learning_rate": "each step is {ratio:g} times as long as before; set it back to {old:g} "
+                     "or try {tenth:g}",
+    "momentum": "momentum {new:g} keeps adding up every past step, so the steps grow instead "
+                "of settling; set it back to {old:g} (0.9 is usual, 0.99 the most that helps)",
+    "l2": "weight decay that strong overshoots: each step moves every weight by "
+          "learning_rate * l2 / n times itself, past zero and back, further each time; set it "
+          "back to {old:g} or try a value near 1 to 10 for 50,000 examples",
+    "dropout": "dropout {new:g} drops nearly every hidden neuron and multiplies the survivors by "
+               "1 / (1 - {new:g}) = {scale:g}; set it back to {old:g} (0.5 at most is usual)",
+}
+
+
+def _latest_bolder_change(changes):
+    """The latest live change that raised a setting, described with what it does; or None."""
+    for change in reversed(list(changes)):
+        name, old, new = change["name"], change["old"], change["new"]
+        if name in _BOLDER and new > old:
+            where = f"epoch {change['epoch'] + 1}, after mini-batch {change['batch']}"
+            hint = _BOLDER[name].format(
+                old=old, new=new, ratio=new / old if old else math.inf, tenth=new / 10,
+                scale=1 / (1 - new) if new < 1 else math.inf)
+            return (f"{name} was raised from {old:g} to {new:g} during training ({where}), and "
+                    f"training diverged after that: {hint}.")
+    return None
+
+
+#: Training examples the reader's backprop is tried on to see whether it returns NaN.
+_BACKPROP_PROBE = 500
+
+
+def _nonfinite_backprop(network, inputs, targets):
+    """For a book network (the reader's class, wrapped), a sentence when its own ``backprop``
+    returns NaN or infinite gradients on the first training examples with its finite weights;
+    else None (also for nnwidgets' own networks, whose backprop is tested)."""
+    book = getattr(network, "book_network", None)
+    if book is None or inputs is None or targets is None:
+        return None
+    if not all(np.isfinite(w).all() for w in [*network.weights, *network.biases]):
+        return None  # the weights themselves blew up: not a sign of the backprop
+    X, Y = inputs[:_BACKPROP_PROBE], targets[:_BACKPROP_PROBE]
+    try:
+        with np.errstate(all="ignore"):
+            nabla_b, nabla_w, _ = network.backprop(X, Y)
+    except Exception:  # noqa: BLE001 - a backprop that raises is reported by the run itself
+        return None
+    bad = [f"nabla_{kind}[{l}]" for kind, grads in (("w", nabla_w), ("b", nabla_b))
+           for l, g in enumerate(grads) if not np.isfinite(g).all()]
+    if not bad:
+        return None
+    return (f"your network's backprop ({type(book).__name__}.backprop) returned NaN or "
+            f"infinite gradients ({', '.join(bad)}) on the first {len(X)} training examples")
 
 
 def _describe(value):
@@ -198,7 +275,6 @@ class Run:
         self.network = network
         self.label_given = label
         self.label = label or ""
-        self.recorder = None  # the dashboard's callback, set before training
         self._user_callbacks = list(callbacks)
         # Built now so that every argument is checked now, by the Trainer's own rules.
         self.trainer = Trainer(network, X, y, validation=validation, callbacks=self._user_callbacks,
@@ -227,9 +303,33 @@ class Run:
     def history(self):
         return self.trainer.history
 
+    def apply_settings(self, changes):
+        """Set live settings (``{name: value}``, each checked by the Trainer) while this run's
+        loop is between mini-batches, parked or in its callback; each real change is recorded
+        in :attr:`changes` and marked on the curves where it takes effect."""
+        t = self.trainer
+        done = self.batches_done
+        epoch, batch = divmod(done, self.batches_per_epoch)
+        for name, value in changes.items():
+            old = getattr(t, name)
+            if value == old:
+                continue
+            setattr(t, name, value)  # checked again by the Trainer itself
+            self.changes.append({"epoch": epoch, "batch": batch, "name": name, "old": old,
+                                 "new": value})
+            self.marks.append({"x": done / self.batches_per_epoch,
+                               "text": f"{name} {old:g} → {value:g}"})
+            del self.marks[:-MAX_MARKS]
+
+    def explain_divergence(self):
+        """Why this run diverged, from its record: see :func:`explain_divergence`."""
+        t = self.trainer
+        return explain_divergence(self.history, t.learning_rate, t.X, changes=self.changes,
+                                  network=self.network, targets=t.Y)
+
     def add_callback(self, callback):
+        """Train with ``callback`` after the user's own (the dashboard's recorder)."""
         self.trainer.callbacks = [*self._user_callbacks, callback]
-        self.recorder = callback
 
     def read_new_batches(self):
         """Fold the mini-batches the Trainer has recorded since the last call into the curve.

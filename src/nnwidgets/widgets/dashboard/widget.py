@@ -12,35 +12,28 @@
 >>> dash.add_run(Network([784, 30, 10], cost="quadratic"))   # compared on the same curves
 >>> dash.interleave = True  # runs take turns, an epoch each, so their curves grow side by side
 
-How the pieces talk. The training thread runs :class:`~nnwidgets.training.Trainer` with a
-callback that does next to nothing per mini-batch (it counts, and parks there while paused).
-One writer thread per dashboard reads the losses the Trainer recorded since its last look into
-bounded buffers (:mod:`._history_buffer`) and sends what is new at most ``1 / update_interval``
-times a second, all traits in one message (``hold_sync``), so the browser gets the same few
-messages a second whatever the batch size. At each epoch's end the training thread also copies
-the weights; the writer computes the insight panels from that copy (:mod:`.dashboard_panels`, at
-most once a second, and once more when training ends) and sends them with the curves. Every
-microsecond the writer or the callback holds the GIL is one the training thread waits, which is
-why they do so little (``bench/dashboard_overhead.py`` measures it). The buttons send custom
-messages; they act while training runs because the cell that called :meth:`start` has returned.
-Front ends that do not show updates made from a background thread (Colab) can use :meth:`run`,
-which trains in the calling thread and sends from there. Interleaved runs each train on a thread
-of their own, but only the one whose turn it is: the recording callback hands the turn on after
-an epoch (or n mini-batches) and waits for it back.
-
-Where each piece lives. This module: the widget, its traits and public methods, the control
-state they share with the threads (one condition, ``_cond``) and the live settings.
-:mod:`.dashboard_training`: what runs on the training thread(s) (the callback, parking, live
-changes applied, turns). :mod:`.dashboard_sending`: the writer thread, the one message per
-update and when the panels are computed. :mod:`.dashboard_progress`: the progress counters
-both sides share. :mod:`.dashboard_runs`: a run and its labels; :mod:`.dashboard_panels`: the
-panels' data.
+How the pieces talk. The widget holds one object per job and forwards its buttons to them
+(the package docstring lists the modules). The training thread runs each run's
+:class:`~nnwidgets.training.Trainer` with a :class:`~.recorder.Recorder` callback that does next
+to nothing per mini-batch. Pause, step and stop go to the :class:`~.control.TrainingControl`,
+which acts through the Trainers' own pause points (one pause mechanism) and keeps the turns of
+interleaved runs. One writer thread per training session (:class:`~.publisher.Publisher`) reads
+the losses the Trainer recorded since its last look into bounded buffers (:mod:`.series`) and
+sends what is new at most ``1 / update_interval`` times a second, all traits in one message
+(``hold_sync``), so the browser gets the same few messages a second whatever the batch size. At
+each epoch's end the training thread also copies the weights; the writer computes the insight
+panels from that copy (:mod:`.panels`, at most once a second, and once more when training ends)
+and sends them with the curves. Every microsecond the writer or the callback holds the GIL is
+one the training thread waits, which is why they do so little (``bench/dashboard_overhead.py``
+measures it). The buttons send custom messages; they act while training runs because the cell
+that called :meth:`start` has returned. Front ends that do not show updates made from a
+background thread (Colab) can use :meth:`run`, which trains in the calling thread and sends from
+there.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import signal
 import threading
 import time
@@ -48,13 +41,16 @@ import time
 import anywidget
 import traitlets
 
+import numpy as np
+
 from .._base import reject_unknown
 from .._wire import TraitValueError, bundle
+from .control import TrainingControl, check_timeout
 from .progress import ProgressCounters
-from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting,
-                             check_max_points, run_labels)
-from .publisher import SendingSide
-from .recorder import TrainingSide
+from .publisher import Publisher
+from .recorder import join_rotation, train_runs
+from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, check_max_points,
+                   run_labels)
 
 __all__ = ["TrainingDashboard"]
 
@@ -62,8 +58,6 @@ logger = logging.getLogger("nnwidgets.dashboard")
 
 _ESM, _CSS = bundle("dashboard")
 
-#: Longest wait for the training thread to reach a pause (one mini-batch, or one validation).
-PARK_TIMEOUT = 60.0
 #: Traits the page may write (its log-scale toggle; the live settings, which it normally sends
 #: as messages); the others are the kernel's.
 _PAGE_WRITABLE = frozenset({"log_scale", *LIVE_SETTINGS})
@@ -88,7 +82,7 @@ class _Setting(traitlets.TraitType):
             raise TraitValueError(str(exc)) from None
 
 
-class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
+class TrainingDashboard(anywidget.AnyWidget):
     """Train a network in the background and watch its curves; compare several runs.
 
     Parameters
@@ -176,54 +170,35 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         # The first run (and so every argument) is checked before the widget exists: a widget
         # made by a call that then fails would stay registered with the front end for good.
         first = Run(network, train, validation, label=label, max_points=max_points, **settings)
-        self._update_interval = interval
         self.interleave = interleave
         self._max_points = check_max_points(max_points)
         self._defaults = {"train": train, "validation": validation, **settings}
         self.runs = []  # Run objects, in the order they train
-        self._cond = threading.Condition()  # guards the control state below
-        self._paused = False  # the user asked to pause
-        self._parked = False  # the training thread is waiting in _park
-        self._step_go = False  # let exactly one more mini-batch through a pause
-        self._stop_all = False  # stop() also cancels the runs queued after the current one
-        self._active = None  # the Run training now
-        self._pending_changes = {}  # Run -> {setting: value} queued for its training thread
-        # Interleaved training: the runs still training, in turn order, and the one whose turn it
-        # is (always self._active). _interleaving is "epoch", a number of mini-batches, or
-        # False (one run after another), fixed when training starts.
-        self._interleaving = False
-        self._rotation = []
-        self._turn = None
-        self._thread = None
-        self._writer = None
-        self._inline = False  # run(): training (and sending) on the caller's thread
-        self._interrupted = False
-        self._counters = ProgressCounters()
-        self._publish_lock = threading.RLock()
-        self._runs_dirty = True
-        # The thread showing a run's settings in the live traits (not a user change); a user's
-        # change from another thread meanwhile is still a change.
+        self._control = TrainingControl()
+        self._progress = ProgressCounters()
+        self._publisher = Publisher(self.runs, self._control, self._progress, self._write_state,
+                                    interval=interval)
+        self._starting = threading.Lock()  # one start (or run, or step from idle) at a time
+        self._thread = None  # the background training thread of the latest start()
+        # Shows a run's settings in the live traits (not a user change): the thread doing it
+        # is noted, so that a user's change from another thread meanwhile is still a change.
+        self._showing = threading.RLock()
         self._applying = None
-        # Weights copied at an epoch's end by the training thread, for the writer to compute the
-        # panels from (the training thread only copies: ~0.1 ms, not the panels' ~50 ms).
-        self._panels_pending = None
-        self._panels_computed = -math.inf  # monotonic time the writer last computed panels
-        self._panels_next = None  # panel data computed, not sent yet
         self._closed = False
         super().__init__()
         self._add(first)
         self._show_settings(self.runs[0])
         self.on_msg(self._on_front_end_message)
-        self._publish()
+        self._publisher.publish()
 
     @property
     def update_interval(self):
         """Seconds between two updates sent to the page; 0.05 to 10 (read by the writer)."""
-        return self._update_interval
+        return self._publisher.interval
 
     @update_interval.setter
     def update_interval(self, value):
-        self._update_interval = _check_update_interval(value)
+        self._publisher.interval = _check_update_interval(value)
 
     @property
     def max_points(self):
@@ -245,6 +220,9 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         Returns the :class:`Run`. A network already in another run is refused: pass
         ``network.copy()`` to compare two settings from the same starting weights.
 
+        Added while runs train one after another, it trains after them; while they take turns
+        (``interleave``), it joins the turns after the last of them (``message`` says so).
+
         ``network`` may also be a list of networks, each trained with the same ``settings``
         (labels and settings per run: call add_run once per run); returns the list of Runs.
         Every network in the list is checked before any run is added.
@@ -264,11 +242,11 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
             runs = [self._new_run(net, None, settings) for net in network]
             for run in runs:
                 self._add(run)
-            self._publish()
+            self._after_add(runs)
             return runs
         run = self._new_run(network, label, settings)
         self._add(run)
-        self._publish()
+        self._after_add([run])
         return run
 
     def _check_new_network(self, network):
@@ -285,24 +263,73 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
                 raise ValueError(f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
                                  f"pass network.copy() to train a copy with other settings")
         merged = {**self._defaults, **settings}
+        inherited = [k for k in ("train", "validation") if k not in settings and merged[k]]
+        self._check_inherited_data(network, merged, inherited)
         train, validation = merged.pop("train"), merged.pop("validation")
-        return Run(network, train, validation, label=label, max_points=self.max_points, **merged)
+        try:
+            return Run(network, train, validation, label=label, max_points=self.max_points,
+                       **merged)
+        except ValueError as exc:
+            if not inherited:
+                raise
+            raise ValueError(f"{exc} (add_run() trains on the dashboard's own "
+                             f"{' and '.join(inherited)} data unless given: pass "
+                             f"train=(X, y) and validation=(X_val, y_val) for this network)"
+                             ) from None
+
+    @staticmethod
+    def _check_inherited_data(network, merged, inherited):
+        """The dashboard's data, used by a run that did not give its own, must fit its network:
+        say which set it is and how to give another, not only that X has the wrong shape."""
+        n_in = getattr(network, "sizes", [None])[0]
+        for key in inherited:
+            X = merged[key][0] if isinstance(merged[key], (tuple, list)) else None
+            shape = np.shape(X) if X is not None else ()
+            if n_in is None or len(shape) != 2 or shape[1] == n_in:
+                continue
+            what = "training" if key == "train" else "validation"
+            raise ValueError(
+                f"add_run(): the network takes {n_in} inputs, but the dashboard's {what} set "
+                f"(its {key}=, given when it was made) has {shape[1]} features per example; "
+                f"pass train=(X, y) and validation=(X_val, y_val) with {n_in} features to "
+                f"train this network on other data")
 
     def _add(self, run):
-        with self._cond:
-            self.runs.append(run)
-            labels = run_labels([r.settings for r in self.runs], [r.label_given for r in self.runs])
-            for r, text in zip(self.runs, labels):
-                r.label = text
-            self._runs_dirty = True
+        self.runs.append(run)
+        self._relabel()
+
+    def _relabel(self):
+        labels = run_labels([r.settings for r in self.runs], [r.label_given for r in self.runs])
+        for r, text in zip(self.runs, labels):
+            r.label = text
+
+    def _after_add(self, runs):
+        """Runs were added: join the turns of interleaved runs training now, or send them."""
+        if self._control.interleaving and self.training:
+            joined = [run for run in runs
+                      if join_rotation(run, self._control, self._progress, self._publisher,
+                                       self.runs.index(run) + 1)]
+            if joined:
+                names = ", ".join(repr(r.label) for r in joined)
+                self.message = (f"{names} joined the runs taking turns: it trains from its turn, "
+                                f"after the runs before it")
+            if len(joined) < len(runs):
+                self.message = ("the runs taking turns are ending: the runs added train at the "
+                                "next start()")
+        elif self.training:
+            self.message = "added: it trains after the runs before it"
+        if not self.training:
+            self._publisher.publish()
 
     @property
     def history(self):
         """The :class:`~nnwidgets.training.History` of the run training now, or of the last
         one that trained (the first run's before any has): the object ``net.fit`` returns."""
-        run = self._active or next((r for r in reversed(self.runs) if r.status != "pending"),
-                                   self.runs[0])
-        return run.history
+        return self._current_run().history
+
+    def _current_run(self):
+        return self._control.active or next(
+            (r for r in reversed(self.runs) if r.status != "pending"), self.runs[0])
 
     @property
     def histories(self):
@@ -317,10 +344,9 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         Returns at once. Refused (RuntimeError) while this dashboard trains already, when
         another fit or dashboard is training one of the networks, or when no run is left.
         """
-        with self._cond:
+        with self._starting:
             self._check_can_start("start")
-            self._paused = False
-            self._launch()
+            self._launch(paused=False)
 
     def _check_open(self, what):
         if self._closed:
@@ -330,113 +356,95 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     def _check_can_start(self, what):
         self._check_open(what)
         if self.training:
-            run = self._active
-            where = f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})" if run else ""
+            run = self._control.active
+            where = (f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})"
+                     if run else "")
             raise RuntimeError(f"{what}(): this dashboard is already training{where}; call "
                                f"stop() and wait() first, or add_run(...) to queue another run")
         pending = [r for r in self.runs if r.status == "pending"]
         if not pending:
             raise RuntimeError(f"{what}(): nothing left to train: every run has finished "
-                               f"({', '.join(r.status for r in self.runs)}). add_run(network, ...) "
-                               f"to train another")
+                               f"({', '.join(r.status for r in self.runs)}). add_run(network, "
+                               f"...) to train another")
         for r in pending:
             if getattr(r.network, "training", False):
                 raise RuntimeError(f"{what}(): the network of {r.label!r} is already training "
-                                   f"elsewhere (another dashboard, fit() or Trainer); stop that first")
+                                   f"elsewhere (another dashboard, fit() or Trainer); stop that "
+                                   f"first")
 
-    def _launch(self):
-        self._interleaving = _interleave_mode(self.interleave)
-        self._stop_all = False
-        self._interrupted = False
-        # Our own "finished" flag: a KeyboardInterrupt inside Thread.join left is_alive() saying
-        # False while the thread still ran (seen on CPython 3.11), so nothing here joins it.
-        self._done = threading.Event()
-        self._writer_done = threading.Event()
-        self._thread = threading.Thread(target=self._train_in_background, name="nnwidgets-dashboard",
-                                        daemon=True)
-        self._writer = threading.Thread(target=self._write_while_training,
-                                        name="nnwidgets-dashboard-writer", daemon=True)
+    def _launch(self, *, paused):
+        """Begin a session and train it in a background thread, with its writer."""
+        self._control.begin(interleave=_interleave_mode(self.interleave), paused=paused)
+        trained = threading.Event()
+
+        def train():
+            try:
+                train_runs(self.runs, self._control, self._progress, self._publisher,
+                           on_run_start=self._show_settings)
+            finally:
+                trained.set()
+
+        self._thread = threading.Thread(target=train, name="nnwidgets-dashboard", daemon=True)
         self._thread.start()
-        self._writer.start()
+        # The writer ends the session, after its last update: so when wait() returns, the page
+        # has been sent how training ended.
+        self._publisher.start(trained, then=self._control.finish)
 
     @property
     def training(self):
         """True while the background thread (or :meth:`run`) trains."""
-        return self._thread_alive()
+        return self._control.training
 
     def pause(self):
-        """Pause after the current mini-batch; returns once no further mini-batch will start."""
-        with self._cond:
-            self._paused = True
-            self._cond.notify_all()
-            self._wait_parked()
+        """Pause before the next mini-batch; returns once no further mini-batch will start."""
+        self._control.pause()
 
     def resume(self):
         """Go on training after :meth:`pause` or :meth:`step`."""
-        with self._cond:
-            self._paused = False
-            self._cond.notify_all()
+        self._control.resume()
 
     def step(self):
         """Train exactly one mini-batch, then stay paused. Starts paused if nothing trains yet.
 
-        Returns when that mini-batch is done. While training runs unpaused, this pauses it.
+        Returns when that mini-batch is done. While training runs unpaused (in the background
+        or in :meth:`run` on another thread), it trains one more mini-batch and pauses there.
+        With interleaved runs it is a mini-batch of the run whose turn it is.
         """
-        with self._cond:
+        with self._starting:
             if not self.training:
                 self._check_can_start("step")
-                self._paused = True
-                self._launch()
-            else:
-                self._paused = True
-                self._cond.notify_all()
-            if not self._wait_parked():
-                return
-            done = self._counters.batches
-            self._step_go = True
-            self._cond.notify_all()
-            self._cond.wait_for(lambda: (self._parked and self._counters.batches > done)
-                                or not self._thread_alive(), PARK_TIMEOUT)
+                self._launch(paused=True)
+        self._control.step()
 
     def stop(self):
-        """Stop after the current mini-batch (also when paused); runs queued after it stay
+        """Stop before the next mini-batch (at once when paused); runs queued after it stay
         pending for the next :meth:`start`. The history keeps everything up to there."""
-        with self._cond:
-            self._stop_all = True
-            for run in {*self._rotation, self._active} - {None}:  # interleaved: all of them
-                run.trainer.stop()
-            self._cond.notify_all()
+        self._control.stop()
 
     def wait(self, timeout=None):
         """Block until training ends; returns :attr:`history`.
 
         A keyboard interrupt (the notebook's Stop button) stops training cleanly and returns.
-        Raises TimeoutError after ``timeout`` seconds, and RuntimeError when paused with no
-        timeout (it would never return).
+        Raises TimeoutError after ``timeout`` seconds, and RuntimeError when paused (and not
+        stopped) with no timeout: it would never return.
         """
-        if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-                    or not timeout >= 0:  # NaN too: it would never run out
-                raise ValueError(f"wait(): timeout must be None or a number of seconds >= 0; "
-                                 f"got {timeout!r}")
-        if self._thread is None:
+        timeout = check_timeout(timeout, "wait()")
+        control = self._control
+        if not control.training:
             return self.history
-        done = self._done
-        if self._paused and timeout is None and not done.is_set():
+        if control.paused and not control.stop_requested and timeout is None:
             raise RuntimeError("wait(): training is paused, so it would never end; resume() or "
                                "stop() first, or pass a timeout")
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            while not done.is_set():
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
+            # In short waits, so that a keyboard interrupt is seen at once.
+            while not control.wait_finished(0.1 if deadline is None
+                                            else min(0.1, max(0.0, deadline - time.monotonic()))):
+                if deadline is not None and time.monotonic() >= deadline:
                     raise TimeoutError(f"wait(): training still running after {timeout} s")
-                done.wait(0.1 if left is None else min(0.1, left))
         except KeyboardInterrupt:
-            self._interrupted = True
-            self.stop()
-            done.wait()
-        self._writer_done.wait()
+            control.stop(interrupted=True)
+            control.wait_finished()
         return self.history
 
     def run(self):
@@ -445,50 +453,38 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         For scripts and for front ends that do not show updates made from background threads
         (Colab): the curves are sent from this thread, the page's buttons wait until the cell
         ends. Ctrl-C (the notebook's Stop button) stops cleanly after the current mini-batch
-        and returns the history; a second Ctrl-C interrupts at once.
+        and returns the history; a second Ctrl-C interrupts at once. Another thread may pause,
+        step, stop or close it meanwhile.
         """
-        with self._cond:
+        with self._starting:
             self._check_can_start("run")
-            self._interleaving = _interleave_mode(self.interleave)
-            self._paused = False
-            self._stop_all = False
-            self._interrupted = False
-            self._inline = True
+            self._control.begin(interleave=_interleave_mode(self.interleave))
         restore = None
         if threading.current_thread() is threading.main_thread():
             previous = signal.getsignal(signal.SIGINT)
 
             def interrupted(signum, frame):
-                self._interrupted = True
                 signal.signal(signal.SIGINT, previous)  # a second Ctrl-C acts at once
-                self.stop()
+                self._control.stop(interrupted=True)
 
             signal.signal(signal.SIGINT, interrupted)
             restore = lambda: signal.signal(signal.SIGINT, previous)  # noqa: E731
         try:
-            self._train_pending()
+            train_runs(self.runs, self._control, self._progress, self._publisher, inline=True,
+                       on_run_start=self._show_settings)
         finally:
             if restore is not None:
                 restore()
-            with self._cond:
-                self._inline = False
-            self._publish()
+            try:
+                self._publisher.publish()
+            finally:
+                self._control.finish()
         return self.history
-
-    # -- waiting for the training thread -------------------------------------------------------
-    def _thread_alive(self):
-        return self._inline or (self._thread is not None and not self._done.is_set())
-
-    def _wait_parked(self):
-        """Wait (holding the condition) until the training thread is parked; False if not training."""
-        if not self._thread_alive() or self._inline:
-            return False
-        return self._cond.wait_for(lambda: self._parked or not self._thread_alive(), PARK_TIMEOUT) \
-            and self._parked
 
     # -- live settings -------------------------------------------------------------------------
     def _show_settings(self, run):
-        with self._publish_lock:
+        """The live traits show ``run``'s settings (not a change the user made)."""
+        with self._showing:
             self._applying = threading.get_ident()
             try:
                 with self.hold_sync():
@@ -502,56 +498,51 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
         if self._applying == threading.get_ident():
             return
         name, value = change["name"], change["new"]
-        with self._cond:
-            if self._active is not None:
-                # The run training now (interleaved: whose turn it is) applies and marks it.
-                self._pending_changes.setdefault(self._active, {})[name] = value
-                return
-            target = next((r for r in self.runs if r.status == "pending"), None)
-            if target is None:  # every run trained: the runs added next start with it
-                self._defaults[name] = value
-        if target is not None:  # before training: the next run simply starts with it
-            setattr(target.trainer, name, value)
-            target.settings[name] = value
-            self._add_relabel()
-
-    def _add_relabel(self):
-        labels = run_labels([r.settings for r in self.runs], [r.label_given for r in self.runs])
-        for r, text in zip(self.runs, labels):
-            r.label = text
-        self._runs_dirty = True
+        if self._control.change(name, value) is not None:
+            return  # the run training now (interleaved: whose turn it is) applies and marks it
+        target = next((r for r in self.runs if r.status == "pending"), None)
+        if target is None:  # every run trained: the runs added next start with it
+            self._defaults[name] = value
+            return
+        setattr(target.trainer, name, value)  # before training: the next run starts with it
+        target.settings[name] = value
+        self._relabel()
         if not self.training:
-            self._publish()
+            self._publisher.publish()
+
+    def _write_state(self, state):
+        """The publisher's update, every trait in one message."""
+        with self.hold_sync():
+            for name, value in state.items():
+                if name == "settings":
+                    self._show_settings(value)
+                else:
+                    setattr(self, name, value)
 
     # -- panels --------------------------------------------------------------------------------
     def refresh_panels(self):
         """Recompute the insight panels now, for the run training now or the last one trained
         (the first before any has), and send them. Returns the panel data."""
-        run = self._active or next((r for r in reversed(self.runs) if r.status != "pending"),
-                                   self.runs[0])
-        panels = self._panels_for(run, run.trainer.epoch)
-        with self._cond:
-            self._panels_next = panels
+        run = self._current_run()
+        panels = self._publisher.panels_for(run, run.trainer.epoch)
+        self._publisher.set_panels(panels)
         if not self.training:
-            self._publish()
+            self._publisher.publish()
         return panels
 
     # -- the page ------------------------------------------------------------------------------
     def _on_front_end_message(self, widget, content, buffers):
         action = content.get("action") if isinstance(content, dict) else None
         try:
-            if action in ("start", "resume", "stop"):
+            if action in ("start", "resume", "stop", "step"):
                 getattr(self, action)()
             elif action == "pause":
-                with self._cond:  # don't block the kernel waiting for the mini-batch to end
-                    self._paused = True
-                    self._cond.notify_all()
-            elif action == "step":
-                self.step()
+                self._control.pause(wait=False)  # don't block the kernel for the mini-batch
             elif action == "set":
                 name = content.get("name")
                 if not isinstance(name, str) or name not in LIVE_SETTINGS:
-                    raise ValueError(f"the page asked to set {name!r}; only {', '.join(LIVE_SETTINGS)} can change")
+                    raise ValueError(f"the page asked to set {name!r}; only "
+                                     f"{', '.join(LIVE_SETTINGS)} can change")
                 setattr(self, name, content.get("value"))
             else:
                 logger.warning("TrainingDashboard: ignored a message from the page with action "
@@ -564,7 +555,7 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
                            content, exc_info=True)
             self.message = f"ignored a malformed message from the page ({type(exc).__name__})"
         if not self.training:
-            self._publish()
+            self._publisher.publish()
 
     def set_state(self, sync_data):
         """Trait values from the page: only what the page's own inputs set (the log-scale toggle
@@ -584,31 +575,37 @@ class TrainingDashboard(TrainingSide, SendingSide, anywidget.AnyWidget):
     def close(self):
         """Stop training, wait for it to end (after the current mini-batch) and close the widget.
 
-        When this returns no thread of the dashboard runs and its networks can be trained
-        again (``net.fit``); the runs and their histories stay as they were. A closed
-        dashboard trains no more (start, step, run and add_run are refused).
+        When this returns no thread of the dashboard runs, :meth:`run` in another thread has
+        ended too, and its networks can be trained again (``net.fit``); the runs and their
+        histories stay as they were. A closed dashboard trains no more (start, step, run and
+        add_run are refused).
         """
-        if not hasattr(self, "_cond"):  # __init__ failed before setting up
+        if not hasattr(self, "_control"):  # __init__ failed before setting up
             super().close()
             return
-        with self._cond:
-            self._closed = True
-        self.stop()
-        self._wait_threads_after_close()
+        self._closed = True
+        self._control.stop()
+        self._wait_after_close()
         super().close()
 
-    def _wait_threads_after_close(self):
-        here = threading.current_thread().name
-        if self._thread is None or here.startswith("nnwidgets-dashboard"):
+    def _wait_after_close(self):
+        if self._control.on_training_thread() or self._publisher.on_writer_thread():
             return  # closed from a callback on a training thread: it ends when that returns
         deadline = time.monotonic() + CLOSE_TIMEOUT
         left = lambda: max(0.0, deadline - time.monotonic())  # noqa: E731
-        if self._done.wait(left()) and self._writer_done.wait(left()):
-            for t in (self._thread, self._writer):  # both set their event in their last lines
-                t.join(left())
+        thread = self._thread
+        if (self._control.wait_finished(left()) and self._publisher.join(left())
+                and (thread is None or _join(thread, left()))):
             return
         logger.warning("TrainingDashboard.close(): training did not stop within %g s; it "
                        "will end after its current mini-batch", CLOSE_TIMEOUT)
+
+
+def _join(thread, timeout):
+    if thread is threading.current_thread():
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
 
 
 def _check_update_interval(value):
