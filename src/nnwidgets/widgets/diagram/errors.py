@@ -1,9 +1,10 @@
 """The errors a NetworkDiagram shows: backpropagation's delta^l = dC/dz^l for one example.
 
 The diagram's one forward pass (forward.py, in float64 here) keeps every z^l; then BP1 and BP2
-as in ``Network.backprop`` (for a single example, ``nabla_b`` there *is* this list, by BP3),
-with the diagram's edits applied: a hidden neuron whose activation is multiplied by s passes s
-times its error back (d(s a)/dz = s f'(z)).
+are ``nnwidgets.network``'s own ``output_error`` and ``hidden_errors``, the ones
+``Network.backprop`` uses (for a single example, ``nabla_b`` there *is* this list, by BP3),
+with the diagram's edits as their scales: a hidden neuron whose activation is multiplied by s
+passes s times its error back (d(s a)/dz = s f'(z)).
 Only the network's public parts are used (``weights``, ``biases``, its function names and its
 cost), so a reader's own book-style network gets the same treatment.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import functions
+from ...network import hidden_errors, output_error
 from .._base import function_name
 from .forward import edited_pass
 
@@ -68,25 +70,16 @@ def edited_deltas(net, x, y, scales=None) -> list[np.ndarray]:
 
     ``scales`` are the diagram's edits ``{layer: {neuron: factor}}`` (hidden layers only).
     """
-    L = len(net.weights)
     hidden = functions.get_activation(function_name(net.activation))
     output = functions.get_activation(function_name(net.output), where="output")
     cost = cost_of(net)
     p = edited_pass(net, x, scales, dtype=np.float64)
-    # Row vectors (1, n), one example as Network's backprop sees a mini-batch.
+    # Row vectors (1, n): one example, as Network's backprop sees a mini-batch.
     zs = [z.reshape(1, -1) for z in p.zs]
     fs = [f.reshape(1, -1) for f in p.outputs]
     yv = target_vector(y, fs[-1].shape[1]).reshape(1, -1)
-    # BP1: delta^L = grad_a C (.) f'(z^L); a - y where the derivatives cancel (functions.CANCELLING_PAIRS).
-    if (output.name, cost.name) in functions.CANCELLING_PAIRS:
-        delta = fs[-1] - yv
-    else:
-        delta = output.backward(zs[-1], fs[-1], cost.grad(fs[-1], yv))
-    deltas = [delta]
-    for l in range(L - 1, 0, -1):
-        # BP2: delta^l = ((w^{l+1})^T delta^{l+1}) (.) s^l f'(z^l): a neuron scaled by s passes
-        # s times its error back, d(s f(z))/dz = s f'(z).
-        grad_a = (delta @ np.asarray(net.weights[l], np.float64)) * p.factors[l - 1]
-        delta = hidden.backward(zs[l - 1], fs[l - 1], grad_a)
-        deltas.append(delta)
-    return [d.reshape(-1) for d in reversed(deltas)]
+    delta_out = output_error(output, cost, zs[-1], fs[-1], yv)  # BP1
+    # BP2 with the edits as scales: a neuron scaled by s passes s times its error back.
+    edited = [p.factors[l - 1] if (scales or {}).get(l) else None for l in range(1, len(zs))]
+    deltas = hidden_errors(net.weights, zs, fs, delta_out, hidden, scales=edited)
+    return [d.reshape(-1) for d in deltas]
