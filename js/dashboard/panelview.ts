@@ -5,6 +5,7 @@
 import { h } from "../lib/dom";
 import { decodeArray, type NDArray } from "../lib/wire";
 import { fitToDevice, paintDigit } from "../lib/paint";
+import { formatPercent } from "./legend";
 import { cellTitle, confusionCells, histogramBars, short, weightImage, zeroAt } from "./panels";
 
 type Wire = unknown;
@@ -42,7 +43,8 @@ function digitCanvas(pool: NDArray, index: number, className: string): HTMLCanva
 function histogramCanvas(title: string, hist: Histogram): HTMLElement {
   const box = h("figure", "nnw-dash__hist");
   const canvas = h("canvas", "nnw-dash__histcanvas");
-  const caption = h("figcaption", "", `${title}  ${short(hist.lo)} … ${short(hist.hi)}`);
+  const caption = h("figcaption", "");
+  caption.append(h("span", "nnw-dash__histname", title), `${short(hist.lo)} … ${short(hist.hi)}`);
   box.append(canvas, caption);
   box.dataset.kind = title;
   // Drawn once laid out (fitToDevice reads the CSS size), so in a frame after insertion.
@@ -73,7 +75,7 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   root.dataset.epoch = String(p.epoch);
   const head = h("div", "nnw-dash__panelhead",
     `${p.run ? p.run + " · " : ""}after epoch ${p.epoch} · ${p.n} validation examples · ` +
-    `${(100 * p.accuracy).toFixed(1)}% right, ${p.wrong} wrong`);
+    `${formatPercent(p.accuracy)} right, ${p.wrong} wrong`);
   const parts: HTMLElement[] = [head];
 
   const k = p.classes;
@@ -127,8 +129,9 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
     const grid = h("div", "nnw-dash__tiles");
     for (const g of p.gallery) {
       const tile = h("figure", "nnw-dash__tile");
-      tile.append(digitCanvas(pool, g.image, "nnw-dash__digit"),
-        h("figcaption", "", `said ${g.pred} (${Math.round(100 * g.p)}%), was ${g.true}`));
+      const caption = h("figcaption", "");
+      caption.append(h("span", "", `said ${g.pred} (${formatPercent(g.p, 0)})`), h("span", "", `was ${g.true}`));
+      tile.append(digitCanvas(pool, g.image, "nnw-dash__digit"), caption);
       grid.append(tile);
     }
     gal.append(grid);

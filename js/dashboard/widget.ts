@@ -1,7 +1,11 @@
 // TrainingDashboard: live loss and accuracy curves (uPlot), progress and the controls that
 // steer training. Wiring only; the pure parts are beside it: smoothing.ts (EMA over bucketed
 // points), chartdata.ts (runs merged on one x axis), progress.ts (rate, elapsed, ETA),
-// palette.ts (run colours), controls.ts (which buttons apply). Python (src/nnwidgets/widgets/dashboard.py) sends at most a few
+// palette.ts (run colours), controls.ts (which buttons apply), legend.ts (line styles, the
+// legend's values and rounding, the accuracy range, where change labels go).
+// One legend serves the whole dashboard (runs by colour with their latest values, curves by
+// line style); uPlot's per-chart legends stay in the DOM but hidden (styles.css): they keep
+// the state of each series, which scripts and tests read. Python (src/nnwidgets/widgets/dashboard.py) sends at most a few
 // updates a second, each replacing the `_live` curves; this view redraws once per frame.
 import uPlot from "uplot";
 import { Cleanups } from "../lib/cleanup";
@@ -10,6 +14,9 @@ import { saveChanges, type HostModel } from "../lib/host";
 import { decodeArray } from "../lib/wire";
 import { align, type Points } from "./chartdata";
 import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
+import {
+  LINE_STYLES, accuracyRange, describeLatest, latestValues, placeLabels, type LineStyle,
+} from "./legend";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
 import { describeProgress, fractionDone, type Progress } from "./progress";
@@ -73,11 +80,12 @@ function halfLifeFor(settings: Record<string, unknown>): number {
 
 type Kind = "loss" | "accuracy";
 
-/** The series of one chart: per run raw mini-batches (faint), smoothed, epoch mean, validation. */
+/** The series of one chart: per run raw mini-batches (faint), smoothed, epoch mean, validation,
+ * drawn in LINE_STYLES. `paper` is the page's background (the hollow markers' fill). */
 function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hidden: Set<number>,
-  live: number | null) {
+  live: number | null, paper: string) {
   const points: Points[] = [];
-  const series: uPlot.Series[] = [{ label: "epoch", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) }];
+  const series: uPlot.Series[] = [{ label: "x", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) }];
   const fmt = (_u: uPlot, v: number | null) => (v == null ? "–" : v.toPrecision(4));
   runs.forEach((run, i) => {
     const d = data[i] ?? null;
@@ -93,46 +101,103 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
       { x: ex, y: d ? (kind === "loss" ? d.eloss : d.eacc) : new Float32Array() },
       { x: ex, y: d ? (kind === "loss" ? d.vloss : d.vacc) : new Float32Array() });
     const show = !hidden.has(i);
-    series.push(
-      { label: `${run.label} · mini-batch`, stroke: withAlpha(color, faded ? 0.1 : 0.22), width: 1, show,
-        spanGaps: true, points: { show: false }, value: fmt },
-      { label: `${run.label} · smoothed`, stroke: withAlpha(color, faded ? 0.55 : 1), width: faded ? 1.5 : 2,
-        show, spanGaps: true, points: { show: false }, value: fmt },
-      { label: `${run.label} · epoch`, stroke: withAlpha(color, faded ? 0.55 : 0.9), width: 1.5, dash: [6, 4],
-        show, spanGaps: true, points: { show: true, size: 5 }, value: fmt },
-      { label: `${run.label} · validation`, stroke: withAlpha(color, faded ? 0.55 : 0.9), width: 2, dash: [2, 3],
-        show, spanGaps: true, points: { show: true, size: 6, fill: "#fff" }, value: fmt },
-    );
+    for (const style of LINE_STYLES) {
+      series.push(styledSeries(`${run.label} · ${style.label}`, style, color, faded, show, paper, fmt));
+    }
   });
   return { points, series };
+}
+
+function styledSeries(label: string, style: LineStyle, color: string, faded: boolean, show: boolean,
+  paper: string, value: (u: uPlot, v: number | null) => string): uPlot.Series {
+  // A faded (finished) run steps back: fainter, and its smoothed line thinner.
+  const alpha = faded ? (style.key === "batch" ? 0.1 : 0.55) : style.alpha;
+  const width = faded && style.key === "smoothed" ? 1.5 : style.width;
+  const stroke = withAlpha(color, alpha);
+  const points: uPlot.Series.Points = style.marker === "none" ? { show: false }
+    : { show: true, size: style.marker === "hollow" ? 6 : 5, fill: style.marker === "hollow" ? paper : stroke };
+  return { label, stroke, width, show, spanGaps: true, points, value,
+    ...(style.dash.length ? { dash: style.dash } : {}) };
+}
+
+/** A small picture of a line style, for the legend's key: `currentColor`, so it follows the theme. */
+function styleSample(style: LineStyle): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "28");
+  svg.setAttribute("height", "10");
+  svg.setAttribute("class", "nnw-dash__sample");
+  svg.dataset.style = style.key;
+  const line = document.createElementNS(ns, "line");
+  for (const [k, v] of [["x1", "1"], ["y1", "5"], ["x2", "27"], ["y2", "5"]]) line.setAttribute(k, v);
+  line.setAttribute("stroke", "currentColor");
+  line.setAttribute("stroke-width", String(style.width));
+  line.setAttribute("stroke-opacity", String(Math.max(style.alpha, 0.35)));
+  if (style.dash.length) line.setAttribute("stroke-dasharray", style.dash.join(" "));
+  svg.append(line);
+  if (style.marker !== "none") {
+    const dot = document.createElementNS(ns, "circle");
+    dot.setAttribute("cx", "14");
+    dot.setAttribute("cy", "5");
+    dot.setAttribute("r", "2.6");
+    dot.setAttribute("stroke", "currentColor");
+    dot.setAttribute("fill", style.marker === "hollow" ? "none" : "currentColor");
+    svg.append(dot);
+  }
+  return svg;
 }
 
 function isFaded(runs: RunState[], i: number, live: number | null): boolean {
   return live !== null && live !== i && runs[i].status !== "running" && runs[i].status !== "paused";
 }
 
-/** Settings changes (learning rate and friends) as dashed vertical lines with their text. */
+/** Room above the plotted area for the labels of live changes, in CSS pixels. */
+const LABEL_BAND = 18;
+const LABEL_FONT = "11px system-ui, -apple-system, 'Segoe UI', sans-serif";
+
+/**
+ * Settings changes (learning rate and friends): a dashed vertical line through the plot at
+ * each, and its text ("learning_rate 0.05 -> 0.01") above the plotted area, in the band
+ * LABEL_BAND keeps free, so it never covers a curve (accuracy near 1 runs along the top).
+ */
 function marksPlugin(getMarks: () => { x: number; text: string; color: string }[]): uPlot.Plugin {
+  let layer: HTMLElement | null = null;
   return {
     hooks: {
+      init: (u: uPlot) => {
+        layer = h("div", "nnw-dash__marks");
+        u.root.querySelector(".u-wrap")?.append(layer);
+      },
       draw: (u: uPlot) => {
         const ctx = u.ctx;
         const { top, height } = u.bbox;
+        const dpr = uPlot.pxRatio;
+        const shown: { x: number; text: string; color: string }[] = [];
         ctx.save();
-        ctx.font = `${10 * devicePixelRatio}px sans-serif`;
-        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.setLineDash([4 * dpr, 3 * dpr]);
         for (const m of getMarks()) {
           const x = u.valToPos(m.x, "x", true);
-          if (!Number.isFinite(x)) continue;
+          if (!Number.isFinite(x) || x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) continue;
           ctx.strokeStyle = m.color;
-          ctx.fillStyle = m.color;
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + height);
           ctx.stroke();
-          ctx.fillText(m.text, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+          shown.push({ ...m, x: x / dpr });
         }
+        ctx.font = LABEL_FONT;
+        const widths = shown.map((m) => ctx.measureText(m.text).width + 2);
         ctx.restore();
+        if (!layer) return;
+        const lefts = placeLabels(shown.map((m, i) => ({ x: m.x, width: widths[i] })), u.width);
+        const labels = shown.map((m, i) => {
+          const label = h("span", "nnw-dash__mark", m.text);
+          label.style.color = m.color;
+          label.style.left = `${lefts[i]}px`;
+          label.style.top = `${Math.max(0, top / dpr - LABEL_BAND + 1)}px`;
+          return label;
+        });
+        layer.replaceChildren(...labels);
       },
     },
   };
@@ -248,9 +313,10 @@ export default {
         if (d && !hidden.has(i)) for (const m of d.marks) marks.push({ ...m, color: runColor(i) });
       });
       const faded = runs.map((_r, i) => isFaded(runs, i, live));
-      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width()]);
+      const theme = themeColors();
+      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width(), theme]);
       const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
-        const { points, series } = chartSeries(kind, runs, data, hidden, live);
+        const { points, series } = chartSeries(kind, runs, data, hidden, live, theme.paper);
         return { kind, series, data: align(points, kind === "loss" && log) };
       });
       if (!plots || rebuild || key !== structure) {
@@ -260,17 +326,25 @@ export default {
           new uPlot({
             width: width(),
             height: 220,
-            title: kind === "loss" ? "loss" : "accuracy",
+            title: kind === "loss" ? (log ? "loss (log scale)" : "loss") : "accuracy",
+            // Top: the band for change labels; the rest as uPlot chooses.
+            padding: [LABEL_BAND, 12, 0, 0],
             scales: {
               x: { time: false },
-              y: kind === "loss" && log ? { distr: 3 } : kind === "accuracy" ? { range: [0, 1] } : {},
+              y: kind === "loss" && log ? { distr: 3 }
+                : kind === "accuracy" ? { range: (_u, lo, hi) => accuracyRange(lo, hi) } : {},
             },
+            // Axes in the theme's ink, so the charts read in JupyterLab's dark theme too. The x
+            // label is the axis's unit; no series is named "epoch".
             axes: [
-              { label: "epoch", incrs: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000] },
-              { label: kind },
+              { label: "epoch", stroke: theme.ink, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid },
+                incrs: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000] },
+              { stroke: theme.ink, grid: { stroke: theme.grid }, ticks: { stroke: theme.grid },
+                ...(kind === "accuracy" ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => `${Math.round(t * 100)}%`) } : {}) },
             ],
             series,
-            legend: { live: true },
+            // Hidden (styles.css): the dashboard's own legend above the charts is what people see.
+            legend: { live: false },
             cursor: { drag: { x: true, y: false } },
             plugins: [marksPlugin(() => marks)],
           }, d as uPlot.AlignedData, box);
@@ -284,30 +358,67 @@ export default {
         plots.loss.setData(built[0].data as uPlot.AlignedData);
         plots.accuracy.setData(built[1].data as uPlot.AlignedData);
       }
-      drawLegend(runs);
+      drawLegend(runs, data);
     }
 
-    // The legend changes only when a run starts, ends or is hidden: rebuilding its buttons on
-    // every update (several a second) would restyle and repaint them for nothing.
+    // One legend for both charts: a chip per run (its colour, label, status and latest values;
+    // a click hides or shows it) and a key to the four line styles. The chips are rebuilt only
+    // when a run starts, ends or is hidden: rebuilding buttons on every update (several a
+    // second) would restyle and repaint them for nothing; the values are text, set each draw.
     let legendKey = "";
-    function drawLegend(runs: RunState[]) {
+    let valueSpans: HTMLElement[] = [];
+    const runChips = h("div", "nnw-dash__runs");
+    const styleKey = h("div", "nnw-dash__key");
+    for (const style of LINE_STYLES) {
+      const item = h("span", "nnw-dash__keyitem");
+      item.title = style.title;
+      item.dataset.style = style.key;
+      item.append(styleSample(style), h("span", "", style.label));
+      styleKey.append(item);
+    }
+    legend.append(runChips, styleKey);
+    function drawLegend(runs: RunState[], data: (Decoded | null)[]) {
       const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message]), [...hidden]]);
-      if (key === legendKey) return;
-      legendKey = key;
-      legend.replaceChildren(...runs.map((run, i) => {
-        const chip = h("button", "nnw-dash__run" + (hidden.has(i) ? " nnw-dash__run--hidden" : ""));
-        chip.type = "button";
-        chip.title = `${run.status}${run.message ? `: ${run.message}` : ""} (click to ${hidden.has(i) ? "show" : "hide"})`;
-        const swatch = h("span", "nnw-dash__swatch");
-        swatch.style.background = runColor(i);
-        chip.append(swatch, h("span", "nnw-dash__runlabel", run.label), h("span", "nnw-dash__runstatus", run.status));
-        chip.onclick = () => {
-          if (hidden.has(i)) hidden.delete(i);
-          else hidden.add(i);
-          schedule(true);
-        };
-        return chip;
-      }));
+      if (key !== legendKey) {
+        legendKey = key;
+        valueSpans = [];
+        runChips.replaceChildren(...runs.map((run, i) => {
+          const chip = h("button", "nnw-dash__run" + (hidden.has(i) ? " nnw-dash__run--hidden" : ""));
+          chip.type = "button";
+          chip.title = `${run.status}${run.message ? `: ${run.message}` : ""} (click to ${hidden.has(i) ? "show" : "hide"})`;
+          const swatch = h("span", "nnw-dash__swatch");
+          swatch.style.background = runColor(i);
+          const values = h("span", "nnw-dash__runvalues");
+          valueSpans.push(values);
+          chip.append(swatch, h("span", "nnw-dash__runlabel", run.label), h("span", "nnw-dash__runstatus", run.status),
+            values);
+          chip.onclick = () => {
+            if (hidden.has(i)) hidden.delete(i);
+            else hidden.add(i);
+            schedule(true);
+          };
+          return chip;
+        }));
+      }
+      runs.forEach((run, i) => {
+        const d = data[i];
+        const text = d ? describeLatest(latestValues({
+          smoothLoss: smooth(d.loss, d.count, halfLifeFor(run.settings)),
+          smoothAcc: smooth(d.acc, d.count, halfLifeFor(run.settings)),
+          vloss: d.vloss, vacc: d.vacc,
+        })) : "";
+        if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
+      });
+    }
+
+    // The page's text and background colours (JupyterLab's light or dark theme, or a plain
+    // page), read from the dashboard's computed style, for what uPlot paints on its canvas.
+    function themeColors(): { ink: string; grid: string; paper: string } {
+      const style = getComputedStyle(root);
+      const ink = style.color || "#1c1c38";
+      const paper = style.getPropertyValue("--nnw-dash-paper").trim() || "#fff";
+      const grid = style.getPropertyValue("--nnw-dash-grid").trim() || "rgba(0, 0, 0, 0.08)";
+      return { ink, grid, paper };
     }
 
     function schedule(structural = false) {
