@@ -295,3 +295,33 @@ def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_
         expect(canvas_root).to_have_attribute("data-prediction", "0")
         expect(diagram).to_have_attribute("data-prediction", canvas_root.get_attribute("data-prediction"))
         assert not opened.errors, opened.errors
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "nbconvert's HTML templates embed the widget state with json_dumps | escape_html_script, which "
+    "escapes only '/': '<!--<script>' in any string of the state puts the tokenizer into its "
+    "double-escaped script state, the state's <script> swallows the rest of the page and no widget "
+    "renders. Upstream (nbconvert); export_html escapes '<' and so is not affected "
+    "(tests/e2e/test_export_page.py). Flips to a pass when nbconvert escapes '<'."))
+def test_nbconvert_page_survives_comment_script_in_widget_state(browser, tmp_path):
+    """A notebook whose saved widget state holds a ModelInfo title with '<!--<script>', turned
+    into a page by nbconvert as a user would: the page's widget state must still parse."""
+    title = "<!--<script>window.pwned=1</script>"
+    state = {"version_major": 2, "version_minor": 0, "state": {"abc": {
+        "model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*",
+        "state": {"title": title}}}}
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "a page"}],
+          "metadata": {"widgets": {WIDGET_STATE: state}}, "nbformat": 4, "nbformat_minor": 5}
+    ipynb = tmp_path / "hostile.ipynb"
+    ipynb.write_text(json.dumps(nb))
+    html = tmp_path / "hostile.html"
+    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
+                   check=True, capture_output=True, timeout=120)
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto(html.as_uri())
+        text = page.evaluate(f"() => document.querySelector('script[type=\"{WIDGET_STATE}\"]').textContent")
+        assert json.loads(text)["state"]["abc"]["state"]["title"] == title
+    finally:
+        context.close()
