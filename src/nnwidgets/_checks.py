@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
-__all__ = ["check_inputs", "check_labels", "targets", "positive_int", "check_range",
-           "describe_range", "check_seed"]
+__all__ = ["check_inputs", "check_labels", "targets", "target_vector", "positive_int", "check_range",
+           "describe_range", "check_seed", "raw_pixel_top", "warn_if_raw_pixels"]
 
 
 def check_inputs(X, n_in, dtype):
@@ -37,8 +40,17 @@ def check_inputs(X, n_in, dtype):
 
 
 def check_labels(y, n, n_out):
-    """Integer labels (n,) in 0..n_out-1, or finite targets (n, n_out)."""
+    """Integer labels (n,) in 0..n_out-1, or finite targets (n, n_out).
+
+    With one output, ``y`` holds the desired outputs themselves, (n,) or (n, 1): returned as
+    (n, 1) targets (labels 0 and 1 of a yes/no network are such numbers).
+    """
     y = np.asarray(y)
+    if n_out == 1 and y.shape in ((n,), (n, 1)):
+        if y.dtype.kind not in "biuf":
+            raise ValueError(f"y must hold numbers (the desired output of the network's one "
+                             f"neuron); got dtype {y.dtype}")
+        y = y.reshape(n, 1)
     if y.ndim == 2 and y.shape == (n, n_out):
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinite values")
@@ -46,6 +58,9 @@ def check_labels(y, n, n_out):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or len(y) != n:
+        if n_out == 1:
+            raise ValueError(f"y must be the desired outputs of the network's one neuron, "
+                             f"shape ({n},) or ({n}, 1); got shape {y.shape}")
         raise ValueError(f"y must be {n} integer labels (shape ({n},)) or targets of shape "
                          f"({n}, {n_out}); got shape {y.shape}")
     if y.dtype.kind not in "iu":
@@ -60,13 +75,41 @@ def check_labels(y, n, n_out):
 
 
 def targets(y, n, n_out, dtype):
-    """The (n, n_out) target matrix of ``dtype`` for labels (one-hot) or targets ``y``."""
+    """The (n, n_out) target matrix of ``dtype`` for labels (one-hot) or targets ``y``.
+
+    The one label-to-target rule of the package: for a batch here, for one example in
+    :func:`target_vector`.
+    """
     y = check_labels(y, n, n_out)
     if y.ndim == 2:
         return y.astype(dtype, copy=False)
     Y = np.zeros((n, n_out), dtype=dtype)
     Y[np.arange(n), y] = 1.0
     return Y
+
+
+def target_vector(y, n_out, dtype=np.float64):
+    """The desired output (n_out,) for one example's target ``y``, by the rule of
+    :func:`targets`: an int label (one-hot), or ``n_out`` numbers as a vector, an (n_out, 1)
+    column or a (1, n_out) row (a one-hot may be bool).
+
+    With a single output neuron a number is the desired output itself (0 or 1 for a yes/no
+    network): a one-hot over one neuron would turn the label 0 into the target 1.
+    """
+    t = np.asarray(y)
+    label = t.ndim == 0 and t.dtype.kind in "iu" and n_out > 1  # 7, np.int64(7), y[7]
+    shapes = {(n_out,), (n_out, 1), (1, n_out)} | ({()} if n_out == 1 else set())
+    if not label and (t.dtype.kind not in "fiub" or t.shape not in shapes):
+        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers (a "
+                         f"vector or an ({n_out}, 1) column); got {_shorten(y)}")
+    try:
+        row = targets(t.reshape(1) if label else t.reshape(1, n_out), 1, n_out, dtype)
+    except ValueError as exc:
+        if "NaN" in str(exc):
+            raise ValueError("target contains NaN or infinite values") from None
+        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers; "
+                         f"got {_shorten(y)}") from None
+    return row[0]
 
 
 def positive_int(value, name, *, allow_none=False):
@@ -118,6 +161,35 @@ def _huge_int_text(value):
     digits = str(abs(int(value)))
     mantissa = (digits[0] + "." + digits[1:4]).rstrip("0").rstrip(".")
     return f"{'-' if value < 0 else ''}{mantissa}e+{len(digits) - 1}"
+
+
+def raw_pixel_top(X):
+    """The largest input if ``X`` (n, features) looks like unscaled 0..255 pixels (whole numbers,
+    none negative, the largest above 1.5 and at most 255), else 0.0."""
+    if X.ndim != 2 or X.shape[1] < 64 or X.min() < 0:  # 8x8 is the smallest image anyone trains on
+        return 0.0
+    top = float(X.max())
+    sample = X[:1000]
+    return top if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)) else 0.0
+
+
+def warn_if_raw_pixels(X):
+    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
+    top = raw_pixel_top(X)
+    if top:
+        warnings.warn(
+            f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
+            f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "
+            f"or load with normalize=True.", UserWarning, stacklevel=_caller_outside_package())
+
+
+def _caller_outside_package():
+    """The warnings stacklevel of the first caller outside nnwidgets (fit or Trainer user)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def check_seed(seed):

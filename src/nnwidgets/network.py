@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 import threading
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -124,6 +125,7 @@ class Network:
                              f"it is always 1.0 and cannot learn; got sizes {self.sizes}. For a "
                              f"single yes/no output use output='sigmoid'")
         self._cost = functions.get_cost(cost, output)
+        _warn_if_mismatched(output, cost)
         if init not in INITS:
             raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}; got {init!r}")
         self.init = init
@@ -238,15 +240,51 @@ class Network:
         return self.forward(X)
 
     def predict(self, X):
-        """The most active output neuron for each example: (n,) int labels."""
-        return self.forward(X).argmax(axis=1)
+        """The class of each example, (n,) ints: the most active output neuron.
+
+        With one sigmoid output (a yes/no network) the class is 1 where the output is at
+        least 0.5, else 0. With one output of another kind (linear, tanh, ReLU) the network
+        does regression, which has no classes: ``predict`` returns the outputs themselves,
+        (n,) floats, and :meth:`score` refuses (use :meth:`loss`).
+        """
+        a = self.forward(X)
+        return self.classes(a) if self.has_accuracy else a[:, 0]
+
+    @property
+    def has_accuracy(self):
+        """True when the network classifies: two or more outputs, or one sigmoid output.
+
+        One output of another kind is regression: no accuracy (training records NaN for it).
+        """
+        return self.sizes[-1] >= 2 or self.output == "sigmoid"
+
+    def classes(self, outputs):
+        """The class each row of ``outputs`` (n, n_out) stands for, (n,) ints: the one rule
+        behind :meth:`predict`, :meth:`score` and every accuracy training reports.
+
+        Applied to targets it gives the true classes: the hot position of a one-hot row. With
+        several outputs, the most active one (argmax); with one sigmoid output, 1 where it is
+        at least 0.5, else 0 (an argmax over one column would always say 0).
+        """
+        outputs = np.asarray(outputs)
+        if self.sizes[-1] >= 2:
+            return outputs.argmax(axis=1)
+        if not self.has_accuracy:
+            raise ValueError(f"a network with one {self.output} output does regression, which "
+                             f"has no classes; only a sigmoid output is a yes/no classifier")
+        return (outputs[:, 0] >= 0.5).astype(np.intp)
 
     def score(self, X, y):
-        """Fraction of examples classified correctly, in [0, 1]."""
-        labels = _checks.check_labels(y, len(self.check_inputs(X)), self.sizes[-1])
-        if labels.ndim == 2:
-            labels = labels.argmax(axis=1)
-        return float((self.predict(X) == labels).mean())
+        """Fraction of examples classified correctly, in [0, 1] (see :meth:`classes`)."""
+        X = self.check_inputs(X)
+        if not self.has_accuracy:
+            raise ValueError(f"score is the fraction classified correctly, and a network with "
+                             f"one {self.output} output does regression: it has no accuracy; "
+                             f"use loss(X, y)")
+        truth = _checks.check_labels(y, len(X), self.sizes[-1])
+        if truth.ndim == 2:
+            truth = self.classes(truth)
+        return float((self.classes(self.forward(X)) == truth).mean())
 
     def loss(self, X, y):
         """Mean cost over the examples (no regularisation term)."""
@@ -430,9 +468,29 @@ class Network:
         return _checks.check_inputs(X, self.sizes[0], self.dtype)
 
     def targets(self, y, n=None):
-        """The (n, n_out) target matrix for integer labels (one-hot) or targets ``y``."""
+        """The (n, n_out) target matrix for integer labels (one-hot) or targets ``y``.
+
+        With one output neuron each number is the desired output itself ((n,) or (n, 1)):
+        labels 0 and 1 for a yes/no network, any number for regression.
+        """
         n = len(y) if n is None else n
         return _checks.targets(y, n, self.sizes[-1], self.dtype)
+
+
+# Pairs that train but do not mean what the user asked for. A sigmoid output with the
+# log-likelihood cost: -ln a_y rewards raising the target neuron alone, and sigmoid outputs are
+# independent, so every output rises to 1 and the loss goes to 0 while the network guesses.
+_MISMATCHED = {("sigmoid", "log_likelihood"): "cost='log_likelihood' is for output='softmax'"}
+
+
+def _warn_if_mismatched(output, cost):
+    """Warn about an output/cost pair that trains to a low loss without learning."""
+    why = _MISMATCHED.get((output, cost))
+    if why:
+        warnings.warn(f"output={output!r} with cost={cost!r} trains to a loss near 0 without "
+                      f"learning: the outputs are independent, so all of them rise to 1. {why}; "
+                      f"for sigmoid outputs use cost='cross_entropy' or 'quadratic'.",
+                      UserWarning, stacklevel=3)
 
 
 def _check_sizes(sizes):

@@ -13,17 +13,16 @@ the training thread included.
 from __future__ import annotations
 
 import math
-import os
-import sys
 import time
-import warnings
 from array import array
 
 import numpy as np
 
 from . import _checks
 from ._blas import blas_threads
+from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from here)
 from .loop_control import LoopControl
+from .momentum import Velocity
 
 __all__ = ["Callback", "History", "LiveNumber", "Trainer", "TrainingDiverged", "SCHEDULES", "auto_threads"]
 
@@ -133,8 +132,20 @@ class LiveNumber:
         return f"<LiveNumber {self.name}: {bounds}>"
 
 
+class EndTraining(Exception):
+    """Ends the loop with a :class:`History` status and message: the loop's one exit path.
+
+    Raised by the loop itself (completed, stopped, early stopped, diverged) and by the built-in
+    collapse watch; caught in one place, which records it.
+    """
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 class _Blowup(Exception):
-    """A step that would leave non-finite weights; caught by the loop, reported as divergence."""
+    """A step that would leave non-finite weights; the loop reports it as divergence."""
 
 
 class Trainer:
@@ -206,7 +217,10 @@ class Trainer:
         self.network = net = network
         self.X = net.check_inputs(X)
         self.Y = net.targets(y, len(self.X))
-        self.labels = self.Y.argmax(axis=1)
+        # The class of each example, by the network's one rule; None for regression (one
+        # output that is not a sigmoid), which has no accuracy.
+        self.labels = net.classes(self.Y) if net.has_accuracy else None
+        self.batch_predictions = None
         self.epochs = _checks.positive_int(epochs, "epochs")
         self.batch_size = _checks.positive_int(batch_size, "batch_size")
         self.learning_rate = learning_rate
@@ -245,7 +259,7 @@ class Trainer:
         self.transform = transform
         self.threads = _checks.positive_int(threads, "threads", allow_none=True)
         self.notify_interval = notify_interval
-        _warn_if_raw_pixels(self.X)
+        _checks.warn_if_raw_pixels(self.X)
         self.history = History()
         self.epoch = 0  # epochs completed
         self._ran = False
@@ -349,7 +363,9 @@ class Trainer:
             with blas_threads(threads):
                 self.control.begin()
                 try:
-                    self._loop(history)
+                    self._train()
+                except EndTraining as end:
+                    history.status, history.message = end.status, end.message
                 except Exception as exc:
                     history.status = "failed"
                     history.message = f"stopped by an error: {type(exc).__name__}: {exc}"
@@ -358,113 +374,156 @@ class Trainer:
                     if history.status == "running":  # KeyboardInterrupt and the like
                         history.status, history.message = "stopped", "interrupted"
                     self.control.end()
-                    for cb in self.callbacks:
+                    for cb in self._callbacks:
                         cb.on_train_end(self)
                     net.notify_changed()
         if history.status == "diverged":
             raise TrainingDiverged(history.message)
         return history
 
-    def _loop(self, history):
-        net = self.network
-        n = len(self.X)
-        velocity_w = [np.zeros_like(w) for w in net.weights]
-        velocity_b = [np.zeros_like(b) for b in net.biases]
-        best = (-1.0, None)  # (validation accuracy, parameters) for early stopping
-        since_best = 0
-        watch = _CollapseWatch(net, self.Y, self.labels)
-        last_notified = time.perf_counter()
+    def _train(self):
+        """Every epoch, then "completed"; any other ending raises :class:`EndTraining`."""
+        from .collapse import CollapseWatch
 
-        for cb in self.callbacks:
+        net = self.network
+        self._callbacks = [CollapseWatch(), *self.callbacks]  # the built-in one first
+        self._velocity = Velocity(net.weights + net.biases)
+        self._best = (-math.inf, None, 0)  # (validation score, parameters, epoch) to restore
+        self._last_notified = time.perf_counter()
+        for cb in self._callbacks:
             cb.on_train_begin(self)
         for epoch in range(self.epochs):
-            for cb in self.callbacks:
+            for cb in self._callbacks:
                 cb.on_epoch_begin(self, epoch)
-            started = time.perf_counter()
-            order = net.rng.permutation(n) if self.shuffle else np.arange(n)
-            X = self.X if self.transform is None else self._transformed()
-            losses, accuracies = [], []
-            watch.start_epoch()
-            for batch, start in enumerate(range(0, n, self.batch_size)):
-                if self.control.checkpoint():
-                    history.status, history.message = "stopped", (
-                        f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches")
-                    return
-                idx = order[start:start + self.batch_size]
-                eta = self.current_learning_rate(epoch + start / n)
-                try:
-                    loss, accuracy, predicted = self._step(
-                        X[idx], self.Y[idx], self.labels[idx], eta, n, velocity_w, velocity_b)
-                except _Blowup as exc:
-                    history.status = "diverged"
-                    history.message = (
-                        f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, "
-                        f"at learning_rate={eta:g}. The network keeps the weights from before "
-                        f"that step; try a smaller learning rate.")
-                    return
-                if start + len(idx) > n // 2:  # the second half of the epoch, for the watch
-                    watch.record(predicted, round(accuracy * len(idx)))
-                losses.append(loss)
-                accuracies.append(accuracy)
-                history.batch_loss.append(loss)
-                history.batch_accuracy.append(accuracy)
-                logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
-                for cb in self.callbacks:
-                    cb.on_batch_end(self, batch, logs)
-                # Subscribers see the weights move during long epochs, a few times a second;
-                # perf_counter is cheap next to a mini-batch.
-                now = time.perf_counter()
-                if now - last_notified >= self.notify_interval:
-                    net.notify_changed()
-                    last_notified = time.perf_counter()
+            started, first_batch = time.perf_counter(), len(self.history.batch_loss)
+            self._epoch(epoch)
+            self._end_epoch(epoch, started, first_batch)
+        raise EndTraining("completed", f"completed {self.epochs} epochs")
 
-            collapse = watch.collapse(net)
-            if collapse:
-                when = watch.restore(net)
-                history.status = "diverged"
-                history.message = (
-                    f"training diverged in epoch {epoch + 1} at learning_rate="
-                    f"{self.current_learning_rate(epoch):g}: {collapse}. Restored the weights "
-                    f"from {when}; try a smaller learning rate.")
-                return
-            watch.end_epoch_healthy(net, epoch)
-            logs = {"loss": float(np.mean(losses)), "accuracy": float(np.mean(accuracies)),
-                    "learning_rate": self.current_learning_rate(epoch)}
-            history.epoch_loss.append(logs["loss"])
-            history.epoch_accuracy.append(logs["accuracy"])
-            history.learning_rate.append(logs["learning_rate"])
-            if self.validation is not None:
-                X_val, Y_val = self.validation
-                a = net.forward(X_val)
-                logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
-                logs["val_accuracy"] = float((a.argmax(1) == Y_val.argmax(1)).mean())
-                history.val_loss.append(logs["val_loss"])
-                history.val_accuracy.append(logs["val_accuracy"])
-            history.epoch_time.append(time.perf_counter() - started)
-            self.epoch = epoch + 1
-            net.notify_changed()
-            last_notified = time.perf_counter()
-            for cb in self.callbacks:
-                cb.on_epoch_end(self, epoch, logs)
+    def _epoch(self, epoch):
+        """One pass over the training set, one mini-batch at a time."""
+        net, n, history = self.network, len(self.X), self.history
+        order = net.rng.permutation(n) if self.shuffle else np.arange(n)
+        X = self.X if self.transform is None else self._transformed()
+        for batch, start in enumerate(range(0, n, self.batch_size)):
+            if self.control.checkpoint():  # parks here while paused
+                raise EndTraining("stopped", f"stopped on request during epoch {epoch + 1}, "
+                                             f"after {batch} mini-batches")
+            idx = order[start:start + self.batch_size]
+            eta = self.current_learning_rate(epoch + start / n)
+            try:
+                loss, outputs = self._step(X[idx], self.Y[idx], eta)
+            except _Blowup as exc:
+                raise EndTraining("diverged", (
+                    f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, at "
+                    f"learning_rate={eta:g}. The network keeps the weights from before that "
+                    f"step; try a smaller learning rate.")) from None
+            accuracy = self._batch_accuracy(outputs, idx)
+            history.batch_loss.append(loss)
+            history.batch_accuracy.append(accuracy)
+            logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
+            for cb in self._callbacks:
+                cb.on_batch_end(self, batch, logs)
+            # Subscribers see the weights move during long epochs, a few times a second;
+            # perf_counter is cheap next to a mini-batch.
+            if time.perf_counter() - self._last_notified >= self.notify_interval:
+                net.notify_changed()
+                self._last_notified = time.perf_counter()
 
-            if self.early_stopping is not None:
-                if logs["val_accuracy"] > best[0]:
-                    best = (logs["val_accuracy"], _snapshot(net))
-                    since_best = 0
-                else:
-                    since_best += 1
-                if since_best >= self.early_stopping:
-                    net.weights, net.biases = best[1]
-                    history.status = "early_stopped"
-                    history.message = (
-                        f"early stopping after epoch {epoch + 1}: no better validation accuracy "
-                        f"for {self.early_stopping} epochs; restored the best weights (epoch "
-                        f"{epoch + 1 - since_best}, val_accuracy={best[0]:.4f})")
-                    return
-            if self.control.stop_requested:
-                history.status, history.message = "stopped", f"stopped on request after epoch {epoch + 1}"
-                return
-        history.status, history.message = "completed", f"completed {self.epochs} epochs"
+    def _step(self, X, Y, eta):
+        """One mini-batch: gradients, then the update. Returns (loss, output activations).
+
+        Every step is checked before any weight changes, so a blow-up (a NaN loss, or a step
+        that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
+        place and raises :class:`_Blowup`.
+        """
+        net, n = self.network, len(self.X)
+        l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
+        weights, biases = net.weights, net.biases
+        # Overflow is detected below and reported as divergence, in words; numpy's own
+        # warnings would only repeat it less clearly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
+            loss = float(net.cost_function.fn(a, Y).mean())
+            if l2:
+                loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in weights)
+            if l1:
+                loss += l1 / n * sum(float(np.abs(w).sum()) for w in weights)
+            if not math.isfinite(loss):
+                raise _Blowup(f"the loss became {loss}")
+            for w, gw in zip(weights, nabla_w):
+                if l2:
+                    gw += (l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
+                if l1:
+                    gw += (l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
+            velocity = self._velocity.update(nabla_w + nabla_b, eta, mu)  # v = mu v - eta grad
+            # Finite steps on finite weights cannot overflow: both are far below the largest
+            # float. So one check over every velocity guards the weights.
+            if not self._velocity.finite():
+                i, L = self._velocity.first_non_finite(), len(weights)
+                name = f"W{i}" if i < L else f"b{i - L}"
+                raise _Blowup(f"the update to {name} became NaN or infinite")
+        for p, v in zip(weights + biases, velocity):
+            p += v  # w += v
+        return loss, a
+
+    def _batch_accuracy(self, outputs, idx):
+        """The mini-batch's accuracy by the network's own rule (:meth:`Network.classes`);
+        NaN for regression. Keeps the predictions as :attr:`batch_predictions`."""
+        if self.labels is None:
+            self.batch_predictions = None
+            return math.nan
+        self.batch_predictions = predicted = self.network.classes(outputs)
+        return float(np.count_nonzero(predicted == self.labels[idx])) / len(idx)
+
+    def _end_epoch(self, epoch, started, first_batch):
+        """The epoch's end: its means, validation, the record, early stopping, a stop."""
+        net, history = self.network, self.history
+        losses = np.array(history.batch_loss[first_batch:])
+        accuracies = np.array(history.batch_accuracy[first_batch:])
+        logs = {"loss": float(losses.mean()), "accuracy": float(accuracies.mean()),
+                "learning_rate": self.current_learning_rate(epoch)}
+        if self.validation is not None:
+            X_val, Y_val = self.validation
+            a = net.forward(X_val)
+            logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
+            logs["val_accuracy"] = (math.nan if self.labels is None else
+                                    float((net.classes(a) == net.classes(Y_val)).mean()))
+        self._callbacks[0].on_epoch_end(self, epoch, logs)  # the collapse watch may end it here
+        history.epoch_loss.append(logs["loss"])
+        history.epoch_accuracy.append(logs["accuracy"])
+        history.learning_rate.append(logs["learning_rate"])
+        if self.validation is not None:
+            history.val_loss.append(logs["val_loss"])
+            history.val_accuracy.append(logs["val_accuracy"])
+        history.epoch_time.append(time.perf_counter() - started)
+        self.epoch = epoch + 1
+        net.notify_changed()
+        self._last_notified = time.perf_counter()
+        for cb in self._callbacks[1:]:
+            cb.on_epoch_end(self, epoch, logs)
+        if self.early_stopping is not None:
+            self._early_stopping(epoch, logs)
+        if self.control.stop_requested:
+            raise EndTraining("stopped", f"stopped on request after epoch {epoch + 1}")
+
+    def _early_stopping(self, epoch, logs):
+        """Remember the best weights; restore them and end after ``early_stopping`` epochs
+        without a better validation accuracy (a lower validation loss, for regression)."""
+        net = self.network
+        regression = self.labels is None
+        score = -logs["val_loss"] if regression else logs["val_accuracy"]
+        if score > self._best[0]:
+            self._best = (score, snapshot(net), epoch + 1)
+        best_score, best_parameters, best_epoch = self._best
+        if best_parameters is not None and epoch + 1 - best_epoch >= self.early_stopping:
+            net.weights, net.biases = best_parameters
+            what = "lower validation loss" if regression else "better validation accuracy"
+            value = (f"val_loss={-best_score:.4g}" if regression else
+                     f"val_accuracy={best_score:.4f}")
+            raise EndTraining("early_stopped", (
+                f"early stopping after epoch {epoch + 1}: no {what} for {self.early_stopping} "
+                f"epochs; restored the best weights (epoch {best_epoch}, {value})"))
 
     def _transformed(self):
         X = np.asarray(self.transform(self.X, self.network.rng), dtype=self.X.dtype)
@@ -473,150 +532,9 @@ class Trainer:
                              f"got {X.shape}")
         return X
 
-    def _step(self, X, Y, labels, eta, n, velocity_w, velocity_b):
-        """One mini-batch: gradients, then the update. Returns (loss, accuracy, predictions).
 
-        Every step is checked before any weight changes, so a blow-up (a NaN loss, or a step
-        that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
-        place and raises :class:`_Blowup`.
-        """
-        net = self.network
-        l2, l1, momentum = self.l2, self.l1, self.momentum  # one read each: others may assign
-        # Overflow is detected below and reported as divergence, in words; numpy's own
-        # warnings would only repeat it less clearly.
-        with np.errstate(over="ignore", invalid="ignore"):
-            nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
-            loss = float(net.cost_function.fn(a, Y).mean())
-            if l2:
-                loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in net.weights)
-            if l1:
-                loss += l1 / n * sum(float(np.abs(w).sum()) for w in net.weights)
-            if not math.isfinite(loss):
-                raise _Blowup(f"the loss became {loss}")
-            steps = []  # what is added to each parameter: -eta * gradient, or the velocity
-            for l, (w, gw, gb, vw, vb) in enumerate(zip(net.weights, nabla_w, nabla_b,
-                                                        velocity_w, velocity_b)):
-                if l2:
-                    gw += (l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
-                if l1:
-                    gw += (l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
-                gw *= -eta  # the step, scaled in place: no temporaries on the hot path
-                gb *= -eta
-                if momentum:
-                    vw *= momentum
-                    vw += gw
-                    vb *= momentum
-                    vb += gb
-                    gw, gb = vw, vb
-                # A sum of squares is finite only if every entry is (and BLAS computes it
-                # fastest). Finite steps on finite weights cannot overflow: both are far
-                # below the largest float.
-                if not (math.isfinite(np.vdot(gw, gw)) and math.isfinite(np.vdot(gb, gb))):
-                    name = f"b{l}" if math.isfinite(np.vdot(gw, gw)) else f"W{l}"
-                    raise _Blowup(f"the update to {name} became NaN or infinite")
-                steps.append((gw, gb))
-        for w, b, (step_w, step_b) in zip(net.weights, net.biases, steps):
-            w += step_w
-            b += step_b
-        predicted = a.argmax(axis=1)
-        accuracy = float(np.count_nonzero(predicted == labels)) / len(labels)
-        return loss, accuracy, predicted
-
-
-class _CollapseWatch:
-    """Notices a run that blew up without a NaN: the network collapsed to guessing one class.
-
-    Measured on MNIST (learning rates 30 to 100 with sigmoid outputs, 3 with ReLU and softmax),
-    such runs end with a network whose output no longer depends on its input: it predicts one
-    class for nearly every example of a mini-batch (which class may change from step to step
-    as the biases swing), is right no more often than always guessing the commonest class, and
-    some layer's weights moved several times their own starting size. Slow starts (weights barely moved, as with deep sigmoid networks)
-    and lively runs that still learn (predictions spread over the classes) do not match it.
-    Judged on the second half of each epoch, after the first steps' transient. Only for
-    classification (one-hot targets, two or more outputs).
-    """
-
-    MOVED = 3.0  # some layer's weights moved by this many times their starting norm
-    ONE_CLASS = 0.9  # share of a mini-batch's predictions that went to a single class
-    MARGIN = 0.02  # accuracy at most this far above the commonest class's share
-
-    def __init__(self, net, Y, labels):
-        n_out = Y.shape[1]
-        self.applies = n_out >= 2 and bool(((Y == 0) | (Y == 1)).all() and (Y.sum(1) == 1).all())
-        if not self.applies:
-            return
-        self.n_out = n_out
-        self.baseline = np.bincount(labels, minlength=n_out).max() / len(labels)
-        self.start = _snapshot(net)
-        self.start_norms = [float(np.linalg.norm(w)) for w in net.weights]
-        self.healthy, self.healthy_when = self.start, "before training"
-
-    def start_epoch(self):
-        if self.applies:
-            self.seen = self.same = self.correct = 0
-
-    def record(self, predicted, correct):
-        """One mini-batch's predictions, of which ``correct`` were right."""
-        if self.applies:
-            self.seen += len(predicted)
-            self.same += int(np.bincount(predicted, minlength=self.n_out).max())
-            self.correct += correct
-
-    def collapse(self, net):
-        """A description of the collapse, or None when training looks alive."""
-        if not self.applies or not self.seen:
-            return None
-        share, accuracy = self.same / self.seen, self.correct / self.seen
-        if share < self.ONE_CLASS or accuracy > self.baseline + self.MARGIN:
-            return None
-        moved = max(float(np.linalg.norm(w - w0)) / max(norm0, 1e-12)
-                    for w, w0, norm0 in zip(net.weights, self.start[0], self.start_norms))
-        if moved < self.MOVED:
-            return None
-        return (f"the network's output no longer depends on its input (it gives one class to "
-                f"{share:.0%} of each mini-batch) and it gets {accuracy:.1%} right, no better "
-                f"than always guessing the commonest class ({self.baseline:.1%}), after its "
-                f"weights moved {moved:.0f} times their starting size")
-
-    def end_epoch_healthy(self, net, epoch):
-        if self.applies:
-            self.healthy, self.healthy_when = _snapshot(net), f"the end of epoch {epoch + 1}"
-
-    def restore(self, net):
-        net.weights, net.biases = self.healthy
-        return self.healthy_when
-
-
-def raw_pixel_top(X):
-    """The largest input if ``X`` (n, features) looks like unscaled 0..255 pixels (whole numbers,
-    none negative, the largest above 1.5 and at most 255), else 0.0."""
-    if X.ndim != 2 or X.shape[1] < 64 or X.min() < 0:  # 8x8 is the smallest image anyone trains on
-        return 0.0
-    top = float(X.max())
-    sample = X[:1000]
-    return top if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)) else 0.0
-
-
-def _warn_if_raw_pixels(X):
-    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
-    top = raw_pixel_top(X)
-    if top:
-        warnings.warn(
-            f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
-            f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "
-            f"or load with normalize=True.", UserWarning, stacklevel=_caller_outside_package())
-
-
-def _caller_outside_package():
-    """The warnings stacklevel of the first caller outside nnwidgets (fit or Trainer user)."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
-def _snapshot(net):
+def snapshot(net):
+    """Copies of the network's weights and biases, to restore later."""
     return [w.copy() for w in net.weights], [b.copy() for b in net.biases]
 
 
