@@ -184,3 +184,83 @@ def test_copy_keeps_the_subclass():
         pass
 
     assert type(Mine([4, 3], seed=0).copy()) is Mine
+
+
+# -- one output neuron: a yes/no classifier (sigmoid) or regression (anything else) ------------
+
+# XOR: the four corners, labels 0 1 1 0. An argmax over one column would call every example 0.
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def xor_net(seed=0):
+    return Network([2, 8, 1], activation="tanh", output="sigmoid", seed=seed)
+
+
+def test_one_sigmoid_output_predicts_by_thresholding_at_one_half():
+    net = Network([2, 1], output="sigmoid", dtype="float64", seed=0)
+    # one neuron a = sigmoid(x0 - x1): above 1/2 exactly when x0 > x1
+    net.set_parameters([[[1.0, -1.0]]], [[0.0]])
+    X = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0], [0.5, 0.0]])
+    np.testing.assert_array_equal(net.predict(X), [1, 0, 1, 1])  # sigmoid(0) = 0.5 counts as 1
+    assert net.score(X, [1, 0, 1, 1]) == 1.0
+    assert net.score(X, [0, 1, 0, 0]) == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_sigmoid_output_scores_inverted_targets_as_the_complement(seed):
+    net = xor_net(seed)
+    net.fit(XOR_X, XOR_Y, epochs=2000, batch_size=4, learning_rate=0.5)
+    assert net.score(XOR_X, XOR_Y) == 1.0
+    assert net.score(XOR_X, 1 - XOR_Y) == 0.0
+    np.testing.assert_array_equal(net.predict(XOR_X), XOR_Y)
+    # untrained too: every prediction is 0 or 1, so the two scores add up to one
+    fresh = xor_net(seed + 10)
+    assert fresh.score(XOR_X, XOR_Y) + fresh.score(XOR_X, 1 - XOR_Y) == 1.0
+
+
+@pytest.mark.parametrize("y", [XOR_Y, XOR_Y.astype(float), XOR_Y.reshape(-1, 1), XOR_Y == 1])
+def test_one_output_takes_labels_zero_and_one_as_its_targets(y):
+    net = xor_net()
+    Y = net.targets(y)
+    assert Y.shape == (4, 1) and Y.dtype == np.float32
+    np.testing.assert_array_equal(Y[:, 0], XOR_Y)
+    assert net.fit(XOR_X, y, epochs=1, batch_size=4).status == "completed"
+
+
+def test_one_output_refuses_targets_of_the_wrong_shape_saying_what_it_expects():
+    with pytest.raises(ValueError, match=r"desired outputs of the network's one neuron, "
+                                         r"shape \(4,\) or \(4, 1\); got shape \(4, 2\)"):
+        xor_net().targets(np.zeros((4, 2)))
+
+
+def test_training_reports_one_sigmoid_outputs_accuracy_by_the_same_rule():
+    net = xor_net()
+    history = net.fit(XOR_X, 1 - XOR_Y, epochs=2000, batch_size=4, learning_rate=0.5,
+                      validation=(XOR_X, XOR_Y))
+    # trained on the inverted labels: right on them, wrong on every original one
+    assert history.batch_accuracy[-1] == history.epoch_accuracy[-1] == 1.0
+    assert history.val_accuracy[-1] == 0.0 == net.score(XOR_X, XOR_Y)
+
+
+def test_one_linear_output_is_regression_without_accuracy():
+    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
+                  dtype="float64", seed=0)
+    net.set_parameters([[[2.0]]], [[1.0]])
+    X = np.array([[0.0], [1.0], [2.5]])
+    np.testing.assert_array_equal(net.predict(X), [1.0, 3.0, 6.0])  # the outputs themselves
+    assert not net.has_accuracy
+    with pytest.raises(ValueError, match=r"one linear output does regression: it has no "
+                                         r"accuracy; use loss\(X, y\)"):
+        net.score(X, [1.0, 3.0, 6.0])
+    history = net.fit(X, [1.5, 3.0, 6.5], epochs=3, batch_size=2, learning_rate=0.01,
+                      validation=(X, [1.0, 3.0, 6.0]), early_stopping=5)
+    assert np.isnan(history.batch_accuracy).all() and len(history.batch_accuracy) == 6
+    assert np.isnan(history.epoch_accuracy).all() and np.isnan(history.val_accuracy).all()
+    assert np.isfinite(history.batch_loss).all() and history.status == "completed"
+
+
+def test_sigmoid_outputs_with_log_likelihood_warn_naming_the_right_pairs():
+    with pytest.warns(UserWarning, match=r"output='sigmoid' with cost='log_likelihood'.*"
+                                         r"is for output='softmax'.*cost='cross_entropy'"):
+        Network([4, 3], output="sigmoid", cost="log_likelihood")
