@@ -23,7 +23,7 @@ def canvas():
 
 def page_data(path):
     text = path.read_text()
-    m = re.search(r'<script type="application/json" id="nnw-data">(.*?)</script>', text, re.S)
+    m = re.search(r'<script type="application/json" id="nnw-data">(.*?)</script>', text, re.DOTALL)
     return text, json.loads(m.group(1))
 
 
@@ -53,7 +53,7 @@ def test_weights_are_inlined_once_as_float16(canvas, tmp_path):
 def test_half_off_keeps_float32_bit_for_bit(canvas, tmp_path):
     _, data = page_data(export_html(canvas, tmp_path / "page.html", half=()))
     (w,) = data["widgets"]
-    ref = dict((tuple(p), b) for p, b in w["buffers"])[("_network", "weights", 0, "view")]
+    ref = {tuple(p): b for p, b in w["buffers"]}[("_network", "weights", 0, "view")]
     got, codec = blob_array(data, ref, "<f4")
     assert codec == "raw"
     np.testing.assert_array_equal(got.reshape(8, 784), canvas.network.weights[0].astype(np.float32))
@@ -146,18 +146,23 @@ def test_title_none_means_the_default(canvas, tmp_path):
 
 @pytest.mark.parametrize(
     "args, kwargs, error, match",
-    [((None, "p.html"), {}, TypeError, "widgets must be an anywidget widget or a list of them, got NoneType"),
+    [((None, "p.html"), {}, TypeError,
+      "widgets must be an anywidget widget or a list of them, got NoneType"),
      (("x.html", "p.html"), {}, TypeError, "list of them, got str"),
-     ((["canvas", object()], "p.html"), {}, ValueError, r"anywidget widgets; widgets\[1\] holds object"),
+     ((["canvas", object()], "p.html"), {}, ValueError,
+      r"anywidget widgets; widgets\[1\] holds object"),
      (([], "p.html"), {}, ValueError, "at least one widget, got none"),
      (("canvas", ""), {}, ValueError, "path must name a file .* got an empty path"),
-     (("canvas", None), {}, TypeError, "path must be a str or a path-like object, got NoneType"),
+     (("canvas", None), {}, TypeError,
+      "path must be a str or a path-like object, got NoneType"),
      (("canvas", "."), {}, ValueError, "path must name a file, got the folder"),
      (("canvas", "p.html"), {"title": 3}, TypeError, "title must be a str .* got int"),
-     (("canvas", "p.html"), {"half": None}, TypeError, r"half must be a list of trait names \(\(\) to keep"),
+     (("canvas", "p.html"), {"half": None}, TypeError,
+      r"half must be a list of trait names \(\(\) to keep"),
      (("canvas", "p.html"), {"half": "_network"}, ValueError, "got the string '_network'")],
 )
-def test_bad_arguments_say_what_was_expected(canvas, tmp_path, monkeypatch, args, kwargs, error, match):
+def test_bad_arguments_say_what_was_expected(canvas, tmp_path, monkeypatch, args, kwargs, error,
+                                            match):
     monkeypatch.chdir(tmp_path)
     widgets, path = args
     if widgets == "canvas":

@@ -100,7 +100,7 @@ def run_module(tmp_path, module, body=None):
     driver = tmp_path / "driver.mjs"
     driver.write_text(_DRIVER)
     res = subprocess.run([NODE, str(driver), module.as_uri(), json.dumps(body or {})],
-                         capture_output=True, text=True, timeout=60)
+                         check=False, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 
@@ -233,7 +233,8 @@ def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
     "path, kwargs, error, match",
     [("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\), got an empty path"),
      (None, {}, TypeError, "path must be a str or a path-like object, got NoneType"),
-     ("x.mjs", {"half": None}, TypeError, r"half must be a list of trait names \(\(\) to keep every"),
+     ("x.mjs", {"half": None}, TypeError,
+      r"half must be a list of trait names \(\(\) to keep every"),
      ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str., got 1")],
 )
 def test_missing_path_or_half_says_so(tmp_path, monkeypatch, path, kwargs, error, match):
@@ -264,7 +265,8 @@ def test_a_dashboard_is_refused_with_the_export_that_shows_it(tmp_path):
 
     X = np.random.default_rng(0).random((20, 4))
     dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, np.arange(20) % 2), epochs=1)
-    with pytest.raises(ValueError, match=r"cannot export a TrainingDashboard.*Use export_html\(\[dashboard\]"):
+    refused = r"cannot export a TrainingDashboard.*Use export_html\(\[dashboard\]"
+    with pytest.raises(ValueError, match=refused):
         export_esm(dash, tmp_path / "dash.mjs")
     assert list(tmp_path.iterdir()) == []
     dash.close()

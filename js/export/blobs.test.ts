@@ -56,7 +56,10 @@ describe("BlobStore", () => {
 
 describe("placeBuffers", () => {
   it("puts a DataView at each path, through lists and dicts", () => {
-    const state: any = { _network: { weights: [{ dtype: "float32", shape: [2] }] }, pixels: { shape: [3] } };
+    const state: any = {
+      _network: { weights: [{ dtype: "float32", shape: [2] }] },
+      pixels: { shape: [3] },
+    };
     const store = new BlobStore([
       { codec: "f16", data: b64(halfBytes.slice(0, 4)) },
       { codec: "raw", data: b64([1, 2, 3]) },

@@ -23,7 +23,9 @@ export function fromBase64(b64: string): Uint8Array {
 
 /** IEEE 754 half floats (little-endian) -> float32. Float16Array is too new to rely on. */
 export function halfToFloat32(raw: Uint8Array): Float32Array {
-  if (raw.byteLength % 2 !== 0) throw new Error(`float16 data must have an even length, got ${raw.byteLength} bytes`);
+  if (raw.byteLength % 2 !== 0) {
+    throw new Error(`float16 data must have an even length, got ${raw.byteLength} bytes`);
+  }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(raw.byteLength / 2);
   for (let i = 0; i < out.length; i++) {
@@ -53,7 +55,9 @@ export class BlobStore {
   /** A DataView over blob `i`'s data, as anywidget hands a buffer to a widget. */
   view(i: number): DataView {
     const spec = this.blobs[i];
-    if (!spec) throw new Error(`buffer refers to blob ${i}, but the page holds ${this.blobs.length}`);
+    if (!spec) {
+      throw new Error(`buffer refers to blob ${i}, but the page holds ${this.blobs.length}`);
+    }
     let bytes = this.decoded.get(i);
     if (!bytes) {
       const raw = fromBase64(spec.data);
@@ -63,7 +67,8 @@ export class BlobStore {
       } else if (spec.codec === "raw") {
         bytes = raw;
       } else {
-        throw new Error(`blob ${i} has codec ${JSON.stringify(spec.codec)}; expected "f16" or "raw"`);
+        const codec = JSON.stringify(spec.codec);
+        throw new Error(`blob ${i} has codec ${codec}; expected "f16" or "raw"`);
       }
       this.decoded.set(i, bytes);
     }

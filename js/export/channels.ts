@@ -61,7 +61,9 @@ export function channel(id: string, registry: Registry = channels()): Channel {
       current = model;
       for (const event of handlers.keys()) relay(event);
       // followers see the new mount's state at once, as if each key had just changed
-      for (const event of handlers.keys()) if (event.startsWith("change:")) relays.get(event)?.(model);
+      for (const event of handlers.keys()) {
+        if (event.startsWith("change:")) relays.get(event)?.(model);
+      }
     },
     detach(model) {
       if (!current || model !== current) return;

@@ -9,7 +9,10 @@ function mystModel(state: Record<string, unknown>, calls: string[]) {
   const target = new EventTarget();
   return {
     get: (k: string) => state[k],
-    set: (k: string, v: unknown) => { state[k] = v; target.dispatchEvent(new Event(`change:${k}`)); },
+    set: (k: string, v: unknown) => {
+      state[k] = v;
+      target.dispatchEvent(new Event(`change:${k}`));
+    },
     on: (name: string, cb: EventListener) => target.addEventListener(name, cb),
     off() { calls.push("off"); throw new Error("off not implemented"); },
     save_changes() { calls.push("save_changes"); throw new Error("save_changes not implemented"); },
@@ -23,7 +26,8 @@ function fakeElement() {
     const style: any = { remove: () => children.splice(children.indexOf(style), 1) };
     return style;
   };
-  return { children, prepend: (c: any) => children.unshift(c), ownerDocument: { createElement } } as any;
+  const prepend = (c: any) => children.unshift(c);
+  return { children, prepend, ownerDocument: { createElement } } as any;
 }
 
 // A widget that uses everything a widget may: set, save_changes, on, off, and feature-detects send.
@@ -45,7 +49,9 @@ function spec(overrides: Partial<ModuleSpec> = {}): ModuleSpec {
     widget: probe,
     modelId: "m1",
     css: ".probe { color: red; }",
-    state: JSON.stringify({ label: "start", size: 3, _network: { weights: [{ dtype: "float32", shape: [1] }] } }),
+    state: JSON.stringify({
+      label: "start", size: 3, _network: { weights: [{ dtype: "float32", shape: [1] }] },
+    }),
     buffers: [[["_network", "weights", 0, "view"], 0]],
     blobs: [{ codec: "f16", data: b64([0x00, 0xc0]) }], // -2.0
     ...overrides,
@@ -55,7 +61,7 @@ function spec(overrides: Partial<ModuleSpec> = {}): ModuleSpec {
 afterEach(() => channels().clear());
 
 describe("moduleHost under a host with only get, set and on", () => {
-  it("gives the widget a full page model over the embedded state and calls nothing the host lacks", async () => {
+  it("gives the widget a page model over the state, calling nothing the host lacks", async () => {
     const calls: string[] = [];
     const host = moduleHost(spec());
     const model = mystModel({ label: "from the body", _network: "not binary", size: 9 }, calls);
@@ -65,7 +71,8 @@ describe("moduleHost under a host with only get, set and on", () => {
     expect(el.seen).toEqual(["drawn"]);
     expect(el.hasSend).toBe(false); // no kernel: the widget can tell
     expect(el.model.get("size")).toBe(9); // a plain key takes the directive body's value
-    expect(el.model.get("_network").weights[0].view.getFloat32(0, true)).toBe(-2); // a binary key does not
+    // a key carrying arrays keeps the module's
+    expect(el.model.get("_network").weights[0].view.getFloat32(0, true)).toBe(-2);
     expect(model.get("label")).toBe("from the body"); // nothing forwarded to the host
     expect(el.children.map((c: any) => c.textContent)).toEqual([".probe { color: red; }"]);
     await cleanupRender();

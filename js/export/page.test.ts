@@ -9,7 +9,8 @@ function recorder(log: string[]) {
     initialize: ({ model }: any) => void log.push(`init ${model.get("name")}`),
     render: async ({ model, el }: any) => {
       const source = model.get("_source");
-      const other = source ? await model.widget_manager.get_model(source.slice("IPY_MODEL_".length)) : null;
+      const id = source?.slice("IPY_MODEL_".length);
+      const other = id ? await model.widget_manager.get_model(id) : null;
       el.textContent = `${model.get("name")} sees ${other ? other.get("name") : "nobody"}`;
       el.weights = model.get("_network").weights[0].view;
       return () => log.push(`cleanup ${model.get("name")}`);
@@ -23,7 +24,8 @@ function pageData(): PageData {
     modules: ["module-0"],
     blobs: [{ codec: "f16", data: b64([0x00, 0x3c]) }], // one half, 1.0, shared by both
     widgets: [
-      { model_id: "d1a", module: 0, state: { name: "diagram", _source: "IPY_MODEL_c4a", _network: net() },
+      { model_id: "d1a", module: 0,
+        state: { name: "diagram", _source: "IPY_MODEL_c4a", _network: net() },
         buffers: [[["_network", "weights", 0, "view"], 0]] },
       { model_id: "c4a", module: 0, state: { name: "canvas", _network: net() },
         buffers: [[["_network", "weights", 0, "view"], 0]] },
@@ -36,7 +38,8 @@ describe("runPage", () => {
     const log: string[] = [];
     const els = [{} as any, {} as any];
     const views: View[] = [];
-    await runPage(pageData(), { element: (i) => els[i], load: async () => ({ default: recorder(log) }), views });
+    const load = async () => ({ default: recorder(log) });
+    await runPage(pageData(), { element: (i) => els[i], load, views });
     expect(els.map((e) => e.textContent)).toEqual(["diagram sees canvas", "canvas sees nobody"]);
     expect(log).toEqual(["init diagram", "init canvas"]);
     expect(views.map((v) => v.model.get("name"))).toEqual(["diagram", "canvas"]);
@@ -67,15 +70,19 @@ describe("runPage", () => {
     const data = pageData();
     data.widgets = [data.widgets[0]];
     const el = {} as any;
-    await runPage(data, { element: () => el, load: async () => ({ default: recorder([]) }), views: [] });
-    expect(el.textContent).toContain("no widget with id c4a on this page (export it in the same export_html call)");
+    const load = async () => ({ default: recorder([]) });
+    await runPage(data, { element: () => el, load, views: [] });
+    expect(el.textContent).toContain(
+      "no widget with id c4a on this page (export it in the same export_html call)",
+    );
   });
 
   it("takes a module whose default export is a function returning the widget", async () => {
     const el = {} as any;
     const data = pageData();
     data.widgets = [data.widgets[1]];
-    await runPage(data, { element: () => el, load: async () => ({ default: async () => recorder([]) }), views: [] });
+    const load = async () => ({ default: async () => recorder([]) });
+    await runPage(data, { element: () => el, load, views: [] });
     expect(el.textContent).toBe("canvas sees nobody");
   });
 });

@@ -48,7 +48,11 @@ export async function runPage(data: PageData, host: PageHost): Promise<void> {
   const manager: WidgetManager = {
     get_model: async (id) => {
       const model = models.get(id);
-      if (!model) throw new Error(`no widget with id ${id} on this page (export it in the same export_html call)`);
+      if (!model) {
+        throw new Error(
+          `no widget with id ${id} on this page (export it in the same export_html call)`,
+        );
+      }
       return model;
     },
   };

@@ -24,7 +24,9 @@ export interface PageModel {
   widget_manager?: WidgetManager;
 }
 
-export function createPageModel(state: Record<string, unknown>, manager?: WidgetManager): PageModel {
+export function createPageModel(
+  state: Record<string, unknown>, manager?: WidgetManager,
+): PageModel {
   const handlers = new Map<string, Set<Listener>>();
   const emit = (event: string, ...args: unknown[]) => {
     for (const fn of [...(handlers.get(event) ?? [])]) fn(...args);

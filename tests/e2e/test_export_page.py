@@ -4,6 +4,8 @@ and the pad still reads what is drawn on it."""
 
 import numpy as np
 import pytest
+from _pages import fresh_page
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_pretrained
@@ -11,9 +13,6 @@ from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 from nnwidgets.widgets.export import export_html
-
-from _pages import fresh_page
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -123,7 +122,8 @@ def test_script_tags_in_every_string_field_neither_break_the_page_nor_run(browse
 
     rng = np.random.default_rng(0)
     X, y = rng.random((40, 4)), np.arange(40) % 2
-    dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, y), epochs=1, batch_size=10, label=HOSTILE)
+    dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, y), epochs=1, batch_size=10,
+                             label=HOSTILE)
     dash.add_run(Network([4, 3, 2], seed=1), label=HOSTILE + " schedule", schedule=schedule)
     dash.run()  # stops at the failed run, so the callback's failure needs a dashboard of its own
     other = TrainingDashboard(Network([4, 3, 2], seed=2), train=(X, y), epochs=1, batch_size=10,
@@ -136,7 +136,8 @@ def test_script_tags_in_every_string_field_neither_break_the_page_nor_run(browse
     canvas._echo = HOSTILE
     path = export_html([info, canvas, dash, other], tmp_path / "hostile.html", title=HOSTILE)
 
-    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (page, errors):
+    viewport = {"width": 1200, "height": 1400}
+    with fresh_page(browser, viewport=viewport, offline=True) as (page, errors):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(path.as_uri())

@@ -13,14 +13,13 @@ import re
 
 import numpy as np
 import pytest
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.export_esm import export_esm
-
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 

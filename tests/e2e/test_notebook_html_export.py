@@ -41,9 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from _pen import DIGITS, draw
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -315,13 +314,14 @@ def test_nbconvert_page_survives_comment_script_in_widget_state(browser, tmp_pat
     ipynb = tmp_path / "hostile.ipynb"
     ipynb.write_text(json.dumps(nb))
     html = tmp_path / "hostile.html"
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
-                   check=True, capture_output=True, timeout=120)
+    command = [sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
     context = browser.new_context(offline=True)
     try:
         page = context.new_page()
         page.goto(html.as_uri())
-        text = page.evaluate(f"() => document.querySelector('script[type=\"{WIDGET_STATE}\"]').textContent")
+        query = f"script[type='{WIDGET_STATE}']"
+        text = page.evaluate("(q) => document.querySelector(q).textContent", query)
         assert json.loads(text)["state"]["abc"]["state"]["title"] == title
     finally:
         context.close()

@@ -68,12 +68,16 @@ def html_json(value) -> str:
 
 
 def check_widget(widget, *, function: str, parameter: str = "widget"):
-    """``widget`` if it is an open anywidget; else a clear ValueError (as before: the type)."""
+    """``widget`` if it is an open anywidget; else a clear ValueError.
+
+    ValueError for a wrong type too, as export_html and export_esm have always raised there.
+    """
     import anywidget
 
     if not isinstance(widget, anywidget.AnyWidget):
-        raise ValueError(f"{function} can only export anywidget widgets; {parameter} holds "
-                         f"{type(widget).__name__}")
+        raise ValueError(  # noqa: TRY004 (kept: callers catch ValueError here)
+            f"{function} can only export anywidget widgets; {parameter} holds "
+            f"{type(widget).__name__}")
     if widget.comm is None:
         raise ValueError(f"{function}: the {type(widget).__name__} in {parameter} was closed "
                          "(widget.close()), so it has no state left to export; export it "
@@ -83,9 +87,10 @@ def check_widget(widget, *, function: str, parameter: str = "widget"):
 
 def check_half(half) -> tuple[str, ...]:
     """The ``half=`` argument as a tuple of trait names."""
-    if isinstance(half, str):
-        raise ValueError(f"half must be a list of trait names, got the string {half!r} "
-                         f"(write half=({half!r},))")
+    if isinstance(half, str):  # iterable, but surely not meant letter by letter
+        raise ValueError(  # noqa: TRY004 (kept: callers catch ValueError here)
+            f"half must be a list of trait names, got the string {half!r} "
+            f"(write half=({half!r},))")
     try:
         names = tuple(half)
     except TypeError:

@@ -146,7 +146,8 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     if title is None:
         title = "nnwidgets"
     if not isinstance(title, str):
-        raise TypeError(f"title must be a str (or None for the default), got {type(title).__name__}")
+        raise TypeError("title must be a str (or None for the default), "
+                        f"got {type(title).__name__}")
     half = check_half(half)
 
     modules: list[str] = []

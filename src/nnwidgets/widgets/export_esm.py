@@ -70,7 +70,7 @@ __all__ = ["export_esm"]
 # esbuild ends an ESM bundle with `export { name as default };`. Such a bundle is inlined into
 # a function (its top-level names stay its own) that returns the default export instead.
 _ESBUILD_DEFAULT = re.compile(r"\bexport\s*\{\s*([A-Za-z_$][\w$]*)\s+as\s+default\s*\}\s*;?\s*\Z")
-_OTHER_MODULE_SYNTAX = re.compile(r"^\s*(import|export)\b", re.M)
+_OTHER_MODULE_SYNTAX = re.compile(r"^\s*(import|export)\b", re.MULTILINE)
 
 
 def _module_code(esm: str) -> str:
@@ -157,8 +157,9 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
         f"blobs: {html_json(blobs.specs)}",
     ])
     code = "".join([
-        f"// {type(widget).__name__}, exported by nnwidgets.export_esm: the widget's bundle, its "
-        "state\n// and the export host (js/export/), for MyST's {anywidget} directive or any AFM host.\n",
+        (f"// {type(widget).__name__}, exported by nnwidgets.export_esm: the widget's bundle, "
+         "its state\n// and the export host (js/export/), for MyST's {anywidget} directive or "
+         "any AFM host.\n"),
         _module_code(esm),
         host_script(),
         f"\nexport default nnwExport.moduleHost({{\n  {spec},\n}});\n",
