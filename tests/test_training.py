@@ -341,6 +341,18 @@ def test_bad_training_options_are_named(kwargs, message):
         make().fit(X, y, **kwargs)
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda net: net.fit(X, y, momentun=0.9),
+     r"fit\(\) got an unexpected keyword argument 'momentun'; expected one of: .*momentum.*"
+     r"Check the spelling"),
+    (lambda net: net.SGD([(X[0].reshape(-1, 1), 1)], 1, 1, 0.1, l2=1.0),
+     r"SGD\(\) got an unexpected keyword argument 'l2'; expected one of: .*dropout"),
+])
+def test_misspelt_training_keywords_are_named_with_the_allowed_ones(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(make())
+
+
 def test_bad_training_call_leaves_weights_untouched():
     net = make()
     before = [w.copy() for w in net.weights]

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 __all__ = ["check_inputs", "check_labels", "targets", "target_vector", "positive_int", "check_range",
-           "describe_range", "check_seed", "raw_pixel_top", "warn_if_raw_pixels"]
+           "describe_range", "reject_unknown", "check_seed", "raw_pixel_top", "warn_if_raw_pixels"]
 
 
 def check_inputs(X, n_in, dtype):
@@ -148,6 +148,18 @@ def describe_range(low, high, low_open, high_open):
     if math.isinf(high):
         return f"a finite number {'>' if low_open else '>='} {low:g}"
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def reject_unknown(kwargs, allowed, where):
+    """The one message for a misspelt keyword argument: a TypeError naming it and the allowed.
+
+    ``where`` names the callable, as Python's own message does: "fit() got an unexpected
+    keyword argument 'momentun'; expected one of: ... Check the spelling."
+    """
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise TypeError(f"{where}() got an unexpected keyword argument {unknown[0]!r}; "
+                        f"expected one of: {', '.join(sorted(allowed))}. Check the spelling.")
 
 
 def _shorten(value, limit=60):

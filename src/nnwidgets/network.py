@@ -349,8 +349,9 @@ class Network:
         schedule, validation, early_stopping, callbacks, threads). The history is also kept
         as ``self.history_``, including when training stops early or diverges.
         """
-        from .training import Trainer
+        from .training import OPTIONS, Trainer
 
+        _checks.reject_unknown(options, OPTIONS, "fit")
         trainer = Trainer(self, X, y, epochs=epochs, batch_size=batch_size,
                           learning_rate=learning_rate, **options)
         return trainer.run()
@@ -363,8 +364,10 @@ class Network:
         column (or an int label); ``test_data`` holds ``(x, label)``. Prints "Epoch j: correct
         / total" as the book's code does, and returns the :class:`History`.
         """
-        from .training import Callback
+        from .training import OPTIONS, Callback
 
+        _checks.reject_unknown(options, set(OPTIONS) - {"epochs", "batch_size", "learning_rate",
+                                                       "l2", "validation"}, "SGD")
         X, y = _from_book_format(training_data, "training_data")
         validation = _from_book_format(test_data, "test_data") if test_data is not None else None
 

@@ -12,6 +12,7 @@ the training thread included.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from array import array
@@ -531,6 +532,11 @@ class Trainer:
             raise ValueError(f"transform must return an array of shape {self.X.shape}; "
                              f"got {X.shape}")
         return X
+
+
+#: The Trainer's keyword arguments (what fit, SGD and a dashboard run pass on to it).
+OPTIONS = tuple(name for name, p in inspect.signature(Trainer).parameters.items()
+                if p.kind is p.KEYWORD_ONLY)
 
 
 def snapshot(net):
