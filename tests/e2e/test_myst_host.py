@@ -239,3 +239,19 @@ def test_diagram_follows_the_canvas_mounted_by_another_directive(book, digit_net
     page.mouse.up()
     assert page.evaluate("() => window.hostCalls") == []
     assert not page.errors, page.errors
+
+
+def test_script_tags_in_state_are_text_in_a_myst_like_host(book, digit_network):
+    from nnwidgets import ModelInfo
+
+    page, site = book
+    hostile = ('<!--<script>window.pwned=1</script></script><script>window.pwned=2</script>'
+               '<img src=x onerror="window.pwned=3">\u2028&amp;')
+    export_esm(ModelInfo(digit_network, title=hostile), site / "info.mjs")
+    page.evaluate("(spec) => window.mount(spec)",
+                  {"esm": f"{ORIGIN}/info.mjs", "css": None, "shadow": True, "json": {}})
+    expect(page.locator(".nnw-info__title")).to_have_text(hostile)
+    assert page.evaluate("() => window.pwned") is None
+    assert page.locator("img").count() == 0
+    assert page.evaluate("() => window.hostCalls") == []
+    assert not page.errors, page.errors
