@@ -353,6 +353,20 @@ def test_misspelt_training_keywords_are_named_with_the_allowed_ones(call, messag
         call(make())
 
 
+def test_a_book_network_that_cannot_train_is_refused_when_the_trainer_is_built():
+    from nnwidgets.book import as_network
+
+    class NoBackprop:  # the book's attributes, without the method that computes gradients
+        def __init__(self):
+            rng = np.random.default_rng(0)
+            self.sizes = [8, 5, 4]
+            self.weights = [rng.standard_normal((5, 8)), rng.standard_normal((4, 5))]
+            self.biases = [rng.standard_normal((5, 1)), rng.standard_normal((4, 1))]
+
+    with pytest.raises(TypeError, match="needs its backprop"):
+        Trainer(as_network(NoBackprop()), X, y, epochs=1)
+
+
 def test_bad_training_call_leaves_weights_untouched():
     net = make()
     before = [w.copy() for w in net.weights]
