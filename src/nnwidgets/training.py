@@ -260,11 +260,6 @@ class Trainer:
         self.transform = transform
         self.threads = _checks.positive_int(threads, "threads", allow_none=True)
         self.notify_interval = notify_interval
-        # A network that trains by other means (the reader's book network, through its own
-        # backprop) says at once if it cannot, instead of at the first mini-batch.
-        check_trainable = getattr(net, "check_trainable", None)
-        if check_trainable is not None:
-            check_trainable(dropout=self.dropout)
         _checks.warn_if_raw_pixels(self.X)
         self.history = History()
         self.epoch = 0  # epochs completed
