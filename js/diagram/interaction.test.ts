@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editable, keepsCard, keyAction, nearRect, nudged, NUDGE, sameHit, toggled } from "./interaction";
+import { editable, keyAction, nearRect, nudged, NUDGE, sameHit, toggled } from "./interaction";
 
 // [784, 16, 12, 10]: two hidden layers of different widths, so a layer/width mix-up shows.
 const SIZES = [784, 16, 12, 10];
@@ -90,14 +90,5 @@ describe("where the pointer is", () => {
     expect(nearRect(90, 40, card)).toBe(true); // within 18 px
     expect(nearRect(81, 80, card, 18)).toBe(false);
     expect(nearRect(150, 139, card)).toBe(false);
-  });
-
-  it("keeps the card on the way to it, but not over the next neuron", () => {
-    const card = { left: 100, right: 200, top: 50, bottom: 120 };
-    expect(keepsCard(150, 80, card, at(2, 3), at(1, 1))).toBe(true); // on the card, over a neuron it covers
-    expect(keepsCard(90, 80, card, null, at(1, 1))).toBe(true); // in the gap, over nothing
-    expect(keepsCard(90, 80, card, at(1, 1), at(1, 1))).toBe(true); // still on the neuron described
-    expect(keepsCard(90, 80, card, at(1, 2), at(1, 1))).toBe(false); // the next neuron: describe it
-    expect(keepsCard(50, 80, card, null, at(1, 1))).toBe(false); // away from the card
   });
 });

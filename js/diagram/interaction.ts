@@ -91,16 +91,6 @@ export function nearRect(x: number, y: number, rect: Rect, gap = CARD_GAP): bool
 }
 
 /**
- * Whether a pointer move to (x, y), over neuron `hit`, keeps the card describing `hovered`: on
- * the card itself, or in the gap around it on the way from the neuron to the card's buttons,
- * unless it is over another neuron there (the next neuron in the column is within the gap).
- */
-export function keepsCard(x: number, y: number, card: Rect, hit: Hit | null, hovered: Hit | null): boolean {
-  if (nearRect(x, y, card, 0)) return true;
-  return nearRect(x, y, card) && (hit === null || sameHit(hit, hovered));
-}
-
-/**
  * Whether leaving `from` for `next` (a pointerleave's relatedTarget) leaves the diagram: moving
  * between the drawing and its card does not.
  */

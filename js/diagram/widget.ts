@@ -6,10 +6,8 @@
 // legend says, layout.ts and paint.ts draw.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
-import { allEdges, errorEdges, topContributors, topKEdges, type Edges } from "./edges";
-import {
-  editCount, editedLayers, editNetwork, parseScales, scaleOf, scalesToJson, setScale, type Scales,
-} from "./edits";
+import type { Edges } from "./edges";
+import { editCount, editNetwork, parseScales, scaleOf, scalesToJson, setScale, type Scales } from "./edits";
 import { argmax, type Layers, type NetworkSpec } from "../lib/forward";
 import { setAndSave, type HostModel } from "../lib/host";
 import { FrameScheduler } from "../lib/frames";
@@ -20,10 +18,11 @@ import { decodeArray, type WireArray } from "../lib/wire";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";
-import { errorColours, errorsMatch, parseErrors, targetText, type ErrorsState } from "./errors";
+import { errorColours, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showErrorsSwitch, showLegend } from "./dom";
-import { editable as isEditable, keepsCard, keyAction, leavesFor, nudged, sameHit, toggled } from "./interaction";
+import { editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled } from "./interaction";
 import { errorsSwitch as errorsSwitchState, legendFor } from "./legend";
+import { ALL_EDGES_LIMIT, allEdgesFit, captions, computeView, ringsFor } from "./view";
 import { ModelLink, type WidgetManagerLike } from "./link";
 import { layerColour, paintScene, type Scene } from "./paint";
 
@@ -38,9 +37,6 @@ interface DiagramModel {
   _errors: unknown;
   _request: { scales: Record<string, Record<string, number>>; seq: string } | null;
 }
-
-/** All edges are drawn on request only below this many connections (more is a grey blur). */
-const ALL_EDGES_LIMIT = 20000;
 
 function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   const model: HostModel<DiagramModel> = anyModel;
@@ -75,36 +71,18 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   }
 
   function wantsAllEdges(): boolean {
-    if (!model.get("all_edges") || !net) return false;
-    let total = 0;
-    for (let l = 0; l + 1 < net.sizes.length; l++) total += net.sizes[l] * net.sizes[l + 1];
-    return total <= ALL_EDGES_LIMIT;
+    return !!model.get("all_edges") && !!net && allEdgesFit(net.sizes);
   }
 
-  /** Forward pass with the edits, and the connections to draw. */
+  /** Forward pass with the edits, and the connections to draw (view.ts). */
   function compute(): void {
     layers = null;
     edges = [];
     if (!net || !edited || !x) return;
-    layers = editedLayers(edited, scales, x);
-    const acts = layers.activations;
-    const all = wantsAllEdges(), k = topK();
-    showing = model.get("mode") === "errors" && errorsMatch(errors, x) ? "errors" : "activations";
-    if (showing === "errors") {
-      // The errors flowing back: into each neuron of layer l, the largest |w^{l+1}_kj delta^{l+1}_k|.
-      for (let l = 0; l + 1 < net.sizes.length; l++) {
-        const nIn = net.sizes[l], nOut = net.sizes[l + 1];
-        edges.push(l === 0 ? null : errorEdges(net.weights[l], errors!.deltas[l], nIn, nOut, all ? nOut : k));
-      }
-      return;
-    }
-    // Contributions use the original weights and the edited activations: a switched-off
-    // neuron contributes nothing, a scaled one its scaled activation.
-    for (let l = 0; l + 1 < net.sizes.length; l++) {
-      const nIn = net.sizes[l], nOut = net.sizes[l + 1];
-      const into = acts[l + 1];
-      edges.push(all ? allEdges(net.weights[l], acts[l], nIn, nOut, into) : topKEdges(net.weights[l], acts[l], nIn, nOut, k, into));
-    }
+    const view = computeView({
+      net, edited, scales, x, errors, wantsErrors: model.get("mode") === "errors", topK: topK(), all: wantsAllEdges(),
+    });
+    ({ layers, edges, showing } = view);
   }
 
   function relayout(): void {
@@ -116,27 +94,6 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       layout = null;
       dom.error.textContent = String(e instanceof Error ? e.message : e);
     }
-  }
-
-  function captions(sizes: number[]): string[] {
-    return sizes.map((n, l) =>
-      l === 0 ? (n === 784 ? "input 28\u00d728" : `input ${n}`) : l === sizes.length - 1 ? `output ${n}` : `hidden ${n}`);
-  }
-
-  function rings(): Hit[] {
-    const out: Hit[] = [];
-    for (const hit of [hovered, focused]) {
-      if (!hit) continue;
-      out.push(hit);
-      // an output neuron: ring the hidden neurons that push it most
-      if (net && layers && hit.layer === net.sizes.length - 1 && hit.layer > 0) {
-        const l = hit.layer - 1;
-        for (const [i] of topContributors(net.weights[l], layers.activations[l], net.sizes[l], hit.neuron, 5)) {
-          out.push({ layer: l, neuron: i });
-        }
-      }
-    }
-    return out;
   }
 
   function paint(): void {
@@ -166,7 +123,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       edges,
       scales,
       prediction,
-      rings: rings(),
+      rings: ringsFor([hovered, focused], net, layers),
       inputImage: net.sizes[0] === 784 ? inputCanvas : null,
       captions: captions(net.sizes),
       outputLabels: true,
@@ -235,10 +192,11 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     dom.announce.textContent = describeNeuron(focused, net, layers, scales, showing === "errors" && errors ? errors.deltas : null);
   }
 
-  /** Whether a pointer move stays with the card (interaction.keepsCard). */
-  function overCard(e: PointerEvent, hit: Hit | null): boolean {
+  /** Whether a pointer event falls on the card, or the gap between it and its neuron (the way
+   * to its buttons, which may cross other neurons). */
+  function overCard(e: PointerEvent): boolean {
     if (dom.details.hidden || !editable(hovered)) return false;
-    return keepsCard(e.clientX, e.clientY, dom.details.getBoundingClientRect(), hit, hovered);
+    return nearRect(e.clientX, e.clientY, dom.details.getBoundingClientRect());
   }
 
   // ---- edits ------------------------------------------------------------------------------------
@@ -271,8 +229,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
   }
 
   cleanups.listen<PointerEvent>(dom.canvas, "pointermove", (e) => {
+    if (overCard(e)) return; // on the way to the card's buttons: keep describing this neuron
     const hit = pointAt(e);
-    if (overCard(e, hit)) return; // on the way to the card's buttons: keep describing this neuron
     if (sameHit(hit, hovered)) return;
     hovered = hit;
     dom.canvas.style.cursor = editable(hit) ? "pointer" : "default";
