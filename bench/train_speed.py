@@ -1,11 +1,24 @@
-"""Training throughput of nnwidgets against PyTorch (CPU) and the book's per-example loop.
+"""Training throughput of nnwidgets against its bound, PyTorch (CPU) and the book's loop.
 
-Prints samples per second of ``Network.fit`` for one epoch (shuffling, mini-batches, the update,
-the loss and accuracy it reports) on real digits: full MNIST from ``NNWIDGETS_DATA`` when it is
-set, else the 10,000-digit subset shipped in the package. The network is [784, 100, 10] float32,
-ReLU, softmax + cross-entropy, plain SGD, at mini-batch 10 and 64. Everything is measured in
-this one run on this machine so that the ratios mean something on a shared, noisy computer;
-each figure is the best of several epochs.
+Prints samples per second of ``Network.fit`` per epoch (shuffling, gathering each mini-batch,
+forward, backpropagation, the checked update, the loss and accuracy it records) on real
+digits: full MNIST from ``NNWIDGETS_DATA`` when it is set, else the 10,000-digit subset shipped
+in the package. Two [784, 100, 10] float32 networks, plain SGD: the book's sigmoid network with
+cross-entropy ("sigmoid"), and ReLU with a softmax output ("softmax"); mini-batches of 10 and
+64; one and two BLAS threads.
+
+Beside each figure, measured in the same run, between the same epochs:
+
+- the **bound**: the same epoch's matrix products alone, forward and backward (``x W1^T``,
+  ``h W2^T``, ``delta2 W2``, ``delta2^T h``, ``delta1^T x``) on the same shuffled mini-batches,
+  the gather of each mini-batch included, into buffers allocated once. Nothing that trains can
+  be faster than its own matrix products, so ``fit / bound`` says how much of the machine the
+  rest (activations, errors, the update and its checks, the loop) leaves;
+- PyTorch doing what ``fit`` does each epoch (shuffle, gather, forward, backward, SGD step, and
+  read the loss and accuracy), with the same thread count.
+
+The machine may be shared and noisy, so the three are timed in turns, epoch after epoch, and
+each figure is the best of ``--repeats`` epochs; the ratios are what to compare across runs.
 
     NNWIDGETS_DATA=... python bench/train_speed.py   # PyTorch optional: pip install ".[bench]"
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
@@ -22,13 +35,17 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-from nnwidgets import Network  # noqa: E402
+from nnwidgets import Callback, Network  # noqa: E402
 from nnwidgets.datasets import load_bundled, load_mnist  # noqa: E402
-from nnwidgets.training import auto_threads  # noqa: E402
 
 SIZES = [784, 100, 10]
 LEARNING_RATE = 0.05
-WARM_UP = 2000  # samples trained once before timing: caches, thread pools, first allocations
+NETWORKS = {  # name: (hidden activation, output activation); cost cross-entropy for both
+    "sigmoid": ("sigmoid", "sigmoid"),
+    "softmax": ("relu", "softmax"),
+}
+PAUSE = 0.25  # seconds between contenders, outside the clocks
+WARM_UP = 3000  # samples each contender trains once before timing: caches, pools, allocations
 
 
 def training_data(samples=None):
@@ -38,55 +55,113 @@ def training_data(samples=None):
     else:
         data, source = load_bundled(), "the bundled subset (set NNWIDGETS_DATA for full MNIST)"
     X, y = data.X_train[:samples], data.y_train[:samples]
-    return X, y, f"{len(X):,} training images of {source}"
+    return np.ascontiguousarray(X, np.float32), y, f"{len(X):,} training images of {source}"
 
 
-def best_epoch_rate(train_one_epoch, n, repeats):
-    """Samples per second of the fastest of ``repeats`` epochs."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        train_one_epoch()
-        times.append(time.perf_counter() - start)
-    return n / min(times)
+def bound_epoch(X, batch_size, rng, n_hidden=SIZES[1], n_out=SIZES[2]):
+    """A function running one epoch of ``fit``'s matrix products alone, and nothing else."""
+    n, n_in = X.shape
+    W1 = (rng.standard_normal((n_hidden, n_in)) * 0.05).astype(np.float32)
+    W2 = (rng.standard_normal((n_out, n_hidden)) * 0.1).astype(np.float32)
+    full = np.empty((batch_size, n_in), np.float32)
+    z1, z2 = np.empty((batch_size, n_hidden), np.float32), np.empty((batch_size, n_out), np.float32)
+    g1 = np.empty((batch_size, n_hidden), np.float32)
+    gw1, gw2 = np.empty_like(W1), np.empty_like(W2)
+    d2 = (rng.standard_normal((batch_size, n_out)) * 0.1).astype(np.float32)
+
+    def epoch():
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            m = len(idx)
+            x = np.take(X, idx, axis=0, out=full[:m])  # the gather
+            h = np.matmul(x, W1.T, out=z1[:m])  # forward, layer 1
+            np.matmul(h, W2.T, out=z2[:m])  # forward, layer 2
+            np.matmul(d2[:m], W2, out=g1[:m])  # BP2's product
+            np.matmul(d2[:m].T, h, out=gw2)  # BP4, layer 2
+            np.matmul(g1[:m].T, x, out=gw1)  # BP4, layer 1
+
+    return epoch
 
 
-def nnwidgets_rate(X, y, batch_size, threads, repeats):
-    net = Network(SIZES, seed=0)
-
-    def epoch(X=X, y=y):
-        net.fit(X, y, epochs=1, batch_size=batch_size, learning_rate=LEARNING_RATE, threads=threads)
-
-    epoch(X[:WARM_UP], y[:WARM_UP])
-    return best_epoch_rate(epoch, len(X), repeats)
-
-
-def torch_rate(X, y, batch_size, threads, repeats):
+def torch_epoch(X, y, batch_size, network):
+    """A function running what ``fit`` does in one epoch, in PyTorch."""
     import torch
 
-    torch.set_num_threads(threads)
     torch.manual_seed(0)
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(np.asarray(y, np.int64))
+    hidden, output = NETWORKS[network]
+    model = torch.nn.Sequential(
+        torch.nn.Linear(SIZES[0], SIZES[1]),
+        torch.nn.Sigmoid() if hidden == "sigmoid" else torch.nn.ReLU(),
+        torch.nn.Linear(SIZES[1], SIZES[2]))
     opt = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    eye = torch.eye(SIZES[2])
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    softmax_ce = torch.nn.CrossEntropyLoss()
 
     def epoch(n=len(X)):
-        # What fit does each epoch: shuffle, gather each mini-batch, step, read loss and accuracy.
         order = torch.randperm(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
             xb, yb = Xt[idx], yt[idx]
             opt.zero_grad(set_to_none=True)
             out = model(xb)
-            loss = loss_fn(out, yb)
+            if output == "sigmoid":  # the book's cross-entropy: summed over outputs, mean over rows
+                loss = bce(out, eye[yb], reduction="sum") / len(idx)
+            else:
+                loss = softmax_ce(out, yb)
             loss.backward()
             opt.step()
             loss.item()
             (out.argmax(1) == yb).float().mean().item()
 
-    epoch(WARM_UP)
-    return best_epoch_rate(epoch, len(X), repeats)
+    return epoch
+
+
+class _Turns(Callback):
+    """Times each of fit's epochs, and between them runs the other contenders' epochs."""
+
+    def __init__(self, others, times):
+        self.others, self.times = others, times
+
+    def on_epoch_begin(self, trainer, epoch):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        self.times["fit"].append(time.perf_counter() - self.started)
+        for name, run in self.others.items():
+            # A pause first: OpenBLAS's and OpenMP's idle threads spin for a while after their
+            # last product, and on 2 cores they would slow whoever runs next.
+            time.sleep(PAUSE)
+            started = time.perf_counter()
+            run()
+            self.times[name].append(time.perf_counter() - started)
+        time.sleep(PAUSE)
+
+
+def measure(X, y, network, batch_size, threads, repeats, with_torch):
+    """Samples per second of fit, its bound and PyTorch: the best epoch of each."""
+    hidden, output = NETWORKS[network]
+    rng = np.random.default_rng(0)
+    others = {"bound": bound_epoch(X, batch_size, rng)}
+    if with_torch:
+        import torch
+
+        torch.set_num_threads(threads)
+        others["torch"] = torch_epoch(X, y, batch_size, network)
+    times = {"fit": [], **{name: [] for name in others}}
+    # Warm up every contender on a few thousand samples, then time them in turns; fit's
+    # thread limit applies to the bound too, since it runs inside fit's callback.
+    warm = {name: bound_epoch(X[:WARM_UP], batch_size, rng) if name == "bound"
+            else torch_epoch(X[:WARM_UP], y[:WARM_UP], batch_size, network) for name in others}
+    net = Network(SIZES, activation=hidden, output=output, cost="cross_entropy", seed=0)
+    net.fit(X[:WARM_UP], y[:WARM_UP], epochs=1, batch_size=batch_size,
+            learning_rate=LEARNING_RATE, threads=threads,
+            callbacks=[_Turns(warm, {name: [] for name in times})])
+    net.fit(X, y, epochs=repeats, batch_size=batch_size, learning_rate=LEARNING_RATE,
+            threads=threads, callbacks=[_Turns(others, times)])
+    return {name: len(X) / min(t) for name, t in times.items()}
 
 
 def book_loop_rate(X, y, repeats):
@@ -125,46 +200,57 @@ def book_loop_rate(X, y, repeats):
                 weights[l] -= LEARNING_RATE / batch_size * nw[l]
                 biases[l] -= LEARNING_RATE / batch_size * nb[l]
 
+    times = []
     with threadpool_limits(limits=1, user_api="blas"):
-        return best_epoch_rate(epoch, n, max(1, min(repeats, 2)))
+        for _ in range(max(1, min(repeats, 2))):
+            start = time.perf_counter()
+            epoch()
+            times.append(time.perf_counter() - start)
+    return n / min(times)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=None,
                         help="train on the first N images only (default: all of them)")
-    parser.add_argument("--repeats", type=int, default=3, help="epochs timed per figure (best kept)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="epochs timed per figure (best kept)")
+    parser.add_argument("--networks", default=",".join(NETWORKS),
+                        help="comma-separated, from: " + ", ".join(NETWORKS))
+    parser.add_argument("--batches", default="10,64", help="mini-batch sizes, comma-separated")
+    parser.add_argument("--threads", default="1,2", help="BLAS thread counts, comma-separated")
     args = parser.parse_args(argv)
     try:
-        import torch  # noqa: F401
+        import torch
         have_torch = True
     except ImportError:
         have_torch = False
 
     X, y, described = training_data(args.samples)
-    net = Network(SIZES)
-    print(f"Network.fit, one epoch on {described}")
-    print(f"network {SIZES} float32, softmax + cross-entropy, plain SGD; {os.cpu_count()} cores; "
-          f"best of {args.repeats}")
-    print(f"threads chosen by nnwidgets: batch 10 -> {auto_threads(net, 10) or 'all'}, "
-          f"batch 64 -> {auto_threads(net, 64) or 'all'}")
+    print(f"Network.fit, one epoch on {described}; {os.cpu_count()} cores, load average "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"network {SIZES} float32, cross-entropy, plain SGD; best of {args.repeats} epochs, "
+          f"the contenders timed in turns" + (f"; PyTorch {torch.__version__}" if have_torch
+                                              else ""))
     if not have_torch:
         print("PyTorch is not installed, so the PyTorch ratio is skipped: pip install '.[bench]'")
-    print()
     loop = book_loop_rate(X, y, args.repeats)
-    print(f"{'':26s}{'samples/s':>12s}{'vs PyTorch':>12s}{'vs book loop':>14s}")
-    print(f"{'book per-example loop':26s}{loop:12,.0f}")
-    for batch in (10, 64):
-        for threads in (1, 2):
-            ours = nnwidgets_rate(X, y, batch, threads, args.repeats)
-            row = f"{f'nnwidgets b={batch} t={threads}':26s}{ours:12,.0f}"
-            if have_torch:
-                theirs = torch_rate(X, y, batch, threads, args.repeats)
-                row += f"{ours / theirs:11.2f}x{ours / loop:13.1f}x"
-                row += f"\n{f'PyTorch   b={batch} t={threads}':26s}{theirs:12,.0f}"
-            else:
-                row += f"{'skipped':>12s}{ours / loop:13.1f}x"
-            print(row, flush=True)
+    print(f"book per-example loop (softmax, b=10, t=1): {loop:,.0f} samples/s")
+    print()
+    print(f"{'':22s}{'fit':>10s}{'bound':>10s}{'PyTorch':>10s}{'fit/bound':>11s}"
+          f"{'fit/PyTorch':>13s}{'fit/loop':>10s}")
+    for network in args.networks.split(","):
+        for batch in map(int, args.batches.split(",")):
+            for threads in map(int, args.threads.split(",")):
+                rate = measure(X, y, network, batch, threads, args.repeats, have_torch)
+                row = (f"{f'{network} b={batch} t={threads}':22s}{rate['fit']:10,.0f}"
+                       f"{rate['bound']:10,.0f}")
+                row += f"{rate['torch']:10,.0f}" if have_torch else f"{'-':>10s}"
+                row += f"{rate['fit'] / rate['bound']:11.2f}"
+                row += f"{rate['fit'] / rate['torch']:12.2f}x" if have_torch else f"{'-':>13s}"
+                row += f"{rate['fit'] / loop:9.1f}x"
+                print(row, flush=True)
+    print(f"\nload average afterwards {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

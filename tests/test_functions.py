@@ -81,3 +81,36 @@ def test_unknown_names_are_rejected_with_the_choices():
         functions.get_activation("rleu")
     with pytest.raises(ValueError, match="cost must be one of .*got 'mse'"):
         functions.get_cost("mse")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax"])
+def test_out_arrays_hold_the_same_values(name):
+    # Into a separate array, and into the input itself (as training does), NaN kept as NaN.
+    f = functions.get_activation(name)
+    z = np.concatenate([Z, [[0.5, np.nan, -1.0, 2.0, 0.0, -0.1]]])
+    g = np.linspace(-1, 1, z.size).reshape(z.shape)
+    expected, grad = f.fn(z), f.backward(z, f.fn(z), g)
+    out = np.empty_like(z)
+    assert f.fn(z, out=out) is out
+    np.testing.assert_array_equal(out, expected)
+    inplace = z.copy()
+    np.testing.assert_array_equal(f.fn(inplace, out=inplace), expected)
+    g_in = g.copy()
+    np.testing.assert_array_equal(f.backward(z, expected, g_in, out=g_in), grad)
+
+
+@pytest.mark.parametrize("name", ["quadratic", "cross_entropy", "log_likelihood"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cost_mean_is_the_mean_of_fn(name, output, dtype):
+    # Outputs at exactly 0 and 1 (clipped) and a target row that is not one-hot.
+    cost = functions.get_cost(name, output)
+    rng = np.random.default_rng(0)
+    a = rng.random((13, 7)).astype(dtype)
+    a[0, 0], a[1, 1] = 0.0, 1.0
+    y = np.eye(7, dtype=dtype)[rng.integers(0, 7, 13)]
+    y[2] = rng.random(7)
+    before = a.copy()
+    assert cost.mean(a, y) == pytest.approx(float(cost.fn(a, y).mean()),
+                                            rel=1e-6 if dtype == np.float32 else 1e-12)
+    np.testing.assert_array_equal(a, before)  # the outputs are left alone

@@ -5,6 +5,10 @@ Every activation is one small object with its value ``fn(z)`` and the vector-Jac
 ``grad_a * f'(z)``; softmax couples its outputs, so it has its own. Costs give their value per
 example and their gradient with respect to the output activations, ``grad(a, y)``.
 
+``fn`` and ``backward`` take an optional ``out`` array, as NumPy's functions do, so that
+training writes each mini-batch's values into arrays it keeps instead of new ones (``out`` may
+be ``grad_a`` itself); without it they return new arrays.
+
 Arrays are row-major: one example per row, so ``z`` and ``a`` have shape (n_examples, n_units).
 """
 
@@ -24,16 +28,16 @@ class Activation:
     name = ""
     elementwise = True
 
-    def fn(self, z):
+    def fn(self, z, out=None):
         raise NotImplementedError
 
     def prime(self, z, a):
         """f'(z); ``a = f(z)`` is passed too, since several derivatives are cheapest from it."""
         raise NotImplementedError
 
-    def backward(self, z, a, grad_a):
+    def backward(self, z, a, grad_a, out=None):
         """The gradient with respect to ``z`` given the gradient ``grad_a`` with respect to ``a``."""
-        return grad_a * self.prime(z, a)
+        return np.multiply(grad_a, self.prime(z, a), out=out)
 
     def __repr__(self):
         return f"<activation {self.name}>"
@@ -44,9 +48,13 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def fn(self, z):
+    def fn(self, z, out=None):
         # 0.5 * (1 + tanh(z/2)) is the same function without overflow in exp(-z) for large -z.
-        return 0.5 * (1.0 + np.tanh(0.5 * z))
+        a = np.multiply(z, 0.5, out=out)
+        np.tanh(a, out=a)
+        a += 1.0
+        a *= 0.5
+        return a
 
     def prime(self, z, a):
         return a * (1.0 - a)
@@ -57,8 +65,8 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def fn(self, z):
-        return np.tanh(z)
+    def fn(self, z, out=None):
+        return np.tanh(z, out=out)
 
     def prime(self, z, a):
         return 1.0 - a * a
@@ -69,14 +77,14 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def fn(self, z):
-        return np.maximum(z, 0.0)
+    def fn(self, z, out=None):
+        return np.maximum(z, 0.0, out=out)
 
     def prime(self, z, a):
         return (z > 0).astype(z.dtype)
 
-    def backward(self, z, a, grad_a):
-        return grad_a * (z > 0)  # a boolean mask: no float 0/1 array to build first
+    def backward(self, z, a, grad_a, out=None):
+        return np.multiply(grad_a, z > 0, out=out)  # a boolean mask: no float 0/1 array first
 
 
 class LeakyReLU(Activation):
@@ -85,8 +93,13 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     slope = 0.01
 
-    def fn(self, z):
-        return np.where(z > 0, z, self.slope * z)
+    def fn(self, z, out=None):
+        if out is None:
+            return np.where(z > 0, z, self.slope * z)
+        positive = z > 0  # before out is written, which may be z itself
+        np.multiply(z, self.slope, out=out, where=~positive)  # NaN is not > 0: it stays NaN
+        np.copyto(out, z, where=positive)
+        return out
 
     def prime(self, z, a):
         return np.where(z > 0, 1.0, self.slope).astype(z.dtype)
@@ -97,14 +110,20 @@ class Linear(Activation):
 
     name = "linear"
 
-    def fn(self, z):
-        return z
+    def fn(self, z, out=None):
+        if out is None or out is z:
+            return z
+        np.copyto(out, z)
+        return out
 
     def prime(self, z, a):
         return np.ones_like(z)
 
-    def backward(self, z, a, grad_a):
-        return grad_a
+    def backward(self, z, a, grad_a, out=None):
+        if out is None or out is grad_a:
+            return grad_a
+        np.copyto(out, grad_a)
+        return out
 
 
 class Softmax(Activation):
@@ -117,16 +136,19 @@ class Softmax(Activation):
     name = "softmax"
     elementwise = False
 
-    def fn(self, z):
-        shifted = z - z.max(axis=-1, keepdims=True)  # same result, no overflow
-        e = np.exp(shifted)
-        return e / e.sum(axis=-1, keepdims=True)
+    def fn(self, z, out=None):
+        # The ufuncs' own reductions: z.max() and e.sum() go through Python wrappers first,
+        # which at 10 rows cost as much as the arithmetic.
+        e = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)  # no overflow
+        np.exp(e, out=e)
+        e /= np.add.reduce(e, axis=-1, keepdims=True)
+        return e
 
     def prime(self, z, a):
         raise TypeError("softmax has no element-wise derivative; use backward()")
 
-    def backward(self, z, a, grad_a):
-        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+    def backward(self, z, a, grad_a, out=None):
+        return np.multiply(a, grad_a - (grad_a * a).sum(axis=-1, keepdims=True), out=out)
 
 
 class Cost:
@@ -142,6 +164,11 @@ class Cost:
         r""":math:`\nabla_a C` for each example: shape (n, n_out)."""
         raise NotImplementedError
 
+    def mean(self, a, y):
+        """The mean cost over the examples, a float: ``fn(a, y).mean()``, which training
+        computes after every mini-batch (the costs below do it in fewer, larger steps)."""
+        return float(self.fn(a, y).mean())
+
     def __repr__(self):
         return f"<cost {self.name}>"
 
@@ -156,6 +183,10 @@ class Quadratic(Cost):
 
     def grad(self, a, y):
         return a - y
+
+    def mean(self, a, y):
+        d = np.subtract(a, y).ravel()
+        return 0.5 * float(np.dot(d, d)) / len(a)
 
 
 class CrossEntropy(Cost):
@@ -175,6 +206,14 @@ class CrossEntropy(Cost):
         a = np.clip(a, _EPS, 1.0 - _EPS)
         return (a - y) / (a * (1.0 - a))
 
+    def mean(self, a, y):
+        # -[y ln a + (1 - y) ln(1 - a)] summed = -[y . (ln a - ln(1 - a)) + sum ln(1 - a)]
+        a = np.minimum(np.maximum(a, _EPS), 1.0 - _EPS)  # np.clip, minus its Python wrapper
+        log_1ma = np.log(np.subtract(1.0, a, out=np.empty_like(a)))
+        log_ratio = np.subtract(np.log(a, out=a), log_1ma, out=a)
+        total = np.vdot(y, log_ratio) + np.add.reduce(log_1ma, axis=None)
+        return -float(total) / len(a)
+
 
 class LogLikelihood(Cost):
     r""":math:`C = -\ln a_y`, the log-likelihood of the correct class (pairs with softmax)."""
@@ -186,6 +225,10 @@ class LogLikelihood(Cost):
 
     def grad(self, a, y):
         return -y / np.clip(a, _EPS, 1.0)
+
+    def mean(self, a, y):
+        log_a = np.log(np.minimum(np.maximum(a, _EPS), 1.0))
+        return -float(np.vdot(y, log_a)) / len(a)
 
 
 class CategoricalCrossEntropy(LogLikelihood):

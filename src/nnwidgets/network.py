@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _checks, functions, modelfile
 
-__all__ = ["Network", "hidden_errors", "output_error"]
+__all__ = ["Network", "Workspace", "hidden_errors", "output_error"]
 
 INITS = ("large", "scaled")
 
@@ -36,7 +36,7 @@ def _product(a, w):
     return a @ w.T
 
 
-def output_error(output, cost, z, a, y):
+def output_error(output, cost, z, a, y, *, out=None):
     r"""BP1, the output layer's error: :math:`\delta^L = \nabla_a C \odot f'(z^L)`.
 
     ``output`` is the output layer's :class:`~nnwidgets.functions.Activation` and ``cost`` a
@@ -45,14 +45,16 @@ def output_error(output, cost, z, a, y):
     Returns a new (m, n_out) array: each example's :math:`\partial C/\partial z^L` (not divided
     by m). Where the cost's derivative cancels the output's (``functions.CANCELLING_PAIRS``:
     sigmoid or softmax with cross-entropy, softmax with log-likelihood) it is exactly
-    ``a - y``, which is also more accurate than multiplying the two.
+    ``a - y``, which is also more accurate than multiplying the two. With ``out`` (an
+    (m, n_out) array) the error is written there instead.
     """
     if (output.name, cost.name) in functions.CANCELLING_PAIRS:
-        return a - y
-    return output.backward(z, a, cost.grad(a, y))
+        return np.subtract(a, y, out=out)
+    return output.backward(z, a, cost.grad(a, y), out=out)
 
 
-def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=None):
+def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=None,
+                  out=None):
     r"""BP2, back through the hidden layers: :math:`\delta^l = ((w^{l+1})^T \delta^{l+1})
     \odot f'(z^l)`. Returns every layer's error ``[delta^2, ..., delta^L]``.
 
@@ -69,18 +71,62 @@ def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=Non
     (m, n), or None: a neuron whose activation was multiplied by s passes s times its error
     back, since d(s a)/dz = s f'(z). Dropout's masks are such scales, and so are the edits a
     :class:`~nnwidgets.widgets.diagram.NetworkDiagram` makes.
+
+    ``out[i]`` (optional) is an (m, n) array for hidden layer i's error, written instead of a
+    new one.
     """
     deltas = [delta_out]
     delta = delta_out
     for i in range(len(weights) - 1, 0, -1):
-        grad_a = delta @ weights[i]  # (w^{l+1})^T delta^{l+1}, one example per row
+        # (w^{l+1})^T delta^{l+1}, one example per row
+        grad_a = np.matmul(delta, weights[i], out=None if out is None else out[i - 1])
         scale = scales[i - 1] if scales is not None else None
         if scale is not None:
             grad_a *= scale  # d(s a)/da = s: a silenced neuron gets no error
-        delta = activation.backward(zs[i - 1], activations[i - 1], grad_a)  # (.) f'(z^l)
+        delta = activation.backward(zs[i - 1], activations[i - 1], grad_a, out=grad_a)  # f'(z^l)
         deltas.append(delta)
     deltas.reverse()
     return deltas
+
+
+class Workspace:
+    """The arrays backpropagation writes for a mini-batch, kept for the next one.
+
+    ``net.backprop(X, Y, out=work)`` writes every layer's z, activation and error, and the
+    gradient, into these arrays instead of new ones, and returns views of them: each call
+    overwrites the last one's results. The gradient lies in one array, :attr:`gradient`, in
+    the order of ``weights + biases`` (the lists :attr:`nabla_w` and :attr:`nabla_b` are views
+    of it), so a training step can scale or check all of it in one call. Mini-batches of up
+    to ``batch_size`` examples fit. One workspace per thread: two calls writing into it at
+    once would mix their numbers.
+    """
+
+    def __init__(self, network, batch_size):
+        sizes, dtype = network.sizes, network.dtype
+        self.batch_size = batch_size
+        self.gradient = np.empty(network.n_params, dtype)
+        views, start = [], 0
+        for shape in [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])] + sizes[1:]:
+            size = int(np.prod(shape))
+            views.append(self.gradient[start:start + size].reshape(shape))
+            start += size
+        self.nabla_w, self.nabla_b = views[:len(sizes) - 1], views[len(sizes) - 1:]
+        self._z = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
+        self._a = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
+        self._errors = [np.empty((batch_size, n), dtype) for n in sizes[1:-1]]
+        self._delta_out = np.empty((batch_size, sizes[-1]), dtype)
+        self._rows = {}
+
+    def rows(self, m):
+        """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""
+        views = self._rows.get(m)
+        if views is None:
+            if not 0 < m <= self.batch_size:
+                raise ValueError(f"this workspace holds mini-batches of 1 to {self.batch_size} "
+                                 f"examples; got {m}")
+            views = self._rows[m] = ([z[:m] for z in self._z], [a[:m] for a in self._a],
+                                     [e[:m] for e in self._errors], self._delta_out[:m])
+        return views
 
 
 class Network:
@@ -292,7 +338,7 @@ class Network:
         return float(self._cost.fn(a, self.targets(y, len(a))).mean())
 
     # -- backpropagation -----------------------------------------------------------------------
-    def backprop(self, X, Y, *, dropout=0.0, rng=None):
+    def backprop(self, X, Y, *, dropout=0.0, rng=None, out=None, scale=1.0):
         """Gradients of the mean cost over a mini-batch, by backpropagation.
 
         ``X`` is (m, n_in) and ``Y`` the (m, n_out) targets, both already validated. Returns
@@ -300,46 +346,60 @@ class Network:
         output activations (for the loss and accuracy, at no extra cost). ``dropout`` is the
         probability of silencing each hidden neuron (inverted dropout: survivors are scaled up
         by 1/(1-p) so nothing changes at test time).
+
+        ``out``, a :class:`Workspace` from :meth:`workspace`, is where a training loop has
+        every array written instead of into new ones; the results are then views of it, which
+        the next call with it overwrites. ``scale`` multiplies the gradients: the loop passes
+        ``-eta`` and receives the step ``-eta * gradient`` itself, for the price of scaling the
+        small output error instead of every weight.
         """
         # Layer numbers. The book calls the input layer 1 and writes w^l, b^l, z^l, a^l for the
         # weights and biases *into* layer l, its weighted input and its activation (a^1 = x).
         # Python lists start at 0 and hold no weights for the input layer, so with l = i + 2:
-        #     weights[i], biases[i], zs[i]   are the book's   w^l, b^l, z^l
-        #     activations[i]                 is the book's    a^{l-1}   (activations[0] = x)
+        #     weights[i], biases[i], zs[i], activations[i]   are the book's   w^l, b^l, z^l, a^l
+        #     inputs[i]   is the book's a^{l-1} (inputs[0] = x), as the layer received it
         # The comments below use the book's superscripts for that l.
         m = len(X)
+        work = Workspace(self, m) if out is None else out
+        zs, activations, errors, delta_out = work.rows(m)
         L = len(self.weights)
-        # Forward, keeping what the backward pass needs: each layer's weighted input z and
-        # activation a = f(z), and with dropout the mask the next layer saw a through.
-        zs, activations, masks = [], [X], []
+        # Forward, keeping what the backward pass needs: each layer's weighted input z, its
+        # activation a = f(z) and what the next layer received (a, or a through dropout's mask).
+        inputs, masks = [X], []
         a = X
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T
-            z += b  # z^l = w^l a^{l-1} + b^l, adding b in place: one array fewer per layer
+            z = np.matmul(a, w.T, out=zs[i])
+            z += b  # z^l = w^l a^{l-1} + b^l
             f = self._output if i == L - 1 else self._hidden
-            a = f.fn(z)  # a^l = f(z^l)
-            zs.append(z)
-            activations.append(a)
-            if dropout and i < L - 1:
-                mask = (rng.random(a.shape, dtype=np.float32) >= dropout).astype(a.dtype)
-                mask /= 1.0 - dropout  # inverted dropout: survivors scaled by 1/(1-p)
-                masks.append(mask)
-                a = a * mask  # what the next layer receives
+            a = f.fn(z, out=activations[i])  # a^l = f(z^l)
+            if i < L - 1:
+                if dropout:
+                    mask = (rng.random(a.shape, dtype=np.float32) >= dropout).astype(a.dtype)
+                    mask /= 1.0 - dropout  # inverted dropout: survivors scaled by 1/(1-p)
+                    masks.append(mask)
+                    a = a * mask  # what the next layer receives
+                inputs.append(a)
 
         # BP1 and BP2: every layer's error delta^l = dC/dz^l, divided by m because the cost is
-        # a mean over the mini-batch (the errors are linear in delta^L, so once is enough).
-        delta_out = output_error(self._output, self._cost, zs[-1], activations[-1], Y)
-        delta_out /= m
-        deltas = hidden_errors(self.weights, zs, activations[1:], delta_out, self._hidden,
-                               scales=masks or None)
-        nabla_b, nabla_w = [None] * L, [None] * L
+        # a mean over the mini-batch (the errors, and so the gradients, are linear in delta^L:
+        # dividing, or scaling, it once scales them all).
+        delta_out = output_error(self._output, self._cost, zs[-1], activations[-1], Y,
+                                 out=delta_out)
+        if scale == 1.0:
+            delta_out /= m
+        else:
+            delta_out *= scale / m
+        deltas = hidden_errors(self.weights, zs, activations, delta_out, self._hidden,
+                               scales=masks or None, out=errors)
+        nabla_b, nabla_w = work.nabla_b, work.nabla_w
         for i, delta in enumerate(deltas):
-            # With dropout, layer l saw a^{l-1} through its mask: that is what w^l multiplied.
-            a_in = activations[i] if i == 0 or not masks else activations[i] * masks[i - 1]
-            nabla_b[i] = delta.sum(axis=0)  # BP3: dC/db^l = delta^l
-            nabla_w[i] = delta.T @ a_in  # BP4: dC/dw^l = delta^l (a^{l-1})^T
-        a_out = activations[-1]
-        return nabla_b, nabla_w, a_out
+            np.add.reduce(delta, axis=0, out=nabla_b[i])  # BP3: dC/db^l = delta^l
+            np.matmul(delta.T, inputs[i], out=nabla_w[i])  # BP4: dC/dw^l = delta^l (a^{l-1})^T
+        return nabla_b, nabla_w, activations[-1]
+
+    def workspace(self, batch_size):
+        """A :class:`Workspace` for :meth:`backprop` on up to ``batch_size`` examples."""
+        return Workspace(self, _checks.positive_int(batch_size, "batch_size"))
 
     # -- training ------------------------------------------------------------------------------
     def fit(self, X, y, *, epochs=10, batch_size=64, learning_rate=0.1, **options):
