@@ -164,6 +164,21 @@ def test_close_while_training_ends_every_thread_and_frees_the_network(
     assert net.fit(X, y, epochs=1, batch_size=50).status == "completed"
 
 
+def test_close_waits_for_run_training_in_another_thread(make_dash, wait_for):
+    d = make_dash()
+    net = d.runs[0].network
+    runner = threading.Thread(target=d.run)
+    runner.start()
+    wait_for(lambda: len(d.history.batch_loss) >= 20)
+    d.close()
+    # When close() returns, run() has stopped training: the network is free, the history final.
+    assert not net.training and not d.training
+    assert d.history.status == "stopped"
+    assert dashboard_threads() == []
+    runner.join(5)
+    assert not runner.is_alive()
+
+
 def test_close_while_paused_ends_training(make_dash):
     d = make_dash()
     d.start()
@@ -207,6 +222,33 @@ def test_wait_refuses_a_timeout_that_is_not_seconds(dash, timeout):
     with pytest.raises(ValueError, match=r"timeout must be None or a number of seconds >= 0"):
         dash.wait(timeout=timeout)  # NaN would never run out
     assert dash.training
+
+
+def test_wait_with_a_timeout_beyond_any_float_waits_without_one(dash, wait_for):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 5)
+    threading.Timer(0.2, dash.stop).start()
+    assert dash.wait(timeout=10**400).status == "stopped"
+
+
+# -------------------------------------------------------------------------------- add_run
+
+
+def test_add_run_on_the_dashboards_data_says_which_set_does_not_fit():
+    from nnwidgets import load_bundled
+
+    data = load_bundled()
+    d = TrainingDashboard(Network([784, 10, 10], seed=0),
+                          train=(data.X_train[:200], data.y_train[:200]),
+                          validation=(data.X_test[:50], data.y_test[:50]), epochs=1)
+    try:
+        with pytest.raises(ValueError, match=r"add_run\(\): the network takes 2 inputs, but the "
+                                             r"dashboard's training set .* has 784 features per "
+                                             r"example; pass train=\(X, y\) and validation="):
+            d.add_run(Network([2, 8, 1], activation="tanh", output="sigmoid"))
+        assert len(d.runs) == 1
+    finally:
+        d.close()
 
 
 # ------------------------------------------------------------------------------ divergence

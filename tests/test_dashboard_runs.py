@@ -57,3 +57,86 @@ def test_blas_threads_leave_a_core_to_the_page(make_net, make_dash):
     assert threads_beside_a_page(make_net(), 32, cores=8) == 1  # small layers: one thread anyway
     assert make_dash(batch_size=1).runs[0].trainer.threads == 1
     assert make_dash(threads=2).runs[0].trainer.threads == 2  # given: kept
+
+
+# ------------------------------------------------------------------------- why a run diverged
+
+
+def _history(losses, message="training diverged: the update to W0 became NaN or infinite"):
+    class History:
+        batch_loss = losses
+
+    History.message = message
+    return History
+
+
+@pytest.mark.parametrize("name, old, new, says", [
+    ("l2", 0.0, 1e6, "l2 was raised from 0 to 1e+06 during training (epoch 2, after mini-batch "
+                     "7), and training diverged after that: weight decay that strong overshoots"),
+    ("momentum", 0.0, 0.999999, "momentum was raised from 0 to 0.999999 during training (epoch "
+                                "2, after mini-batch 7), and training diverged after that"),
+    ("dropout", 0.0, 0.99, "by 1 / (1 - 0.99) = 100; set it back to 0"),
+    ("learning_rate", 0.1, 5.0, "learning_rate was raised from 0.1 to 5 during training"),
+])
+def test_divergence_after_a_live_change_names_the_change(name, old, new, says):
+    # The loss rose, which alone would blame the learning rate; the run's record says why.
+    changes = [{"epoch": 1, "batch": 7, "name": name, "old": old, "new": new}]
+    text = explain_divergence(_history([2.3, 2.9, 19.0]), 0.1, changes=changes)
+    assert says in text and "learning rate 0.1 is too high" not in text
+    assert text.endswith("(training diverged: the update to W0 became NaN or infinite)")
+
+
+def test_divergence_names_the_latest_change_that_raised_a_setting():
+    changes = [{"epoch": 0, "batch": 3, "name": "momentum", "old": 0.0, "new": 0.99999},
+               {"epoch": 0, "batch": 9, "name": "learning_rate", "old": 0.1, "new": 0.05}]
+    text = explain_divergence(_history([2.3, 2.9, 19.0]), 0.05, changes=changes)
+    assert text.startswith("momentum was raised from 0 to 0.99999")  # lowering is no cause
+    lowered_only = explain_divergence(_history([2.3, 2.9, 19.0]), 0.05, changes=changes[1:])
+    assert lowered_only.startswith("learning rate 0.05 is too high")
+
+
+@pytest.mark.parametrize("name, value", [("l2", 1e6), ("momentum", 0.999999), ("dropout", 0.99)])
+def test_a_run_diverging_after_a_live_change_is_told_that_change(make_dash, name, value):
+    d = make_dash(epochs=50)
+    d.step()  # parked before the second mini-batch
+    setattr(d, name, value)
+    d.resume()
+    assert d.wait(timeout=60).status == "diverged"
+    assert d.runs[0].message.startswith(f"{name} was raised from 0 to {value:g} during training "
+                                        f"(epoch 1, after mini-batch 1)")
+    assert "learning rate 0.05" not in d.runs[0].message
+
+
+class NaNBook:
+    """The book's network with a reader's slip in backprop: it normalises the gradients by a
+    difference that is always zero, so every gradient is NaN or infinite."""
+
+    def __init__(self, sizes):
+        r = np.random.default_rng(1)
+        self.sizes = sizes
+        self.biases = [r.standard_normal((n, 1)) for n in sizes[1:]]
+        self.weights = [r.standard_normal((n, m)) for m, n in zip(sizes[:-1], sizes[1:])]
+
+    def backprop(self, x, y):
+        from nnwidgets.labs import reference as ref
+
+        nabla_b, nabla_w = ref.backprop(x, y, self.weights, self.biases)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = 1.0 / (x.sum() - x.sum())
+            return [b * scale for b in nabla_b], [w * scale for w in nabla_w]
+
+
+def test_divergence_from_the_readers_backprop_blames_that_backprop(small_problem):
+    from nnwidgets import TrainingDashboard
+
+    d = TrainingDashboard(NaNBook([8, 5, 3]), train=(small_problem.X, small_problem.y),
+                          epochs=2, batch_size=10, learning_rate=0.1)
+    try:
+        assert d.run().status == "diverged"
+        message = d.runs[0].message
+        assert message.startswith("your network's backprop (NaNBook.backprop) returned NaN or "
+                                  "infinite gradients (nabla_w[0], nabla_w[1], nabla_b[0], "
+                                  "nabla_b[1]) on the first 500 training examples")
+        assert "is too high" not in message
+    finally:
+        d.close()

@@ -76,6 +76,37 @@ def test_pause_holds_training_and_resume_goes_on(dash, wait_for):
     wait_for(lambda: len(dash.history.batch_loss) > n + 10)
 
 
+def test_pause_stop_wait_returns_as_soon_as_training_stops(dash, wait_for):
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 10)
+    dash.pause()
+    parked_at = len(dash.history.batch_loss)
+    dash.stop()
+    began = time.monotonic()
+    history = dash.wait()  # stopped, so it ends although paused: no timeout needed
+    assert time.monotonic() - began < 2
+    assert history.status == "stopped" and len(history.batch_loss) == parked_at
+    assert not dash.training and dash.status == "stopped"
+
+
+def test_step_from_another_thread_while_run_trains_steps(dash, wait_for):
+    finished = []
+    runner = threading.Thread(target=lambda: finished.append(dash.run()))
+    runner.start()
+    try:
+        wait_for(lambda: len(dash.history.batch_loss) >= 10)
+        dash.step()  # trains on to the next pause point, and parks there
+        parked_at = len(dash.history.batch_loss)
+        assert dash.runs[0].trainer.parked and dash.training
+        for k in (1, 2):
+            dash.step()
+            assert len(dash.history.batch_loss) == parked_at + k
+    finally:
+        dash.stop()
+        runner.join(10)
+    assert finished and finished[0].status == "stopped"
+
+
 @pytest.mark.parametrize("from_state", ["idle", "paused"])
 def test_step_trains_exactly_one_mini_batch(from_state, make_dash, wait_for):
     d = make_dash()
@@ -431,6 +462,27 @@ def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(
     assert active.trainer.learning_rate == 0.02 and [c["new"] for c in active.changes] == [0.02]
     other = next(r for r in dash.runs if r is not active)
     assert other.trainer.learning_rate == 0.05 and other.changes == []
+
+
+def test_a_run_added_while_interleaved_runs_train_joins_their_turns(make_dash, make_net,
+                                                                    wait_for):
+    d = make_dash(interleave=2)
+    d.add_run(make_net(activation="sigmoid"))
+    d.start()
+    wait_for(lambda: len(d.histories[1].batch_loss) >= 4)
+    third = d.add_run(make_net(activation="tanh"), label="late")
+    assert "'late' joined the runs taking turns" in d.message
+    wait_for(lambda: third.batches_done >= 4)
+    d.pause()
+    order = []  # which run trains each step: all three, in turns of two
+    for _ in range(6):
+        before = [r.batches_done for r in d.runs]
+        d.step()
+        order += [i for i, r in enumerate(d.runs) if r.batches_done > before[i]]
+    assert len(order) == 6 and set(order) == {0, 1, 2}
+    d.stop()
+    d.wait(timeout=10)
+    assert [r.status for r in d.runs] == ["stopped"] * 3 and not d.training
 
 
 @pytest.mark.parametrize("bad", [0, -2, 2.5, "batch", [1]])
