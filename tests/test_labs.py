@@ -344,7 +344,8 @@ def make_backprop(*, cost_sign=1, bp1_prime=True, bp2_prime=True, prime_at="z",
         for l in range(1, len(weights) + 1 + layers):
             if l > 1:
                 w_next = weights[-l + 1].T if bp2_transpose else weights[-l + 1]
-                delta = np.dot(w_next, delta) * (sp(l, bp2_prime_at or prime_at) if bp2_prime else 1)
+                at = bp2_prime_at or prime_at
+                delta = np.dot(w_next, delta) * (sp(l, at) if bp2_prime else 1)
             if bp4 == "x":  # right for one hidden layer only
                 before = activations[-l - 1] if l == 1 else x
             else:
@@ -370,9 +371,11 @@ BACKPROP_MISTAKES = {
     "z(1-z)": (make_backprop(prime=lambda z: z * (1 - z)), "computed sigma'(z) as z(1 - z)"),
     "BP4 with z": (make_backprop(bp4="z"), "weighted input z instead of its activation"),
     "no bias gradient": (make_backprop(zero_b=True), "biases' gradients are zero"),
-    "sigma'(a) in BP2 only": (make_backprop(bp2_prime_at="a"), "BP2 evaluates sigma' at the activation"),
+    "sigma'(a) in BP2 only": (make_backprop(bp2_prime_at="a"),
+                              "BP2 evaluates sigma' at the activation"),
     "BP4 with x": (make_backprop(bp4="x"), "not x for every layer"),
-    "loop one short, None init": (make_backprop(init="none", layers=-1), "nabla_b[0] is None: never filled"),
+    "loop one short, None init": (make_backprop(init="none", layers=-1),
+                                  "nabla_b[0] is None: never filled"),
     "loop one short, zeros init": (make_backprop(layers=-1), "stops one layer short"),
     "generators": (lambda *a: tuple((g for g in b) for b in ref.backprop(*a)), "is a generator"),
     "generator of the pair": (lambda *a: (b for b in ref.backprop(*a)), "not a generator"),
@@ -400,8 +403,8 @@ def test_backprop_diagnoses(mistake):
 
 
 def test_backprop_shows_its_inputs_as_the_columns_they_are():
-    fails_with(check.backprop, make_backprop(cost_sign=-1), "x = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))",
-               "y = [[1.], [0.]] (shape (2, 1))")
+    fails_with(check.backprop, make_backprop(cost_sign=-1),
+               "x = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))", "y = [[1.], [0.]] (shape (2, 1))")
 
 
 def test_the_reference_backprop_agrees_with_finite_differences():
@@ -584,7 +587,8 @@ FFB_MISTAKES = {
     "w not transposed": (lambda X, W, B: ffb_right(X, [w.T for w in W], B), "`A @ w.T` for examples as rows"),
     "transposed output": (lambda X, W, B: ffb_right(X, W, B).T, "right but transposed"),
     "skip last": (lambda X, W, B: ffb_right(X, W[:-1], B[:-1]), "stopped one layer short"),
-    "every activation": (lambda X, W, B: [X] + [ffb_right(X, W[:k], B[:k]) for k in range(1, len(W) + 1)],
+    "every activation": (lambda X, W, B: [X] + [ffb_right(X, W[:k], B[:k])
+                                                for k in range(1, len(W) + 1)],
                          "return only the last activation"),
 }
 

@@ -206,7 +206,8 @@ class BookNetwork(Network):
                                 f"({target.dtype}, {_writable(target)}): {exc}") from None
 
     def copy(self):
-        """A plain, independent :class:`Network` with the same parameters (the reader's stay put)."""
+        """A plain, independent :class:`Network` with the same parameters (the reader's stay
+        put)."""
         twin = Network(**self.config())
         twin.weights = [np.array(w, dtype=np.float64) for w in self.weights]
         twin.biases = [np.array(b, dtype=np.float64) for b in self.biases]
@@ -238,7 +239,8 @@ class BookNetwork(Network):
                                     f"(np.array(..., dtype=float))")
 
     def backprop(self, X, Y, *, dropout=0.0, rng=None):
-        """The book network's ``backprop(x, y)`` on each row, averaged; ``(nabla_b, nabla_w, a_out)``."""
+        """The book network's ``backprop(x, y)`` on each row, averaged: ``(nabla_b, nabla_w,
+        a_out)``."""
         self.check_trainable(dropout=dropout)
         sum_b = [np.zeros(n) for n in self.sizes[1:]]
         sum_w = [np.zeros(w.shape) for w in self.weights]

@@ -197,7 +197,8 @@ def _feedforward_mistakes(x, weights, biases):
         ("returned the last layer's weighted input z = w a + b, not its activation a = sigma(z) "
          "(a and z swapped): apply sigmoid on the last layer too",
          layers(lambda w, a, b: s(w @ a + b), last=lambda w, a, b: w @ a + b)),
-        ("no sigmoid anywhere: every layer is a = sigma(w a + b)", layers(lambda w, a, b: w @ a + b)),
+        ("no sigmoid anywhere: every layer is a = sigma(w a + b)",
+         layers(lambda w, a, b: w @ a + b)),
         ("sigmoid applied only once, at the end: every layer is a = sigma(w a + b)",
          s(layers(lambda w, a, b: w @ a + b))),
         ("the biases are missing: a = sigma(w a + b)", layers(lambda w, a, b: s(w @ a))),
@@ -216,7 +217,8 @@ Y_OUT = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 
 
 
 def quadratic_cost(fn):
-    r"""``fn(A, Y)`` is :math:`\frac{1}{2n}\sum_x \lVert y(x) - a(x)\rVert^2`, one example per row."""
+    r"""``fn(A, Y)`` is :math:`\frac{1}{2n}\sum_x \lVert y(x) - a(x)\rVert^2`, one example per
+    row."""
     name = "quadratic_cost"
     inputs = f"A = {show(A_OUT)}, Y = {show(Y_OUT)} (4 examples as rows, 3 outputs)"
     sq = (A_OUT - Y_OUT) ** 2
@@ -302,7 +304,8 @@ def update_mini_batch(fn):
     weights, biases = example_network()
     batch = _mini_batch()
     eta, m = 0.5, len(batch)
-    inputs = f"{NET_TEXT}, a mini-batch of m = {m} examples (columns x of shape (3, 1)), eta = {eta}"
+    inputs = (f"{NET_TEXT}, a mini-batch of m = {m} examples (columns x of shape (3, 1)), "
+              f"eta = {eta}")
     W, B = _copies(weights, biases)
     out = call(fn, name, inputs, W, B, [(x.copy(), y.copy()) for x, y in batch], eta,
                ref.backprop, expect="the new (weights, biases), or None after an in-place update")
@@ -330,8 +333,8 @@ def update_mini_batch(fn):
         ("the update is inside the loop over the examples: each example moved the weights "
          "before the next one's gradient was taken. Add up the gradients in the loop and "
          "update once, after it (dedent the update)", dict(per_example=True)),
-        (f"the update is inside the loop over the examples, each a full step of eta: add up "
-         f"the gradients in the loop, then update once after it by eta/m times their sum",
+        ("the update is inside the loop over the examples, each a full step of eta: add up "
+         "the gradients in the loop, then update once after it by eta/m times their sum",
          dict(per_example=True, scale=eta)),
     ]
     exp_w, exp_b = ref.update_mini_batch(weights, biases, batch, eta)
@@ -549,7 +552,8 @@ def backprop(fn):
 
 def _check_gradients(name, inputs, out, weights, biases, exp_b, exp_w, mistakes):
     nabla_b, nabla_w = _pair(out, name, inputs, "(nabla_b, nabla_w)")
-    nabla_b = _layers(name, inputs, nabla_b, biases, "nabla_b", swapped=(nabla_w, weights, "nabla_w"))
+    nabla_b = _layers(name, inputs, nabla_b, biases, "nabla_b",
+                      swapped=(nabla_w, weights, "nabla_w"))
     nabla_w = _layers(name, inputs, nabla_w, weights, "nabla_w")
     if close(_concat(nabla_w, nabla_b), _concat(exp_w, exp_b)):
         return
@@ -695,7 +699,7 @@ def _check_sgd(name, net, with_params):
             why = f"update_mini_batch got eta = {show(bad)}: pass SGD's eta = {eta} unchanged"
         fail(name, where, expected, got, why)
     if any(None in batch for batch, _ in calls):
-        fail(name, where, Text(f"mini-batches of (x, y) pairs taken from training_data"), got,
+        fail(name, where, Text("mini-batches of (x, y) pairs taken from training_data"), got,
              "update_mini_batch got something that is not one of the training examples (x, y)")
     sizes = [len(batch) for batch, _ in calls]
     if all(s == n for s in sizes):
@@ -782,7 +786,8 @@ def feedforward_batch(fn):
         ("returned the last layer's z, not its activation (a and z swapped)",
          rows(lambda A, w, b: s(A @ w.T + b), last=lambda A, w, b: A @ w.T + b)),
         ("only the first example (row) was fed forward, the loop runs over the wrong axis or "
-         "stops early: every row is an example", ref.feedforward_batch(X_ROWS[:1], weights, flat_b)),
+         "stops early: every row is an example",
+         ref.feedforward_batch(X_ROWS[:1], weights, flat_b)),
         ("stopped one layer short (the loop over weights[:-1], or a fixed number of layers): "
          "loop over every layer, zip(weights, biases)",
          ref.feedforward_batch(X_ROWS, weights[:-1], flat_b[:-1])),
