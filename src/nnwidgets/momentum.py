@@ -1,17 +1,16 @@
-"""Momentum's memory: one velocity per parameter, kept between mini-batches.
+"""Momentum's memory: the velocity of every parameter, kept between mini-batches.
 
 The book's chapter 3 update, for every weight and bias at once::
 
     v = mu * v - eta * grad
     w += v
 
-With ``mu = 0`` the velocity is the plain gradient step ``-eta * grad``. The velocities live in
-one contiguous buffer, so one sum of squares over it tells whether the whole update is finite.
+The training loop hands over the plain step ``-eta * grad`` as one flat array (weights, then
+biases, as :class:`~nnwidgets.network.Workspace` lays out the gradient), so the update is two
+in-place operations on one array, and with ``mu = 0`` none: the velocity is the step itself.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -19,41 +18,33 @@ __all__ = ["Velocity"]
 
 
 class Velocity:
-    """The velocities of ``params`` (a list of arrays), all zero to start with.
+    """The velocity of ``size`` parameters (flat, ``dtype``), zero to start with.
 
-    ``v[i]`` has the shape of ``params[i]``; all are views of one buffer, ``flat``.
+    ``views`` cuts the flat array into the parameters' ``shapes``, for the update ``w += v``.
     """
 
-    def __init__(self, params):
-        dtype = np.result_type(*params)
-        self.flat = np.zeros(sum(p.size for p in params), dtype=dtype)
-        self.v, start = [], 0
-        for p in params:
-            self.v.append(self.flat[start:start + p.size].reshape(p.shape))
-            start += p.size
+    def __init__(self, shapes, dtype):
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        self.v = np.zeros(sum(sizes), dtype=dtype)
+        self.views, start = [], 0
+        for shape, size in zip(shapes, sizes):
+            self.views.append(self.v[start:start + size].reshape(shape))
+            start += size
+        self._zero = True  # v holds nothing yet (or momentum was off): treat it as 0
 
-    def update(self, grads, eta, mu):
-        """``v = mu * v - eta * grad`` for every parameter, in place (the grads are scaled in
-        place too: they are this step's, used once)."""
-        for v, g in zip(self.v, grads):
-            if mu:
-                g *= eta
-                v *= mu
-                v -= g
-            else:
-                np.multiply(g, -eta, out=v)
+    def update(self, step, mu):
+        """``v = mu * v + step``, in place, where ``step`` is ``-eta * grad``; returns v.
+
+        With ``mu = 0`` the velocity is the step itself, returned as it is: no copy. (Turning
+        momentum off so forgets the velocity, as ``v = 0 * v + step`` does.)
+        """
+        if not mu:
+            self._zero = True
+            return step
+        if self._zero:
+            np.copyto(self.v, step)  # mu * 0 + step
+            self._zero = False
+        else:
+            self.v *= mu
+            self.v += step
         return self.v
-
-    def finite(self):
-        """True if every velocity is finite: a sum of squares is finite only if every entry is
-        (one BLAS call over the one buffer)."""
-        return math.isfinite(np.dot(self.flat, self.flat))
-
-    def first_non_finite(self):
-        """The index of the first velocity whose sum of squares is not finite (the largest one
-        when only their total overflowed)."""
-        squares = [float(np.dot(v.reshape(-1), v.reshape(-1))) for v in self.v]
-        for i, square in enumerate(squares):
-            if not math.isfinite(square):
-                return i
-        return int(np.argmax(squares))

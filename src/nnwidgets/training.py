@@ -388,7 +388,7 @@ class Trainer:
 
         net = self.network
         self._callbacks = [CollapseWatch(), *self.callbacks]  # the built-in one first
-        self._velocity = Velocity(net.weights + net.biases)
+        self._prepare_step()
         self._best = (-math.inf, None, 0)  # (validation score, parameters, epoch) to restore
         self._last_notified = time.perf_counter()
         for cb in self._callbacks:
@@ -444,29 +444,76 @@ class Trainer:
         # Overflow is detected below and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly.
         with np.errstate(over="ignore", invalid="ignore"):
-            nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
-            loss = float(net.cost_function.fn(a, Y).mean())
+            a = self._plain_step(X, Y, eta)  # -eta * grad into self._step_flat
+            loss = net.cost_function.mean(a, Y)
             if l2:
                 loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in weights)
             if l1:
                 loss += l1 / n * sum(float(np.abs(w).sum()) for w in weights)
             if not math.isfinite(loss):
                 raise _Blowup(f"the loss became {loss}")
-            for w, gw in zip(weights, nabla_w):
+            for w, step_w in zip(weights, self._step_views):
                 if l2:
-                    gw += (l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
+                    step_w -= (eta * l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
                 if l1:
-                    gw += (l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
-            velocity = self._velocity.update(nabla_w + nabla_b, eta, mu)  # v = mu v - eta grad
-            # Finite steps on finite weights cannot overflow: both are far below the largest
-            # float. So one check over every velocity guards the weights.
-            if not self._velocity.finite():
-                i, L = self._velocity.first_non_finite(), len(weights)
-                name = f"W{i}" if i < L else f"b{i - L}"
-                raise _Blowup(f"the update to {name} became NaN or infinite")
-        for p, v in zip(weights + biases, velocity):
-            p += v  # w += v
+                    step_w -= (eta * l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
+            v = self._velocity.update(self._step_flat, mu)  # v = mu * v - eta * grad
+            # A sum of squares is finite only if every entry is: one call checks the whole
+            # update. Finite steps on finite weights cannot overflow: both are far below the
+            # largest float.
+            if not math.isfinite(np.dot(v, v)):
+                raise _Blowup(f"the update to {self._first_non_finite(v)} became NaN or infinite")
+        views = self._velocity.views if v is self._velocity.v else self._step_views
+        for p, v_p in zip(weights + biases, views):
+            p += v_p  # w += v
         return loss, a
+
+    def _plain_step(self, X, Y, eta):
+        """Write ``-eta * grad`` for this mini-batch into ``self._step_flat``; return the output
+        activations.
+
+        The network's own backprop writes it there directly (its workspace holds the gradient
+        flat, and ``scale=-eta`` scales the small output error instead of every weight); a
+        backprop of another kind (the reader's book network) returns lists, copied in once.
+        """
+        net = self.network
+        if self._work is not None:
+            return net.backprop(X, Y, dropout=self.dropout, rng=net.rng, out=self._work,
+                                scale=-eta)[2]
+        nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
+        for view, g in zip(self._step_views, nabla_w + nabla_b):
+            np.multiply(g, -eta, out=view)
+        return a
+
+    def _prepare_step(self):
+        """The run's buffers: the flat step (the workspace's gradient when the network's own
+        backprop can write into it) and the velocity."""
+        net = self.network
+        params = net.weights + net.biases
+        shapes = [p.shape for p in params]
+        dtype = np.result_type(*params)
+        self._work = None
+        if "out" in inspect.signature(net.backprop).parameters:
+            self._work = net.workspace(self.batch_size)
+            self._step_flat = self._work.gradient
+            self._step_views = self._work.nabla_w + self._work.nabla_b
+        else:
+            self._step_flat = np.zeros(sum(p.size for p in params), dtype)
+            self._step_views, start = [], 0
+            for p in params:
+                self._step_views.append(self._step_flat[start:start + p.size].reshape(p.shape))
+                start += p.size
+        self._velocity = Velocity(shapes, dtype)
+
+    def _first_non_finite(self, v):
+        """The name (W0, b1, ...) of the first parameter whose update is not finite (the
+        largest one when only their total overflowed)."""
+        views = self._velocity.views if v is self._velocity.v else self._step_views
+        L = len(self.network.weights)
+        squares = [float(np.dot(x.reshape(-1), x.reshape(-1))) for x in views]
+        bad = next((i for i, sq in enumerate(squares) if not math.isfinite(sq)),
+                   int(np.argmax(squares)))
+        return f"W{bad}" if bad < L else f"b{bad - L}"
 
     def _batch_accuracy(self, outputs, idx):
         """The mini-batch's accuracy by the network's own rule (:meth:`Network.classes`);
