@@ -44,7 +44,7 @@ export function halfToFloat32(raw: Uint8Array): Float32Array {
  * The blobs of one page, each decoded at most once. A float16 blob (a network's parameters,
  * megabytes for the shipped model) is widened once and the same float32 data is shared by
  * every widget that shows that network: widgets read parameters and never write them in place
- * (edits work on copies, js/lib/edits.ts). A raw blob (pixels, probabilities) is copied for
+ * (edits work on copies, js/diagram/edits.ts). A raw blob (pixels, probabilities) is copied for
  * each use, so a widget may change its own arrays without touching another's.
  */
 export class BlobStore {
