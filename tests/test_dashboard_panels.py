@@ -128,3 +128,29 @@ def test_neuron_health_counts_dead_relus_and_saturated_sigmoids():
     # None dead, none saturated: said so, not "0 of 4 are dead".
     assert neuron_health("relu", np.ones((3, 4)))[2].startswith("none of the 4 ReLUs is dead")
     assert neuron_health("sigmoid", np.full((3, 2), 0.5))[2].startswith("none of the 2 sigmoid neurons")
+
+
+def test_one_sigmoid_output_has_two_classes_by_its_own_rule():
+    # An argmax over one column always says 0: every target would look right, inverted too.
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(80, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    net = Network([2, 8, 1], activation="tanh", output="sigmoid", seed=0)
+    right = panel_data(net, X, y, X, y.reshape(-1, 1).astype(float), epoch=0)
+    inverted = panel_data(net, X, 1 - y, X, (1 - y).reshape(-1, 1).astype(float), epoch=0)
+    assert right["classes"] == 2 and right["accuracy"] + inverted["accuracy"] == pytest.approx(1)
+    said = (net.forward(X)[:, 0] >= 0.5).astype(int)
+    assert right["accuracy"] == pytest.approx((said == y).mean())
+
+
+def test_a_regression_network_has_no_panels(small_problem):
+    from nnwidgets import TrainingDashboard
+
+    X = small_problem.X
+    net = Network([8, 4, 1], output="linear", cost="quadratic", seed=0)
+    d = TrainingDashboard(net, train=(X, X[:, :1] * 2.0), epochs=1, batch_size=50)
+    try:
+        assert d.run().status == "completed"
+        assert d._panels is None and d.refresh_panels() is None
+    finally:
+        d.close()

@@ -140,3 +140,18 @@ def test_divergence_from_the_readers_backprop_blames_that_backprop(small_problem
         assert "is too high" not in message
     finally:
         d.close()
+
+
+def test_live_settings_are_the_trainers_own_rules():
+    from nnwidgets.training import Trainer
+    from nnwidgets.widgets.dashboard.runs import LIVE_SETTINGS, check_live_setting
+
+    rules = Trainer.live_settings()
+    assert set(LIVE_SETTINGS) <= set(rules)
+    for name in LIVE_SETTINGS:
+        for value in (rules[name].high * 2 if rules[name].high < 1e300 else -1.0, float("nan")):
+            with pytest.raises(ValueError) as mine:
+                check_live_setting(name, value)
+            with pytest.raises(ValueError) as theirs:
+                rules[name].check(value)
+            assert str(mine.value) == str(theirs.value)  # the same words: one rule

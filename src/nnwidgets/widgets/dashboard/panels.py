@@ -14,7 +14,9 @@ The panels:
 * per layer, histograms of weights, gradients (of one training batch) and activations, with
   the share of saturated sigmoid/tanh neurons or of dead ReLUs said in words.
 
-Panels that need images are left out (``images`` is None) when inputs are not 28x28.
+Panels that need images are left out (``images`` is None) when inputs are not 28x28. A network
+with one sigmoid output has two classes (its output at 0.5 or above says 1); one that does
+regression (one output of another kind) has no classes, and no panels.
 """
 
 from __future__ import annotations
@@ -109,10 +111,13 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
     first :data:`GRADIENT_BATCH`).
     """
     X = np.asarray(X_val[:SAMPLE])
-    labels = np.asarray(labels_val[:SAMPLE])
     activations = network.forward(X, return_activations=True)
-    predicted = activations[-1].argmax(axis=1)
-    classes = network.sizes[-1]
+    out = activations[-1]
+    labels = np.asarray(labels_val[:SAMPLE])
+    # The network's own rule for classes: one sigmoid output says 1 at 0.5 or above.
+    predicted = network.classes(out)
+    classes = max(2, network.sizes[-1])
+    confidence = out[:, 0] if out.shape[1] == 1 else None  # P(class 1) of one sigmoid output
     confusion = np.zeros((classes, classes), np.float32)
     np.add.at(confusion, (labels, predicted), 1)  # rows: true class, columns: predicted
     images = network.sizes[0] == IMAGE_SIDE * IMAGE_SIDE
@@ -131,9 +136,14 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         where = {i: k for k, i in enumerate(chosen)}
         pool = _to_pixels(X[chosen]) if chosen else np.zeros((0, IMAGE_SIDE, IMAGE_SIDE), np.uint8)
         cells = [{"true": t, "pred": p, "images": [where[i] for i in kept]} for (t, p), kept in sorted(cells.items())]
-        probabilities = activations[-1]
+
+        def sure(i):  # how sure the network was of what it said
+            if confidence is None:
+                return float(out[i, predicted[i]])
+            return float(confidence[i] if predicted[i] else 1 - confidence[i])
+
         gallery = [{"image": where[i], "true": int(labels[i]), "pred": int(predicted[i]),
-                    "p": round(float(probabilities[i, predicted[i]]), 3)} for i in gallery_idx]
+                    "p": round(sure(i), 3)} for i in gallery_idx]
         neurons = _neuron_sample(network.sizes[1])
         first = network.weights[0][neurons]
     else:

@@ -173,15 +173,18 @@ class Publisher:
 
     @staticmethod
     def panels_for(run, epoch, network=None):
-        """The panels of ``run`` (of ``network``, a copy of its weights, if given)."""
+        """The panels of ``run`` (of ``network``, a copy of its weights, if given); None for a
+        network that does regression (no classes: the curves show its loss)."""
         t = run.trainer
+        net = network or run.network
+        if not net.has_accuracy:
+            return None
         if t.validation is not None:
             X_val, Y_val = t.validation
-            labels = Y_val.argmax(axis=1)
+            labels = net.classes(Y_val)
         else:
             X_val, labels = t.X, t.labels
-        return panel_data(network or run.network, X_val, labels, t.X, t.Y, epoch=epoch,
-                          label=run.label)
+        return panel_data(net, X_val, labels, t.X, t.Y, epoch=epoch, label=run.label)
 
 
 def _run_state(run, active):

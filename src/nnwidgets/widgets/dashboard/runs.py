@@ -15,7 +15,6 @@ import threading
 
 import numpy as np
 
-from ... import _checks
 from ...network import Network
 from ...training import Trainer, auto_threads, raw_pixel_top
 from .._base import as_widget_network
@@ -30,7 +29,8 @@ TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", 
                      "schedule", "step_size", "step_gamma", "early_stopping", "shuffle",
                      "transform", "threads", "callbacks")
 
-#: Settings the dashboard may change while a run trains (the page has an input for each).
+#: Settings the dashboard may change while a run trains (the page has an input for each): some
+#: of ``Trainer.live_settings()``, whose ranges and checks are the Trainer's.
 LIVE_SETTINGS = ("learning_rate", "momentum", "l2", "dropout")
 
 #: Settings that name a run when they differ, in the order labels list them.
@@ -42,27 +42,15 @@ EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate
 MAX_MARKS = 100  # setting changes marked on the curves, per run (the latest are kept)
 
 
-def _live_descriptors():
-    """The Trainer's own descriptors of its live settings, by name: the one place their
-    ranges are kept."""
-    found = getattr(Trainer, "live_settings", None)
-    if found is not None:
-        found = found()
-        return dict(found) if not isinstance(found, dict) else found
-    return {name: vars(Trainer)[name] for name in LIVE_SETTINGS}
-
-
 def check_live_setting(name, value):
-    """``value`` as a float if ``name`` may take it mid-run, by the Trainer's own rule;
-    ``ValueError`` naming both if not (a number out of range, or not a number at all)."""
+    """``value`` as a float if ``name`` may take it mid-run, by the Trainer's own rule
+    (``Trainer.live_settings()[name].check``); ``ValueError`` naming both if not, whether a
+    number out of range or not a number at all."""
     if name not in LIVE_SETTINGS:
         raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; "
                          f"got {_shorten(name)}")
-    descriptor = _live_descriptors()[name]
     try:
-        if hasattr(descriptor, "check"):
-            return descriptor.check(value)
-        return _checks.check_range(value, name, **descriptor.bounds)
+        return Trainer.live_settings()[name].check(value)
     except (TypeError, ValueError) as exc:  # not a number too: a ValueError to the widget
         raise ValueError(_shorten_message(str(exc))) from None
 
