@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnwidgets import Network
+from nnwidgets import Callback, Network
 
 
 @pytest.fixture
@@ -264,3 +264,26 @@ def test_sigmoid_outputs_with_log_likelihood_warn_naming_the_right_pairs():
     with pytest.warns(UserWarning, match=r"output='sigmoid' with cost='log_likelihood'.*"
                                          r"is for output='softmax'.*cost='cross_entropy'"):
         Network([4, 3], output="sigmoid", cost="log_likelihood")
+
+
+def test_early_stopping_in_regression_watches_the_validation_loss():
+    # trained towards y = 2x, validated against y = -2x: every epoch's validation loss is
+    # worse than the one before, so the first epoch stays the best
+    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
+                  dtype="float64", seed=0)
+    net.set_parameters([[[0.5]]], [[0.0]])
+    X = np.linspace(-1, 1, 20).reshape(-1, 1)
+    after_first = []
+
+    class Keep(Callback):
+        def on_epoch_end(self, trainer, epoch, logs):
+            if epoch == 0:
+                after_first.append(trainer.network.weights[0].copy())
+
+    history = net.fit(X, 2 * X, epochs=50, batch_size=5, learning_rate=0.05,
+                      validation=(X, -2 * X), early_stopping=2, callbacks=[Keep()])
+    assert history.status == "early_stopped" and history.epochs == 3
+    assert history.val_loss[0] < history.val_loss[1] < history.val_loss[2]
+    assert "no lower validation loss for 2 epochs" in history.message
+    assert "(epoch 1, val_loss=" in history.message
+    np.testing.assert_array_equal(net.weights[0], after_first[0])

@@ -42,7 +42,11 @@ class Callback:
     """Hooks into training. Override what you need; ``trainer.network`` is the network.
 
     ``logs`` is a dict: per batch ``loss``, ``accuracy``, ``learning_rate``; per epoch the same
-    means plus ``val_loss`` and ``val_accuracy`` when there is validation data.
+    means plus ``val_loss`` and ``val_accuracy`` when there is validation data. Accuracies are
+    NaN for regression (see :attr:`History.batch_accuracy`).
+
+    A callback may steer the trainer from any hook (``trainer.pause()``, ``step``, ``stop``,
+    assigning a live setting): they act at the next boundary between mini-batches.
     """
 
     def on_train_begin(self, trainer):
@@ -69,7 +73,10 @@ class History:
     batch_loss, batch_accuracy : array.array of float
         Each mini-batch's mean cost (with the regularisation term) and accuracy: list-like
         arrays of doubles, 8 bytes a value where a list of floats takes 32, since a long run
-        has millions of mini-batches (``list(h.batch_loss)`` for a list).
+        has millions of mini-batches (``list(h.batch_loss)`` for a list). Accuracy follows
+        :meth:`Network.classes <nnwidgets.network.Network.classes>`; a network with one output
+        that is not a sigmoid does regression, which has no accuracy: every accuracy here (and
+        in the callbacks' logs) is NaN for it, and early stopping watches the validation loss.
     epoch_loss, epoch_accuracy, val_loss, val_accuracy, learning_rate, epoch_time : list
         One entry per completed epoch (val_* only with validation data).
     status : str
@@ -156,6 +163,8 @@ class Trainer:
     ----------
     network : Network
     X : array (n, n_in); y : labels (n,) or targets (n, n_out)
+        With one output neuron, ``y`` holds its desired outputs, (n,) or (n, 1): 0 and 1 for
+        a yes/no (sigmoid) network, any numbers for regression.
     epochs, batch_size : int
     learning_rate : float
         The step size (the book's eta) at the start of training.
@@ -173,8 +182,8 @@ class Trainer:
     validation : (X_val, y_val) or None
         Evaluated after every epoch.
     early_stopping : int or None
-        Stop after this many epochs without a better validation accuracy, and restore the best
-        weights. Needs ``validation``.
+        Stop after this many epochs without a better validation accuracy (a lower validation
+        loss, for regression), and restore the best weights. Needs ``validation``.
     callbacks : list of Callback
     shuffle : bool
         Reshuffle the training set each epoch (with the network's own random generator).
@@ -191,7 +200,9 @@ class Trainer:
 
     ``learning_rate``, ``momentum``, ``l2``, ``l1``, ``dropout`` and ``notify_interval`` may be
     assigned while training runs, from any thread; each assignment is checked like the
-    argument. A Trainer runs once; make a new one to train again.
+    argument (:meth:`live_settings` gives their ranges). :meth:`pause`, :meth:`resume`,
+    :meth:`step` and :meth:`stop` act at the next boundary between mini-batches, from any
+    thread or a callback. A Trainer runs once; make a new one to train again.
     """
 
     learning_rate = LiveNumber(0, math.inf, low_open=True)
@@ -264,6 +275,7 @@ class Trainer:
         self.history = History()
         self.epoch = 0  # epochs completed
         self._ran = False
+        self._callbacks = []  # while running: the built-in collapse watch, then callbacks
         self.control = LoopControl()
 
     # -- steering, from any thread (a callback on the training thread included) ----------------
@@ -387,7 +399,8 @@ class Trainer:
         from .collapse import CollapseWatch
 
         net = self.network
-        self._callbacks = [CollapseWatch(), *self.callbacks]  # the built-in one first
+        self._watch = CollapseWatch()
+        self._callbacks = [self._watch, *self.callbacks]  # the built-in one first
         self._prepare_step()
         self._best = (-math.inf, None, 0)  # (validation score, parameters, epoch) to restore
         self._last_notified = time.perf_counter()
@@ -537,7 +550,7 @@ class Trainer:
             logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
             logs["val_accuracy"] = (math.nan if self.labels is None else
                                     float((net.classes(a) == net.classes(Y_val)).mean()))
-        self._callbacks[0].on_epoch_end(self, epoch, logs)  # the collapse watch may end it here
+        self._watch.on_epoch_end(self, epoch, logs)  # may end the run before it is recorded
         history.epoch_loss.append(logs["loss"])
         history.epoch_accuracy.append(logs["accuracy"])
         history.learning_rate.append(logs["learning_rate"])
