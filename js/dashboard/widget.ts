@@ -475,6 +475,11 @@ export default {
     });
     resize.observe(charts);
     cleanups.add(() => resize.disconnect());
+    // JupyterLab switches themes by an attribute on <body>: redraw the charts' canvas in the
+    // new theme's colours (the HTML around them follows by itself, through CSS variables).
+    const themeWatch = new MutationObserver(() => schedule(true));
+    themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-name"] });
+    cleanups.add(() => themeWatch.disconnect());
     cleanups.add(() => {
       if (frame) cancelAnimationFrame(frame);
       frame = 0;
