@@ -127,6 +127,16 @@ def _trained_by(control, runs, steps):
     return order
 
 
+def test_a_step_across_the_end_of_a_run_parks_the_next_run(session):
+    control, runs = session(2, epochs=1, n=8)  # 2 mini-batches each, one run after the other
+    assert _trained_by(control, runs, 3) == [0, 0, 1]
+    assert runs[0].status == "completed" and control.active is runs[1]
+    assert not control.step()  # its last mini-batch, and then nothing left to park at
+    assert control.wait_finished(timeout=5)
+    assert [r.status for r in runs] == ["completed", "completed"]
+    assert [r.batches_done for r in runs] == [2, 2]
+
+
 def test_interleaved_runs_take_turns_of_n_mini_batches(session):
     control, runs = session(2, interleave=3)
     assert _trained_by(control, runs, 14) == [0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0]

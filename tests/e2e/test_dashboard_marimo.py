@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from _marimo import marimo_run
+from _pages import fresh_page
 
 pytestmark = pytest.mark.e2e
 
@@ -40,49 +41,44 @@ def batches_done(text: str) -> tuple[int, int]:
 
 def test_dashboard_trains_in_a_background_thread_under_marimo(browser, marimo_dashboard):
     url, log_path = marimo_dashboard
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    try:
-        page.goto(url)
-        root = page.locator(".nnw-dash")
-        expect(root).to_have_count(1, timeout=60_000)  # the kernel runs the cell first
-        status = root.locator(".nnw-dash__status")
-        expect(status).to_have_text("ready")
-        expect(root.locator(".u-legend").first).to_be_attached()  # uPlot drew its chart
+    with fresh_page(browser, viewport={"width": 1200, "height": 1000}, timeout=30_000) as (
+            page, errors):
+        try:
+            page.goto(url)
+            root = page.locator(".nnw-dash")
+            expect(root).to_have_count(1, timeout=60_000)  # the kernel runs the cell first
+            status = root.locator(".nnw-dash__status")
+            expect(status).to_have_text("ready")
+            expect(root.locator(".u-legend").first).to_be_attached()  # uPlot drew its chart
 
-        root.locator("button[data-action=start]").click()
-        expect(status).to_have_text("running")
-        progress = root.locator(".nnw-dash__progress")
-        expect(progress).to_contain_text("samples/s")
+            root.locator("button[data-action=start]").click()
+            expect(status).to_have_text("running")
+            progress = root.locator(".nnw-dash__progress")
+            expect(progress).to_contain_text("samples/s")
 
-        # Three looks a second apart: the mini-batch counter and the loss curve move each time,
-        # with nothing running in the notebook (marimo's cell returned long ago).
-        seen, pictures = [], []
-        for _ in range(3):
-            page.wait_for_timeout(1000)
-            seen.append(batches_done(progress.text_content()))
-            pictures.append(loss_pixels(root))
-        assert seen[0] < seen[1] < seen[2], seen
-        assert len(set(pictures)) == 3, "the loss curve did not change between looks"
-        expect(root.locator(".nnw-dash__panels canvas").first).to_be_attached()  # panels after epoch 1
+            # Three looks a second apart: the mini-batch counter and the loss curve move each
+            # time, with nothing running in the notebook (marimo's cell returned long ago).
+            seen, pictures = [], []
+            for _ in range(3):
+                page.wait_for_timeout(1000)
+                seen.append(batches_done(progress.text_content()))
+                pictures.append(loss_pixels(root))
+            assert seen[0] < seen[1] < seen[2], seen
+            assert len(set(pictures)) == 3, "the loss curve did not change between looks"
+            # The panels, after epoch 1.
+            expect(root.locator(".nnw-dash__panels canvas").first).to_be_attached()
 
-        root.locator("button[data-action=pause]").click()
-        expect(status).to_have_text("paused")
-        paused = progress.text_content()
-        page.wait_for_timeout(800)
-        assert progress.text_content() == paused
+            root.locator("button[data-action=pause]").click()
+            expect(status).to_have_text("paused")
+            paused = progress.text_content()
+            page.wait_for_timeout(800)
+            assert progress.text_content() == paused
 
-        root.locator("button[data-action=stop]").click()
-        expect(status).to_have_text("stopped")
-        chip = root.locator(".nnw-dash__run").first
-        expect(chip).to_contain_text("stopped")
-        assert not errors, errors
-    except Exception:
-        print(f"[e2e] marimo log tail:\n{log_path.read_text()[-3000:]}")
-        raise
-    finally:
-        context.close()
+            root.locator("button[data-action=stop]").click()
+            expect(status).to_have_text("stopped")
+            chip = root.locator(".nnw-dash__run").first
+            expect(chip).to_contain_text("stopped")
+            assert not errors, errors
+        except Exception:
+            print(f"[e2e] marimo log tail:\n{log_path.read_text()[-3000:]}")
+            raise

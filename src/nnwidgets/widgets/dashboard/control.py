@@ -37,7 +37,8 @@ _RECHECK = 0.05
 
 def check_timeout(timeout, what):
     """``timeout`` as float seconds, or None; ValueError for anything that is not a number of
-    seconds >= 0 (NaN would never run out). Beyond a day is as good as no timeout."""
+    seconds >= 0 (NaN would never run out). A timeout longer than threading's waits accept
+    (``threading.TIMEOUT_MAX``, about 292 years), ``10**400`` included, is no timeout."""
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
@@ -50,9 +51,7 @@ def check_timeout(timeout, what):
     if not seconds >= 0:
         raise ValueError(f"{what}: timeout must be None or a number of seconds >= 0; "
                          f"got {timeout!r}")
-    # threading's waits refuse timeouts beyond about 292 years (OverflowError); a day is
-    # longer than any training here waits for a step, and None means "no timeout" to them.
-    return None if seconds > 86_400 * 365 else seconds
+    return None if seconds >= threading.TIMEOUT_MAX else seconds
 
 
 class TrainingControl:
@@ -64,8 +63,8 @@ class TrainingControl:
 
     From the code that trains (the dashboard's recorder and its loop over the runs):
     :meth:`begin` and :meth:`finish` around a training session; :meth:`enter`, :meth:`join`,
-    :meth:`leave` and :meth:`wait_left` around the runs in play; :meth:`wait_turn`, :meth:`after_batch` and
-    :meth:`after_epoch` on each run's thread.
+    :meth:`leave` and :meth:`wait_left` around the runs in play; :meth:`wait_turn`,
+    :meth:`after_batch` and :meth:`after_epoch` on each run's thread.
     """
 
     def __init__(self, *, park_timeout=None):
@@ -230,17 +229,20 @@ class TrainingControl:
             self._cond.wait_for(lambda: self._turn is run or self._stop)
             self._flush(run)
 
-    def after_batch(self, run, batches_done, end_of_epoch):
-        """After each of ``run``'s mini-batches (``batches_done`` in all; ``end_of_epoch`` after
-        an epoch's last): apply queued changes, pass the turn after n mini-batches, wake a
-        waiting step.
+    def after_batch(self, run, end_of_epoch):
+        """After each of ``run``'s mini-batches (``end_of_epoch`` after an epoch's last): apply
+        queued changes, pass the turn after n mini-batches, wake a waiting step.
 
         Runs for every mini-batch on the training thread: on the common path (no change
         queued, no step waiting, no turn to pass) it only reads a few attributes.
         """
         every = self._every
-        turns = every == "epoch" and end_of_epoch or (
-            every and every != "epoch" and batches_done % every == 0)
+        if not (self._pending or self._stepping or every):
+            return
+        if every == "epoch":
+            turns = end_of_epoch
+        else:
+            turns = bool(every) and run.batches_done % every == 0
         if not (self._pending or self._stepping or turns):
             return
         with self._cond:
@@ -348,13 +350,13 @@ class TrainingControl:
             run = self._turn
             if run is None or self._stop:
                 return False
-            before = self._batches_done()
+            before = run.batches_done  # the step's mini-batch is this run's
             self._flush(run)
             self._stepping += 1
             try:
                 run.trainer.step(1)
-                self._cond.wait_for(lambda: self._batches_done() > before or not self._training
-                                    or self._stop, _left(deadline))
+                self._cond.wait_for(lambda: run.batches_done > before or run not in self._in_play
+                                    or not self._training or self._stop, _left(deadline))
             finally:
                 self._stepping -= 1
         return self._wait_parked(deadline)
@@ -372,9 +374,6 @@ class TrainingControl:
             self._cond.notify_all()
 
     # -- waiting --------------------------------------------------------------------------------
-    def _batches_done(self):
-        return sum(run.batches_done for run in self._in_play)
-
     def _wait_parked(self, deadline):
         """Wait until the run whose turn it is is parked; False if training ended or the
         deadline passed. The turn may pass while waiting (to a run that then parks)."""

@@ -56,7 +56,7 @@ class Recorder(Callback):
 
     def on_batch_end(self, trainer, batch, logs):
         self.progress.batch_done(self.run, self.epoch, batch)
-        self.control.after_batch(self.run, self.run.batches_done, batch + 1 == self._per_epoch)
+        self.control.after_batch(self.run, batch + 1 == self._per_epoch)
         if self.inline:
             self.publisher.publish_if_due()
 

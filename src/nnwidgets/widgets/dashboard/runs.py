@@ -3,7 +3,7 @@
 A run is one network, its data and its training settings, with the :class:`~nnwidgets.training.Trainer`
 built for it at once, so every argument is checked (by the Trainer itself, the one place that
 knows the rules) when the run is added rather than when it starts. The curves of a run are kept
-in bounded buffers (:mod:`._history_buffer`). Labels say what differs between runs: two runs
+in bounded buffers (:mod:`.series`). Labels say what differs between runs: two runs
 that differ only in the cost are "cost=quadratic" and "cost=cross_entropy".
 """
 

@@ -39,9 +39,8 @@ import threading
 import time
 
 import anywidget
-import traitlets
-
 import numpy as np
+import traitlets
 
 from .._base import reject_unknown
 from .._wire import TraitValueError, bundle
@@ -152,7 +151,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     # have finished. Changes only when a run is added, starts or ends.
     _runs = traitlets.List().tag(sync=True)
     # The insight panels (confusion matrix, mistakes, first-layer weights, histograms) of the
-    # run training now or last, as dashboard_panels.panel_data builds them; None until the
+    # run training now or last, as panels.panel_data builds them; None until the
     # first epoch ends. Replaced once per epoch, in the same message as the curves.
     _panels = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     # The training run's curves ({run: index, batch, epoch, marks}, binary float32 columns),
@@ -203,7 +202,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     @property
     def max_points(self):
         """The most points kept per curve of each run added from now on (an even int, 2 to
-        100,000: ``dashboard_runs.check_max_points``)."""
+        100,000: ``runs.check_max_points``)."""
         return self._max_points
 
     @max_points.setter
