@@ -1,10 +1,13 @@
 """The runs a :class:`~nnwidgets.widgets.dashboard.TrainingDashboard` compares.
 
-A run is one network, its data and its training settings, with the :class:`~nnwidgets.training.Trainer`
-built for it at once, so every argument is checked (by the Trainer itself, the one place that
-knows the rules) when the run is added rather than when it starts. The curves of a run are kept
-in bounded buffers (:mod:`.series`). Labels say what differs between runs: two runs
-that differ only in the cost are "cost=quadratic" and "cost=cross_entropy".
+A run is one network, its data and its training settings, with the
+:class:`~nnwidgets.training.Trainer` built for it at once, so every argument is checked (by the
+Trainer itself, the one place that knows the rules) when the run is added rather than when it
+starts; live settings are checked by the Trainer's own rules too (``Trainer.live_settings()``).
+The curves of a run are kept in bounded buffers (:mod:`.series`), and its live changes in its
+``changes``, which also say why it diverged when that is the cause
+(:func:`explain_divergence`). Labels say what differs between runs: two runs that differ only
+in the cost are "cost=quadratic" and "cost=cross_entropy".
 """
 
 from __future__ import annotations
