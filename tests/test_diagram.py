@@ -460,7 +460,7 @@ def test_edits_change_the_errors(net, x):
 
 
 @pytest.mark.parametrize("y, match", [
-    (10, r"target must be a label in 0..9 or 10 numbers, got 10"),
+    (10, r"target must be a label in 0..9 or 10 numbers; got 10"),  # the package's "; got"
     (np.zeros(9), r"target must be a label in 0..9 or 10 numbers"),
     ("7", r"target must be a label"),
     (np.full(10, np.nan), r"target contains NaN"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import functions
+from ..._checks import target_vector  # the package's one label-to-target rule, for one example
 from ...network import hidden_errors, output_error
 from .._base import function_name
 from .forward import edited_pass
@@ -35,34 +36,6 @@ def cost_of(net):
         raise ValueError(f"the network's cost must be one of {', '.join(map(repr, functions.COSTS))} "
                          f"to show its errors, got {name!r}")
     return functions.get_cost(name, function_name(net.output))
-
-
-def target_vector(y, n_out) -> np.ndarray:
-    """The desired output for target ``y``: an int label (one-hot) or ``n_out`` numbers.
-
-    With a single output neuron a number is the desired output itself (0 or 1 for a yes/no
-    network): a one-hot over one neuron would turn the label 0 into the target 1.
-    """
-    if n_out == 1 and isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, bool):
-        y = [y]
-    if isinstance(y, (int, np.integer)) and not isinstance(y, bool):
-        if not 0 <= y < n_out:
-            raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers, got {y}")
-        t = np.zeros(n_out, np.float64)
-        t[int(y)] = 1.0
-        return t
-    t = np.asarray(y)
-    if t.ndim == 0 and t.dtype.kind in "iu" and n_out > 1:
-        return target_vector(t.item(), n_out)  # a 0-d array holding a label (y[7] of a tensor)
-    # A vector, the book's (n_out, 1) column or a (1, n_out) row; a one-hot may be bool.
-    shapes = {(n_out,), (n_out, 1), (1, n_out)} | ({()} if n_out == 1 else set())
-    if t.dtype.kind not in "fiub" or t.shape not in shapes:
-        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers "
-                         f"(a vector or an ({n_out}, 1) column), got {y!r:.80}")
-    t = t.astype(np.float64).reshape(-1)
-    if not np.isfinite(t).all():
-        raise ValueError("target contains NaN or infinite values")
-    return t
 
 
 def edited_deltas(net, x, y, scales=None) -> list[np.ndarray]:
