@@ -99,6 +99,10 @@ def test_exercise_stops_at_its_first_stub(path, tmp_path, monkeypatch):
     following = next(i for i, c in enumerate(nb.cells) if i > first and c.cell_type == "code")
     # The stub itself raises (code at top level) or the check right after it calls the stub.
     assert failed in ([first], [following]), (failed, first, following)
+    if failed == [following]:  # through a check: two lines naming the function, no frames
+        [error] = [o for o in nb.cells[following].outputs if o.get("output_type") == "error"]
+        assert len(error["traceback"]) == 2 and "is not written yet" in error["traceback"][1], (
+            error["traceback"])
 
 
 def test_the_readme_lists_every_notebook_with_its_run_time():

@@ -235,11 +235,17 @@ def generic_problem(actual, expected, what, raw=None):
 def call(fn, name, inputs, *args, expect="a result"):
     """``fn(*args)``, turning an exception into a CheckFailed that names the input.
 
-    NotImplementedError passes through unchanged: an unfinished exercise stops there.
+    NotImplementedError passes through: an unfinished exercise stops there, and IPython shows
+    the reader two lines naming the function to write instead of a traceback through the
+    checks' own frames (it prints what an exception's ``_render_traceback_`` returns).
     """
     try:
         return fn(*args)
-    except NotImplementedError:
+    except NotImplementedError as exc:
+        lines = [f"NotImplementedError: {exc}",
+                 f"{name} is not written yet: replace the raise NotImplementedError(...) in it "
+                 f"with your code, run its cell, then this check again"]
+        exc._render_traceback_ = lambda: lines  # not `exc`: unbound once the except ends
         raise
     except Exception as exc:  # the reader's code can raise anything; say what and where
         hint = ""
