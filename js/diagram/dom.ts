@@ -77,7 +77,8 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   root.append(toolbar, stage, legend, error);
   el.append(root);
   return {
-    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, reset, status, legend, error,
+    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, reset, status,
+    legend, error,
   };
 }
 
@@ -92,7 +93,8 @@ export function showLegend(dom: DiagramDom, legend: Legend): void {
       if (item.kind === "scale") {
         const bar = h("span", "nnw-diagram__legend-bar");
         bar.style.background = gradientCss(item.scale);
-        el.append(h("span", "nnw-diagram__legend-label", item.label), h("span", "", item.lo), bar, h("span", "", item.hi));
+        const label = h("span", "nnw-diagram__legend-label", item.label);
+        el.append(label, h("span", "", item.lo), bar, h("span", "", item.hi));
       } else if (item.kind === "line") {
         const swatch = h("span", "nnw-diagram__legend-line");
         swatch.style.background = EDGE_COLOURS[item.sign];

@@ -1,56 +1,60 @@
 import { describe, expect, it } from "vitest";
 import { editable, keyAction, nearRect, nudged, NUDGE, sameHit, toggled } from "./interaction";
+import type { Hit } from "./layout";
 
 // [784, 16, 12, 10]: two hidden layers of different widths, so a layer/width mix-up shows.
 const SIZES = [784, 16, 12, 10];
 const at = (layer: number, neuron: number) => ({ layer, neuron });
+const focusOn = (layer: number, neuron: number) => ({ kind: "focus", hit: at(layer, neuron) });
+const key = (k: string, focused: Hit | null, hovered: Hit | null = null) =>
+  keyAction(k, SIZES, focused, hovered);
 
 describe("keyAction: the arrows move the keyboard focus", () => {
   it("starts from the first neuron of layer 1 when nothing is focused", () => {
-    expect(keyAction("ArrowDown", SIZES, null, null)).toEqual({ kind: "focus", hit: at(1, 1) });
-    expect(keyAction("ArrowUp", SIZES, null, null)).toEqual({ kind: "focus", hit: at(1, 0) });
-    expect(keyAction("ArrowRight", SIZES, null, null)).toEqual({ kind: "focus", hit: at(2, 0) });
+    expect(key("ArrowDown", null)).toEqual(focusOn(1, 1));
+    expect(key("ArrowUp", null)).toEqual(focusOn(1, 0));
+    expect(key("ArrowRight", null)).toEqual(focusOn(2, 0));
   });
 
   it("stops at a layer's first and last neuron", () => {
-    expect(keyAction("ArrowDown", SIZES, at(2, 11), null)).toEqual({ kind: "focus", hit: at(2, 11) });
-    expect(keyAction("ArrowUp", SIZES, at(2, 0), null)).toEqual({ kind: "focus", hit: at(2, 0) });
+    expect(key("ArrowDown", at(2, 11))).toEqual(focusOn(2, 11));
+    expect(key("ArrowUp", at(2, 0))).toEqual(focusOn(2, 0));
   });
 
   it("keeps the row between layers where it can, else the other layer's last neuron", () => {
-    expect(keyAction("ArrowRight", SIZES, at(1, 5), null)).toEqual({ kind: "focus", hit: at(2, 5) });
-    expect(keyAction("ArrowRight", SIZES, at(1, 15), null)).toEqual({ kind: "focus", hit: at(2, 11) });
-    expect(keyAction("ArrowLeft", SIZES, at(3, 9), null)).toEqual({ kind: "focus", hit: at(2, 9) });
-    expect(keyAction("ArrowLeft", SIZES, at(1, 15), null)).toEqual({ kind: "focus", hit: at(0, 15) });
+    expect(key("ArrowRight", at(1, 5))).toEqual(focusOn(2, 5));
+    expect(key("ArrowRight", at(1, 15))).toEqual(focusOn(2, 11));
+    expect(key("ArrowLeft", at(3, 9))).toEqual(focusOn(2, 9));
+    expect(key("ArrowLeft", at(1, 15))).toEqual(focusOn(0, 15));
   });
 
   it("leaves the key to the page past the first and the last layer", () => {
-    expect(keyAction("ArrowLeft", SIZES, at(0, 3), null)).toBeNull();
-    expect(keyAction("ArrowRight", SIZES, at(3, 3), null)).toBeNull();
+    expect(key("ArrowLeft", at(0, 3))).toBeNull();
+    expect(key("ArrowRight", at(3, 3))).toBeNull();
   });
 });
 
 describe("keyAction: edits", () => {
   it("Enter and Space switch the focused hidden neuron, and nothing else", () => {
-    expect(keyAction("Enter", SIZES, at(2, 4), at(1, 1))).toEqual({ kind: "toggle", hit: at(2, 4) });
-    expect(keyAction(" ", SIZES, at(1, 0), null)).toEqual({ kind: "toggle", hit: at(1, 0) });
-    expect(keyAction("Enter", SIZES, null, at(1, 1))).toBeNull(); // hovering is not focusing
-    expect(keyAction("Enter", SIZES, at(3, 2), null)).toBeNull(); // an output neuron
-    expect(keyAction("Enter", SIZES, at(0, 2), null)).toBeNull(); // an input pixel
+    expect(key("Enter", at(2, 4), at(1, 1))).toEqual({ kind: "toggle", hit: at(2, 4) });
+    expect(key(" ", at(1, 0))).toEqual({ kind: "toggle", hit: at(1, 0) });
+    expect(key("Enter", null, at(1, 1))).toBeNull(); // hovering is not focusing
+    expect(key("Enter", at(3, 2))).toBeNull(); // an output neuron
+    expect(key("Enter", at(0, 2))).toBeNull(); // an input pixel
   });
 
   it("+ and - scale the focused neuron, or the one under the pointer", () => {
-    expect(keyAction("+", SIZES, at(1, 3), at(2, 2))).toEqual({ kind: "nudge", hit: at(1, 3), by: NUDGE });
-    expect(keyAction("=", SIZES, null, at(2, 2))).toEqual({ kind: "nudge", hit: at(2, 2), by: NUDGE });
-    expect(keyAction("-", SIZES, null, at(2, 2))).toEqual({ kind: "nudge", hit: at(2, 2), by: -NUDGE });
-    expect(keyAction("-", SIZES, at(3, 0), at(2, 2))).toBeNull(); // focus wins, and it is an output
-    expect(keyAction("+", SIZES, null, null)).toBeNull();
+    expect(key("+", at(1, 3), at(2, 2))).toEqual({ kind: "nudge", hit: at(1, 3), by: NUDGE });
+    expect(key("=", null, at(2, 2))).toEqual({ kind: "nudge", hit: at(2, 2), by: NUDGE });
+    expect(key("-", null, at(2, 2))).toEqual({ kind: "nudge", hit: at(2, 2), by: -NUDGE });
+    expect(key("-", at(3, 0), at(2, 2))).toBeNull(); // focus wins, and it is an output
+    expect(key("+", null)).toBeNull();
   });
 
   it("Escape leaves the neuron; other keys are the page's", () => {
-    expect(keyAction("Escape", SIZES, at(1, 1), null)).toEqual({ kind: "leave" });
-    expect(keyAction("a", SIZES, at(1, 1), null)).toBeNull();
-    expect(keyAction("Tab", SIZES, at(1, 1), null)).toBeNull();
+    expect(key("Escape", at(1, 1))).toEqual({ kind: "leave" });
+    expect(key("a", at(1, 1))).toBeNull();
+    expect(key("Tab", at(1, 1))).toBeNull();
   });
 });
 

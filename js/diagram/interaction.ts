@@ -33,7 +33,8 @@ export function toggled(scale: number): number {
   return scale === 0 ? 1 : 0;
 }
 
-/** + or -: the factor moved by `by`, never below 0, rounded to hundredths (0.25 steps stay exact). */
+/** + or -: the factor moved by `by`, never below 0, rounded to hundredths (so 0.1 steps do not
+ * drift). */
 export function nudged(scale: number, by: number): number {
   return Math.max(0, Math.round((scale + by) * 100) / 100);
 }
@@ -50,19 +51,18 @@ export function keyAction(
   const cur = focused ?? { layer: Math.min(1, L), neuron: 0 };
   const last = (l: number) => sizes[l] - 1;
   const target = focused ?? hovered; // + and - also act on the neuron under the pointer
+  const focus = (layer: number, neuron: number): KeyAction => ({
+    kind: "focus", hit: { layer, neuron },
+  });
   switch (key) {
     case "ArrowDown":
-      return { kind: "focus", hit: { layer: cur.layer, neuron: Math.min(last(cur.layer), cur.neuron + 1) } };
+      return focus(cur.layer, Math.min(last(cur.layer), cur.neuron + 1));
     case "ArrowUp":
-      return { kind: "focus", hit: { layer: cur.layer, neuron: Math.max(0, cur.neuron - 1) } };
+      return focus(cur.layer, Math.max(0, cur.neuron - 1));
     case "ArrowRight":
-      return cur.layer < L
-        ? { kind: "focus", hit: { layer: cur.layer + 1, neuron: Math.min(last(cur.layer + 1), cur.neuron) } }
-        : null;
+      return cur.layer < L ? focus(cur.layer + 1, Math.min(last(cur.layer + 1), cur.neuron)) : null;
     case "ArrowLeft":
-      return cur.layer > 0
-        ? { kind: "focus", hit: { layer: cur.layer - 1, neuron: Math.min(last(cur.layer - 1), cur.neuron) } }
-        : null;
+      return cur.layer > 0 ? focus(cur.layer - 1, Math.min(last(cur.layer - 1), cur.neuron)) : null;
     case "Enter":
     case " ":
       return editable(focused, sizes) ? { kind: "toggle", hit: focused } : null;
@@ -87,7 +87,8 @@ export interface Rect {
 
 /** Whether the point (x, y) is on `rect` or within `gap` pixels of it. */
 export function nearRect(x: number, y: number, rect: Rect, gap = CARD_GAP): boolean {
-  return x >= rect.left - gap && x <= rect.right + gap && y >= rect.top - gap && y <= rect.bottom + gap;
+  return x >= rect.left - gap && x <= rect.right + gap
+    && y >= rect.top - gap && y <= rect.bottom + gap;
 }
 
 /**

@@ -100,7 +100,8 @@ export function layoutNetwork(sizes: readonly number[], width: number, height: n
         y[i] = first + step * i;
       }
       const half = shift + size;
-      return { kind, n, x, y, size, cols: shift ? 2 : 1, box: [cx - half, top, cx + half, top + inner] } as LayerLayout;
+      const box = [cx - half, top, cx + half, top + inner];
+      return { kind, n, x, y, size, cols: shift ? 2 : 1, box } as LayerLayout;
     }
     const [cols, side] = kind === "image" ? [28, blockMax / 28] : gridShape(n, blockMax, inner);
     const rows = Math.ceil(n / cols);

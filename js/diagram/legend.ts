@@ -54,6 +54,7 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
   const which = s.allEdges ? "every connection" : `the ${s.topK} largest into each neuron`;
   if (s.errors) {
     const { limits, target, cost } = s.errors;
+    const flowing = `width: |weight \u00d7 \u03b4| flowing back, ${which}`;
     const items: LegendItem[] = limits.map((limit, i) => ({
       kind: "scale", label: i + 1 === L ? "output" : `hidden ${i + 1}`, scale: "diverging",
       lo: `\u2212${limit}`, hi: `+${limit}`,
@@ -61,9 +62,13 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
     return {
       rows: [
         { title: "Error \u03b4", items },
-        { title: "Connections", items: [...WEIGHTS, { kind: "text", text: `width: |weight \u00d7 \u03b4| flowing back, ${which}` }] },
+        {
+          title: "Connections",
+          items: [...WEIGHTS, { kind: "text", text: flowing }],
+        },
       ],
-      note: `error \u03b4 = \u2202C/\u2202z for target ${target} (${cost} cost); each layer on its own scale.`,
+      note: `error \u03b4 = \u2202C/\u2202z for target ${target} (${cost} cost); `
+        + "each layer on its own scale.",
     };
   }
   const scale = (label: string, fn: string): LegendItem => {
@@ -74,17 +79,19 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
   const neurons: LegendItem[] = [];
   if (L > 1) neurons.push(scale(`hidden (${s.activation})`, s.activation));
   neurons.push(scale(`output (${s.output})`, s.output));
+  const strongest = `width: |activation \u00d7 weight|, the ${s.topK} strongest into each neuron`;
   const width = s.tooManyEdges
-    ? `width: |activation \u00d7 weight|, the ${s.topK} strongest into each neuron (over ${s.edgeLimit} connections: too many to draw them all)`
+    ? `${strongest} (over ${s.edgeLimit} connections: too many to draw them all)`
     : s.allEdges ? "every connection into the neurons that are on"
-    : `width: |activation \u00d7 weight|, the ${s.topK} strongest into each neuron`;
+    : strongest;
   return {
     rows: [
       { title: "Activation", items: neurons },
       { title: "Connections", items: [...WEIGHTS, { kind: "text", text: width }] },
     ],
     note: s.errorsPending
-      ? "Errors: none for this input yet (the pen moved on; Python computes them when the stroke ends), showing activations."
+      ? "Errors: none for this input yet (the pen moved on; Python computes them when the "
+        + "stroke ends), showing activations."
       : "",
   };
 }
@@ -97,20 +104,22 @@ export interface ErrorsSwitch {
   reason: string;
 }
 
-/** The "errors δ" switch: usable once Python computed errors (show_errors), ticked in errors mode. */
+/** The "errors δ" switch: usable once Python computed errors (show_errors), ticked in errors
+ * mode. */
 export function errorsSwitch(available: boolean, mode: string): ErrorsSwitch {
   return available
     ? {
       disabled: false,
       checked: mode === "errors",
-      title: "Colour each neuron by backpropagation's error \u03b4 for the target given to show_errors "
-        + "(shown while the input is the one the errors were computed for)",
+      title: "Colour each neuron by backpropagation's error \u03b4 for the target given to "
+        + "show_errors (shown while the input is the one the errors were computed for)",
       reason: "",
     }
     : {
       disabled: true,
       checked: false,
-      title: "Call diagram.show_errors(x, y) in Python to give a target; then this switches between activations and errors",
+      title: "Call diagram.show_errors(x, y) in Python to give a target; then this switches "
+        + "between activations and errors",
       reason: "needs a target: show_errors(x, y)",
     };
 }

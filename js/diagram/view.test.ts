@@ -16,12 +16,15 @@ const net: NetworkSpec = {
 };
 const x = Float32Array.from([2, 1]);
 const noEdits: Scales = new Map();
-const request = { net, edited: net, scales: noEdits, x, errors: null, wantsErrors: false, topK: 1, all: false };
+const request = {
+  net, edited: net, scales: noEdits, x, errors: null, wantsErrors: false, topK: 1, all: false,
+};
 const errorsFor = (input: Float32Array): ErrorsState => ({
   deltas: [Float32Array.from([0.5, -0.5, 1]), Float32Array.from([1, -2])],
   input, target: Float32Array.from([0, 1]), cost: "quadratic",
 });
-const pairs = (e: { count: number; source: Int32Array | Uint32Array | number[]; target: ArrayLike<number> } | null) =>
+type EdgeList = { count: number; source: ArrayLike<number>; target: ArrayLike<number> };
+const pairs = (e: EdgeList | null) =>
   e ? Array.from({ length: e.count }, (_, k) => [e.source[k], e.target[k]]) : null;
 
 describe("computeView", () => {
@@ -29,7 +32,8 @@ describe("computeView", () => {
     const v = computeView(request);
     expect(v.showing).toBe("activations");
     expect(v.layers.activations.map((a) => Array.from(a))).toEqual([[2, 1], [2, 1, 3], [1, 3]]);
-    expect(pairs(v.edges[0])).toEqual([[0, 0], [1, 1], [0, 2]]); // into a1[2] = 2*1 + 1*1: x0 is stronger
+    // into a1[2] = 2*1 + 1*1: x0 is the stronger
+    expect(pairs(v.edges[0])).toEqual([[0, 0], [1, 1], [0, 2]]);
     expect(pairs(v.edges[1])).toEqual([[0, 0], [2, 1]]);
   });
 
@@ -39,12 +43,14 @@ describe("computeView", () => {
     const v = computeView({ ...request, scales, edited: editNetwork(net, scales) });
     expect(Array.from(v.layers.activations[1])).toEqual([0, 1, 3]);
     expect(Array.from(v.layers.activations[2])).toEqual([-1, 3]);
-    expect(pairs(v.edges[1])).toEqual([[1, 0], [2, 1]]); // neuron 0 is no longer the strongest into output 0
+    // neuron 0 is no longer the strongest into output 0
+    expect(pairs(v.edges[1])).toEqual([[1, 0], [2, 1]]);
   });
 
   it("draws every connection when asked", () => {
     const v = computeView({ ...request, all: true });
-    expect(v.edges[0]!.count).toBe(4); // W1's four non-zero weights (a zero contribution is not drawn)
+    // W1's four non-zero weights (a zero contribution is not drawn)
+    expect(v.edges[0]!.count).toBe(4);
   });
 
   it("shows the errors only while they belong to the input shown", () => {
@@ -52,9 +58,11 @@ describe("computeView", () => {
     expect(mine.showing).toBe("errors");
     expect(mine.edges[0]).toBeNull(); // nothing flows back into the input
     expect(mine.edges[1]!.count).toBe(3);
-    const stale = computeView({ ...request, wantsErrors: true, errors: errorsFor(Float32Array.from([0, 1])) });
+    const elsewhere = errorsFor(Float32Array.from([0, 1]));
+    const stale = computeView({ ...request, wantsErrors: true, errors: elsewhere });
     expect(stale.showing).toBe("activations");
-    expect(computeView({ ...request, errors: errorsFor(x) }).showing).toBe("activations"); // not asked for
+    const notAsked = computeView({ ...request, errors: errorsFor(x) });
+    expect(notAsked.showing).toBe("activations");
   });
 });
 
@@ -70,7 +78,8 @@ describe("the rest of what is drawn", () => {
     expect(ringsFor([{ layer: 2, neuron: 1 }, null], net, layers)).toEqual([
       { layer: 2, neuron: 1 }, { layer: 1, neuron: 2 },
     ]);
-    expect(ringsFor([{ layer: 1, neuron: 1 }, { layer: 1, neuron: 2 }], net, layers)).toHaveLength(2);
+    const hidden = ringsFor([{ layer: 1, neuron: 1 }, { layer: 1, neuron: 2 }], net, layers);
+    expect(hidden).toHaveLength(2);
   });
 
   it("draws every connection only up to the limit", () => {

@@ -48,7 +48,8 @@ export function computeView(r: ViewRequest): View {
     // The errors flowing back: into each neuron of layer l, the largest |w^{l+1}_kj delta^{l+1}_k|.
     for (let l = 0; l + 1 < net.sizes.length; l++) {
       const nIn = net.sizes[l], nOut = net.sizes[l + 1];
-      edges.push(l === 0 ? null : errorEdges(net.weights[l], r.errors.deltas[l], nIn, nOut, all ? nOut : k));
+      const deltas = r.errors.deltas[l];
+      edges.push(l === 0 ? null : errorEdges(net.weights[l], deltas, nIn, nOut, all ? nOut : k));
     }
     return { layers, edges, showing: "errors" };
   }
@@ -57,15 +58,20 @@ export function computeView(r: ViewRequest): View {
   for (let l = 0; l + 1 < net.sizes.length; l++) {
     const nIn = net.sizes[l], nOut = net.sizes[l + 1];
     const into = acts[l + 1];
-    edges.push(all ? allEdges(net.weights[l], acts[l], nIn, nOut, into) : topKEdges(net.weights[l], acts[l], nIn, nOut, k, into));
+    const w = net.weights[l];
+    edges.push(all
+      ? allEdges(w, acts[l], nIn, nOut, into)
+      : topKEdges(w, acts[l], nIn, nOut, k, into));
   }
   return { layers, edges, showing: "activations" };
 }
 
 /** The caption under each layer. */
 export function captions(sizes: readonly number[]): string[] {
-  return sizes.map((n, l) =>
-    l === 0 ? (n === 784 ? "input 28\u00d728" : `input ${n}`) : l === sizes.length - 1 ? `output ${n}` : `hidden ${n}`);
+  return sizes.map((n, l) => {
+    if (l === 0) return n === 784 ? "input 28\u00d728" : `input ${n}`;
+    return l === sizes.length - 1 ? `output ${n}` : `hidden ${n}`;
+  });
 }
 
 /** The neurons to ring: the hovered and the focused one, and for an output neuron the five
@@ -77,9 +83,9 @@ export function ringsFor(hits: (Hit | null)[], net: NetworkSpec, layers: Layers 
     out.push(hit);
     if (layers && hit.layer === net.sizes.length - 1 && hit.layer > 0) {
       const l = hit.layer - 1;
-      for (const [i] of topContributors(net.weights[l], layers.activations[l], net.sizes[l], hit.neuron, 5)) {
-        out.push({ layer: l, neuron: i });
-      }
+      const a = layers.activations[l];
+      const top = topContributors(net.weights[l], a, net.sizes[l], hit.neuron, 5);
+      for (const [i] of top) out.push({ layer: l, neuron: i });
     }
   }
   return out;

@@ -20,7 +20,9 @@ import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";
 import { errorColours, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showErrorsSwitch, showLegend } from "./dom";
-import { editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled } from "./interaction";
+import {
+  editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled,
+} from "./interaction";
 import { errorsSwitch as errorsSwitchState, legendFor } from "./legend";
 import { ALL_EDGES_LIMIT, allEdgesFit, captions, computeView, ringsFor } from "./view";
 import { ModelLink, type WidgetManagerLike } from "./link";
@@ -80,7 +82,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     edges = [];
     if (!net || !edited || !x) return;
     const view = computeView({
-      net, edited, scales, x, errors, wantsErrors: model.get("mode") === "errors", topK: topK(), all: wantsAllEdges(),
+      net, edited, scales, x, errors,
+      wantsErrors: model.get("mode") === "errors", topK: topK(), all: wantsAllEdges(),
     });
     ({ layers, edges, showing } = view);
   }
@@ -306,7 +309,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const limits = errs ? errorColours(errs).map((c) => formatValue(c.limit)) : [];
     showLegend(dom, legendFor({
       sizes: net.sizes, activation: net.activation, output: net.output, topK: topK(),
-      allEdges: wantsAllEdges(), tooManyEdges: !!model.get("all_edges") && !wantsAllEdges(), edgeLimit: ALL_EDGES_LIMIT,
+      allEdges: wantsAllEdges(), tooManyEdges: !!model.get("all_edges") && !wantsAllEdges(),
+      edgeLimit: ALL_EDGES_LIMIT,
       errorsPending: !errs && wantsErrors && !!x,
       errors: errs ? { limits, target: targetText(errs.target), cost: errs.cost } : null,
     }, (fn) => layerColour(fn, null).kind));

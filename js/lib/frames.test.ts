@@ -65,7 +65,8 @@ describe("FrameScheduler", () => {
     const clock = new FakeClock();
     const t0 = performance.now();
     clock.t = t0;
-    const frames = new FrameScheduler(() => void (clock.t += 3), new FrameLatency("test:frames"), clock);
+    const latency = new FrameLatency("test:frames");
+    const frames = new FrameScheduler(() => void (clock.t += 3), latency, clock);
     frames.schedule(t0);
     frames.schedule(t0 + 4); // the same frame: the start stays at t0
     clock.tick(t0 + 10);

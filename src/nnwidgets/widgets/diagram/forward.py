@@ -58,7 +58,8 @@ def edited_pass(net, x, scales=None, *, dtype=np.float32) -> EditedPass:
     factors = factors_of(scales, sizes)
     zs, outputs, activations = [], [], [a]
     for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
-        z = np.einsum("ij,j->i", np.asarray(w), a) + np.asarray(b).reshape(-1)  # z^l = w^l a^{l-1} + b^l
+        # z^l = w^l a^{l-1} + b^l
+        z = np.einsum("ij,j->i", np.asarray(w), a) + np.asarray(b).reshape(-1)
         fz = (output if l == L else hidden).fn(z)  # f(z^l)
         a = np.asarray(fz, dtype)
         if (scales or {}).get(l):
