@@ -2,8 +2,9 @@
 // the answer (src/nnwidgets/widgets/diagram/). The page runs the forward pass itself, with
 // the edits (switched-off or scaled neurons) applied, so clicks and a linked canvas's pen
 // redraw it at once; Python hears only about edits and the k shown. This file wires the parts:
-// dom.ts builds the elements, interaction.ts says what pointer and keys do, legend.ts what the
-// legend says, layout.ts and paint.ts draw.
+// dom.ts builds the elements, view.ts computes what a frame shows, interaction.ts says what
+// pointer and keys do, legend.ts what the legend says, layout.ts and paint.ts draw, and
+// lib/frames.ts coalesces every request for a repaint into one per animation frame.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
 import type { Edges } from "./edges";
