@@ -1,8 +1,12 @@
-"""Checks on what users pass in, shared by the network, the training loop and gradcheck.
+"""Checks on what users pass in, shared by the network, the training loop, gradcheck and the
+widgets: one rule each, in one place.
 
-Each raises an error naming the parameter, what was expected and what arrived. Public to the
-package (``Network.check_inputs`` and ``Network.targets`` wrap the first three), private to
-users.
+Each raises an error naming the parameter, what was expected and what arrived, in one style:
+"<name> must be ...; got <value>". Here: inputs and the one label-to-target rule
+(:func:`targets` for a batch, :func:`target_vector` for one example), integers and ranges
+(:func:`check_range`, which the Trainer's live settings use), misspelt keyword arguments
+(:func:`reject_unknown`) and unscaled pixels (:func:`raw_pixel_top`). Public to the package
+(``Network.check_inputs`` and ``Network.targets`` wrap the first ones), private to users.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import warnings
 
 import numpy as np
 
-__all__ = ["check_inputs", "check_labels", "targets", "target_vector", "positive_int", "check_range",
-           "describe_range", "reject_unknown", "check_seed", "raw_pixel_top", "warn_if_raw_pixels"]
+__all__ = ["check_inputs", "check_labels", "targets", "target_vector", "positive_int",
+           "check_range", "describe_range", "reject_unknown", "check_seed", "raw_pixel_top",
+           "warn_if_raw_pixels"]
 
 
 def check_inputs(X, n_in, dtype):

@@ -25,7 +25,8 @@ from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from
 from .loop_control import LoopControl
 from .momentum import Velocity
 
-__all__ = ["Callback", "History", "LiveNumber", "Trainer", "TrainingDiverged", "SCHEDULES", "auto_threads"]
+__all__ = ["Callback", "History", "LiveNumber", "Trainer", "TrainingDiverged", "SCHEDULES",
+           "OPTIONS", "auto_threads"]
 
 SCHEDULES = ("constant", "step", "cosine")
 
@@ -259,7 +260,8 @@ class Trainer:
         if early_stopping is not None:
             early_stopping = _checks.positive_int(early_stopping, "early_stopping")
             if self.validation is None:
-                raise ValueError("early_stopping needs validation data: pass validation=(X_val, y_val)")
+                raise ValueError("early_stopping needs validation data: pass "
+                                 "validation=(X_val, y_val)")
         self.early_stopping = early_stopping
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
@@ -372,7 +374,9 @@ class Trainer:
         with net.exclusive_training():
             self._ran = True
             net.history_ = history = self.history
-            threads = self.threads if self.threads is not None else auto_threads(net, self.batch_size)
+            threads = self.threads
+            if threads is None:
+                threads = auto_threads(net, self.batch_size)
             with blas_threads(threads):
                 self.control.begin()
                 try:
@@ -398,7 +402,6 @@ class Trainer:
         """Every epoch, then "completed"; any other ending raises :class:`EndTraining`."""
         from .collapse import CollapseWatch
 
-        net = self.network
         self._watch = CollapseWatch()
         self._callbacks = [self._watch, *self.callbacks]  # the built-in one first
         self._prepare_step()
@@ -605,7 +608,8 @@ def snapshot(net):
 
 
 def auto_threads(net, batch_size):
-    """The BLAS threads ``Trainer`` uses when ``threads=None``: 1 for small products, else None (all).
+    """The BLAS threads ``Trainer`` uses when ``threads=None``: 1 for small products, else None
+    (all).
 
     (The training dashboard asks too, to leave a core to the browser when training is small.)
     """
