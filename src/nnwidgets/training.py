@@ -204,6 +204,20 @@ class Trainer:
     argument (:meth:`live_settings` gives their ranges). :meth:`pause`, :meth:`resume`,
     :meth:`step` and :meth:`stop` act at the next boundary between mini-batches, from any
     thread or a callback. A Trainer runs once; make a new one to train again.
+
+    Attributes
+    ----------
+    history : History
+    epoch : int
+        Epochs completed.
+    labels : array (n,) of int or None
+        The class of each training example (:meth:`Network.classes
+        <nnwidgets.network.Network.classes>` of the targets); None for regression.
+    batch_predictions : array of int or None
+        The classes the network gave the last mini-batch, for callbacks (the built-in
+        collapse watch reads it); None for regression.
+    control : LoopControl
+        The pause, step and stop state the steering methods act on.
     """
 
     learning_rate = LiveNumber(0, math.inf, low_open=True)
