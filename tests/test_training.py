@@ -439,6 +439,23 @@ def test_sgd_step_with_l1_by_hand():
     assert history.batch_loss == pytest.approx([7.705])
 
 
+def test_velocity_is_mu_v_plus_the_step_in_place_and_the_step_itself_without_momentum():
+    from nnwidgets.momentum import Velocity
+
+    velocity = Velocity([(2, 1), (1,)], np.float64)
+    step = np.array([1.0, 2.0, 3.0])  # -eta * grad for a (2, 1) weight and a (1,) bias
+    assert velocity.update(step, 0.0) is step  # mu = 0: v = step, no copy
+    v = velocity.update(step, 0.5)  # v = 0.5 * 0 + step
+    np.testing.assert_array_equal(v, [1.0, 2.0, 3.0])
+    v = velocity.update(np.array([1.0, 0.0, -1.0]), 0.5)  # v = 0.5 * [1, 2, 3] + [1, 0, -1]
+    np.testing.assert_array_equal(v, [1.5, 1.0, 0.5])
+    assert v is velocity.v  # updated in place
+    np.testing.assert_array_equal(velocity.views[0], [[1.5], [1.0]])
+    np.testing.assert_array_equal(velocity.views[1], [0.5])
+    velocity.update(step, 0.0)  # momentum off: the velocity is forgotten
+    np.testing.assert_array_equal(velocity.update(step, 0.5), step)
+
+
 def test_dropout_scales_survivors_by_one_over_keep_probability():
     # 10,000 hidden units that all output 1 (zero weights, bias 1, linear), summed by the
     # output: with p = 0.5 each survivor arrives as 1/(1-p) = 2, so the sum is 2 x survivors,
