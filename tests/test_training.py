@@ -705,6 +705,7 @@ def test_collapsed_run_is_reported_as_diverged(mnist, net_kwargs, learning_rate)
         net.fit(mnist.X_train, mnist.y_train, epochs=3, batch_size=32, learning_rate=learning_rate)
     assert net.history_.status == "diverged"
     assert "Restored the weights from before training" in net.history_.message
+    assert net.history_.epochs == 0  # the collapsed epoch is not recorded as completed
     for w, kept in zip(net.weights, before):
         np.testing.assert_array_equal(w, kept)
 
