@@ -185,6 +185,7 @@ def jupyter_server(tmp_path_factory) -> JupyterServer:
         f"--LabApp.workspaces_dir={workspaces}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LanguageServerManager.autodetect=False",  # as the demo: no "Skipped ..." list in logs
         # window.jupyterapp: the helper drives notebooks through the app's own commands.
         "--LabApp.expose_app_in_browser=True",
         "--JupyterNotebookApp.expose_app_in_browser=True",
