@@ -83,7 +83,8 @@ def test_train_from_the_page_while_the_notebook_stays_usable(open_notebook):
     lr = root.locator(".nnw-dash__input--learning_rate")
     lr.fill("-1")
     lr.blur()  # commits the value: a change event
-    expect(root.locator(".nnw-dash__message")).to_contain_text("learning_rate must be in")
+    expect(root.locator(".nnw-dash__message")).to_contain_text(
+        "learning_rate must be a finite number > 0")  # the Trainer's own rule, in its words
     lr.fill("0.03")
     lr.blur()  # commits the value: a change event
     root.locator("button[data-action=step]").click()
