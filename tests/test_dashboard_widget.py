@@ -473,6 +473,8 @@ def test_a_run_added_while_interleaved_runs_train_joins_their_turns(make_dash, m
     third = d.add_run(make_net(activation="tanh"), label="late")
     assert "'late' joined the runs taking turns" in d.message
     wait_for(lambda: third.batches_done >= 4)
+    d._publisher.publish()  # turns have passed since: what was said stays said
+    assert "'late' joined the runs taking turns" in d.message
     d.pause()
     order = []  # which run trains each step: all three, in turns of two
     for _ in range(6):

@@ -128,8 +128,11 @@ class Publisher:
             state["status"] = _status(control, active, runs)
             if control.interleaving and active is not None:
                 state["settings"] = active  # the inputs show the run whose turn it is
-            # A run started or ended: say why (a refusal the page was told stays until then).
-            ends = (id(active), len(runs), [(r.status, r.message) for r in runs])
+            # A session or a run started, or a run ended: say why. Anything else said (a
+            # refusal, a run joining the turns) stays until then; turns passing leave it too.
+            ends = (control.training, None if control.interleaving else id(active),
+                    [(r.status, r.message) for r in runs if r.status not in ("pending",
+                                                                             "running")])
             if ends != self._message_sent:
                 self._message_sent = ends
                 last = active or next((r for r in reversed(runs) if r.status != "pending"),
