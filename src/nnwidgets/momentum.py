@@ -30,9 +30,10 @@ _SUBNORMAL = 1.2e-38  # float32's smallest normal number
 
 
 class Velocity:
-    """The velocity of ``size`` parameters (flat, ``dtype``), zero to start with.
+    """The velocity of parameters of the given ``shapes``, zero to start with.
 
-    ``views`` cuts the flat array into the parameters' ``shapes``, for the update ``w += v``.
+    ``v`` is one flat array of ``dtype`` (the parameters in order, as the step comes);
+    ``views`` cuts it into the ``shapes``, for the update ``w += v``.
     """
 
     def __init__(self, shapes, dtype):
