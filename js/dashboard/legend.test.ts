@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   LINE_STYLES, accuracyRange, describeLatest, formatLoss, formatPercent, lastFinite, latestValues,
-  placeLabels,
+  lastAtOrBefore, placeLabels, valuesAt,
 } from "./legend";
 
 describe("formatPercent rounds as Python's format(a, '.1%')", () => {
@@ -87,5 +87,21 @@ describe("placeLabels", () => {
   });
   it("keeps a label inside the chart at its right edge", () => {
     expect(placeLabels([{ x: 590, width: 50 }], 600)).toEqual([550]);
+  });
+});
+
+describe("values at the cursor", () => {
+  // x, then one run: mini-batch, smoothed, epoch, validation (as chartSeries adds them)
+  const loss = [[0.5, 1, 1.5, 2], [2, 1, 0.9, 0.8], [1.9, 1.2, null, 0.7], [null, 1.1, null, 0.75],
+    [null, 1.3, null, 0.9]];
+  const acc = [[0.5, 1, 1.5, 2], [0.5, 0.7, 0.8, 0.9], [0.4, 0.6, 0.7, 0.85], [null, 0.62, null, 0.84],
+    [null, 0.61, null, 0.8]];
+  it("are the last points at or before the cursor", () => {
+    expect(valuesAt(loss, acc, 0, 2)).toEqual({ loss: 1.2, accuracy: 0.7, valLoss: 1.3, valAccuracy: 0.61 });
+    expect(valuesAt(loss, acc, 0, 0)).toEqual({ loss: 1.9, accuracy: 0.4, valLoss: null, valAccuracy: null });
+  });
+  it("are none for a run the data does not hold", () => {
+    expect(valuesAt(loss, acc, 1, 3)).toEqual({ loss: null, accuracy: null, valLoss: null, valAccuracy: null });
+    expect(lastAtOrBefore([null, Number.NaN], 5)).toBe(null);
   });
 });

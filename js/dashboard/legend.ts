@@ -130,3 +130,30 @@ export function placeLabels(items: { x: number; width: number }[], right: number
   }
   return lefts;
 }
+
+/** The last non-null entry of `column` at or before `idx` (uPlot's aligned data has nulls where
+ * a series has no point), or null. */
+export function lastAtOrBefore(column: ArrayLike<number | null | undefined> | undefined, idx: number): number | null {
+  if (!column) return null;
+  for (let j = Math.min(idx, column.length - 1); j >= 0; j--) {
+    const v = column[j];
+    if (v != null && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+/**
+ * Run `run`'s values at the cursor's column `idx` of the two charts' aligned data (both share
+ * their x column): its smoothed loss and accuracy there, and the validation figures of the
+ * last epoch ended by then. Series are [x, then per run: mini-batch, smoothed, epoch,
+ * validation], as chartSeries adds them.
+ */
+export function valuesAt(loss: ArrayLike<ArrayLike<number | null | undefined>>,
+  accuracy: ArrayLike<ArrayLike<number | null | undefined>>, run: number, idx: number): Latest {
+  const base = 1 + LINE_STYLES.length * run;
+  const smoothed = base + 1, validation = base + 3;
+  return {
+    loss: lastAtOrBefore(loss[smoothed], idx), accuracy: lastAtOrBefore(accuracy[smoothed], idx),
+    valLoss: lastAtOrBefore(loss[validation], idx), valAccuracy: lastAtOrBefore(accuracy[validation], idx),
+  };
+}

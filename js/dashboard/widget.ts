@@ -15,7 +15,7 @@ import { decodeArray } from "../lib/wire";
 import { align, type Points } from "./chartdata";
 import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
 import {
-  LINE_STYLES, accuracyRange, describeLatest, latestValues, placeLabels, type LineStyle,
+  LINE_STYLES, accuracyRange, describeLatest, latestValues, placeLabels, valuesAt, type LineStyle,
 } from "./legend";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
@@ -345,7 +345,9 @@ export default {
             series,
             // Hidden (styles.css): the dashboard's own legend above the charts is what people see.
             legend: { live: false },
-            cursor: { drag: { x: true, y: false } },
+            // The two charts share a cursor; where it is, the legend shows each run's values.
+            cursor: { drag: { x: true, y: false }, sync: { key: syncKey } },
+            hooks: { setCursor: [(u: uPlot) => showValuesAt(u.cursor.idx ?? null)] },
             plugins: [marksPlugin(() => marks)],
           }, d as uPlot.AlignedData, box);
         plots = {
@@ -367,6 +369,10 @@ export default {
     // second) would restyle and repaint them for nothing; the values are text, set each draw.
     let legendKey = "";
     let valueSpans: HTMLElement[] = [];
+    const syncKey = `nnw-dash-${Math.random().toString(36).slice(2)}`; // this view's two charts
+    let cursorIdx: number | null = null;
+    let shown: { runs: RunState[]; data: (Decoded | null)[] } = { runs: [], data: [] };
+    const cursorNote = h("span", "nnw-dash__cursor");
     const runChips = h("div", "nnw-dash__runs");
     const styleKey = h("div", "nnw-dash__key");
     for (const style of LINE_STYLES) {
@@ -376,7 +382,34 @@ export default {
       item.append(styleSample(style), h("span", "", style.label));
       styleKey.append(item);
     }
+    styleKey.append(cursorNote);
     legend.append(runChips, styleKey);
+
+    // Values beside each run: the latest, or those at the cursor while it is over a chart.
+    function showValuesAt(idx: number | null) {
+      cursorIdx = idx;
+      writeValues();
+    }
+    function writeValues() {
+      const { runs, data } = shown;
+      const at = cursorIdx !== null && plots ? cursorIdx : null;
+      const x = at !== null && plots ? plots.loss.data[0][at] : null;
+      cursorNote.textContent = x != null ? `values at epoch ${x.toFixed(2)}` : "";
+      runs.forEach((run, i) => {
+        const d = data[i];
+        let text = "";
+        if (at !== null && plots && !hidden.has(i)) {
+          text = describeLatest(valuesAt(plots.loss.data, plots.accuracy.data, i, at));
+        } else if (d) {
+          text = describeLatest(latestValues({
+            smoothLoss: smooth(d.loss, d.count, halfLifeFor(run.settings)),
+            smoothAcc: smooth(d.acc, d.count, halfLifeFor(run.settings)),
+            vloss: d.vloss, vacc: d.vacc,
+          }));
+        }
+        if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
+      });
+    }
     function drawLegend(runs: RunState[], data: (Decoded | null)[]) {
       const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message]), [...hidden]]);
       if (key !== legendKey) {
@@ -400,15 +433,8 @@ export default {
           return chip;
         }));
       }
-      runs.forEach((run, i) => {
-        const d = data[i];
-        const text = d ? describeLatest(latestValues({
-          smoothLoss: smooth(d.loss, d.count, halfLifeFor(run.settings)),
-          smoothAcc: smooth(d.acc, d.count, halfLifeFor(run.settings)),
-          vloss: d.vloss, vacc: d.vacc,
-        })) : "";
-        if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
-      });
+      shown = { runs, data };
+      writeValues();
     }
 
     // The page's text and background colours (JupyterLab's light or dark theme, or a plain

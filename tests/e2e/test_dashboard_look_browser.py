@@ -78,6 +78,18 @@ def test_one_legend_tells_line_styles_apart_and_shows_each_runs_values(trained):
         text = chip.inner_text()
         assert "–" not in text, text
         assert "loss 0." in text and "accuracy " in text and "% " in text or text.endswith("%"), text
+    # Over a chart, the values are those at the cursor (both charts share it); off it, the latest.
+    values = chips.first.locator(".nnw-dash__runvalues")
+    latest = values.text_content()
+    plot = root.locator(".nnw-dash__chart--loss .u-over")
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    nb.page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] / 2)
+    expect(legend.locator(".nnw-dash__cursor")).to_contain_text("values at epoch 0.")
+    assert values.text_content() != latest
+    nb.page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 60)  # off the chart
+    expect(legend.locator(".nnw-dash__cursor")).to_have_text("")
+    expect(values).to_have_text(latest)
     # No x label repeats a series name: the axis says "epoch", no series is called that.
     series = root.locator(".nnw-dash__chart--loss .u-legend .u-series .u-label").all_text_contents()
     assert series and not [s for s in series if s.endswith("· epoch")], series
