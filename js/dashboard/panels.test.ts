@@ -22,14 +22,17 @@ describe("confusionCells", () => {
     expect(cells[0].fill).toBe(css(sequential(0.8)));
     // 2 of 10 wrong: share 0.2 -> min(1, 0.4) * 0.8 + 0.2 = 0.52 on the diverging scale
     expect(cells[1].fill).toBe(css(diverging(0.52)));
-    expect(cells[2].fill).toBe(css(sequential(0)));
+    expect(cells[2].fill).toBe("transparent"); // the page's own colour, in either theme
+    expect(cells[2].ink).toBe("inherit");
     const [r, , b] = diverging(0.52);
     expect(r).toBeGreaterThan(b); // red, not blue
   });
 
-  it("picks readable ink: white on the dark full diagonal, dark on paper", () => {
+  it("picks readable ink: white on the dark full diagonal, dark on a light cell, the page's on paper", () => {
     expect(cells[4].ink).toBe("#ffffff");
-    expect(cells[2].ink).toBe("#1c1c38");
+    const light = confusionCells([1, 99, 0, 100], 2)[0]; // 1% right: the palest blue
+    expect(light.ink).toBe("#1c1c38");
+    expect(cells[2].ink).toBe("inherit");
   });
 
   it("refuses counts that are not k x k", () => {

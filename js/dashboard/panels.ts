@@ -28,7 +28,13 @@ export function confusionCells(counts: ArrayLike<number>, k: number): ConfusionC
       const count = counts[r * k + c];
       const share = total > 0 ? count / total : 0;
       // Mistakes saturate at half the row: a class mistaken half the time is as bad as it gets.
-      const rgb = r === c ? sequential(share) : count > 0 ? diverging(Math.min(1, share * 2) * 0.8 + 0.2) : sequential(0);
+      if (count === 0) {
+        // Empty cells are the page itself (white in a light theme, dark in a dark one), so a
+        // dark theme does not get a grid of bright squares.
+        cells.push({ row: r, col: c, count, share, fill: "transparent", ink: "inherit" });
+        continue;
+      }
+      const rgb = r === c ? sequential(share) : diverging(Math.min(1, share * 2) * 0.8 + 0.2);
       const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140;
       cells.push({ row: r, col: c, count, share, fill: css(rgb), ink: light ? "#1c1c38" : "#ffffff" });
     }
