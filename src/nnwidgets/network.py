@@ -20,7 +20,7 @@ from . import _checks, functions, modelfile
 
 __all__ = ["Network", "Workspace", "hidden_errors", "output_error"]
 
-INITS = ("large", "scaled")
+INITS = ("large", "scaled", "book")
 
 
 def _product(a, w):
@@ -115,7 +115,24 @@ class Workspace:
         self._a = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
         self._errors = [np.empty((batch_size, n), dtype) for n in sizes[1:-1]]
         self._delta_out = np.empty((batch_size, sizes[-1]), dtype)
+        self._x = np.empty((batch_size, sizes[0]), dtype)
+        self._y = np.empty((batch_size, sizes[-1]), dtype)
         self._rows = {}
+
+    def gather(self, X, Y, idx):
+        """Rows ``idx`` of ``X`` and of the targets ``Y``, one mini-batch, copied into arrays
+        kept for the next one (views of them, which the next call overwrites).
+
+        ``np.take`` into a given array with ``mode="clip"`` copies the rows straight there,
+        where its default mode copies them twice and ``X[idx]`` makes a new array: so the
+        indices must be valid (a permutation's are), as an index past the end is clipped.
+        """
+        m = len(idx)
+        x, y = self._x[:m], self._y[:m]
+        if X.dtype != x.dtype or Y.dtype != y.dtype:
+            return X[idx], Y[idx]
+        return (np.take(X, idx, axis=0, out=x, mode="clip"),
+                np.take(Y, idx, axis=0, out=y, mode="clip"))
 
     def rows(self, m):
         """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""
@@ -143,10 +160,12 @@ class Network:
         Activation of the output layer.
     cost : {"cross_entropy", "log_likelihood", "quadratic"}
         The cost that training minimises.
-    init : {"scaled", "large"}
+    init : {"scaled", "large", "book"}
         ``"large"``: weights and biases drawn from N(0, 1), the book's first choice, which
         saturates sigmoid neurons. ``"scaled"``: weights from N(0, 1/n_in) (N(0, 2/n_in), He's
-        choice, for ReLU-like activations) and zero biases.
+        choice, for ReLU-like activations) and zero biases. ``"book"``: weights from
+        N(0, 1/n_in) and biases from N(0, 1) whatever the activation, the default of the
+        book's ``network2.py``, so its chapter 3 and 5 figures can be reproduced.
     seed : int, None or numpy Generator
         Seeds this network's own random generator (initialisation, shuffling, dropout).
     dtype : {"float32", "float64"}
@@ -252,6 +271,8 @@ class Network:
         for l, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             if self.init == "large":
                 std, bias_std = 1.0, 1.0
+            elif self.init == "book":
+                std, bias_std = 1.0 / np.sqrt(n_in), 1.0  # network2's default_weight_initializer
             else:
                 last = l == len(self.sizes) - 2
                 kind = self.output if last else self.activation
@@ -284,6 +305,26 @@ class Network:
     def predict_proba(self, X):
         """Output activations, shape (n, n_out); probabilities when the output is softmax."""
         return self.forward(X)
+
+    def logits(self, X):
+        r"""The output layer's weighted inputs :math:`z^L = w^L a^{L-1} + b^L`, shape (n, n_out),
+        one example per row: what the output activation squashes (``softmax(logits(X))`` is
+        :meth:`predict_proba` for a softmax output). Temperature scaling divides them by T.
+        """
+        return self._weighted_inputs(self.check_inputs(X))[0][-1]
+
+    def _weighted_inputs(self, X):
+        """Every layer's weighted inputs and activations, ``([z^2, ..., z^L], [a^2, ..., a^L])``,
+        for checked inputs ``X``: what :func:`output_error` and :func:`hidden_errors` read."""
+        zs, activations = [], []
+        a = X
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            f = self._output if l == len(self.weights) - 1 else self._hidden
+            z = _product(a, w) + b  # z^l = w^l a^{l-1} + b^l
+            a = f.fn(z)  # a^l = f(z^l); fn writes a new array, z stays as it was
+            zs.append(z)
+            activations.append(a)
+        return zs, activations
 
     def predict(self, X):
         """The class of each example, (n,) ints: the most active output neuron.
@@ -400,6 +441,25 @@ class Network:
     def workspace(self, batch_size):
         """A :class:`Workspace` for :meth:`backprop` on up to ``batch_size`` examples."""
         return Workspace(self, _checks.positive_int(batch_size, "batch_size"))
+
+    def input_gradient(self, X, y):
+        r"""Each example's :math:`\nabla_x C_x`, shape (n, n_in): how its cost changes with
+        its pixels.
+
+        Backpropagation carried one step past the first layer: BP1 and BP2 give
+        :math:`\delta^2` (the first layer fed by the inputs, in the book's numbering), and
+        since :math:`z^2 = w^2 x + b^2`, :math:`\partial C/\partial x = (w^2)^T \delta^2`.
+        Unlike :meth:`backprop`, the cost is not averaged over the examples: row i is the
+        gradient of example i's own cost. No dropout (the network as it predicts). ``y`` are
+        labels or targets as for :meth:`fit`. :func:`nnwidgets.gradcheck` with
+        ``wrt="input"`` checks it against finite differences; FGSM steps along its sign.
+        """
+        X = self.check_inputs(X)
+        Y = self.targets(y, len(X))
+        zs, activations = self._weighted_inputs(X)
+        delta = output_error(self._output, self._cost, zs[-1], activations[-1], Y)  # BP1
+        deltas = hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
+        return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
 
     # -- training ------------------------------------------------------------------------------
     def fit(self, X, y, *, epochs=10, batch_size=64, learning_rate=0.1, **options):
