@@ -188,3 +188,19 @@ def test_a_workspace_refuses_a_larger_mini_batch():
         net.backprop(X, Y, out=net.workspace(4))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         net.workspace(0)
+
+
+def test_a_workspace_gathers_mini_batches_into_its_own_arrays():
+    net, X, Y = problem()
+    work = net.workspace(4)
+    first = work.gather(X, Y, np.array([4, 0, 2]))
+    np.testing.assert_array_equal(first[0], X[[4, 0, 2]])
+    np.testing.assert_array_equal(first[1], Y[[4, 0, 2]])
+    x, y = work.gather(X, Y, np.array([1, 3, 2, 0]))
+    np.testing.assert_array_equal(x, X[[1, 3, 2, 0]])
+    np.testing.assert_array_equal(y, Y[[1, 3, 2, 0]])
+    # The same arrays, the next mini-batch in them.
+    assert np.shares_memory(x, first[0]) and np.shares_memory(y, first[1])
+    # Another dtype than the network's is gathered the ordinary way.
+    x32, _ = work.gather(X.astype(np.float32), Y, np.array([2]))
+    assert x32.dtype == np.float32 and not np.shares_memory(x32, x)
