@@ -20,6 +20,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from .._checks import reject_unknown
 from ..book import as_network, book_activation
 from . import _sync
 from ._wire import array_to_json
@@ -105,14 +106,6 @@ def as_widget_network(net):
     return as_network(net) if book_like else net
 
 
-def reject_unknown(cls_name: str, kwargs: dict, allowed) -> None:
-    """The one message every widget gives for a misspelt keyword argument."""
-    unknown = sorted(set(kwargs) - set(allowed))
-    if unknown:
-        raise TypeError(f"{cls_name}() got an unexpected keyword argument {unknown[0]!r}; "
-                        f"expected one of: {', '.join(sorted(allowed))}. Check the spelling.")
-
-
 class NetworkWidget(anywidget.AnyWidget):
     """Base class of the widgets that show a network (canvas, model card, diagram).
 
@@ -134,7 +127,7 @@ class NetworkWidget(anywidget.AnyWidget):
     _keywords: tuple[str, ...] = ()
 
     def __init__(self, network=None, **kwargs):
-        reject_unknown(type(self).__name__, kwargs, {"network", "layout", *self._keywords})
+        reject_unknown(kwargs, {"network", "layout", *self._keywords}, type(self).__name__)
         if network is None:
             from ..models import load_pretrained
 

@@ -18,6 +18,7 @@ import threading
 
 import numpy as np
 
+from ..._checks import reject_unknown
 from ...network import Network
 from ...training import Trainer, auto_threads, raw_pixel_top
 from .._base import as_widget_network
@@ -251,10 +252,7 @@ class Run:
         except (TypeError, ValueError):
             raise ValueError("train must be a pair (X, y) of inputs and labels; "
                              f"got {type(train).__name__}") from None
-        unknown = sorted(set(settings) - set(TRAINING_SETTINGS))
-        if unknown:
-            raise TypeError(f"unexpected keyword argument {unknown[0]!r}; expected one of: "
-                            f"{', '.join(TRAINING_SETTINGS)}. Check the spelling.")
+        reject_unknown(settings, TRAINING_SETTINGS, "Run")
         network = as_widget_network(network)  # the reader's own class: trained by its backprop
         if not isinstance(network, Network):
             raise ValueError(f"network must be a Network (or the book's network, with sizes, "

@@ -42,7 +42,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .._base import reject_unknown
+from ..._checks import reject_unknown
 from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
 from .progress import ProgressCounters
@@ -160,7 +160,7 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
                  update_interval=0.2, interleave=False, **settings):
-        reject_unknown(type(self).__name__, settings, TRAINING_SETTINGS)
+        reject_unknown(settings, TRAINING_SETTINGS, type(self).__name__)
         if isinstance(network, (list, tuple)):
             raise ValueError(f"network must be one Network; got a {type(network).__name__}. Pass "
                              f"the first here and the others with add_run([...]) to compare them")
@@ -254,7 +254,7 @@ class TrainingDashboard(anywidget.AnyWidget):
                              f"{type(network).__name__}")
 
     def _new_run(self, network, label, settings):
-        reject_unknown("add_run", settings, {"train", "validation", *TRAINING_SETTINGS})
+        reject_unknown(settings, {"train", "validation", *TRAINING_SETTINGS}, "add_run")
         mine = {id(network), id(getattr(network, "book_network", network))}
         for i, r in enumerate(self.runs):
             # By identity: == on an array-like would be ambiguous or elementwise.
