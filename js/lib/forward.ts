@@ -13,7 +13,7 @@ export interface NetworkSpec {
   biases: Float32Array[];
 }
 
-const ELEMENTWISE: Record<string, (z: number) => number> = {
+export const ELEMENTWISE: Record<string, (z: number) => number> = {
   sigmoid: (z) => 1 / (1 + Math.exp(-z)),
   tanh: Math.tanh,
   relu: (z) => (z > 0 ? z : 0),

@@ -23,6 +23,7 @@ _EXPORTS = {
     "ModelInfo": "nnwidgets.widgets.info",
     "TrainingDashboard": "nnwidgets.widgets.dashboard",
     "NetworkDiagram": "nnwidgets.widgets.diagram",
+    "DecisionMap": "nnwidgets.widgets.decision_map",
     "export_html": "nnwidgets.widgets.export",
     "export_esm": "nnwidgets.widgets.export_esm",
 }

@@ -16,6 +16,7 @@ Only NumPy is imported here: no widget, no network.
 
 from .mnist import Dataset, DownloadError, load_bundled, load_fashion_mnist, load_mnist
 from .pendigits import PenDigits, draw_pendigits, load_pendigits
+from . import toy  # (TensorFlow Playground's 2-D problems: toy.circle() ...)
 
 __all__ = ["Dataset", "DownloadError", "PenDigits", "draw_pendigits", "load_bundled",
            "load_fashion_mnist", "load_mnist", "load_pendigits"]
