@@ -118,7 +118,7 @@ def test_change_label_sits_clear_of_the_plotted_area_in_either_theme(trained, th
     if os.environ.get("NNWIDGETS_E2E_SCREENSHOTS"):
         name = theme.split()[-1].lower()
         for part in ("charts", "panels"):  # each shorter than the window, so both fit a shot
-            top = root.locator(".nnw-dash__legend" if part == "charts" else ".nnw-dash__panels")
+            top = root.locator(".nnw-dash__controls" if part == "charts" else ".nnw-dash__panels")
             top.evaluate("(e) => e.scrollIntoView()")
             box = top.bounding_box()
             nb.page.screenshot(path=str(e2e_artifacts / f"dashboard-{part}-{name}.png"),
