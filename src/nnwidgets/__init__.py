@@ -18,6 +18,7 @@ _EXPORTS = {
     "load_mnist": "nnwidgets.datasets",
     "load_fashion_mnist": "nnwidgets.datasets",
     "load_bundled": "nnwidgets.datasets",
+    "hold_out": "nnwidgets.datasets",
     "to_mnist": "nnwidgets.preprocess",
     "DigitCanvas": "nnwidgets.widgets.canvas",
     "ModelInfo": "nnwidgets.widgets.info",
