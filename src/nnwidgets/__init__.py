@@ -25,6 +25,7 @@ _EXPORTS = {
     "TrainingDashboard": "nnwidgets.widgets.dashboard",
     "NetworkDiagram": "nnwidgets.widgets.diagram",
     "DecisionMap": "nnwidgets.widgets.decision_map",
+    "BumpBuilder": "nnwidgets.widgets.bumps",
     "export_html": "nnwidgets.widgets.export",
     "export_esm": "nnwidgets.widgets.export_esm",
 }
