@@ -60,6 +60,19 @@ def test_the_dashboard_trains_the_readers_network_with_its_backprop():
     assert dash.runs[0].network.book_network is book
 
 
+def test_dropout_on_a_book_network_is_refused_when_asked_not_mid_run():
+    # The reader's backprop(x, y) has no dropout: asking for it, at the start or live, is a
+    # ValueError at once, and the run (and the trainer's setting) carry on unharmed.
+    book = BookNet([784, 12, 10])
+    dash = TrainingDashboard(book, train=(X, y), epochs=1, batch_size=10, learning_rate=1.0)
+    with pytest.raises(ValueError, match="dropout"):
+        dash.dropout = 0.5
+    assert dash.dropout == 0.0 and dash.runs[0].trainer.dropout == 0.0
+    with pytest.raises(ValueError, match="dropout"):
+        dash.runs[0].trainer.dropout = 0.5
+    assert dash.run().status == "completed"
+
+
 def sent_weights(widget):
     """The first layer's weights as the widget last sent them to the page (float32)."""
     w = widget._network["weights"][0]

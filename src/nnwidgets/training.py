@@ -129,7 +129,15 @@ class LiveNumber:
         return self if obj is None else obj.__dict__[self.name]
 
     def __set__(self, obj, value):
-        obj.__dict__[self.name] = self.check(value)
+        obj.__dict__[self.name] = self.check_for(obj, value)
+
+    def check_for(self, trainer, value):
+        """:meth:`check`, and ask the trainer's network whether it can train so: a book
+        network's backprop has no dropout, whether dropout is asked at the start or mid-run."""
+        value = self.check(value)
+        if self.name == "dropout":
+            getattr(trainer.network, "check_trainable", lambda **_: None)(dropout=value)
+        return value
 
     def check(self, value):
         """``value`` as a float in range; ValueError/TypeError naming the setting if not."""
@@ -254,9 +262,9 @@ class Trainer:
         self.momentum = momentum
         self.l2 = l2
         self.l1 = l1
-        self.dropout = dropout
         # A network that cannot train this way (a book network without backprop) says so now.
-        getattr(net, "check_trainable", lambda **_: None)(dropout=self.dropout)
+        getattr(net, "check_trainable", lambda **_: None)()
+        self.dropout = dropout
         if not callable(schedule) and schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a "
                              f"function of the epoch; got {schedule!r}")

@@ -43,6 +43,7 @@ import numpy as np
 import traitlets
 
 from ..._checks import reject_unknown
+from ...training import Trainer
 from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
 from .progress import ProgressCounters
@@ -76,7 +77,11 @@ class _Setting(traitlets.TraitType):
 
     def validate(self, obj, value):
         try:
-            return check_live_setting(self.name, value)
+            value = check_live_setting(self.name, value)
+            # Each run's network must be able to train so (a book network has no dropout).
+            for run in getattr(obj, "runs", ()):
+                Trainer.live_settings()[self.name].check_for(run.trainer, value)
+            return value
         except ValueError as exc:
             raise TraitValueError(str(exc)) from None
 
