@@ -13,7 +13,7 @@ MODEL = resources.files("nnwidgets.models") / "default.npz"
 
 def test_default_model_file_is_small():
     assert MODEL.is_file()
-    assert os.path.getsize(MODEL) <= 4 * 1024 * 1024
+    assert os.path.getsize(MODEL) <= 3_000_000  # issue 17: a float16 file of 3 MB at most
 
 
 def test_default_model_architecture():
@@ -37,7 +37,7 @@ def test_reads_the_bundled_test_digits():
 @pytest.mark.skipif(not os.environ.get("NNWIDGETS_DATA"), reason="full MNIST: set NNWIDGETS_DATA")
 def test_reaches_the_target_on_the_official_test_set():
     data = load_mnist()
-    assert load_pretrained().score(data.X_test, data.y_test) >= 0.992
+    assert load_pretrained().score(data.X_test, data.y_test) >= 0.994  # issue 17: 99.4%
 
 
 def test_unknown_name_lists_the_choices():
@@ -48,3 +48,16 @@ def test_unknown_name_lists_the_choices():
 def test_probabilities_are_a_distribution():
     p = load_pretrained().predict_proba(load_bundled().X_test[:5])
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_reads_real_pen_digits():
+    # issue 17: every 10th of the 30 writers' real pen digits (749), drawn as the canvas draws
+    # them in hands of seed 2000 (training drew them in others). The model has seen these
+    # writers; bench/handwriting_accuracy.py --by-writer gives the writer-independent figure.
+    from nnwidgets.datasets.pendigits import draw_pendigits, load_pendigits
+
+    pen = load_pendigits()
+    every_10th = np.arange(0, len(pen.y), 10)
+    X = draw_pendigits([pen.strokes[i] for i in every_10th], seed=2000)
+    assert load_pretrained().score(X, pen.y[every_10th]) >= 0.98

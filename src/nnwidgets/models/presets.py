@@ -3,7 +3,7 @@
 ``book-ch1`` and ``book-ch3`` are the book's experiments as it runs them; ``default`` is the
 first step of the recipe for the model shipped inside the package (``python -m nnwidgets train
 --preset default``); ``scripts/train_default.py`` then continues it on MNIST mixed with
-synthetic pen digits.
+synthetic pen digits, and then with the real pen strokes of 30 writers.
 """
 
 from __future__ import annotations
