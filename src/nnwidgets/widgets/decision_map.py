@@ -196,7 +196,7 @@ class DecisionMap(NetworkWidget):
 
     # The page's report after each redraw ({"accuracy": float or None}); it reaches Python
     # only when a kernel is there. Not echoed back, and checked: a malformed one is logged.
-    _report = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True, echo_update=False)
+    _report = traitlets.Any(None).tag(sync=True, echo_update=False)
 
     page_accuracy = traitlets.Float(None, allow_none=True, read_only=True)
     """float or None: the page's own accuracy on the training points, from its forward pass
