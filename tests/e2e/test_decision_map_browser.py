@@ -1,0 +1,155 @@
+"""DecisionMap in a browser: in JupyterLab it follows a TrainingDashboard training a [2, 8, 1]
+network on toy.circle (the page's own accuracy rises); in an export_html page with no kernel
+the map renders, its accuracy is NumPy's, a hovered (or focused) neuron takes over the map,
+malformed data is ignored, it is sharp on a high-DPI screen, and cleanup removes it all."""
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets import DecisionMap, Network
+from nnwidgets.datasets import toy
+from nnwidgets.widgets.export import export_html
+
+pytestmark = pytest.mark.e2e
+
+SETUP = """
+from nnwidgets import DecisionMap, Network, TrainingDashboard
+from nnwidgets.datasets import toy
+data = toy.circle(n=400, noise=0.05, seed=0)
+net = Network([2, 8, 1], activation="tanh", output="sigmoid", cost="cross_entropy", seed=1)
+m = DecisionMap(net, data, resolution=60)
+m
+"""
+
+TRAIN = """
+dash = TrainingDashboard(net, train=data.train, validation=data.test, epochs=150,
+                         learning_rate=0.1, batch_size=10)
+dash.start()
+"""
+
+
+def test_the_map_follows_training_in_jupyterlab(open_notebook):
+    nb = open_notebook([SETUP], app="lab")
+    root = nb.page.locator(".nnw-dmap")
+    expect(root).to_have_count(1)
+    expect(root).to_have_attribute("data-task", "binary")
+    expect(root.locator(".nnw-dmap__thumb")).to_have_count(8)  # one per hidden neuron
+    before = float(root.get_attribute("data-accuracy"))
+    assert before < 0.8, before  # an untrained network does not separate the circle
+    redraws = int(root.get_attribute("data-redraws"))
+
+    nb.run_cell(TRAIN)
+    # the page's own forward pass over the training points, as the weights arrive
+    nb.page.wait_for_function(
+        "(el) => parseFloat(el.dataset.accuracy) >= 0.95", arg=root.element_handle(), timeout=90_000)
+    nb.run_cell("dash.wait(timeout=120)")
+    assert int(root.get_attribute("data-redraws")) > redraws + 3  # it followed, not one jump
+    # Python hears the page's accuracy, and it is NumPy's on the same weights
+    nb.page.wait_for_timeout(500)
+    out = nb.run_cell("from nnwidgets.widgets import _sync; _sync.flush(); import time; "
+                      "time.sleep(0.5); print(m.page_accuracy, net.score(*data.train))")
+    page_acc, numpy_acc = map(float, out.split())
+    assert abs(page_acc - numpy_acc) <= 0.01, out
+    assert abs(float(root.get_attribute("data-accuracy")) - numpy_acc) <= 0.01
+    assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
+
+
+@pytest.fixture(scope="module")
+def trained():
+    data = toy.circle(n=400, noise=0.05, seed=0)
+    net = Network([2, 8, 1], activation="tanh", output="sigmoid", cost="cross_entropy", seed=1)
+    net.fit(*data.train, epochs=80, batch_size=10, learning_rate=0.1)
+    return net, data
+
+
+PIXEL = """([x, y]) => {
+  const c = document.querySelector(".nnw-dmap__heat");
+  const ctx = c.getContext("2d");
+  return Array.from(ctx.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data);
+}"""
+
+
+def test_exported_page_renders_the_map_with_no_kernel(browser, trained, tmp_path):
+    net, data = trained
+    path = export_html(DecisionMap(net, data, resolution=50), tmp_path / "map.html", title="Map")
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 800},
+                                  device_scale_factor=2)
+    page = context.new_page()
+    errors, warnings = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda msg: (errors if msg.type == "error" else warnings).append(msg.text))
+    try:
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-dmap")
+        expect(root).to_have_attribute("data-task", "binary")
+        # the page's accuracy is NumPy's (the page has the weights in float16)
+        acc = float(root.get_attribute("data-accuracy"))
+        assert abs(acc - net.score(*data.train)) <= 0.02 and acc > 0.9
+        assert abs(float(root.get_attribute("data-test-accuracy")) - net.score(*data.test)) <= 0.02
+        expect(root.locator(".nnw-dmap__stats")).to_contain_text("accuracy: training")
+        # the heat map: class 1 (red) in the middle of the circle, class 0 (blue) in a corner
+        centre, corner = page.evaluate(PIXEL, [0.5, 0.5]), page.evaluate(PIXEL, [0.03, 0.03])
+        assert centre[0] > centre[2] + 60 and corner[2] > corner[0] + 60, (centre, corner)
+        # high-DPI: the points' canvas has two device pixels per CSS pixel
+        size = page.evaluate("""() => { const c = document.querySelector('.nnw-dmap__points');
+                                return [c.width, c.clientWidth]; }""")
+        assert size[0] == 2 * size[1], size
+
+        # a neuron takes over the map on hover, and on keyboard focus
+        thumbs = root.locator(".nnw-dmap__thumb")
+        expect(thumbs).to_have_count(8)
+        thumbs.nth(3).hover()
+        expect(root).to_have_attribute("data-hovered", "1,3")
+        expect(root.locator(".nnw-dmap__caption")).to_contain_text("layer 1, neuron 4")
+        hovered = page.evaluate(PIXEL, [0.5, 0.5])
+        page.mouse.move(5, 5)
+        expect(root).to_have_attribute("data-hovered", "")
+        thumbs.nth(0).focus()
+        expect(root).to_have_attribute("data-hovered", "1,0")
+        page.keyboard.press("Tab")
+        expect(root).to_have_attribute("data-hovered", "1,1")
+        assert hovered != centre or page.evaluate(PIXEL, [0.5, 0.5]) != centre
+
+        # malformed network data from the model: said, logged, ignored; the last map stays
+        page.evaluate("""() => window.nnwidgetsViews[0].model.set("_network",
+                         {sizes: [2, 1], activation: "tanh", output: "sigmoid", weights: [],
+                          biases: []})""")
+        expect(root.locator(".nnw-dmap__error")).to_contain_text("the network")
+        assert float(root.get_attribute("data-accuracy")) == acc
+        assert any("DecisionMap" in w for w in warnings), warnings
+
+        # cleanup removes everything render made
+        page.evaluate("() => window.nnwidgetsViews[0].cleanup()")
+        expect(page.locator(".nnw-dmap")).to_have_count(0)
+        page.wait_for_timeout(200)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_softmax_and_regression_maps_render(browser, tmp_path):
+    d = toy.xor(200, seed=0)
+    three = Network([2, 5, 3], activation="relu", seed=0)
+    X = d.X
+    reg = Network([2, 5, 1], activation="tanh", output="linear", cost="quadratic", seed=0)
+    maps = [DecisionMap(three, d, features=None),
+            DecisionMap(reg, (X, np.sin(X[:, 0])), resolution=30)]
+    path = export_html(maps, tmp_path / "two.html")
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1400})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        roots = page.locator(".nnw-dmap")
+        expect(roots).to_have_count(2)
+        expect(roots.nth(0)).to_have_attribute("data-task", "classes")
+        acc = float(roots.nth(0).get_attribute("data-accuracy"))
+        assert abs(acc - three.score(*d.train)) <= 0.02
+        expect(roots.nth(1)).to_have_attribute("data-task", "regression")
+        expect(roots.nth(1)).to_have_attribute("data-accuracy", "")  # no accuracy for regression
+        expect(roots.nth(1).locator(".nnw-dmap__stats")).to_contain_text("mean squared error")
+        assert not errors, errors
+    finally:
+        context.close()
