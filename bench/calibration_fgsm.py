@@ -28,13 +28,13 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-from nnwidgets import Network  # noqa: E402
-from nnwidgets.datasets import hold_out, load_bundled, load_mnist  # noqa: E402
-from nnwidgets.metrics import fgsm, fit_temperature, reliability, softmax  # noqa: E402
+from nnwidgets import Network
+from nnwidgets.datasets import hold_out, load_bundled, load_mnist
+from nnwidgets.metrics import fgsm, fit_temperature, reliability, softmax
 
 N_TRAIN, N_HELD_OUT, N_ATTACKED = 5_000, 1_000, 500
 EPSILONS = (0.0, 0.05, 0.1, 0.2, 0.25)
-FIT = dict(epochs=60, batch_size=10, learning_rate=0.1, threads=1)
+FIT = {"epochs": 60, "batch_size": 10, "learning_rate": 0.1, "threads": 1}
 
 
 def measure(data, seed):
@@ -51,9 +51,9 @@ def measure(data, seed):
     T = fit_temperature(net.logits(X_val), y_val)  # held-out training digits, never the test
     after = reliability(softmax(Z_test, T), data.y_test)
     P = softmax(Z_test)
-    row = dict(seconds=seconds, accuracy=float((P.argmax(1) == data.y_test).mean()),
-               confidence=float(P.max(1).mean()), ece_before=before.ece, T=T,
-               ece_after=after.ece)
+    row = {"seconds": seconds, "accuracy": float((P.argmax(1) == data.y_test).mean()),
+           "confidence": float(P.max(1).mean()), "ece_before": before.ece, "T": T,
+           "ece_after": after.ece}
 
     X_a, y_a = data.X_test[:N_ATTACKED], data.y_test[:N_ATTACKED]
     for eps in EPSILONS:

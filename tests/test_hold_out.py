@@ -39,7 +39,7 @@ def test_the_split_is_views_not_copies():
 
 def test_bundled_subset_splits_into_8000_and_2000():
     data = load_bundled()
-    (X_train, y_train), (X_val, y_val) = hold_out(data, 2_000)
+    (X_train, _), (X_val, y_val) = hold_out(data, 2_000)
     assert X_train.shape == (8_000, 784) and y_val.shape == (2_000,)
     np.testing.assert_array_equal(X_val, data.X_train[8_000:])
 
@@ -47,7 +47,7 @@ def test_bundled_subset_splits_into_8000_and_2000():
 @pytest.mark.skipif(not os.environ.get("NNWIDGETS_DATA"), reason="needs full MNIST")
 def test_full_mnist_gives_the_books_50k_10k_split():
     data = load_mnist(download=False, progress=False)
-    (X_train, y_train), (X_val, y_val) = hold_out(data, 10_000)
+    (X_train, _), (X_val, y_val) = hold_out(data, 10_000)
     assert len(X_train) == 50_000 and len(X_val) == 10_000 and len(data.X_test) == 10_000
     # mnist.pkl.gz's validation set is training images 50,000 to 59,999, in the IDX files' order
     np.testing.assert_array_equal(y_val, data.y_train[50_000:])
