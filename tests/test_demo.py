@@ -287,3 +287,55 @@ def test_a_second_make_run_installs_nothing(tmp_path):
         installs = [line for line in plan.stdout.splitlines()
                     if "pip install" in line or "npm install" in line or "npm ci" in line]
         assert installs == [], f"make {target} would install again: {installs}"
+
+
+# --- the server does not outlive the command ----------------------------------------------------
+
+
+def _port_open(port):
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_to_the_demo_stops_its_server(tmp_path, signame):
+    # `kill PID` or a process manager signals the demo command alone, not its process group;
+    # the Jupyter server it started must stop with it, not run on, orphaned.
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    proc = subprocess.Popen([sys.executable, "-m", "nnwidgets", "demo", "--no-browser",
+                             "--dir", str(tmp_path / "nb"), "--port", str(port),
+                             "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # whatever happens, the test can end all of it
+    try:
+        deadline = time.monotonic() + 90
+        while not _port_open(port):
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)  # polling a port that is not listening yet
+        proc.send_signal(getattr(signal, signame))
+        assert proc.wait(timeout=60) is not None
+        deadline = time.monotonic() + 30
+        while _port_open(port):
+            assert time.monotonic() < deadline, "the server still runs after the demo ended"
+            time.sleep(0.1)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything left of the demo's process group
+        except ProcessLookupError:
+            pass

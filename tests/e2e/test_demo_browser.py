@@ -9,6 +9,7 @@ other test would see the toast a reader sees; this one has no such settings.
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -49,7 +50,9 @@ def demo_server(tmp_path):
            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", "--ServerApp.terminals_enabled=False"]
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own, so that teardown can end the server however the demo ended.
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT
             while True:
@@ -64,12 +67,16 @@ def demo_server(tmp_path):
                     time.sleep(0.1)  # polling a socket that is not listening yet
             yield f"http://127.0.0.1:{port}", token, log_path
         finally:
-            proc.terminate()
+            proc.terminate()  # the demo passes it on to its server (tests/test_demo.py)
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the session
+            except ProcessLookupError:
+                pass
 
 
 def test_make_demo_opens_the_quickstart_with_no_news_prompt_and_a_quiet_log(demo_server, browser):

@@ -16,6 +16,7 @@ import errno
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -179,7 +180,28 @@ def run_demo(args, extra: list[str]) -> int:
     print(f"nnwidgets: JupyterLab opens {FIRST_NOTEBOOK}; without a browser, open the link it "
           f"prints below, ending in /lab/tree/{FIRST_NOTEBOOK}?token=... (Ctrl+C to stop)",
           flush=True)
+    return serve(cmd, cwd=workdir, env=demo_environment())
+
+
+def serve(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> int:
+    """Run the server until it exits; its exit code, or 130 after a Ctrl+C.
+
+    Ctrl+C reaches the server too (the terminal signals the whole process group) and the
+    server asks whether to shut down, so this waits on. SIGTERM and SIGHUP sent to this process
+    alone (``kill``, a process manager) are passed on: the server must not outlive the command.
+    """
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+    forwarded = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, lambda sig, frame: proc.send_signal(sig)) for sig in forwarded}
+    interrupted = False
     try:
-        return subprocess.call(cmd, cwd=workdir, env=demo_environment())
-    except KeyboardInterrupt:  # the server got the same Ctrl+C and shuts itself down
-        return 130
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 130 if interrupted else code
