@@ -36,6 +36,19 @@ def test_input_gradient_matches_central_differences(activation, output, cost):
     assert gradcheck(net, X, y, wrt="input", max_params=100) < 1e-6
 
 
+@pytest.mark.parametrize("output, cost, y", [
+    ("sigmoid", "cross_entropy", [0, 1, 1, 0, 1, 0, 0]),  # a yes/no network
+    ("sigmoid", "quadratic", [0, 1, 1, 0, 1, 0, 0]),
+    ("linear", "quadratic", [0.3, -1.2, 2.0, 0.0, 0.7, 1.1, -0.4]),  # regression
+])
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_input_gradient_of_a_one_output_network(activation, output, cost, y):
+    net = Network([6, 5, 1], activation=activation, output=output, cost=cost,
+                  dtype="float64", seed=4)
+    X, _ = small_problem(net)
+    assert gradcheck(net, X, np.array(y), wrt="input") < 1e-6
+
+
 def test_input_gradient_by_hand_for_one_linear_layer():
     # One linear layer, quadratic cost: C = 1/2 |w x + b - y|^2, so dC/dx = w^T (w x + b - y).
     # w = [[1, 2], [3, 4], [5, 6]], b = 0, x = (1, 1), y = (0, 0, 0):

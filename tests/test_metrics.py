@@ -215,6 +215,22 @@ def test_fgsm_raises_the_cost_of_every_example_of_a_random_network():
     assert X_adv.shape == (20, 6)
 
 
+def test_fgsm_makes_a_trained_network_wrong_more_often_as_eps_grows():
+    # A [784, 30, 10] network trained briefly on 2,000 bundled digits, attacked on 200 others.
+    from nnwidgets import load_bundled
+
+    data = load_bundled()
+    net = Network([784, 30, 10], seed=0)
+    net.fit(data.X_train[:2000], data.y_train[:2000], epochs=3, learning_rate=0.1,
+            batch_size=10, threads=1)
+    X, y = data.X_test[:200], data.y_test[:200]
+    errors = [1 - net.score(fgsm(net, X, y, eps), y) for eps in (0.0, 0.05, 0.1, 0.25)]
+    assert errors == sorted(errors) and errors[0] < 0.25 and errors[-1] > 0.5
+    # random signs of the same size hurt far less than the gradient's
+    noise = np.sign(np.random.default_rng(0).standard_normal(X.shape))
+    assert 1 - net.score(np.clip(X + 0.1 * noise, 0, 1), y) < errors[2] / 2
+
+
 def test_fgsm_with_eps_zero_changes_nothing():
     net = two_pixel_network()
     np.testing.assert_array_equal(fgsm(net, [[0.3, 0.7]], [1], 0.0), [[0.3, 0.7]])
