@@ -104,20 +104,23 @@ class Workspace:
     def __init__(self, network, batch_size):
         sizes, dtype = network.sizes, network.dtype
         self.batch_size = batch_size
+        self.dtype = dtype
         self.gradient = np.empty(network.n_params, dtype)
-        views, start = [], 0
-        for shape in [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])] + sizes[1:]:
-            size = int(np.prod(shape))
-            views.append(self.gradient[start:start + size].reshape(shape))
-            start += size
-        self.nabla_w, self.nabla_b = views[:len(sizes) - 1], views[len(sizes) - 1:]
-        self._z = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
-        self._a = [np.empty((batch_size, n), dtype) for n in sizes[1:]]
-        self._errors = [np.empty((batch_size, n), dtype) for n in sizes[1:-1]]
-        self._delta_out = np.empty((batch_size, sizes[-1]), dtype)
-        self._x = np.empty((batch_size, sizes[0]), dtype)
-        self._y = np.empty((batch_size, sizes[-1]), dtype)
-        self._rows = {}
+        self.nabla_w, start = [], 0
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            self.nabla_w.append(self.gradient[start:start + n_out * n_in].reshape(n_out, n_in))
+            start += n_out * n_in
+        self.nabla_b = []
+        for n_out in sizes[1:]:
+            self.nabla_b.append(self.gradient[start:start + n_out])
+            start += n_out
+        full = ([np.empty((batch_size, n), dtype) for n in sizes[1:]],  # z
+                [np.empty((batch_size, n), dtype) for n in sizes[1:]],  # a = f(z)
+                [np.empty((batch_size, n), dtype) for n in sizes[1:-1]],  # hidden errors
+                np.empty((batch_size, sizes[-1]), dtype))  # the output error
+        self._rows = {batch_size: full}
+        self._sizes = sizes
+        self._x = self._y = None  # gather's, made at its first call
 
     def gather(self, X, Y, idx):
         """Rows ``idx`` of ``X`` and of the targets ``Y``, one mini-batch, copied into arrays
@@ -127,10 +130,13 @@ class Workspace:
         where its default mode copies them twice and ``X[idx]`` makes a new array: so the
         indices must be valid (a permutation's are), as an index past the end is clipped.
         """
+        if X.dtype != self.dtype or Y.dtype != self.dtype:
+            return X[idx], Y[idx]
+        if self._x is None:
+            self._x = np.empty((self.batch_size, self._sizes[0]), self.dtype)
+            self._y = np.empty((self.batch_size, self._sizes[-1]), self.dtype)
         m = len(idx)
         x, y = self._x[:m], self._y[:m]
-        if X.dtype != x.dtype or Y.dtype != y.dtype:
-            return X[idx], Y[idx]
         return (np.take(X, idx, axis=0, out=x, mode="clip"),
                 np.take(Y, idx, axis=0, out=y, mode="clip"))
 
@@ -141,8 +147,9 @@ class Workspace:
             if not 0 < m <= self.batch_size:
                 raise ValueError(f"this workspace holds mini-batches of 1 to {self.batch_size} "
                                  f"examples; got {m}")
-            views = self._rows[m] = ([z[:m] for z in self._z], [a[:m] for a in self._a],
-                                     [e[:m] for e in self._errors], self._delta_out[:m])
+            zs, activations, errors, delta_out = self._rows[self.batch_size]
+            views = self._rows[m] = ([z[:m] for z in zs], [a[:m] for a in activations],
+                                     [e[:m] for e in errors], delta_out[:m])
         return views
 
 
