@@ -1,6 +1,8 @@
 """nnwidgets.metrics: reliability (ECE), temperature scaling and FGSM, with worked numbers."""
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -247,3 +249,14 @@ def test_fgsm_checks_its_arguments():
     with pytest.raises(TypeError, match=r"eps must be a number; got '0.1'"):
         fgsm(net, [[0.5, 0.5]], [0], "0.1")
     assert math.isfinite(float(fgsm(net, [[0.5, 0.5]], [0], 1e3).sum()))
+
+
+def test_metrics_import_numpy_only():
+    # In a fresh interpreter: no widget library, no widget module, no SciPy.
+    code = ("import sys, nnwidgets.metrics\n"
+            "print('\\n'.join(sorted(sys.modules)))")
+    modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert "nnwidgets.metrics" in modules
+    for library in ("anywidget", "ipywidgets", "traitlets", "scipy", "nnwidgets.widgets"):
+        assert not [m for m in modules if m == library or m.startswith(library + ".")]
