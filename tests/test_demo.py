@@ -300,11 +300,21 @@ def _port_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _default_sigint():
+    # As a terminal's Ctrl+C finds it, even when the suite runs with SIGINT ignored (nohup, a
+    # background job), which the child would inherit.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_to_the_demo_stops_its_server(tmp_path, signame):
     # `kill PID` or a process manager signals the demo command alone, not its process group;
-    # the Jupyter server it started must stop with it, not run on, orphaned.
+    # the Jupyter server it started must stop with it, not run on, orphaned. Ctrl+C signals the
+    # whole group: the server shuts down (without a terminal it does not ask) and the demo
+    # waits for that, then exits 130.
     import signal
     import socket
     import subprocess
@@ -321,15 +331,20 @@ def test_a_signal_to_the_demo_stops_its_server(tmp_path, signame):
     proc = subprocess.Popen([sys.executable, "-m", "nnwidgets", "demo", "--no-browser",
                              "--dir", str(tmp_path / "nb"), "--port", str(port),
                              "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, preexec_fn=_default_sigint,
                             start_new_session=True)  # whatever happens, the test can end all of it
     try:
         deadline = time.monotonic() + 90
         while not _port_open(port):
             assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.1)  # polling a port that is not listening yet
-        proc.send_signal(getattr(signal, signame))
-        assert proc.wait(timeout=60) is not None
+        if signame == "SIGINT":
+            os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
+            assert proc.wait(timeout=60) == 130
+        else:
+            proc.send_signal(getattr(signal, signame))
+            assert proc.wait(timeout=60) is not None
         deadline = time.monotonic() + 30
         while _port_open(port):
             assert time.monotonic() < deadline, "the server still runs after the demo ended"
