@@ -8,7 +8,8 @@ continuing the network the one before made::
     # 2. 10 epochs on MNIST + 20,000 synthetic pen digits in the styles MNIST hardly has
     python scripts/train_default.py styles --base base.npz --out styles.npz
     # 3. fine-tuning on the real pen strokes of 30 writers (the vendored UCI pendigits) + MNIST
-    python scripts/train_default.py pendigits --base styles.npz --out src/nnwidgets/models/default.npz
+    python scripts/train_default.py pendigits --base styles.npz \
+        --out src/nnwidgets/models/default.npz
 
 Step 2's result is the model shipped before issue 17, in git as
 ``git show 272a3d2:src/nnwidgets/models/default.npz > styles.npz``. Step 3's recipe (how many
@@ -45,8 +46,10 @@ best. Distorting the real digits as MNIST's are (on top of their hands' own size
 slant) cost MNIST 0.07 points for 0.12 on the pen digits.
 
 Times on the 2-core development machine (shared with other jobs, ``--threads 1``): step 1
-about 2 hours; step 2 about 20 minutes; drawing the real digits once (22,482 per three hands,
-cached in .cache/pendigits) about 1 minute a hand; step 3 about 1 minute; cv about 5 minutes.
+about 12 minutes; step 2 a few minutes; drawing the real digits (7,494 a hand, exactly as the
+canvas draws them, cached in .cache/pendigits) 20-70 seconds a hand, 9 hands in all (6 for
+training, 3 for cv's validation); step 3 1 min 46 s (its output is byte for byte the shipped
+file); cv 8 minutes.
 """
 
 import argparse
@@ -61,9 +64,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 
 # The recipe of step 3, as chosen by `cv` (see the README's model section for the figures).
-RECIPE = dict(epochs=5, learning_rate=0.003, hands=6, copies=3, mnist=30000, augment_pen=False)
+RECIPE = {"epochs": 5, "learning_rate": 0.003, "hands": 6, "copies": 3, "mnist": 30000,
+          "augment_pen": False}
 FOLDS = 5
-MNIST_VALIDATION = 10000  # cv validates on MNIST's last 10,000 training digits, never on its test set
+# cv validates on MNIST's last 10,000 training digits, never on its test set
+MNIST_VALIDATION = 10000
 TRAIN_HAND_SEED = 1000  # hand h of the training pool is drawn with seed TRAIN_HAND_SEED + h
 CHECK_HAND_SEED = 2000  # the hands validation digits are drawn in: never used for training
 CHECK_HANDS = 3
@@ -76,7 +81,8 @@ def main(argv=None):
     s = sub.add_parser("styles", help="step 2: MNIST + synthetic pen digits in many styles")
     s.add_argument("--base", required=True, help="the network to start from (.npz), step 1's")
     s.add_argument("--out", required=True, help="where to save the trained network (.npz, float16)")
-    s.add_argument("--pen", type=int, default=20000, help="synthetic pen digits mixed into training")
+    s.add_argument("--pen", type=int, default=20000,
+                   help="synthetic pen digits mixed into training")
     s.add_argument("--pen-seed", type=int, default=20251126)
     s.add_argument("--epochs", type=int, default=10)
     s.add_argument("--learning-rate", type=float, default=0.003)
@@ -96,9 +102,12 @@ def main(argv=None):
                        help="how many times each real digit appears per epoch (in different hands)")
         q.add_argument("--mnist", type=int, default=RECIPE["mnist"],
                        help="MNIST training digits mixed in (a random selection each run)")
-        q.add_argument("--augment-pen", type=int, choices=(0, 1), default=int(RECIPE["augment_pen"]),
-                       help="apply the preset's distortions to the real pen digits too (1) or not (0)")
-        q.add_argument("--pen", type=int, default=0, help="synthetic pen digits mixed in (step 2's)")
+        q.add_argument("--augment-pen", type=int, choices=(0, 1),
+                       default=int(RECIPE["augment_pen"]),
+                       help="apply the preset's distortions to the real pen digits too (1) "
+                            "or not (0)")
+        q.add_argument("--pen", type=int, default=0,
+                       help="synthetic pen digits mixed in (step 2's)")
         q.add_argument("--distill", type=float, default=0.0,
                        help="MNIST digits' targets: this much of the starting network's own "
                             "probabilities, the rest the one-hot label (0: labels only)")
@@ -110,7 +119,8 @@ def main(argv=None):
     for q in sub.choices.values():
         q.add_argument("--threads", type=int, default=1, help="BLAS threads")
         q.add_argument("--seed", type=int, default=0, help="shuffling, dropout and distortions")
-        q.add_argument("--data", help="folder with the MNIST IDX files (default: NNWIDGETS_DATA, cache, download)")
+        q.add_argument("--data", help="folder with the MNIST IDX files "
+                                      "(default: NNWIDGETS_DATA, cache, download)")
     args = p.parse_args(argv)
     if args.step == "styles":
         return styles(args)
@@ -128,7 +138,8 @@ def styles(args):
     preset = get_preset("default")
     net = _as_float32(Network.load(args.base), args.seed)
     if list(net.sizes) != list(preset.network["sizes"]):
-        sys.exit(f"--base must be a {preset.network['sizes']} network like the preset default's, got {list(net.sizes)}")
+        sys.exit(f"--base must be a {preset.network['sizes']} network like the preset "
+                 f"default's, got {list(net.sizes)}")
     data = load_mnist(args.data) if args.data else load_mnist()
     X_pen, y_pen = _pen_set(args.pen, args.pen_seed)
     X = np.concatenate([data.X_train, X_pen])
@@ -191,7 +202,8 @@ def fine_tune(net, pool, y_pen, X_mnist, y_mnist, args):
     if args.distill:
         # keep the MNIST digits' answers near the starting network's (learning without forgetting)
         y = net.targets(y)
-        y[: len(pick)] = (1 - args.distill) * y[: len(pick)] + args.distill * net.predict_proba(X_mnist[pick])
+        own = net.predict_proba(X_mnist[pick])
+        y[: len(pick)] = (1 - args.distill) * y[: len(pick)] + args.distill * own
     first_pen = len(X) - n_pen
     columns = np.tile(np.arange(pool.shape[1]), args.copies)
 
@@ -208,8 +220,8 @@ def fine_tune(net, pool, y_pen, X_mnist, y_mnist, args):
 
 
 def cross_validate(args):
-    """Fine-tune on 4 folds of writers, read the 5th; print per writer, the worst and the confusions."""
-    from nnwidgets import Network, load_mnist
+    """Fine-tune on 4 folds of writers, read the 5th; print per writer, the worst, confusions."""
+    from nnwidgets import load_mnist
     from nnwidgets.datasets.pendigits import load_pendigits
 
     started = time.perf_counter()
@@ -238,7 +250,8 @@ def cross_validate(args):
         mnist_ok.append(net.score(X_mv, y_mv))
         acc = (pred[:, out] == pen.y[out]).mean()
         print(f"fold {k + 1}: writers {held.tolist()}: held-out pen digits {acc:.4f}, "
-              f"MNIST validation {mnist_ok[-1]:.4f}  {time.perf_counter() - started:.0f}s", flush=True)
+              f"MNIST validation {mnist_ok[-1]:.4f}  {time.perf_counter() - started:.0f}s",
+              flush=True)
         if args.save_folds:
             folder = pathlib.Path(args.save_folds)
             folder.mkdir(parents=True, exist_ok=True)
@@ -246,7 +259,8 @@ def cross_validate(args):
     if args.save_folds:
         np.save(pathlib.Path(args.save_folds) / "folds.npy", np.array(folds))
     report_by_writer(pen.y, pen.writer, pred, proba)
-    print(f"MNIST validation (training digits 50,000..59,999) mean over folds {np.mean(mnist_ok):.4f}")
+    print("MNIST validation (training digits 50,000..59,999) mean over folds "
+          f"{np.mean(mnist_ok):.4f}")
     return 0
 
 
@@ -269,7 +283,8 @@ def report_by_writer(y, writer, pred, proba=None):
               f"({unsure[~ok].sum()}/{(~ok).sum()})")
     print(f"held-out writers' pen digits: {ok.mean():.2%} ({ok.sum()}/{ok.size}), worst writer "
           f"{per[worst[0]]:.1%} (writer {worst[0]}), "
-          f"{sum(v >= 0.98 for v in per.values())} of {len(per)} writers at 98% or better", flush=True)
+          f"{sum(v >= 0.98 for v in per.values())} of {len(per)} writers at 98% or better",
+          flush=True)
     return ok.mean(), per
 
 
@@ -309,7 +324,8 @@ def pen_pool(pen, hands, *, seed=TRAIN_HAND_SEED):
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, np.round(X * 255).astype(np.uint8))
         out[h] = np.round(X * 255).astype(np.float32) / 255  # as the cache gives it back
-        print(f"drew {len(X):,} pen digits in hand {seed + h} in {time.perf_counter() - t:.0f}s", flush=True)
+        print(f"drew {len(X):,} pen digits in hand {seed + h} in "
+              f"{time.perf_counter() - t:.0f}s", flush=True)
     return out
 
 
@@ -319,15 +335,15 @@ def _score_pool(net, pool, y):
 
 def _base_network(path):
     """``path``, or the model shipped before issue 17 (step 2's result) read from git."""
-    import io
     import subprocess
 
     from nnwidgets import Network
 
     if path is not None:
         return Network.load(path)
-    blob = subprocess.run(["git", "-C", str(ROOT), "show", "272a3d2:src/nnwidgets/models/default.npz"],
-                          check=True, capture_output=True).stdout
+    blob = subprocess.run(
+        ["git", "-C", str(ROOT), "show", "272a3d2:src/nnwidgets/models/default.npz"],
+        check=True, capture_output=True).stdout
     cached = CACHE / "styles-272a3d2.npz"
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(blob)
@@ -345,7 +361,8 @@ def _progress(label):
         def on_epoch_end(self, trainer, epoch, logs):
             val = f"  {label} {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""
             print(f"epoch {epoch + 1:3d}/{trainer.epochs}  loss {logs['loss']:.4f}{val}  "
-                  f"lr {logs['learning_rate']:.4g}  {time.perf_counter() - started:.0f}s", flush=True)
+                  f"lr {logs['learning_rate']:.4g}  {time.perf_counter() - started:.0f}s",
+                  flush=True)
 
     return Progress()
 

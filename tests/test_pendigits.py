@@ -79,14 +79,16 @@ def test_a_single_point_stroke_stays_a_dot():
         (TWO.replace(" 300  400", " 300"), 8, "two numbers"),
         (TWO.replace(" 300  400", " 300  4OO"), 8, "two numbers"),
         (TWO.replace(" 300  400", " 300  nan"), 8, "finite"),
-        (TWO.replace('.COMMENT 7 3   17', '.COMMENT 4 3   17'), 5, "label 4 but the .SEGMENT on line 4 says 7"),
+        (TWO.replace('.COMMENT 7 3   17', '.COMMENT 4 3   17'), 5,
+         "label 4 but the .SEGMENT on line 4 says 7"),
         (TWO.replace('.COMMENT 7 3   17', '.COMMENT 7 x   17'), 5, "<label> <writer> <sample>"),
         (TWO.replace('.COMMENT 7 3   17\n', ''), 12, "no .COMMENT"),
         (TWO.replace('? "7"', '? "x"'), 4, "SEGMENT DIGIT"),
         (TWO.replace(".PEN_UP\n.DT 100\n\n.SEGMENT", ".DT 100\n\n.SEGMENT", 1), 10,
          ".DT inside the stroke opened on line 6"),
         (TWO.replace(".PEN_DOWN\n 100  400", " 100  400", 1), 6, "outside a .PEN_DOWN"),
-        (TWO.replace(".PEN_DOWN\n 100  400\n 300  400\n 200  100\n.PEN_UP\n", "", 1), 8, "has no stroke"),
+        (TWO.replace(".PEN_DOWN\n 100  400\n 300  400\n 200  100\n.PEN_UP\n", "", 1), 8,
+         "has no stroke"),
         (TWO.replace(" 100  400\n 300  400\n 200  100\n", "", 1), 7, "has no point"),
         (".LEXICON \"0\"\n", 1, "no digit found"),
     ],
@@ -108,7 +110,8 @@ def _re(words):
 def test_a_truncated_gzip_file_names_the_file(tmp_path):
     path = tmp_path / "digits.unipen.gz"
     path.write_bytes(gzip.compress(TWO.encode())[:-20])
-    with pytest.raises(ValueError, match=r"digits\.unipen\.gz: the gzip stream is damaged or truncated"):
+    why = r"digits\.unipen\.gz: the gzip stream is damaged or truncated"
+    with pytest.raises(ValueError, match=why):
         load_pendigits(path)
 
 
@@ -129,7 +132,8 @@ def test_plain_and_gzipped_files_read_the_same(tmp_path):
             np.testing.assert_array_equal(pa, pb)
 
 
-@pytest.mark.parametrize("path, error", [(12, TypeError), ("/nonexistent/pen.unipen", FileNotFoundError)])
+@pytest.mark.parametrize("path, error",
+                         [(12, TypeError), ("/nonexistent/pen.unipen", FileNotFoundError)])
 def test_bad_path(path, error):
     with pytest.raises(error, match="path must"):
         load_pendigits(path)
@@ -170,7 +174,7 @@ def test_draw_pendigits_is_the_canvas_path():
     assert np.array_equal(X, draw_pendigits(d.strokes, seed=3))
     assert not np.array_equal(X, draw_pendigits(d.strokes, seed=4))
     # with every hand pinned, it is exactly rasterize_strokes + to_mnist of the placed strokes
-    fixed = dict(height=(150, 150), widen=(1, 1), slant=(0, 0), brush=(1, 1))
+    fixed = {"height": (150, 150), "widen": (1, 1), "slant": (0, 0), "brush": (1, 1)}
     X = draw_pendigits(d.strokes[:1], seed=0, hands=fixed)
     rng = np.random.default_rng(0)
     for _ in range(4):
@@ -180,5 +184,6 @@ def test_draw_pendigits_is_the_canvas_path():
 
 
 def test_draw_pendigits_rejects_unknown_hands():
-    with pytest.raises(ValueError, match="hands takes height, widen, slant, brush, got unknown size"):
+    why = "hands takes height, widen, slant, brush, got unknown size"
+    with pytest.raises(ValueError, match=why):
         draw_pendigits(parse_unipen(TWO).strokes, hands={"size": (1, 2)})

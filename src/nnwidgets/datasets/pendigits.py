@@ -1,4 +1,4 @@
-"""Real pen strokes: the UCI pen-based handwritten digits (30 writers), and drawing them as the pad does.
+"""Real pen strokes: the UCI pen-based digits of 30 writers, and drawing them as the pad does.
 
 ``pendigits-train.unipen.gz`` in ``bundled/`` is the training split of "Pen-Based Recognition
 of Handwritten Digits" (E. Alpaydin and F. Alimoglu, Bogazici University, 1998; UCI Machine
@@ -100,7 +100,8 @@ def load_pendigits(path=None):
         text = raw.decode("ascii")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ValueError(f"{name}, line {line}: not UNIPEN text (byte {raw[exc.start]:#x})") from None
+        why = f"not UNIPEN text (byte {raw[exc.start]:#x})"
+        raise ValueError(f"{name}, line {line}: {why}") from None
     return parse_unipen(text, name=name)
 
 
@@ -122,7 +123,8 @@ def parse_unipen(text, *, name="<text>"):
     def close_digit(lineno):
         label, start, its_strokes, writer, sample = digit
         if writer is None:
-            fail(lineno, f"the digit begun on line {start} has no .COMMENT <label> <writer> <sample>")
+            fail(lineno, f"the digit begun on line {start} has no "
+                         ".COMMENT <label> <writer> <sample>")
         if not its_strokes:
             fail(lineno, f"the digit begun on line {start} has no stroke")
         strokes.append([_to_pad(s) for s in its_strokes])
@@ -156,7 +158,7 @@ def parse_unipen(text, *, name="<text>"):
                 close_digit(lineno)
             # .SEGMENT DIGIT <n> ? "<label>"
             label = words[-1].strip('"')
-            if len(words) < 3 or words[1] != "DIGIT" or label not in "0123456789" or len(label) != 1:
+            if len(words) < 3 or words[1] != "DIGIT" or len(label) != 1 or not label.isdigit():
                 fail(lineno, f"expected '.SEGMENT DIGIT <n> ? \"<0..9>\"', got {line.strip()!r}")
             digit = [int(label), lineno, [], None, None]
         elif key == ".COMMENT" and digit is not None:
@@ -164,7 +166,8 @@ def parse_unipen(text, *, name="<text>"):
                 fail(lineno, f"expected '.COMMENT <label> <writer> <sample>', got {line.strip()!r}")
             label, writer, sample = map(int, words[1:])
             if label != digit[0]:
-                fail(lineno, f".COMMENT says label {label} but the .SEGMENT on line {digit[1]} says {digit[0]}")
+                fail(lineno, f".COMMENT says label {label} but the .SEGMENT on line "
+                             f"{digit[1]} says {digit[0]}")
             digit[3], digit[4] = writer, sample
         elif key == ".PEN_DOWN":
             if digit is None:
@@ -199,7 +202,8 @@ def _to_pad(points):
 # keep their writers' own shapes; these vary what the pad adds: how big the digit is drawn
 # (the pad's brush is fixed, so a small digit has thick strokes after to_mnist), how wide and
 # slanted, where, and a brush a little thinner or thicker than the pad's.
-HANDS = dict(height=(80.0, 250.0), widen=(0.85, 1.15), slant=(-0.25, 0.25), brush=(0.85, 1.2))
+HANDS = {"height": (80.0, 250.0), "widen": (0.85, 1.15), "slant": (-0.25, 0.25),
+         "brush": (0.85, 1.2)}
 
 
 def place_strokes(strokes, *, height, widen=1.0, slant=0.0, position=(0.5, 0.5), margin=4.0):
@@ -264,17 +268,19 @@ def draw_pendigits(strokes, *, seed=0, hands=None, half_size=False):
     if hands is not None:
         unknown = set(hands) - set(HANDS)
         if unknown:
-            raise ValueError(f"hands takes {', '.join(HANDS)}, got unknown {', '.join(sorted(unknown))}")
+            raise ValueError(f"hands takes {', '.join(HANDS)}, "
+                             f"got unknown {', '.join(sorted(unknown))}")
         ranges.update(hands)
     rng = np.random.default_rng(seed)
     X = np.empty((len(strokes), 784), np.float32)
     for i, digit in enumerate(strokes):
         draw = {k: rng.uniform(*ranges[k]) for k in ("height", "widen", "slant", "brush")}
-        placed = place_strokes(digit, height=draw["height"], widen=draw["widen"], slant=draw["slant"],
-                               position=rng.uniform(0, 1, 2))
+        placed = place_strokes(digit, height=draw["height"], widen=draw["widen"],
+                               slant=draw["slant"], position=rng.uniform(0, 1, 2))
         inner, outer = BRUSH_INNER * draw["brush"], BRUSH_OUTER * draw["brush"]
         if half_size:
-            image = rasterize_strokes([p / 2 for p in placed], size=PAD // 2, inner=inner / 2, outer=outer / 2)
+            image = rasterize_strokes([p / 2 for p in placed], size=PAD // 2, inner=inner / 2,
+                                      outer=outer / 2)
         else:
             image = rasterize_strokes(placed, inner=inner, outer=outer)
         X[i] = to_mnist(image).ravel()
