@@ -4,9 +4,11 @@ argparse turns into a one-line usage error (exit 2) naming the option, before an
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from pathlib import Path
+
+from .._checks import describe_range
+from ..training import Trainer
 
 N_PIXELS, N_CLASSES = 784, 10
 
@@ -21,22 +23,23 @@ def positive_int(text: str) -> int:
     return value
 
 
-def number_in(low: float, high: float, *, low_open: bool = False, high_open: bool = False):
-    """A type for a finite float in the interval, e.g. ``number_in(0, 1, high_open=True)``."""
-    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+def trainer_setting(name: str):
+    """A type for one of the Trainer's numeric settings, checked by the Trainer's own rule
+    (``Trainer.live_settings()[name]``), so the command line and the library never disagree."""
+    rule = Trainer.live_settings()[name]
+    expected = describe_range(rule.low, rule.high, rule.low_open, rule.high_open)
 
     def check(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-        too_low = value <= low if low_open else value < low
-        too_high = value >= high if high_open else value > high
-        if not math.isfinite(value) or too_low or too_high:  # NaN fails isfinite, not comparisons
-            raise argparse.ArgumentTypeError(f"must be a finite number in {interval}, got {text!r}")
-        return value
+            raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
+        try:
+            return rule.check(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {expected}; got {text!r}") from None
 
-    check.__name__ = f"number in {interval}"  # argparse shows the name if it ever falls back
+    check.__name__ = f"{name}, {expected}"  # argparse shows the name if it ever falls back
     return check
 
 

@@ -15,14 +15,14 @@ half-trained one (``--save-interrupted`` writes it to ``--out`` itself).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
 
 from ..models.presets import PRESETS, get_preset
+from ..network import INITS
 from ..training import Callback, TrainingDiverged
-from ._types import existing_directory, layer_sizes, number_in, positive_int, prepare_output
+from ._types import existing_directory, layer_sizes, positive_int, prepare_output, trainer_setting
 
 INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
@@ -72,16 +72,16 @@ def build_parser():
     arch.add_argument("--activation")
     arch.add_argument("--output")
     arch.add_argument("--cost")
-    arch.add_argument("--init", choices=["scaled", "large"])
+    arch.add_argument("--init", choices=INITS)
     arch.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     fit = p.add_argument_group("training (override the preset)")
     fit.add_argument("--epochs", type=positive_int)
     fit.add_argument("--batch-size", type=positive_int)
-    fit.add_argument("--learning-rate", type=number_in(0, math.inf, low_open=True, high_open=True))
-    fit.add_argument("--momentum", type=number_in(0, 1, high_open=True))
-    fit.add_argument("--l2", type=number_in(0, math.inf, high_open=True))
-    fit.add_argument("--l1", type=number_in(0, math.inf, high_open=True))
-    fit.add_argument("--dropout", type=number_in(0, 1, high_open=True))
+    fit.add_argument("--learning-rate", type=trainer_setting("learning_rate"))
+    fit.add_argument("--momentum", type=trainer_setting("momentum"))
+    fit.add_argument("--l2", type=trainer_setting("l2"))
+    fit.add_argument("--l1", type=trainer_setting("l1"))
+    fit.add_argument("--dropout", type=trainer_setting("dropout"))
     fit.add_argument("--schedule", choices=["constant", "step", "cosine"])
     fit.add_argument("--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)")
     fit.add_argument("--seed", type=int, default=0)
