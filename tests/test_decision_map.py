@@ -260,8 +260,14 @@ def test_the_page_report_sets_page_accuracy_and_a_malformed_one_is_logged(net, d
 def test_export_html_carries_the_map(net, data, tmp_path):
     from nnwidgets import export_html
 
+    import base64
+
+    from nnwidgets.widgets._wire import STATIC
+
     text = export_html(DecisionMap(net, data), tmp_path / "m.html").read_text()
-    assert "nnw-dmap" in text  # the bundle is inlined
+    # the map's own bundle is inlined (as base64, the page imports it from a data: URL)
+    bundle = (STATIC / "decision_map.js").read_text()
+    assert base64.b64encode(bundle.encode()).decode("ascii") in text
 
 
 if __name__ == "__main__":

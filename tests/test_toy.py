@@ -123,7 +123,7 @@ def test_n_must_be_an_int(make):
 @pytest.mark.parametrize("features, match", [
     ("x1", "got the string"),
     (["x1", "x3"], "got 'x3'"),
-    ([], "at least one"),
+    ([], "must name at least one"),
     (["x1", "x1"], "must not repeat"),
 ])
 def test_bad_features(features, match):
