@@ -70,7 +70,7 @@ def _report(title, keys, y, pred):
         worst = min(worst, ok.mean())
         wrong = sorted(set(pred[idx][~ok].tolist()))
         note = f"  misread as {wrong}" if wrong else ""
-        print(f"  {str(k):<{width}}  {ok.mean():6.1%}  ({ok.sum()}/{len(idx)}){note}")
+        print(f"  {k!s:<{width}}  {ok.mean():6.1%}  ({ok.sum()}/{len(idx)}){note}")
     return worst
 
 
@@ -134,7 +134,8 @@ def real_hands(args):
     from nnwidgets.datasets.pendigits import load_pendigits
 
     pen = load_pendigits()
-    X = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)  # (hands, n, 784), drawn as the canvas does
+    # (hands, n, 784), drawn as the canvas does
+    X = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)
     proba = np.zeros((CHECK_HANDS, len(pen.y), 10), np.float32)
     if args.by_writer:
         folder = pathlib.Path(args.by_writer)
@@ -147,11 +148,16 @@ def real_hands(args):
         print(f"real pen digits, {len(folds)} folds of writers, each read by the fold model that "
               f"never saw them ({folder}); {len(pen.y):,} digits x {CHECK_HANDS} hands")
     else:
-        net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
+        if args.model:
+            net, name = Network.load(args.model), args.model
+        else:
+            net, name = load_pretrained(), "load_pretrained()"
         for h in range(CHECK_HANDS):
             proba[h] = net.predict_proba(X[h])
-        print(f"real pen digits of the 30 writers read by {name}; {len(pen.y):,} digits x {CHECK_HANDS} hands")
-    report_by_writer(pen.y, pen.writer, proba.argmax(axis=2), proba)
+        print(f"real pen digits of the 30 writers read by {name}; {len(pen.y):,} digits x "
+              f"{CHECK_HANDS} hands")
+    title = "held-out writers' pen digits" if args.by_writer else "the 30 writers' pen digits"
+    report_by_writer(pen.y, pen.writer, proba.argmax(axis=2), proba, title=title)
     return 0
 
 

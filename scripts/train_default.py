@@ -264,7 +264,7 @@ def cross_validate(args):
     return 0
 
 
-def report_by_writer(y, writer, pred, proba=None):
+def report_by_writer(y, writer, pred, proba=None, *, title="held-out writers' pen digits"):
     """Print accuracy per writer (over all hands), the worst, confusions and the verdict's rates."""
     ok = pred == y  # (hands, n)
     per = {int(w): ok[:, writer == w].mean() for w in np.unique(writer)}
@@ -281,7 +281,7 @@ def report_by_writer(y, writer, pred, proba=None):
         print(f"verdict unsure on {unsure[ok].mean():.1%} of right readings "
               f"({unsure[ok].sum()}/{ok.sum()}) and {unsure[~ok].mean():.1%} of wrong ones "
               f"({unsure[~ok].sum()}/{(~ok).sum()})")
-    print(f"held-out writers' pen digits: {ok.mean():.2%} ({ok.sum()}/{ok.size}), worst writer "
+    print(f"{title}: {ok.mean():.2%} ({ok.sum()}/{ok.size}), worst writer "
           f"{per[worst[0]]:.1%} (writer {worst[0]}), "
           f"{sum(v >= 0.98 for v in per.values())} of {len(per)} writers at 98% or better",
           flush=True)
