@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 import time
 from array import array
 
@@ -43,8 +44,9 @@ class Callback:
     """Hooks into training. Override what you need; ``trainer.network`` is the network.
 
     ``logs`` is a dict: per batch ``loss``, ``accuracy``, ``learning_rate``; per epoch the same
-    means plus ``val_loss`` and ``val_accuracy`` when there is validation data. Accuracies are
-    NaN for regression (see :attr:`History.batch_accuracy`).
+    means plus ``val_loss`` and ``val_accuracy`` when there is validation data, and
+    ``train_loss`` and ``train_accuracy`` with ``monitor_train``. Accuracies are NaN for
+    regression (see :attr:`History.batch_accuracy`).
 
     A callback may steer the trainer from any hook (``trainer.pause()``, ``step``, ``stop``,
     assigning a live setting): they act at the next boundary between mini-batches.
@@ -79,7 +81,13 @@ class History:
         that is not a sigmoid does regression, which has no accuracy: every accuracy here (and
         in the callbacks' logs) is NaN for it, and early stopping watches the validation loss.
     epoch_loss, epoch_accuracy, val_loss, val_accuracy, learning_rate, epoch_time : list
-        One entry per completed epoch (val_* only with validation data).
+        One entry per completed epoch (val_* only with validation data). ``epoch_loss`` and
+        ``epoch_accuracy`` are means over the epoch's mini-batches, taken while the weights
+        moved and with dropout on: not the network's loss on the training set.
+    train_loss, train_accuracy : list
+        With ``Trainer(monitor_train=n)``: the mean cost (no regularisation term, like
+        ``val_loss``) and the accuracy on the monitored training examples at each epoch's end,
+        dropout off, so a fair train/validation gap. Empty without it.
     status : str
         "pending" (not trained yet), "running", "completed", "stopped" (by request or a
         callback), "early_stopped", "diverged", or "failed" (an exception, from a callback or a
@@ -92,6 +100,7 @@ class History:
         self.batch_loss, self.batch_accuracy = array("d"), array("d")
         self.epoch_loss, self.epoch_accuracy = [], []
         self.val_loss, self.val_accuracy = [], []
+        self.train_loss, self.train_accuracy = [], []
         self.learning_rate, self.epoch_time = [], []
         self.status = "pending"
         self.message = ""
@@ -193,6 +202,12 @@ class Trainer:
     early_stopping : int or None
         Stop after this many epochs without a better validation accuracy (a lower validation
         loss, for regression), and restore the best weights. Needs ``validation``.
+    monitor_train : int or None
+        Evaluate the loss and accuracy on this many training examples at each epoch's end, with
+        dropout off, into ``history.train_loss`` and ``history.train_accuracy`` (and the epoch
+        logs). The examples are a fixed sample (:attr:`monitor_indices`), drawn once, here, with
+        the network's generator (so the draw shifts the later shuffles), or the whole set in
+        order when n is its size; untransformed. At most ``len(X)``.
     callbacks : list of Callback
     shuffle : bool
         Reshuffle the training set each epoch (with the network's own random generator).
@@ -226,6 +241,8 @@ class Trainer:
         collapse watch reads it); None for regression.
     control : LoopControl
         The pause, step and stop state the steering methods act on.
+    monitor_indices : array of int or None
+        The training examples ``monitor_train`` evaluates (sorted); None without it.
     """
 
     learning_rate = LiveNumber(0, math.inf, low_open=True)
@@ -248,7 +265,8 @@ class Trainer:
     def __init__(self, network, X, y, *, epochs=10, batch_size=64, learning_rate=0.1,
                  momentum=0.0, l2=0.0, l1=0.0, dropout=0.0, schedule="constant", step_size=10,
                  step_gamma=0.5, validation=None, early_stopping=None, callbacks=(),
-                 shuffle=True, transform=None, threads=None, notify_interval=0.1):
+                 shuffle=True, transform=None, threads=None, notify_interval=0.1,
+                 monitor_train=None):
         self.network = net = network
         self.X = net.check_inputs(X)
         self.Y = net.targets(y, len(self.X))
@@ -285,6 +303,7 @@ class Trainer:
                 raise ValueError("early_stopping needs validation data: pass "
                                  "validation=(X_val, y_val)")
         self.early_stopping = early_stopping
+        self.monitor_train, self.monitor_indices = self._monitor_sample(monitor_train)
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
             if not isinstance(cb, Callback):
@@ -301,6 +320,19 @@ class Trainer:
         self._ran = False
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
         self.control = LoopControl()
+
+    def _monitor_sample(self, n):
+        """``(n, indices)`` of the training examples ``monitor_train`` evaluates."""
+        if n is None:
+            return None, None
+        total = len(self.X)
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 0 < n <= total:
+            raise ValueError(f"monitor_train must be a number of training examples from 1 to "
+                             f"{total} (the training set's size), or None; got {n!r}")
+        n = int(n)
+        if n == total:
+            return n, np.arange(total)
+        return n, np.sort(self.network.rng.choice(total, size=n, replace=False))
 
     # -- steering, from any thread (a callback on the training thread included) ----------------
     def pause(self):
@@ -575,6 +607,13 @@ class Trainer:
             logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
             logs["val_accuracy"] = (math.nan if self.labels is None else
                                     float((net.classes(a) == net.classes(Y_val)).mean()))
+        if self.monitor_indices is not None:
+            # forward() never drops neurons: the network as it is, a fair gap to validation.
+            idx = self.monitor_indices
+            a = net.forward(self.X[idx])
+            logs["train_loss"] = float(net.cost_function.fn(a, self.Y[idx]).mean())
+            logs["train_accuracy"] = (math.nan if self.labels is None else
+                                      float((net.classes(a) == self.labels[idx]).mean()))
         self._watch.on_epoch_end(self, epoch, logs)  # may end the run before it is recorded
         history.epoch_loss.append(logs["loss"])
         history.epoch_accuracy.append(logs["accuracy"])
@@ -582,6 +621,9 @@ class Trainer:
         if self.validation is not None:
             history.val_loss.append(logs["val_loss"])
             history.val_accuracy.append(logs["val_accuracy"])
+        if self.monitor_indices is not None:
+            history.train_loss.append(logs["train_loss"])
+            history.train_accuracy.append(logs["train_accuracy"])
         history.epoch_time.append(time.perf_counter() - started)
         self.epoch = epoch + 1
         net.notify_changed()
