@@ -14,6 +14,7 @@ _EXPORTS = {
     "load_pretrained": "nnwidgets.models",
     "History": "nnwidgets.training",
     "Callback": "nnwidgets.training",
+    "LayerSpeed": "nnwidgets.layer_speed",
     "gradcheck": "nnwidgets.gradcheck",
     "load_mnist": "nnwidgets.datasets",
     "load_fashion_mnist": "nnwidgets.datasets",

@@ -1,0 +1,167 @@
+"""The speed of learning per hidden layer (NNDL ch5): ||dC/db^l|| of the probe's mean cost.
+
+The closed form of a chain of one neuron per layer is checked by hand, without backprop; the
+callback is checked against ``net.backprop``'s own bias gradients and for when it records.
+"""
+
+import numpy as np
+import pytest
+
+from nnwidgets import Network
+from nnwidgets.layer_speed import LayerSpeed, layer_speeds
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_prime(z):
+    return sigmoid(z) * (1 - sigmoid(z))
+
+
+def chain(ws, bs):
+    """[1, 1, 1, 1, 1]: four sigmoid neurons in a row, the last one the output, quadratic cost
+    (C = (a - y)^2 / 2), NNDL ch5's chain."""
+    net = Network([1, 1, 1, 1, 1], activation="sigmoid", output="sigmoid", cost="quadratic",
+                  dtype="float64", seed=0)
+    net.set_parameters([np.array([[w]]) for w in ws], [np.array([b]) for b in bs])
+    return net
+
+
+def test_chain_speeds_match_the_closed_form():
+    # x = 1, y = 0, weights 1, 2, -1, 0.5, biases 0:
+    #   z1 = 1                a1 = 0.731059   sigma'(z1) = 0.196612
+    #   z2 = 2 * 0.731059     = 1.462117      a2 = 0.811856   sigma'(z2) = 0.152746
+    #   z3 = -0.811856        a3 = 0.307495   sigma'(z3) = 0.212942
+    #   z4 = 0.5 * 0.307495   = 0.153748      a4 = 0.538361   sigma'(z4) = 0.248528
+    # dC/db4 = (a4 - y) sigma'(z4)                     = 0.538361 * 0.248528  =  0.133798
+    # dC/db3 = sigma'(z3) w4 sigma'(z4) (a4 - y)       = 0.212942 * 0.5 * ... =  0.014246
+    # dC/db2 = sigma'(z2) w3 sigma'(z3) w4 ...         = 0.152746 * -1 * ...  = -0.002176
+    # dC/db1 = sigma'(z1) w2 sigma'(z2) w3 sigma'(z3) w4 sigma'(z4) (a4 - y) = -0.000856
+    # The hidden layers are neurons 1, 2, 3: speeds |dC/db1|, |dC/db2|, |dC/db3|.
+    ws, bs, x, y = [1.0, 2.0, -1.0, 0.5], [0.0] * 4, 1.0, 0.0
+    z1 = ws[0] * x + bs[0]
+    z2 = ws[1] * sigmoid(z1) + bs[1]
+    z3 = ws[2] * sigmoid(z2) + bs[2]
+    z4 = ws[3] * sigmoid(z3) + bs[3]
+    dc_da4 = sigmoid(z4) - y
+    closed = [
+        sigmoid_prime(z1) * ws[1] * sigmoid_prime(z2) * ws[2] * sigmoid_prime(z3) * ws[3]
+        * sigmoid_prime(z4) * dc_da4,
+        sigmoid_prime(z2) * ws[2] * sigmoid_prime(z3) * ws[3] * sigmoid_prime(z4) * dc_da4,
+        sigmoid_prime(z3) * ws[3] * sigmoid_prime(z4) * dc_da4,
+    ]
+    speeds = layer_speeds(chain(ws, bs), np.array([[x]]), np.array([y]))
+    np.testing.assert_allclose(speeds, np.abs(closed), rtol=1e-12)
+    np.testing.assert_allclose(speeds, [0.000856, 0.002176, 0.014246], atol=5e-7)
+
+
+def test_the_speed_is_the_norm_of_the_mean_gradient_not_the_mean_of_norms():
+    # Two examples whose errors have opposite signs (targets 0 and 1 around a4 = 0.538): the
+    # mean gradient nearly cancels, so a mean of per-example norms would be far larger.
+    net = chain([1.0, 2.0, -1.0, 0.5], [0.0] * 4)
+    X, y = np.array([[1.0], [1.0]]), np.array([0.0, 1.0])
+    per_example = [layer_speeds(net, X[i:i + 1], y[i:i + 1]) for i in range(2)]
+    one = np.array(layer_speeds(net, X[:1], y[:1]))
+    # delta for y = 1 is delta for y = 0 times (a4 - 1) / (a4 - 0)
+    a4 = net.forward(X[:1])[0, 0]
+    expected = one * abs(a4 + (a4 - 1)) / (2 * a4)
+    np.testing.assert_allclose(layer_speeds(net, X, y), expected, rtol=1e-12)
+    assert all(s < 0.2 * np.mean(p) for s, p in zip(layer_speeds(net, X, y),
+                                                     zip(*per_example)))
+
+
+@pytest.fixture
+def problem():
+    """95 examples (not a multiple of the mini-batch 10, so the last mini-batch is short), 8
+    inputs, 3 classes; a [8, 7, 6, 3] sigmoid network: two hidden layers of different sizes."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(95, 8))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
+    net = Network([8, 7, 6, 3], activation="sigmoid", init="book", dtype="float64", seed=3)
+    return net, X, y
+
+
+def backprop_speeds(net, X, y):
+    nabla_b, _, _ = net.backprop(net.check_inputs(X), net.targets(y))
+    return [float(np.linalg.norm(g)) for g in nabla_b[:-1]]
+
+
+def test_records_are_backprops_bias_gradient_norms_before_and_after_training(problem):
+    net, X, y = problem
+    start = backprop_speeds(net, X[:40], y[:40])
+    speed = LayerSpeed((X[:40], y[:40]))
+    history = net.fit(X, y, epochs=2, batch_size=10, learning_rate=0.5, callbacks=[speed])
+    assert history.layer_speed is speed.records
+    assert len(speed.records) == 3
+    progress, first = speed.records[0]
+    assert progress == 0.0 and len(first) == 2
+    np.testing.assert_allclose(first, start, rtol=1e-12)
+    np.testing.assert_allclose(speed.records[-1][1], backprop_speeds(net, X[:40], y[:40]),
+                               rtol=1e-12)
+    assert speed.records[-1][1] != first  # the network changed, and so did its speeds
+
+
+def test_records_at_the_start_and_after_each_epoch(problem):
+    net, X, y = problem
+    speed = LayerSpeed((X, y), every="epoch")
+    net.fit(X, y, epochs=3, batch_size=10, callbacks=[speed])
+    assert [p for p, _ in speed.records] == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_records_every_k_mini_batches_across_epochs(problem):
+    net, X, y = problem
+    # 95 examples in mini-batches of 10: 10 mini-batches an epoch, the last of 5 examples.
+    # k = 4 over 2 epochs (20 mini-batches): after mini-batches 4, 8, 12, 16 and 20, i.e. at
+    # 40/95, 80/95, 1 + 20/95, 1 + 60/95 and 1 + 95/95 = 2 epochs.
+    speed = LayerSpeed((X, y), every=4)
+    net.fit(X, y, epochs=2, batch_size=10, callbacks=[speed])
+    np.testing.assert_allclose([p for p, _ in speed.records],
+                               [0.0, 40 / 95, 80 / 95, 1 + 20 / 95, 1 + 60 / 95, 2.0])
+
+
+def test_a_new_run_starts_a_new_record(problem):
+    net, X, y = problem
+    speed = LayerSpeed((X, y))
+    first = net.fit(X, y, epochs=1, batch_size=10, callbacks=[speed])
+    second = net.fit(X, y, epochs=2, batch_size=10, callbacks=[speed])
+    assert len(first.layer_speed) == 2 and len(second.layer_speed) == 3
+    assert second.layer_speed is speed.records
+
+
+def test_a_network_without_hidden_layers_records_no_speeds():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 4)), rng.integers(0, 2, 20)
+    speed = LayerSpeed((X, y))
+    Network([4, 2], seed=0).fit(X, y, epochs=1, batch_size=5, callbacks=[speed])
+    assert speed.records == [(0.0, []), (1.0, [])]
+
+
+@pytest.mark.parametrize("probe, message", [
+    (np.zeros((3, 8)), "probe must be a pair"),
+    ((np.zeros((3, 8)), np.zeros(2)), "3 inputs and 2 labels"),
+    ((np.zeros((0, 8)), np.zeros(0)), "at least one example"),
+    (None, "probe must be a pair"),
+])
+def test_bad_probes_are_refused(probe, message):
+    with pytest.raises(ValueError, match=message):
+        LayerSpeed(probe)
+
+
+@pytest.mark.parametrize("every, message", [
+    ("batch", "every must be 'epoch' or a positive number of mini-batches; got 'batch'"),
+    (0, "every must be a positive integer; got 0"),
+    (-2, "every must be a positive integer; got -2"),
+    (True, "every must be a positive integer; got True"),
+    (1.5, "every must be a positive integer; got 1.5"),
+])
+def test_bad_cadences_are_refused(every, message):
+    with pytest.raises(ValueError, match=message):
+        LayerSpeed((np.zeros((3, 8)), np.zeros(3)), every=every)
+
+
+def test_a_probe_of_the_wrong_width_is_refused_when_training_starts(problem):
+    net, X, y = problem
+    speed = LayerSpeed((np.zeros((3, 5)), np.zeros(3, dtype=int)))
+    with pytest.raises(ValueError, match="5"):
+        net.fit(X, y, epochs=1, callbacks=[speed])
