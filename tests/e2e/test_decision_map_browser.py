@@ -23,7 +23,7 @@ m
 """
 
 TRAIN = """
-dash = TrainingDashboard(net, train=data.train, validation=data.test, epochs=150,
+dash = TrainingDashboard(net, train=data.train, validation=data.test, epochs=1000,
                          learning_rate=0.1, batch_size=10)
 dash.start()
 """
