@@ -17,6 +17,8 @@ export interface DiagramDom {
   errorsMode: HTMLInputElement;
   /** Beside the switch: why it is disabled, in words (a tooltip alone is easy to miss). */
   errorsReason: HTMLSpanElement;
+  /** Ticked: every layer's errors on one colour scale (Python's error_scale="shared"). */
+  sharedScale: HTMLInputElement;
   reset: HTMLButtonElement;
   status: HTMLSpanElement;
   legend: HTMLDivElement;
@@ -48,11 +50,17 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   errorsLabel.append(errorsMode, document.createTextNode(" errors \u03b4"));
   const errorsReason = h("span", "nnw-diagram__errors-reason", "");
   errorsLabel.append(errorsReason);
+  const sharedLabel = h("label", "nnw-diagram__control");
+  const sharedScale = h("input", "nnw-diagram__shared-scale");
+  sharedScale.type = "checkbox";
+  sharedScale.title = "Colour every layer's errors on one scale, the network's largest |\u03b4|, "
+    + "so layers whose errors vanish fade to white (unticked: each layer on its own scale)";
+  sharedLabel.append(sharedScale, document.createTextNode(" one scale"));
   const reset = h("button", "nnw-diagram__button", "Reset");
   reset.type = "button";
   reset.title = "Undo every edit (switched-off and scaled neurons)";
   const status = h("span", "nnw-diagram__status", "");
-  toolbar.append(kLabel, allLabel, errorsLabel, reset, status);
+  toolbar.append(kLabel, allLabel, errorsLabel, sharedLabel, reset, status);
 
   const stage = h("div", "nnw-diagram__stage");
   const canvas = h("canvas", "nnw-diagram__canvas");
@@ -77,7 +85,8 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   root.append(toolbar, stage, legend, error);
   el.append(root);
   return {
-    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, reset, status,
+    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, sharedScale, reset,
+    status,
     legend, error,
   };
 }

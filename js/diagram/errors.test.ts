@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorColours, errorsMatch, parseErrors, targetText } from "./errors";
+import { errorColours, errorsMatch, parseErrorScale, parseErrors, targetText } from "./errors";
 
 function wire(values: number[]) {
   const a = Float32Array.from(values);
@@ -43,6 +43,21 @@ describe("errorColours", () => {
     expect(c.map((s) => s.kind)).toEqual(["diverging", "diverging"]);
     expect(c[0].limit).toBeCloseTo(0.02, 7);
     expect(c[1].limit).toBe(0.5);
+  });
+
+  it("shared: every layer as wide as the network's largest |delta|, so small errors fade", () => {
+    // deltas 0.01, -0.02, 0 and 0.5: one limit 0.5 for both layers, so hidden's largest
+    // |delta| 0.02 sits 0.02 / 0.5 = 4% of the way to full colour instead of 100%.
+    const e = parseErrors(value, sizes)!;
+    const c = errorColours(e, "shared");
+    expect(c.map((s) => s.kind)).toEqual(["diverging", "diverging"]);
+    expect(c.map((s) => s.limit)).toEqual([0.5, 0.5]);
+  });
+
+  it("reads the error_scale trait, per layer for anything unknown", () => {
+    expect(parseErrorScale("shared")).toBe("shared");
+    expect(parseErrorScale("per_layer")).toBe("per_layer");
+    expect(parseErrorScale(undefined)).toBe("per_layer");
   });
 });
 

@@ -40,8 +40,25 @@ export function errorsMatch(errors: ErrorsState | null, x: ArrayLike<number> | n
   return true;
 }
 
-/** One diverging scale per layer, each as wide as that layer's largest |delta| (errors shrink flowing back). */
-export function errorColours(errors: ErrorsState): LayerColour[] {
+/** How errors map to colour: each layer on its own scale, or every layer on one. */
+export type ErrorScale = "per_layer" | "shared";
+
+/** The `error_scale` trait as a scale; anything unknown is the default, per layer. */
+export function parseErrorScale(value: unknown): ErrorScale {
+  return value === "shared" ? "shared" : "per_layer";
+}
+
+/** A diverging scale per layer. "per_layer": each as wide as that layer's largest |delta|, so
+ * every layer shows its pattern however small its errors (they shrink flowing back).
+ * "shared": all as wide as the largest |delta| in the network, so a layer whose errors vanish
+ * (NNDL ch5's slow early layers) fades towards white. */
+export function errorColours(errors: ErrorsState, scale: ErrorScale = "per_layer"): LayerColour[] {
+  if (scale === "shared") {
+    const limit = symmetricLimit((function* () {
+      for (const d of errors.deltas) yield* d;
+    })());
+    return errors.deltas.map(() => ({ kind: "diverging", limit }));
+  }
   return errors.deltas.map((d) => ({ kind: "diverging", limit: symmetricLimit(d) }));
 }
 

@@ -62,6 +62,13 @@ describe("legendFor", () => {
     );
   });
 
+  it("in errors mode on one shared scale: says so, every layer with the same limits", () => {
+    const errors = { limits: ["0.952", "0.952"], target: "3", cost: "cross_entropy", shared: true };
+    const { rows, note } = legendFor({ ...base, errors }, kindOf);
+    expect(rows[0].items.map((i) => i.kind === "scale" && i.hi)).toEqual(["+0.952", "+0.952"]);
+    expect(note).toContain("every layer on one scale (the network's largest |\u03b4|)");
+  });
+
   it("says why it shows activations while errors were asked for", () => {
     const pending = legendFor({ ...base, errorsPending: true }, kindOf);
     expect(pending.note).toMatch(/^Errors: none for this input yet/);

@@ -32,7 +32,7 @@ export interface LegendState {
   /** Errors mode was asked for and there is an input, but no errors for it (the pen moved). */
   errorsPending: boolean;
   /** The errors shown, or null in activations mode. */
-  errors: { limits: string[]; target: string; cost: string } | null;
+  errors: { limits: string[]; target: string; cost: string; shared?: boolean } | null;
 }
 
 const WEIGHTS: LegendItem[] = [
@@ -53,7 +53,7 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
   const L = s.sizes.length - 1;
   const which = s.allEdges ? "every connection" : `the ${s.topK} largest into each neuron`;
   if (s.errors) {
-    const { limits, target, cost } = s.errors;
+    const { limits, target, cost, shared } = s.errors;
     const flowing = `width: |weight \u00d7 \u03b4| flowing back, ${which}`;
     const items: LegendItem[] = limits.map((limit, i) => ({
       kind: "scale", label: i + 1 === L ? "output" : `hidden ${i + 1}`, scale: "diverging",
@@ -68,7 +68,10 @@ export function legendFor(s: LegendState, kindOf: (fn: string) => ScaleKind): Le
         },
       ],
       note: `error \u03b4 = \u2202C/\u2202z for target ${target} (${cost} cost); `
-        + "each layer on its own scale.",
+        + (shared
+          ? "every layer on one scale (the network's largest |\u03b4|): layers that learn "
+            + "slowly fade towards white."
+          : "each layer on its own scale."),
     };
   }
   const scale = (label: string, fn: string): LegendItem => {

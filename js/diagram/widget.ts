@@ -19,7 +19,7 @@ import { decodeArray, type WireArray } from "../lib/wire";
 import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice, grayToRgba } from "../lib/paint";
 import { DetailsCard, describeNeuron, formatValue } from "./details";
-import { errorColours, parseErrors, targetText, type ErrorsState } from "./errors";
+import { errorColours, parseErrorScale, parseErrors, targetText, type ErrorsState } from "./errors";
 import { buildDiagramDom, HEIGHT, showErrorsSwitch, showLegend } from "./dom";
 import {
   editable as isEditable, keyAction, leavesFor, nearRect, nudged, sameHit, toggled,
@@ -37,6 +37,7 @@ interface DiagramModel {
   all_edges: boolean;
   _source: string | null;
   mode: string;
+  error_scale: string;
   _errors: unknown;
   _request: { scales: Record<string, Record<string, number>>; seq: string } | null;
 }
@@ -116,7 +117,8 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     }
     const L = net.sizes.length - 1;
     const errs = showing === "errors" && acts ? errors : null;
-    const errScales = errs ? errorColours(errs) : null;
+    const errorScale = parseErrorScale(model.get("error_scale"));
+    const errScales = errs ? errorColours(errs, errorScale) : null;
     const scene: Scene = {
       layout,
       // in errors mode the input stays itself; every later layer shows its delta
@@ -137,6 +139,9 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     dom.root.dataset.output = out ? Array.from(out).join(",") : "";
     dom.root.dataset.mode = errs ? "errors" : "activations";
     dom.root.dataset.errors = errs ? Array.from(errs.deltas[L - 1]).join(",") : "";
+    // Read back by the browser tests: the scale in use and each layer's colour limit.
+    dom.root.dataset.errorScale = errorScale;
+    dom.root.dataset.errorLimits = errScales ? errScales.map((c) => c.limit).join(",") : "";
     legend();
     const n = editCount(scales);
     dom.root.dataset.edits = String(n);
@@ -288,6 +293,11 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     setAndSave(model, "all_edges", dom.allEdges.checked);
     schedule();
   });
+  cleanups.listen(dom.sharedScale, "change", () => {
+    setAndSave(model, "error_scale", dom.sharedScale.checked ? "shared" : "per_layer");
+    legend();
+    schedule();
+  });
   cleanups.listen(dom.errorsMode, "change", () => {
     setAndSave(model, "mode", dom.errorsMode.checked ? "errors" : "activations");
     schedule();
@@ -303,17 +313,20 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     const errs = showing === "errors" ? errors : null;
     const wantsErrors = model.get("mode") === "errors";
     // Rebuilt only when what it says changes: paint() calls it on every frame.
-    const key = [showing, wantsErrors, errs ? errorsSeen : 0,
+    const errorScale = parseErrorScale(model.get("error_scale"));
+    const key = [showing, wantsErrors, errs ? errorsSeen : 0, errorScale,
       model.get("all_edges"), topK(), net.sizes.join(), !!x].join("|");
     if (key === legendKey) return;
     legendKey = key;
-    const limits = errs ? errorColours(errs).map((c) => formatValue(c.limit)) : [];
+    const limits = errs ? errorColours(errs, errorScale).map((c) => formatValue(c.limit)) : [];
     showLegend(dom, legendFor({
       sizes: net.sizes, activation: net.activation, output: net.output, topK: topK(),
       allEdges: wantsAllEdges(), tooManyEdges: !!model.get("all_edges") && !wantsAllEdges(),
       edgeLimit: ALL_EDGES_LIMIT,
       errorsPending: !errs && wantsErrors && !!x,
-      errors: errs ? { limits, target: targetText(errs.target), cost: errs.cost } : null,
+      errors: errs
+        ? { limits, target: targetText(errs.target), cost: errs.cost, shared: errorScale === "shared" }
+        : null,
     }, (fn) => layerColour(fn, null).kind));
   }
 
@@ -407,6 +420,11 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
     errorsSwitch();
     schedule();
   });
+  cleanups.on(model, "change:error_scale", () => {
+    dom.sharedScale.checked = parseErrorScale(model.get("error_scale")) === "shared";
+    legend();
+    schedule();
+  });
   cleanups.on(model, "change:mode", () => {
     errorsSwitch();
     schedule();
@@ -448,6 +466,7 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
 
   dom.topK.value = String(topK());
   dom.allEdges.checked = !!model.get("all_edges");
+  dom.sharedScale.checked = parseErrorScale(model.get("error_scale")) === "shared";
   errorsSwitch();
   loadNetwork();
   loadInput();

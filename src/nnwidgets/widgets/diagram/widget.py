@@ -27,6 +27,21 @@ logger = logging.getLogger("nnwidgets.diagram")
 
 _ESM, _CSS = bundle("diagram")
 
+ERROR_SCALES = ("per_layer", "shared")
+
+
+class _ErrorScale(traitlets.TraitType):
+    """One of ERROR_SCALES; anything else, None included, is a ValueError naming the choices
+    (Unicode or Enum would raise their own TraitError, which is no ValueError, for None)."""
+
+    info_text = " or ".join(map(repr, ERROR_SCALES))
+
+    def validate(self, obj, value):
+        if isinstance(value, str) and value in ERROR_SCALES:
+            return value
+        raise TraitValueError(f"error_scale must be one of {', '.join(map(repr, ERROR_SCALES))}; "
+                              f"got {value!r}")
+
 
 def _python_owned(name):
     """``from_json`` for a trait only Python sets: a write from the page is logged and ignored."""
@@ -56,6 +71,10 @@ class NetworkDiagram(NetworkWidget):
     all_edges : bool, keyword-only
         Draw every connection into the neurons that are on instead; honoured for networks of up
         to 20,000 connections (more is a blur), top ``top_k`` above that.
+    error_scale : {"per_layer", "shared"}, keyword-only
+        In errors mode: each layer coloured against its own largest |delta| ("per_layer"), or
+        every layer against the network's largest ("shared"), where vanishing errors fade to
+        white. Also a toggle in the page.
 
     Keyboard and screen readers
     ---------------------------
@@ -98,6 +117,12 @@ class NetworkDiagram(NetworkWidget):
     """"activations" or "errors": what colours the neurons. "errors" needs a target, so set it
     with :meth:`show_errors`; assigning "activations" keeps the target for later."""
 
+    error_scale = _ErrorScale("per_layer").tag(sync=True)
+    """"per_layer" or "shared": how errors map to colour. "per_layer" (the default) scales each
+    layer by its own largest |delta|, so every layer shows its pattern; "shared" scales every
+    layer by the largest |delta| in the network, so layers that learn slowly (NNDL ch5's
+    vanishing gradient) fade towards white. Also a toggle in the page."""
+
     # The errors for `input` and the target, computed here: {"deltas": [wire arrays, one per
     # layer 1..L], "input": wire array (what they were computed for, so the page can tell
     # when the pen has moved on), "target": wire array, "cost": name}; None without a target.
@@ -118,15 +143,17 @@ class NetworkDiagram(NetworkWidget):
     # malformed request is logged and dropped here while `scales` keeps its value; not echoed.
     _request = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True, echo_update=False)
 
-    _keywords = ("top_k", "all_edges")
+    _keywords = ("top_k", "all_edges", "error_scale")
 
-    def __init__(self, network=None, *, top_k=3, all_edges=False, **kwargs):
+    def __init__(self, network=None, *, top_k=3, all_edges=False, error_scale="per_layer",
+                 **kwargs):
         self._activations = None
         self._deltas = None
         self._target = None
         self._linked_observer = None
         self._network_changing = False
-        super().__init__(network, top_k=top_k, all_edges=all_edges, **kwargs)
+        super().__init__(network, top_k=top_k, all_edges=all_edges, error_scale=error_scale,
+                         **kwargs)
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net):
