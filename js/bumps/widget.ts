@@ -72,6 +72,13 @@ function render({ model, el }: RenderProps<BumpModel>) {
   }
   bar.append(score, success, challenge, spaces);
   const plot = h("div", "nnw-bumps__plot");
+  // Keys on a handle are ours. Lumino (JupyterLab, Notebook 7) matches no shortcut on an element
+  // with data-lm-suppress-shortcuts or inside one; it must be on the handle itself, since the
+  // notebook's selectors end in ":focus", which the focused handle matches. Notebook 7 handles
+  // keys before they reach us (the arrows would move between cells): stopPropagation is not
+  // enough there.
+  const suppressShortcuts = (node: HTMLElement) => node.setAttribute("data-lm-suppress-shortcuts", "true");
+  suppressShortcuts(plot);
   const canvas = h("canvas", "nnw-bumps__canvas");
   plot.append(canvas);
   const handles = Array.from({ length: n }, (_, k) => {
@@ -80,6 +87,7 @@ function render({ model, el }: RenderProps<BumpModel>) {
     handle.setAttribute("role", "slider");
     handle.setAttribute("aria-label", `height of bump ${k + 1}`);
     handle.dataset.bump = String(k);
+    suppressShortcuts(handle);
     plot.append(handle);
     return handle;
   });
@@ -90,6 +98,7 @@ function render({ model, el }: RenderProps<BumpModel>) {
         handle.setAttribute("role", "slider");
         handle.setAttribute("aria-label", `step ${i + 1}`);
         handle.dataset.step = String(i + 1);
+        suppressShortcuts(handle);
         plot.append(handle);
         return handle;
       })
@@ -383,6 +392,7 @@ function render({ model, el }: RenderProps<BumpModel>) {
       return;
     }
     e.preventDefault();
+    e.stopPropagation(); // Jupyter's own shortcuts, where they listen after us
     refit();
   });
 

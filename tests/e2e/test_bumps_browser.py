@@ -1,0 +1,140 @@
+"""BumpBuilder in a browser: dragging a bump with the mouse (and the arrow keys) changes the
+score in the page at once and the heights and deviation in Python when the drag ends (JupyterLab
+and Notebook 7); Python's heights reach the page; an export_html page with no kernel does the same, on a high-DPI canvas,
+and its cleanup removes what render made."""
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from nnwidgets import BumpBuilder, bumps
+from nnwidgets.widgets.export import export_html
+
+pytestmark = pytest.mark.e2e
+
+GOAL_LOGIT = bumps.logit(bumps.nndl_goal(np.arange(100) / 100))
+
+SETUP = """
+from nnwidgets import BumpBuilder
+b = BumpBuilder()
+b
+"""
+
+
+def drag(page, handle, dy, steps=8):
+    """Press the mouse on ``handle``'s centre, move it ``dy`` CSS pixels down, release."""
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + dy, steps=steps)
+    page.mouse.up()
+
+
+def python_says(nb, code, expected, tries=20):
+    """What ``code`` prints in the kernel, once it prints ``expected`` (or after ``tries`` cells).
+
+    ipywidgets sends a widget message while the kernel is busy with the previous one later,
+    when the kernel reports idle; a cell run at that moment can go first. So a change from the
+    page reaches Python by the next cell or the one after, not necessarily by the first.
+    """
+    for _ in range(tries):
+        out = nb.run_cell(code).strip()
+        if out == expected:
+            break
+    return out
+
+
+def page_numbers(root):
+    heights = [float(v) for v in root.get_attribute("data-heights").split(",")]
+    steps = [float(v) for v in root.get_attribute("data-steps").split(",")]
+    return heights, steps, float(root.get_attribute("data-deviation"))
+
+
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_dragging_a_bump_reaches_python(open_notebook, app):
+    nb = open_notebook([SETUP], app=app)
+    root = nb.page.locator(".nnw-bumps")
+    expect(root).to_have_count(1)
+    start = float(root.get_attribute("data-deviation"))
+    assert start == pytest.approx(np.mean(np.abs(GOAL_LOGIT)), abs=1e-12)  # heights 0
+    expect(root).to_have_attribute("data-success", "false")
+
+    # Drag bump 1 (x in [0, 0.2)) down to about -1.3, where sigma^-1 f lies.
+    drag(nb.page, root.locator(".nnw-bumps__handle").nth(0), 60)
+    expect(root).not_to_have_attribute("data-deviation", str(start))
+    heights, steps, dev = page_numbers(root)
+    assert heights[0] < -0.5 and heights[1:] == [0.0] * 4
+    assert dev < start
+    python_says(nb, "print(repr(b.heights))", repr(heights))
+    out = nb.run_cell("print(repr(b.heights)); print(repr(b.deviation))").split("\n")
+    assert eval(out[0]) == heights  # the page's heights, exactly
+    assert float(out[1]) == pytest.approx(dev, abs=1e-12)  # NumPy's score is the page's
+    assert dev == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+
+    # The keyboard: bump 2 focused, two presses of the up arrow raise it by 0.1 each.
+    handle = root.locator(".nnw-bumps__handle").nth(1)
+    handle.focus()
+    handle.press("ArrowUp")
+    handle.press("ArrowUp")
+    expect(root).to_have_attribute("data-heights", ",".join(map(str, [heights[0], 0.2, 0, 0, 0])))
+    assert python_says(nb, "print(b.heights[1])", "0.2") == "0.2"
+
+    # Python -> page: the best heights meet NNDL's challenge, and the page says so.
+    nb.run_cell("b.fit_heights();")  # ";": the returned widget is not shown again
+    expect(root).to_have_attribute("data-success", "true")
+    expect(root.locator(".nnw-bumps__success")).to_be_visible()
+    assert float(root.get_attribute("data-deviation")) == pytest.approx(0.3717, abs=1e-4)
+
+    # The toggle: output space from the page reaches Python.
+    root.locator("button", has_text="output space").click()
+    expect(root).to_have_attribute("data-space", "output")
+    assert python_says(nb, "print(b.space)", "output") == "output"
+    assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
+
+
+def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_path):
+    b = BumpBuilder(free_steps=True)
+    b.show_network(b.network())
+    path = export_html([b], tmp_path / "bumps.html")
+    context = browser.new_context(offline=True, viewport={"width": 900, "height": 700}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-bumps")
+        expect(root).to_have_count(1)
+        start = float(root.get_attribute("data-deviation"))
+
+        drag(page, root.locator(".nnw-bumps__handle").nth(4), -50)  # bump 5 up, toward sigma^-1 f
+        expect(root).not_to_have_attribute("data-deviation", str(start))
+        heights, steps, dev = page_numbers(root)
+        assert heights[4] > 0.5 and dev < start
+        assert dev == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+
+        # a free step moves with the keyboard, and the score follows
+        step = root.locator(".nnw-bumps__step").nth(0)
+        step.focus()
+        step.press("ArrowRight")
+        heights, steps, moved = page_numbers(root)
+        assert steps[1] == pytest.approx(0.21, abs=1e-12)
+        assert moved == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+
+        # high-DPI: the backing store has two device pixels per CSS pixel
+        size = page.evaluate("""() => { const c = document.querySelector('.nnw-bumps__canvas');
+                                        return [c.width, c.clientWidth, c.height, c.clientHeight]; }""")
+        assert size[0] == 2 * size[1] and size[2] == 2 * size[3], size
+
+        # cleanup: the view's elements are gone and the page no longer reacts to the model
+        left = page.evaluate("""() => { const v = window.nnwidgetsViews[0];
+                                        v.cleanup();
+                                        v.model.set('heights', [1, 1, 1, 1, 1]);
+                                        return v.el.querySelectorAll('*').length; }""")
+        assert left == 0
+        expect(page.locator(".nnw-bumps")).to_have_count(0)
+        assert not errors, errors
+    finally:
+        context.close()
