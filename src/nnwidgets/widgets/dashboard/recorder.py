@@ -14,7 +14,6 @@ writer reads the losses from the Trainer's History itself.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 
 from threadpoolctl import threadpool_limits
@@ -61,9 +60,7 @@ class Recorder(Callback):
             self.publisher.publish_if_due()
 
     def on_epoch_end(self, trainer, epoch, logs):
-        self.run.epoch.append(epoch + 1.0, logs["loss"], logs["accuracy"],
-                              logs.get("val_loss", math.nan), logs.get("val_accuracy", math.nan),
-                              logs["learning_rate"])
+        self.run.record_epoch(epoch + 1.0, logs)
         self.publisher.snapshot_for_panels(self.run, epoch + 1)
         self.control.after_epoch(self.run, last=epoch + 1 >= trainer.epochs)
 

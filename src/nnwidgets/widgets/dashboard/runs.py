@@ -12,6 +12,7 @@ in the cost are "cost=quadratic" and "cost=cross_entropy".
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -26,12 +27,12 @@ from .series import DecimatingSeries
 from .._wire import array_to_json
 
 __all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "check_max_points",
-           "explain_divergence", "run_labels", "threads_beside_a_page"]
+           "differing_settings", "explain_divergence", "run_labels", "threads_beside_a_page"]
 
 #: Keyword arguments of a run that are passed to the Trainer as they are.
 TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
                      "schedule", "step_size", "step_gamma", "early_stopping", "shuffle",
-                     "transform", "threads", "callbacks")
+                     "transform", "threads", "callbacks", "monitor_train")
 
 #: Settings the dashboard may change while a run trains (the page has an input for each): some
 #: of ``Trainer.live_settings()``, whose ranges and checks are the Trainer's.
@@ -39,10 +40,17 @@ LIVE_SETTINGS = ("learning_rate", "momentum", "l2", "dropout")
 
 #: Settings that name a run when they differ, in the order labels list them.
 _LABEL_KEYS = ("sizes", "activation", "output", "cost", "init", "epochs", "batch_size",
-               "learning_rate", "momentum", "l2", "l1", "dropout", "schedule", "n_train")
+               "learning_rate", "momentum", "l2", "l1", "dropout", "schedule", "transform",
+               "early_stopping", "monitor_train", "n_train", "seed")
+
+#: Settings a run keeps that never name it (they follow from the others, or do not matter).
+_UNLABELLED = ("dtype", "step_size", "step_gamma", "shuffle")
 
 BATCH_CHANNELS = ("loss", "accuracy")
-EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
+#: Per epoch: the running means, validation, the learning rate, and the monitored training
+#: loss and accuracy (``monitor_train``; NaN without it).
+EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate", "train_loss",
+                  "train_accuracy")
 MAX_MARKS = 100  # setting changes marked on the curves, per run (the latest are kept)
 
 
@@ -211,6 +219,8 @@ def _nonfinite_backprop(network, inputs, targets):
 
 
 def _describe(value):
+    if isinstance(value, functools.partial):
+        return _describe(value.func)
     if isinstance(value, (list, tuple)):
         return "-".join(str(v) for v in value)
     if isinstance(value, float):
@@ -218,6 +228,20 @@ def _describe(value):
     if callable(value):
         return getattr(value, "__name__", "function")
     return str(value)
+
+
+def _seed_of(network):
+    """The seed a network was made with, as a label shows it (None for a Generator or none)."""
+    seed = getattr(network, "seed", None)
+    return seed if seed is None or isinstance(seed, (int, np.integer)) else None
+
+
+def differing_settings(settings_list):
+    """The names of the settings whose values differ between runs, in the order labels list
+    them: the known settings first, then others (a grid factory's own, such as ``depth``)."""
+    keys = [*_LABEL_KEYS, *dict.fromkeys(k for s in settings_list for k in s
+                                         if k not in _LABEL_KEYS and k not in _UNLABELLED)]
+    return [k for k in keys if len({_describe(s.get(k)) for s in settings_list}) > 1]
 
 
 def run_labels(settings_list, given=None):
@@ -229,8 +253,7 @@ def run_labels(settings_list, given=None):
     Runs whose settings are all equal are numbered ("run 1", "run 2"); so is a lone run.
     """
     given = list(given or [None] * len(settings_list))
-    differing = [k for k in _LABEL_KEYS
-                 if len({_describe(s.get(k)) for s in settings_list}) > 1]
+    differing = differing_settings(settings_list)
     labels = []
     for i, (settings, own) in enumerate(zip(settings_list, given)):
         if own:
@@ -246,7 +269,7 @@ class Run:
     """One network trained with one set of settings; the dashboard's unit of comparison."""
 
     def __init__(self, network, train, validation, *, label=None, max_points=1000, callbacks=(),
-                 **settings):
+                 grid=None, **settings):
         try:
             X, y = train
         except (TypeError, ValueError):
@@ -276,7 +299,11 @@ class Run:
                          "epochs": t.epochs, "batch_size": t.batch_size,
                          "learning_rate": t.learning_rate, "momentum": t.momentum, "l2": t.l2,
                          "l1": t.l1, "dropout": t.dropout, "schedule": t.schedule,
-                         "n_train": len(t.X)}
+                         "transform": t.transform, "early_stopping": t.early_stopping,
+                         "monitor_train": t.monitor_train, "n_train": len(t.X),
+                         "seed": _seed_of(network)}
+        self.grid = {}
+        self.set_grid(grid or {})
         # Per mini-batch: read from the Trainer's own History by the writer (read_new_batches),
         # so the training thread does nothing per mini-batch for the curves.
         self.batch = DecimatingSeries(BATCH_CHANNELS, max_points)
@@ -309,6 +336,19 @@ class Run:
             self.marks.append({"x": done / self.batches_per_epoch,
                                "text": f"{name} {old:g} → {value:g}"})
             del self.marks[:-MAX_MARKS]
+
+    def set_grid(self, point):
+        """Mark this as a grid run (``add_grid``) training ``point``, ``{setting: value, "seed":
+        s}``: the factory's own settings (``depth=3``, say) join the settings the labels and
+        results show, and the seed is the grid's."""
+        self.grid = dict(point)
+        self.settings.update({k: v for k, v in self.grid.items() if k not in self.settings})
+        if "seed" in self.grid:
+            self.settings["seed"] = self.grid["seed"]
+
+    def record_epoch(self, epochs, logs):
+        """Add an epoch's logs (the Trainer's) to the epoch curves at x = ``epochs``."""
+        self.epoch.append(epochs, *(logs.get(name, math.nan) for name in EPOCH_CHANNELS))
 
     def explain_divergence(self):
         """Why this run diverged, from its record: see :func:`explain_divergence`."""
@@ -361,5 +401,5 @@ class Run:
 
     def public_settings(self):
         """The settings as JSON (a schedule function by its name)."""
-        return {k: (v if isinstance(v, (int, float, str, list)) else _describe(v))
+        return {k: (v if v is None or isinstance(v, (int, float, str, list)) else _describe(v))
                 for k, v in self.settings.items()}

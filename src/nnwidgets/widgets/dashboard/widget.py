@@ -48,7 +48,9 @@ from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
 from .progress import ProgressCounters
 from .publisher import Publisher
+from .grid import expand_grid
 from .recorder import join_rotation, train_runs
+from .results import run_results, summarise
 from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, check_max_points,
                    run_labels)
 
@@ -116,7 +118,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         another; ``True`` one epoch of each in turn, so their curves grow side by side; an int
         ``n``, ``n`` mini-batches of each in turn. Also an attribute, read when training starts.
     epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
-    step_gamma, early_stopping, shuffle, transform, threads, callbacks
+    step_gamma, early_stopping, shuffle, transform, threads, callbacks, monitor_train
         Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
         runs added with :meth:`add_run`. ``threads`` left out (or None) is the Trainer's
         choice less one core, left to the page that draws the curves (at least 1).
@@ -252,6 +254,86 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._add(run)
         self._after_add([run])
         return run
+
+    # -- grids and results (grid.py, results.py) ----------------------------------------------
+    def add_grid(self, factory, *, seeds=(0,), **lists):
+        """Add one run per combination of the settings' lists and seed; returns the Runs.
+
+        ``factory(seed=s, **network_settings)`` makes each run's network (a new one per call:
+        see :mod:`.grid`); Trainer settings (``learning_rate=[0.1, 1.0]``, ``batch_size=[10,
+        100]``, ``dropout``, ``monitor_train``, ...) go to each run's Trainer, every other list
+        to the factory (``activation=["sigmoid", "relu"]``, ``sizes=[[784, 30, 10], ...]``, or
+        the factory's own, such as ``depth=[1, 2, 3]``). Settings not in a list are the
+        dashboard's. Every list is checked, every network made and every run's Trainer built
+        before any run is added: an unknown setting, an empty list or a bad value adds nothing.
+        Labels name what differs between all the runs (``learning_rate=0.1,
+        activation=relu, seed=1``); :meth:`results` tabulates them.
+        """
+        self._check_open("add_grid")
+        runs = []
+        for network, trainer_settings, point in expand_grid(factory, seeds, lists):
+            self._check_new_network(network)
+            run = self._new_run(network, None, trainer_settings)
+            run.set_grid(point)
+            runs.append(run)
+        for run in runs:
+            self._add(run)
+        self._after_add(runs)
+        return runs
+
+    @classmethod
+    def from_grid(cls, factory, grid, *, seeds=(0,), train, validation=None, **options):
+        """A dashboard whose runs are exactly a grid: ``grid`` is ``{setting: [values]}`` as
+        :meth:`add_grid` takes them; ``options`` are the constructor's (``epochs=3``,
+        ``interleave=True``, ...), the settings shared by every run.
+
+        >>> dash = TrainingDashboard.from_grid(
+        ...     lambda seed, **kw: Network([784, 30, 10], seed=seed, **kw),
+        ...     {"learning_rate": [0.1, 1.0, 3.0], "batch_size": [10, 100]}, seeds=(0, 1),
+        ...     train=(X, y), validation=(X_val, y_val), epochs=3)   # 12 runs
+        """
+        if not isinstance(grid, dict):
+            raise TypeError(f"grid must be a dict {{setting: [values]}}; got "
+                            f"{type(grid).__name__}")
+        both = sorted(set(grid) & set(options))
+        if both:
+            raise ValueError(f"{both[0]} is given both as a grid list and as a setting shared "
+                             f"by every run; give it once")
+        combos = expand_grid(factory, seeds, grid)
+        shared = {k: v for k, v in options.items() if k in TRAINING_SETTINGS}
+        points = [(net, {**shared, **t}, p) for net, t, p in combos]
+        # The runs after the first are built (and checked) before the widget exists.
+        rest = [Run(net, train, validation, max_points=options.get("max_points", 1000), **t)
+                for net, t, _ in points[1:]]
+        net0, t0, p0 = points[0]
+        dash = cls(net0, train=train, validation=validation, **{**options, **t0})
+        for k in t0:  # the first combination's own values are not defaults for add_run
+            if k not in options:
+                dash._defaults.pop(k, None)
+        dash.runs[0].set_grid(p0)
+        for run, (_, _, point) in zip(rest, points[1:]):
+            run.set_grid(point)
+            dash._add(run)
+        dash._relabel()
+        dash._publisher.publish()
+        return dash
+
+    def results(self, *, target_accuracy=None, by_seed=True):
+        """What each run achieved, as a :class:`~.results.ResultsTable` (a list of dicts with a
+        table view; ``.to_pandas()`` if pandas is installed).
+
+        One row per run (label, settings, seed, status, epochs, best validation accuracy and
+        its epoch, final losses, seconds; ``epochs_to_target`` with ``target_accuracy``: see
+        :func:`~.results.run_results`). ``by_seed=False`` gives :meth:`summary` instead.
+        """
+        rows = run_results(self.runs, target_accuracy)
+        return rows if by_seed else summarise(rows)
+
+    def summary(self, *, target_accuracy=None):
+        """One row per setting combination, every seed together: the mean and the spread
+        (sample standard deviation) of each result over the seeds (see
+        :func:`~.results.summarise`)."""
+        return summarise(run_results(self.runs, target_accuracy))
 
     def _check_new_network(self, network):
         if not hasattr(network, "sizes") or not hasattr(network, "weights"):
