@@ -229,6 +229,7 @@ def test_goals_as_numpy_functions_scalar_functions_and_arrays():
     ({"steepness": 0}, ValueError, "steepness must be a positive finite number"),
     ({"samples": 1}, ValueError, "samples must be between 2"),
     ({"f": [0.5] * 10, "samples": 50}, ValueError, "samples applies to a callable f"),
+    ({"space": "probability"}, ValueError, "space must be 'logit' or 'output'; got 'probability'"),
     ({"n_pair": 3}, TypeError, "unexpected keyword argument 'n_pair'.*Check the spelling"),
 ])
 def test_bad_arguments_name_the_parameter(kwargs, error, match):
@@ -242,7 +243,7 @@ def test_bad_assignments_from_python_raise_and_change_nothing():
         b.heights = [1, 2, 3]
     with pytest.raises(ValueError, match="steps are fixed at k/n_pairs"):
         b.steps = [0, 0.1, 0.4, 0.6, 0.8, 1]
-    with pytest.raises(traitlets.TraitError):
+    with pytest.raises(ValueError, match="space must be 'logit' or 'output'; got 'sideways'"):
         b.space = "sideways"
     with pytest.raises(traitlets.TraitError):
         b.deviation = 0.0  # read-only: the score is computed

@@ -97,7 +97,7 @@ class BumpBuilder(anywidget.AnyWidget):
     """list of float (N + 1,): the step positions, 0 = s_0 < s_1 < ... < s_N = 1; bump k spans
     [s_k, s_{k+1}). Fixed at k/N unless ``free_steps``."""
 
-    space = traitlets.Enum(("logit", "output"), "logit").tag(sync=True)
+    space = traitlets.Unicode("logit").tag(sync=True)
     """str: "logit" (draw sigma^-1 f and the weighted output) or "output" (f and the output)."""
 
     deviation = traitlets.Float(0.0, read_only=True).tag(sync=True)
@@ -163,6 +163,13 @@ class BumpBuilder(anywidget.AnyWidget):
                                   "widget with free_steps=True to move them")
         return s.tolist()
 
+    @traitlets.validate("space")
+    def _validate_space(self, proposal):
+        if proposal["value"] not in ("logit", "output"):
+            raise TraitValueError(f"BumpBuilder.space must be 'logit' or 'output'; got "
+                                  f"{proposal['value']!r}")
+        return proposal["value"]
+
     @traitlets.observe("heights", "steps")
     def _score(self, change=None):
         if len(self.heights) == self.n_pairs and len(self.steps) == self.n_pairs + 1:
@@ -195,10 +202,14 @@ class BumpBuilder(anywidget.AnyWidget):
             self.send_state(rejected)
 
     def _page_value_problem(self, name, value):
-        checks = {"heights": self._validate_heights, "steps": self._validate_steps}
-        if name == "space" and value not in ("logit", "output"):
-            return f"expected 'logit' or 'output', got {value!r}"
-        if name in checks:
+        checks = {"heights": self._validate_heights, "steps": self._validate_steps,
+                  "space": self._validate_space}
+        if name == "space":
+            try:
+                checks[name]({"value": value})
+            except traitlets.TraitError as exc:
+                return str(exc)
+        elif name in checks:
             if not isinstance(value, (list, tuple)) or not all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
                 return f"expected a list of numbers, got {value!r}"
