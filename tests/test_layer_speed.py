@@ -165,3 +165,51 @@ def test_a_probe_of_the_wrong_width_is_refused_when_training_starts(problem):
     speed = LayerSpeed((np.zeros((3, 5)), np.zeros(3, dtype=int)))
     with pytest.raises(ValueError, match="5"):
         net.fit(X, y, epochs=1, callbacks=[speed])
+
+
+# -- the dashboard's speed-of-learning panel ----------------------------------------------------
+def _decoded(entry):
+    progress = np.frombuffer(entry["progress"]["view"], np.float32)
+    speeds = np.frombuffer(entry["speeds"]["view"], np.float32).reshape(entry["speeds"]["shape"])
+    return progress, speeds
+
+
+@pytest.mark.parametrize("bad", [0, -5, True, 1.5, "1000"])
+def test_the_dashboards_layer_speed_argument_is_checked(make_dash, bad):
+    with pytest.raises(ValueError, match=rf"layer_speed must be None or a positive number of "
+                                         rf"training examples to probe \(NNDL used 1000\); "
+                                         rf"got {bad!r}"):
+        make_dash(layer_speed=bad)
+
+
+def test_without_layer_speed_the_panels_have_no_speed_chart(make_dash):
+    assert "layer_speed" not in make_dash().refresh_panels()
+
+
+def test_before_training_the_panel_shows_each_runs_speeds_at_initialisation(
+        make_dash, make_net, small_problem):
+    p = small_problem
+    dash = make_dash(make_net(activation="sigmoid"), layer_speed=50)
+    second = Network([8, 5, 4, 3], activation="sigmoid", seed=2)
+    dash.add_run(second, learning_rate=0.5)
+    entries = dash.refresh_panels()["layer_speed"]
+    assert [e["index"] for e in entries] == [0, 1]
+    assert [e["layers"] for e in entries] == [1, 2]
+    for entry, net in zip(entries, [dash.runs[0].network, second]):
+        progress, speeds = _decoded(entry)
+        assert progress.tolist() == [0.0]
+        np.testing.assert_allclose(speeds[0], layer_speeds(net, p.X[:50], p.y[:50]), rtol=1e-5)
+
+
+def test_after_training_every_runs_history_and_panel_hold_its_speeds(make_dash, make_net):
+    dash = make_dash(make_net(activation="sigmoid"), layer_speed=50, epochs=2)
+    dash.add_run(Network([8, 5, 4, 3], activation="sigmoid", seed=2))
+    dash.run()
+    sent = dash._panels["layer_speed"]  # the publisher's, computed when training ended
+    assert [len(_decoded(e)[0]) for e in sent] == [3, 3]
+    entries = dash.refresh_panels()["layer_speed"]
+    for run, entry in zip(dash.runs, entries):
+        assert [p for p, _ in run.history.layer_speed] == [0.0, 1.0, 2.0]
+        progress, speeds = _decoded(entry)
+        assert progress.tolist() == [0.0, 1.0, 2.0]
+        np.testing.assert_allclose(speeds, [s for _, s in run.history.layer_speed], rtol=1e-6)

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { css, diverging, sequential } from "../lib/colors";
-import { cellTitle, confusionCells, gridColumns, histogramBars, short, weightImage, zeroAt } from "./panels";
+import {
+  cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor, short,
+  speedLines, weightImage, zeroAt,
+} from "./panels";
 
 // 3 classes, rows true, columns predicted. Row 0: 8 right, 2 called 1. Row 1: all 5 right.
 // Row 2: nothing (a class absent from the sample). 3x3 with unequal rows catches a transposition.
@@ -100,5 +103,36 @@ describe("weightImage", () => {
 
   it("refuses the wrong number of weights", () => {
     expect(() => weightImage(new Float32Array(5), 2)).toThrow(/2x2 weight image needs 4 weights, got 5/);
+  });
+});
+
+describe("speed of learning", () => {
+  it("spans whole decades around every positive value, at least one", () => {
+    // NNDL's four hidden layers at initialisation: 0.003 ... 0.285 -> 1e-3 ... 1
+    expect(decadeRange([0.003, 0.017, 0.07, 0.285])).toEqual([1e-3, 1]);
+    expect(decadeRange([0.5, 0, NaN, -1])).toEqual([0.1, 1]); // one value: one decade
+    expect(decadeRange([])).toEqual([1e-3, 1]);
+  });
+
+  it("places each layer's speeds on a log scale, one line per layer", () => {
+    // 2 records x 2 layers, x over 0..2 epochs in 200 px, y over 1e-3..1 (3 decades) in 300 px:
+    // 0.001 at the bottom (y 300), 0.01 one decade up (200), 0.1 at 100, 1 at the top (0).
+    const lines = speedLines([0, 2], [0.001, 0.1, 0.01, 1], 2, 200, 300, 2, [1e-3, 1]);
+    expect(lines).toHaveLength(2);
+    const round = (pts: [number, number][]) => pts.map(([x, y]) => [x, Math.round(y * 1e6) / 1e6]);
+    expect(round(lines[0][0])).toEqual([[0, 300], [200, 200]]); // layer 1: 0.001 -> 0.01
+    expect(round(lines[1][0])).toEqual([[0, 100], [200, 0]]); // layer 2: 0.1 -> 1
+  });
+
+  it("breaks a line where a speed cannot go on a log axis", () => {
+    const lines = speedLines([0, 1, 2], [0.1, 0, 0.1], 1, 100, 100, 2, [0.01, 1]);
+    expect(lines[0].map((seg) => seg.length)).toEqual([1, 1]);
+    expect(() => speedLines([0, 1], [0.1], 1, 100, 100, 1, [0.01, 1])).toThrow(/need 2 speeds, got 1/);
+  });
+
+  it("gives hidden layers NNDL's colours in order, cycling", () => {
+    expect(layerColor(0)).toBe("#2a6ea6");
+    expect(layerColor(1)).toBe("#ffa933");
+    expect(layerColor(6)).toBe(layerColor(0));
   });
 });

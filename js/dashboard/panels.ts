@@ -107,3 +107,68 @@ export function gridColumns(n: number, tile: number, gap: number, width: number)
   if (n <= 0) return 0;
   return Math.max(1, Math.min(n, Math.floor((width + gap) / (tile + gap))));
 }
+
+// ---- the speed of learning per hidden layer (NNDL ch5), log scale -----------------------------
+
+/** One colour per hidden layer, first hidden first: NNDL's own plot's order (blue, orange, red,
+ * green, then more). */
+export const LAYER_COLOURS = ["#2a6ea6", "#ffa933", "#e04646", "#3caa3c", "#5555ff", "#8e44ad"];
+
+/** The colour of hidden layer `i` (0 = first hidden), cycling. */
+export function layerColor(i: number): string {
+  return LAYER_COLOURS[((i % LAYER_COLOURS.length) + LAYER_COLOURS.length) % LAYER_COLOURS.length];
+}
+
+/**
+ * Whole decades [10^a, 10^b] spanning every positive finite value (the log axis of the
+ * speed-of-learning charts; one range for every run, so their heights compare). At least one
+ * decade; [1e-3, 1] when there is no positive value to show.
+ */
+export function decadeRange(values: Iterable<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) {
+    if (v > 0 && Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(hi >= lo)) return [1e-3, 1];
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.max(a + 1, Math.ceil(Math.log10(hi)));
+  return [10 ** a, 10 ** b];
+}
+
+/**
+ * The lines of a speed-of-learning chart in a width x height box (y down): per hidden layer,
+ * the points (progress, speed) with x from 0 to `xMax` epochs and y on a log scale over
+ * `range`. `speeds` is row-major (k records x `layers`). A value that cannot go on a log axis
+ * (0, negative, NaN) is left out and breaks the line: each line is a list of segments.
+ */
+export function speedLines(progress: ArrayLike<number>, speeds: ArrayLike<number>, layers: number,
+  width: number, height: number, xMax: number, range: [number, number]): [number, number][][][] {
+  const k = progress.length;
+  if (speeds.length !== k * layers) {
+    throw new Error(`${k} records of ${layers} layers need ${k * layers} speeds, got ${speeds.length}`);
+  }
+  const [lo, hi] = range.map(Math.log10);
+  const span = xMax > 0 ? xMax : 1;
+  const lines: [number, number][][][] = [];
+  for (let l = 0; l < layers; l++) {
+    const segments: [number, number][][] = [];
+    let current: [number, number][] = [];
+    for (let i = 0; i < k; i++) {
+      const s = speeds[i * layers + l];
+      if (!(s > 0 && Number.isFinite(s))) {
+        if (current.length) segments.push(current);
+        current = [];
+        continue;
+      }
+      const x = (progress[i] / span) * width;
+      const y = height - ((Math.log10(s) - lo) / (hi - lo)) * height;
+      current.push([x, y]);
+    }
+    if (current.length) segments.push(current);
+    lines.push(segments);
+  }
+  return lines;
+}

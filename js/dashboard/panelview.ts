@@ -6,7 +6,11 @@ import { h } from "../lib/dom";
 import { decodeArray, type NDArray } from "../lib/wire";
 import { fitToDevice, paintDigit } from "../lib/paint";
 import { formatPercent } from "./legend";
-import { cellTitle, confusionCells, histogramBars, short, weightImage, zeroAt } from "./panels";
+import {
+  cellTitle, confusionCells, decadeRange, histogramBars, layerColor, short, speedLines,
+  weightImage, zeroAt,
+} from "./panels";
+import { runColor } from "./palette";
 
 type Wire = unknown;
 
@@ -29,6 +33,18 @@ export interface PanelData {
     name: string; weights: Histogram; gradients: Histogram; activations: Histogram;
     unhealthy: number | null; units: number; health: string;
   }[];
+  /** With TrainingDashboard(layer_speed=n): each run's speeds of learning per hidden layer. */
+  layer_speed?: LayerSpeedRun[];
+}
+
+export interface LayerSpeedRun {
+  index: number;
+  run: string;
+  layers: number;
+  /** Epochs, (k,). */
+  progress: Wire;
+  /** ||dC/db^l|| per record and hidden layer, (k, layers). */
+  speeds: Wire;
 }
 
 const SIDE = 28;
@@ -65,6 +81,79 @@ function histogramCanvas(title: string, hist: Histogram): HTMLElement {
   return box;
 }
 
+/**
+ * The speed-of-learning panel: one small chart per run, side by side, each with one line per
+ * hidden layer on a log scale shared by every run (so heights compare across runs), x in
+ * epochs, also shared. Each chart's last speeds are written in its caption and data attributes.
+ */
+function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
+  const sec = h("section", "nnw-dash__panel nnw-dash__layerspeed");
+  sec.append(h("h4", "",
+    "speed of learning: \u2016\u2202C/\u2202b\u02e1\u2016 per hidden layer (log scale; mean cost over the probe)"));
+  const decoded = runs.map((r) => ({
+    r, progress: decodeArray(r.progress).data, speeds: decodeArray(r.speeds).data,
+  }));
+  const range = decadeRange(decoded.flatMap((d) => Array.from(d.speeds)));
+  const xMax = Math.max(1, ...decoded.flatMap((d) => Array.from(d.progress)));
+  const maxLayers = Math.max(0, ...runs.map((r) => r.layers));
+  const key = h("div", "nnw-dash__layerkey");
+  for (let l = 0; l < maxLayers; l++) {
+    const item = h("span", "nnw-dash__layerkeyitem", `hidden ${l + 1}`);
+    item.style.borderColor = layerColor(l);
+    key.append(item);
+  }
+  sec.append(key);
+  const row = h("div", "nnw-dash__speedcharts");
+  sec.dataset.runs = String(runs.length);
+  sec.dataset.range = range.join(",");
+  for (const { r, progress, speeds } of decoded) {
+    const fig = h("figure", "nnw-dash__speedchart");
+    const canvas = h("canvas", "nnw-dash__speedcanvas");
+    const k = progress.length;
+    const last = k ? Array.from(speeds.subarray((k - 1) * r.layers, k * r.layers)) : [];
+    const caption = h("figcaption", "");
+    const name = h("span", "nnw-dash__speedrun", r.run || `run ${r.index + 1}`);
+    name.style.color = runColor(r.index);
+    const ratio = last.length > 1 && last[0] > 0 ? last[last.length - 1] / last[0] : NaN;
+    const at = k ? `epoch ${short(progress[k - 1])}` : "no record yet";
+    caption.append(name, ` · ${at}: ${last.map(short).join(", ")}`
+      + (Number.isFinite(ratio) ? ` · last/first ${short(ratio)}` : ""));
+    fig.append(canvas, caption);
+    fig.dataset.run = String(r.index);
+    fig.dataset.records = String(k);
+    fig.dataset.speeds = last.join(",");
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `${r.run}: speed of learning per hidden layer, ${at}: `
+      + last.map((s, l) => `hidden ${l + 1} ${short(s)}`).join(", "));
+    requestAnimationFrame(() => {
+      fitToDevice(canvas, { width: 220, height: 120 });
+      const ctx = canvas.getContext("2d");
+      if (!ctx) return;
+      const { width, height } = canvas;
+      ctx.clearRect(0, 0, width, height);
+      // A faint line at each decade, so a factor of ten reads as one step.
+      ctx.fillStyle = "rgba(128, 128, 128, 0.25)";
+      const decades = Math.round(Math.log10(range[1] / range[0]));
+      for (let d = 0; d <= decades; d++) ctx.fillRect(0, Math.round((d / decades) * (height - 1)), width, 1);
+      ctx.lineWidth = Math.max(1.5, width / 150);
+      speedLines(progress, speeds, r.layers, width, height, xMax, range).forEach((segments, l) => {
+        ctx.strokeStyle = ctx.fillStyle = layerColor(l);
+        for (const seg of segments) {
+          ctx.beginPath();
+          seg.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+          if (seg.length === 1) ctx.fillRect(seg[0][0] - 2, seg[0][1] - 2, 4, 4);
+          else ctx.stroke();
+        }
+      });
+    });
+    row.append(fig);
+  }
+  sec.append(row, h("div", "nnw-dash__panelnote",
+    `y from ${short(range[0])} to ${short(range[1])}, one grey line per factor of 10; `
+    + `x from 0 to ${short(xMax)} epochs`));
+  return sec;
+}
+
 /** Replace `root`'s content with the panels for `p` (or a note that none exist yet). */
 export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   if (!p) {
@@ -77,6 +166,7 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
     `${p.run ? p.run + " · " : ""}after epoch ${p.epoch} · ${p.n} validation examples · ` +
     `${formatPercent(p.accuracy)} right, ${p.wrong} wrong`);
   const parts: HTMLElement[] = [head];
+  if (p.layer_speed && p.layer_speed.length) parts.push(layerSpeedPanel(p.layer_speed));
 
   const k = p.classes;
   const counts = decodeArray(p.confusion).data;

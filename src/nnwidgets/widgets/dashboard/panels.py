@@ -14,6 +14,10 @@ The panels:
 * per layer, histograms of weights, gradients (of one training batch) and activations, with
   the share of saturated sigmoid/tanh neurons or of dead ReLUs said in words.
 
+* with ``TrainingDashboard(..., layer_speed=n)``, the speed of learning of every hidden layer
+  (NNDL ch5: ``||dC/db^l||`` of the mean cost over the first n training examples) at the start
+  and after each epoch, one small log-scale chart per run, side by side (:func:`layer_speed_data`).
+
 Panels that need images are left out (``images`` is None) when inputs are not 28x28. A network
 with one sigmoid output has two classes (its output at 0.5 or above says 1); one that does
 regression (one output of another kind) has no classes, and no panels.
@@ -21,11 +25,15 @@ regression (one output of another kind) has no classes, and no panels.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from ...layer_speed import LayerSpeed
 from .._wire import array_to_json
 
-__all__ = ["panel_data", "neuron_health", "SAMPLE", "GRADIENT_BATCH", "IMAGE_SIDE"]
+__all__ = ["panel_data", "neuron_health", "attach_layer_speed", "layer_speed_data", "SAMPLE",
+           "GRADIENT_BATCH", "IMAGE_SIDE"]
 
 SAMPLE = 2000  # validation examples the panels look at: the first ones, the same every epoch
 GRADIENT_BATCH = 256  # training examples whose gradient the histograms show
@@ -176,3 +184,63 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         "first_weights": None if first is None else array_to_json(first),
         "layers": layers,
     }
+
+
+# -- the speed of learning per layer (NNDL ch5) -------------------------------------------------
+def check_layer_speed(layer_speed):
+    """The dashboard's ``layer_speed`` argument: None (no panel) or the probe's size."""
+    if layer_speed is None:
+        return None
+    if isinstance(layer_speed, bool) or not isinstance(layer_speed, numbers.Integral) \
+            or layer_speed <= 0:
+        raise ValueError(f"layer_speed must be None or a positive number of training examples "
+                         f"to probe (NNDL used 1000); got {layer_speed!r}")
+    return int(layer_speed)
+
+
+def attach_layer_speed(run, n):
+    """Give ``run`` a :class:`~nnwidgets.layer_speed.LayerSpeed` on its first ``n`` training
+    examples, kept as ``run.layer_speed``; its records go in ``run.history.layer_speed``.
+
+    It joins the run's own callbacks (``Run._user_callbacks``), which the dashboard's recorder
+    is added after when the run trains, so it stays however often the recorder is replaced.
+    """
+    t = run.trainer
+    speed = LayerSpeed((t.X[:n], t.Y[:n]))
+    run._user_callbacks.append(speed)
+    t.callbacks = [*t.callbacks, speed]
+    run.layer_speed = speed
+    return speed
+
+
+def layer_speed_data(runs):
+    """Every run's speed of learning per hidden layer, for the panel: a list with, per run that
+    has a :class:`LayerSpeed`, ``{"index", "run", "layers", "progress", "speeds"}`` (progress
+    in epochs (k,), speeds (k, hidden layers), binary float32). None when no run has one.
+
+    A run that has not trained yet is measured now, at its initialisation (its network is not
+    training, so reading it here is safe): the speeds before any training, NNDL's figure.
+    """
+    out = []
+    for i, run in enumerate(runs):
+        speed = getattr(run, "layer_speed", None)
+        if speed is None:
+            continue
+        records = list(speed.records) if run.status != "pending" else []
+        if not records and not run.network.training:
+            records = [(0.0, speed.measure(run.network))]
+        layers = len(run.network.sizes) - 2
+        progress = np.array([p for p, _ in records], np.float32)
+        speeds = np.array([s for _, s in records], np.float32).reshape(len(records), layers)
+        out.append({"index": i, "run": run.label, "layers": layers,
+                    "progress": array_to_json(progress), "speeds": array_to_json(speeds)})
+    return out or None
+
+
+def with_layer_speed(panels, runs):
+    """``panels`` (panel_data's dict, or None) with the runs' speeds of learning added."""
+    if panels is not None:
+        speeds = layer_speed_data(runs)
+        if speeds is not None:
+            panels["layer_speed"] = speeds
+    return panels

@@ -18,7 +18,7 @@ import math
 import threading
 import time
 
-from .panels import panel_data
+from .panels import panel_data, with_layer_speed
 
 __all__ = ["Publisher", "PANEL_INTERVAL"]
 
@@ -167,7 +167,7 @@ class Publisher:
             self._panels_pending = None
         run, frozen, epoch = pending
         try:
-            panels = self.panels_for(run, epoch, frozen)
+            panels = with_layer_speed(self.panels_for(run, epoch, frozen), self.runs)
         except Exception:  # a panel that fails must not stop the curves or the training
             logger.exception("TrainingDashboard: could not compute the panels")
             return

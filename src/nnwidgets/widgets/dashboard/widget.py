@@ -46,6 +46,7 @@ from ..._checks import reject_unknown
 from ...training import Trainer
 from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
+from .panels import attach_layer_speed, check_layer_speed, with_layer_speed
 from .progress import ProgressCounters
 from .publisher import Publisher
 from .grid import expand_grid
@@ -117,6 +118,13 @@ class TrainingDashboard(anywidget.AnyWidget):
         How :meth:`start` and :meth:`run` train several runs: ``False`` (default) one after
         another; ``True`` one epoch of each in turn, so their curves grow side by side; an int
         ``n``, ``n`` mini-batches of each in turn. Also an attribute, read when training starts.
+    layer_speed : int or None
+        Adds the speed-of-learning panel (NNDL ch5): every run records, at its start and after
+        each epoch, each hidden layer's ``||dC/db^l||`` for the mean cost over its first
+        ``layer_speed`` training examples (NNDL used 1000), in ``history.layer_speed`` (see
+        :class:`~nnwidgets.layer_speed.LayerSpeed`); the panel draws them on a log scale, one
+        line per layer, one chart per run side by side. Runs not trained yet show their speeds
+        at initialisation (``refresh_panels()``).
     epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
     step_gamma, early_stopping, shuffle, transform, threads, callbacks, monitor_train
         Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
@@ -166,13 +174,14 @@ class TrainingDashboard(anywidget.AnyWidget):
     _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
-                 update_interval=0.2, interleave=False, **settings):
+                 update_interval=0.2, interleave=False, layer_speed=None, **settings):
         reject_unknown(settings, TRAINING_SETTINGS, type(self).__name__)
         if isinstance(network, (list, tuple)):
             raise ValueError(f"network must be one Network; got a {type(network).__name__}. Pass "
                              f"the first here and the others with add_run([...]) to compare them")
         interval = _check_update_interval(update_interval)
         _interleave_mode(interleave)  # checked now, so a typo fails here and not at start()
+        self._layer_speed = check_layer_speed(layer_speed)
         # The first run (and so every argument) is checked before the widget exists: a widget
         # made by a call that then fails would stay registered with the front end for good.
         first = Run(network, train, validation, label=label, max_points=max_points, **settings)
@@ -381,6 +390,8 @@ class TrainingDashboard(anywidget.AnyWidget):
                 f"train this network on other data")
 
     def _add(self, run):
+        if self._layer_speed is not None:
+            attach_layer_speed(run, self._layer_speed)
         self.runs.append(run)
         self._relabel()
 
@@ -610,7 +621,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         """Recompute the insight panels now, for the run training now or the last one trained
         (the first before any has), and send them. Returns the panel data."""
         run = self._current_run()
-        panels = self._publisher.panels_for(run, run.trainer.epoch)
+        panels = with_layer_speed(self._publisher.panels_for(run, run.trainer.epoch), self.runs)
         self._publisher.set_panels(panels)
         if not self.training:
             self._publisher.publish()
