@@ -153,3 +153,14 @@ def test_softmax_and_regression_maps_render(browser, tmp_path):
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_the_map_renders_in_notebook7(open_notebook):
+    nb = open_notebook([SETUP], app="notebook")
+    root = nb.page.locator(".nnw-dmap")
+    expect(root).to_have_attribute("data-task", "binary")
+    expect(root.locator(".nnw-dmap__thumb")).to_have_count(8)
+    out = nb.run_cell("import time; time.sleep(0.5); print(m.page_accuracy, net.score(*data.train))")
+    page_acc, numpy_acc = map(float, out.split())
+    assert abs(page_acc - numpy_acc) <= 0.01, out
+    assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
