@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { align } from "./chartdata";
+import { align, anyMonitored, TRAIN_STYLE } from "./chartdata";
+import { LINE_STYLES } from "./legend";
 
 describe("align", () => {
   it("merges series sampled at different x onto their sorted union, null where missing", () => {
@@ -22,5 +23,17 @@ describe("align", () => {
     const out = align([{ x: new Float32Array([0.25]), y: new Float32Array([0.5]) }]);
     expect(out).toEqual([[0.25], [0.5]]);
     expect(() => align([{ x: [1, 2], y: [1] }])).toThrow(/as many x as y, got 2 and 1/);
+  });
+});
+
+describe("the monitored training curve", () => {
+  it("is keyed only when some run monitors its training set", () => {
+    expect(anyMonitored([{ settings: { monitor_train: null } }, { settings: {} }])).toBe(false);
+    expect(anyMonitored([{ settings: {} }, { settings: { monitor_train: 1000 } }])).toBe(true);
+  });
+
+  it("looks unlike the validation and end-of-epoch lines", () => {
+    const looks = [...LINE_STYLES, TRAIN_STYLE].map((s) => JSON.stringify([s.dash, s.marker, s.width]));
+    expect(new Set(looks).size).toBe(looks.length);
   });
 });

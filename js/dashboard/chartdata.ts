@@ -40,3 +40,21 @@ export function align(series: Points[], positiveOnly = false): (number | null)[]
   }
   return out;
 }
+
+/**
+ * The monitored training curve (`monitor_train`): the network's own loss and accuracy on a
+ * fixed sample of training examples at each epoch's end, dropout off; the fair counterpart of
+ * the validation curve. Dash-dot with filled markers, unlike the four styles of legend.ts
+ * (dashed "end of epoch", dotted hollow "validation").
+ */
+export const TRAIN_STYLE = {
+  key: "training" as const, label: "training set",
+  title: "on a fixed sample of training examples after each epoch, dropout off (monitor_train)",
+  width: 2, dash: [8, 3, 2, 3], alpha: 0.9, marker: "filled" as const,
+};
+
+/** Whether any run monitors its training set (`monitor_train` in its settings, not null): the
+ * legend's key then shows TRAIN_STYLE. */
+export function anyMonitored(runs: { settings: Record<string, unknown> }[]): boolean {
+  return runs.some((r) => r.settings != null && r.settings.monitor_train != null);
+}

@@ -12,10 +12,11 @@ import { Cleanups } from "../lib/cleanup";
 import { h } from "../lib/dom";
 import { saveChanges, type HostModel } from "../lib/host";
 import { decodeArray } from "../lib/wire";
-import { align, type Points } from "./chartdata";
+import { TRAIN_STYLE, align, anyMonitored, type Points } from "./chartdata";
 import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
 import {
-  LINE_STYLES, accuracyRange, describeLatest, latestValues, placeLabels, valuesAt, type LineStyle,
+  LINE_STYLES, accuracyRange, describeLatest, formatLoss, formatPercent, lastFinite, latestValues,
+  placeLabels, valuesAt, type LineStyle,
 } from "./legend";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
@@ -26,7 +27,11 @@ type Wire = unknown; // {view: DataView, dtype, shape}, decoded by decodeArray
 
 interface Curves {
   batch: { x: Wire; loss: Wire; accuracy: Wire; count: Wire };
-  epoch: { x: Wire; loss: Wire; accuracy: Wire; val_loss: Wire; val_accuracy: Wire; learning_rate: Wire };
+  epoch: {
+    x: Wire; loss: Wire; accuracy: Wire; val_loss: Wire; val_accuracy: Wire; learning_rate: Wire;
+    // monitor_train (NaN without it; absent from kernels before it)
+    train_loss?: Wire; train_accuracy?: Wire;
+  };
   marks: { x: number; text: string }[];
 }
 
@@ -59,15 +64,20 @@ type Setting = (typeof SETTINGS)[number];
 interface Decoded {
   bx: Float32Array; loss: Float32Array; acc: Float32Array; count: Float32Array;
   ex: Float32Array; eloss: Float32Array; eacc: Float32Array; vloss: Float32Array; vacc: Float32Array;
+  tloss: Float32Array; tacc: Float32Array;
   marks: { x: number; text: string }[];
 }
 
 function decodeCurves(c: Curves): Decoded {
   const d = (w: Wire) => decodeArray(w).data;
+  const ex = d(c.epoch.x);
+  const none = () => new Float32Array(ex.length).fill(NaN); // no monitor_train in this kernel
   return {
     bx: d(c.batch.x), loss: d(c.batch.loss), acc: d(c.batch.accuracy), count: d(c.batch.count),
-    ex: d(c.epoch.x), eloss: d(c.epoch.loss), eacc: d(c.epoch.accuracy),
+    ex, eloss: d(c.epoch.loss), eacc: d(c.epoch.accuracy),
     vloss: d(c.epoch.val_loss), vacc: d(c.epoch.val_accuracy), marks: c.marks,
+    tloss: c.epoch.train_loss ? d(c.epoch.train_loss) : none(),
+    tacc: c.epoch.train_accuracy ? d(c.epoch.train_accuracy) : none(),
   };
 }
 
@@ -105,10 +115,19 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
       series.push(styledSeries(`${run.label} · ${style.label}`, style, color, faded, show, paper, fmt));
     }
   });
+  // The monitored training curves come after every run's four (valuesAt counts on that order).
+  runs.forEach((run, i) => {
+    const d = data[i] ?? null;
+    points.push({ x: d ? d.ex : new Float32Array(), y: d ? (kind === "loss" ? d.tloss : d.tacc) : new Float32Array() });
+    series.push(styledSeries(`${run.label} · ${TRAIN_STYLE.label}`, TRAIN_STYLE, runColor(i),
+      isFaded(runs, i, live), !hidden.has(i), paper, fmt));
+  });
   return { points, series };
 }
 
-function styledSeries(label: string, style: LineStyle, color: string, faded: boolean, show: boolean,
+type AnyStyle = Omit<LineStyle, "key"> & { key: string };
+
+function styledSeries(label: string, style: AnyStyle, color: string, faded: boolean, show: boolean,
   paper: string, value: (u: uPlot, v: number | null) => string): uPlot.Series {
   // A faded (finished) run steps back: fainter, and its smoothed line thinner.
   const alpha = faded ? (style.key === "batch" ? 0.1 : 0.55) : style.alpha;
@@ -121,7 +140,7 @@ function styledSeries(label: string, style: LineStyle, color: string, faded: boo
 }
 
 /** A small picture of a line style, for the legend's key: `currentColor`, so it follows the theme. */
-function styleSample(style: LineStyle): SVGSVGElement {
+function styleSample(style: AnyStyle): SVGSVGElement {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("width", "28");
@@ -382,7 +401,13 @@ export default {
       item.append(styleSample(style), h("span", "", style.label));
       styleKey.append(item);
     }
-    styleKey.append(cursorNote);
+    // The monitored training curve's key: shown only when some run has one (monitor_train).
+    const trainKey = h("span", "nnw-dash__keyitem");
+    trainKey.title = TRAIN_STYLE.title;
+    trainKey.dataset.style = TRAIN_STYLE.key;
+    trainKey.append(styleSample(TRAIN_STYLE), h("span", "", TRAIN_STYLE.label));
+    trainKey.hidden = true;
+    styleKey.append(trainKey, cursorNote);
     legend.append(runChips, styleKey);
 
     // Values beside each run: the latest, or those at the cursor while it is over a chart.
@@ -406,6 +431,8 @@ export default {
             smoothAcc: smooth(d.acc, d.count, halfLifeFor(run.settings)),
             vloss: d.vloss, vacc: d.vacc,
           }));
+          const tl = lastFinite(d.tloss), ta = lastFinite(d.tacc);
+          if (tl !== null || ta !== null) text += ` · training set ${formatLoss(tl)} · ${formatPercent(ta)}`;
         }
         if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
       });
@@ -434,6 +461,7 @@ export default {
         }));
       }
       shown = { runs, data };
+      trainKey.hidden = !anyMonitored(runs);
       writeValues();
     }
 
