@@ -1,4 +1,5 @@
-"""BumpBuilder and nnwidgets.bumps: NNDL chapter 4's bumps, their score, and the network they are."""
+"""BumpBuilder and nnwidgets.bumps: NNDL chapter 4's bumps, their score, and the network they
+are."""
 
 import importlib.util
 import json
@@ -52,7 +53,8 @@ def test_deviation_worked_example():
     # Two bumps at heights 0 and 1: points 0 and 1 in bump 0, points 2 and 3 in bump 1.
     # |0 - 0| + |0 - 0| + |ln 3 - 1| + |-ln 3 - 1| = 0.0986 + 2.0986 = 2.1972; / 4 = 0.5493
     b = BumpBuilder(f=[0.5, 0.5, 0.75, 0.25], n_pairs=2, heights=[0.0, 1.0])
-    assert b.deviation == pytest.approx((abs(math.log(3) - 1) + abs(-math.log(3) - 1)) / 4, abs=1e-12)
+    expected = (abs(math.log(3) - 1) + abs(-math.log(3) - 1)) / 4
+    assert b.deviation == pytest.approx(expected, abs=1e-12)
     assert b.deviation == pytest.approx(0.5493, abs=1e-4)
 
 
@@ -61,7 +63,8 @@ def test_five_bumps_hold_nndls_bins_of_twenty():
     np.testing.assert_array_equal(bumps.bins(bumps.uniform_steps(5), 100), np.arange(100) // 20)
     # a point on a step belongs to the bump above it, for any N (k/100 = i/N exactly)
     for n in (3, 7, 10, 20, 50):
-        np.testing.assert_array_equal(bumps.bins(bumps.uniform_steps(n), 100), (np.arange(100) * n) // 100)
+        np.testing.assert_array_equal(bumps.bins(bumps.uniform_steps(n), 100),
+                                      (np.arange(100) * n) // 100)
 
 
 def test_deviation_is_nndls_score():
@@ -110,7 +113,8 @@ def test_network_is_the_bumps_and_predicts_what_the_page_draws(free):
     np.testing.assert_array_equal(net.weights[0], np.full((10, 1), 1000.0))
     s = np.repeat(b.steps, 2)[1:-1]  # s_0, s_1, s_1, s_2, ...
     np.testing.assert_allclose(net.biases[0], -1000 * s, rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(net.weights[1][0], np.ravel(np.column_stack([b.heights, -np.array(b.heights)])))
+    h = np.array(b.heights)
+    np.testing.assert_array_equal(net.weights[1][0], np.ravel(np.column_stack([h, -h])))
     assert net.biases[1].tolist() == [0.0]
     x = np.linspace(0, 1, 1000)
     ours = net.forward(x.reshape(-1, 1))[:, 0]
@@ -133,10 +137,11 @@ def test_the_vitest_fixture_is_what_numpy_computes_now():
     assert stored.keys() == fresh.keys()
     for name, case in fresh.items():
         for key, value in case.items():
-            np.testing.assert_allclose(stored[name][key], value, rtol=0, atol=1e-12, err_msg=f"{name}.{key}")
+            np.testing.assert_allclose(stored[name][key], value, rtol=0, atol=1e-12,
+                                       err_msg=f"{name}.{key}")
         # the fixture's own network output is the page's formula (what vitest compares with)
-        np.testing.assert_allclose(case["output"], page_output(case["x"], case["heights"], case["steps"]),
-                                   atol=1e-6)
+        page = page_output(case["x"], case["heights"], case["steps"])
+        np.testing.assert_allclose(case["output"], page, atol=1e-6)
 
 
 # -- traits and the page -----------------------------------------------------------------------
@@ -149,7 +154,8 @@ def test_heights_from_the_page_update_the_deviation_and_python_heights_reach_the
     assert b.deviation == pytest.approx(bumps.deviation(GOAL_LOGIT, b.heights, b.steps))
     b.heights = [0.5] * 5
     assert b.get_state()["heights"] == [0.5] * 5
-    assert b.get_state()["deviation"] == pytest.approx(bumps.deviation(GOAL_LOGIT, [0.5] * 5, b.steps))
+    expected = bumps.deviation(GOAL_LOGIT, [0.5] * 5, b.steps)
+    assert b.get_state()["deviation"] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("sent", [
@@ -181,8 +187,8 @@ def test_free_steps_move_from_the_page_and_rescore():
     assert b.steps == [0, 0.1, 0.4, 0.6, 0.8, 1]
     assert b.deviation != before
     b.fit_heights()
-    assert b.deviation == pytest.approx(bumps.deviation(GOAL_LOGIT, bumps.best_heights(GOAL_LOGIT, b.steps),
-                                                        b.steps))
+    best = bumps.best_heights(GOAL_LOGIT, b.steps)
+    assert b.deviation == pytest.approx(bumps.deviation(GOAL_LOGIT, best, b.steps))
 
 
 def test_space_toggles_from_the_page():
@@ -220,7 +226,8 @@ def test_goals_as_numpy_functions_scalar_functions_and_arrays():
     ({"n_pairs": 1001}, ValueError, "n_pairs must be between 1 and 1000"),
     ({"n_pairs": 2.5}, TypeError, "n_pairs must be an int; got float 2.5"),
     ({"n_pairs": True}, TypeError, "n_pairs must be an int"),
-    ({"heights": [1, 2]}, ValueError, r"heights must hold one height per pair \(5\); got shape \(2,\)"),
+    ({"heights": [1, 2]}, ValueError,
+     r"heights must hold one height per pair \(5\); got shape \(2,\)"),
     ({"heights": [1, 2, 3, 4, np.nan]}, ValueError, "heights must be finite"),
     ({"steps": [0, 0.5, 0.6, 0.7, 0.8, 1]}, ValueError, "pass free_steps=True"),
     ({"free_steps": True, "steps": [0, 0.5, 0.4, 0.7, 0.8, 1]}, ValueError, "increase strictly"),
@@ -297,7 +304,8 @@ def test_the_maths_imports_no_widget():
 
 
 def test_bench_prints_the_figures():
-    out = subprocess.run([sys.executable, str(pathlib.Path(__file__).parent.parent / "bench" / "bump_deviation.py")],
+    bench = pathlib.Path(__file__).parent.parent / "bench" / "bump_deviation.py"
+    out = subprocess.run([sys.executable, str(bench)],
                          capture_output=True, text=True, check=True).stdout
     for n, best in [(5, "0.372"), (10, "0.273"), (20, "0.124"), (50, "0.054")]:
         assert f"{n:>2} pairs" in out and best in out, out

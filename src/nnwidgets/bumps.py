@@ -25,9 +25,21 @@ import numbers
 
 import numpy as np
 
-__all__ = ["nndl_goal", "logit", "sample_goal", "uniform_steps", "check_steps", "check_heights",
-           "bins", "deviation", "best_heights", "weighted_output", "bump_network",
-           "NNDL_CHALLENGE", "GOAL_CLIP"]
+__all__ = [
+    "GOAL_CLIP",
+    "NNDL_CHALLENGE",
+    "best_heights",
+    "bins",
+    "bump_network",
+    "check_heights",
+    "check_steps",
+    "deviation",
+    "logit",
+    "nndl_goal",
+    "sample_goal",
+    "uniform_steps",
+    "weighted_output",
+]
 
 #: NNDL's challenge: an average deviation of at most 0.40 with 5 pairs (its page says
 #: "Success!" below 0.405, i.e. at 0.40 as it prints the score to two decimals).
@@ -118,7 +130,7 @@ def uniform_steps(n_pairs):
 
 
 def check_steps(steps, n_pairs, *, name="steps"):
-    """``steps`` as float64 (n_pairs + 1,): 0 first, 1 last, strictly increasing; else ValueError."""
+    """``steps`` as float64 (n_pairs + 1,): 0 first, 1 last, strictly increasing, or ValueError."""
     try:
         s = np.asarray(steps, dtype=np.float64)
     except (TypeError, ValueError):

@@ -1,7 +1,10 @@
 """BumpBuilder in a browser: dragging a bump with the mouse (and the arrow keys) changes the
-score in the page at once and the heights and deviation in Python when the drag ends (JupyterLab
-and Notebook 7); Python's heights reach the page; an export_html page with no kernel does the same, on a high-DPI canvas,
-and its cleanup removes what render made."""
+score in the page at once and the heights and deviation in Python when the drag ends
+(JupyterLab, Notebook 7, and marimo as a smoke test); Python's heights reach the page; an
+export_html page with no kernel does the same, on a high-DPI canvas, and its cleanup removes
+what render made."""
+
+import pathlib
 
 import numpy as np
 import pytest
@@ -98,7 +101,8 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
     b = BumpBuilder(free_steps=True)
     b.show_network(b.network())
     path = export_html([b], tmp_path / "bumps.html")
-    context = browser.new_context(offline=True, viewport={"width": 900, "height": 700}, device_scale_factor=2)
+    context = browser.new_context(offline=True, viewport={"width": 900, "height": 700},
+                                  device_scale_factor=2)
     try:
         page = context.new_page()
         errors = []
@@ -124,8 +128,9 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
         assert moved == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
 
         # high-DPI: the backing store has two device pixels per CSS pixel
-        size = page.evaluate("""() => { const c = document.querySelector('.nnw-bumps__canvas');
-                                        return [c.width, c.clientWidth, c.height, c.clientHeight]; }""")
+        size = page.evaluate("""() => {
+            const c = document.querySelector('.nnw-bumps__canvas');
+            return [c.width, c.clientWidth, c.height, c.clientHeight]; }""")
         assert size[0] == 2 * size[1] and size[2] == 2 * size[3], size
 
         # cleanup: the view's elements are gone and the page no longer reacts to the model
@@ -138,3 +143,32 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
+    pytest.importorskip("marimo", reason="pip install -e '.[test]' installs marimo")
+    from _marimo import marimo_run
+
+    app = pathlib.Path(__file__).parent / "marimo_bumps_app.py"
+    with marimo_run(app, tmp_path) as (url, log_path):
+        context = browser.new_context(viewport={"width": 1200, "height": 1000})
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            root = page.locator(".nnw-bumps")
+            expect(root).to_have_count(1, timeout=60_000)  # the kernel runs the cells first
+            drag(page, root.locator(".nnw-bumps__handle").nth(0), 60)
+            heights, _, dev = page_numbers(root)
+            assert heights[0] < -0.5
+            # marimo re-runs the reading cell with the page's heights
+            expect(page.get_by_text("python-heights=")).to_contain_text(
+                f"python-heights={','.join(map(repr, heights))} ")
+            said = page.get_by_text("python-deviation=").inner_text()
+            said = float(said.split("python-deviation=")[1].split()[0])
+            assert said == pytest.approx(dev, abs=1e-12)
+        except Exception:
+            print(f"[e2e] marimo log tail:\n{log_path.read_text()[-3000:]}")
+            raise
+        finally:
+            context.close()
