@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { NetworkSpec } from "../lib/forward";
 import { forward } from "../lib/forward";
 import {
-  accuracy, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints, meanSquaredError,
+  accuracy, affordableResolution, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints, meanSquaredError,
   type Extent, type Task,
 } from "./grid";
 
@@ -106,5 +106,15 @@ describe("checks", () => {
   it("refuses an input of the wrong size", () => {
     const c = fixture.cases[0];
     expect(() => forwardBatch(spec(c), new Float64Array(3), 2)).toThrow(/input must hold 2 x 2/);
+  });
+});
+
+describe("the grid's resolution", () => {
+  it("keeps what was asked for small networks and lowers it for big ones", () => {
+    expect(affordableResolution([2, 8, 8, 1], 100)).toBe(100); // 88 multiply-adds a point
+    expect(affordableResolution([2, 8, 8, 1], 400)).toBe(213); // sqrt(4e6 / 88)
+    expect(affordableResolution([2, 100, 100, 1], 100)).toBe(19); // 10,300 a point
+    expect(affordableResolution([2, 1000, 1000, 1], 100)).toBe(10); // never below 10
+    expect(affordableResolution([2, 1000, 1], 8)).toBe(8); // nor above what was asked
   });
 });

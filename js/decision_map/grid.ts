@@ -189,3 +189,18 @@ export function meanSquaredError(out: Float64Array, n: number, targets: ArrayLik
   }
   return count ? sum / count : null;
 }
+
+/** Multiply-adds one redraw may spend on the grid: about 3 ms in Chromium on a slow machine. */
+export const GRID_BUDGET = 4e6;
+
+/**
+ * The grid's cells per side for this network: the resolution asked for, or fewer where a big
+ * network would make each redraw slow (sum of n_in * n_out over the layers, per grid point).
+ * A [2, 8, 8, 1] network keeps 100 (and up to 213); [2, 100, 100, 1] gets 19. At least 10.
+ */
+export function affordableResolution(sizes: number[], res: number, budget = GRID_BUDGET): number {
+  let macs = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) macs += sizes[l] * sizes[l + 1];
+  const most = Math.floor(Math.sqrt(budget / Math.max(1, macs)));
+  return Math.max(Math.min(10, res), Math.min(res, most));
+}

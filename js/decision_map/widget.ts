@@ -21,8 +21,8 @@ import { decodeNetwork, type NetworkState } from "../lib/network";
 import { fitToDevice } from "../lib/paint";
 import { decodeArray, type WireArray } from "../lib/wire";
 import {
-  accuracy, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints, meanSquaredError,
-  type Extent, type Task,
+  accuracy, affordableResolution, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints,
+  meanSquaredError, type Extent, type Task,
 } from "./grid";
 import {
   hiddenMapping, outputMapping, paintClasses, paintDiverging, pointColour, type Mapping,
@@ -270,7 +270,9 @@ export default {
         fail("the features", e);
         return;
       }
-      res = Math.max(2, Math.min(400, Math.round(Number(m.get("resolution")) || 100)));
+      const asked = Math.max(2, Math.min(400, Math.round(Number(m.get("resolution")) || 100)));
+      res = affordableResolution(net.sizes, asked);
+      root.dataset.resolution = String(res);
       const key = `${names}|${ext}|${res}`;
       if (gridCache.key !== key) {
         gridCache = { key, input: featurize(gridPoints(ext, res), res * res, names) };

@@ -162,7 +162,9 @@ class DecisionMap(NetworkWidget):
         ``toy.FEATURES`` ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)").
         Default ``["x1", "x2"]``.
     resolution : int, keyword-only
-        Grid cells per side of the map (10 to 400; default 100).
+        Grid cells per side of the map (10 to 400; default 100). The page uses fewer for a
+        network so big that a redraw would be slow (about 4 million multiply-adds at most; a
+        [2, 100, 100, 1] network gets 19), and says so in ``data-resolution``.
     extent : (x1_min, x1_max, x2_min, x2_max), keyword-only
         The part of the plane shown; by default a square around the points with a margin.
     """
