@@ -172,3 +172,48 @@ def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
             raise
         finally:
             context.close()
+
+
+def test_export_esm_module_drags_in_a_myst_like_host(browser, tmp_path):
+    # The host page of test_myst_host.py: MyST's model (get, set, on; save_changes, off and send
+    # throw), the widget rendered into a shadow root with its stylesheet.
+    from test_myst_host import _HOST_PAGE, ORIGIN
+
+    from nnwidgets.widgets.export_esm import export_esm
+
+    (tmp_path / "index.html").write_text(_HOST_PAGE)
+    b = BumpBuilder()
+    b.fit_heights()
+    export_esm(b, tmp_path / "bumps.mjs")
+    types = {".html": "text/html", ".mjs": "text/javascript"}
+
+    def serve(route):
+        file = tmp_path / route.request.url[len(ORIGIN) + 1:].split("?")[0]
+        if not route.request.url.startswith(ORIGIN + "/") or not file.is_file():
+            return route.abort()
+        return route.fulfill(status=200, body=file.read_bytes(),
+                             headers={"content-type": types[file.suffix]})
+
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    try:
+        context.route("**/*", serve)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{ORIGIN}/index.html")
+        page.wait_for_function("() => typeof window.mount === 'function'")
+        mount = page.evaluate("(spec) => window.mount(spec)",
+                              {"esm": f"{ORIGIN}/bumps.mjs", "css": None, "shadow": True, "json": {}})
+        root = page.locator(".nnw-bumps")
+        expect(root).to_have_attribute("data-success", "true")  # the exported heights
+        start = root.get_attribute("data-deviation")
+        assert float(start) == pytest.approx(0.3717, abs=1e-4)
+        drag(page, root.locator(".nnw-bumps__handle").nth(2), 40)
+        expect(root).not_to_have_attribute("data-deviation", start)
+        heights, steps, dev = page_numbers(root)
+        assert dev == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+        page.evaluate("(i) => window.unmount(i)", mount)
+        expect(root).to_have_count(0)
+        assert not errors, errors
+    finally:
+        context.close()
