@@ -133,6 +133,14 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
             return [c.width, c.clientWidth, c.height, c.clientHeight]; }""")
         assert size[0] == 2 * size[1] and size[2] == 2 * size[3], size
 
+        # malformed heights in the model (a page script, a broken host) are logged and ignored
+        before = root.get_attribute("data-heights")
+        page.evaluate("() => window.nnwidgetsViews[0].model.set('heights', [1, 'x', null])")
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        assert root.get_attribute("data-heights") == before
+        assert [e for e in errors if "ignoring heights" in e], errors
+        errors.clear()
+
         # cleanup: the view's elements are gone and the page no longer reacts to the model
         left = page.evaluate("""() => { const v = window.nnwidgetsViews[0];
                                         v.cleanup();
