@@ -401,13 +401,13 @@ export default {
       item.append(styleSample(style), h("span", "", style.label));
       styleKey.append(item);
     }
-    // The monitored training curve's key: shown only when some run has one (monitor_train).
+    // The monitored training curve's key: in the key only while some run has one
+    // (monitor_train); added and removed, since the key items' CSS display overrides `hidden`.
     const trainKey = h("span", "nnw-dash__keyitem");
     trainKey.title = TRAIN_STYLE.title;
     trainKey.dataset.style = TRAIN_STYLE.key;
     trainKey.append(styleSample(TRAIN_STYLE), h("span", "", TRAIN_STYLE.label));
-    trainKey.hidden = true;
-    styleKey.append(trainKey, cursorNote);
+    styleKey.append(cursorNote);
     legend.append(runChips, styleKey);
 
     // Values beside each run: the latest, or those at the cursor while it is over a chart.
@@ -461,7 +461,10 @@ export default {
         }));
       }
       shown = { runs, data };
-      trainKey.hidden = !anyMonitored(runs);
+      if (anyMonitored(runs) !== trainKey.isConnected) {
+        if (trainKey.isConnected) trainKey.remove();
+        else styleKey.insertBefore(trainKey, cursorNote);
+      }
       writeValues();
     }
 
