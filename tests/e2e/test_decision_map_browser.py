@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from nnwidgets import DecisionMap, Network
 from nnwidgets.datasets import toy
 from nnwidgets.widgets.export import export_html
+from test_myst_host import book  # noqa: F401  (the MyST-like host page, a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -164,3 +165,26 @@ def test_the_map_renders_in_notebook7(open_notebook):
     page_acc, numpy_acc = map(float, out.split())
     assert abs(page_acc - numpy_acc) <= 0.01, out
     assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
+
+
+def test_module_renders_in_a_myst_like_host(book, trained):  # noqa: F811
+    """export_esm: the map in a page hosted as MyST's theme does (test_myst_host.py's host:
+    get, set and on only; save_changes, off and send throw), mounted twice."""
+    from test_myst_host import ORIGIN
+
+    from nnwidgets import export_esm
+
+    page, site = book
+    net, data = trained
+    export_esm(DecisionMap(net, data, resolution=40), site / "map.mjs")
+    spec = {"esm": f"{ORIGIN}/map.mjs", "css": None, "shadow": True, "json": {}}
+    for _ in range(2):
+        i = page.evaluate("(spec) => window.mount(spec)", spec)
+        root = page.locator(".nnw-dmap")
+        expect(root).to_have_attribute("data-task", "binary")
+        assert abs(float(root.get_attribute("data-accuracy")) - net.score(*data.train)) <= 0.02
+        expect(root.locator(".nnw-dmap__thumb")).to_have_count(8)
+        page.evaluate("(i) => window.unmount(i)", i)
+        expect(root).to_have_count(0)
+    assert not page.errors, page.errors
+    assert page.evaluate("() => window.hostCalls") == []  # never touched what MyST lacks
