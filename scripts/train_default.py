@@ -289,7 +289,7 @@ def report_by_writer(y, writer, pred, proba=None, *, title="held-out writers' pe
 
 
 def verdict_unsure(proba, unsure_below=0.6, close_within=0.5):
-    """The canvas's verdict (js/lib/verdict.ts): unsure when the top probability is below
+    """The canvas's verdict (js/canvas/verdict.ts): unsure when the top probability is below
     ``unsure_below`` or the runner-up within ``close_within`` of it."""
     top2 = np.sort(proba, axis=-1)[..., -2:]
     return (top2[..., 1] < unsure_below) | (top2[..., 1] - top2[..., 0] < close_within)

@@ -1,6 +1,6 @@
 // Exponential smoothing of mini-batch curves that arrive already averaged into buckets.
 //
-// Python keeps at most a fixed number of points per run (widgets/_history_buffer.py): early
+// Python keeps at most a fixed number of points per run (widgets/dashboard/series.py): early
 // on one point per mini-batch, later each point the mean of `count` mini-batches. Smoothing
 // must mean the same thing in both regimes, so the decay is per mini-batch: a point standing
 // for `count` mini-batches decays the past by 0.5^(count / halfLife). The average is
