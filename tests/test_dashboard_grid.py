@@ -199,15 +199,17 @@ def test_a_bad_target_is_refused(dashes):
         dash.results(target_accuracy=90)
 
 
-def _row(lr, seed, best, to_target):
+def _row(lr, seed, best, to_target, status="completed"):
     return {"settings": {"learning_rate": lr}, "seed": seed, "best_val_accuracy": best,
-            "epochs_to_target": to_target, "seconds": 1.0}
+            "epochs_to_target": to_target, "seconds": 1.0, "status": status}
 
 
 def test_summary_arithmetic_on_known_values():
-    rows = [_row(0.1, 0, 0.80, 4), _row(0.1, 1, 0.90, None), _row(0.1, 2, 0.85, 2),
-            _row(1.0, 0, 0.50, None)]
-    s = summarise(rows).to_dicts()
+    rows = [_row(0.1, 0, 0.80, 4), _row(0.1, 1, 0.90, None, "early_stopped"),
+            _row(0.1, 2, 0.85, 2), _row(1.0, 0, 0.50, None)]
+    table = summarise(rows)
+    s = table.to_dicts()
+    assert s[0]["status"] == "2 completed, 1 early_stopped"
     assert [r["settings"] for r in s] == [{"learning_rate": 0.1}, {"learning_rate": 1.0}]
     assert s[0]["seeds"] == [0, 1, 2] and s[0]["runs"] == 3
     # mean of 0.80, 0.90, 0.85 = 0.85; deviations -0.05, 0.05, 0: sample std
@@ -220,6 +222,10 @@ def test_summary_arithmetic_on_known_values():
     # one run: no spread; no run reached the target: no mean
     assert s[1]["best_val_accuracy_std"] == 0.0 and s[1]["epochs_to_target_mean"] is None
     assert s[1]["reached"] == 0
+    # The text view: one column per setting, the seeds listed, "mean ± std" in one column.
+    header, first = repr(table).splitlines()[:2]
+    assert header.split()[:5] == ["learning_rate", "seeds", "runs", "status", "best_val_accuracy"]
+    assert "0, 1, 2" in first and "0.85 ± 0.05" in first and "3 ± 1.4" in first
 
 
 def test_summary_of_a_trained_grid_groups_the_seeds(dashes):

@@ -92,7 +92,8 @@ def summarise(rows):
     """The rows of :func:`run_results` grouped by ``settings`` (every seed of a combination in
     one row), in the order each combination first appears.
 
-    Each row: ``settings``, ``seeds`` (a list), ``runs`` (how many), and for each of
+    Each row: ``settings``, ``seeds`` (a list), ``runs`` (how many), ``status`` (how many runs
+    ended how: "2 completed, 1 diverged"), and for each of
     :data:`SUMMARY_METRICS` its ``_mean`` and ``_std`` over the runs that have it (the sample
     standard deviation, ddof 1; 0.0 for one run; None for none). With a target, ``reached``
     counts the runs that reached it (``epochs_to_target`` is averaged over those).
@@ -106,8 +107,10 @@ def summarise(rows):
     metrics = [m for m in SUMMARY_METRICS if m != "epochs_to_target" or with_target]
     out = []
     for members in groups.values():
+        statuses = [m.get("status") for m in members]
         row = {"settings": dict(members[0]["settings"]),
-               "seeds": [m["seed"] for m in members], "runs": len(members)}
+               "seeds": [m["seed"] for m in members], "runs": len(members),
+               "status": ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))}
         for m in metrics:
             values = _finite(r.get(m) for r in members)
             row[f"{m}_mean"] = float(np.mean(values)) if values else None
@@ -116,7 +119,7 @@ def summarise(rows):
         if with_target:
             row["reached"] = sum(r.get("epochs_to_target") is not None for r in members)
         out.append(row)
-    columns = ["settings", "seeds", "runs",
+    columns = ["settings", "seeds", "runs", "status",
                *(f"{m}_{s}" for m in metrics for s in ("mean", "std")),
                *(["reached"] if with_target else [])]
     return ResultsTable(out, columns)
@@ -142,6 +145,10 @@ def _cell(value):
     if isinstance(value, list):
         return _describe(value) if all(isinstance(v, int) for v in value) else str(value)
     return str(value)
+
+
+def _mean_std(mean, std):
+    return "" if mean is None else f"{mean:.4g} ± {std:.2g}"
 
 
 class ResultsTable:
@@ -180,21 +187,27 @@ class ResultsTable:
                 for r in self._rows]
 
     def _flat(self):
-        """(header, rows of cells): ``settings`` spread into one column per setting."""
+        """(header, rows of cells): ``settings`` spread into one column per setting, a pair
+        ``x_mean``, ``x_std`` shown as one column ``x`` of "mean ± std"."""
         setting_names = list(dict.fromkeys(k for r in self._rows for k in r.get("settings", {})))
-        header = []
+        header, getters = [], []
         for c in self.columns:
-            header.extend(setting_names if c == "settings" else [c])
-        cells = []
-        for r in self._rows:
-            line = []
-            for c in self.columns:
-                if c == "settings":
-                    line.extend(_cell(r["settings"].get(k)) for k in setting_names)
-                else:
-                    line.append(_cell(r.get(c)))
-            cells.append(line)
-        return header, cells
+            if c == "settings":
+                for k in setting_names:
+                    header.append(k)
+                    getters.append(lambda r, k=k: _cell(r["settings"].get(k)))
+            elif c.endswith("_std") and c[:-4] + "_mean" in self.columns:
+                continue
+            elif c.endswith("_mean") and c[:-5] + "_std" in self.columns:
+                header.append(c[:-5])
+                getters.append(lambda r, c=c: _mean_std(r.get(c), r.get(c[:-5] + "_std")))
+            elif c == "seeds":
+                header.append(c)
+                getters.append(lambda r: ", ".join(map(str, r.get("seeds") or [])))
+            else:
+                header.append(c)
+                getters.append(lambda r, c=c: _cell(r.get(c)))
+        return header, [[get(r) for get in getters] for r in self._rows]
 
     def to_pandas(self):
         """A pandas DataFrame, settings as columns (ImportError when pandas is not installed)."""
