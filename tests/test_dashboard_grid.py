@@ -225,6 +225,7 @@ def test_summary_arithmetic_on_known_values():
     # The text view: one column per setting, the seeds listed, "mean ± std" in one column.
     header, first = repr(table).splitlines()[:2]
     assert header.split()[:5] == ["learning_rate", "seeds", "runs", "status", "best_val_accuracy"]
+    assert "_std" not in header and "_mean" not in header
     assert "0, 1, 2" in first and "0.85 ± 0.05" in first and "3 ± 1.4" in first
 
 
