@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { css, diverging, sequential } from "../lib/colors";
 import {
-  cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor, short,
+  beyondBands, cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor, short,
   speedLines, weightImage, zeroAt,
 } from "./panels";
 
@@ -134,5 +134,17 @@ describe("speed of learning", () => {
     expect(layerColor(0)).toBe("#2a6ea6");
     expect(layerColor(1)).toBe("#ffa933");
     expect(layerColor(6)).toBe(layerColor(0));
+  });
+});
+
+describe("beyondBands", () => {
+  it("shades where |z| > 4 as fractions of the histogram's width", () => {
+    // -6 .. 6 over 12 units: below -4 is the first 2/12, above +4 the last 2/12.
+    expect(beyondBands(-6, 6, 4)).toEqual([[0, 2 / 12], [10 / 12, 1]]);
+    // 0 .. 10: only above +4, from 4/10 on.
+    expect(beyondBands(0, 10, 4)).toEqual([[0.4, 1]]);
+    expect(beyondBands(-3, 3, 4)).toEqual([]);
+    expect(beyondBands(-8, -5, 4)).toEqual([[0, 1]]); // all of it beyond -4
+    expect(beyondBands(1, 1, 4)).toEqual([]);
   });
 });

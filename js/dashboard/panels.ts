@@ -172,3 +172,17 @@ export function speedLines(progress: ArrayLike<number>, speeds: ArrayLike<number
   }
   return lines;
 }
+
+/**
+ * Where |z| > `limit` falls in a histogram spanning lo..hi: the shaded bands of the weighted
+ * inputs' histogram, as [from, to] fractions of its width (at most two: below -limit and above
+ * +limit). None when the range stays within the limit.
+ */
+export function beyondBands(lo: number, hi: number, limit: number): [number, number][] {
+  if (!(hi > lo)) return [];
+  const at = (v: number) => (v - lo) / (hi - lo);
+  const bands: [number, number][] = [];
+  if (lo < -limit) bands.push([0, at(Math.min(-limit, hi))]);
+  if (hi > limit) bands.push([at(Math.max(limit, lo)), 1]);
+  return bands;
+}

@@ -7,7 +7,7 @@ import { decodeArray, type NDArray } from "../lib/wire";
 import { fitToDevice, paintDigit } from "../lib/paint";
 import { formatPercent } from "./legend";
 import {
-  cellTitle, confusionCells, decadeRange, histogramBars, layerColor, short, speedLines,
+  beyondBands, cellTitle, confusionCells, decadeRange, histogramBars, layerColor, short, speedLines,
   weightImage, zeroAt,
 } from "./panels";
 import { runColor } from "./palette";
@@ -32,6 +32,8 @@ export interface PanelData {
   layers: {
     name: string; weights: Histogram; gradients: Histogram; activations: Histogram;
     unhealthy: number | null; units: number; health: string;
+    /** The weighted inputs z on the sample, the share with |z| > 4, and that in words. */
+    z?: Histogram; z_share?: number; z_words?: string;
   }[];
   /** With TrainingDashboard(layer_speed=n): each run's speeds of learning per hidden layer. */
   layer_speed?: LayerSpeedRun[];
@@ -56,9 +58,13 @@ function digitCanvas(pool: NDArray, index: number, className: string): HTMLCanva
   return c;
 }
 
-function histogramCanvas(title: string, hist: Histogram): HTMLElement {
+/** Beyond this |z| a sigmoid's slope is below 0.018 (panels.py's Z_LIMIT). */
+const Z_LIMIT = 4;
+
+function histogramCanvas(title: string, hist: Histogram, band = 0): HTMLElement {
   const box = h("figure", "nnw-dash__hist");
-  const canvas = h("canvas", "nnw-dash__histcanvas");
+  // The z histograms have their own class: "nnw-dash__histcanvas" counts the three per layer.
+  const canvas = h("canvas", band ? "nnw-dash__zcanvas" : "nnw-dash__histcanvas");
   const caption = h("figcaption", "");
   caption.append(h("span", "nnw-dash__histname", title), `${short(hist.lo)} … ${short(hist.hi)}`);
   box.append(canvas, caption);
@@ -70,6 +76,12 @@ function histogramCanvas(title: string, hist: Histogram): HTMLElement {
     if (!ctx) return;
     const counts = decodeArray(hist.counts).data;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (band) {
+      ctx.fillStyle = "rgba(224, 70, 70, 0.18)"; // where the neurons barely learn
+      for (const [a, b] of beyondBands(hist.lo, hist.hi, band)) {
+        ctx.fillRect(Math.round(a * canvas.width), 0, Math.max(1, Math.round((b - a) * canvas.width)), canvas.height);
+      }
+    }
     ctx.fillStyle = "#2f6fdf";
     for (const b of histogramBars(counts, canvas.width, canvas.height)) ctx.fillRect(b.x, b.y, Math.max(1, b.width - 1), b.height);
     const z = zeroAt(hist.lo, hist.hi);
@@ -267,5 +279,20 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
     hist.append(row);
   }
   parts.push(hist);
+
+  // Per layer: the weighted inputs z, with |z| > 4 shaded and its share in words.
+  if (p.layers.some((l) => l.z)) {
+    const zsec = h("section", "nnw-dash__panel nnw-dash__zs");
+    zsec.append(h("h4", "", `per layer: weighted inputs z on the ${p.n} examples (|z| > ${Z_LIMIT} shaded)`));
+    for (const layer of p.layers) {
+      if (!layer.z) continue;
+      const row = h("div", "nnw-dash__layer nnw-dash__zlayer");
+      row.dataset.zShare = String(layer.z_share ?? "");
+      row.append(h("div", "nnw-dash__layername", layer.name), histogramCanvas("z", layer.z, Z_LIMIT));
+      if (layer.z_words) row.append(h("div", "nnw-dash__health nnw-dash__zwords", layer.z_words));
+      zsec.append(row);
+    }
+    parts.push(zsec);
+  }
   root.replaceChildren(...parts);
 }

@@ -141,3 +141,34 @@ def test_the_pages_toggle_sets_error_scale_in_python_and_back(open_notebook):
     nb.run_cell("diagram.error_scale = 'per_layer'")
     expect(toggle).not_to_be_checked()
     expect(root).to_have_attribute("data-error-scale", "per_layer")
+
+
+def test_the_z_panel_shows_saturation_before_training(browser, tmp_path):
+    # NNDL ch3's large init: N(0, 1) weights put most first-layer z beyond +-4 before any
+    # training; the panel shades that band and says the share in words.
+    data = load_bundled()
+    net = Network(DEEP, activation="sigmoid", output="sigmoid", init="large", seed=0)
+    dash = TrainingDashboard(net, train=(data.X_train[:300], data.y_train[:300]),
+                             validation=(data.X_test[:400], data.y_test[:400]))
+    layers = dash.refresh_panels()["layers"]
+    path = export_html([dash], tmp_path / "z.html")
+    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (page, errors):
+        page.goto(path.as_uri())
+        rows = page.locator(".nnw-dash__zs .nnw-dash__zlayer")
+        expect(rows).to_have_count(5)
+        for i, layer in enumerate(layers):
+            assert float(rows.nth(i).get_attribute("data-z-share")) == pytest.approx(
+                layer["z_share"])
+            expect(rows.nth(i).locator(".nnw-dash__zwords")).to_have_text(layer["z_words"])
+        assert layers[0]["z_share"] > 0.5
+        expect(rows.first).to_contain_text("lie beyond \u00b14, where \u03c3'(z) < 0.018")
+        # painted, with the shaded band: some pixels are the band's pale red, some the bars' blue
+        page.wait_for_function("""() => { const c = document.querySelector('.nnw-dash__zcanvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let red = 0, blue = 0;
+            for (let i = 0; i < d.length; i += 4) {
+              if (d[i + 3] && d[i] > d[i + 2] && d[i + 3] < 128) red++;
+              if (d[i + 3] === 255 && d[i + 2] > d[i]) blue++;
+            }
+            return red > 20 && blue > 20; }""")
+        assert not errors, errors

@@ -14,6 +14,9 @@ The panels:
 * per layer, histograms of weights, gradients (of one training batch) and activations, with
   the share of saturated sigmoid/tanh neurons or of dead ReLUs said in words.
 
+* per layer, the histogram of the weighted inputs z on the sample, with the share of |z| > 4
+  (where sigmoid's slope is below 0.018) said in words (:func:`z_summary`), before any
+  training too (``refresh_panels()``);
 * with ``TrainingDashboard(..., layer_speed=n)``, the speed of learning of every hidden layer
   (NNDL ch5: ``||dC/db^l||`` of the mean cost over the first n training examples) at the start
   and after each epoch, one small log-scale chart per run, side by side (:func:`layer_speed_data`).
@@ -32,7 +35,7 @@ import numpy as np
 from ...layer_speed import LayerSpeed
 from .._wire import array_to_json
 
-__all__ = ["panel_data", "neuron_health", "attach_layer_speed", "layer_speed_data", "SAMPLE",
+__all__ = ["panel_data", "neuron_health", "z_summary", "Z_LIMIT", "attach_layer_speed", "layer_speed_data", "SAMPLE",
            "GRADIENT_BATCH", "IMAGE_SIDE"]
 
 SAMPLE = 2000  # validation examples the panels look at: the first ones, the same every epoch
@@ -47,6 +50,9 @@ BINS = 30
 # SATURATED_SHARE of the examples. A ReLU is dead when it outputs 0 for every example.
 SATURATION_MARGIN = 0.02
 SATURATED_SHARE = 0.9
+# Beyond |z| = 4 a sigmoid's slope sigma'(z) is below sigma'(4) = 0.0177, a fourteenth of its
+# largest, sigma'(0) = 1/4 (tanh'(4) = 0.0013): a neuron there barely learns on that example.
+Z_LIMIT = 4.0
 
 
 def _histogram(values, bins=BINS):
@@ -98,6 +104,26 @@ def neuron_health(activation, a):
     return None, units, f"{units} {activation} neurons: no saturation to report"
 
 
+def z_summary(activation, z):
+    """``(share, sentence)`` for a layer's weighted inputs ``z`` (n, units) computed by
+    ``activation``: ``share`` is the fraction of the values with |z| > :data:`Z_LIMIT`, the
+    sentence what that means for this activation."""
+    z = np.asarray(z)
+    share = float(np.count_nonzero(np.abs(z) > Z_LIMIT) / z.size) if z.size else 0.0
+    beyond = f"{share:.0%} of the weighted inputs z lie beyond \u00b1{Z_LIMIT:g}"
+    if activation == "sigmoid":
+        return share, (f"{beyond}, where \u03c3'(z) < 0.018 (a fourteenth of \u03c3'(0) = 0.25): "
+                       f"there the neurons barely learn")
+    if activation == "tanh":
+        return share, f"{beyond}, where tanh'(z) < 0.0014: there the neurons barely learn"
+    if activation in ("relu", "leaky_relu"):
+        off = float(np.count_nonzero(z <= 0) / z.size) if z.size else 0.0
+        what = ("the ReLU outputs 0 and passes no gradient back" if activation == "relu"
+                else "only the leak's small slope passes a gradient back")
+        return share, f"{off:.0%} of the weighted inputs z are \u2264 0, where {what}"
+    return share, f"{beyond} (a {activation} neuron's slope does not shrink there)"
+
+
 def _to_pixels(X):
     """Inputs (k, 784) in 0..1 as uint8 images (k, 28, 28); values outside are clipped."""
     return np.clip(np.rint(np.asarray(X, np.float32) * 255), 0, 255).astype(np.uint8) \
@@ -119,7 +145,9 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
     first :data:`GRADIENT_BATCH`).
     """
     X = np.asarray(X_val[:SAMPLE])
-    activations = network.forward(X, return_activations=True)
+    # The forward pass, keeping each layer's weighted inputs z for their histograms.
+    zs, after = network._weighted_inputs(network.check_inputs(X))
+    activations = [X, *after]
     out = activations[-1]
     labels = np.asarray(labels_val[:SAMPLE])
     # The network's own rule for classes: one sigmoid output says 1 at 0.5 or above.
@@ -167,11 +195,13 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         name = network.activation if hidden else network.output
         a = activations[l + 1]
         bad, units, words = neuron_health(name, a) if hidden else (None, a.shape[1], "")
+        z_share, z_words = z_summary(name, zs[l])
         layers.append({
             "name": f"layer {l + 1} ({'hidden' if hidden else 'output'}, {units} {name})",
             "weights": _histogram(network.weights[l]),
             "gradients": _histogram(nabla_w[l]),
             "activations": _histogram(a),
+            "z": _histogram(zs[l]), "z_share": z_share, "z_words": z_words,
             "unhealthy": bad, "units": units, "health": words,
         })
     return {
