@@ -213,3 +213,12 @@ def test_after_training_every_runs_history_and_panel_hold_its_speeds(make_dash, 
         progress, speeds = _decoded(entry)
         assert progress.tolist() == [0.0, 1.0, 2.0]
         np.testing.assert_allclose(speeds, [s for _, s in run.history.layer_speed], rtol=1e-6)
+
+
+def test_interleaved_runs_record_their_own_speeds(make_dash, make_net):
+    dash = make_dash(make_net(activation="sigmoid"), layer_speed=30, epochs=2, interleave=True)
+    dash.add_run(Network([8, 5, 4, 3], activation="sigmoid", seed=2))
+    dash.run()
+    for run in dash.runs:
+        assert [p for p, _ in run.history.layer_speed] == [0.0, 1.0, 2.0]
+        assert len(run.history.layer_speed[0][1]) == len(run.network.sizes) - 2
