@@ -101,16 +101,16 @@ def throughput(args):
     from nnwidgets import DecisionMap, Network, TrainingDashboard
     from nnwidgets.datasets import toy
 
-    class CountingComm(comm.DummyComm):
-        messages = []
+    messages = []  # bytes of binary buffers of each message the widgets would send
 
+    class CountingComm(comm.DummyComm):
         def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
             if msg_type == "comm_msg":
-                CountingComm.messages.append(sum(memoryview(b).nbytes for b in buffers or []))
+                messages.append(sum(memoryview(b).nbytes for b in buffers or []))
 
     comm.create_comm = CountingComm
     data = toy.spiral(n=500, noise=0.1, seed=0)
-    settings = dict(epochs=args.epochs, batch_size=10, learning_rate=0.05)
+    settings = {"epochs": args.epochs, "batch_size": 10, "learning_rate": 0.05}
     samples = len(data.train[1]) * args.epochs
 
     def network():
@@ -127,12 +127,12 @@ def throughput(args):
         net = network()
         m = DecisionMap(net, data) if with_map else None
         dash = TrainingDashboard(net, train=data.train, validation=data.test, **settings)
-        CountingComm.messages.clear()
+        messages.clear()
         began = time.perf_counter()
         dash.start()
         dash.wait()
         rate = samples / (time.perf_counter() - began)
-        sent = len(CountingComm.messages)
+        sent = len(messages)
         dash.close()
         if m is not None:
             m.close()

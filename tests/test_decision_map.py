@@ -9,12 +9,12 @@ import pathlib
 
 import numpy as np
 import pytest
+import traitlets
+from test_widgets_base import front_end_update
 
 from nnwidgets import DecisionMap, Network
 from nnwidgets.datasets import toy
 from nnwidgets.widgets import _sync
-
-from test_widgets_base import front_end_update
 
 FIXTURE = pathlib.Path(__file__).resolve().parent.parent / "js" / "decision_map" / "fixture.json"
 
@@ -102,12 +102,14 @@ def test_traits_carry_the_points_the_network_and_the_grid(net, data):
     m = DecisionMap(net, data, resolution=64)
     state = m.get_state()
     assert state["points"]["shape"] == [200, 2] and state["targets"]["shape"] == [200]
-    np.testing.assert_array_equal(m.points, np.concatenate([data.train[0], data.test[0]]).astype(np.float32))
+    both = np.concatenate([data.train[0], data.test[0]])
+    np.testing.assert_array_equal(m.points, both.astype(np.float32))
     np.testing.assert_array_equal(m.is_test, [0] * 100 + [1] * 100)  # training first
     np.testing.assert_array_equal(m.targets, data.y)
     assert state["_network"]["sizes"] == [2, 8, 8, 1]
     w = state["_network"]["weights"][1]
-    np.testing.assert_array_equal(np.frombuffer(w["view"], np.float32).reshape(8, 8), net.weights[1])
+    sent = np.frombuffer(w["view"], np.float32).reshape(8, 8)
+    np.testing.assert_array_equal(sent, net.weights[1])
     assert m.task == "binary" and m.features == ["x1", "x2"] and m.resolution == 64
     # the default extent: a square holding every point with a margin
     x1a, x1b, x2a, x2b = m.extent
@@ -151,7 +153,7 @@ def test_features_set_the_input_size(data):
 
 @pytest.mark.parametrize("make, kwargs, error, match", [
     (lambda: Network([3, 4, 1], output="sigmoid"), {},
-     ValueError, r"network must take 2 inputs, one per feature \['x1', 'x2'\]; got sizes \[3, 4, 1\]"),
+     ValueError, r"must take 2 inputs, one per feature \['x1', 'x2'\]; got sizes \[3, 4, 1\]"),
     (lambda: Network([2, 4, 1], output="sigmoid"), {"features": ["x1", "x2", "x1^2"]},
      ValueError, "network must take 3 inputs"),
     (lambda: Network([2, 4, 1], output="sigmoid"), {"features": ["x1", "cos(x1)"]},
@@ -218,10 +220,11 @@ def test_a_rejected_network_leaves_the_map_as_it_was(net, data):
 
 def _odd_function_network():
     class Net:  # a network-like object whose output function the page cannot run
-        sizes = [2, 3, 1]
-        activation, output, cost = "tanh", "softplus", "quadratic"
-        weights = [np.zeros((3, 2)), np.zeros((1, 3))]
-        biases = [np.zeros(3), np.zeros(1)]
+        def __init__(self):
+            self.sizes = [2, 3, 1]
+            self.activation, self.output, self.cost = "tanh", "softplus", "quadratic"
+            self.weights = [np.zeros((3, 2)), np.zeros((1, 3))]
+            self.biases = [np.zeros(3), np.zeros(1)]
     return Net()
 
 
@@ -253,15 +256,14 @@ def test_the_page_report_sets_page_accuracy_and_a_malformed_one_is_logged(net, d
             front_end_update(m, {"_report": bad})
     assert m.page_accuracy == 0.75
     assert caplog.text.count("malformed report") == 4
-    with pytest.raises(Exception):
-        m.page_accuracy = 0.5  # read-only: only the page sets it
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        m.page_accuracy = 0.5  # only the page sets it
 
 
 def test_export_html_carries_the_map(net, data, tmp_path):
-    from nnwidgets import export_html
-
     import base64
 
+    from nnwidgets import export_html
     from nnwidgets.widgets._wire import STATIC
 
     text = export_html(DecisionMap(net, data), tmp_path / "m.html").read_text()

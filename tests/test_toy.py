@@ -25,7 +25,8 @@ def test_shapes_and_split(make, n):
 
 @pytest.mark.parametrize("make", GENERATORS)
 def test_same_seed_same_points_other_seed_other_points(make):
-    a, b, c = make(200, noise=0.2, seed=5), make(200, noise=0.2, seed=5), make(200, noise=0.2, seed=6)
+    a, b = make(200, noise=0.2, seed=5), make(200, noise=0.2, seed=5)
+    c = make(200, noise=0.2, seed=6)
     np.testing.assert_array_equal(a.X, b.X)
     np.testing.assert_array_equal(a.y, b.y)
     assert not np.allclose(a.X, c.X)
@@ -121,7 +122,6 @@ def test_n_must_be_an_int(make):
 
 
 @pytest.mark.parametrize("features, match", [
-    ("x1", "got the string"),
     (["x1", "x3"], "got 'x3'"),
     ([], "must name at least one"),
     (["x1", "x1"], "must not repeat"),
@@ -129,6 +129,11 @@ def test_n_must_be_an_int(make):
 def test_bad_features(features, match):
     with pytest.raises(ValueError, match=match):
         toy.featurize(np.zeros((3, 2)), features)
+
+
+def test_features_as_one_string_is_a_type_error():
+    with pytest.raises(TypeError, match="got the string 'x1'"):
+        toy.featurize(np.zeros((3, 2)), "x1")
 
 
 def test_featurize_wants_points_in_the_plane():

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { NetworkSpec } from "../lib/forward";
 import { forward } from "../lib/forward";
 import {
-  accuracy, affordableResolution, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints, meanSquaredError,
-  type Extent, type Task,
+  accuracy, affordableResolution, checkExtent, checkFeatures, featurize, forwardBatch, gridPoints,
+  meanSquaredError, type Extent, type Task,
 } from "./grid";
 
 const fixture = JSON.parse(readFileSync(new URL("./fixture.json", import.meta.url), "utf8"));
@@ -28,7 +28,9 @@ function spec(c: any): NetworkSpec {
 function close(actual: ArrayLike<number>, expected: number[], tol = 1e-9): void {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  }
   expect(worst).toBeLessThan(tol);
 }
 
@@ -82,7 +84,7 @@ describe("the forward pass over the grid", () => {
 });
 
 describe("accuracy", () => {
-  it("thresholds one output at 0.5 and takes the argmax of several, over the selected points", () => {
+  it("thresholds one output at 0.5, takes the argmax of several, over the chosen points", () => {
     // one output: 0.5 counts as class 1 (Network.classes), 0.49 as class 0
     const one = Float64Array.from([0.5, 0.49, 0.9, 0.1]);
     expect(accuracy(one, 1, 4, [1, 0, 0, 0], "binary", () => true)).toBe(0.75);

@@ -26,7 +26,8 @@ export function checkFeatures(names: unknown): string[] {
   }
   for (const f of names) {
     if (typeof f !== "string" || !(f in FEATURES)) {
-      throw new Error(`unknown feature ${JSON.stringify(f)}; known: ${Object.keys(FEATURES).join(", ")}`);
+      const known = Object.keys(FEATURES).join(", ");
+      throw new Error(`unknown feature ${JSON.stringify(f)}; known: ${known}`);
     }
   }
   return names as string[];
@@ -36,8 +37,12 @@ export function checkFeatures(names: unknown): string[] {
 export type Extent = [number, number, number, number];
 
 export function checkExtent(e: unknown): Extent {
-  const ok = Array.isArray(e) && e.length === 4 && e.every(Number.isFinite) && e[0] < e[1] && e[2] < e[3];
-  if (!ok) throw new Error(`extent must be 4 finite numbers [x1min, x1max, x2min, x2max], got ${JSON.stringify(e)}`);
+  const ok = Array.isArray(e) && e.length === 4 && e.every(Number.isFinite)
+    && e[0] < e[1] && e[2] < e[3];
+  if (!ok) {
+    throw new Error("extent must be 4 finite numbers [x1min, x1max, x2min, x2max], got "
+      + JSON.stringify(e));
+  }
   return e as Extent;
 }
 
@@ -60,7 +65,9 @@ export function gridPoints(extent: Extent, res: number): Float64Array {
 }
 
 /** The network's inputs for n points given as (x1, x2) pairs: neuron-major, (k features, n). */
-export function featurize(xy: ArrayLike<number>, n: number, names: string[], out?: Float64Array): Float64Array {
+export function featurize(
+  xy: ArrayLike<number>, n: number, names: string[], out?: Float64Array,
+): Float64Array {
   const k = names.length;
   const a = out && out.length === k * n ? out : new Float64Array(k * n);
   for (let f = 0; f < k; f++) {
@@ -77,7 +84,9 @@ export function featurize(xy: ArrayLike<number>, n: number, names: string[], out
  * is a^l = f(W^l a^{l-1} + b^l), each neuron-major (sizes[l], n). Sums in float64, as forward.ts.
  * `buffers` (optional) are reused between calls of the same shape, so a redraw allocates nothing.
  */
-export function forwardBatch(net: NetworkSpec, input: Float64Array, n: number, buffers?: Float64Array[]): Float64Array[] {
+export function forwardBatch(
+  net: NetworkSpec, input: Float64Array, n: number, buffers?: Float64Array[],
+): Float64Array[] {
   const L = net.sizes.length - 1;
   if (input.length !== net.sizes[0] * n) {
     throw new Error(`input must hold ${net.sizes[0]} x ${n} values, got ${input.length}`);

@@ -23,7 +23,7 @@ describe("the diverging lookup table", () => {
 
 describe("mappings", () => {
   const v = Float64Array.from([-4, 2, 0.5, -0.25]);
-  it("shows sigmoid as it is, tanh around 0, unbounded functions by their largest magnitude", () => {
+  it("shows sigmoid as it is, tanh around 0, unbounded ones by their largest magnitude", () => {
     expect(hiddenMapping("sigmoid", v)).toEqual({ offset: 0, scale: 1 });
     expect(hiddenMapping("tanh", v)).toEqual({ offset: 0.5, scale: 0.5 });
     expect(hiddenMapping("relu", v)).toEqual({ offset: 0.5, scale: 0.5 / 4 });

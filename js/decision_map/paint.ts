@@ -36,7 +36,9 @@ export interface Mapping {
  * How a hidden neuron's values are coloured: sigmoid's 0..1 as they are (0.5 neutral), tanh's
  * -1..1 around 0, unbounded functions (ReLU, linear) by their largest magnitude on the grid.
  */
-export function hiddenMapping(fn: string, values: Float64Array, start = 0, end = values.length): Mapping {
+export function hiddenMapping(
+  fn: string, values: Float64Array, start = 0, end = values.length,
+): Mapping {
   if (fn === "sigmoid") return { offset: 0, scale: 1 };
   if (fn === "tanh") return { offset: 0.5, scale: 0.5 };
   let m = 0;
@@ -72,7 +74,9 @@ export function paintDiverging(values: Float64Array, start: number, n: number, m
  * Paint k >= 3 class outputs (neuron-major): the most active output's class colour, mixed with
  * white by how unsure the network is there (confidence 1/k -> white, 1 -> the full colour).
  */
-export function paintClasses(out: Float64Array, k: number, n: number, pixels: Uint8ClampedArray): void {
+export function paintClasses(
+  out: Float64Array, k: number, n: number, pixels: Uint8ClampedArray,
+): void {
   for (let p = 0; p < n; p++) {
     let best = 0, sum = 0;
     for (let j = 0; j < k; j++) {

@@ -57,11 +57,15 @@ interface Data {
 
 function readData(model: HostModel<MapModel>): Data {
   const pts = model.get("points"), tg = model.get("targets"), te = model.get("is_test");
-  if (!pts || !tg || !te) return { xy: new Float64Array(0), n: 0, targets: new Float32Array(0), isTest: new Float32Array(0), limit: 1 };
+  if (!pts || !tg || !te) {
+    const none = new Float32Array(0);
+    return { xy: new Float64Array(0), n: 0, targets: none, isTest: none, limit: 1 };
+  }
   const p = decodeArray(pts), t = decodeArray(tg), s = decodeArray(te);
   const n = p.shape[0];
   if (p.shape.length !== 2 || p.shape[1] !== 2 || t.data.length !== n || s.data.length !== n) {
-    throw new Error(`points (n, 2), targets (n,) and is_test (n,) must agree, got [${p.shape}], ${t.data.length}, ${s.data.length}`);
+    throw new Error("points (n, 2), targets (n,) and is_test (n,) must agree, got "
+      + `[${p.shape}], ${t.data.length}, ${s.data.length}`);
   }
   let limit = 0;
   for (const v of t.data) limit = Math.max(limit, Math.abs(v));
@@ -178,7 +182,8 @@ export default {
     };
 
     // Thumbnails show every `step`-th grid point in each direction: at most THUMB_CELLS a
-    // side, which a 36-pixel square (72 device pixels at 2x) shows nearly in full, for a quarter of the work.
+    // side, which a 36-pixel square (72 device pixels at 2x) shows nearly in full, for a
+    // quarter of the work.
     const images = new Map<HTMLCanvasElement, ImageData>();
     let thumbValues = new Float64Array(0);
     const paintThumbs = () => {
@@ -303,7 +308,8 @@ export default {
         const mse = meanSquaredError(out, data.n, data.targets, (p) => !data.isTest[p]);
         stats.textContent = mse === null ? "" : `training mean squared error ${mse.toPrecision(3)}`;
       } else {
-        stats.textContent = `accuracy: training ${pct(train)}` + (test === null ? "" : ` \u00b7 test ${pct(test)}`);
+        const more = test === null ? "" : ` \u00b7 test ${pct(test)}`;
+        stats.textContent = `accuracy: training ${pct(train)}${more}`;
       }
       if (train !== lastReport) {
         lastReport = train;

@@ -6,11 +6,11 @@ malformed data is ignored, it is sharp on a high-DPI screen, and cleanup removes
 import numpy as np
 import pytest
 from playwright.sync_api import expect
+from test_myst_host import book  # noqa: F401  (the MyST-like host page, a fixture)
 
 from nnwidgets import DecisionMap, Network
 from nnwidgets.datasets import toy
 from nnwidgets.widgets.export import export_html
-from test_myst_host import book  # noqa: F401  (the MyST-like host page, a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,8 @@ def test_the_map_follows_training_in_jupyterlab(open_notebook):
     nb.run_cell(TRAIN)
     # the page's own forward pass over the training points, as the weights arrive
     nb.page.wait_for_function(
-        "(el) => parseFloat(el.dataset.accuracy) >= 0.95", arg=root.element_handle(), timeout=90_000)
+        "(el) => parseFloat(el.dataset.accuracy) >= 0.95", arg=root.element_handle(),
+        timeout=90_000)
     nb.run_cell("dash.wait(timeout=120)")
     # it followed, not one jump (about 3 s of training: up to 30 sends, which a busy page
     # may coalesce)

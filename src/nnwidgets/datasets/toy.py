@@ -40,7 +40,7 @@ import numpy as np
 
 from .._checks import check_seed
 
-__all__ = ["ToyData", "FEATURES", "circle", "xor", "gauss", "spiral", "featurize"]
+__all__ = ["FEATURES", "ToyData", "circle", "featurize", "gauss", "spiral", "xor"]
 
 #: The input features the Playground offers, in its order, by the names DecisionMap takes.
 FEATURES = {
@@ -99,9 +99,10 @@ def featurize(X, features=("x1", "x2")) -> np.ndarray:
 
 
 def check_features(features) -> tuple[str, ...]:
-    """``features`` as a tuple of known, distinct names; ValueError naming what is wrong."""
+    """``features`` as a tuple of known, distinct names; ValueError naming what is wrong
+    (TypeError for one string, which would otherwise read as a list of letters)."""
     if isinstance(features, str):
-        raise ValueError(f"features must be a list of names such as ['x1', 'x2']; got the "
+        raise TypeError(f"features must be a list of names such as ['x1', 'x2']; got the "
                          f"string {features!r}")
     names = tuple(features)
     unknown = [f for f in names if f not in FEATURES]

@@ -40,7 +40,7 @@ from ..datasets.toy import FEATURES, check_features
 from ._base import NetworkWidget, function_name, network_payload
 from ._wire import Array, array_serialization, bundle
 
-__all__ = ["DecisionMap", "TASKS"]
+__all__ = ["TASKS", "DecisionMap"]
 
 logger = logging.getLogger("nnwidgets.widgets")
 
@@ -82,8 +82,8 @@ def _pair(value, where):
                          f"({len(X)},); got shape {y.shape}, dtype {y.dtype}")
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
-        raise ValueError(f"{where} y must be finite; label {int(np.flatnonzero(~np.isfinite(y))[0])} "
-                         f"is not")
+        bad = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"{where} y must be finite; label {bad} is not")
     return X, y
 
 
