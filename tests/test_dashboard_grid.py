@@ -40,6 +40,7 @@ def dashes():
 def grid_dash(dashes, grid, seeds=(0,), **options):
     settings = dict(train=(X, y), validation=(X_val, y_val), epochs=3, batch_size=10)
     settings.update(options)
+    settings = {k: v for k, v in settings.items() if k not in grid}  # the grid says those
     return dashes(TrainingDashboard.from_grid(make, grid, seeds=seeds, **settings))
 
 
@@ -286,3 +287,33 @@ def test_the_page_gets_the_monitored_curve(dashes):
     np.testing.assert_allclose(got, run.history.train_loss, rtol=1e-6)
     acc = np.frombuffer(epoch["train_accuracy"]["view"], epoch["train_accuracy"]["dtype"])
     np.testing.assert_allclose(acc, run.history.train_accuracy, rtol=1e-6)
+
+
+# ------------------------------------------------------------------------------ the page's panel
+
+
+def test_the_results_panel_has_a_heat_map_when_two_settings_vary(dashes):
+    dash = grid_dash(dashes, {"learning_rate": [0.1, 1.0], "batch_size": [10, 50, 100]},
+                     seeds=(0, 1), epochs=1)
+    assert dash._results is not None and dash._results["heatmap"]["values"] == [[None] * 3] * 2
+    dash.run()
+    data = dash._results  # sent with the runs' last update
+    assert data["settings"] == ["batch_size", "learning_rate"]
+    assert len(data["runs"]) == 12 and len(data["summary"]) == 6
+    heat = data["heatmap"]
+    assert (heat["x"], heat["y"]) == ("batch_size", "learning_rate")
+    assert heat["xs"] == ["10", "50", "100"] and heat["ys"] == ["0.1", "1"]
+    # one row per learning rate (3 rows of 2 would be a transposition)
+    means = {(r["settings"]["learning_rate"], r["settings"]["batch_size"]):
+             r["best_val_accuracy_mean"] for r in dash.summary().to_dicts()}
+    assert heat["values"] == [[means[lr, b] for b in (10, 50, 100)] for lr in (0.1, 1.0)]
+
+
+def test_no_heat_map_unless_exactly_two_settings_vary(dashes):
+    one = grid_dash(dashes, {"learning_rate": [0.1, 1.0]}, epochs=1)
+    assert one._results["heatmap"] is None
+    three = grid_dash(dashes, {"learning_rate": [0.1], "batch_size": [10, 50],
+                               "activation": ["relu", "tanh"], "dropout": [0.0, 0.1]}, epochs=1)
+    assert len(three._results["settings"]) == 3 and three._results["heatmap"] is None
+    lone = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
+    assert lone._results is None

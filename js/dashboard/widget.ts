@@ -20,6 +20,7 @@ import {
 } from "./legend";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
+import { renderResults, type ResultsData } from "./results";
 import { describeProgress, fractionDone, type Progress } from "./progress";
 import { smooth } from "./smoothing";
 
@@ -56,6 +57,7 @@ interface DashModel {
   _runs: RunState[];
   _live: (Curves & { run: number }) | null;
   _panels: PanelData | null;
+  _results: ResultsData | null;
 }
 
 const SETTINGS = ["learning_rate", "momentum", "l2", "dropout"] as const;
@@ -293,7 +295,8 @@ export default {
     const accBox = h("div", "nnw-dash__chart nnw-dash__chart--accuracy");
     charts.append(lossBox, accBox);
     const panels = h("div", "nnw-dash__panels");
-    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts, panels);
+    const results = h("div", "nnw-dash__results");
+    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts, results, panels);
     el.replaceChildren(root);
 
     const hidden = new Set<number>();
@@ -525,6 +528,14 @@ export default {
       }
     };
     cleanups.on(model, "change:_panels", updatePanels);
+    const updateResults = () => {
+      try {
+        renderResults(results, model.get("_results") ?? null);
+      } catch (e) {
+        results.replaceChildren(h("div", "nnw-dash__panelnote", `could not draw the results: ${e}`));
+      }
+    };
+    cleanups.on(model, "change:_results", updateResults);
 
     const resize = new ResizeObserver((entries) => {
       chartsWidth = entries[entries.length - 1].contentRect.width;
@@ -548,6 +559,7 @@ export default {
     updateControls();
     updateProgress();
     updatePanels();
+    updateResults();
     draw();
     return () => {
       cleanups.run();

@@ -19,7 +19,8 @@ import numpy as np
 
 from .runs import _describe, differing_settings
 
-__all__ = ["ResultsTable", "run_results", "summarise", "RUN_COLUMNS", "SUMMARY_METRICS"]
+__all__ = ["ResultsTable", "run_results", "summarise", "panel_data", "RUN_COLUMNS",
+           "SUMMARY_METRICS"]
 
 #: The columns of :func:`run_results`, in order (``epochs_to_target`` only with a target).
 RUN_COLUMNS = ("run", "label", "settings", "seed", "status", "epochs", "best_val_accuracy",
@@ -240,3 +241,43 @@ class ResultsTable:
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line) + "</tr>"
                        for line in cells)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+#: What the page's results panel shows per run and per combination.
+_PANEL_RUN_COLUMNS = ("label", "seed", "status", "epochs", "best_val_accuracy", "best_epoch",
+                      "final_val_loss", "final_train_accuracy", "seconds")
+
+
+def panel_data(runs):
+    """The results panel's data, plain JSON: ``{"settings": [names], "runs": [rows], "summary":
+    [rows], "heatmap": ...}``; None for fewer than two runs. ``heatmap`` is given when exactly
+    two settings vary (the seed apart): ``{"x": name, "y": name, "xs": [values as text], "ys":
+    [...], "values": [[mean best validation accuracy, or None]] (one row per y)}``."""
+    if len(runs) < 2:
+        return None
+    table = run_results(runs)
+    rows = table.to_dicts()
+    names = list(dict.fromkeys(k for r in rows for k in r["settings"]))
+    summary = summarise(rows).to_dicts()
+
+    def plain(row, columns):
+        out = {c: row.get(c) for c in columns}
+        out["settings"] = [_cell(row["settings"].get(k)) for k in names]
+        return out
+
+    data = {"settings": names,
+            "runs": [plain(r, _PANEL_RUN_COLUMNS) for r in rows],
+            "summary": [plain(r, ("seeds", "runs", "status", "best_val_accuracy_mean",
+                                  "best_val_accuracy_std")) for r in summary],
+            "heatmap": None}
+    if len(names) == 2:
+        x, y = names
+        xs = list(dict.fromkeys(_cell(r["settings"].get(x)) for r in summary))
+        ys = list(dict.fromkeys(_cell(r["settings"].get(y)) for r in summary))
+        values = [[None] * len(xs) for _ in ys]
+        for r in summary:
+            i = ys.index(_cell(r["settings"].get(y)))
+            j = xs.index(_cell(r["settings"].get(x)))
+            values[i][j] = r["best_val_accuracy_mean"]
+        data["heatmap"] = {"x": x, "y": y, "xs": xs, "ys": ys, "values": values}
+    return data

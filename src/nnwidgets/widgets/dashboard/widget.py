@@ -51,6 +51,7 @@ from .progress import ProgressCounters
 from .publisher import Publisher
 from .grid import expand_grid
 from .recorder import join_rotation, train_runs
+from .results import panel_data as results_panel_data
 from .results import run_results, summarise
 from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, check_max_points,
                    run_labels)
@@ -172,6 +173,10 @@ class TrainingDashboard(anywidget.AnyWidget):
     # The training run's curves ({run: index, batch, epoch, marks}, binary float32 columns),
     # replaced at every update: the only large trait that changes while training runs.
     _live = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    # The results panel (results.panel_data): a row per run, the mean over seeds per setting
+    # combination, a heat map when exactly two settings vary; None for a single run. Replaced
+    # only when a run is added, starts or ends (with _runs).
+    _results = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
                  update_interval=0.2, interleave=False, layer_speed=None, **settings):
@@ -615,6 +620,8 @@ class TrainingDashboard(anywidget.AnyWidget):
                     self._show_settings(value)
                 else:
                     setattr(self, name, value)
+            if "_runs" in state:  # a run was added, started or ended: the results panel too
+                self._results = results_panel_data(self.runs)
 
     # -- panels --------------------------------------------------------------------------------
     def refresh_panels(self):
