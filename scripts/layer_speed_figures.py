@@ -18,19 +18,20 @@ or ``NNWIDGETS_DATA``), as NNDL did; the default is the bundled subset, offline.
 """
 
 import argparse
+import itertools
 import os
 import statistics
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from nnwidgets import Network, load_bundled, load_mnist  # noqa: E402
-from nnwidgets.layer_speed import LayerSpeed, layer_speeds  # noqa: E402
+from nnwidgets import Network, load_bundled, load_mnist
+from nnwidgets.layer_speed import LayerSpeed, layer_speeds
 
 SIZES = [784, 30, 30, 30, 30, 10]
 SETUPS = {
-    "sigmoid, init='book' (NNDL)": dict(activation="sigmoid", init="book"),
-    "relu, init='scaled' (He)": dict(activation="relu", init="scaled"),
+    "sigmoid, init='book' (NNDL)": {"activation": "sigmoid", "init": "book"},
+    "relu, init='scaled' (He)": {"activation": "relu", "init": "scaled"},
 }
 
 
@@ -56,7 +57,7 @@ def main():
             speeds = layer_speeds(net, X, y)
             per_layer.append(speeds)
             ratios.append(speeds[-1] / speeds[0])
-            ordered = all(a < b for a, b in zip(speeds, speeds[1:]))
+            ordered = all(a < b for a, b in itertools.pairwise(speeds))
             print(f"  {name:30s} seed {seed}: "
                   + ", ".join(f"{s:.4f}" for s in speeds)
                   + f"   last/first {speeds[-1] / speeds[0]:6.1f}"

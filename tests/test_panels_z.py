@@ -35,14 +35,14 @@ def test_z_histogram_and_share_beyond_4_by_hand():
 
 
 @pytest.mark.parametrize("activation, z, words", [
-    ("tanh", [[-5.0, 0.5], [1.0, 2.0]], "25% of the weighted inputs z lie beyond \u00b14, "
-                                        "where tanh'(z) < 0.0014"),
-    ("relu", [[-5.0, 0.0], [1.0, 2.0]], "50% of the weighted inputs z are \u2264 0, where the "
-                                        "ReLU outputs 0"),
-    ("leaky_relu", [[-5.0, 3.0], [1.0, 2.0]], "25% of the weighted inputs z are \u2264 0, where "
-                                              "only the leak"),
-    ("softmax", [[-5.0, 9.0], [1.0, 2.0]], "50% of the weighted inputs z lie beyond \u00b14 (a "
-                                           "softmax neuron's slope"),
+    ("tanh", [[-5.0, 0.5], [1.0, 2.0]],
+     "25% of the weighted inputs z lie beyond \u00b14, where tanh'(z) < 0.0014"),
+    ("relu", [[-5.0, 0.0], [1.0, 2.0]],
+     "50% of the weighted inputs z are \u2264 0, where the ReLU outputs 0"),
+    ("leaky_relu", [[-5.0, 3.0], [1.0, 2.0]],
+     "25% of the weighted inputs z are \u2264 0, where only the leak"),
+    ("softmax", [[-5.0, 9.0], [1.0, 2.0]],
+     "50% of the weighted inputs z lie beyond \u00b14 (a softmax neuron's slope"),
 ])
 def test_z_words_say_what_the_share_means_for_each_activation(activation, z, words):
     share, sentence = z_summary(activation, np.array(z))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { css, diverging, sequential } from "../lib/colors";
 import {
-  beyondBands, cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor, short,
-  speedLines, weightImage, zeroAt,
+  beyondBands, cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor,
+  short, speedLines, weightImage, zeroAt,
 } from "./panels";
 
 // 3 classes, rows true, columns predicted. Row 0: 8 right, 2 called 1. Row 1: all 5 right.
@@ -127,7 +127,8 @@ describe("speed of learning", () => {
   it("breaks a line where a speed cannot go on a log axis", () => {
     const lines = speedLines([0, 1, 2], [0.1, 0, 0.1], 1, 100, 100, 2, [0.01, 1]);
     expect(lines[0].map((seg) => seg.length)).toEqual([1, 1]);
-    expect(() => speedLines([0, 1], [0.1], 1, 100, 100, 1, [0.01, 1])).toThrow(/need 2 speeds, got 1/);
+    expect(() => speedLines([0, 1], [0.1], 1, 100, 100, 1, [0.01, 1]))
+      .toThrow(/need 2 speeds, got 1/);
   });
 
   it("gives hidden layers NNDL's colours in order, cycling", () => {

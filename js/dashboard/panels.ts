@@ -148,7 +148,8 @@ export function speedLines(progress: ArrayLike<number>, speeds: ArrayLike<number
   width: number, height: number, xMax: number, range: [number, number]): [number, number][][][] {
   const k = progress.length;
   if (speeds.length !== k * layers) {
-    throw new Error(`${k} records of ${layers} layers need ${k * layers} speeds, got ${speeds.length}`);
+    throw new Error(
+      `${k} records of ${layers} layers need ${k * layers} speeds, got ${speeds.length}`);
   }
   const [lo, hi] = range.map(Math.log10);
   const span = xMax > 0 ? xMax : 1;

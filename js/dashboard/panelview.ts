@@ -79,7 +79,8 @@ function histogramCanvas(title: string, hist: Histogram, band = 0): HTMLElement 
     if (band) {
       ctx.fillStyle = "rgba(224, 70, 70, 0.18)"; // where the neurons barely learn
       for (const [a, b] of beyondBands(hist.lo, hist.hi, band)) {
-        ctx.fillRect(Math.round(a * canvas.width), 0, Math.max(1, Math.round((b - a) * canvas.width)), canvas.height);
+        const w = Math.max(1, Math.round((b - a) * canvas.width));
+        ctx.fillRect(Math.round(a * canvas.width), 0, w, canvas.height);
       }
     }
     ctx.fillStyle = "#2f6fdf";
@@ -101,7 +102,8 @@ function histogramCanvas(title: string, hist: Histogram, band = 0): HTMLElement 
 function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
   const sec = h("section", "nnw-dash__panel nnw-dash__layerspeed");
   sec.append(h("h4", "",
-    "speed of learning: \u2016\u2202C/\u2202b\u02e1\u2016 per hidden layer (log scale; mean cost over the probe)"));
+    "speed of learning: \u2016\u2202C/\u2202b\u02e1\u2016 per hidden layer "
+    + "(log scale; mean cost over the probe)"));
   const decoded = runs.map((r) => ({
     r, progress: decodeArray(r.progress).data, speeds: decodeArray(r.speeds).data,
   }));
@@ -146,7 +148,9 @@ function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
       // A faint line at each decade, so a factor of ten reads as one step.
       ctx.fillStyle = "rgba(128, 128, 128, 0.25)";
       const decades = Math.round(Math.log10(range[1] / range[0]));
-      for (let d = 0; d <= decades; d++) ctx.fillRect(0, Math.round((d / decades) * (height - 1)), width, 1);
+      for (let d = 0; d <= decades; d++) {
+        ctx.fillRect(0, Math.round((d / decades) * (height - 1)), width, 1);
+      }
       ctx.lineWidth = Math.max(1.5, width / 150);
       speedLines(progress, speeds, r.layers, width, height, xMax, range).forEach((segments, l) => {
         ctx.strokeStyle = ctx.fillStyle = layerColor(l);
@@ -283,12 +287,14 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   // Per layer: the weighted inputs z, with |z| > 4 shaded and its share in words.
   if (p.layers.some((l) => l.z)) {
     const zsec = h("section", "nnw-dash__panel nnw-dash__zs");
-    zsec.append(h("h4", "", `per layer: weighted inputs z on the ${p.n} examples (|z| > ${Z_LIMIT} shaded)`));
+    zsec.append(h("h4", "",
+      `per layer: weighted inputs z on the ${p.n} examples (|z| > ${Z_LIMIT} shaded)`));
     for (const layer of p.layers) {
       if (!layer.z) continue;
       const row = h("div", "nnw-dash__layer nnw-dash__zlayer");
       row.dataset.zShare = String(layer.z_share ?? "");
-      row.append(h("div", "nnw-dash__layername", layer.name), histogramCanvas("z", layer.z, Z_LIMIT));
+      row.append(h("div", "nnw-dash__layername", layer.name),
+        histogramCanvas("z", layer.z, Z_LIMIT));
       if (layer.z_words) row.append(h("div", "nnw-dash__health nnw-dash__zwords", layer.z_words));
       zsec.append(row);
     }

@@ -85,8 +85,8 @@ export function buildDiagramDom(el: HTMLElement): DiagramDom {
   root.append(toolbar, stage, legend, error);
   el.append(root);
   return {
-    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, sharedScale, reset,
-    status,
+    root, stage, canvas, details, announce, topK, allEdges, errorsMode, errorsReason, sharedScale,
+    reset, status,
     legend, error,
   };
 }

@@ -325,7 +325,10 @@ function render({ model: anyModel, el }: RenderProps<DiagramModel>) {
       edgeLimit: ALL_EDGES_LIMIT,
       errorsPending: !errs && wantsErrors && !!x,
       errors: errs
-        ? { limits, target: targetText(errs.target), cost: errs.cost, shared: errorScale === "shared" }
+        ? {
+          limits, target: targetText(errs.target), cost: errs.cost,
+          shared: errorScale === "shared",
+        }
         : null,
     }, (fn) => layerColour(fn, null).kind));
   }

@@ -7,14 +7,13 @@ import json
 
 import numpy as np
 import pytest
+from _pages import fresh_page
 from playwright.sync_api import expect
 
 from nnwidgets import Network, TrainingDashboard, load_bundled
 from nnwidgets.layer_speed import layer_speeds
 from nnwidgets.widgets.diagram import NetworkDiagram
 from nnwidgets.widgets.export import export_html
-
-from _pages import fresh_page
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +50,6 @@ def test_the_panel_draws_each_runs_speeds_per_layer_side_by_side(browser, tmp_pa
             last = np.array(run.history.layer_speed[-1][1], np.float32)
             np.testing.assert_allclose(floats(chart.get_attribute("data-speeds")), last, rtol=1e-6)
             expect(chart.locator("figcaption")).to_contain_text(run.label)
-            canvas = chart.locator("canvas")
             page.wait_for_function(f"() => ({PAINTED})(document.querySelectorAll("
                                    f"'.nnw-dash__speedcanvas')[{i}]) > 200")
         # one log axis for both, whole decades around every speed recorded

@@ -35,8 +35,9 @@ import numpy as np
 from ...layer_speed import LayerSpeed
 from .._wire import array_to_json
 
-__all__ = ["panel_data", "neuron_health", "z_summary", "Z_LIMIT", "attach_layer_speed", "layer_speed_data", "SAMPLE",
-           "GRADIENT_BATCH", "IMAGE_SIDE"]
+__all__ = ["GRADIENT_BATCH", "IMAGE_SIDE", "SAMPLE", "Z_LIMIT", "attach_layer_speed",
+           "check_layer_speed", "layer_speed_data", "neuron_health", "panel_data",
+           "with_layer_speed", "z_summary"]
 
 SAMPLE = 2000  # validation examples the panels look at: the first ones, the same every epoch
 GRADIENT_BATCH = 256  # training examples whose gradient the histograms show
