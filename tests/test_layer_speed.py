@@ -4,6 +4,8 @@ The closed form of a chain of one neuron per layer is checked by hand, without b
 callback is checked against ``net.backprop``'s own bias gradients and for when it records.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -222,3 +224,22 @@ def test_interleaved_runs_record_their_own_speeds(make_dash, make_net):
     for run in dash.runs:
         assert [p for p, _ in run.history.layer_speed] == [0.0, 1.0, 2.0]
         assert len(run.history.layer_speed[0][1]) == len(run.network.sizes) - 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_nndl_ch5_figure_each_layer_slower_than_the_next_at_initialisation(seed):
+    # NNDL ch5: [784, 30, 30, 30, 30, 10], network2's init, 1,000 training digits:
+    # 0.003, 0.017, 0.070, 0.285, "roughly 100 times slower". On the bundled digits seeds 0-4
+    # give last/first 74 to 120 (scripts/layer_speed_figures.py); ReLU with He's init 1.2 to 2.
+    from nnwidgets import load_bundled
+
+    data = load_bundled()
+    X, y = data.X_train[:1000], data.y_train[:1000]
+    sizes = [784, 30, 30, 30, 30, 10]
+    book = Network(sizes, activation="sigmoid", output="sigmoid", init="book", seed=seed)
+    speeds = layer_speeds(book, X, y)
+    assert all(a < b for a, b in itertools.pairwise(speeds))
+    assert 40 <= speeds[-1] / speeds[0] <= 300
+    he = Network(sizes, activation="relu", output="sigmoid", init="scaled", seed=seed)
+    speeds = layer_speeds(he, X, y)
+    assert 0.3 <= speeds[-1] / speeds[0] <= 3
