@@ -201,3 +201,28 @@ def test_module_renders_in_a_myst_like_host(book, trained):  # noqa: F811
         expect(root).to_have_count(0)
     assert not page.errors, page.errors
     assert page.evaluate("() => window.hostCalls") == []  # never touched what MyST lacks
+
+
+def test_the_map_renders_in_marimo(browser, tmp_path):
+    pytest.importorskip("marimo", reason="pip install -e '.[test]' installs marimo")
+    from pathlib import Path
+
+    from _marimo import marimo_run
+
+    app = Path(__file__).parent / "marimo_decision_map_app.py"
+    with marimo_run(app, tmp_path) as (url, log_path):
+        context = browser.new_context(viewport={"width": 1200, "height": 1000})
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(url)
+            root = page.locator(".nnw-dmap")
+            expect(root).to_have_attribute("data-task", "binary", timeout=60_000)
+            expect(root.locator(".nnw-dmap__thumb")).to_have_count(8)
+            text = page.get_by_text("numpy-accuracy=").inner_text()
+            numpy_acc = float(text.split("numpy-accuracy=")[1].split()[0])
+            assert abs(float(root.get_attribute("data-accuracy")) - numpy_acc) <= 0.01
+            assert not errors, errors
+        finally:
+            context.close()
