@@ -18,14 +18,13 @@ def _():
     net = Network([2, 8, 1], activation="tanh", output="sigmoid", cost="cross_entropy", seed=1)
     net.fit(*data.train, epochs=60, batch_size=10, learning_rate=0.1)
     dmap = mo.ui.anywidget(DecisionMap(net, data, resolution=40))
-    dmap
+    dmap  # noqa: B018 (marimo shows a cell's last expression)
     return data, dmap, mo, net
 
 
 @app.cell
 def _(data, mo, net):
     mo.md(f"numpy-accuracy={net.score(*data.train):.4f}")
-    return
 
 
 if __name__ == "__main__":
