@@ -38,7 +38,7 @@ def dashes():
 
 
 def grid_dash(dashes, grid, seeds=(0,), **options):
-    settings = dict(train=(X, y), validation=(X_val, y_val), epochs=3, batch_size=10)
+    settings = {"train": (X, y), "validation": (X_val, y_val), "epochs": 3, "batch_size": 10}
     settings.update(options)
     settings = {k: v for k, v in settings.items() if k not in grid}  # the grid says those
     return dashes(TrainingDashboard.from_grid(make, grid, seeds=seeds, **settings))
@@ -113,26 +113,26 @@ def test_an_unknown_setting_names_the_allowed_ones_and_adds_nothing(dashes):
     assert len(dash.runs) == 1
 
 
-@pytest.mark.parametrize("lists, match", [
-    ({"learning_rate": []}, "learning_rate is an empty list"),
-    ({"learning_rate": 0.1}, r"learning_rate must be a list of the values to try"),
-    ({"activation": "relu"}, r"activation must be a list"),
-    ({}, "at least one list of settings"),
+@pytest.mark.parametrize("lists, error, match", [
+    ({"learning_rate": []}, ValueError, "learning_rate is an empty list"),
+    ({"learning_rate": 0.1}, TypeError, r"learning_rate must be a list of the values to try"),
+    ({"activation": "relu"}, TypeError, r"activation must be a list"),
+    ({}, ValueError, "at least one list of settings"),
 ])
-def test_bad_lists_are_refused(dashes, lists, match):
+def test_bad_lists_are_refused(dashes, lists, error, match):
     dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         dash.add_grid(make, **lists)
     assert len(dash.runs) == 1
 
 
-@pytest.mark.parametrize("seeds, match", [
-    ((), "seeds is an empty list"), ((0, -1), "non-negative integers"),
-    ((0, 0), "the same seed twice"), (3, "seeds must be a list"),
+@pytest.mark.parametrize("seeds, error, match", [
+    ((), ValueError, "seeds is an empty list"), ((0, -1), ValueError, "non-negative integers"),
+    ((0, 0), ValueError, "the same seed twice"), (3, TypeError, "seeds must be a list"),
 ])
-def test_bad_seeds_are_refused(dashes, seeds, match):
+def test_bad_seeds_are_refused(dashes, seeds, error, match):
     dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         dash.add_grid(make, seeds=seeds, learning_rate=[0.1])
 
 

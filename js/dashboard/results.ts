@@ -16,9 +16,15 @@ export interface SummaryRow {
   best_val_accuracy_mean: number | null; best_val_accuracy_std: number | null; settings: string[];
 }
 
-export interface HeatMap { x: string; y: string; xs: string[]; ys: string[]; values: (number | null)[][] }
+export interface HeatMap {
+  x: string; y: string; xs: string[]; ys: string[];
+  /** One row per value of y, one column per value of x; null where no run has a value. */
+  values: (number | null)[][];
+}
 
-export interface ResultsData { settings: string[]; runs: ResultRow[]; summary: SummaryRow[]; heatmap: HeatMap | null }
+export interface ResultsData {
+  settings: string[]; runs: ResultRow[]; summary: SummaryRow[]; heatmap: HeatMap | null;
+}
 
 /** The finite [min, max] of a heat map's values, or null when it has none. */
 export function valueRange(values: (number | null)[][]): [number, number] | null {

@@ -9,6 +9,8 @@
 - :mod:`.publisher`: the writer thread, one message per update, and when panels are computed.
 - :mod:`.runs`: a run (network, data, Trainer, curves, live changes) and its label; why a run
   diverged.
+- :mod:`.grid`: a grid of runs (every combination of some settings, times seeds).
+- :mod:`.results`: what the runs achieved, per run and over seeds; the results panel's data.
 - :mod:`.series`: the bounded, decimating record of a curve.
 - :mod:`.progress`: how far training has got (samples, elapsed time without pauses).
 - :mod:`.panels`: what the insight panels show, computed from a copy of the weights.

@@ -55,7 +55,7 @@ def factory_parameters(factory):
 
 def _check_list(name, values):
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range)):
-        raise ValueError(f"{name} must be a list of the values to try, such as {name}=[a, b]; "
+        raise TypeError(f"{name} must be a list of the values to try, such as {name}=[a, b]; "
                          f"got {values!r}")
     if len(values) == 0:
         raise ValueError(f"{name} is an empty list: give at least one value to try")

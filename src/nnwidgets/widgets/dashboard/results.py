@@ -19,8 +19,8 @@ import numpy as np
 
 from .runs import _describe, differing_settings
 
-__all__ = ["ResultsTable", "run_results", "summarise", "panel_data", "RUN_COLUMNS",
-           "SUMMARY_METRICS"]
+__all__ = ["RUN_COLUMNS", "SUMMARY_METRICS", "ResultsTable", "panel_data", "run_results",
+           "summarise"]
 
 #: The columns of :func:`run_results`, in order (``epochs_to_target`` only with a target).
 RUN_COLUMNS = ("run", "label", "settings", "seed", "status", "epochs", "best_val_accuracy",
