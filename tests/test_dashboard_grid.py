@@ -158,6 +158,8 @@ def test_factory_contract_is_checked():
         TrainingDashboard.from_grid(make, {"activation": ["relu", "swish"]}, train=(X, y))
     with pytest.raises(ValueError, match="epochs is given both"):
         TrainingDashboard.from_grid(make, {"epochs": [1, 2]}, train=(X, y), epochs=3)
+    with pytest.raises(ValueError, match="label cannot be given"):
+        TrainingDashboard.from_grid(make, {"epochs": [1, 2]}, train=(X, y), label="mine")
 
 
 # ------------------------------------------------------------------------------ results
@@ -317,3 +319,11 @@ def test_no_heat_map_unless_exactly_two_settings_vary(dashes):
     assert len(three._results["settings"]) == 3 and three._results["heatmap"] is None
     lone = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
     assert lone._results is None
+
+
+def test_to_pandas_spreads_the_settings_into_columns():
+    pd = pytest.importorskip("pandas")
+    rows = [_row(0.1, 0, 0.8, None), _row(1.0, 0, 0.9, 2)]
+    frame = summarise(rows).to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["learning_rate"]) == [0.1, 1.0]

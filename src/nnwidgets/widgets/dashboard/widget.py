@@ -309,6 +309,9 @@ class TrainingDashboard(anywidget.AnyWidget):
         if not isinstance(grid, dict):
             raise TypeError(f"grid must be a dict {{setting: [values]}}; got "
                             f"{type(grid).__name__}")
+        if "label" in options:
+            raise ValueError("from_grid() labels each run by what differs between them; label "
+                             "cannot be given (set run.label_given afterwards to rename one)")
         both = sorted(set(grid) & set(options))
         if both:
             raise ValueError(f"{both[0]} is given both as a grid list and as a setting shared "
