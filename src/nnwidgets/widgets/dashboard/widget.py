@@ -311,7 +311,7 @@ class TrainingDashboard(anywidget.AnyWidget):
                             f"{type(grid).__name__}")
         if "label" in options:
             raise ValueError("from_grid() labels each run by what differs between them; label "
-                             "cannot be given (set run.label_given afterwards to rename one)")
+                             "cannot be given")
         both = sorted(set(grid) & set(options))
         if both:
             raise ValueError(f"{both[0]} is given both as a grid list and as a setting shared "
