@@ -10,7 +10,7 @@ import pathlib
 import numpy as np
 import pytest
 import traitlets
-from test_widgets_base import front_end_update
+from _messages import front_end_update
 
 from nnwidgets import DecisionMap, Network
 from nnwidgets.datasets import toy

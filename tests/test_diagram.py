@@ -14,7 +14,7 @@ from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 from nnwidgets.widgets.export import export_html
 
-from test_widgets_base import front_end_update
+from _messages import front_end_update
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 page and set back by its toggle. The colours themselves are js/diagram/errors.test.ts's."""
 
 import pytest
-from test_widgets_base import front_end_update
+from _messages import front_end_update
 
 from nnwidgets.network import Network
 from nnwidgets.widgets.diagram import NetworkDiagram

@@ -19,7 +19,7 @@ from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 
 from test_diagram import net, x  # noqa: F401 - the same fixtures: a [784, 16, 12, 10] network, an input
-from test_widgets_base import front_end_update
+from _messages import front_end_update
 
 
 # ------------------------------------------------------------------------------------- show()

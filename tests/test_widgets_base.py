@@ -8,6 +8,8 @@ import traitlets
 from ipywidgets.widgets.widget import _remove_buffers
 
 import nnwidgets
+from _messages import front_end_update
+
 from nnwidgets.widgets._wire import STATIC, Array, array_from_json, array_serialization, array_to_json, bundle
 from nnwidgets.network import Network
 from nnwidgets.widgets import _sync
@@ -26,17 +28,6 @@ class Probe(anywidget.AnyWidget):
     @traitlets.observe("weights", "pixels")
     def _record(self, change):
         self.changes = [*self.changes, change["name"]]
-
-
-def front_end_update(widget, state: dict) -> None:
-    """Deliver ``state`` to ``widget`` the way a browser update arrives: buffers split out of the
-    JSON and handed back as memoryviews onto the message, through the widget's comm handler."""
-    json_state, buffer_paths, buffers = _remove_buffers(state)
-    msg = {
-        "content": {"data": {"method": "update", "state": json_state, "buffer_paths": buffer_paths}},
-        "buffers": [memoryview(bytes(b)) for b in buffers],
-    }
-    widget._handle_msg(msg)
 
 
 # --------------------------------------------------------------------------------- wire format

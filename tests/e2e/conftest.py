@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from _myst import _HOST_PAGE, ORIGIN
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -426,3 +427,34 @@ def open_notebook(request, jupyter_server, browser, e2e_artifacts):
             print(f"[e2e] server log tail:\n{jupyter_server.log_tail(20)}")
         context.close()
         jupyter_server.shutdown_sessions(nb.path)
+
+
+@pytest.fixture
+def book(browser, tmp_path):
+    """The MyST-like host page (``_myst.py``) at ORIGIN, served from ``tmp_path`` (no other
+    request is answered); yields ``(page, tmp_path)``."""
+    (tmp_path / "index.html").write_text(_HOST_PAGE)
+    types = {".html": "text/html", ".mjs": "text/javascript", ".css": "text/css"}
+    outside = []
+
+    def serve(route):
+        url = route.request.url
+        if not url.startswith(ORIGIN + "/"):
+            outside.append(url)
+            return route.abort()
+        file = tmp_path / url[len(ORIGIN) + 1:].split("?")[0]
+        if not file.is_file():
+            return route.fulfill(status=404, body="not found")
+        return route.fulfill(status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]})
+
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    context.route("**/*", serve)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.goto(f"{ORIGIN}/index.html")
+    page.wait_for_function("() => typeof window.mount === 'function'")
+    yield page, tmp_path
+    assert not outside, f"the page asked for files from elsewhere: {outside}"
+    context.close()

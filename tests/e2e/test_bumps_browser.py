@@ -183,9 +183,9 @@ def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
 
 
 def test_export_esm_module_drags_in_a_myst_like_host(browser, tmp_path):
-    # The host page of test_myst_host.py: MyST's model (get, set, on; save_changes, off and send
+    # The host page of _myst.py: MyST's model (get, set, on; save_changes, off and send
     # throw), the widget rendered into a shadow root with its stylesheet.
-    from test_myst_host import _HOST_PAGE, ORIGIN
+    from _myst import _HOST_PAGE, ORIGIN
 
     from nnwidgets.widgets.export_esm import export_esm
 

@@ -6,7 +6,6 @@ malformed data is ignored, it is sharp on a high-DPI screen, and cleanup removes
 import numpy as np
 import pytest
 from playwright.sync_api import expect
-from test_myst_host import book  # noqa: F401  (the MyST-like host page, a fixture)
 
 from nnwidgets import DecisionMap, Network
 from nnwidgets.datasets import toy
@@ -180,10 +179,10 @@ def test_the_map_renders_in_notebook7(open_notebook):
     assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
 
 
-def test_module_renders_in_a_myst_like_host(book, trained):  # noqa: F811
-    """export_esm: the map in a page hosted as MyST's theme does (test_myst_host.py's host:
+def test_module_renders_in_a_myst_like_host(book, trained):
+    """export_esm: the map in a page hosted as MyST's theme does (_myst.py's host:
     get, set and on only; save_changes, off and send throw), mounted twice."""
-    from test_myst_host import ORIGIN
+    from _myst import ORIGIN
 
     from nnwidgets import export_esm
 

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from _myst import ORIGIN
 from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
@@ -23,99 +24,9 @@ from nnwidgets.widgets.export_esm import export_esm
 
 pytestmark = pytest.mark.e2e
 
-ORIGIN = "http://book.test"
-
-_HOST_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>a textbook page</title></head>
-<body>
-<p>The following widget identifies what numbers are drawn.</p>
-<div id="mounts"></div>
-<script type="module">
-// MyST's page model: get, set and on; the rest is not implemented.
-class MystLikeModel {
-  #state; #target = new EventTarget();
-  constructor(state) { this.#state = state; }
-  get(name) { return this.#state[name]; }
-  set(key, value) {
-    this.#state[key] = value;
-    this.#target.dispatchEvent(new CustomEvent(`change:${key}`, { detail: value }));
-    this.#target.dispatchEvent(new CustomEvent("change", { detail: value }));
-  }
-  on(name, cb) { this.#target.addEventListener(name, cb); }
-  off() { window.hostCalls.push("off"); throw new Error("MystAnyModel.off not implemented yet."); }
-  save_changes() { window.hostCalls.push("save_changes"); throw new Error("MystAnyModel.save_changes not implemented yet."); }
-  send() { window.hostCalls.push("send"); throw new Error("MystAnyModel.send not implemented yet."); }
-}
-window.hostCalls = [];
-window.mounts = [];
-
-window.mount = async ({ esm, css, shadow, json }) => {
-  const ref = document.createElement("div");
-  ref.className = "relative w-full";
-  document.getElementById("mounts").append(ref);
-  const mod = await import(esm);
-  const widget = mod.default;
-  const model = new MystLikeModel(json);
-  const cleanupInit = await widget.initialize?.({ model });
-  ref.replaceChildren();
-  let el = ref;
-  if (shadow) {
-    const root = ref.shadowRoot ?? ref.attachShadow({ mode: "open" });
-    root.replaceChildren();
-    el = document.createElement("div");
-    root.appendChild(el);
-    if (css) {
-      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: css });
-      root.appendChild(link);
-    }
-  }
-  const cleanupRender = await widget.render?.({ model, el });
-  window.mounts.push({ ref, el, unmount: async () => {
-    await cleanupRender?.();
-    await cleanupInit?.();
-    ref.remove();
-  } });
-  return window.mounts.length - 1;
-};
-window.unmount = (i) => window.mounts[i].unmount();
-</script>
-</body></html>
-"""
-
-
 @pytest.fixture(scope="module")
 def digit_network():
     return load_pretrained()
-
-
-@pytest.fixture
-def book(browser, tmp_path):
-    """A page at http://book.test/ served from ``tmp_path`` (no other request is answered)."""
-    (tmp_path / "index.html").write_text(_HOST_PAGE)
-    types = {".html": "text/html", ".mjs": "text/javascript", ".css": "text/css"}
-    outside = []
-
-    def serve(route):
-        url = route.request.url
-        if not url.startswith(ORIGIN + "/"):
-            outside.append(url)
-            return route.abort()
-        file = tmp_path / url[len(ORIGIN) + 1:].split("?")[0]
-        if not file.is_file():
-            return route.fulfill(status=404, body="not found")
-        return route.fulfill(status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]})
-
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.route("**/*", serve)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.goto(f"{ORIGIN}/index.html")
-    page.wait_for_function("() => typeof window.mount === 'function'")
-    yield page, tmp_path
-    assert not outside, f"the page asked for files from elsewhere: {outside}"
-    context.close()
 
 
 @pytest.mark.parametrize(
