@@ -553,6 +553,10 @@ def test_threads_limits_blas_while_training_and_auto_picks_one_for_small_layers(
     # auto: 8x16 and 16x4 products at batch 64 are far below a million multiply-adds
     assert auto_threads(make(), 64) == 1
     assert auto_threads(Network([784, 1300, 10]), 1000) is None
+    # [784, 256, 10] at mini-batch 64: all cores on a large machine, one on two cores, where a
+    # second thread was measured slower (bench/time_to_accuracy.py)
+    assert auto_threads(Network([784, 256, 10]), 64, cores=8) is None
+    assert auto_threads(Network([784, 256, 10]), 64, cores=2) == 1
     make().fit(X, y, epochs=1, callbacks=[record])
     assert record.seen == 1
 

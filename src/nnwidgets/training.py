@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import os
 import time
 from array import array
 
@@ -671,14 +672,19 @@ def snapshot(net):
     return [w.copy() for w in net.weights], [b.copy() for b in net.biases]
 
 
-def auto_threads(net, batch_size):
+def auto_threads(net, batch_size, *, cores=None):
     """The BLAS threads ``Trainer`` uses when ``threads=None``: 1 for small products, else None
-    (all).
+    (all). ``cores`` is the machine's core count (``os.cpu_count()`` by default).
 
     (The training dashboard asks too, to leave a core to the browser when training is small.)
     """
     # Below about a million multiply-adds per matrix product, waking the BLAS thread pool
     # costs as much as it saves (bench/train_speed.py), and a second thread spinning on a
     # busy 2-core machine (a notebook server, a browser) can make it several times slower.
+    # With two cores or fewer the crossover is far higher: [784, 256, 10] at mini-batch 64
+    # (13 million) reaches 98% in 5.2 s on one thread against 6.7 s on two on a quiet machine,
+    # and 4 s against 22 s beside a browser (bench/time_to_accuracy.py).
+    cores = (os.cpu_count() or 1) if cores is None else cores
     largest = max(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:]))
-    return 1 if largest * batch_size < 1_000_000 else None
+    limit = 100_000_000 if cores <= 2 else 1_000_000
+    return 1 if largest * batch_size < limit else None
