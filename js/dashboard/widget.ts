@@ -117,8 +117,9 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
       series.push(styledSeries(`${run.label} · ${style.label}`, style, color, faded, show, paper, fmt));
     }
   });
-  // The monitored training curves come after every run's four (valuesAt counts on that order).
-  runs.forEach((run, i) => {
+  // The monitored training curves, when some run has one (monitor_train), come after every
+  // run's four (valuesAt counts on that order).
+  if (anyMonitored(runs)) runs.forEach((run, i) => {
     const d = data[i] ?? null;
     points.push({ x: d ? d.ex : new Float32Array(), y: d ? (kind === "loss" ? d.tloss : d.tacc) : new Float32Array() });
     series.push(styledSeries(`${run.label} · ${TRAIN_STYLE.label}`, TRAIN_STYLE, runColor(i),
@@ -336,7 +337,8 @@ export default {
       });
       const faded = runs.map((_r, i) => isFaded(runs, i, live));
       const theme = themeColors();
-      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width(), theme]);
+      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width(), theme,
+        anyMonitored(runs)]);
       const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
         const { points, series } = chartSeries(kind, runs, data, hidden, live, theme.paper);
         return { kind, series, data: align(points, kind === "loss" && log) };
