@@ -98,7 +98,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     network : Network
         The network to train (the first run). The reader's own book-style network (``sizes``,
         ``weights``, ``biases`` as columns, ``backprop(x, y)``) is trained by wrapping its
-        ``backprop``: :func:`nnwidgets.labs.as_network` calls it one example at a time and
+        ``backprop``: :func:`nnwidgets.book.as_network` calls it one example at a time and
         averages over each mini-batch; the dashboard's update step moves the reader's arrays.
     train : (X, y)
         Training inputs (n, n_in) and labels (n,) or targets (n, n_out).
