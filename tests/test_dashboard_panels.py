@@ -49,7 +49,7 @@ def test_panels_are_sent_once_an_epoch_with_the_curves(recorded, make_dash):
 def test_panels_are_computed_by_the_writer_at_most_once_a_second(
         monkeypatch, make_dash, small_problem, decoded):
     X_val, y_val = small_problem.X_val, small_problem.y_val
-    # 200 short epochs (150 mini-batches each, tens of ms): the training thread only copies the
+    # 400 short epochs (150 mini-batches each, a few ms): the training thread only copies the
     # weights; the writer computes the panels of the latest copy, throttled, and the last epoch's.
     from nnwidgets.widgets.dashboard import publisher as module
 
@@ -60,7 +60,7 @@ def test_panels_are_computed_by_the_writer_at_most_once_a_second(
         return panel_data(*args, **kwargs)
 
     monkeypatch.setattr(module, "panel_data", recording_panel_data)
-    d = make_dash(epochs=200)
+    d = make_dash(epochs=400)
     began = time.monotonic()
     d.start()
     d.wait(timeout=30)
@@ -68,7 +68,7 @@ def test_panels_are_computed_by_the_writer_at_most_once_a_second(
     assert {name for name, _ in calls} == {"nnwidgets-dashboard-writer"}
     assert 1 <= len(calls) <= elapsed / module.PANEL_INTERVAL + 2
     assert elapsed > 1.0  # long enough for an unthrottled writer to compute many more
-    assert calls[-1][1] == 200 and d._panels["epoch"] == 200
+    assert calls[-1][1] == 400 and d._panels["epoch"] == 400
     # The copy the panels describe is the trained network's final state.
     predicted = d.runs[0].network.predict(X_val)
     assert decoded(d._panels["confusion"]).trace() == (predicted == y_val).sum()

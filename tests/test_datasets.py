@@ -95,8 +95,8 @@ GOOD_IMAGES = _idx_bytes(np.zeros((2, 28, 28), np.uint8))
     "data, magic, message",
     [
         (b"\x00\x00", None, "not an IDX file: 2 bytes"),
-        (_idx_bytes(np.zeros(3, np.uint8)), IMAGES_MAGIC, "bad magic number: expected 0x00000803, got 0x00000801"),
-        (GOOD_IMAGES, LABELS_MAGIC, "bad magic number: expected 0x00000801, got 0x00000803"),
+        (_idx_bytes(np.zeros(3, np.uint8)), IMAGES_MAGIC, "bad magic number: expected 0x00000803; got 0x00000801"),
+        (GOOD_IMAGES, LABELS_MAGIC, "bad magic number: expected 0x00000801; got 0x00000803"),
         (b"\x00\x00\x0d\x01" + GOOD_IMAGES[4:], None, r"bad magic number 0x00000d01: expected 0x0000080N"),
         (b"\x00\x00\x08\x00", None, "bad magic number 0x00000800: zero dimensions"),
         (GOOD_IMAGES[:10], IMAGES_MAGIC, "truncated header: 3 dimensions need 16 bytes, the file has 10"),
@@ -116,7 +116,7 @@ def test_idx_bad_gzip_names_the_file(tmp_path):
 
 
 def test_write_idx_rejects_other_dtypes(tmp_path):
-    with pytest.raises(TypeError, match="dtype uint8, got float32"):
+    with pytest.raises(TypeError, match="dtype uint8; got float32"):
         write_idx(tmp_path / "x", np.zeros(3, np.float32))
 
 
@@ -161,7 +161,7 @@ def test_path_must_be_a_directory(tmp_path):
     [
         (TINY._replace(y_train=TINY.y_train[:4]), "train has 5 images but 4 labels"),
         (TINY._replace(y_test=np.array([7, 2, 10], np.uint8)), "test labels must be in 0..9, found 10"),
-        (TINY._replace(X_train=np.zeros((5, 28, 27), np.uint8)), r"train images must be 28x28, got shape \(5, 28, 27\)"),
+        (TINY._replace(X_train=np.zeros((5, 28, 27), np.uint8)), r"train images must be 28x28; got shape \(5, 28, 27\)"),
     ],
 )
 def test_inconsistent_files(tmp_path, arrays, message):
@@ -272,7 +272,7 @@ def test_damaged_cache_while_offline_names_the_damage(tmp_path):
 
 
 def test_unknown_dataset():
-    with pytest.raises(ValueError, match="dataset must be 'mnist' or 'fashion', got 'kmnist'"):
+    with pytest.raises(ValueError, match="dataset must be 'mnist' or 'fashion'; got 'kmnist'"):
         datasets.load_mnist(dataset="kmnist")
 
 

@@ -77,7 +77,7 @@ def test_show_accepts_a_vector_or_an_image(net, x, shape):
 
 
 @pytest.mark.parametrize("bad, match", [
-    (np.zeros(783), r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs, got shape \(783,\)"),
+    (np.zeros(783), r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs; got shape \(783,\)"),
     (np.zeros((28, 27)), r"got shape \(28, 27\)"),
     (np.full(784, np.nan), "NaN or infinite"),
     (np.array(["a"] * 784), "must hold numbers"),
@@ -154,11 +154,11 @@ def test_reset_undoes_every_edit(net, x):
 
 
 @pytest.mark.parametrize("layer, neuron, match", [
-    (0, 1, r"layer must be a hidden layer, 1\.\.2 for sizes \[784, 16, 12, 10\], got 0"),
+    (0, 1, r"layer must be a hidden layer, 1\.\.2 for sizes \[784, 16, 12, 10\]; got 0"),
     (3, 1, r"hidden layer, 1\.\.2 .* got 3"),
-    (1, 16, r"neuron must be in 0\.\.15 for layer 1 \(16 neurons\), got 16"),
+    (1, 16, r"neuron must be in 0\.\.15 for layer 1 \(16 neurons\); got 16"),
     (2, -1, r"neuron must be in 0\.\.11 for layer 2"),
-    (1, 1.5, r"neuron must be an int, got 1\.5"),
+    (1, 1.5, r"neuron must be an int; got 1\.5"),
 ])
 def test_edits_out_of_range_raise_and_change_nothing(net, layer, neuron, match):
     d = NetworkDiagram(net)
@@ -170,7 +170,7 @@ def test_edits_out_of_range_raise_and_change_nothing(net, layer, neuron, match):
 
 def test_a_factor_must_be_finite(net):
     d = NetworkDiagram(net)
-    with pytest.raises(ValueError, match="factor of neuron 2 in layer 1 must be a finite number, got nan"):
+    with pytest.raises(ValueError, match="factor of neuron 2 in layer 1 must be a finite number; got nan"):
         d.scale(1, 2, float("nan"))
 
 
@@ -206,7 +206,7 @@ def test_malformed_requests_from_the_page_are_logged_and_ignored(net, request_, 
 
 
 def test_top_k_must_be_positive(net):
-    with pytest.raises(ValueError, match="top_k must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="top_k must be at least 1; got 0"):
         NetworkDiagram(net, top_k=0)
 
 

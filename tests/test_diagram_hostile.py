@@ -41,7 +41,7 @@ def test_show_refuses_values_beyond_float32_with_no_warning(net, x):
     d.show(x)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the old code warned "overflow encountered in cast"
-        with pytest.raises(ValueError, match=r"input values must lie within float32's range \(\|x\| <= 3.4e38\), "
+        with pytest.raises(ValueError, match=r"input values must lie within float32's range \(\|x\| <= 3.4e38\); "
                                              r"got values up to 1e\+300"):
             d.show(np.full(784, 1e300))
     np.testing.assert_array_equal(d.input, x)
@@ -78,7 +78,7 @@ def test_ablated_wants_a_list_of_neurons_per_layer(net, rows):
     d = NetworkDiagram(net)
     d.ablate(2, 5)
     # "12" used to switch off neurons 1 and 2 (a string is iterable); 3 raised "not iterable"
-    with pytest.raises(ValueError, match=r"ablated\[1\] must be a list of neuron indices, got"):
+    with pytest.raises(ValueError, match=r"ablated\[1\] must be a list of neuron indices; got"):
         d.ablated = rows
     assert d.scales == {2: {5: 0.0}}
 
@@ -91,7 +91,7 @@ def test_ablated_takes_numpy_arrays_and_string_layers(net):
 
 def test_top_k_refuses_a_bool(net):
     d = NetworkDiagram(net)
-    with pytest.raises(ValueError, match=r"top_k must be an int >= 1, got True"):
+    with pytest.raises(ValueError, match=r"top_k must be an int >= 1; got True"):
         d.top_k = True
     assert d.top_k == 3 and type(d.top_k) is int
 
@@ -126,7 +126,7 @@ def test_a_network_with_no_layer_or_an_empty_layer_is_refused(net):
                                    ([784, 0, 10], [z((0, 784)), z((10, 0))], [z(0), z(10)])]:
         bad = types.SimpleNamespace(sizes=sizes, weights=weights, biases=biases,
                                     activation="relu", output="softmax")
-        with pytest.raises(ValueError, match=r"needs an input and an output layer with at least one neuron each, "
+        with pytest.raises(ValueError, match=r"needs an input and an output layer with at least one neuron each; "
                                              rf"got sizes \{sizes}"):
             d.network = bad
         assert d.network is net
@@ -285,7 +285,7 @@ def test_ablate_and_scale_take_several_neurons(net, x):
 def test_ablate_refuses_what_is_not_neuron_indices(net, neurons):
     d = NetworkDiagram(net)
     d.ablate(2, 5)
-    with pytest.raises(ValueError, match=r"neuron must be an int or a list of ints, got"):
+    with pytest.raises(ValueError, match=r"neuron must be an int or a list of ints; got"):
         d.ablate(1, neurons)
     assert d.scales == {2: {5: 0.0}}
 
@@ -295,7 +295,7 @@ def test_ablate_refuses_what_is_not_neuron_indices(net, neurons):
 def test_scale_refuses_a_factor_too_large_for_a_float_naming_it(net, x, factor, shown):
     d = NetworkDiagram(net)
     d.show(x)
-    with pytest.raises(ValueError, match=rf"the factor of neuron 3 in layer 1 must be a finite number, "
+    with pytest.raises(ValueError, match=rf"the factor of neuron 3 in layer 1 must be a finite number; "
                                          rf"got {shown}"):
         d.scale(1, 3, factor)  # OverflowError: int too large to convert to float, before
     assert d.scales == {}

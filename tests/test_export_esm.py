@@ -217,10 +217,10 @@ def test_half_can_be_switched_off(tmp_path, small_network):
 @pytest.mark.parametrize(
     "kwargs, match",
     [({"widget": object()}, "anywidget widgets; widget holds object"),
-     ({"css": "link"}, "css must be 'inline' or 'file', got 'link'"),
+     ({"css": "link"}, "css must be 'inline' or 'file'; got 'link'"),
      ({"half": "_network"}, "half must be a list of trait names"),
      ({"path": "digit.css", "css": "file"}, "must not end in .css"),
-     ({"path": "."}, "path must name a file, got the folder")],
+     ({"path": "."}, "path must name a file; got the folder")],
 )
 def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
     args = {"widget": Probe(), "path": tmp_path / "x.mjs", **kwargs}
@@ -231,11 +231,11 @@ def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
 
 @pytest.mark.parametrize(
     "path, kwargs, error, match",
-    [("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\), got an empty path"),
-     (None, {}, TypeError, "path must be a str or a path-like object, got NoneType"),
+    [("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\); got an empty path"),
+     (None, {}, TypeError, "path must be a str or a path-like object; got NoneType"),
      ("x.mjs", {"half": None}, TypeError,
       r"half must be a list of trait names \(\(\) to keep every"),
-     ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str., got 1")],
+     ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str.; got 1")],
 )
 def test_missing_path_or_half_says_so(tmp_path, monkeypatch, path, kwargs, error, match):
     monkeypatch.chdir(tmp_path)

@@ -52,7 +52,7 @@ def test_half_size_drawing_matches_the_full_pad_up_to_edges_and_a_pixel_of_centr
 
 @pytest.mark.parametrize("digit", [-1, 10, 3.0, "7"])
 def test_a_digit_outside_0_to_9_is_refused(digit):
-    with pytest.raises(ValueError, match=r"digit must be an int in 0\.\.9, got"):
+    with pytest.raises(ValueError, match=r"digit must be an int in 0\.\.9; got"):
         pen_strokes(digit, np.random.default_rng(0))
 
 
@@ -63,5 +63,5 @@ def test_an_unknown_style_is_refused_naming_the_known_ones():
 
 @pytest.mark.parametrize("n", [0, -5, 2.5, True])
 def test_n_must_be_a_positive_int(n):
-    with pytest.raises(ValueError, match="n must be a positive int, got"):
+    with pytest.raises(ValueError, match="n must be a positive int; got"):
         pen_digits(n)

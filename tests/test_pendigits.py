@@ -184,6 +184,6 @@ def test_draw_pendigits_is_the_canvas_path():
 
 
 def test_draw_pendigits_rejects_unknown_hands():
-    why = "hands takes height, widen, slant, brush, got unknown size"
+    why = "hands takes height, widen, slant, brush; got unknown size"
     with pytest.raises(ValueError, match=why):
         draw_pendigits(parse_unipen(TWO).strokes, hands={"size": (1, 2)})

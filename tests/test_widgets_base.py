@@ -71,7 +71,7 @@ def test_array_from_json_copies_out_of_the_message():
 @pytest.mark.parametrize(
     "value, match",
     [
-        ({"view": memoryview(bytes(12)), "dtype": "float32", "shape": [2, 2]}, "needs 16 bytes, got 12"),
+        ({"view": memoryview(bytes(12)), "dtype": "float32", "shape": [2, 2]}, "needs 16 bytes; got 12"),
         ({"view": memoryview(bytes(16)), "dtype": "complex64", "shape": [2]}, "dtype must be one of"),
         ({"view": [1, 2], "dtype": "float32", "shape": [2]}, "view must be a memoryview"),
         ({"view": memoryview(bytes(4)), "dtype": "float32", "shape": [-1]}, "non-negative ints"),
@@ -115,7 +115,7 @@ def test_front_end_update_with_the_wrong_shape_is_rejected(caplog):
     update = {"pixels": {"view": memoryview(bytes(784)), "dtype": "uint8", "shape": [1, 784]}}
     front_end_update(w, update)
     assert w.pixels is None
-    assert "Probe.pixels must have shape (28, 28), got (1, 784)" in caplog.text
+    assert "Probe.pixels must have shape (28, 28); got (1, 784)" in caplog.text
 
 
 # --------------------------------------------------------------------------------- Array trait
@@ -125,7 +125,7 @@ def test_array_trait_converts_and_validates():
     w = Probe()
     w.weights = [[1, 2, 3]]
     assert isinstance(w.weights, np.ndarray) and w.weights.dtype == np.float32
-    with pytest.raises(traitlets.TraitError, match=r"must have shape \(any, 3\), got \(3,\)"):
+    with pytest.raises(traitlets.TraitError, match=r"must have shape \(any, 3\); got \(3,\)"):
         w.weights = [1, 2, 3]
     with pytest.raises(traitlets.TraitError, match="convertible to a float32 array"):
         w.weights = [["a", "b", "c"]]

@@ -49,19 +49,19 @@ PAD = 280
 def _as_unit_image(image) -> np.ndarray:
     a = np.asarray(image)
     if a.ndim != 2:
-        raise ValueError(f"image must be 2-D (height, width) grayscale, got shape {a.shape}")
+        raise ValueError(f"image must be 2-D (height, width) grayscale; got shape {a.shape}")
     if a.size == 0:
-        raise ValueError(f"image must not be empty, got shape {a.shape}")
+        raise ValueError(f"image must not be empty; got shape {a.shape}")
     if a.dtype == np.bool_:
         return a.astype(np.float64)
     if not np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.complexfloating):
-        raise ValueError(f"image must hold real numbers, got dtype {a.dtype}")
+        raise ValueError(f"image must hold real numbers; got dtype {a.dtype}")
     is_uint8 = a.dtype == np.uint8
     a = a.astype(np.float64)
     if not np.all(np.isfinite(a)):
         raise ValueError("image contains NaN or infinite values")
     if a.min() < 0:
-        raise ValueError(f"image must be non-negative (bright ink on 0), got minimum {a.min()}")
+        raise ValueError(f"image must be non-negative (bright ink on 0); got minimum {a.min()}")
     if is_uint8:
         return a / 255.0
     top = a.max()

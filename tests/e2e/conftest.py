@@ -392,7 +392,7 @@ def open_notebook(request, jupyter_server, browser, e2e_artifacts):
 
     def _open(cells: list[str], app: str = "lab", *, name: str | None = None) -> NotebookPage:
         if app not in _URLS:
-            raise ValueError(f"app must be 'lab' or 'notebook', got {app!r}")
+            raise ValueError(f"app must be 'lab' or 'notebook'; got {app!r}")
         stem = name or re.sub(r"[^A-Za-z0-9_]+", "_", request.node.name)[:60]
         path = f"{stem}_{next(_counter)}.ipynb"
         (jupyter_server.root_dir / path).write_text(json.dumps(_notebook_json(list(cells))))

@@ -54,7 +54,7 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
         If no mirror gave a file with the expected checksum.
     """
     if not mirrors:
-        raise ValueError(f"mirrors must list at least one base URL, got {mirrors!r}")
+        raise ValueError(f"mirrors must list at least one base URL; got {mirrors!r}")
     dest = os.fspath(dest)
     folder = os.path.dirname(os.path.abspath(dest))
     os.makedirs(folder, exist_ok=True)
@@ -88,7 +88,7 @@ def _fetch_one(url, sha256, dest, progress, timeout):
         if total is not None and received != total:
             raise ValueError(f"truncated: got {received} of {total} bytes")
         if sha256 is not None and digest.hexdigest() != sha256:
-            raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest.hexdigest()} ({received} bytes)")
+            raise ValueError(f"SHA-256 mismatch: expected {sha256}; got {digest.hexdigest()} ({received} bytes)")
 
 
 def _reason(exc):

@@ -79,17 +79,17 @@ def augment(
     """
     images = _check_images(images)
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0), got {type(rng).__name__}")
+        raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0); got {type(rng).__name__}")
     shift = _check_number("max_shift", max_shift)
     rotation = _check_range("max_rotation", max_rotation, limit=None)
     shear = _check_range("shear", shear, limit=89.0)
     scale = _check_scale(scale)
     alpha = _check_number("elastic_alpha", elastic_alpha)
     if alpha and not (isinstance(elastic_sigma, Real) and elastic_sigma > 0):
-        raise ValueError(f"elastic_sigma must be a positive number of pixels, got {elastic_sigma!r}")
+        raise ValueError(f"elastic_sigma must be a positive number of pixels; got {elastic_sigma!r}")
     thickness = _check_number("thickness", thickness)
     if thickness > 1:
-        raise ValueError(f"thickness must be a fraction of the images in [0, 1], got {thickness!r}")
+        raise ValueError(f"thickness must be a fraction of the images in [0, 1]; got {thickness!r}")
 
     out = images.copy()
     for start in range(0, len(out), _CHUNK):
@@ -222,14 +222,14 @@ def _filter3(images, op):
 
 def _check_images(images):
     if not isinstance(images, np.ndarray):
-        raise TypeError(f"images must be a numpy array of shape (n, 28, 28), got {type(images).__name__}")
+        raise TypeError(f"images must be a numpy array of shape (n, 28, 28); got {type(images).__name__}")
     if images.ndim != 3:
         raise ValueError(
-            f"images must have shape (n, height, width), e.g. (n, 28, 28), got {images.shape}; "
+            f"images must have shape (n, height, width), e.g. (n, 28, 28); got {images.shape}; "
             "reshape rows of pixels with images.reshape(-1, 28, 28)"
         )
     if not np.issubdtype(images.dtype, np.floating):
-        raise TypeError(f"images must be floating point with values in [0, 1], got dtype {images.dtype}; divide uint8 pixels by 255")
+        raise TypeError(f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; divide uint8 pixels by 255")
     return images.astype(np.float32, copy=False)
 
 
@@ -237,7 +237,7 @@ def _check_number(name, value):
     if value is None:
         return 0.0
     if not isinstance(value, Real) or isinstance(value, bool) or not value >= 0:
-        raise ValueError(f"{name} must be a non-negative number or None, got {value!r}")
+        raise ValueError(f"{name} must be a non-negative number or None; got {value!r}")
     return float(value)
 
 
@@ -247,7 +247,7 @@ def _check_range(name, value, limit):
         return None
     if isinstance(value, Real) and not isinstance(value, bool):
         if not value >= 0:
-            raise ValueError(f"{name} must be a non-negative number of degrees, a (low, high) pair or None, got {value!r}")
+            raise ValueError(f"{name} must be a non-negative number of degrees, a (low, high) pair or None; got {value!r}")
         lo, hi = -float(value), float(value)
     else:
         try:
@@ -255,11 +255,11 @@ def _check_range(name, value, limit):
                 raise TypeError
             lo, hi = (float(v) for v in value)
         except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a number of degrees, a (low, high) pair or None, got {value!r}") from None
+            raise ValueError(f"{name} must be a number of degrees, a (low, high) pair or None; got {value!r}") from None
         if not lo <= hi:
-            raise ValueError(f"{name} must have low <= high, got {value!r}")
+            raise ValueError(f"{name} must have low <= high; got {value!r}")
     if limit is not None and max(abs(lo), abs(hi)) > limit:
-        raise ValueError(f"{name} must stay within +-{limit} degrees, got {value!r}")
+        raise ValueError(f"{name} must stay within +-{limit} degrees; got {value!r}")
     return None if lo == hi == 0 else (lo, hi)
 
 
@@ -269,7 +269,7 @@ def _check_scale(value):
     try:
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"scale must be a (low, high) pair of zoom factors or None, got {value!r}") from None
+        raise ValueError(f"scale must be a (low, high) pair of zoom factors or None; got {value!r}") from None
     if not 0 < lo <= hi:
-        raise ValueError(f"scale must have 0 < low <= high, got {value!r}")
+        raise ValueError(f"scale must have 0 < low <= high; got {value!r}")
     return None if lo == hi == 1 else (lo, hi)

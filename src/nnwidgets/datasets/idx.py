@@ -43,7 +43,7 @@ def parse_idx(data, name="<bytes>", *, magic=None):
         raise ValueError(f"{name}: not an IDX file: {len(data)} bytes, shorter than the 4-byte magic number")
     found = int.from_bytes(data[:4], "big")
     if magic is not None and found != magic:
-        raise ValueError(f"{name}: bad magic number: expected 0x{magic:08x}, got 0x{found:08x}")
+        raise ValueError(f"{name}: bad magic number: expected 0x{magic:08x}; got 0x{found:08x}")
     if data[0] != 0 or data[1] != 0 or data[2] != _UBYTE:
         raise ValueError(f"{name}: bad magic number 0x{found:08x}: expected 0x0000080N (unsigned bytes, N dimensions)")
     ndim = data[3]
@@ -103,9 +103,9 @@ def write_idx(path, array):
     """
     array = np.asarray(array)
     if array.dtype != np.uint8:
-        raise TypeError(f"array must have dtype uint8, got {array.dtype}")
+        raise TypeError(f"array must have dtype uint8; got {array.dtype}")
     if not 1 <= array.ndim <= 255:
-        raise ValueError(f"array must have 1 to 255 dimensions, got {array.ndim}")
+        raise ValueError(f"array must have 1 to 255 dimensions; got {array.ndim}")
     data = (
         bytes([0, 0, _UBYTE, array.ndim])
         + np.asarray(array.shape, dtype=">u4").tobytes()

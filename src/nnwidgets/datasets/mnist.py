@@ -208,12 +208,12 @@ def load_mnist(
     """
     spec = _SPECS.get(dataset)
     if spec is None:
-        raise ValueError(f"dataset must be 'mnist' or 'fashion', got {dataset!r}")
+        raise ValueError(f"dataset must be 'mnist' or 'fashion'; got {dataset!r}")
     if bundled:
         if dataset != "mnist":
-            raise ValueError(f"bundled=True is only available for dataset='mnist', got dataset={dataset!r}")
+            raise ValueError(f"bundled=True is only available for dataset='mnist'; got dataset={dataset!r}")
         if path is not None:
-            raise ValueError(f"bundled=True reads the subset inside the package and takes no path, got path={path!r}")
+            raise ValueError(f"bundled=True reads the subset inside the package and takes no path; got path={path!r}")
         return load_bundled(flatten=flatten, normalize=normalize)
     return _load(
         spec,
@@ -276,7 +276,7 @@ def _load(spec, path, *, download, cache_dir, progress, flatten, normalize):
     if path is not None:
         folder = Path(path)
         if not folder.is_dir():
-            raise FileNotFoundError(f"path must be a directory holding the {spec.title} IDX files, got {str(path)!r}")
+            raise FileNotFoundError(f"path must be a directory holding the {spec.title} IDX files; got {str(path)!r}")
         arrays = _read_folder(spec, folder, f"path={str(path)!r}")
         return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
 
@@ -313,7 +313,7 @@ def _cache_folder(cache_dir):
             if not part.is_dir():
                 where = "is a file" if part == folder else f"lies under {str(part)!r}, a file"
                 raise ValueError(
-                    f"cache_dir must be a directory (or a path where one can be made), got "
+                    f"cache_dir must be a directory (or a path where one can be made); got "
                     f"{str(cache_dir)!r}, which {where}"
                 )
             break
@@ -389,7 +389,7 @@ def _check_sum(path, data, expected):
     if got != expected:
         raise ValueError(
             f"{path}: SHA-256 mismatch, the file is damaged or not the official one "
-            f"(expected {expected}, got {got}, {len(data)} bytes)"
+            f"(expected {expected}; got {got}, {len(data)} bytes)"
         )
 
 
@@ -398,9 +398,9 @@ def _finish(arrays, origin, *, flatten, normalize):
     X_train, y_train, X_test, y_test = arrays
     for split, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
         if X.ndim != 3 or X.shape[1:] != IMAGE_SHAPE:
-            raise ValueError(f"{origin}: {split} images must be 28x28, got shape {X.shape}")
+            raise ValueError(f"{origin}: {split} images must be 28x28; got shape {X.shape}")
         if y.ndim != 1:
-            raise ValueError(f"{origin}: {split} labels must be one-dimensional, got shape {y.shape}")
+            raise ValueError(f"{origin}: {split} labels must be one-dimensional; got shape {y.shape}")
         if len(X) != len(y):
             raise ValueError(f"{origin}: {split} has {len(X)} images but {len(y)} labels")
         if len(y) and y.max() > 9:

@@ -260,13 +260,13 @@ def _resample(path):
 def pen_strokes(digit, rng, style=None):
     """One digit as pad strokes (lists of (x, y) in 280x280 pad pixels), in a random or named style."""
     if not isinstance(digit, (int, np.integer)) or isinstance(digit, bool) or digit not in STYLES:
-        raise ValueError(f"digit must be an int in 0..9, got {digit!r}")
+        raise ValueError(f"digit must be an int in 0..9; got {digit!r}")
     styles = STYLES[digit]
     if style is None:
         weights = np.array([2.0 if (digit, name) in RARE_IN_MNIST else 1.0 for name in styles])
         style = list(styles)[rng.choice(len(styles), p=weights / weights.sum())]
     elif style not in styles:
-        raise ValueError(f"style for digit {digit} must be one of {', '.join(map(repr, styles))}, got {style!r}")
+        raise ValueError(f"style for digit {digit} must be one of {', '.join(map(repr, styles))}; got {style!r}")
     return [p.tolist() for p in _write(styles[style](rng), rng)]
 
 
@@ -277,7 +277,7 @@ def pen_digits(n, *, seed=0):
     twice as likely as the others. The same seed gives the same digits.
     """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+        raise ValueError(f"n must be a positive int; got {n!r}")
     rng = np.random.default_rng(seed)
     y = np.arange(n, dtype=np.int64) % 10
     X = np.empty((n, 784), np.float32)

@@ -86,10 +86,10 @@ def load_pendigits(path=None):
         name = BUNDLED_FILE
     else:
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike naming a UNIPEN file, got {path!r}")
+            raise TypeError(f"path must be a str or os.PathLike naming a UNIPEN file; got {path!r}")
         p = Path(path).expanduser()
         if not p.is_file():
-            raise FileNotFoundError(f"path must name a UNIPEN file, got {str(path)!r} (not a file)")
+            raise FileNotFoundError(f"path must name a UNIPEN file; got {str(path)!r} (not a file)")
         raw, name = p.read_bytes(), str(p)
     if raw[:2] == b"\x1f\x8b":
         try:
@@ -142,13 +142,13 @@ def parse_unipen(text, *, name="<text>"):
             if stroke is None:
                 fail(lineno, f"a point outside a .PEN_DOWN ... .PEN_UP block: {line.strip()!r}")
             if len(words) != 2:
-                fail(lineno, f"a point must be two numbers 'x y', got {line.strip()!r}")
+                fail(lineno, f"a point must be two numbers 'x y'; got {line.strip()!r}")
             try:
                 x, y = float(words[0]), float(words[1])
             except ValueError:
-                fail(lineno, f"a point must be two numbers 'x y', got {line.strip()!r}")
+                fail(lineno, f"a point must be two numbers 'x y'; got {line.strip()!r}")
             if not (np.isfinite(x) and np.isfinite(y)):
-                fail(lineno, f"a point must be finite, got {line.strip()!r}")
+                fail(lineno, f"a point must be finite; got {line.strip()!r}")
             stroke.append((x, y))
             continue
         if stroke is not None and key != ".PEN_UP":
@@ -159,11 +159,11 @@ def parse_unipen(text, *, name="<text>"):
             # .SEGMENT DIGIT <n> ? "<label>"
             label = words[-1].strip('"')
             if len(words) < 3 or words[1] != "DIGIT" or len(label) != 1 or not label.isdigit():
-                fail(lineno, f"expected '.SEGMENT DIGIT <n> ? \"<0..9>\"', got {line.strip()!r}")
+                fail(lineno, f"expected '.SEGMENT DIGIT <n> ? \"<0..9>\"'; got {line.strip()!r}")
             digit = [int(label), lineno, [], None, None]
         elif key == ".COMMENT" and digit is not None:
             if len(words) != 4 or not all(w.isdigit() for w in words[1:]):
-                fail(lineno, f"expected '.COMMENT <label> <writer> <sample>', got {line.strip()!r}")
+                fail(lineno, f"expected '.COMMENT <label> <writer> <sample>'; got {line.strip()!r}")
             label, writer, sample = map(int, words[1:])
             if label != digit[0]:
                 fail(lineno, f".COMMENT says label {label} but the .SEGMENT on line "
@@ -268,7 +268,7 @@ def draw_pendigits(strokes, *, seed=0, hands=None, half_size=False):
     if hands is not None:
         unknown = set(hands) - set(HANDS)
         if unknown:
-            raise ValueError(f"hands takes {', '.join(HANDS)}, "
+            raise ValueError(f"hands takes {', '.join(HANDS)}; "
                              f"got unknown {', '.join(sorted(unknown))}")
         ranges.update(hands)
     rng = np.random.default_rng(seed)

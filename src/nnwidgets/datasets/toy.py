@@ -117,16 +117,16 @@ def check_features(features) -> tuple[str, ...]:
 
 def _check(n, noise, train_fraction):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an int (the number of points), got {type(n).__name__}")
+        raise TypeError(f"n must be an int (the number of points); got {type(n).__name__}")
     if n < 2:
-        raise ValueError(f"n must be at least 2 (one training and one test point), got {n}")
+        raise ValueError(f"n must be at least 2 (one training and one test point); got {n}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating, np.integer)):
-        raise TypeError(f"noise must be a number >= 0, got {type(noise).__name__}")
+        raise TypeError(f"noise must be a number >= 0; got {type(noise).__name__}")
     if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0 (the Playground's 0 to 0.5), "
+        raise ValueError(f"noise must be a finite number >= 0 (the Playground's 0 to 0.5); "
                          f"got {noise}")
     if not isinstance(train_fraction, (int, float)) or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be a number strictly between 0 and 1, "
+        raise ValueError(f"train_fraction must be a number strictly between 0 and 1; "
                          f"got {train_fraction!r}")
     if not 1 <= int(n * train_fraction) <= n - 1:
         raise ValueError(f"train_fraction={train_fraction} of n={n} points leaves the training "

@@ -55,14 +55,14 @@ def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "out
     shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     weights = [np.asarray(w) for w in net.weights]
     if [w.shape for w in weights] != shapes:
-        raise ValueError(f"network weights must have shapes {shapes} for sizes {sizes}, "
+        raise ValueError(f"network weights must have shapes {shapes} for sizes {sizes}; "
                          f"got {[w.shape for w in weights]}")
     biases = getattr(net, "biases", None)
     if biases is not None:
         biases = [np.asarray(b).reshape(-1) for b in biases]
         if [b.shape for b in biases] != [(o,) for o, _ in shapes]:
             raise ValueError(f"network biases must have {[o for o, _ in shapes]} entries per layer "
-                             f"for sizes {sizes}, got {[b.size for b in biases]}")
+                             f"for sizes {sizes}; got {[b.size for b in biases]}")
     for l, a in enumerate(weights + (biases or [])):
         # A sum is finite only if every entry is; cheaper than isfinite over 1M weights.
         if not np.isfinite(a.sum(dtype=np.float64)):
@@ -80,7 +80,7 @@ def network_payload(net) -> dict:
     activation, output = function_name(net.activation), function_name(net.output)
     for where, name in (("activation", activation), ("output", output)):
         if name not in BROWSER_FUNCTIONS:
-            raise ValueError(f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser, got {name!r}")
+            raise ValueError(f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser; got {name!r}")
     return {
         "sizes": sizes,
         "activation": activation,

@@ -89,28 +89,28 @@ def check_half(half) -> tuple[str, ...]:
     """The ``half=`` argument as a tuple of trait names."""
     if isinstance(half, str):  # iterable, but surely not meant letter by letter
         raise ValueError(  # noqa: TRY004 (kept: callers catch ValueError here)
-            f"half must be a list of trait names, got the string {half!r} "
+            f"half must be a list of trait names; got the string {half!r} "
             f"(write half=({half!r},))")
     try:
         names = tuple(half)
     except TypeError:
-        raise TypeError(f"half must be a list of trait names (() to keep every array exact), "
+        raise TypeError(f"half must be a list of trait names (() to keep every array exact); "
                         f"got {half!r}") from None
     bad = [n for n in names if not isinstance(n, str)]
     if bad:
-        raise TypeError(f"half must hold trait names (str), got {bad[0]!r}")
+        raise TypeError(f"half must hold trait names (str); got {bad[0]!r}")
     return names
 
 
 def check_path(path, *, suffix_hint: str) -> Path:
     """``path`` as a Path with ``~`` expanded; a clear error for what cannot be a file name."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}")
+        raise TypeError(f"path must be a str or a path-like object; got {type(path).__name__}")
     if os.fspath(path) in ("", b""):
-        raise ValueError(f"path must name a file (e.g. 'page{suffix_hint}'), got an empty path")
+        raise ValueError(f"path must name a file (e.g. 'page{suffix_hint}'); got an empty path")
     path = Path(os.fsdecode(os.fspath(path))).expanduser()
     if path.is_dir():
-        raise ValueError(f"path must name a file, got the folder {path}")
+        raise ValueError(f"path must name a file; got the folder {path}")
     return path
 
 

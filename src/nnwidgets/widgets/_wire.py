@@ -73,15 +73,15 @@ def array_from_json(value: dict | None, widget=None) -> np.ndarray | None:
         raise ValueError(f"an array from the front end must be a dict with keys view, dtype, shape; got {got}")
     view, dtype, shape = value["view"], value["dtype"], value["shape"]
     if dtype not in WIRE_DTYPES:
-        raise ValueError(f"array dtype must be one of {WIRE_DTYPES}, got {dtype!r}")
+        raise ValueError(f"array dtype must be one of {WIRE_DTYPES}; got {dtype!r}")
     if not isinstance(view, (memoryview, bytes, bytearray)):
-        raise ValueError(f"array view must be a memoryview, bytes or bytearray, got {type(view).__name__}")
+        raise ValueError(f"array view must be a memoryview, bytes or bytearray; got {type(view).__name__}")
     if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) and d >= 0 for d in shape):
-        raise ValueError(f"array shape must be a list of non-negative ints, got {shape!r}")
+        raise ValueError(f"array shape must be a list of non-negative ints; got {shape!r}")
     raw = memoryview(view).cast("B")
     expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
     if raw.nbytes != expected:
-        raise ValueError(f"{dtype} array of shape {list(shape)} needs {expected} bytes, got {raw.nbytes}")
+        raise ValueError(f"{dtype} array of shape {list(shape)} needs {expected} bytes; got {raw.nbytes}")
     # frombuffer shares the message's memory; copy so the array owns (and may write) its data.
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
@@ -118,13 +118,13 @@ class Array(traitlets.TraitType):
             a = np.array(value, dtype=self.dtype, order="C", copy=True)
         except (TypeError, ValueError) as e:
             raise TraitValueError(
-                f"{self._where()} must be convertible to a {self.dtype.name} array, got {type(value).__name__}: {e}"
+                f"{self._where()} must be convertible to a {self.dtype.name} array; got {type(value).__name__}: {e}"
             ) from None
         if self.shape is not None:
             ok = a.ndim == len(self.shape) and all(w is None or w == n for w, n in zip(self.shape, a.shape))
             if not ok:
                 want = "(" + ", ".join("any" if w is None else str(w) for w in self.shape) + ")"
-                raise TraitValueError(f"{self._where()} must have shape {want}, got {a.shape}")
+                raise TraitValueError(f"{self._where()} must have shape {want}; got {a.shape}")
         return a
 
     def _where(self) -> str:

@@ -212,7 +212,7 @@ class BumpBuilder(anywidget.AnyWidget):
         elif name in checks:
             if not isinstance(value, (list, tuple)) or not all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-                return f"expected a list of numbers, got {value!r}"
+                return f"expected a list of numbers; got {value!r}"
             try:
                 checks[name]({"value": value})
             except traitlets.TraitError as exc:

@@ -45,7 +45,7 @@ def network_state(net) -> dict:
     sizes = payload["sizes"]
     if sizes[0] != 784 or sizes[-1] != 10:
         raise ValueError(f"DigitCanvas needs a network with 784 inputs and 10 outputs "
-                         f"(sizes [784, ..., 10]), got sizes {sizes}")
+                         f"(sizes [784, ..., 10]); got sizes {sizes}")
     return payload
 
 
@@ -60,20 +60,20 @@ class _Pixels(Array):
         if a.dtype == np.uint8:
             a = a.astype(np.float32) / np.float32(255)
         elif a.dtype.kind not in "fiub":
-            raise TraitValueError(f"DigitCanvas.pixels must hold numbers, got dtype {a.dtype}")
+            raise TraitValueError(f"DigitCanvas.pixels must hold numbers; got dtype {a.dtype}")
         a = super()._coerce(a)
         if not np.isfinite(a).all():
             raise TraitValueError("DigitCanvas.pixels contains NaN or infinite values; "
                                        "expected ink values in [0, 1]")
         if a.min() < 0 or a.max() > 1:
-            raise TraitValueError(f"DigitCanvas.pixels must lie in [0, 1] (or be uint8 0..255), "
+            raise TraitValueError(f"DigitCanvas.pixels must lie in [0, 1] (or be uint8 0..255); "
                                        f"got values in [{a.min():g}, {a.max():g}]")
         return a
 
 
 def _check_strokes(strokes) -> list:
     if not isinstance(strokes, list):
-        raise ValueError(f"strokes must be a list of polylines, got {type(strokes).__name__}")
+        raise ValueError(f"strokes must be a list of polylines; got {type(strokes).__name__}")
     out = []
     for s in strokes:
         pts = [[float(x), float(y)] for x, y in s]
@@ -173,7 +173,7 @@ class DigitCanvas(NetworkWidget):
                 raise ValueError("report must be a dict with pixels and strokes")
             px = array_from_json(report["pixels"])
             if px.size != 784:
-                raise ValueError(f"pixels must hold 784 values (28x28), got {px.size}")
+                raise ValueError(f"pixels must hold 784 values (28x28); got {px.size}")
             px = DigitCanvas.pixels._coerce(px.reshape(28, 28))  # the trait's own checks
             strokes = _check_strokes(report.get("strokes", []))
             seq = str(report.get("seq", ""))
@@ -194,7 +194,7 @@ class DigitCanvas(NetworkWidget):
         """
         a = np.asarray(digit)
         if a.shape not in ((28, 28), (784,)):
-            raise ValueError(f"digit must be a (28, 28) image or a (784,) vector, got shape {a.shape}")
+            raise ValueError(f"digit must be a (28, 28) image or a (784,) vector; got shape {a.shape}")
         with self.hold_sync():
             self.pixels = a.reshape(28, 28)  # checked by the trait before anything changes
             self._echo = ""

@@ -108,11 +108,11 @@ def _widget_list(widgets) -> list:
     if isinstance(widgets, anywidget.AnyWidget):
         return [widgets]
     if widgets is None or isinstance(widgets, (str, bytes)) or not hasattr(widgets, "__iter__"):
-        raise TypeError("widgets must be an anywidget widget or a list of them, "
+        raise TypeError("widgets must be an anywidget widget or a list of them; "
                         f"got {type(widgets).__name__}")
     widgets = list(widgets)
     if not widgets:
-        raise ValueError("widgets must hold at least one widget, got none")
+        raise ValueError("widgets must hold at least one widget; got none")
     for i, w in enumerate(widgets):
         check_widget(w, function="export_html", parameter=f"widgets[{i}]")
     return widgets
@@ -146,7 +146,7 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     if title is None:
         title = "nnwidgets"
     if not isinstance(title, str):
-        raise TypeError("title must be a str (or None for the default), "
+        raise TypeError("title must be a str (or None for the default); "
                         f"got {type(title).__name__}")
     half = check_half(half)
 

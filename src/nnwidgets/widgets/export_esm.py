@@ -129,7 +129,7 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
         )
     path = check_path(path, suffix_hint=".mjs")
     if css not in ("inline", "file"):
-        raise ValueError(f"css must be 'inline' or 'file', got {css!r}")
+        raise ValueError(f"css must be 'inline' or 'file'; got {css!r}")
     half = check_half(half)
 
     state = widget.get_state()
@@ -146,7 +146,7 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     css_path = path.with_suffix(".css")
     if css == "file" and css_path == path:
         raise ValueError("path must not end in .css when css='file' (the stylesheet goes "
-                         f"there), got {path}")
+                         f"there); got {path}")
     spec = ",\n  ".join([
         "widget",
         f"modelId: {json.dumps(widget.model_id)}",

@@ -107,9 +107,10 @@ def threads_beside_a_page(network, batch_size, cores=None):
     the training threads wait for each other, and throughput with a page open fell to 0.72 of
     a headless fit at batch size 32 against 0.82 with one thread (bench/dashboard_overhead.py).
     """
-    if auto_threads(network, batch_size) == 1:
+    cores = cores or _cores()
+    if auto_threads(network, batch_size, cores=cores) == 1:
         return 1
-    return max(1, (cores or _cores()) - 1)
+    return max(1, cores - 1)
 
 
 def explain_divergence(history, learning_rate, inputs=None, *, changes=(), network=None,

@@ -162,7 +162,7 @@ class NetworkDiagram(NetworkWidget):
         if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
                                  for n in sizes):
             raise ValueError(f"NetworkDiagram needs an input and an output layer with at least one "
-                             f"neuron each, got sizes {getattr(net, 'sizes', None)!r}")
+                             f"neuron each; got sizes {getattr(net, 'sizes', None)!r}")
         payload = network_payload(net)  # ValueError for a network the page cannot run
         sizes = payload["sizes"]
         state = {"_network": payload}
@@ -205,7 +205,7 @@ class NetworkDiagram(NetworkWidget):
             else:
                 a = np.asarray(x)
                 if a.shape not in ((784,), (28, 28)):
-                    raise ValueError(f"input must have shape (784,) or (28, 28) for a network with 784 inputs, "
+                    raise ValueError(f"input must have shape (784,) or (28, 28) for a network with 784 inputs; "
                                      f"got shape {a.shape}")
                 canvas.show(a)
             return
@@ -218,14 +218,14 @@ class NetworkDiagram(NetworkWidget):
         shapes = [(n_in,)] + ([(28, 28)] if n_in == 784 else [])
         if a.shape not in shapes:
             want = " or ".join(str(s) for s in shapes)
-            raise ValueError(f"input must have shape {want} for a network with {n_in} inputs, got shape {a.shape}")
+            raise ValueError(f"input must have shape {want} for a network with {n_in} inputs; got shape {a.shape}")
         if a.dtype.kind not in "fiub":
-            raise ValueError(f"input must hold numbers, got dtype {a.dtype}")
+            raise ValueError(f"input must hold numbers; got dtype {a.dtype}")
         if a.dtype == np.uint8:
             a = a / np.float32(255)  # pixels 0..255, as DigitCanvas.show and to_mnist take them
         if a.dtype.kind == "f" and a.size and np.isfinite(a).all() and np.abs(a).max() > np.finfo(np.float32).max:
             # checked before the float32 cast, which would make them inf (with a RuntimeWarning)
-            raise ValueError(f"input values must lie within float32's range (|x| <= 3.4e38), "
+            raise ValueError(f"input values must lie within float32's range (|x| <= 3.4e38); "
                              f"got values up to {np.abs(a).max():g}")
         return a.reshape(-1)
 
@@ -282,7 +282,7 @@ class NetworkDiagram(NetworkWidget):
         if x is None:
             return None
         if x.size != self.network.sizes[0]:
-            raise TraitValueError(f"NetworkDiagram.input must hold {self.network.sizes[0]} values, got {x.size}")
+            raise TraitValueError(f"NetworkDiagram.input must hold {self.network.sizes[0]} values; got {x.size}")
         if not np.isfinite(x).all():
             raise TraitValueError("input contains NaN or infinite values (or values beyond float32's "
                                   "range, about 3.4e38)")
@@ -320,23 +320,23 @@ class NetworkDiagram(NetworkWidget):
     def _check_scales(scales, sizes) -> dict:
         """``scales`` as {int layer: {int neuron: float}}, without factors of 1; ValueError if bad."""
         if not isinstance(scales, dict):
-            raise ValueError(f"scales must be a dict {{layer: {{neuron: factor}}}}, got {type(scales).__name__}")
+            raise ValueError(f"scales must be a dict {{layer: {{neuron: factor}}}}; got {type(scales).__name__}")
         hidden = range(1, len(sizes) - 1)
         out = {}
         for l, row in scales.items():
             layer = _index(l, "layer")
             if layer not in hidden:
-                raise ValueError(f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}, got {l!r}")
+                raise ValueError(f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}; got {l!r}")
             if not isinstance(row, dict):
-                raise ValueError(f"scales[{layer}] must be a dict {{neuron: factor}}, got {type(row).__name__}")
+                raise ValueError(f"scales[{layer}] must be a dict {{neuron: factor}}; got {type(row).__name__}")
             for n, s in row.items():
                 neuron = _index(n, "neuron")
                 if not 0 <= neuron < sizes[layer]:
                     raise ValueError(f"neuron must be in 0..{sizes[layer] - 1} for layer {layer} "
-                                     f"({sizes[layer]} neurons), got {n!r}")
+                                     f"({sizes[layer]} neurons); got {n!r}")
                 if not _finite_number(s):
                     raise ValueError(f"the factor of neuron {neuron} in layer {layer} must be a finite "
-                                     f"number, got {_number_text(s)}")
+                                     f"number; got {_number_text(s)}")
                 if float(s) != 1.0:
                     out.setdefault(layer, {})[neuron] = float(s)
         return out
@@ -354,9 +354,9 @@ class NetworkDiagram(NetworkWidget):
     def _validate_top_k(self, proposal):
         k = proposal["value"]
         if isinstance(k, bool):
-            raise TraitValueError(f"top_k must be an int >= 1, got {k!r}")
+            raise TraitValueError(f"top_k must be an int >= 1; got {k!r}")
         if k < 1:
-            raise TraitValueError(f"top_k must be at least 1, got {k}")
+            raise TraitValueError(f"top_k must be at least 1; got {k}")
         return k
 
     @traitlets.observe("scales")
@@ -391,13 +391,13 @@ class NetworkDiagram(NetworkWidget):
     @ablated.setter
     def ablated(self, value):
         if not isinstance(value, dict):
-            raise ValueError(f"ablated must be a dict {{layer: [neuron, ...]}}, got {type(value).__name__}")
+            raise ValueError(f"ablated must be a dict {{layer: [neuron, ...]}}; got {type(value).__name__}")
         keep = {l: {n: s for n, s in row.items() if s != 0} for l, row in self.scales.items()}
         for l, neurons in value.items():
             # A string is iterable too: "12" would switch off neurons 1 and 2.
             if isinstance(neurons, (str, bytes, dict)) or not isinstance(neurons, (list, tuple, set, frozenset,
                                                                                    range, np.ndarray)):
-                raise ValueError(f"ablated[{l!r}] must be a list of neuron indices, got {neurons!r}")
+                raise ValueError(f"ablated[{l!r}] must be a list of neuron indices; got {neurons!r}")
             items = neurons.reshape(-1).tolist() if isinstance(neurons, np.ndarray) else list(neurons)
             keep.setdefault(_index(l, "layer"), {}).update({n: 0.0 for n in items})
         self.scales = keep
@@ -482,7 +482,7 @@ class NetworkDiagram(NetworkWidget):
             self.unlink()
             return
         if not isinstance(canvas, DigitCanvas):
-            raise ValueError(f"canvas must be a DigitCanvas (or None to unlink), got {type(canvas).__name__}")
+            raise ValueError(f"canvas must be a DigitCanvas (or None to unlink); got {type(canvas).__name__}")
         if self.network.sizes[0] != 784:
             raise ValueError(f"only a diagram whose network takes 784 inputs can follow a canvas; "
                              f"this one takes {self.network.sizes[0]}")
@@ -530,12 +530,12 @@ class NetworkDiagram(NetworkWidget):
 def _index(value, what) -> int:
     # Keys from the page arrive as strings ("17"); Python callers pass ints.
     if isinstance(value, bool):
-        raise ValueError(f"{what} must be an int, got {value!r}")
+        raise ValueError(f"{what} must be an int; got {value!r}")
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    raise ValueError(f"{what} must be an int, got {value!r}")
+    raise ValueError(f"{what} must be an int; got {value!r}")
 
 
 def _neurons(neuron) -> list:
@@ -547,7 +547,7 @@ def _neurons(neuron) -> list:
     else:
         return [neuron]  # one index, checked with the rest of the edits
     if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in items):
-        raise ValueError(f"neuron must be an int or a list of ints, got {neuron!r:.80}")
+        raise ValueError(f"neuron must be an int or a list of ints; got {neuron!r:.80}")
     return [int(n) for n in items]
 
 
