@@ -39,7 +39,7 @@ FIT = {"epochs": 60, "batch_size": 10, "learning_rate": 0.1, "threads": 1}
 
 def measure(data, seed):
     """One seed's figures: a dict of numbers."""
-    first = (data.X_train[:N_TRAIN + N_HELD_OUT], data.y_train[:N_TRAIN + N_HELD_OUT])
+    first = (data.X_train[: N_TRAIN + N_HELD_OUT], data.y_train[: N_TRAIN + N_HELD_OUT])
     (X, y), (X_val, y_val) = hold_out(first, N_HELD_OUT)
     net = Network([784, 100, 10], activation="relu", seed=seed)
     started = time.perf_counter()
@@ -51,9 +51,14 @@ def measure(data, seed):
     T = fit_temperature(net.logits(X_val), y_val)  # held-out training digits, never the test
     after = reliability(softmax(Z_test, T), data.y_test)
     P = softmax(Z_test)
-    row = {"seconds": seconds, "accuracy": float((P.argmax(1) == data.y_test).mean()),
-           "confidence": float(P.max(1).mean()), "ece_before": before.ece, "T": T,
-           "ece_after": after.ece}
+    row = {
+        "seconds": seconds,
+        "accuracy": float((P.argmax(1) == data.y_test).mean()),
+        "confidence": float(P.max(1).mean()),
+        "ece_before": before.ece,
+        "T": T,
+        "ece_after": after.ece,
+    }
 
     X_a, y_a = data.X_test[:N_ATTACKED], data.y_test[:N_ATTACKED]
     for eps in EPSILONS:
@@ -68,35 +73,47 @@ def main():
     seeds = [int(s) for s in os.environ.get("SEEDS", "0 1 2").split()]
     source = os.environ.get("DATA", "bundled")
     data = load_mnist(download=False, progress=False) if source == "mnist" else load_bundled()
-    print(f"{source}: [784, 100, 10] relu/softmax, {N_TRAIN} training digits, {FIT}; "
-          f"T fitted on {N_HELD_OUT} held-out training digits; ECE on {len(data.X_test)} test "
-          f"digits; FGSM on {N_ATTACKED}", flush=True)
+    print(
+        f"{source}: [784, 100, 10] relu/softmax, {N_TRAIN} training digits, {FIT}; "
+        f"T fitted on {N_HELD_OUT} held-out training digits; ECE on {len(data.X_test)} test "
+        f"digits; FGSM on {N_ATTACKED}",
+        flush=True,
+    )
     rows = []
     for seed in seeds:
         row = measure(data, seed)
         rows.append(row)
         errors = " / ".join(f"{row[f'error@{e}']:.1%}" for e in EPSILONS)
-        print(f"seed {seed} ({row['seconds']:.0f} s training): accuracy {row['accuracy']:.2%}, "
-              f"mean confidence {row['confidence']:.2%}, ECE {row['ece_before']:.2%} -> "
-              f"{row['ece_after']:.2%} at T = {row['T']:.2f}; FGSM error at eps "
-              f"{' / '.join(map(str, EPSILONS))}: {errors}", flush=True)
+        print(
+            f"seed {seed} ({row['seconds']:.0f} s training): accuracy {row['accuracy']:.2%}, "
+            f"mean confidence {row['confidence']:.2%}, ECE {row['ece_before']:.2%} -> "
+            f"{row['ece_after']:.2%} at T = {row['T']:.2f}; FGSM error at eps "
+            f"{' / '.join(map(str, EPSILONS))}: {errors}",
+            flush=True,
+        )
 
     def median(key):
         return float(np.median([r[key] for r in rows]))
 
     print(f"\nmedian over seeds {seeds}:")
-    print(f"  calibration: accuracy {median('accuracy'):.2%}, mean confidence "
-          f"{median('confidence'):.2%}; ECE {median('ece_before'):.2%} before, "
-          f"{median('ece_after'):.2%} after temperature scaling; T = {median('T'):.2f}")
+    print(
+        f"  calibration: accuracy {median('accuracy'):.2%}, mean confidence "
+        f"{median('confidence'):.2%}; ECE {median('ece_before'):.2%} before, "
+        f"{median('ece_after'):.2%} after temperature scaling; T = {median('T'):.2f}"
+    )
     for eps in EPSILONS:
-        print(f"  FGSM eps {eps:<4}: error {median(f'error@{eps}'):.1%}, mean confidence of "
-              f"the wrong answers {median(f'wrong_conf@{eps}'):.2f}")
+        print(
+            f"  FGSM eps {eps:<4}: error {median(f'error@{eps}'):.1%}, mean confidence of "
+            f"the wrong answers {median(f'wrong_conf@{eps}'):.2f}"
+        )
     checks = {
-        "ECE after temperature scaling < before (every seed)":
-            all(r["ece_after"] < r["ece_before"] for r in rows),
+        "ECE after temperature scaling < before (every seed)": all(
+            r["ece_after"] < r["ece_before"] for r in rows
+        ),
         "fitted T > 1 (every seed)": all(r["T"] > 1 for r in rows),
-        "FGSM error rises with eps (every seed)":
-            all(np.all(np.diff([r[f"error@{e}"] for e in EPSILONS]) > 0) for r in rows),
+        "FGSM error rises with eps (every seed)": all(
+            np.all(np.diff([r[f"error@{e}"] for e in EPSILONS]) > 0) for r in rows
+        ),
         "FGSM error >= 50% at eps 0.25 (every seed)": all(r["error@0.25"] >= 0.5 for r in rows),
     }
     for what, ok in checks.items():

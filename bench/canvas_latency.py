@@ -26,8 +26,14 @@ import time
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def main(argv=None):
@@ -39,12 +45,15 @@ def main(argv=None):
 
     from playwright.sync_api import sync_playwright
 
+    from nnwidgets import Network, load_pretrained
     from nnwidgets.widgets.canvas import DigitCanvas
     from nnwidgets.widgets.export import export_html
 
-    from nnwidgets import Network, load_pretrained
-
-    net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
+    net, name = (
+        (Network.load(args.model), args.model)
+        if args.model
+        else (load_pretrained(), "load_pretrained()")
+    )
     digits = json.loads((ROOT / "tests" / "strokes" / "digits.json").read_text())
     strokes = [s for d in sorted(digits) for v in digits[d][:2] for s in v]
     chromium = shutil.which("chromium")
@@ -80,10 +89,14 @@ def main(argv=None):
         browser.close()
 
     print(f"model: {name}")
-    print(f"{moves} pointer moves, one every {args.interval_ms:g} ms; {len(res['latency'])} frames with new input")
+    print(
+        f"{moves} pointer moves, one every {args.interval_ms:g} ms; {len(res['latency'])} frames with new input"
+    )
     for m in ("latency", "wait", "work"):
         v = np.array(res[m])
-        print(f"  {m:8s} p50 {np.percentile(v, 50):5.1f} ms   p95 {np.percentile(v, 95):5.1f} ms   max {v.max():5.1f} ms")
+        print(
+            f"  {m:8s} p50 {np.percentile(v, 50):5.1f} ms   p95 {np.percentile(v, 95):5.1f} ms   max {v.max():5.1f} ms"
+        )
     p95 = float(np.percentile(res["latency"], 95))
     print(f"latency p95 {p95:.1f} ms: {'within' if p95 < 16 else 'over'} the 16 ms target")
     return 0

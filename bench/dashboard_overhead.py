@@ -66,7 +66,9 @@ def kernel_side(args):
 
         def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
             if msg_type == "comm_msg":
-                CountingComm.messages.append((time.monotonic(), sum(memoryview(b).nbytes for b in buffers or [])))
+                CountingComm.messages.append(
+                    (time.monotonic(), sum(memoryview(b).nbytes for b in buffers or []))
+                )
 
     comm.create_comm = CountingComm
 
@@ -78,8 +80,9 @@ def kernel_side(args):
 
     def timed_dashboard(X, y):
         net = Network([784, 100, 10], seed=0)
-        dash = TrainingDashboard(net, train=(X, y), epochs=args.epochs, batch_size=args.batch_size,
-                                 learning_rate=0.05)
+        dash = TrainingDashboard(
+            net, train=(X, y), epochs=args.epochs, batch_size=args.batch_size, learning_rate=0.05
+        )
         CountingComm.messages.clear()
         began = time.perf_counter()
         dash.start()
@@ -94,8 +97,9 @@ def kernel_side(args):
         rng = np.random.default_rng(0)
         X = rng.normal(size=(1000, 4)).astype(np.float32)
         y = (X[:, 0] > 0).astype(int)
-        dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, y), epochs=TINY_BATCHES // 1000,
-                                 batch_size=1)
+        dash = TrainingDashboard(
+            Network([4, 3, 2], seed=0), train=(X, y), epochs=TINY_BATCHES // 1000, batch_size=1
+        )
         dash.run()
         run = dash.runs[0]
         biggest = max(b for _, b in CountingComm.messages)
@@ -113,15 +117,21 @@ def kernel_side(args):
         rates.append(len(sent) / seconds)
         biggest = max([biggest] + [b for _, b in sent])
     fit, dash = max(fits), max(dashes)
-    print(f"data: {len(X):,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
-          f"{args.epochs} epoch(s), best of {args.repeats}")
+    print(
+        f"data: {len(X):,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
+        f"{args.epochs} epoch(s), best of {args.repeats}"
+    )
     print(f"net.fit                : {fit:10,.0f} samples/s")
     print(f"dashboard start + wait : {dash:10,.0f} samples/s")
     print(f"ratio dashboard / fit  : {dash / fit:.3f}")
-    print(f"messages to the page   : {max(rates):.1f} per second at most (largest {biggest:,} bytes of buffers)")
+    print(
+        f"messages to the page   : {max(rates):.1f} per second at most (largest {biggest:,} bytes of buffers)"
+    )
     total, kept, stride, size = decimation_bound()
-    print(f"after {total:,} mini-batches: {kept} points kept per curve (each the mean of {stride}), "
-          f"largest message {size:,} bytes of buffers")
+    print(
+        f"after {total:,} mini-batches: {kept} points kept per curve (each the mean of {stride}), "
+        f"largest message {size:,} bytes of buffers"
+    )
 
 
 # ----------------------------------------------------------------------------- with a browser
@@ -212,14 +222,27 @@ def cpu_seconds():
             t = proc.cpu_times()
         except psutil.Error:
             continue
-        kind = ("bench" if proc.pid == me.pid else "kernel" if "ipykernel" in cmd
-                else "server" if "jupyterlab" in cmd else "chromium" if "chromium" in cmd else "driver")
+        kind = (
+            "bench"
+            if proc.pid == me.pid
+            else "kernel"
+            if "ipykernel" in cmd
+            else "server"
+            if "jupyterlab" in cmd
+            else "chromium"
+            if "chromium" in cmd
+            else "driver"
+        )
         totals[kind] += t.user + t.system
     return totals
 
 
-MAIN_THREAD = {"TaskDuration": "all tasks", "ScriptDuration": "script", "LayoutDuration": "layout",
-               "RecalcStyleDuration": "style"}
+MAIN_THREAD = {
+    "TaskDuration": "all tasks",
+    "ScriptDuration": "script",
+    "LayoutDuration": "layout",
+    "RecalcStyleDuration": "style",
+}
 
 
 def main_thread(cdp):
@@ -242,39 +265,61 @@ def start_lab(base):
     import subprocess
     import urllib.error
 
-    from conftest import JupyterServer, SERVER_START_TIMEOUT, _free_port, _write_settings
+    from conftest import SERVER_START_TIMEOUT, JupyterServer, _free_port, _write_settings
 
     dirs = {d: base / d for d in ("root", "settings", "workspaces", "config", "runtime")}
     for d in dirs.values():
         d.mkdir()
     _write_settings(dirs["settings"])
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-               JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]), JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
-               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        JUPYTER_PLATFORM_DIRS="1",
+        PYTHONUNBUFFERED="1",
+    )
     env.pop("JUPYTER_TOKEN", None)
     port, token = _free_port(), secrets.token_hex(24)
     log_path = base / "server.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
-           "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={dirs['root']}", "--ServerApp.terminals_enabled=False",
-           f"--LabApp.user_settings_dir={dirs['settings']}", f"--LabApp.workspaces_dir={dirs['workspaces']}",
-           "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.expose_app_in_browser=True"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={dirs['root']}",
+        "--ServerApp.terminals_enabled=False",
+        f"--LabApp.user_settings_dir={dirs['settings']}",
+        f"--LabApp.workspaces_dir={dirs['workspaces']}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     log = open(log_path, "w")
     proc = subprocess.Popen(cmd, cwd=dirs["root"], env=env, stdout=log, stderr=subprocess.STDOUT)
     server = JupyterServer(f"http://127.0.0.1:{port}", token, dirs["root"], log_path, proc)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with code {proc.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"jupyter lab exited with code {proc.returncode}:\n{server.log_tail()}"
+            )
         try:
             server.api("GET", "/api/status", timeout=2)
             return server, log
         except (urllib.error.URLError, ConnectionError, OSError):
             if time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
-                                   f"{server.log_tail()}") from None
+                raise RuntimeError(
+                    f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                    f"{server.log_tail()}"
+                ) from None
             time.sleep(0.1)  # the port is not listening yet
 
 
@@ -284,7 +329,14 @@ def with_browser(args):
     from pathlib import Path
 
     sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, NotebookPage, _JS_PRELUDE, _notebook_json, _skip_reason
+    from conftest import (
+        _JS_PRELUDE,
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        NotebookPage,
+        _notebook_json,
+        _skip_reason,
+    )
 
     reason = _skip_reason()
     if reason:
@@ -297,30 +349,69 @@ def with_browser(args):
         server, log = start_lab(Path(tmp))
         try:
             with pw.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, "--enable-precise-memory-info"])
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM,
+                    headless=True,
+                    args=[*CHROMIUM_ARGS, "--enable-precise-memory-info"],
+                )
                 try:
-                    results = _measure(args, browser, server, Path(tmp), NotebookPage, _JS_PRELUDE,
-                                       _notebook_json, json)
+                    results = _measure(
+                        args,
+                        browser,
+                        server,
+                        Path(tmp),
+                        NotebookPage,
+                        _JS_PRELUDE,
+                        _notebook_json,
+                        json,
+                    )
                 finally:
                     browser.close()
         finally:
             server.process.terminate()
             server.process.wait(timeout=15)
             log.close()
-    fits, dashes, rates, biggest, n_samples, memory, tiny_rate, chromium, cpu_use, fit_cpu, main_use = results
+    (
+        fits,
+        dashes,
+        rates,
+        biggest,
+        n_samples,
+        memory,
+        tiny_rate,
+        chromium,
+        cpu_use,
+        fit_cpu,
+        main_use,
+    ) = results
     fit, dash = max(fits), max(dashes)
-    print(f"command: {' '.join(shlex.quote(a) for a in [os.path.relpath(sys.executable), *sys.argv])}")
-    print(f"page: JupyterLab in headless {chromium}, one kernel, {len(fits)} alternating repeats "
-          f"(best of each); load average (1, 5, 15 min) before {load_before}, after {load_average()}")
-    print(f"data: {n_samples:,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
-          f"{args.epochs} epochs per measurement; dashboard update_interval "
-          f"{'default (0.2)' if args.update_interval is None else args.update_interval} s")
-    print(f"net.fit (headless)          : {fit:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in fits)})")
-    print(f"dashboard in the page       : {dash:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in dashes)})")
-    print(f"ratio dashboard / fit       : {dash / fit:.3f} best to best, {sum(dashes) / sum(fits):.3f} mean to mean "
-          f"(target >= 0.95)")
-    print(f"messages received by page   : {max(rates):.1f} per second at most (each run: "
-          f"{', '.join(f'{r:.1f}' for r in rates)}; largest frame {biggest:,} bytes)")
+    print(
+        f"command: {' '.join(shlex.quote(a) for a in [os.path.relpath(sys.executable), *sys.argv])}"
+    )
+    print(
+        f"page: JupyterLab in headless {chromium}, one kernel, {len(fits)} alternating repeats "
+        f"(best of each); load average (1, 5, 15 min) before {load_before}, after {load_average()}"
+    )
+    print(
+        f"data: {n_samples:,} bundled digits, [784, 100, 10], batch_size {args.batch_size}, "
+        f"{args.epochs} epochs per measurement; dashboard update_interval "
+        f"{'default (0.2)' if args.update_interval is None else args.update_interval} s"
+    )
+    print(
+        f"net.fit (headless)          : {fit:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in fits)})"
+    )
+    print(
+        f"dashboard in the page       : {dash:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in dashes)})"
+    )
+    print(
+        f"ratio dashboard / fit       : {dash / fit:.3f} best to best, {sum(dashes) / sum(fits):.3f} mean to mean "
+        f"(target >= 0.95)"
+    )
+    print(
+        f"messages received by page   : {max(rates):.1f} per second at most (each run: "
+        f"{', '.join(f'{r:.1f}' for r in rates)}; largest frame {biggest:,} bytes)"
+    )
+
     def cores(use):
         return ", ".join(f"{k} {sum(u[k] for u in use) / len(use):.2f}" for k in use[0])
 
@@ -328,17 +419,23 @@ def with_browser(args):
     print(f"                              net.fit (page idle): {cores(fit_cpu)}")
     print(f"page main thread, share of each second while the dashboard trained: {cores(main_use)}")
     before, during, after, nodes, tiny_msgs = memory
-    print(f"page memory, {TINY_BATCHES:,} mini-batches of 1 sample on [4, 3, 2] ({tiny_rate:,.0f} mini-batches/s, "
-          f"{tiny_msgs:.1f} messages/s): JS heap after GC {before / 1e6:.1f} MB before, "
-          f"{after / 1e6:.1f} MB after; while training {min(during) / 1e6:.1f}-{max(during) / 1e6:.1f} MB "
-          f"(no GC forced, {len(during)} samples); DOM nodes {nodes[0]:,} before, {nodes[1]:,} after")
+    print(
+        f"page memory, {TINY_BATCHES:,} mini-batches of 1 sample on [4, 3, 2] ({tiny_rate:,.0f} mini-batches/s, "
+        f"{tiny_msgs:.1f} messages/s): JS heap after GC {before / 1e6:.1f} MB before, "
+        f"{after / 1e6:.1f} MB after; while training {min(during) / 1e6:.1f}-{max(during) / 1e6:.1f} MB "
+        f"(no GC forced, {len(during)} samples); DOM nodes {nodes[0]:,} before, {nodes[1]:,} after"
+    )
     print(f"total time: {time.monotonic() - began:.0f} s")
 
 
 def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, json):
     path = "dashboard_overhead.ipynb"
-    setup = KERNEL_SETUP.format(samples=args.samples, epochs=args.epochs, batch_size=args.batch_size,
-                                update_interval=args.update_interval)
+    setup = KERNEL_SETUP.format(
+        samples=args.samples,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        update_interval=args.update_interval,
+    )
     (server.root_dir / path).write_text(json.dumps(notebook_json([setup])))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -365,7 +462,9 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         cpu_before = cpu_seconds()
         began = time.monotonic()
         fits.append(float(nb.run_cell("print(timed_fit())").split()[-1]))
-        fit_cpu.append({k: (v - cpu_before[k]) / (time.monotonic() - began) for k, v in cpu_seconds().items()})
+        fit_cpu.append(
+            {k: (v - cpu_before[k]) / (time.monotonic() - began) for k, v in cpu_seconds().items()}
+        )
         shown = nb.run_cell("show_dashboard(Network([784, 100, 10], seed=0), (X, y), **SETTINGS)")
         page.locator(".nnw-dash").last.wait_for()  # drawn in the page before training starts
         page.wait_for_timeout(300)
@@ -373,7 +472,12 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         cpu_before, main_before = cpu_seconds(), main_thread(cdp)
         out = nb.run_cell("timed_dashboard(len(X) * SETTINGS['epochs'])", timeout_ms=300_000)
         cpu = {k: v - cpu_before[k] for k, v in cpu_seconds().items()}
-        main_use.append({k: (v - main_before[k]) / float(_value(out, "seconds")) for k, v in main_thread(cdp).items()})
+        main_use.append(
+            {
+                k: (v - main_before[k]) / float(_value(out, "seconds"))
+                for k, v in main_thread(cdp).items()
+            }
+        )
         page.wait_for_timeout(300)  # the last update's frame
         dashes.append(float(_value(out, "rate")))
         cpu_use.append({k: v / float(_value(out, "seconds")) for k, v in cpu.items()})
@@ -397,22 +501,46 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
     tiny_msgs = len(counter.frames) / float(_value(out, "seconds"))
     context.close()
     memory = (before, during, after, (nodes_before, nodes_after), tiny_msgs)
-    return (fits, dashes, rates, biggest, n_samples, memory, tiny_rate, f"Chromium {chromium}",
-            cpu_use, fit_cpu, main_use)
+    return (
+        fits,
+        dashes,
+        rates,
+        biggest,
+        n_samples,
+        memory,
+        tiny_rate,
+        f"Chromium {chromium}",
+        cpu_use,
+        fit_cpu,
+        main_use,
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--browser", action="store_true",
-                        help="JupyterLab in headless chromium: the page draws every update")
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="JupyterLab in headless chromium: the page draws every update",
+    )
     parser.add_argument("--batch-size", type=int, default=10)
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs per measurement (default 1, or 20 with --browser: a few seconds each)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs per measurement (default 1, or 20 with --browser: a few seconds each)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--samples", type=int, default=10_000, help="training digits (default all 10,000)")
-    parser.add_argument("--update-interval", type=float, default=None,
-                        help="the dashboard's seconds between updates to the page (--browser; default: "
-                             "the dashboard's own, 0.2)")
+    parser.add_argument(
+        "--samples", type=int, default=10_000, help="training digits (default all 10,000)"
+    )
+    parser.add_argument(
+        "--update-interval",
+        type=float,
+        default=None,
+        help="the dashboard's seconds between updates to the page (--browser; default: "
+        "the dashboard's own, 0.2)",
+    )
     args = parser.parse_args()
     if args.epochs is None:
         args.epochs = 20 if args.browser else 1

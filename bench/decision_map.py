@@ -36,8 +36,14 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 # New weights, one set per animation frame: the last ones, each value nudged by up to 1%.
 REDRAW = """async (count) => {
@@ -62,8 +68,10 @@ REDRAW = """async (count) => {
 
 def stats(values):
     v = np.asarray(values, float)
-    return (f"p50 {np.percentile(v, 50):5.2f} ms   p95 {np.percentile(v, 95):5.2f} ms   "
-            f"max {v.max():6.2f} ms   n={v.size}")
+    return (
+        f"p50 {np.percentile(v, 50):5.2f} ms   p95 {np.percentile(v, 95):5.2f} ms   "
+        f"max {v.max():6.2f} ms   n={v.size}"
+    )
 
 
 def page_work(args):
@@ -89,8 +97,10 @@ def page_work(args):
         work = page.evaluate(REDRAW, args.redraws)
         redraws = int(page.get_attribute(".nnw-dmap", "data-redraws"))
         browser.close()
-    print(f"page work per redraw, {args.resolution}x{args.resolution} map of [2, 8, 8, 1] with "
-          f"16 thumbnails and 500 points, headless Chromium (devicePixelRatio 2):")
+    print(
+        f"page work per redraw, {args.resolution}x{args.resolution} map of [2, 8, 8, 1] with "
+        f"16 thumbnails and 500 points, headless Chromium (devicePixelRatio 2):"
+    )
     print(f"  {stats(work)}   ({redraws} redraws in all)")
     return float(np.percentile(work, 95))
 
@@ -114,8 +124,9 @@ def throughput(args):
     samples = len(data.train[1]) * args.epochs
 
     def network():
-        return Network([2, 8, 8, 1], activation="tanh", output="sigmoid", cost="cross_entropy",
-                       seed=0)
+        return Network(
+            [2, 8, 8, 1], activation="tanh", output="sigmoid", cost="cross_entropy", seed=0
+        )
 
     def alone():
         net = network()
@@ -146,14 +157,20 @@ def throughput(args):
         sent.append(n)
         bare.append(watched(with_map=False)[0])
     ratio = max(dashes) / max(fits)
-    print(f"\ntraining [2, 8, 8, 1] on 250 spiral points, {args.epochs} epochs, mini-batch 10, "
-          f"best of {args.repeats} (load average {os.getloadavg()[0]:.2f}):")
+    print(
+        f"\ntraining [2, 8, 8, 1] on 250 spiral points, {args.epochs} epochs, mini-batch 10, "
+        f"best of {args.repeats} (load average {os.getloadavg()[0]:.2f}):"
+    )
     print(f"  net.fit alone                    {max(fits):9,.0f} samples/s")
-    print(f"  dashboard + DecisionMap watching {max(dashes):9,.0f} samples/s   "
-          f"({int(np.median(sent))} messages to the page)")
+    print(
+        f"  dashboard + DecisionMap watching {max(dashes):9,.0f} samples/s   "
+        f"({int(np.median(sent))} messages to the page)"
+    )
     print(f"  dashboard alone (no map)         {max(bare):9,.0f} samples/s")
-    print(f"  ratio {ratio:.3f} (to net.fit); the map's own share: "
-          f"{max(dashes) / max(bare):.3f} of the dashboard alone")
+    print(
+        f"  ratio {ratio:.3f} (to net.fit); the map's own share: "
+        f"{max(dashes) / max(bare):.3f} of the dashboard alone"
+    )
     return ratio
 
 

@@ -41,8 +41,14 @@ import time
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 FRAME_MS = 1000 / 60
 
 READ = """() => {
@@ -131,16 +137,23 @@ def frame_counts(frames):
     if not frames:
         return "(none)"
     values, counts = np.unique(frames, return_counts=True)
-    return ", ".join(f"{v} frame{'s' if v > 1 else ''}: {100 * c / len(frames):.1f}%"
-                     for v, c in zip(values, counts)) + f"   n={len(frames)}"
+    return (
+        ", ".join(
+            f"{v} frame{'s' if v > 1 else ''}: {100 * c / len(frames):.1f}%"
+            for v, c in zip(values, counts)
+        )
+        + f"   n={len(frames)}"
+    )
 
 
 def stats(values):
     v = np.asarray(values, float)
     if not v.size:
         return "(none)"
-    return (f"p50 {np.percentile(v, 50):5.2f} ms   p95 {np.percentile(v, 95):5.2f} ms   "
-            f"max {v.max():6.2f} ms   n={v.size}")
+    return (
+        f"p50 {np.percentile(v, 50):5.2f} ms   p95 {np.percentile(v, 95):5.2f} ms   "
+        f"max {v.max():6.2f} ms   n={v.size}"
+    )
 
 
 def main(argv=None):
@@ -151,7 +164,14 @@ def main(argv=None):
 
     from playwright.sync_api import sync_playwright
 
-    from nnwidgets import DigitCanvas, Network, NetworkDiagram, export_html, load_bundled, load_pretrained
+    from nnwidgets import (
+        DigitCanvas,
+        Network,
+        NetworkDiagram,
+        export_html,
+        load_bundled,
+        load_pretrained,
+    )
 
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -180,24 +200,37 @@ def main(argv=None):
                 page.evaluate(LISTEN)
                 if kind == "linked":
                     page.wait_for_selector(".nnw-diagram[data-linked='true']")
-                moves = draw_strokes(page, strokes, args.moves, args.interval_ms, np.random.default_rng(0))
+                moves = draw_strokes(
+                    page, strokes, args.moves, args.interval_ms, np.random.default_rng(0)
+                )
                 results[name, kind] = (moves, page.evaluate(READ))
                 page.close()
         browser.close()
 
-    print(f"headless Chromium, {args.moves} pointer moves per page, one every "
-          f"{args.interval_ms:g}-{args.interval_ms + FRAME_MS:.0f} ms")
+    print(
+        f"headless Chromium, {args.moves} pointer moves per page, one every "
+        f"{args.interval_ms:g}-{args.interval_ms + FRAME_MS:.0f} ms"
+    )
     ok = True
     for name, _, work_target in nets:
-        (m_alone, alone), (m_linked, linked) = results[name, "alone"], results[name, "linked"]
-        dur = lambda entries: [d for _, d in entries]
-        e2e, in_frame, frames = end_to_end(linked["canvasLatency"], linked["canvasWait"], linked["diagramWork"])
-        alone_frames = [frames_to_paint(s, s + w, s + d) for (s, d), (_, w) in
-                        zip(alone["canvasLatency"], alone["canvasWait"])]
+        (_, alone), (_, linked) = results[name, "alone"], results[name, "linked"]
+
+        def dur(entries):
+            return [d for _, d in entries]
+
+        e2e, in_frame, frames = end_to_end(
+            linked["canvasLatency"], linked["canvasWait"], linked["diagramWork"]
+        )
+        alone_frames = [
+            frames_to_paint(s, s + w, s + d)
+            for (s, d), (_, w) in zip(alone["canvasLatency"], alone["canvasWait"])
+        ]
         work95 = float(np.percentile(dur(linked["diagramWork"]), 95))
         e2e95 = float(np.percentile(e2e, 95)) if e2e else float("inf")
         print(f"\n{name}")
-        print(f"  pointer event   timestamp -> delivered to the page  {stats(alone['delivered'] + linked['delivered'])}")
+        print(
+            f"  pointer event   timestamp -> delivered to the page  {stats(alone['delivered'] + linked['delivered'])}"
+        )
         print(f"  canvas alone    latency  {stats(dur(alone['canvasLatency']))}")
         print(f"                  work     {stats(dur(alone['canvasWork']))}")
         print(f"                  wait     {stats(dur(alone['canvasWait']))}")
@@ -210,11 +243,15 @@ def main(argv=None):
         print(f"  frames from pointer event to painted: canvas alone {frame_counts(alone_frames)}")
         print(f"                                        diagram      {frame_counts(frames)}")
         frames95 = float(np.percentile(frames, 95)) if frames else float("inf")
-        verdicts = [f"diagram work p95 {work95:.2f} ms {'<=' if work95 <= work_target else '>'} {work_target:g} ms"]
+        verdicts = [
+            f"diagram work p95 {work95:.2f} ms {'<=' if work95 <= work_target else '>'} {work_target:g} ms"
+        ]
         ok &= work95 <= work_target
         if work_target == 4.0:
-            verdicts.append(f"end-to-end p95 {frames95:g} frame(s) ({e2e95:.2f} ms from the pointer event's "
-                            f"timestamp, the wait for Chromium's next frame included)")
+            verdicts.append(
+                f"end-to-end p95 {frames95:g} frame(s) ({e2e95:.2f} ms from the pointer event's "
+                f"timestamp, the wait for Chromium's next frame included)"
+            )
             ok &= frames95 <= 1
         print("  " + "; ".join(verdicts))
     return 0 if ok else 1

@@ -45,9 +45,14 @@ def load_strokes(path):
     """``(strokes, digit, family, variation)`` rows from either stroke file format."""
     data = json.loads(pathlib.Path(path).read_text())
     if isinstance(data, dict) and "digits" in data:  # styles.json
-        return [(e["strokes"], int(e["digit"]), e["family"], e["variation"]) for e in data["digits"]]
-    return [(strokes, int(label), f"digit {label}", "-")  # digits.json
-            for label, variants in sorted(data.items()) for strokes in variants]
+        return [
+            (e["strokes"], int(e["digit"]), e["family"], e["variation"]) for e in data["digits"]
+        ]
+    return [
+        (strokes, int(label), f"digit {label}", "-")  # digits.json
+        for label, variants in sorted(data.items())
+        for strokes in variants
+    ]
 
 
 def confusion_matrix(y, pred, n=10):
@@ -76,20 +81,35 @@ def _report(title, keys, y, pred):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="a saved Network (.npz); default: nnwidgets.load_pretrained()")
-    parser.add_argument("--strokes", default=str(ROOT / "tests" / "strokes" / "styles.json"),
-                        help="styles.json (default) or digits.json")
-    parser.add_argument("--by-writer", metavar="DIR",
-                        help="real pen digits, cross-validated by writer with the fold models in DIR")
-    parser.add_argument("--pendigits", action="store_true",
-                        help="real pen digits of the 30 writers read by --model (or the shipped model)")
+    parser.add_argument(
+        "--model", help="a saved Network (.npz); default: nnwidgets.load_pretrained()"
+    )
+    parser.add_argument(
+        "--strokes",
+        default=str(ROOT / "tests" / "strokes" / "styles.json"),
+        help="styles.json (default) or digits.json",
+    )
+    parser.add_argument(
+        "--by-writer",
+        metavar="DIR",
+        help="real pen digits, cross-validated by writer with the fold models in DIR",
+    )
+    parser.add_argument(
+        "--pendigits",
+        action="store_true",
+        help="real pen digits of the 30 writers read by --model (or the shipped model)",
+    )
     args = parser.parse_args(argv)
     if args.by_writer or args.pendigits:
         return real_hands(args)
 
     from nnwidgets import Network, load_pretrained
 
-    net, name = (Network.load(args.model), args.model) if args.model else (load_pretrained(), "load_pretrained()")
+    net, name = (
+        (Network.load(args.model), args.model)
+        if args.model
+        else (load_pretrained(), "load_pretrained()")
+    )
     rows = load_strokes(args.strokes)
     t0 = time.perf_counter()
     X = np.array([to_mnist(rasterize_strokes(strokes)).ravel() for strokes, *_ in rows])
@@ -98,7 +118,9 @@ def main(argv=None):
     proba = net.predict_proba(X)
     pred = proba.argmax(axis=1)
     print(f"model: {name} {list(net.sizes)} {net.activation}/{net.output}")
-    print(f"strokes: {args.strokes}: {len(y)} drawn digits, rasterise + to_mnist {t_pre * 1e3:.1f} ms each")
+    print(
+        f"strokes: {args.strokes}: {len(y)} drawn digits, rasterise + to_mnist {t_pre * 1e3:.1f} ms each"
+    )
 
     worst_family = _report("per style family", [r[2] for r in rows], y, pred)
     if any(r[3] != "-" for r in rows):
@@ -116,12 +138,16 @@ def main(argv=None):
         print("\nmisread:")
         for i in wrong:
             _, digit, family, variation = rows[i]
-            print(f"  #{i:<4d} {family:<14s} {variation:<15s} read as {pred[i]} "
-                  f"({proba[i, pred[i]]:.0%}; {digit}: {proba[i, digit]:.0%})")
+            print(
+                f"  #{i:<4d} {family:<14s} {variation:<15s} read as {pred[i]} "
+                f"({proba[i, pred[i]]:.0%}; {digit}: {proba[i, digit]:.0%})"
+            )
     acc = float(np.mean(pred == y))
     conf = float(np.mean(proba[np.arange(len(y)), pred]))
-    print(f"\naccuracy: {acc:.1%} ({int(np.sum(pred == y))}/{len(y)}), worst style family "
-          f"{worst_family:.1%}, mean confidence {conf:.1%}")
+    print(
+        f"\naccuracy: {acc:.1%} ({int(np.sum(pred == y))}/{len(y)}), worst style family "
+        f"{worst_family:.1%}, mean confidence {conf:.1%}"
+    )
     return 0
 
 
@@ -145,8 +171,10 @@ def real_hands(args):
             out = np.isin(pen.writer, held)
             for h in range(CHECK_HANDS):
                 proba[h, out] = net.predict_proba(X[h, out])
-        print(f"real pen digits, {len(folds)} folds of writers, each read by the fold model that "
-              f"never saw them ({folder}); {len(pen.y):,} digits x {CHECK_HANDS} hands")
+        print(
+            f"real pen digits, {len(folds)} folds of writers, each read by the fold model that "
+            f"never saw them ({folder}); {len(pen.y):,} digits x {CHECK_HANDS} hands"
+        )
     else:
         if args.model:
             net, name = Network.load(args.model), args.model
@@ -154,8 +182,10 @@ def real_hands(args):
             net, name = load_pretrained(), "load_pretrained()"
         for h in range(CHECK_HANDS):
             proba[h] = net.predict_proba(X[h])
-        print(f"real pen digits of the 30 writers read by {name}; {len(pen.y):,} digits x "
-              f"{CHECK_HANDS} hands")
+        print(
+            f"real pen digits of the 30 writers read by {name}; {len(pen.y):,} digits x "
+            f"{CHECK_HANDS} hands"
+        )
     title = "held-out writers' pen digits" if args.by_writer else "the 30 writers' pen digits"
     report_by_writer(pen.y, pen.writer, proba.argmax(axis=2), proba, title=title)
     return 0

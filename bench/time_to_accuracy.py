@@ -24,8 +24,14 @@ from nnwidgets import Callback, Network, load_mnist  # noqa: E402
 
 TARGET = 0.98
 SIZES = [784, 256, 10]
-FIT = dict(epochs=20, batch_size=64, threads=int(os.environ.get("THREADS", "0")) or None,
-           learning_rate=0.05, momentum=0.9, schedule="cosine")
+FIT = dict(
+    epochs=20,
+    batch_size=64,
+    threads=int(os.environ.get("THREADS", "0")) or None,
+    learning_rate=0.05,
+    momentum=0.9,
+    schedule="cosine",
+)
 clock = {"wall": time.perf_counter, "cpu": time.process_time}[os.environ.get("CLOCK", "wall")]
 
 
@@ -47,8 +53,10 @@ class StopAtTarget(Callback):
         self.trained += clock() - self.started
         accuracy = trainer.network.score(self.X_test, self.y_test)
         epochs = trainer.epoch + (batch + 1) * trainer.batch_size / len(trainer.X)
-        print(f"  {epochs:5.2f} epochs  {self.trained:6.1f}s  test accuracy {accuracy:.4f}",
-              flush=True)
+        print(
+            f"  {epochs:5.2f} epochs  {self.trained:6.1f}s  test accuracy {accuracy:.4f}",
+            flush=True,
+        )
         if accuracy >= TARGET and self.reached is None:
             self.reached = (self.trained, epochs, accuracy)
             trainer.stop()
@@ -59,15 +67,19 @@ def main():
     data = load_mnist()
     net = Network(SIZES, seed=0)
     watch = StopAtTarget(data.X_test, data.y_test)
-    print(f"{SIZES} {FIT}, {os.cpu_count()} cores, {os.environ.get('CLOCK', 'wall')} clock, "
-          f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(
+        f"{SIZES} {FIT}, {os.cpu_count()} cores, {os.environ.get('CLOCK', 'wall')} clock, "
+        f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
     net.fit(data.X_train, data.y_train, callbacks=[watch], **FIT)
     if watch.reached is None:
         print(f"did not reach {TARGET:.0%} in {FIT['epochs']} epochs ({watch.trained:.1f}s)")
         return 1
     seconds, epochs, accuracy = watch.reached
-    print(f"reached {accuracy:.2%} on the 10,000 test images after {epochs:.1f} epochs: "
-          f"{seconds:.1f} s of training (goal: under 4 s)")
+    print(
+        f"reached {accuracy:.2%} on the 10,000 test images after {epochs:.1f} epochs: "
+        f"{seconds:.1f} s of training (goal: under 4 s)"
+    )
     return 0
 
 

@@ -78,7 +78,7 @@ def bound_epoch(X, batch_size, rng, n_hidden=SIZES[1], n_out=SIZES[2]):
     def epoch():
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             m = len(idx)
             x = np.take(X, idx, axis=0, out=full[:m], mode="clip")  # the gather, unbuffered
             h = np.matmul(x, W1.T, out=z1[:m])  # forward, layer 1
@@ -100,16 +100,17 @@ def torch_epoch(X, y, batch_size, network):
     model = torch.nn.Sequential(
         torch.nn.Linear(SIZES[0], SIZES[1]),
         torch.nn.Sigmoid() if hidden == "sigmoid" else torch.nn.ReLU(),
-        torch.nn.Linear(SIZES[1], SIZES[2]))
+        torch.nn.Linear(SIZES[1], SIZES[2]),
+    )
     opt = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
     eye = torch.eye(SIZES[2])
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     softmax_ce = torch.nn.CrossEntropyLoss()
 
-    def epoch(n=len(X)):
+    def epoch(n=len(X)):  # noqa: B008  (X is fixed for the bench)
         order = torch.randperm(n)
         for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             xb, yb = Xt[idx], yt[idx]
             opt.zero_grad(set_to_none=True)
             out = model(xb)
@@ -159,14 +160,31 @@ def measure(X, y, network, batch_size, threads, repeats, with_torch):
     times = {"fit": [], **{name: [] for name in others}}
     # Warm up every contender on a few thousand samples, then time them in turns; fit's
     # thread limit applies to the bound too, since it runs inside fit's callback.
-    warm = {name: bound_epoch(X[:WARM_UP], batch_size, rng) if name == "bound"
-            else torch_epoch(X[:WARM_UP], y[:WARM_UP], batch_size, network) for name in others}
+    warm = {
+        name: bound_epoch(X[:WARM_UP], batch_size, rng)
+        if name == "bound"
+        else torch_epoch(X[:WARM_UP], y[:WARM_UP], batch_size, network)
+        for name in others
+    }
     net = Network(SIZES, activation=hidden, output=output, cost="cross_entropy", seed=0)
-    net.fit(X[:WARM_UP], y[:WARM_UP], epochs=1, batch_size=batch_size,
-            learning_rate=LEARNING_RATE, threads=threads,
-            callbacks=[_Turns(warm, {name: [] for name in times})])
-    net.fit(X, y, epochs=repeats, batch_size=batch_size, learning_rate=LEARNING_RATE,
-            threads=threads, callbacks=[_Turns(others, times)])
+    net.fit(
+        X[:WARM_UP],
+        y[:WARM_UP],
+        epochs=1,
+        batch_size=batch_size,
+        learning_rate=LEARNING_RATE,
+        threads=threads,
+        callbacks=[_Turns(warm, {name: [] for name in times})],
+    )
+    net.fit(
+        X,
+        y,
+        epochs=repeats,
+        batch_size=batch_size,
+        learning_rate=LEARNING_RATE,
+        threads=threads,
+        callbacks=[_Turns(others, times)],
+    )
     return {name: len(X) / min(t) for name, t in times.items()}
 
 
@@ -217,17 +235,28 @@ def book_loop_rate(X, y, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--samples", type=int, default=None,
-                        help="train on the first N images only (default: all of them)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="epochs timed per figure (best kept)")
-    parser.add_argument("--networks", default=",".join(NETWORKS),
-                        help="comma-separated, from: " + ", ".join(NETWORKS))
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        help="train on the first N images only (default: all of them)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="epochs timed per figure (best kept)"
+    )
+    parser.add_argument(
+        "--networks",
+        default=",".join(NETWORKS),
+        help="comma-separated, from: " + ", ".join(NETWORKS),
+    )
     parser.add_argument("--batches", default="10,64", help="mini-batch sizes, comma-separated")
     parser.add_argument("--threads", default="1,2", help="BLAS thread counts, comma-separated")
-    parser.add_argument("--clock", choices=CLOCKS, default="wall",
-                        help="wall: elapsed time; cpu: the training thread's CPU time (only "
-                             "with --threads 1)")
+    parser.add_argument(
+        "--clock",
+        choices=CLOCKS,
+        default="wall",
+        help="wall: elapsed time; cpu: the training thread's CPU time (only with --threads 1)",
+    )
     args = parser.parse_args(argv)
     if args.clock == "cpu" and args.threads != "1":
         parser.error("--clock cpu needs --threads 1: other threads' work is not counted")
@@ -235,29 +264,38 @@ def main(argv=None):
     clock = CLOCKS[args.clock]
     try:
         import torch
+
         have_torch = True
     except ImportError:
         have_torch = False
 
     X, y, described = training_data(args.samples)
-    print(f"Network.fit, one epoch on {described}; {os.cpu_count()} cores, load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print(f"network {SIZES} float32, cross-entropy, plain SGD; best of {args.repeats} epochs, "
-          f"the contenders timed in turns by the {args.clock} clock" + (f"; PyTorch {torch.__version__}" if have_torch
-                                              else ""))
+    print(
+        f"Network.fit, one epoch on {described}; {os.cpu_count()} cores, load average "
+        f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
+    print(
+        f"network {SIZES} float32, cross-entropy, plain SGD; best of {args.repeats} epochs, "
+        f"the contenders timed in turns by the {args.clock} clock"
+        + (f"; PyTorch {torch.__version__}" if have_torch else "")
+    )
     if not have_torch:
         print("PyTorch is not installed, so the PyTorch ratio is skipped: pip install '.[bench]'")
     loop = book_loop_rate(X, y, args.repeats)
     print(f"book per-example loop (softmax, b=10, t=1): {loop:,.0f} samples/s")
     print()
-    print(f"{'':22s}{'fit':>10s}{'bound':>10s}{'PyTorch':>10s}{'fit/bound':>11s}"
-          f"{'fit/PyTorch':>13s}{'fit/loop':>10s}")
+    print(
+        f"{'':22s}{'fit':>10s}{'bound':>10s}{'PyTorch':>10s}{'fit/bound':>11s}"
+        f"{'fit/PyTorch':>13s}{'fit/loop':>10s}"
+    )
     for network in args.networks.split(","):
         for batch in map(int, args.batches.split(",")):
             for threads in map(int, args.threads.split(",")):
                 rate = measure(X, y, network, batch, threads, args.repeats, have_torch)
-                row = (f"{f'{network} b={batch} t={threads}':22s}{rate['fit']:10,.0f}"
-                       f"{rate['bound']:10,.0f}")
+                row = (
+                    f"{f'{network} b={batch} t={threads}':22s}{rate['fit']:10,.0f}"
+                    f"{rate['bound']:10,.0f}"
+                )
                 row += f"{rate['torch']:10,.0f}" if have_torch else f"{'-':>10s}"
                 row += f"{rate['fit'] / rate['bound']:11.2f}"
                 row += f"{rate['fit'] / rate['torch']:12.2f}x" if have_torch else f"{'-':>13s}"

@@ -40,7 +40,9 @@ def train_once(sizes, batch_size, epochs, data, watched):
 
     def train():
         started = time.perf_counter()
-        net.fit(data.X_train, data.y_train, epochs=epochs, batch_size=batch_size, learning_rate=0.05)
+        net.fit(
+            data.X_train, data.y_train, epochs=epochs, batch_size=batch_size, learning_rate=0.05
+        )
         elapsed.append(time.perf_counter() - started)
 
     t = threading.Thread(target=train)  # training off the main thread, as the dashboard does
@@ -63,8 +65,10 @@ def main():
             watched.append(t)
             sends.append(n / t)
         a, w = statistics.median(alone), statistics.median(watched)
-        print(f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, watched by a canvas, a card and a diagram "
-              f"{w:.3f} s -> watched/alone {w / a:.3f}; widget updates {statistics.median(sends):.1f}/s")
+        print(
+            f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, watched by a canvas, a card and a diagram "
+            f"{w:.3f} s -> watched/alone {w / a:.3f}; widget updates {statistics.median(sends):.1f}/s"
+        )
 
 
 if __name__ == "__main__":

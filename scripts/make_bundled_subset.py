@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nnwidgets.datasets import mnist as datasets
+from nnwidgets.datasets import mnist as datasets  # noqa: E402  (after the path is set)
 
 SEED = 0
 N_TRAIN = 10_000
@@ -40,7 +40,9 @@ def stratified_indices(y, n, rng):
     # Largest remainder: the classes that lost most to rounding get one more each.
     short = n - take.sum()
     take[np.argsort(-(exact - take), kind="stable")[:short]] += 1
-    chosen = [rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c, k in zip(classes, take)]
+    chosen = [
+        rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c, k in zip(classes, take)
+    ]
     return np.sort(np.concatenate(chosen))
 
 

@@ -30,9 +30,11 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("your code here")'  # a region outside any function
 STUB_IN = 'raise NotImplementedError("your code here: write {name}")'
 DEF = re.compile(r"(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
-BANNER = ("*Exercise version, generated from `../{name}` by `scripts/make_exercises.py`: edit the "
-          "solution notebook, not this one. Replace each `raise NotImplementedError(...)` with your "
-          "code and run the check below it; the error's last line names the function to write.*")
+BANNER = (
+    "*Exercise version, generated from `../{name}` by `scripts/make_exercises.py`: edit the "
+    "solution notebook, not this one. Replace each `raise NotImplementedError(...)` with your "
+    "code and run the check below it; the error's last line names the function to write.*"
+)
 
 
 def strip_solutions(source: str, where: str) -> str:
@@ -79,13 +81,17 @@ def exercise_version(nb, name: str):
         tagged = "solution" in cell.metadata.get("tags", [])
         has_markers = BEGIN in cell.source
         if tagged != has_markers:
-            raise ValueError(f"{where}: a cell tagged 'solution' must hold {BEGIN} ... {END}, "
-                             f"and only such cells may (tagged={tagged}, markers={has_markers})")
+            raise ValueError(
+                f"{where}: a cell tagged 'solution' must hold {BEGIN} ... {END}, "
+                f"and only such cells may (tagged={tagged}, markers={has_markers})"
+            )
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             if tagged:
                 cell.source = strip_solutions(cell.source, where)
-                cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "solution"] + ["exercise"]
+                cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "solution"] + [
+                    "exercise"
+                ]
                 n_solutions += 1
     if not n_solutions:
         raise ValueError(f"{name}: no cell tagged 'solution'")
@@ -112,8 +118,10 @@ def main(argv=None) -> int:
         if not args.check:
             EXERCISES.mkdir(exist_ok=True)
             target.write_text(text, encoding="utf-8")
-    orphans = sorted(set(p.name for p in EXERCISES.glob("*.ipynb"))
-                     - set(p.name for p in LABS.glob("lab*.ipynb")))
+    orphans = sorted(
+        set(p.name for p in EXERCISES.glob("*.ipynb"))
+        - set(p.name for p in LABS.glob("lab*.ipynb"))
+    )
     if args.check:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)} (run python scripts/make_exercises.py)")

@@ -64,8 +64,13 @@ def main(argv=None) -> int:
     from nnwidgets import load_mnist
 
     full = load_mnist(download=False)
-    training_data = [(x.reshape(784, 1).astype(float), np.eye(10)[[t]].T) for x, t in zip(full.X_train, full.y_train)]
-    test_data = [(x.reshape(784, 1).astype(float), int(t)) for x, t in zip(full.X_test, full.y_test)]
+    training_data = [
+        (x.reshape(784, 1).astype(float), np.eye(10)[[t]].T)
+        for x, t in zip(full.X_train, full.y_train)
+    ]
+    test_data = [
+        (x.reshape(784, 1).astype(float), int(t)) for x, t in zip(full.X_test, full.y_test)
+    ]
     Network = lab5_network_class()
     random.seed(args.seed)
     net = Network([784, 30, 10], seed=args.seed)

@@ -64,8 +64,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 
 # The recipe of step 3, as chosen by `cv` (see the README's model section for the figures).
-RECIPE = {"epochs": 5, "learning_rate": 0.003, "hands": 6, "copies": 3, "mnist": 30000,
-          "augment_pen": False}
+RECIPE = {
+    "epochs": 5,
+    "learning_rate": 0.003,
+    "hands": 6,
+    "copies": 3,
+    "mnist": 30000,
+    "augment_pen": False,
+}
 FOLDS = 5
 # cv validates on MNIST's last 10,000 training digits, never on its test set
 MNIST_VALIDATION = 10000
@@ -81,36 +87,62 @@ def main(argv=None):
     s = sub.add_parser("styles", help="step 2: MNIST + synthetic pen digits in many styles")
     s.add_argument("--base", required=True, help="the network to start from (.npz), step 1's")
     s.add_argument("--out", required=True, help="where to save the trained network (.npz, float16)")
-    s.add_argument("--pen", type=int, default=20000,
-                   help="synthetic pen digits mixed into training")
+    s.add_argument(
+        "--pen", type=int, default=20000, help="synthetic pen digits mixed into training"
+    )
     s.add_argument("--pen-seed", type=int, default=20251126)
     s.add_argument("--epochs", type=int, default=10)
     s.add_argument("--learning-rate", type=float, default=0.003)
 
-    for name, text in (("pendigits", "step 3: fine-tune on the 30 writers' pen digits + MNIST"),
-                       ("cv", "cross-validate step 3's recipe over writers")):
+    for name, text in (
+        ("pendigits", "step 3: fine-tune on the 30 writers' pen digits + MNIST"),
+        ("cv", "cross-validate step 3's recipe over writers"),
+    ):
         q = sub.add_parser(name, help=text)
-        q.add_argument("--base", default=None,
-                       help="the network to start from (.npz), step 2's; default for cv: the "
-                            "model shipped before issue 17 (git 272a3d2), or --base")
+        q.add_argument(
+            "--base",
+            default=None,
+            help="the network to start from (.npz), step 2's; default for cv: the "
+            "model shipped before issue 17 (git 272a3d2), or --base",
+        )
         q.add_argument("--epochs", type=int, default=RECIPE["epochs"])
         q.add_argument("--learning-rate", type=float, default=RECIPE["learning_rate"])
-        q.add_argument("--hands", type=int, default=RECIPE["hands"],
-                       help="each real digit is drawn in this many hands (cached); every epoch "
-                            "takes one of them at random")
-        q.add_argument("--copies", type=int, default=RECIPE["copies"],
-                       help="how many times each real digit appears per epoch (in different hands)")
-        q.add_argument("--mnist", type=int, default=RECIPE["mnist"],
-                       help="MNIST training digits mixed in (a random selection each run)")
-        q.add_argument("--augment-pen", type=int, choices=(0, 1),
-                       default=int(RECIPE["augment_pen"]),
-                       help="apply the preset's distortions to the real pen digits too (1) "
-                            "or not (0)")
-        q.add_argument("--pen", type=int, default=0,
-                       help="synthetic pen digits mixed in (step 2's)")
-        q.add_argument("--distill", type=float, default=0.0,
-                       help="MNIST digits' targets: this much of the starting network's own "
-                            "probabilities, the rest the one-hot label (0: labels only)")
+        q.add_argument(
+            "--hands",
+            type=int,
+            default=RECIPE["hands"],
+            help="each real digit is drawn in this many hands (cached); every epoch "
+            "takes one of them at random",
+        )
+        q.add_argument(
+            "--copies",
+            type=int,
+            default=RECIPE["copies"],
+            help="how many times each real digit appears per epoch (in different hands)",
+        )
+        q.add_argument(
+            "--mnist",
+            type=int,
+            default=RECIPE["mnist"],
+            help="MNIST training digits mixed in (a random selection each run)",
+        )
+        q.add_argument(
+            "--augment-pen",
+            type=int,
+            choices=(0, 1),
+            default=int(RECIPE["augment_pen"]),
+            help="apply the preset's distortions to the real pen digits too (1) or not (0)",
+        )
+        q.add_argument(
+            "--pen", type=int, default=0, help="synthetic pen digits mixed in (step 2's)"
+        )
+        q.add_argument(
+            "--distill",
+            type=float,
+            default=0.0,
+            help="MNIST digits' targets: this much of the starting network's own "
+            "probabilities, the rest the one-hot label (0: labels only)",
+        )
         if name == "pendigits":
             q.add_argument("--out", required=True, help="where to save the network (.npz, float16)")
         else:
@@ -119,8 +151,10 @@ def main(argv=None):
     for q in sub.choices.values():
         q.add_argument("--threads", type=int, default=1, help="BLAS threads")
         q.add_argument("--seed", type=int, default=0, help="shuffling, dropout and distortions")
-        q.add_argument("--data", help="folder with the MNIST IDX files "
-                                      "(default: NNWIDGETS_DATA, cache, download)")
+        q.add_argument(
+            "--data",
+            help="folder with the MNIST IDX files (default: NNWIDGETS_DATA, cache, download)",
+        )
     args = p.parse_args(argv)
     if args.step == "styles":
         return styles(args)
@@ -131,6 +165,7 @@ def main(argv=None):
 
 # -- step 2 ----------------------------------------------------------------------------------
 
+
 def styles(args):
     from nnwidgets import Network, load_mnist
     from nnwidgets.models.presets import get_preset
@@ -138,26 +173,42 @@ def styles(args):
     preset = get_preset("default")
     net = _as_float32(Network.load(args.base), args.seed)
     if list(net.sizes) != list(preset.network["sizes"]):
-        sys.exit(f"--base must be a {preset.network['sizes']} network like the preset "
-                 f"default's, got {list(net.sizes)}")
+        sys.exit(
+            f"--base must be a {preset.network['sizes']} network like the preset "
+            f"default's, got {list(net.sizes)}"
+        )
     data = load_mnist(args.data) if args.data else load_mnist()
     X_pen, y_pen = _pen_set(args.pen, args.pen_seed)
     X = np.concatenate([data.X_train, X_pen])
     y = np.concatenate([data.y_train, y_pen])
-    print(f"{len(data.X_train):,} MNIST + {len(X_pen):,} pen digits; start: MNIST test "
-          f"{net.score(data.X_test, data.y_test):.4f}", flush=True)
+    print(
+        f"{len(data.X_train):,} MNIST + {len(X_pen):,} pen digits; start: MNIST test "
+        f"{net.score(data.X_test, data.y_test):.4f}",
+        flush=True,
+    )
     # the preset's batch size, momentum, dropout and cosine schedule; fewer epochs, a smaller step
     fit = {**preset.fit, "epochs": args.epochs, "learning_rate": args.learning_rate}
-    net.fit(X, y, validation=(data.X_test, data.y_test), callbacks=[_progress("MNIST test")],
-            transform=_augmenter(preset.augment), threads=args.threads, **fit)
+    net.fit(
+        X,
+        y,
+        validation=(data.X_test, data.y_test),
+        callbacks=[_progress("MNIST test")],
+        transform=_augmenter(preset.augment),
+        threads=args.threads,
+        **fit,
+    )
     X_check, y_check = _pen_set(2000, args.pen_seed + 1)
-    print(f"MNIST test {net.score(data.X_test, data.y_test):.4f}; fresh pen digits "
-          f"{net.score(X_check, y_check):.4f}", flush=True)
+    print(
+        f"MNIST test {net.score(data.X_test, data.y_test):.4f}; fresh pen digits "
+        f"{net.score(X_check, y_check):.4f}",
+        flush=True,
+    )
     _save(net, args.out, data)
     return 0
 
 
 # -- step 3 ----------------------------------------------------------------------------------
+
 
 def pendigits(args):
     from nnwidgets import Network, load_mnist
@@ -173,9 +224,12 @@ def pendigits(args):
     print(f"start: MNIST test {net.score(data.X_test, data.y_test):.4f}", flush=True)
     fine_tune(net, pool, pen.y, data.X_train, data.y_train, args)
     X_check = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)
-    print(f"MNIST test {net.score(data.X_test, data.y_test):.4f}; the 30 writers' digits in "
-          f"other hands (seen in training) {_score_pool(net, X_check, pen.y):.4f}; "
-          f"{time.perf_counter() - started:.0f}s", flush=True)
+    print(
+        f"MNIST test {net.score(data.X_test, data.y_test):.4f}; the 30 writers' digits in "
+        f"other hands (seen in training) {_score_pool(net, X_check, pen.y):.4f}; "
+        f"{time.perf_counter() - started:.0f}s",
+        flush=True,
+    )
     _save(net, args.out, data)
     return 0
 
@@ -237,9 +291,12 @@ def cross_validate(args):
     pred = np.full((CHECK_HANDS, len(pen.y)), -1)
     proba = np.zeros((CHECK_HANDS, len(pen.y), 10), np.float32)
     mnist_ok = []
-    print(f"recipe: epochs {args.epochs}, learning rate {args.learning_rate}, hands {args.hands}, "
-          f"copies {args.copies}, MNIST {args.mnist}, augment pen {args.augment_pen}, "
-          f"synthetic pen {args.pen}, distill {args.distill}, seed {args.seed}", flush=True)
+    print(
+        f"recipe: epochs {args.epochs}, learning rate {args.learning_rate}, hands {args.hands}, "
+        f"copies {args.copies}, MNIST {args.mnist}, augment pen {args.augment_pen}, "
+        f"synthetic pen {args.pen}, distill {args.distill}, seed {args.seed}",
+        flush=True,
+    )
     for k, held in enumerate(folds):
         out = np.isin(pen.writer, held)
         net = _as_float32(base, args.seed + k)
@@ -249,9 +306,11 @@ def cross_validate(args):
         pred[:, out] = proba[:, out].argmax(axis=2)
         mnist_ok.append(net.score(X_mv, y_mv))
         acc = (pred[:, out] == pen.y[out]).mean()
-        print(f"fold {k + 1}: writers {held.tolist()}: held-out pen digits {acc:.4f}, "
-              f"MNIST validation {mnist_ok[-1]:.4f}  {time.perf_counter() - started:.0f}s",
-              flush=True)
+        print(
+            f"fold {k + 1}: writers {held.tolist()}: held-out pen digits {acc:.4f}, "
+            f"MNIST validation {mnist_ok[-1]:.4f}  {time.perf_counter() - started:.0f}s",
+            flush=True,
+        )
         if args.save_folds:
             folder = pathlib.Path(args.save_folds)
             folder.mkdir(parents=True, exist_ok=True)
@@ -259,8 +318,9 @@ def cross_validate(args):
     if args.save_folds:
         np.save(pathlib.Path(args.save_folds) / "folds.npy", np.array(folds))
     report_by_writer(pen.y, pen.writer, pred, proba)
-    print("MNIST validation (training digits 50,000..59,999) mean over folds "
-          f"{np.mean(mnist_ok):.4f}")
+    print(
+        f"MNIST validation (training digits 50,000..59,999) mean over folds {np.mean(mnist_ok):.4f}"
+    )
     return 0
 
 
@@ -274,17 +334,23 @@ def report_by_writer(y, writer, pred, proba=None, *, title="held-out writers' pe
     m = np.zeros((10, 10), int)
     np.add.at(m, (np.broadcast_to(y, pred.shape).ravel(), pred.ravel()), 1)
     pairs = sorted(((m[a, b], a, b) for a in range(10) for b in range(10) if a != b), reverse=True)
-    print("most frequent confusions (drawn -> read): "
-          + ", ".join(f"{a}->{b} {c}" for c, a, b in pairs[:8] if c))
+    print(
+        "most frequent confusions (drawn -> read): "
+        + ", ".join(f"{a}->{b} {c}" for c, a, b in pairs[:8] if c)
+    )
     if proba is not None:
         unsure = verdict_unsure(proba)
-        print(f"verdict unsure on {unsure[ok].mean():.1%} of right readings "
-              f"({unsure[ok].sum()}/{ok.sum()}) and {unsure[~ok].mean():.1%} of wrong ones "
-              f"({unsure[~ok].sum()}/{(~ok).sum()})")
-    print(f"{title}: {ok.mean():.2%} ({ok.sum()}/{ok.size}), worst writer "
-          f"{per[worst[0]]:.1%} (writer {worst[0]}), "
-          f"{sum(v >= 0.98 for v in per.values())} of {len(per)} writers at 98% or better",
-          flush=True)
+        print(
+            f"verdict unsure on {unsure[ok].mean():.1%} of right readings "
+            f"({unsure[ok].sum()}/{ok.sum()}) and {unsure[~ok].mean():.1%} of wrong ones "
+            f"({unsure[~ok].sum()}/{(~ok).sum()})"
+        )
+    print(
+        f"{title}: {ok.mean():.2%} ({ok.sum()}/{ok.size}), worst writer "
+        f"{per[worst[0]]:.1%} (writer {worst[0]}), "
+        f"{sum(v >= 0.98 for v in per.values())} of {len(per)} writers at 98% or better",
+        flush=True,
+    )
     return ok.mean(), per
 
 
@@ -310,8 +376,16 @@ def pen_pool(pen, hands, *, seed=TRAIN_HAND_SEED):
     from nnwidgets.datasets import pendigits
 
     # what the drawing depends on names the cache (bump DRAWING when the drawing code changes)
-    drawing = repr((pendigits.DRAWING, pendigits.HANDS, pendigits.SPACING, preprocess.BRUSH_INNER,
-                    preprocess.BRUSH_OUTER, preprocess.PAD))
+    drawing = repr(
+        (
+            pendigits.DRAWING,
+            pendigits.HANDS,
+            pendigits.SPACING,
+            preprocess.BRUSH_INNER,
+            preprocess.BRUSH_OUTER,
+            preprocess.PAD,
+        )
+    )
     version = hashlib.sha256(drawing.encode()).hexdigest()[:10]
     out = np.empty((hands, len(pen.y), 784), np.float32)
     for h in range(hands):
@@ -324,8 +398,10 @@ def pen_pool(pen, hands, *, seed=TRAIN_HAND_SEED):
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, np.round(X * 255).astype(np.uint8))
         out[h] = np.round(X * 255).astype(np.float32) / 255  # as the cache gives it back
-        print(f"drew {len(X):,} pen digits in hand {seed + h} in "
-              f"{time.perf_counter() - t:.0f}s", flush=True)
+        print(
+            f"drew {len(X):,} pen digits in hand {seed + h} in {time.perf_counter() - t:.0f}s",
+            flush=True,
+        )
     return out
 
 
@@ -343,7 +419,9 @@ def _base_network(path):
         return Network.load(path)
     blob = subprocess.run(
         ["git", "-C", str(ROOT), "show", "272a3d2:src/nnwidgets/models/default.npz"],
-        check=True, capture_output=True).stdout
+        check=True,
+        capture_output=True,
+    ).stdout
     cached = CACHE / "styles-272a3d2.npz"
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(blob)
@@ -351,6 +429,7 @@ def _base_network(path):
 
 
 # -- shared ----------------------------------------------------------------------------------
+
 
 def _progress(label):
     from nnwidgets.training import Callback
@@ -360,9 +439,11 @@ def _progress(label):
     class Progress(Callback):
         def on_epoch_end(self, trainer, epoch, logs):
             val = f"  {label} {logs['val_accuracy']:.4f}" if "val_accuracy" in logs else ""
-            print(f"epoch {epoch + 1:3d}/{trainer.epochs}  loss {logs['loss']:.4f}{val}  "
-                  f"lr {logs['learning_rate']:.4g}  {time.perf_counter() - started:.0f}s",
-                  flush=True)
+            print(
+                f"epoch {epoch + 1:3d}/{trainer.epochs}  loss {logs['loss']:.4f}{val}  "
+                f"lr {logs['learning_rate']:.4g}  {time.perf_counter() - started:.0f}s",
+                flush=True,
+            )
 
     return Progress()
 
@@ -372,8 +453,10 @@ def _save(net, out, data):
 
     net.save(out, dtype="float16")
     saved = Network.load(out)
-    print(f"saved {out} ({pathlib.Path(out).stat().st_size / 1e6:.2f} MB); as saved (float16): "
-          f"MNIST test {saved.score(data.X_test, data.y_test):.4f}")
+    print(
+        f"saved {out} ({pathlib.Path(out).stat().st_size / 1e6:.2f} MB); as saved (float16): "
+        f"MNIST test {saved.score(data.X_test, data.y_test):.4f}"
+    )
 
 
 def _as_float32(net, seed):
@@ -381,7 +464,9 @@ def _as_float32(net, seed):
     from nnwidgets import Network
 
     twin = Network(**{**net.config(), "dtype": "float32"}, seed=seed)
-    twin.set_parameters([w.astype(np.float32) for w in net.weights], [b.astype(np.float32) for b in net.biases])
+    twin.set_parameters(
+        [w.astype(np.float32) for w in net.weights], [b.astype(np.float32) for b in net.biases]
+    )
     return twin
 
 
@@ -399,7 +484,9 @@ def _pen_set(n, seed):
     X, y = pen.pen_digits(n, seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, X=np.round(X * 255).astype(np.uint8), y=y)
-    print(f"made {n:,} pen digits (seed {seed}) in {time.perf_counter() - started:.0f}s", flush=True)
+    print(
+        f"made {n:,} pen digits (seed {seed}) in {time.perf_counter() - started:.0f}s", flush=True
+    )
     return np.round(X * 255).astype(np.float32) / 255, y  # as the cache gives them back
 
 

@@ -8,7 +8,9 @@ def front_end_update(widget, state: dict) -> None:
     JSON and handed back as memoryviews onto the message, through the widget's comm handler."""
     json_state, buffer_paths, buffers = _remove_buffers(state)
     msg = {
-        "content": {"data": {"method": "update", "state": json_state, "buffer_paths": buffer_paths}},
+        "content": {
+            "data": {"method": "update", "state": json_state, "buffer_paths": buffer_paths}
+        },
         "buffers": [memoryview(bytes(b)) for b in buffers],
     }
     widget._handle_msg(msg)

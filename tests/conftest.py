@@ -27,8 +27,9 @@ def small_problem():
     y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
     X.setflags(write=False)  # shared by every test: none may change it
     y.setflags(write=False)
-    return SimpleNamespace(X=X, y=y, X_val=X[:120], y_val=y[:120], batch_size=4,
-                           batches_per_epoch=600 // 4)
+    return SimpleNamespace(
+        X=X, y=y, X_val=X[:120], y_val=y[:120], batch_size=4, batches_per_epoch=600 // 4
+    )
 
 
 @pytest.fixture
@@ -53,8 +54,13 @@ def make_dash(small_problem, make_net):
 
     def make(net=None, **options):
         p = small_problem
-        settings = dict(train=(p.X, p.y), validation=(p.X_val, p.y_val), epochs=200,
-                        batch_size=p.batch_size, learning_rate=0.05)
+        settings = dict(
+            train=(p.X, p.y),
+            validation=(p.X_val, p.y_val),
+            epochs=200,
+            batch_size=p.batch_size,
+            learning_rate=0.05,
+        )
         settings.update(options)
         dash = TrainingDashboard(net or make_net(), **settings)
         made.append(dash)
@@ -112,8 +118,9 @@ def from_page():
     ipywidgets' own handler (an exception there would be logged and dropped, as in a kernel)."""
 
     def deliver(widget, content):
-        widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
-                            "buffers": []})
+        widget._handle_msg(
+            {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+        )
 
     return deliver
 
@@ -124,8 +131,12 @@ def page_writes():
     own handler."""
 
     def deliver(widget, state):
-        widget._handle_msg({"content": {"data": {"method": "update", "state": state,
-                                                 "buffer_paths": []}}, "buffers": []})
+        widget._handle_msg(
+            {
+                "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+                "buffers": [],
+            }
+        )
 
     return deliver
 
@@ -147,3 +158,20 @@ def default_sigint():
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
     signal.signal(signal.SIGINT, previous)
+
+
+# -- a network and an input for the diagram's tests (a module's own fixtures of these names win)
+
+
+@pytest.fixture
+def net():
+    """[784, 16, 12, 10]: two hidden layers of different widths, so a layer/width mix-up fails."""
+    from nnwidgets import Network
+
+    return Network([784, 16, 12, 10], seed=0)
+
+
+@pytest.fixture
+def x():
+    """One input of 784 values in [0, 1), float32 as the page sends it."""
+    return np.random.default_rng(1).random(784).astype(np.float32)

@@ -5,7 +5,14 @@ import pytest
 
 from nnwidgets.datasets.augment import _bilinear, _filter3, _gaussian_matrix, augment
 
-OFF = {"max_shift": 0, "max_rotation": 0, "scale": None, "shear": 0, "elastic_alpha": 0, "thickness": 0}
+OFF = {
+    "max_shift": 0,
+    "max_rotation": 0,
+    "scale": None,
+    "shear": 0,
+    "elastic_alpha": 0,
+    "thickness": 0,
+}
 
 
 def digit_like(n=6, seed=0):
@@ -137,18 +144,34 @@ def test_gaussian_matrix_rows_sum_to_one_and_are_symmetric_inside():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"images": np.zeros((2, 784), np.float32)}, ValueError, r"shape \(n, height, width\).*got \(2, 784\).*reshape"),
+        (
+            {"images": np.zeros((2, 784), np.float32)},
+            ValueError,
+            r"shape \(n, height, width\).*got \(2, 784\).*reshape",
+        ),
         ({"images": np.zeros((2, 28, 28), np.uint8)}, TypeError, "floating point.*got dtype uint8"),
         ({"images": [[[0.0]]]}, TypeError, "numpy array.*got list"),
         ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator.*got int"),
         ({"max_shift": -1}, ValueError, "max_shift must be a non-negative number or None; got -1"),
-        ({"max_rotation": (20, 10)}, ValueError, r"max_rotation must have low <= high; got \(20, 10\)"),
+        (
+            {"max_rotation": (20, 10)},
+            ValueError,
+            r"max_rotation must have low <= high; got \(20, 10\)",
+        ),
         ({"max_rotation": "15"}, ValueError, "max_rotation must be a number of degrees"),
         ({"shear": 90}, ValueError, r"shear must stay within \+-89.0 degrees; got 90"),
         ({"scale": (0, 1)}, ValueError, r"scale must have 0 < low <= high; got \(0, 1\)"),
         ({"scale": 1.1}, ValueError, "scale must be a \\(low, high\\) pair"),
-        ({"elastic_sigma": 0}, ValueError, "elastic_sigma must be a positive number of pixels; got 0"),
-        ({"thickness": 1.5}, ValueError, r"thickness must be a fraction of the images in \[0, 1\]; got 1.5"),
+        (
+            {"elastic_sigma": 0},
+            ValueError,
+            "elastic_sigma must be a positive number of pixels; got 0",
+        ),
+        (
+            {"thickness": 1.5},
+            ValueError,
+            r"thickness must be a fraction of the images in \[0, 1\]; got 1.5",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, error, message):

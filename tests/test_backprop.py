@@ -14,16 +14,20 @@ EPS = 1e-6
 # sigmoid with log-likelihood trains badly (the network warns) but has a BP1 all the same.
 pytestmark = pytest.mark.filterwarnings("ignore:output='sigmoid' with cost='log_likelihood'")
 # Cross-entropy and log-likelihood need outputs in (0, 1), so not tanh or linear ones.
-PAIRS = [(o, c) for o in ("softmax", "sigmoid", "tanh", "linear")
-         for c in ("quadratic", "cross_entropy", "log_likelihood")
-         if c == "quadratic" or o in ("softmax", "sigmoid")]
+PAIRS = [
+    (o, c)
+    for o in ("softmax", "sigmoid", "tanh", "linear")
+    for c in ("quadratic", "cross_entropy", "log_likelihood")
+    if c == "quadratic" or o in ("softmax", "sigmoid")
+]
 
 
 def problem(activation="sigmoid", output="softmax", cost="cross_entropy", n=5):
     """A [6, 5, 4, 3] float64 network and 5 examples: every size differs, so a transposed
     product fails; non-zero biases keep ReLU units off their kink at 0."""
-    net = Network([6, 5, 4, 3], activation=activation, output=output, cost=cost,
-                  dtype="float64", seed=1)
+    net = Network(
+        [6, 5, 4, 3], activation=activation, output=output, cost=cost, dtype="float64", seed=1
+    )
     rng = np.random.default_rng(2)
     for b in net.biases:
         b[:] = rng.normal(0, 0.5, b.shape)
@@ -66,8 +70,9 @@ def numerical_errors(net, X, Y, layer, scales=None):
         plus, minus = z.copy(), z.copy()
         plus[idx] += EPS
         minus[idx] -= EPS
-        grad[idx] = (cost_from(net, layer, plus, Y, scales)
-                     - cost_from(net, layer, minus, Y, scales)) / (2 * EPS)
+        grad[idx] = (
+            cost_from(net, layer, plus, Y, scales) - cost_from(net, layer, minus, Y, scales)
+        ) / (2 * EPS)
     return grad
 
 
@@ -80,8 +85,7 @@ def test_output_error_is_the_cost_gradient_in_z(output, cost):
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
-@pytest.mark.parametrize("output, cost", [("softmax", "cross_entropy"),
-                                          ("sigmoid", "quadratic")])
+@pytest.mark.parametrize("output, cost", [("softmax", "cross_entropy"), ("sigmoid", "quadratic")])
 def test_hidden_errors_are_the_cost_gradient_in_each_z(activation, output, cost):
     net, X, Y = problem(activation, output, cost)
     zs, acts = forward_keeping(net, X)
@@ -106,8 +110,9 @@ def test_scaled_neurons_pass_back_scaled_errors():
     delta_out = output_error(net._output, net.cost_function, zs[-1], acts[-1], Y)
     deltas = hidden_errors(net.weights, zs, acts, delta_out, net._hidden, scales=scales)
     for layer in (0, 1):
-        np.testing.assert_allclose(deltas[layer], numerical_errors(net, X, Y, layer, scales),
-                                   atol=1e-7)
+        np.testing.assert_allclose(
+            deltas[layer], numerical_errors(net, X, Y, layer, scales), atol=1e-7
+        )
     assert (deltas[0][:, 0] == 0).all()  # a silenced neuron gets no error
 
 
@@ -116,8 +121,7 @@ def test_scales_of_one_change_nothing():
     zs, acts = forward_keeping(net, X)
     delta_out = output_error(net._output, net.cost_function, zs[-1], acts[-1], Y)
     plain = hidden_errors(net.weights, zs, acts, delta_out, net._hidden)
-    ones = hidden_errors(net.weights, zs, acts, delta_out, net._hidden,
-                         scales=[np.ones(5), None])
+    ones = hidden_errors(net.weights, zs, acts, delta_out, net._hidden, scales=[np.ones(5), None])
     for d, e in zip(plain, ones):
         np.testing.assert_array_equal(d, e)
 
@@ -133,8 +137,7 @@ def test_backprop_gradients_come_from_the_errors(output, cost):
     inputs = [X] + acts[:-1]
     for i, delta in enumerate(deltas):
         np.testing.assert_allclose(nabla_b[i], delta.sum(axis=0) / 5, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(nabla_w[i], delta.T @ inputs[i] / 5, rtol=1e-12,
-                                   atol=1e-15)
+        np.testing.assert_allclose(nabla_w[i], delta.T @ inputs[i] / 5, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(a_out, acts[-1], rtol=1e-12)
 
 
@@ -154,9 +157,14 @@ def test_backprop_gradient_matches_a_finite_difference_of_the_mean_cost():
                 assert g.reshape(-1)[j] == pytest.approx((plus - minus) / (2 * EPS), abs=1e-8)
 
 
-@pytest.mark.parametrize("activation, output, cost", [("relu", "softmax", "cross_entropy"),
-                                                      ("sigmoid", "sigmoid", "cross_entropy"),
-                                                      ("tanh", "linear", "quadratic")])
+@pytest.mark.parametrize(
+    "activation, output, cost",
+    [
+        ("relu", "softmax", "cross_entropy"),
+        ("sigmoid", "sigmoid", "cross_entropy"),
+        ("tanh", "linear", "quadratic"),
+    ],
+)
 @pytest.mark.parametrize("dropout", [0.0, 0.3])
 def test_a_workspace_gives_the_same_gradients_as_new_arrays(activation, output, cost, dropout):
     # A workspace for 7 rows, used for 5 and then 3: each call's results are its own.
@@ -164,13 +172,15 @@ def test_a_workspace_gives_the_same_gradients_as_new_arrays(activation, output, 
     work = net.workspace(7)
     for rows in (slice(0, 5), slice(2, 5)):
         fresh = net.backprop(X[rows], Y[rows], dropout=dropout, rng=np.random.default_rng(4))
-        reused = net.backprop(X[rows], Y[rows], dropout=dropout, rng=np.random.default_rng(4),
-                              out=work)
+        reused = net.backprop(
+            X[rows], Y[rows], dropout=dropout, rng=np.random.default_rng(4), out=work
+        )
         for f, r in zip(fresh[0] + fresh[1] + [fresh[2]], reused[0] + reused[1] + [reused[2]]):
             np.testing.assert_array_equal(f, r)
     # The gradient lies in one array, weights first, in the order of weights + biases.
     np.testing.assert_array_equal(
-        work.gradient, np.concatenate([g.ravel() for g in reused[1] + reused[0]]))
+        work.gradient, np.concatenate([g.ravel() for g in reused[1] + reused[0]])
+    )
     assert all(np.shares_memory(g, work.gradient) for g in reused[0] + reused[1])
 
 

@@ -22,10 +22,23 @@ def bundled():
 
 
 def overfit_run(data, l2):
-    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="cross_entropy",
-                  init="large", seed=0)  # the book re-uses chapter 1's N(0, 1) weights here
-    return net.fit(data.X_train[:1000], data.y_train[:1000], epochs=400, batch_size=10,
-                   learning_rate=0.5, l2=l2, validation=(data.X_test, data.y_test))
+    net = Network(
+        [784, 30, 10],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="cross_entropy",
+        init="large",
+        seed=0,
+    )  # the book re-uses chapter 1's N(0, 1) weights here
+    return net.fit(
+        data.X_train[:1000],
+        data.y_train[:1000],
+        epochs=400,
+        batch_size=10,
+        learning_rate=0.5,
+        l2=l2,
+        validation=(data.X_test, data.y_test),
+    )
 
 
 @pytest.mark.slow  # 800 epochs on 1,000 images: about 6 s
@@ -42,13 +55,17 @@ def test_overfitting_figure_on_bundled_subset(bundled):
     assert np.mean(regularised.val_accuracy[-100:]) > late.mean() + 0.02
 
 
-full = pytest.mark.skipif(not os.environ.get("NNWIDGETS_DATA"),
-                          reason="full MNIST: set NNWIDGETS_DATA (make test does, via make data)")
+full = pytest.mark.skipif(
+    not os.environ.get("NNWIDGETS_DATA"),
+    reason="full MNIST: set NNWIDGETS_DATA (make test does, via make data)",
+)
 
 
 @full
 @pytest.mark.slow
-@pytest.mark.parametrize("preset, low, high", [("book-ch1", 0.945, 0.965), ("book-ch3", 0.975, 0.99)])
+@pytest.mark.parametrize(
+    "preset, low, high", [("book-ch1", 0.945, 0.965), ("book-ch3", 0.975, 0.99)]
+)
 def test_book_presets_on_full_mnist(preset, low, high):
     data = load_mnist()
     p = get_preset(preset)

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from nnwidgets import Network
-from nnwidgets.training import Trainer
 from nnwidgets.book import WATCH_INTERVAL, BookNetwork, as_network
 from nnwidgets.labs import reference as ref
+from nnwidgets.training import Trainer
 
 SIZES = [4, 6, 3]  # rows != columns in every layer
 rng = np.random.default_rng(1)
@@ -45,14 +45,18 @@ class BookNet:
 
     def update_mini_batch(self, mini_batch, eta):
         self.weights, self.biases = ref.update_mini_batch(
-            self.weights, self.biases, mini_batch, eta,
-            backprop=lambda x, y, W, B: ref.backprop(x, y, W, B))
+            self.weights,
+            self.biases,
+            mini_batch,
+            eta,
+            backprop=lambda x, y, W, B: ref.backprop(x, y, W, B),
+        )
 
     def SGD(self, training_data, epochs, mini_batch_size, eta):
         for _ in range(epochs):
             random.Random(0).shuffle(training_data)
             for k in range(0, len(training_data), mini_batch_size):
-                self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+                self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
 
 
 def book_pairs(n=8):
@@ -123,8 +127,9 @@ def test_one_dimensional_biases_stay_one_dimensional():
     assert [b.shape for b in book.biases] == [(6,), (3,)]
     assert all(a is b for a, b in zip(book.weights + book.biases, arrays))
     np.testing.assert_array_equal(book.feedforward(x), before)  # same shape, same values
-    np.testing.assert_allclose(net.predict_proba(X[:1])[0], ref.feedforward_batch(
-        X[:1], book.weights, book.biases)[0])
+    np.testing.assert_allclose(
+        net.predict_proba(X[:1])[0], ref.feedforward_batch(X[:1], book.weights, book.biases)[0]
+    )
     net.fit(X, y, epochs=1, batch_size=4, learning_rate=1.0)
     assert all(a is b for a, b in zip(book.weights + book.biases, arrays))  # trained in place
     assert [b.shape for b in book.biases] == [(6,), (3,)]
@@ -158,8 +163,9 @@ def test_integer_weights_are_shown_but_not_trained():
     arrays = list(book.weights)
     net = as_network(book)
     assert all(a is b for a, b in zip(book.weights, arrays))
-    np.testing.assert_allclose(net.predict_proba(X)[0], ref.feedforward_batch(
-        X[:1], book.weights, book.biases)[0])
+    np.testing.assert_allclose(
+        net.predict_proba(X)[0], ref.feedforward_batch(X[:1], book.weights, book.biases)[0]
+    )
     with pytest.raises(TypeError, match=r"weights\[0\] in place, but it is writable int64"):
         Trainer(net, X, y)
 

@@ -63,8 +63,9 @@ def test_five_bumps_hold_nndls_bins_of_twenty():
     np.testing.assert_array_equal(bumps.bins(bumps.uniform_steps(5), 100), np.arange(100) // 20)
     # a point on a step belongs to the bump above it, for any N (k/100 = i/N exactly)
     for n in (3, 7, 10, 20, 50):
-        np.testing.assert_array_equal(bumps.bins(bumps.uniform_steps(n), 100),
-                                      (np.arange(100) * n) // 100)
+        np.testing.assert_array_equal(
+            bumps.bins(bumps.uniform_steps(n), 100), (np.arange(100) * n) // 100
+        )
 
 
 def test_deviation_is_nndls_score():
@@ -93,7 +94,7 @@ def test_the_medians_are_the_best_heights():
             h[k] += d
             assert bumps.deviation(GOAL_LOGIT, h, b.steps) >= best - 1e-15
     # the mean is worse: the L1 optimum is the median
-    means = [GOAL_LOGIT[20 * k:20 * k + 20].mean() for k in range(5)]
+    means = [GOAL_LOGIT[20 * k : 20 * k + 20].mean() for k in range(5)]
     assert bumps.deviation(GOAL_LOGIT, means, b.steps) > best + 1e-3
 
 
@@ -124,8 +125,9 @@ def test_network_is_the_bumps_and_predicts_what_the_page_draws(free):
     s0, s1, h = np.array(b.steps[:-1]), np.array(b.steps[1:]), np.array(b.heights)
     wide = s1 - s0 >= 0.04
     mid = ((s0 + s1) / 2)[wide]
-    np.testing.assert_allclose(net.forward(mid.reshape(-1, 1))[:, 0], 1 / (1 + np.exp(-h[wide])),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        net.forward(mid.reshape(-1, 1))[:, 0], 1 / (1 + np.exp(-h[wide])), atol=1e-6
+    )
 
 
 def test_the_vitest_fixture_is_what_numpy_computes_now():
@@ -137,8 +139,9 @@ def test_the_vitest_fixture_is_what_numpy_computes_now():
     assert stored.keys() == fresh.keys()
     for name, case in fresh.items():
         for key, value in case.items():
-            np.testing.assert_allclose(stored[name][key], value, rtol=0, atol=1e-12,
-                                       err_msg=f"{name}.{key}")
+            np.testing.assert_allclose(
+                stored[name][key], value, rtol=0, atol=1e-12, err_msg=f"{name}.{key}"
+            )
         # the fixture's own network output is the page's formula (what vitest compares with)
         page = page_output(case["x"], case["heights"], case["steps"])
         np.testing.assert_allclose(case["output"], page, atol=1e-6)
@@ -158,16 +161,19 @@ def test_heights_from_the_page_update_the_deviation_and_python_heights_reach_the
     assert b.get_state()["deviation"] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("sent", [
-    {"heights": [1, 2, 3]},  # wrong length
-    {"heights": [1, "2", 3, 4, 5]},  # not numbers
-    {"heights": None},
-    {"heights": [1, 2, 3, 4, None]},  # NaN arrives as null in JSON
-    {"steps": [0, 0.1, 0.4, 0.6, 0.8, 1]},  # steps fixed (free_steps=False)
-    {"space": "sideways"},
-    {"deviation": 0.0},  # only Python scores
-    {"goal": [0.5] * 100},
-])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"heights": [1, 2, 3]},  # wrong length
+        {"heights": [1, "2", 3, 4, 5]},  # not numbers
+        {"heights": None},
+        {"heights": [1, 2, 3, 4, None]},  # NaN arrives as null in JSON
+        {"steps": [0, 0.1, 0.4, 0.6, 0.8, 1]},  # steps fixed (free_steps=False)
+        {"space": "sideways"},
+        {"deviation": 0.0},  # only Python scores
+        {"goal": [0.5] * 100},
+    ],
+)
 def test_malformed_state_from_the_page_is_logged_and_ignored(sent, caplog):
     b = BumpBuilder(heights=[0.1, 0.2, 0.3, 0.4, 0.5])
     before = b.get_state()
@@ -200,14 +206,17 @@ def test_space_toggles_from_the_page():
 # -- bad input -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("f, match", [
-    (lambda x: np.log(x), r"f must be finite on \[0, 1\]; got f\(0\) = -inf"),
-    (lambda x: 2 * x, r"f must take values in \[0, 1\].*got f\(0.51\) = 1.02"),
-    (lambda x: np.where(x > 0.5, np.nan, 0.5), r"f must be finite.*got f\(0.51\) = nan"),
-    ([0.5, np.inf, 0.2], r"f must be finite"),
-    (np.zeros((10, 10)), r"1-D array"),
-    ("sin", r"callable on \[0, 1\] or an array"),
-])
+@pytest.mark.parametrize(
+    "f, match",
+    [
+        (lambda x: np.log(x), r"f must be finite on \[0, 1\]; got f\(0\) = -inf"),
+        (lambda x: 2 * x, r"f must take values in \[0, 1\].*got f\(0.51\) = 1.02"),
+        (lambda x: np.where(x > 0.5, np.nan, 0.5), r"f must be finite.*got f\(0.51\) = nan"),
+        ([0.5, np.inf, 0.2], r"f must be finite"),
+        (np.zeros((10, 10)), r"1-D array"),
+        ("sin", r"callable on \[0, 1\] or an array"),
+    ],
+)
 def test_a_goal_not_finite_or_not_in_0_1_is_refused(f, match):
     with pytest.raises((ValueError, TypeError), match=match):
         BumpBuilder(f=f)
@@ -221,24 +230,38 @@ def test_goals_as_numpy_functions_scalar_functions_and_arrays():
     assert len(arr.goal) == 40 and arr.goal[0] == 0.3
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"n_pairs": 0}, ValueError, "n_pairs must be between 1 and 1000; got 0"),
-    ({"n_pairs": 1001}, ValueError, "n_pairs must be between 1 and 1000"),
-    ({"n_pairs": 2.5}, TypeError, "n_pairs must be an int; got float 2.5"),
-    ({"n_pairs": True}, TypeError, "n_pairs must be an int"),
-    ({"heights": [1, 2]}, ValueError,
-     r"heights must hold one height per pair \(5\); got shape \(2,\)"),
-    ({"heights": [1, 2, 3, 4, np.nan]}, ValueError, "heights must be finite"),
-    ({"steps": [0, 0.5, 0.6, 0.7, 0.8, 1]}, ValueError, "pass free_steps=True"),
-    ({"free_steps": True, "steps": [0, 0.5, 0.4, 0.7, 0.8, 1]}, ValueError, "increase strictly"),
-    ({"free_steps": True, "steps": [0.1, 0.2, 0.4, 0.7, 0.8, 1]}, ValueError, "start at 0"),
-    ({"free_steps": "yes"}, TypeError, "free_steps must be True or False"),
-    ({"steepness": 0}, ValueError, "steepness must be a positive finite number"),
-    ({"samples": 1}, ValueError, "samples must be between 2"),
-    ({"f": [0.5] * 10, "samples": 50}, ValueError, "samples applies to a callable f"),
-    ({"space": "probability"}, ValueError, "space must be 'logit' or 'output'; got 'probability'"),
-    ({"n_pair": 3}, TypeError, "unexpected keyword argument 'n_pair'.*Check the spelling"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"n_pairs": 0}, ValueError, "n_pairs must be between 1 and 1000; got 0"),
+        ({"n_pairs": 1001}, ValueError, "n_pairs must be between 1 and 1000"),
+        ({"n_pairs": 2.5}, TypeError, "n_pairs must be an int; got float 2.5"),
+        ({"n_pairs": True}, TypeError, "n_pairs must be an int"),
+        (
+            {"heights": [1, 2]},
+            ValueError,
+            r"heights must hold one height per pair \(5\); got shape \(2,\)",
+        ),
+        ({"heights": [1, 2, 3, 4, np.nan]}, ValueError, "heights must be finite"),
+        ({"steps": [0, 0.5, 0.6, 0.7, 0.8, 1]}, ValueError, "pass free_steps=True"),
+        (
+            {"free_steps": True, "steps": [0, 0.5, 0.4, 0.7, 0.8, 1]},
+            ValueError,
+            "increase strictly",
+        ),
+        ({"free_steps": True, "steps": [0.1, 0.2, 0.4, 0.7, 0.8, 1]}, ValueError, "start at 0"),
+        ({"free_steps": "yes"}, TypeError, "free_steps must be True or False"),
+        ({"steepness": 0}, ValueError, "steepness must be a positive finite number"),
+        ({"samples": 1}, ValueError, "samples must be between 2"),
+        ({"f": [0.5] * 10, "samples": 50}, ValueError, "samples applies to a callable f"),
+        (
+            {"space": "probability"},
+            ValueError,
+            "space must be 'logit' or 'output'; got 'probability'",
+        ),
+        ({"n_pair": 3}, TypeError, "unexpected keyword argument 'n_pair'.*Check the spelling"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(kwargs, error, match):
     with pytest.raises(error, match=match):
         BumpBuilder(**kwargs)
@@ -270,8 +293,9 @@ def test_show_network_sends_a_one_input_network_and_follows_its_training():
     net.set_parameters([w + 1 for w in net.weights], net.biases)  # as training does
     assert _sync.flush(5)
     assert b._network is not sent
-    np.testing.assert_array_equal(np.frombuffer(b._network["weights"][0]["view"], np.float32),
-                                  net.weights[0].ravel())
+    np.testing.assert_array_equal(
+        np.frombuffer(b._network["weights"][0]["view"], np.float32), net.weights[0].ravel()
+    )
     b.show_network(None)
     assert b._network is None
     net.set_parameters(net.weights, net.biases)
@@ -305,7 +329,8 @@ def test_the_maths_imports_no_widget():
 
 def test_bench_prints_the_figures():
     bench = pathlib.Path(__file__).parent.parent / "bench" / "bump_deviation.py"
-    out = subprocess.run([sys.executable, str(bench)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(bench)], capture_output=True, text=True, check=True
+    ).stdout
     for n, best in [(5, "0.372"), (10, "0.273"), (20, "0.124"), (50, "0.054")]:
         assert f"{n:>2} pairs" in out and best in out, out

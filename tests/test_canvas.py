@@ -33,7 +33,10 @@ def a_seven():
 
 def report(pixels, strokes=()):
     """What the front end sends when a stroke ends."""
-    return {"pixels": array_to_json(np.asarray(pixels, np.float32)), "strokes": [list(s) for s in strokes]}
+    return {
+        "pixels": array_to_json(np.asarray(pixels, np.float32)),
+        "strokes": [list(s) for s in strokes],
+    }
 
 
 def test_weights_travel_as_binary_float32(canvas, net):
@@ -42,7 +45,9 @@ def test_weights_travel_as_binary_float32(canvas, net):
     assert state["activation"] == "relu" and state["output"] == "softmax"
     w = state["weights"][0]
     assert isinstance(w["view"], memoryview) and w["dtype"] == "float32" and w["shape"] == [16, 784]
-    np.testing.assert_array_equal(np.frombuffer(w["view"], np.float32).reshape(16, 784), net.weights[0])
+    np.testing.assert_array_equal(
+        np.frombuffer(w["view"], np.float32).reshape(16, 784), net.weights[0]
+    )
 
 
 def test_blank_pad_has_no_prediction(canvas):
@@ -69,9 +74,21 @@ def test_drawn_pixels_are_predicted_with_numpy(canvas, net):
         ({"pixels": array_to_json(np.zeros(783, np.float32)), "strokes": []}, "784"),
         ({"pixels": array_to_json(np.full((28, 28), np.nan, np.float32)), "strokes": []}, "NaN"),
         ({"pixels": array_to_json(np.full((28, 28), 2, np.float32)), "strokes": []}, r"\[0, 1\]"),
-        ({"pixels": {"view": b"\x00" * 10, "dtype": "float32", "shape": [28, 28]}, "strokes": []}, "bytes"),
+        (
+            {
+                "pixels": {"view": b"\x00" * 10, "dtype": "float32", "shape": [28, 28]},
+                "strokes": [],
+            },
+            "bytes",
+        ),
         ({"strokes": []}, "pixels"),
-        ({"pixels": array_to_json(np.zeros((28, 28), np.float32)), "strokes": [[[0, float("nan")]]]}, "NaN"),
+        (
+            {
+                "pixels": array_to_json(np.zeros((28, 28), np.float32)),
+                "strokes": [[[0, float("nan")]]],
+            },
+            "NaN",
+        ),
     ],
 )
 def test_bad_pixels_from_the_browser_are_logged_and_ignored(canvas, bad, why, caplog):
@@ -141,7 +158,9 @@ def test_assigning_another_network_switches_and_unsubscribes(canvas, net):
     other = Network([784, 8, 10], activation="tanh", seed=1)
     canvas.network = other
     assert canvas._network["sizes"] == [784, 8, 10] and canvas._network["activation"] == "tanh"
-    np.testing.assert_allclose(canvas.probabilities, other.predict_proba(canvas.pixels.reshape(1, 784))[0], rtol=1e-6)
+    np.testing.assert_allclose(
+        canvas.probabilities, other.predict_proba(canvas.pixels.reshape(1, 784))[0], rtol=1e-6
+    )
     before = canvas._network
     assert net._listeners == [] and len(other._listeners) == 1
     net.notify_changed()  # the old network no longer drives the canvas
@@ -163,11 +182,14 @@ def test_network_forward_matches_parity_reference():
     fixture = json.loads((STROKES / "parity.json").read_text())
     X = np.array([c["pixels"] for c in fixture["preprocess"][:3]], np.float32)
     for case in fixture["forward"]:
-        net = Network(case["sizes"], activation=case["activation"], output=case["output"],
-                      cost="quadratic")
+        net = Network(
+            case["sizes"], activation=case["activation"], output=case["output"], cost="quadratic"
+        )
         net.set_parameters(
-            [np.array(w, np.float32).reshape(o, i) for w, i, o in
-             zip(case["weights"], case["sizes"][:-1], case["sizes"][1:])],
+            [
+                np.array(w, np.float32).reshape(o, i)
+                for w, i, o in zip(case["weights"], case["sizes"][:-1], case["sizes"][1:])
+            ],
             [np.array(b, np.float32) for b in case["biases"]],
         )
         np.testing.assert_allclose(net.forward(X), np.array(case["outputs"]), atol=1e-5)

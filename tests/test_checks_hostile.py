@@ -42,8 +42,9 @@ class BookNet:
         return ref.backprop(x, y, self.weights, self.biases)
 
     def update_mini_batch(self, mini_batch, eta):
-        self.weights, self.biases = ref.update_mini_batch(self.weights, self.biases, mini_batch,
-                                                          eta)
+        self.weights, self.biases = ref.update_mini_batch(
+            self.weights, self.biases, mini_batch, eta
+        )
 
     def evaluate(self, test_data):
         return sum(int(np.argmax(self.feedforward(x)) == y) for x, y in test_data)
@@ -51,7 +52,7 @@ class BookNet:
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
         for _ in range(epochs):
             for k in range(0, len(training_data), mini_batch_size):
-                self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+                self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
 
 
 # Each function check with its right answer (which must pass).
@@ -90,7 +91,7 @@ RETURNED = {
     "a ragged list": lambda *a: [[1.0, 2.0], [3.0]],
     "an empty list": lambda *a: [],
     "a boolean array": lambda *a: np.ones((4, 4), dtype=bool),
-    "an int beyond any float": lambda *a: 10 ** 400,
+    "an int beyond any float": lambda *a: 10**400,
     "an object array": lambda *a: np.array([None, 1.0], dtype=object),
 }
 
@@ -183,11 +184,15 @@ def test_a_malformed_pair_is_a_check_failure(which, pair):
 
 
 # -- the cases, one by one ---------------------------------------------------------------
-@pytest.mark.parametrize("fn", [
-    lambda A, Y: 0.5 * np.abs(A - Y).sum(axis=1).mean(),
-    lambda A, Y: np.sum((A - Y) ** 2) / 2 * len(A),
-    lambda A, Y: float("nan"),
-], ids=["abs", "precedence", "nan"])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda A, Y: 0.5 * np.abs(A - Y).sum(axis=1).mean(),
+        lambda A, Y: np.sum((A - Y) ** 2) / 2 * len(A),
+        lambda A, Y: float("nan"),
+    ],
+    ids=["abs", "precedence", "nan"],
+)
 def test_quadratic_cost_answers_any_wrong_cost(fn):
     refused(check.quadratic_cost, fn, "expected:", "got:")
 
@@ -197,11 +202,23 @@ def test_nand_with_an_empty_bias():
         check.nand([-2, -2], [])
 
 
-@pytest.mark.parametrize("w, b", [
-    ([-2, -2], [3, 4]), ("ab", 3), (None, 3), ([-2, -2], None), ({}, 3), ([np.nan, -2], 3),
-    ([-2, -2], "3"), (np.array([-2, -2j]), 3), ([-2, -2], np.inf), (10 ** 400, 3),
-    ([1e308, 1e308], 0),
-], ids=lambda v: repr(v)[:20])
+@pytest.mark.parametrize(
+    "w, b",
+    [
+        ([-2, -2], [3, 4]),
+        ("ab", 3),
+        (None, 3),
+        ([-2, -2], None),
+        ({}, 3),
+        ([np.nan, -2], 3),
+        ([-2, -2], "3"),
+        (np.array([-2, -2j]), 3),
+        ([-2, -2], np.inf),
+        (10**400, 3),
+        ([1e308, 1e308], 0),
+    ],
+    ids=lambda v: repr(v)[:20],
+)
 def test_nand_with_weights_or_bias_of_the_wrong_kind(w, b):
     with pytest.raises(CheckFailed) as info, warnings.catch_warnings():
         warnings.simplefilter("error")  # an overflow in the check's own arithmetic included

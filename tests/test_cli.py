@@ -19,8 +19,13 @@ TINY = ("--bundled", "--sizes", "784,16,10")
 
 
 def run(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "nnwidgets", "train", *args],
-                          capture_output=True, text=True, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "nnwidgets", "train", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def assert_usage_error(result, message):
@@ -43,6 +48,7 @@ def test_train_on_bundled_data_and_save(tmp_path):
     accuracy = float(lines[-2].split()[2])
     assert accuracy > 0.85
     from nnwidgets import load_bundled
+
     data = load_bundled()
     assert net.score(data.X_test, data.y_test) == pytest.approx(accuracy, abs=1e-4)
 
@@ -61,16 +67,23 @@ def test_preset_with_overrides(tmp_path):
         (("--sizes", "100,10"), "argument --sizes: must start with 784"),
         (("--epochs", "-1"), "argument --epochs: must be a positive integer; got '-1'"),
         (("--batch-size", "0"), "argument --batch-size: must be a positive integer; got '0'"),
-        (("--learning-rate", "nan"), "argument --learning-rate: must be a finite number > 0; got 'nan'"),
+        (
+            ("--learning-rate", "nan"),
+            "argument --learning-rate: must be a finite number > 0; got 'nan'",
+        ),
         (("--momentum", "1"), "argument --momentum: must be in [0, 1); got '1'"),
         (("--data", "/nonexistent"), "argument --data: not a directory: '/nonexistent'"),
         (("--bundled", "--data", "/tmp"), "argument --data: not allowed with argument --bundled"),
         (("--bundled", "--dataset", "fashion"), "--bundled holds MNIST digits only"),
         (("--bundled", "--activation", "swish"), "activation must be one of 'sigmoid'"),
-        (("--bundled", "--save-interrupted"),
-         "--save-interrupted says how to save the network, but nothing is saved without --out"),
-        (("--bundled", "--save-dtype", "float16"),
-         "--save-dtype says how to save the network, but nothing is saved without --out"),
+        (
+            ("--bundled", "--save-interrupted"),
+            "--save-interrupted says how to save the network, but nothing is saved without --out",
+        ),
+        (
+            ("--bundled", "--save-dtype", "float16"),
+            "--save-dtype says how to save the network, but nothing is saved without --out",
+        ),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else None,
 )
@@ -90,21 +103,44 @@ def test_failed_download_is_a_usage_error_that_offers_the_offline_subset(tmp_pat
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
-    code = ("import sys; from nnwidgets.datasets import mnist; "
-            "mnist._SPECS['mnist'] = mnist._MNIST._replace(mirrors=(sys.argv[1],)); "
-            "from nnwidgets.cli import main; sys.exit(main(sys.argv[2:]))")
+    code = (
+        "import sys; from nnwidgets.datasets import mnist; "
+        "mnist._SPECS['mnist'] = mnist._MNIST._replace(mirrors=(sys.argv[1],)); "
+        "from nnwidgets.cli import main; sys.exit(main(sys.argv[2:]))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "NNWIDGETS_DATA"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    result = subprocess.run([sys.executable, "-c", code, dead, "train", "--epochs", "1"],
-                            capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code, dead, "train", "--epochs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert_usage_error(result, "could not download train-images-idx3-ubyte.gz")
     assert dead + "train-images-idx3-ubyte.gz" in result.stderr
-    assert "load_mnist(bundled=True)" in result.stderr and "--bundled trains on that subset" in result.stderr
+    assert (
+        "load_mnist(bundled=True)" in result.stderr
+        and "--bundled trains on that subset" in result.stderr
+    )
 
 
 def test_training_divergence_is_reported_not_a_traceback():
-    result = run("--bundled", "--sizes", "784,10", "--activation", "linear", "--output", "linear",
-                 "--cost", "quadratic", "--learning-rate", "1e6", "--epochs", "1")
+    result = run(
+        "--bundled",
+        "--sizes",
+        "784,10",
+        "--activation",
+        "linear",
+        "--output",
+        "linear",
+        "--cost",
+        "quadratic",
+        "--learning-rate",
+        "1e6",
+        "--epochs",
+        "1",
+    )
     assert result.returncode == 1
     assert "error: training diverged" in result.stderr
     assert "Traceback" not in result.stderr
@@ -121,15 +157,19 @@ def test_missing_output_folders_are_made(tmp_path):
 
 
 def test_output_that_is_a_directory_is_refused_before_training(tmp_path):
-    assert_usage_error(run(*TINY, "--epochs", "1", "--out", str(tmp_path)),
-                       f"--out must name a file, but {str(tmp_path)!r} is a directory")
+    assert_usage_error(
+        run(*TINY, "--epochs", "1", "--out", str(tmp_path)),
+        f"--out must name a file, but {str(tmp_path)!r} is a directory",
+    )
 
 
 def test_output_under_a_file_is_refused_before_training(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     out = tmp_path / "notes.txt" / "net.npz"
-    assert_usage_error(run(*TINY, "--epochs", "1", "--out", str(out)),
-                       f"--out {str(out)!r}: {tmp_path / 'notes.txt'} is a file, not a folder")
+    assert_usage_error(
+        run(*TINY, "--epochs", "1", "--out", str(out)),
+        f"--out {str(out)!r}: {tmp_path / 'notes.txt'} is a file, not a folder",
+    )
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
@@ -139,7 +179,17 @@ def test_output_in_a_folder_without_write_permission_is_refused_before_training(
         locked = Path(top) / "locked"
         locked.mkdir()
         out = locked / "net.npz"
-        command = [sys.executable, "-m", "nnwidgets", "train", *TINY, "--epochs", "1", "--out", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "nnwidgets",
+            "train",
+            *TINY,
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+        ]
         if os.geteuid() == 0:
             # Root may write anywhere: run the command as `nobody`, for whom a root-owned 0755
             # folder is read-only, as anyone else's folder is for a user. (setpriv, unlike
@@ -176,9 +226,12 @@ def _default_sigint():
 
 def interrupt_training(*args, deadline=120):
     """Start training, wait for the first progress bar on stderr, then press Ctrl-C."""
-    proc = subprocess.Popen([sys.executable, "-m", "nnwidgets", "train", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=_default_sigint)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nnwidgets", "train", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
     seen, give_up = b"", time.monotonic() + deadline
     try:
         while b"epoch " not in seen:
@@ -217,8 +270,9 @@ def test_ctrl_c_keeps_an_existing_model_and_saves_beside_it(finished_model):
 
 
 def test_ctrl_c_with_save_interrupted_replaces_the_model(finished_model):
-    code, out, err = interrupt_training(*TINY, "--epochs", "500", "--out", str(finished_model),
-                                        "--save-interrupted")
+    code, out, err = interrupt_training(
+        *TINY, "--epochs", "500", "--out", str(finished_model), "--save-interrupted"
+    )
     assert code == 130, err
     assert f"saved the network as it was to {finished_model}" in err
     assert Network.load(finished_model).sizes == [784, 16, 10]
@@ -237,15 +291,18 @@ def test_ctrl_c_without_out_saves_nothing(tmp_path):
 def test_version():
     from nnwidgets import __version__
 
-    result = subprocess.run([sys.executable, "-m", "nnwidgets", "--version"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "nnwidgets", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.strip() == f"nnwidgets {__version__}"
 
 
 def test_console_script_is_installed():
     # pip puts the `nnwidgets` entry point beside the interpreter of the environment.
     script = Path(sys.executable).parent / "nnwidgets"
-    assert script.is_file(), f"no console script at {script}: is the package installed (pip install -e .)?"
+    assert script.is_file(), (
+        f"no console script at {script}: is the package installed (pip install -e .)?"
+    )
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "demo" in result.stdout and "train" in result.stdout

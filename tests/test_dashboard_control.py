@@ -184,22 +184,30 @@ def test_nothing_training_leaves_the_change_to_the_caller():
 
 
 def test_the_control_imports_no_widget_library():
-    code = ("import sys, nnwidgets.widgets.dashboard.control\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('anywidget', 'ipywidgets', 'traitlets', 'comm')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import sys, nnwidgets.widgets.dashboard.control\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('anywidget', 'ipywidgets', 'traitlets', 'comm')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("timeout, seconds", [(None, None), (0, 0.0), (2, 2.0), (1.5, 1.5),
-                                              (10**400, None), (1e300, None)])
+@pytest.mark.parametrize(
+    "timeout, seconds",
+    [(None, None), (0, 0.0), (2, 2.0), (1.5, 1.5), (10**400, None), (1e300, None)],
+)
 def test_a_timeout_is_seconds_and_a_huge_one_is_none(timeout, seconds):
     assert check_timeout(timeout, "wait()") == seconds
 
 
 @pytest.mark.parametrize("timeout", [float("nan"), -1, "1", True, [1]])
 def test_a_timeout_that_is_not_seconds_is_refused(timeout):
-    with pytest.raises(ValueError, match=r"wait\(\): timeout must be None or a number of "
-                                         r"seconds >= 0; got "):
+    with pytest.raises(
+        ValueError,
+        match=r"wait\(\): timeout must be None or a number of "
+        r"seconds >= 0; got ",
+    ):
         check_timeout(timeout, "wait()")

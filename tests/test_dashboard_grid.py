@@ -48,14 +48,16 @@ def grid_dash(dashes, grid, seeds=(0,), **options):
 
 
 def test_one_run_per_combination_and_seed_labelled_by_what_differs(dashes):
-    dash = grid_dash(dashes, {"learning_rate": [0.1, 1.0], "activation": ["sigmoid", "relu"]},
-                     seeds=(0, 1))
+    dash = grid_dash(
+        dashes, {"learning_rate": [0.1, 1.0], "activation": ["sigmoid", "relu"]}, seeds=(0, 1)
+    )
     assert len(dash.runs) == 2 * 2 * 2
     # Lists in the order given, the last fastest, seeds innermost; labels in the label order.
     assert [r.label for r in dash.runs[:3]] == [
         "activation=sigmoid, learning_rate=0.1, seed=0",
         "activation=sigmoid, learning_rate=0.1, seed=1",
-        "activation=relu, learning_rate=0.1, seed=0"]
+        "activation=relu, learning_rate=0.1, seed=0",
+    ]
     assert dash.runs[7].label == "activation=relu, learning_rate=1, seed=1"
     assert dash.runs[7].trainer.learning_rate == 1.0
     assert dash.runs[7].network.activation == "relu" and dash.runs[7].network.seed == 1
@@ -70,8 +72,16 @@ def test_the_first_combination_is_not_a_default_for_later_runs(dashes):
 
 
 def test_add_grid_adds_to_a_dashboard_and_relabels_every_run(dashes):
-    dash = dashes(TrainingDashboard(make(0), train=(X, y), validation=(X_val, y_val),
-                                    epochs=2, batch_size=10, learning_rate=0.5))
+    dash = dashes(
+        TrainingDashboard(
+            make(0),
+            train=(X, y),
+            validation=(X_val, y_val),
+            epochs=2,
+            batch_size=10,
+            learning_rate=0.5,
+        )
+    )
     runs = dash.add_grid(make, seeds=(1, 2), batch_size=[10, 50])
     assert len(runs) == 4 and len(dash.runs) == 5
     assert [r.trainer.batch_size for r in runs] == [10, 10, 50, 50]
@@ -85,14 +95,19 @@ def test_a_factorys_own_settings_name_the_runs(dashes):
         return Network([784, *[20] * depth, 10], seed=seed)
 
     dash = dashes(TrainingDashboard.from_grid(deep, {"depth": [1, 2]}, train=(X, y), epochs=1))
-    assert [r.label for r in dash.runs] == ["sizes=784-20-10, depth=1",
-                                            "sizes=784-20-20-10, depth=2"]
+    assert [r.label for r in dash.runs] == [
+        "sizes=784-20-10, depth=1",
+        "sizes=784-20-20-10, depth=2",
+    ]
     assert dash.results()["settings"][1] == {"sizes": [784, 20, 20, 10], "depth": 2}
 
 
 def test_network_itself_is_a_factory_for_sizes(dashes):
-    dash = dashes(TrainingDashboard.from_grid(Network, {"sizes": [[784, 10, 10], [784, 20, 10]]},
-                                              train=(X, y), epochs=1))
+    dash = dashes(
+        TrainingDashboard.from_grid(
+            Network, {"sizes": [[784, 10, 10], [784, 20, 10]]}, train=(X, y), epochs=1
+        )
+    )
     assert [r.network.sizes for r in dash.runs] == [[784, 10, 10], [784, 20, 10]]
 
 
@@ -113,12 +128,15 @@ def test_an_unknown_setting_names_the_allowed_ones_and_adds_nothing(dashes):
     assert len(dash.runs) == 1
 
 
-@pytest.mark.parametrize("lists, error, match", [
-    ({"learning_rate": []}, ValueError, "learning_rate is an empty list"),
-    ({"learning_rate": 0.1}, TypeError, r"learning_rate must be a list of the values to try"),
-    ({"activation": "relu"}, TypeError, r"activation must be a list"),
-    ({}, ValueError, "at least one list of settings"),
-])
+@pytest.mark.parametrize(
+    "lists, error, match",
+    [
+        ({"learning_rate": []}, ValueError, "learning_rate is an empty list"),
+        ({"learning_rate": 0.1}, TypeError, r"learning_rate must be a list of the values to try"),
+        ({"activation": "relu"}, TypeError, r"activation must be a list"),
+        ({}, ValueError, "at least one list of settings"),
+    ],
+)
 def test_bad_lists_are_refused(dashes, lists, error, match):
     dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
     with pytest.raises(error, match=match):
@@ -126,10 +144,15 @@ def test_bad_lists_are_refused(dashes, lists, error, match):
     assert len(dash.runs) == 1
 
 
-@pytest.mark.parametrize("seeds, error, match", [
-    ((), ValueError, "seeds is an empty list"), ((0, -1), ValueError, "non-negative integers"),
-    ((0, 0), ValueError, "the same seed twice"), (3, TypeError, "seeds must be a list"),
-])
+@pytest.mark.parametrize(
+    "seeds, error, match",
+    [
+        ((), ValueError, "seeds is an empty list"),
+        ((0, -1), ValueError, "non-negative integers"),
+        ((0, 0), ValueError, "the same seed twice"),
+        (3, TypeError, "seeds must be a list"),
+    ],
+)
 def test_bad_seeds_are_refused(dashes, seeds, error, match):
     dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
     with pytest.raises(error, match=match):
@@ -146,12 +169,14 @@ def test_one_bad_value_in_a_list_adds_no_run(dashes):
 
 def test_factory_contract_is_checked():
     with pytest.raises(TypeError, match="must take a keyword argument seed"):
-        TrainingDashboard.from_grid(lambda activation: make(0, activation),
-                                    {"activation": ["relu"]}, train=(X, y))
+        TrainingDashboard.from_grid(
+            lambda activation: make(0, activation), {"activation": ["relu"]}, train=(X, y)
+        )
     net = make(0)
     with pytest.raises(ValueError, match="same network object twice"):
-        TrainingDashboard.from_grid(lambda seed, **kw: net, {"learning_rate": [0.1, 1.0]},
-                                    train=(X, y))
+        TrainingDashboard.from_grid(
+            lambda seed, **kw: net, {"learning_rate": [0.1, 1.0]}, train=(X, y)
+        )
     with pytest.raises(TypeError, match="must return a Network"):
         TrainingDashboard.from_grid(lambda seed: "net", {"learning_rate": [0.1]}, train=(X, y))
     with pytest.raises(ValueError, match="factory.*activation='swish'.*failed"):
@@ -203,13 +228,23 @@ def test_a_bad_target_is_refused(dashes):
 
 
 def _row(lr, seed, best, to_target, status="completed"):
-    return {"settings": {"learning_rate": lr}, "seed": seed, "best_val_accuracy": best,
-            "epochs_to_target": to_target, "seconds": 1.0, "status": status}
+    return {
+        "settings": {"learning_rate": lr},
+        "seed": seed,
+        "best_val_accuracy": best,
+        "epochs_to_target": to_target,
+        "seconds": 1.0,
+        "status": status,
+    }
 
 
 def test_summary_arithmetic_on_known_values():
-    rows = [_row(0.1, 0, 0.80, 4), _row(0.1, 1, 0.90, None, "early_stopped"),
-            _row(0.1, 2, 0.85, 2), _row(1.0, 0, 0.50, None)]
+    rows = [
+        _row(0.1, 0, 0.80, 4),
+        _row(0.1, 1, 0.90, None, "early_stopped"),
+        _row(0.1, 2, 0.85, 2),
+        _row(1.0, 0, 0.50, None),
+    ]
     table = summarise(rows)
     s = table.to_dicts()
     assert s[0]["status"] == "2 completed, 1 early_stopped"
@@ -245,9 +280,17 @@ def test_summary_of_a_trained_grid_groups_the_seeds(dashes):
 
 
 def test_the_table_shows_settings_as_columns():
-    table = ResultsTable([{"label": "a<b", "settings": {"learning_rate": 0.1}, "seed": 0,
-                           "best_val_accuracy": 0.912345}], ["label", "settings", "seed",
-                                                            "best_val_accuracy"])
+    table = ResultsTable(
+        [
+            {
+                "label": "a<b",
+                "settings": {"learning_rate": 0.1},
+                "seed": 0,
+                "best_val_accuracy": 0.912345,
+            }
+        ],
+        ["label", "settings", "seed", "best_val_accuracy"],
+    )
     text = repr(table).splitlines()
     assert text[0].split() == ["label", "learning_rate", "seed", "best_val_accuracy"]
     assert text[1].split() == ["a<b", "0.1", "0", "0.9123"]
@@ -262,12 +305,15 @@ def test_the_table_shows_settings_as_columns():
 # ------------------------------------------------------------------------------ labels
 
 
-@pytest.mark.parametrize("key, values, shown", [
-    ("transform", [None, np.fliplr], ["transform=None", "transform=fliplr"]),
-    ("early_stopping", [None, 10], ["early_stopping=None", "early_stopping=10"]),
-    ("monitor_train", [None, 1000], ["monitor_train=None", "monitor_train=1000"]),
-    ("seed", [0, 1], ["seed=0", "seed=1"]),
-])
+@pytest.mark.parametrize(
+    "key, values, shown",
+    [
+        ("transform", [None, np.fliplr], ["transform=None", "transform=fliplr"]),
+        ("early_stopping", [None, 10], ["early_stopping=None", "early_stopping=10"]),
+        ("monitor_train", [None, 1000], ["monitor_train=None", "monitor_train=1000"]),
+        ("seed", [0, 1], ["seed=0", "seed=1"]),
+    ],
+)
 def test_labels_name_the_new_settings_when_they_differ(key, values, shown):
     assert run_labels([{"cost": "quadratic", key: v} for v in values]) == shown
 
@@ -277,7 +323,8 @@ def test_a_dashboard_labels_runs_by_monitor_train_and_seed(dashes):
     dash.add_run(make(1), monitor_train=50, early_stopping=3)
     assert [r.label for r in dash.runs] == [
         "early_stopping=None, monitor_train=None, seed=0",
-        "early_stopping=3, monitor_train=50, seed=1"]
+        "early_stopping=3, monitor_train=50, seed=1",
+    ]
 
 
 def test_the_page_gets_the_monitored_curve(dashes):
@@ -295,8 +342,9 @@ def test_the_page_gets_the_monitored_curve(dashes):
 
 
 def test_the_results_panel_has_a_heat_map_when_two_settings_vary(dashes):
-    dash = grid_dash(dashes, {"learning_rate": [0.1, 1.0], "batch_size": [10, 50, 100]},
-                     seeds=(0, 1), epochs=1)
+    dash = grid_dash(
+        dashes, {"learning_rate": [0.1, 1.0], "batch_size": [10, 50, 100]}, seeds=(0, 1), epochs=1
+    )
     assert dash._results is not None and dash._results["heatmap"]["values"] == [[None] * 3] * 2
     dash.run()
     data = dash._results  # sent with the runs' last update
@@ -306,16 +354,26 @@ def test_the_results_panel_has_a_heat_map_when_two_settings_vary(dashes):
     assert (heat["x"], heat["y"]) == ("batch_size", "learning_rate")
     assert heat["xs"] == ["10", "50", "100"] and heat["ys"] == ["0.1", "1"]
     # one row per learning rate (3 rows of 2 would be a transposition)
-    means = {(r["settings"]["learning_rate"], r["settings"]["batch_size"]):
-             r["best_val_accuracy_mean"] for r in dash.summary().to_dicts()}
+    means = {
+        (r["settings"]["learning_rate"], r["settings"]["batch_size"]): r["best_val_accuracy_mean"]
+        for r in dash.summary().to_dicts()
+    }
     assert heat["values"] == [[means[lr, b] for b in (10, 50, 100)] for lr in (0.1, 1.0)]
 
 
 def test_no_heat_map_unless_exactly_two_settings_vary(dashes):
     one = grid_dash(dashes, {"learning_rate": [0.1, 1.0]}, epochs=1)
     assert one._results["heatmap"] is None
-    three = grid_dash(dashes, {"learning_rate": [0.1], "batch_size": [10, 50],
-                               "activation": ["relu", "tanh"], "dropout": [0.0, 0.1]}, epochs=1)
+    three = grid_dash(
+        dashes,
+        {
+            "learning_rate": [0.1],
+            "batch_size": [10, 50],
+            "activation": ["relu", "tanh"],
+            "dropout": [0.0, 0.1],
+        },
+        epochs=1,
+    )
     assert len(three._results["settings"]) == 3 and three._results["heatmap"] is None
     lone = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
     assert lone._results is None

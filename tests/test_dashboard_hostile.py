@@ -8,9 +8,9 @@ import math
 import threading
 import time
 
-from ipywidgets.widgets.widget import _instances as live_widgets
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget import _instances as live_widgets
 
 from nnwidgets import Callback, Network, TrainingDashboard
 
@@ -37,10 +37,14 @@ def dashboard_threads():
 @pytest.mark.parametrize("network", ["net", None, np.zeros(3)])
 def test_something_not_a_network_is_refused_by_name(network, make_dash, small_problem):
     X, y = small_problem.X, small_problem.y
-    with pytest.raises(ValueError, match=r"network must be a Network .*; got (str|NoneType|ndarray)"):
+    with pytest.raises(
+        ValueError, match=r"network must be a Network .*; got (str|NoneType|ndarray)"
+    ):
         TrainingDashboard(network, train=(X, y))
     d = make_dash(epochs=1)
-    with pytest.raises(ValueError, match=r"network must be a Network .*; got (str|NoneType|ndarray)"):
+    with pytest.raises(
+        ValueError, match=r"network must be a Network .*; got (str|NoneType|ndarray)"
+    ):
         d.add_run(network)
     assert len(d.runs) == 1
 
@@ -51,13 +55,19 @@ def test_a_list_of_networks_at_construction_points_to_add_run(make_net, small_pr
         TrainingDashboard([make_net(), make_net()], train=(X, y))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"max_points": 7}, r"max_points must be an even integer >= 2 .*; got 7"),
-    ({"max_points": True}, r"max_points must be an even integer >= 2 .*; got True"),
-    ({"max_points": 10**12}, r"max_points must be an even integer >= 2 and <= 100,000 .*; got 1000000000000"),
-    ({"callbacks": 5}, r"callbacks must be a list of Callback instances; got int"),
-    ({"update_interval": True}, r"update_interval must be a number of seconds; got True"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"max_points": 7}, r"max_points must be an even integer >= 2 .*; got 7"),
+        ({"max_points": True}, r"max_points must be an even integer >= 2 .*; got True"),
+        (
+            {"max_points": 10**12},
+            r"max_points must be an even integer >= 2 and <= 100,000 .*; got 1000000000000",
+        ),
+        ({"callbacks": 5}, r"callbacks must be a list of Callback instances; got int"),
+        ({"update_interval": True}, r"update_interval must be a number of seconds; got True"),
+    ],
+)
 def test_bad_arguments_name_the_parameter_and_the_value(kwargs, match, make_dash):
     with pytest.raises((ValueError, TypeError), match=match):
         make_dash(**kwargs)
@@ -85,13 +95,16 @@ def test_settings_set_later_are_checked_too(dash):
 # ---------------------------------------------------------------------------- live settings
 
 
-@pytest.mark.parametrize("name, bad, match", [
-    ("learning_rate", True, "learning_rate must be a number; got True"),
-    ("momentum", False, "momentum must be a number; got False"),
-    # A number, but beyond any float: out of the range, said as such.
-    ("learning_rate", 10 ** 400, r"learning_rate must be a finite number > 0; got 1e\+400"),
-    ("learning_rate", math.inf, r"learning_rate must be a finite number > 0; got inf"),
-])
+@pytest.mark.parametrize(
+    "name, bad, match",
+    [
+        ("learning_rate", True, "learning_rate must be a number; got True"),
+        ("momentum", False, "momentum must be a number; got False"),
+        # A number, but beyond any float: out of the range, said as such.
+        ("learning_rate", 10**400, r"learning_rate must be a finite number > 0; got 1e\+400"),
+        ("learning_rate", math.inf, r"learning_rate must be a finite number > 0; got inf"),
+    ],
+)
 def test_live_settings_refuse_bools_huge_ints_and_infinity(dash, name, bad, match):
     before = getattr(dash, name)
     with pytest.raises(ValueError, match=match):
@@ -110,18 +123,30 @@ def test_a_setting_changed_when_every_run_has_trained_applies_to_the_next_run(ma
 # -------------------------------------------------------------------------------- the page
 
 
-@pytest.mark.parametrize("content, said", [
-    ({"action": "set", "name": ["learning_rate"], "value": 0.1}, "the page asked to set ['learning_rate']"),
-    ({"action": "set", "name": {"a": 1}, "value": 0.1}, "the page asked to set {'a': 1}"),
-    ({"action": "set", "name": "learning_rate", "value": 10 ** 400},
-     "learning_rate must be a finite number > 0; got 1e+400"),
-    ({"action": "set", "name": "momentum", "value": True}, "momentum must be a number; got True"),
-    ({"action": ["start"]}, "unknown action ['start']"),
-    ("start", "unknown action None"),
-    (None, "unknown action None"),
-])
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        (
+            {"action": "set", "name": ["learning_rate"], "value": 0.1},
+            "the page asked to set ['learning_rate']",
+        ),
+        ({"action": "set", "name": {"a": 1}, "value": 0.1}, "the page asked to set {'a': 1}"),
+        (
+            {"action": "set", "name": "learning_rate", "value": 10**400},
+            "learning_rate must be a finite number > 0; got 1e+400",
+        ),
+        (
+            {"action": "set", "name": "momentum", "value": True},
+            "momentum must be a number; got True",
+        ),
+        ({"action": ["start"]}, "unknown action ['start']"),
+        ("start", "unknown action None"),
+        (None, "unknown action None"),
+    ],
+)
 def test_malformed_messages_from_the_page_are_refused_and_training_goes_on(
-        dash, content, said, caplog, wait_for, from_page):
+    dash, content, said, caplog, wait_for, from_page
+):
     dash.start()
     wait_for(lambda: len(dash.history.batch_loss) >= 5)
     with caplog.at_level(logging.WARNING):
@@ -149,7 +174,8 @@ def test_a_message_that_breaks_the_handler_is_logged(dash, caplog, monkeypatch, 
 
 
 def test_close_while_training_ends_every_thread_and_frees_the_network(
-        make_dash, wait_for, small_problem):
+    make_dash, wait_for, small_problem
+):
     X, y = small_problem.X, small_problem.y
     d = make_dash()
     net = d.runs[0].network
@@ -238,13 +264,19 @@ def test_add_run_on_the_dashboards_data_says_which_set_does_not_fit():
     from nnwidgets import load_bundled
 
     data = load_bundled()
-    d = TrainingDashboard(Network([784, 10, 10], seed=0),
-                          train=(data.X_train[:200], data.y_train[:200]),
-                          validation=(data.X_test[:50], data.y_test[:50]), epochs=1)
+    d = TrainingDashboard(
+        Network([784, 10, 10], seed=0),
+        train=(data.X_train[:200], data.y_train[:200]),
+        validation=(data.X_test[:50], data.y_test[:50]),
+        epochs=1,
+    )
     try:
-        with pytest.raises(ValueError, match=r"add_run\(\): the network takes 2 inputs, but the "
-                                             r"dashboard's training set .* has 784 features per "
-                                             r"example; pass train=\(X, y\) and validation="):
+        with pytest.raises(
+            ValueError,
+            match=r"add_run\(\): the network takes 2 inputs, but the "
+            r"dashboard's training set .* has 784 features per "
+            r"example; pass train=\(X, y\) and validation=",
+        ):
             d.add_run(Network([2, 8, 1], activation="tanh", output="sigmoid"))
         assert len(d.runs) == 1
     finally:
@@ -272,8 +304,9 @@ def test_divergence_on_standardised_inputs_blames_the_learning_rate():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(300, 64))
     labels = (X[:, 0] > 0).astype(int)
-    d = TrainingDashboard(Network([64, 10, 2], seed=0), train=(X, labels), epochs=3, batch_size=10,
-                          learning_rate=1e4)
+    d = TrainingDashboard(
+        Network([64, 10, 2], seed=0), train=(X, labels), epochs=3, batch_size=10, learning_rate=1e4
+    )
     assert d.run().status == "diverged"
     assert "scale them to 0..1" not in d.runs[0].message
     assert "learning rate 10000" in d.runs[0].message
@@ -281,18 +314,25 @@ def test_divergence_on_standardised_inputs_blames_the_learning_rate():
 
 def test_the_page_cannot_overwrite_what_the_kernel_says(dash, caplog, page_writes):
     with caplog.at_level(logging.WARNING, logger="nnwidgets.dashboard"):
-        page_writes(dash, {"status": "completed", "progress": {"run": 7}, "_runs": [],
-                            "log_scale": True})
+        page_writes(
+            dash, {"status": "completed", "progress": {"run": 7}, "_runs": [], "log_scale": True}
+        )
     assert (dash.status, dash.progress.get("run"), len(dash._runs)) == ("ready", None, 1)
     assert dash.log_scale  # the page's own toggle is taken
     assert "ignored the page's write to 'status'" in caplog.text
 
 
-@pytest.mark.parametrize("state", [{"learning_rate": "abc", "log_scale": True},
-                                   {"log_scale": True, "learning_rate": -5},
-                                   {"learning_rate": None, "log_scale": True}])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"learning_rate": "abc", "log_scale": True},
+        {"log_scale": True, "learning_rate": -5},
+        {"learning_rate": None, "log_scale": True},
+    ],
+)
 def test_a_bad_trait_write_from_the_page_is_logged_and_the_rest_taken(
-        dash, caplog, state, page_writes):
+    dash, caplog, state, page_writes
+):
     with caplog.at_level(logging.WARNING):
         page_writes(dash, state)
     assert dash.learning_rate == 0.05 == dash.runs[0].trainer.learning_rate

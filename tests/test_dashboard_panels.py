@@ -9,8 +9,10 @@ import pytest
 from nnwidgets import Network, load_bundled
 from nnwidgets.widgets.dashboard.panels import neuron_health, panel_data
 
+
 def test_panels_arrive_after_each_epoch_and_describe_the_validation_set(
-        make_dash, small_problem, decoded):
+    make_dash, small_problem, decoded
+):
     X_val, y_val = small_problem.X_val, small_problem.y_val
     d = make_dash(epochs=2, batch_size=20)
     assert d._panels is None  # nothing until an epoch ends
@@ -26,15 +28,22 @@ def test_panels_arrive_after_each_epoch_and_describe_the_validation_set(
     assert p["accuracy"] == pytest.approx((predicted == y_val).mean())
     # 8 inputs are not images: no pictures, but histograms and words for each layer.
     assert p["images"] is None and p["first_weights"] is None and p["gallery"] == []
-    assert [layer["name"] for layer in p["layers"]] == ["layer 1 (hidden, 16 relu)",
-                                                       "layer 2 (output, 3 softmax)"]
+    assert [layer["name"] for layer in p["layers"]] == [
+        "layer 1 (hidden, 16 relu)",
+        "layer 2 (output, 3 softmax)",
+    ]
     hidden = p["layers"][0]
-    assert hidden["health"].startswith(f"{hidden['unhealthy']} of 16 ReLUs" if hidden["unhealthy"]
-                                       else "none of the 16 ReLUs is dead")
+    assert hidden["health"].startswith(
+        f"{hidden['unhealthy']} of 16 ReLUs"
+        if hidden["unhealthy"]
+        else "none of the 16 ReLUs is dead"
+    )
     weights = d.runs[0].network.weights[0]
     counts = decoded(hidden["weights"]["counts"])
     assert counts.sum() == weights.size
-    assert hidden["weights"]["lo"] == pytest.approx(weights.min()) and hidden["weights"]["hi"] == pytest.approx(weights.max())
+    assert hidden["weights"]["lo"] == pytest.approx(weights.min()) and hidden["weights"][
+        "hi"
+    ] == pytest.approx(weights.max())
     assert decoded(hidden["activations"]["counts"]).sum() == 120 * 16
 
 
@@ -47,7 +56,8 @@ def test_panels_are_sent_once_an_epoch_with_the_curves(recorded, make_dash):
 
 
 def test_panels_are_computed_by_the_writer_at_most_once_a_second(
-        monkeypatch, make_dash, small_problem, decoded):
+    monkeypatch, make_dash, small_problem, decoded
+):
     X_val, y_val = small_problem.X_val, small_problem.y_val
     # 400 short epochs (150 mini-batches each, a few ms): the training thread only copies the
     # weights; the writer computes the panels of the latest copy, throttled, and the last epoch's.
@@ -100,7 +110,9 @@ def test_mnist_panels_carry_the_digits_of_each_cell_and_mistake(mnist_panels, de
         assert 1 <= len(cell["images"]) <= 8
         # each image shown in the cell is one of that cell's digits (as uint8 pixels)
         for k in cell["images"]:
-            assert any(np.array_equal(pool[k], np.rint(Xv[i] * 255).reshape(28, 28)) for i in members)
+            assert any(
+                np.array_equal(pool[k], np.rint(Xv[i] * 255).reshape(28, 28)) for i in members
+            )
     assert len(p["gallery"]) == min(24, p["wrong"])
     for g in p["gallery"]:
         assert g["pred"] != g["true"]
@@ -115,7 +127,9 @@ def test_neuron_health_counts_dead_relus_and_saturated_sigmoids():
     a[:-1, 2] = 0  # alive on one example only: not dead
     bad, units, words = neuron_health("relu", a)
     assert (bad, units) == (1, 4)
-    assert words.startswith("1 of 4 ReLUs (25%) are dead: they output 0 on every one of the 50 examples")
+    assert words.startswith(
+        "1 of 4 ReLUs (25%) are dead: they output 0 on every one of the 50 examples"
+    )
     s = np.full((50, 5), 0.5)
     s[:, 0] = 0.999  # saturated high
     s[:, 1] = 0.001  # saturated low
@@ -127,7 +141,9 @@ def test_neuron_health_counts_dead_relus_and_saturated_sigmoids():
     assert neuron_health("linear", t)[0] is None
     # None dead, none saturated: said so, not "0 of 4 are dead".
     assert neuron_health("relu", np.ones((3, 4)))[2].startswith("none of the 4 ReLUs is dead")
-    assert neuron_health("sigmoid", np.full((3, 2), 0.5))[2].startswith("none of the 2 sigmoid neurons")
+    assert neuron_health("sigmoid", np.full((3, 2), 0.5))[2].startswith(
+        "none of the 2 sigmoid neurons"
+    )
 
 
 def test_one_sigmoid_output_has_two_classes_by_its_own_rule():

@@ -7,11 +7,18 @@ import pytest
 from nnwidgets import Network
 from nnwidgets.widgets.dashboard.runs import explain_divergence, run_labels, threads_beside_a_page
 
-@pytest.mark.parametrize("losses, expected", [
-    ([2.3, 2.9, 19.0, 7.0], "learning rate 100 is too high: the loss rose from 2.3 to 19. "),
-    ([], "learning rate 100 is too high: the very first mini-batch"),
-    ([2.3, 2.2, 2.25], "learning rate 100 may be too high: collapsed"),  # no rise: say what the Trainer said
-])
+
+@pytest.mark.parametrize(
+    "losses, expected",
+    [
+        ([2.3, 2.9, 19.0, 7.0], "learning rate 100 is too high: the loss rose from 2.3 to 19. "),
+        ([], "learning rate 100 is too high: the very first mini-batch"),
+        (
+            [2.3, 2.2, 2.25],
+            "learning rate 100 may be too high: collapsed",
+        ),  # no rise: say what the Trainer said
+    ],
+)
 def test_explain_divergence(losses, expected):
     class History:
         batch_loss = losses
@@ -37,8 +44,6 @@ def test_batch_curve_is_the_trainers_history_read_in_order(make_dash, small_prob
     np.testing.assert_allclose(accuracy, d.history.batch_accuracy, rtol=1e-6)
 
 
-
-
 def test_run_labels_name_what_differs():
     base = {"sizes": [784, 30, 10], "cost": "cross_entropy", "learning_rate": 0.5, "l2": 0.0}
     quad = {**base, "cost": "quadratic"}
@@ -50,7 +55,9 @@ def test_run_labels_name_what_differs():
 
 
 def test_blas_threads_leave_a_core_to_the_page(make_net, make_dash):
-    big = Network([784, 100, 10], seed=0)  # 78,400 x 32 multiply-adds: the Trainer would use all cores
+    big = Network(
+        [784, 100, 10], seed=0
+    )  # 78,400 x 32 multiply-adds: the Trainer would use all cores
     assert threads_beside_a_page(big, 32, cores=2) == 1
     assert threads_beside_a_page(big, 32, cores=8) == 7
     assert threads_beside_a_page(big, 32, cores=1) == 1
@@ -70,14 +77,27 @@ def _history(losses, message="training diverged: the update to W0 became NaN or 
     return History
 
 
-@pytest.mark.parametrize("name, old, new, says", [
-    ("l2", 0.0, 1e6, "l2 was raised from 0 to 1e+06 during training (epoch 2, after mini-batch "
-                     "7), and training diverged after that: weight decay that strong overshoots"),
-    ("momentum", 0.0, 0.999999, "momentum was raised from 0 to 0.999999 during training (epoch "
-                                "2, after mini-batch 7), and training diverged after that"),
-    ("dropout", 0.0, 0.99, "by 1 / (1 - 0.99) = 100; set it back to 0"),
-    ("learning_rate", 0.1, 5.0, "learning_rate was raised from 0.1 to 5 during training"),
-])
+@pytest.mark.parametrize(
+    "name, old, new, says",
+    [
+        (
+            "l2",
+            0.0,
+            1e6,
+            "l2 was raised from 0 to 1e+06 during training (epoch 2, after mini-batch "
+            "7), and training diverged after that: weight decay that strong overshoots",
+        ),
+        (
+            "momentum",
+            0.0,
+            0.999999,
+            "momentum was raised from 0 to 0.999999 during training (epoch "
+            "2, after mini-batch 7), and training diverged after that",
+        ),
+        ("dropout", 0.0, 0.99, "by 1 / (1 - 0.99) = 100; set it back to 0"),
+        ("learning_rate", 0.1, 5.0, "learning_rate was raised from 0.1 to 5 during training"),
+    ],
+)
 def test_divergence_after_a_live_change_names_the_change(name, old, new, says):
     # The loss rose, which alone would blame the learning rate; the run's record says why.
     changes = [{"epoch": 1, "batch": 7, "name": name, "old": old, "new": new}]
@@ -87,8 +107,10 @@ def test_divergence_after_a_live_change_names_the_change(name, old, new, says):
 
 
 def test_divergence_names_the_latest_change_that_raised_a_setting():
-    changes = [{"epoch": 0, "batch": 3, "name": "momentum", "old": 0.0, "new": 0.99999},
-               {"epoch": 0, "batch": 9, "name": "learning_rate", "old": 0.1, "new": 0.05}]
+    changes = [
+        {"epoch": 0, "batch": 3, "name": "momentum", "old": 0.0, "new": 0.99999},
+        {"epoch": 0, "batch": 9, "name": "learning_rate", "old": 0.1, "new": 0.05},
+    ]
     text = explain_divergence(_history([2.3, 2.9, 19.0]), 0.05, changes=changes)
     assert text.startswith("momentum was raised from 0 to 0.99999")  # lowering is no cause
     lowered_only = explain_divergence(_history([2.3, 2.9, 19.0]), 0.05, changes=changes[1:])
@@ -102,8 +124,9 @@ def test_a_run_diverging_after_a_live_change_is_told_that_change(make_dash, name
     setattr(d, name, value)
     d.resume()
     assert d.wait(timeout=60).status == "diverged"
-    assert d.runs[0].message.startswith(f"{name} was raised from 0 to {value:g} during training "
-                                        f"(epoch 1, after mini-batch 1)")
+    assert d.runs[0].message.startswith(
+        f"{name} was raised from 0 to {value:g} during training (epoch 1, after mini-batch 1)"
+    )
     assert "learning rate 0.05" not in d.runs[0].message
 
 
@@ -129,14 +152,21 @@ class NaNBook:
 def test_divergence_from_the_readers_backprop_blames_that_backprop(small_problem):
     from nnwidgets import TrainingDashboard
 
-    d = TrainingDashboard(NaNBook([8, 5, 3]), train=(small_problem.X, small_problem.y),
-                          epochs=2, batch_size=10, learning_rate=0.1)
+    d = TrainingDashboard(
+        NaNBook([8, 5, 3]),
+        train=(small_problem.X, small_problem.y),
+        epochs=2,
+        batch_size=10,
+        learning_rate=0.1,
+    )
     try:
         assert d.run().status == "diverged"
         message = d.runs[0].message
-        assert message.startswith("your network's backprop (NaNBook.backprop) returned NaN or "
-                                  "infinite gradients (nabla_w[0], nabla_w[1], nabla_b[0], "
-                                  "nabla_b[1]) on the first 500 training examples")
+        assert message.startswith(
+            "your network's backprop (NaNBook.backprop) returned NaN or "
+            "infinite gradients (nabla_w[0], nabla_w[1], nabla_b[0], "
+            "nabla_b[1]) on the first 500 training examples"
+        )
         assert "is too high" not in message
     finally:
         d.close()

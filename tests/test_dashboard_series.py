@@ -5,6 +5,7 @@ import pytest
 
 from nnwidgets.widgets.dashboard.series import DecimatingSeries
 
+
 def test_decimating_series_keeps_the_first_points_exactly_then_averages():
     s = DecimatingSeries(("v",), capacity=4)
     for i in range(4):
@@ -22,7 +23,6 @@ def test_decimating_series_keeps_the_first_points_exactly_then_averages():
     cols, counts = s.snapshot()
     assert len(s) <= 5 and counts.sum() == 1000
     np.testing.assert_allclose((cols[1] * counts).sum() / 1000, 10 * 999 / 2)
-
 
 
 def _reference_buckets(values, capacity):
@@ -60,7 +60,7 @@ def test_decimating_series_folds_any_queue_as_point_by_point(seed):
             i += 1
         else:
             k = int(rng.integers(1, 300))
-            s.extend(np.arange(i, min(i + k, len(values)), dtype=float), values[i:i + k])
+            s.extend(np.arange(i, min(i + k, len(values)), dtype=float), values[i : i + k])
             i += k
         if i in reads:
             s.snapshot()

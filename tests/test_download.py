@@ -18,7 +18,12 @@ from nnwidgets.datasets import _download
 from nnwidgets.datasets import mnist as datasets
 from nnwidgets.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC
 
-NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+NAMES = [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+]
 rng = np.random.default_rng(1)
 ARRAYS = [
     rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
@@ -65,7 +70,9 @@ def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.routes, httpd.requests, httpd.lock = {}, [], threading.Lock()
     httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
+    thread = threading.Thread(
+        target=httpd.serve_forever, args=(0.05,), daemon=True
+    )  # quick shutdown
     thread.start()
     yield httpd
     httpd.shutdown()
@@ -81,14 +88,25 @@ def serve(server, prefix, files=GZ):
 def spec(server, *prefixes):
     """A spec like MNIST's whose mirrors are folders of the test server."""
     files = [
-        datasets._File(name, IMAGES_MAGIC if "images" in name else LABELS_MAGIC, SHA[name + ".gz"], None)
+        datasets._File(
+            name, IMAGES_MAGIC if "images" in name else LABELS_MAGIC, SHA[name + ".gz"], None
+        )
         for name in NAMES
     ]
-    return datasets._Spec("Tiny", "tiny", "tiny", tuple(f"{server.url}/{p}/" for p in prefixes), *files)
+    return datasets._Spec(
+        "Tiny", "tiny", "tiny", tuple(f"{server.url}/{p}/" for p in prefixes), *files
+    )
 
 
 def load(spec, cache, **kwargs):
-    kwargs = {"download": True, "cache_dir": cache, "progress": False, "flatten": False, "normalize": False, **kwargs}
+    kwargs = {
+        "download": True,
+        "cache_dir": cache,
+        "progress": False,
+        "flatten": False,
+        "normalize": False,
+        **kwargs,
+    }
     return datasets._load(spec, None, **kwargs)
 
 
@@ -124,7 +142,13 @@ def test_written_atomically_next_to_the_destination(server, tmp_path, monkeypatc
     monkeypatch.setattr(os, "replace", spy)
     serve(server, "a")
     dest = tmp_path / "c" / "train-labels-idx1-ubyte.gz"
-    _download.fetch("train-labels-idx1-ubyte.gz", [f"{server.url}/a/"], SHA["train-labels-idx1-ubyte.gz"], dest, progress=False)
+    _download.fetch(
+        "train-labels-idx1-ubyte.gz",
+        [f"{server.url}/a/"],
+        SHA["train-labels-idx1-ubyte.gz"],
+        dest,
+        progress=False,
+    )
     assert moves == [(str(dest.parent), str(dest))]
     assert dest.read_bytes() == GZ["train-labels-idx1-ubyte.gz"]
 
@@ -161,7 +185,13 @@ def test_all_mirrors_failing_names_every_url(server, tmp_path):
         dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
     mirrors = [f"{server.url}/missing/", f"{server.url}/a/", dead]
     with pytest.raises(_download.DownloadError) as info:
-        _download.fetch("t10k-labels-idx1-ubyte.gz", mirrors, SHA["t10k-labels-idx1-ubyte.gz"], tmp_path / "f.gz", progress=False)
+        _download.fetch(
+            "t10k-labels-idx1-ubyte.gz",
+            mirrors,
+            SHA["t10k-labels-idx1-ubyte.gz"],
+            tmp_path / "f.gz",
+            progress=False,
+        )
     lines = str(info.value).splitlines()
     assert lines[0] == "could not download t10k-labels-idx1-ubyte.gz; tried:"
     assert f"{server.url}/missing/t10k-labels-idx1-ubyte.gz: HTTP 404" in lines[1]
@@ -186,9 +216,13 @@ def test_a_write_failure_names_the_destination_not_the_temporary_file(server, tm
     dest = tmp_path / "f.gz"
     dest.mkdir()  # the download cannot be moved into place over a directory
     with pytest.raises(_download.DownloadError) as info:
-        _download.fetch("t10k-labels-idx1-ubyte.gz", [f"{server.url}/a/"], None, dest, progress=False)
+        _download.fetch(
+            "t10k-labels-idx1-ubyte.gz", [f"{server.url}/a/"], None, dest, progress=False
+        )
     message = str(info.value)
-    assert f"IsADirectoryError: [Errno 21] cannot write the file: Is a directory: '{dest}'" in message
+    assert (
+        f"IsADirectoryError: [Errno 21] cannot write the file: Is a directory: '{dest}'" in message
+    )
     assert ".part" not in message
     assert os.listdir(tmp_path) == ["f.gz"] and os.listdir(dest) == []
 
@@ -220,7 +254,9 @@ def test_damaged_cached_file_without_download_is_a_clear_error(server, tmp_path)
     load(spec(server, "a"), tmp_path)
     cached = tmp_path / "tiny" / "t10k-labels-idx1-ubyte.gz"
     cached.write_bytes(b"garbage")
-    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte\.gz: SHA-256 mismatch.*download=True"):
+    with pytest.raises(
+        ValueError, match=r"t10k-labels-idx1-ubyte\.gz: SHA-256 mismatch.*download=True"
+    ):
         load(spec(server, "a"), tmp_path, download=False)
     assert len(server.requests) == 4
 
@@ -231,7 +267,9 @@ def test_bad_idx_is_caught_even_without_a_checksum(server, tmp_path):
     unchecked = spec(server, "a")._replace(
         train_labels=datasets._File("train-labels-idx1-ubyte", LABELS_MAGIC, None, None)
     )
-    with pytest.raises(ValueError, match=r"train-labels-idx1-ubyte\.gz: bad magic number: expected 0x00000801"):
+    with pytest.raises(
+        ValueError, match=r"train-labels-idx1-ubyte\.gz: bad magic number: expected 0x00000801"
+    ):
         load(unchecked, tmp_path)
 
 
@@ -256,5 +294,7 @@ def test_progress_bar_draws_on_stderr(capsys):
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(server, tmp_path, capsys):
     serve(server, "a")
-    _download.fetch("t10k-labels-idx1-ubyte.gz", [f"{server.url}/a/"], None, tmp_path / "f.gz", progress=True)
+    _download.fetch(
+        "t10k-labels-idx1-ubyte.gz", [f"{server.url}/a/"], None, tmp_path / "f.gz", progress=True
+    )
     assert capsys.readouterr().err == ""

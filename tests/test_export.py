@@ -146,23 +146,37 @@ def test_title_none_means_the_default(canvas, tmp_path):
 
 @pytest.mark.parametrize(
     "args, kwargs, error, match",
-    [((None, "p.html"), {}, TypeError,
-      "widgets must be an anywidget widget or a list of them; got NoneType"),
-     (("x.html", "p.html"), {}, TypeError, "list of them; got str"),
-     ((["canvas", object()], "p.html"), {}, ValueError,
-      r"anywidget widgets; widgets\[1\] holds object"),
-     (([], "p.html"), {}, ValueError, "at least one widget; got none"),
-     (("canvas", ""), {}, ValueError, "path must name a file .* got an empty path"),
-     (("canvas", None), {}, TypeError,
-      "path must be a str or a path-like object; got NoneType"),
-     (("canvas", "."), {}, ValueError, "path must name a file; got the folder"),
-     (("canvas", "p.html"), {"title": 3}, TypeError, "title must be a str .* got int"),
-     (("canvas", "p.html"), {"half": None}, TypeError,
-      r"half must be a list of trait names \(\(\) to keep"),
-     (("canvas", "p.html"), {"half": "_network"}, ValueError, "got the string '_network'")],
+    [
+        (
+            (None, "p.html"),
+            {},
+            TypeError,
+            "widgets must be an anywidget widget or a list of them; got NoneType",
+        ),
+        (("x.html", "p.html"), {}, TypeError, "list of them; got str"),
+        (
+            (["canvas", object()], "p.html"),
+            {},
+            ValueError,
+            r"anywidget widgets; widgets\[1\] holds object",
+        ),
+        (([], "p.html"), {}, ValueError, "at least one widget; got none"),
+        (("canvas", ""), {}, ValueError, "path must name a file .* got an empty path"),
+        (("canvas", None), {}, TypeError, "path must be a str or a path-like object; got NoneType"),
+        (("canvas", "."), {}, ValueError, "path must name a file; got the folder"),
+        (("canvas", "p.html"), {"title": 3}, TypeError, "title must be a str .* got int"),
+        (
+            ("canvas", "p.html"),
+            {"half": None},
+            TypeError,
+            r"half must be a list of trait names \(\(\) to keep",
+        ),
+        (("canvas", "p.html"), {"half": "_network"}, ValueError, "got the string '_network'"),
+    ],
 )
-def test_bad_arguments_say_what_was_expected(canvas, tmp_path, monkeypatch, args, kwargs, error,
-                                            match):
+def test_bad_arguments_say_what_was_expected(
+    canvas, tmp_path, monkeypatch, args, kwargs, error, match
+):
     monkeypatch.chdir(tmp_path)
     widgets, path = args
     if widgets == "canvas":

@@ -50,8 +50,10 @@ def small_network():
     3e-6 (below float16's smallest normal number, 6.1e-5: a subnormal half)."""
     net = Network([4, 3, 2], seed=0)
     rng = np.random.default_rng(1)
-    net.set_parameters([rng.normal(0, 3, w.shape) for w in net.weights],
-                       [np.array([1e-3, -3e-6, 0.5]), np.array([3e-6, -2.0])])
+    net.set_parameters(
+        [rng.normal(0, 3, w.shape) for w in net.weights],
+        [np.array([1e-3, -3e-6, 0.5]), np.array([3e-6, -2.0])],
+    )
     return net
 
 
@@ -99,8 +101,13 @@ console.log(JSON.stringify({ out, calls }));
 def run_module(tmp_path, module, body=None):
     driver = tmp_path / "driver.mjs"
     driver.write_text(_DRIVER)
-    res = subprocess.run([NODE, str(driver), module.as_uri(), json.dumps(body or {})],
-                         check=False, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [NODE, str(driver), module.as_uri(), json.dumps(body or {})],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 
@@ -131,15 +138,22 @@ def test_weights_arrive_as_float32_dataviews_rounded_to_float16(tmp_path, small_
         assert not np.array_equal(want, np.asarray(ours, np.float32).ravel())  # rounding happened
     for page, ours in zip(got["biases"], small_network.biases):
         want = np.asarray(ours, np.float32).astype(np.float16).astype(np.float32).ravel()
-        np.testing.assert_array_equal(np.array(page, np.float32), want)  # tiny values: subnormal halves
-    np.testing.assert_array_equal(np.array(got["pixels"], np.float32), px)  # outside _network: exact
+        np.testing.assert_array_equal(
+            np.array(page, np.float32), want
+        )  # tiny values: subnormal halves
+    np.testing.assert_array_equal(
+        np.array(got["pixels"], np.float32), px
+    )  # outside _network: exact
 
 
 @needs_node
 def test_a_host_with_only_get_set_on_is_enough(tmp_path, small_network):
     w = Probe(_network=network_payload(small_network))
-    res = run_module(tmp_path, export_esm(w, tmp_path / "probe.mjs"),
-                     body={"label": "from the directive", "_network": {"not": "binary"}})
+    res = run_module(
+        tmp_path,
+        export_esm(w, tmp_path / "probe.mjs"),
+        body={"label": "from the directive", "_network": {"not": "binary"}},
+    )
     assert res["calls"] == []  # off, save_changes and send of the host were never called
     for mount in res["out"]:
         # the body's JSON value wins for a plain key; a key carrying arrays keeps the module's
@@ -158,8 +172,11 @@ def test_directive_body_seeds_plain_keys(tmp_path, small_network):
     class Reader(Probe):
         _esm = "export default { render({ model, el }) { el.model = model; el.seen = [model.get('label')]; } };"
 
-    res = run_module(tmp_path, export_esm(Reader(_network=network_payload(small_network)), tmp_path / "r.mjs"),
-                     body={"label": "from the directive"})
+    res = run_module(
+        tmp_path,
+        export_esm(Reader(_network=network_payload(small_network)), tmp_path / "r.mjs"),
+        body={"label": "from the directive"},
+    )
     assert [m["seen"] for m in res["out"]] == [["from the directive"]] * 2
 
 
@@ -167,8 +184,10 @@ def test_directive_body_seeds_plain_keys(tmp_path, small_network):
 def test_esbuild_bundles_are_inlined_not_imported(tmp_path, small_network):
     # esbuild's shape: top-level names, then `export { name as default };`
     class Bundled(Probe):
-        _esm = ("var seen = 'bundle';\nvar widget_default = { render({ model, el }) {"
-                " el.model = model; el.seen = [seen]; } };\nexport {\n  widget_default as default\n};\n")
+        _esm = (
+            "var seen = 'bundle';\nvar widget_default = { render({ model, el }) {"
+            " el.model = model; el.seen = [seen]; } };\nexport {\n  widget_default as default\n};\n"
+        )
 
     module = export_esm(Bundled(_network=network_payload(small_network)), tmp_path / "b.mjs")
     text = module.read_text()
@@ -198,29 +217,37 @@ def test_css_file_goes_beside_the_module(tmp_path):
 def test_float16_weights_read_the_bundled_test_set_as_float32_does():
     net, data = load_pretrained(), load_bundled()
     before = net.predict(data.X_test)
-    net.set_parameters([w.astype(np.float16).astype(np.float32) for w in net.weights],
-                       [b.astype(np.float16).astype(np.float32) for b in net.biases])
+    net.set_parameters(
+        [w.astype(np.float16).astype(np.float32) for w in net.weights],
+        [b.astype(np.float16).astype(np.float32) for b in net.biases],
+    )
     assert (net.predict(data.X_test) == before).mean() >= 0.999
 
 
 def test_arrays_float16_cannot_hold_stay_float32(tmp_path, small_network):
     small_network.set_parameters([w * 1e5 for w in small_network.weights], small_network.biases)
-    table = buffer_table(export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs"))
+    table = buffer_table(
+        export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs")
+    )
     assert [codec for _, codec in table] == ["raw", "raw", "f16", "f16"]  # weights raw, biases half
 
 
 def test_half_can_be_switched_off(tmp_path, small_network):
-    table = buffer_table(export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs", half=()))
+    table = buffer_table(
+        export_esm(Probe(_network=network_payload(small_network)), tmp_path / "p.mjs", half=())
+    )
     assert [codec for _, codec in table] == ["raw"] * 4
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"widget": object()}, "anywidget widgets; widget holds object"),
-     ({"css": "link"}, "css must be 'inline' or 'file'; got 'link'"),
-     ({"half": "_network"}, "half must be a list of trait names"),
-     ({"path": "digit.css", "css": "file"}, "must not end in .css"),
-     ({"path": "."}, "path must name a file; got the folder")],
+    [
+        ({"widget": object()}, "anywidget widgets; widget holds object"),
+        ({"css": "link"}, "css must be 'inline' or 'file'; got 'link'"),
+        ({"half": "_network"}, "half must be a list of trait names"),
+        ({"path": "digit.css", "css": "file"}, "must not end in .css"),
+        ({"path": "."}, "path must name a file; got the folder"),
+    ],
 )
 def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
     args = {"widget": Probe(), "path": tmp_path / "x.mjs", **kwargs}
@@ -231,11 +258,17 @@ def test_bad_arguments_name_what_was_expected(tmp_path, kwargs, match):
 
 @pytest.mark.parametrize(
     "path, kwargs, error, match",
-    [("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\); got an empty path"),
-     (None, {}, TypeError, "path must be a str or a path-like object; got NoneType"),
-     ("x.mjs", {"half": None}, TypeError,
-      r"half must be a list of trait names \(\(\) to keep every"),
-     ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str.; got 1")],
+    [
+        ("", {}, ValueError, r"path must name a file \(e.g. 'page.mjs'\); got an empty path"),
+        (None, {}, TypeError, "path must be a str or a path-like object; got NoneType"),
+        (
+            "x.mjs",
+            {"half": None},
+            TypeError,
+            r"half must be a list of trait names \(\(\) to keep every",
+        ),
+        ("x.mjs", {"half": [1]}, TypeError, "half must hold trait names .str.; got 1"),
+    ],
 )
 def test_missing_path_or_half_says_so(tmp_path, monkeypatch, path, kwargs, error, match):
     monkeypatch.chdir(tmp_path)

@@ -56,8 +56,9 @@ def test_cost_gradient_matches_central_difference(name, output):
     a = np.array([[0.1, 0.6, 0.3]])
     y = np.array([[0.0, 1.0, 0.0]])
     eps = 1e-7
-    numeric = np.array([(cost.fn(a + eps * e, y) - cost.fn(a - eps * e, y))[0] / (2 * eps)
-                        for e in np.eye(3)])
+    numeric = np.array(
+        [(cost.fn(a + eps * e, y) - cost.fn(a - eps * e, y))[0] / (2 * eps) for e in np.eye(3)]
+    )
     np.testing.assert_allclose(cost.grad(a, y)[0], numeric, rtol=1e-5)
 
 
@@ -111,6 +112,7 @@ def test_cost_mean_is_the_mean_of_fn(name, output, dtype):
     y = np.eye(7, dtype=dtype)[rng.integers(0, 7, 13)]
     y[2] = rng.random(7)
     before = a.copy()
-    assert cost.mean(a, y) == pytest.approx(float(cost.fn(a, y).mean()),
-                                            rel=1e-6 if dtype == np.float32 else 1e-12)
+    assert cost.mean(a, y) == pytest.approx(
+        float(cost.fn(a, y).mean()), rel=1e-6 if dtype == np.float32 else 1e-12
+    )
     np.testing.assert_array_equal(a, before)  # the outputs are left alone

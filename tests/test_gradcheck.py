@@ -20,14 +20,20 @@ def small_problem(net, n=9, seed=0):
 
 
 # Cross-entropy and log-likelihood need outputs in (0, 1), so not tanh or linear ones.
-COMBINATIONS = [(h, o, c) for h in HIDDEN for o in OUTPUTS for c in COSTS
-                if c == "quadratic" or o in ("softmax", "sigmoid")]
+COMBINATIONS = [
+    (h, o, c)
+    for h in HIDDEN
+    for o in OUTPUTS
+    for c in COSTS
+    if c == "quadratic" or o in ("softmax", "sigmoid")
+]
 
 
 @pytest.mark.parametrize("activation, output, cost", COMBINATIONS)
 def test_backprop_matches_numerical_gradient(activation, output, cost):
-    net = Network([6, 5, 4, 4], activation=activation, output=output, cost=cost,
-                  dtype="float64", seed=3)
+    net = Network(
+        [6, 5, 4, 4], activation=activation, output=output, cost=cost, dtype="float64", seed=3
+    )
     X, y = small_problem(net)
     assert gradcheck(net, X, y, max_params=400) < 1e-6
 
@@ -37,8 +43,9 @@ def test_gradcheck_catches_a_wrong_derivative():
         def prime(self, z, a):
             return a  # forgot the (1 - a) factor
 
-    net = Network([6, 5, 4], activation="sigmoid", output="sigmoid", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [6, 5, 4], activation="sigmoid", output="sigmoid", cost="quadratic", dtype="float64", seed=0
+    )
     net._hidden = WrongSigmoid()
     X, y = small_problem(net)
     assert gradcheck(net, X, y) > 1e-2

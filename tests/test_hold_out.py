@@ -55,14 +55,20 @@ def test_full_mnist_gives_the_books_50k_10k_split():
 
 @pytest.mark.parametrize("n", [0, 10, 11, -1, 2.0, True, "3", None])
 def test_n_out_of_range_is_refused_with_the_range(n):
-    with pytest.raises(ValueError, match=r"n must be an integer from 1 to 9: the validation "
-                                         r"examples come out of the 10 training examples.*got"):
+    with pytest.raises(
+        ValueError,
+        match=r"n must be an integer from 1 to 9: the validation "
+        r"examples come out of the 10 training examples.*got",
+    ):
         hold_out(DATA, n)
 
 
 def test_what_is_not_a_dataset_or_a_pair_is_refused():
-    with pytest.raises(TypeError, match=r"data must be a Dataset .* or an \(X, y\) pair; "
-                                        r"got tuple of length 3"):
+    with pytest.raises(
+        TypeError,
+        match=r"data must be a Dataset .* or an \(X, y\) pair; "
+        r"got tuple of length 3",
+    ):
         hold_out((X, Y, X), 2)
     with pytest.raises(TypeError, match=r"data must be a Dataset.*got int"):
         hold_out(5, 2)

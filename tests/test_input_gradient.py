@@ -10,8 +10,13 @@ HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUTS = ["softmax", "sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 COSTS = ["quadratic", "cross_entropy", "log_likelihood"]
 # Cross-entropy and log-likelihood need outputs in (0, 1), so only softmax or sigmoid ones.
-COMBINATIONS = [(h, o, c) for h in HIDDEN for o in OUTPUTS for c in COSTS
-                if c == "quadratic" or o in ("softmax", "sigmoid")]
+COMBINATIONS = [
+    (h, o, c)
+    for h in HIDDEN
+    for o in OUTPUTS
+    for c in COSTS
+    if c == "quadratic" or o in ("softmax", "sigmoid")
+]
 
 
 def small_problem(net, n=7, seed=0):
@@ -29,22 +34,27 @@ def small_problem(net, n=7, seed=0):
 @pytest.mark.filterwarnings("ignore:output='sigmoid' with cost='log_likelihood'")
 @pytest.mark.parametrize("activation, output, cost", COMBINATIONS)
 def test_input_gradient_matches_central_differences(activation, output, cost):
-    net = Network([6, 5, 4, 4], activation=activation, output=output, cost=cost,
-                  dtype="float64", seed=3)
+    net = Network(
+        [6, 5, 4, 4], activation=activation, output=output, cost=cost, dtype="float64", seed=3
+    )
     X, y = small_problem(net)
     # 7 x 6 = 42 pixels, all checked
     assert gradcheck(net, X, y, wrt="input", max_params=100) < 1e-6
 
 
-@pytest.mark.parametrize("output, cost, y", [
-    ("sigmoid", "cross_entropy", [0, 1, 1, 0, 1, 0, 0]),  # a yes/no network
-    ("sigmoid", "quadratic", [0, 1, 1, 0, 1, 0, 0]),
-    ("linear", "quadratic", [0.3, -1.2, 2.0, 0.0, 0.7, 1.1, -0.4]),  # regression
-])
+@pytest.mark.parametrize(
+    "output, cost, y",
+    [
+        ("sigmoid", "cross_entropy", [0, 1, 1, 0, 1, 0, 0]),  # a yes/no network
+        ("sigmoid", "quadratic", [0, 1, 1, 0, 1, 0, 0]),
+        ("linear", "quadratic", [0.3, -1.2, 2.0, 0.0, 0.7, 1.1, -0.4]),  # regression
+    ],
+)
 @pytest.mark.parametrize("activation", HIDDEN)
 def test_input_gradient_of_a_one_output_network(activation, output, cost, y):
-    net = Network([6, 5, 1], activation=activation, output=output, cost=cost,
-                  dtype="float64", seed=4)
+    net = Network(
+        [6, 5, 1], activation=activation, output=output, cost=cost, dtype="float64", seed=4
+    )
     X, _ = small_problem(net)
     assert gradcheck(net, X, np.array(y), wrt="input") < 1e-6
 
@@ -53,8 +63,7 @@ def test_input_gradient_by_hand_for_one_linear_layer():
     # One linear layer, quadratic cost: C = 1/2 |w x + b - y|^2, so dC/dx = w^T (w x + b - y).
     # w = [[1, 2], [3, 4], [5, 6]], b = 0, x = (1, 1), y = (0, 0, 0):
     # z = (3, 7, 11), dC/dx = (1*3 + 3*7 + 5*11, 2*3 + 4*7 + 6*11) = (79, 100).
-    net = Network([2, 3], activation="linear", output="linear", cost="quadratic",
-                  dtype="float64")
+    net = Network([2, 3], activation="linear", output="linear", cost="quadratic", dtype="float64")
     net.weights[0][:] = [[1, 2], [3, 4], [5, 6]]
     net.biases[0][:] = 0
     grad = net.input_gradient([[1.0, 1.0], [0.0, 0.0]], np.zeros((2, 3)))
@@ -75,8 +84,9 @@ def test_input_gradient_takes_images_and_one_hot_targets():
     net = Network([4, 3, 2], dtype="float64", seed=0)
     X = np.random.default_rng(1).random((5, 2, 2))
     labels = np.array([0, 1, 1, 0, 1])
-    np.testing.assert_allclose(net.input_gradient(X, np.eye(2)[labels]),
-                               net.input_gradient(X.reshape(5, 4), labels))
+    np.testing.assert_allclose(
+        net.input_gradient(X, np.eye(2)[labels]), net.input_gradient(X.reshape(5, 4), labels)
+    )
 
 
 def test_input_gradcheck_catches_a_gradient_averaged_over_the_batch():
@@ -92,8 +102,9 @@ def test_input_gradcheck_catches_a_forgotten_softmax_jacobian():
         def backward(self, z, a, grad_a, out=None):
             return grad_a  # as if softmax were element-wise linear
 
-    net = Network([6, 5, 4], activation="tanh", output="softmax", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [6, 5, 4], activation="tanh", output="softmax", cost="quadratic", dtype="float64", seed=0
+    )
     net._output = NoJacobian()
     X, y = small_problem(net)
     assert gradcheck(net, X, y, wrt="input") > 1e-2
@@ -126,8 +137,9 @@ def test_input_gradcheck_nudges_column_major_inputs_and_leaves_them_alone():
 
 @pytest.mark.parametrize("output", ["softmax", "sigmoid", "linear"])
 def test_logits_are_the_output_layers_weighted_inputs(output):
-    net = Network([6, 5, 4], activation="relu", output=output, cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [6, 5, 4], activation="relu", output=output, cost="quadratic", dtype="float64", seed=0
+    )
     X, _ = small_problem(net)
     hidden = np.maximum(X @ net.weights[0].T + net.biases[0], 0)
     z = hidden @ net.weights[1].T + net.biases[1]  # z^L = w^L a^{L-1} + b^L, rows examples

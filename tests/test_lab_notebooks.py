@@ -26,37 +26,53 @@ def test_there_are_six_labs():
 
 def test_exercises_are_up_to_date():
     # CI fails here when a lab changed and `python scripts/make_exercises.py` was not rerun.
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_exercises.py"), "--check"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_exercises.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_a_solution_region_becomes_a_stub_at_its_indentation():
-    source = ('def f(x):\n    "doc"\n    # Hint: add one\n    ### BEGIN SOLUTION\n    y = x + 1\n'
-              '    return y\n    ### END SOLUTION\n')
+    source = (
+        'def f(x):\n    "doc"\n    # Hint: add one\n    ### BEGIN SOLUTION\n    y = x + 1\n'
+        "    return y\n    ### END SOLUTION\n"
+    )
     assert make_exercises.strip_solutions(source, "t") == (
-        'def f(x):\n    "doc"\n    # Hint: add one\n    raise NotImplementedError("your code here: write f")')
+        'def f(x):\n    "doc"\n    # Hint: add one\n    raise NotImplementedError("your code here: write f")'
+    )
 
 
 def test_a_stub_names_the_function_or_method_it_is_in_and_only_that():
     # The last line of the traceback a check prints is the stub's message: it says what to write.
-    source = ("class Network:\n    def __init__(self):\n        self.w = 1\n\n"
-              "    def feedforward(self, a):\n        # Hint: a loop\n"
-              "        ### BEGIN SOLUTION\n        return a\n        ### END SOLUTION\n\n"
-              "def g(x):\n    return x\n\nfor i in range(2):\n"
-              "    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n")
-    stubs = [line.strip() for line in make_exercises.strip_solutions(source, "t").splitlines()
-             if "NotImplementedError" in line]
-    assert stubs == ['raise NotImplementedError("your code here: write Network.feedforward")',
-                     # a loop after g's body is not in g
-                     'raise NotImplementedError("your code here")']
+    source = (
+        "class Network:\n    def __init__(self):\n        self.w = 1\n\n"
+        "    def feedforward(self, a):\n        # Hint: a loop\n"
+        "        ### BEGIN SOLUTION\n        return a\n        ### END SOLUTION\n\n"
+        "def g(x):\n    return x\n\nfor i in range(2):\n"
+        "    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n"
+    )
+    stubs = [
+        line.strip()
+        for line in make_exercises.strip_solutions(source, "t").splitlines()
+        if "NotImplementedError" in line
+    ]
+    assert stubs == [
+        'raise NotImplementedError("your code here: write Network.feedforward")',
+        # a loop after g's body is not in g
+        'raise NotImplementedError("your code here")',
+    ]
 
 
-@pytest.mark.parametrize("source, problem", [
-    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
-    ("x = 1\n### END SOLUTION\n", "without"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n", "inside another"),
-])
+@pytest.mark.parametrize(
+    "source, problem",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("x = 1\n### END SOLUTION\n", "without"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n", "inside another"),
+    ],
+)
 def test_unbalanced_markers_are_refused(source, problem):
     with pytest.raises(ValueError, match=problem):
         make_exercises.strip_solutions(source, "t")
@@ -86,15 +102,20 @@ def test_exercise_stops_at_its_first_stub(path, tmp_path, monkeypatch):
     monkeypatch.delenv("NNWIDGETS_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     nb = nbformat.read(ROOT / "notebooks" / "exercises" / path.name, as_version=4)
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     with pytest.raises(CellExecutionError) as info:
         client.execute()
     assert info.value.ename == "NotImplementedError" and "your code here" in info.value.evalue
     # ...naming the function to write, when the stub is in one (every lab's first stub is)
     assert "your code here: write " in info.value.evalue, info.value.evalue
-    failed = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    failed = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    ]
     first = next(i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", []))
     following = next(i for i, c in enumerate(nb.cells) if i > first and c.cell_type == "code")
     # The stub itself raises (code at top level) or the check right after it calls the stub.
@@ -102,7 +123,8 @@ def test_exercise_stops_at_its_first_stub(path, tmp_path, monkeypatch):
     if failed == [following]:  # through a check: two lines naming the function, no frames
         [error] = [o for o in nb.cells[following].outputs if o.get("output_type") == "error"]
         assert len(error["traceback"]) == 2 and "is not written yet" in error["traceback"][1], (
-            error["traceback"])
+            error["traceback"]
+        )
 
 
 def test_the_readme_lists_every_notebook_with_its_run_time():

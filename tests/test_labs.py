@@ -44,8 +44,15 @@ def test_perceptron_diagnoses(mistake):
     fails_with(check.perceptron, fn, phrase, "input:", "expected:", "got:")
 
 
-@pytest.mark.parametrize("w, b, gate", [([2, 2], -3, "computes AND"), ([1, 1], -0.5, "computes OR"),
-                                        ([-1, -1], 0.5, "computes NOR"), ([-2, -2], 5, "always 1")])
+@pytest.mark.parametrize(
+    "w, b, gate",
+    [
+        ([2, 2], -3, "computes AND"),
+        ([1, 1], -0.5, "computes OR"),
+        ([-1, -1], 0.5, "computes NOR"),
+        ([-2, -2], 5, "always 1"),
+    ],
+)
 def test_nand_names_the_gate_computed(w, b, gate):
     with pytest.raises(CheckFailed, match=gate):
         check.nand(w, b)
@@ -68,8 +75,10 @@ SIGMOID_MISTAKES = {
     "tanh": (np.tanh, "tanh"),
     "identity": (lambda z: z, "returned z unchanged"),
     "derivative": (lambda z: ref.sigmoid(z) * (1 - ref.sigmoid(z)), "derivative"),
-    "minus in denominator": (lambda z: np.divide(1, 1 - np.exp(-z), where=z != 0, out=np.full(z.shape, np.inf)),
-                             "1/(1 - e^(-z))"),
+    "minus in denominator": (
+        lambda z: np.divide(1, 1 - np.exp(-z), where=z != 0, out=np.full(z.shape, np.inf)),
+        "1/(1 - e^(-z))",
+    ),
     "math.exp": (lambda z: 1 / (1 + math.exp(-z)), "use NumPy's (np.exp)"),
     "scalar": (lambda z: 0.5, "shape ()"),
     "no return": (lambda z: None, "forget the `return`"),
@@ -204,8 +213,14 @@ def cost_right(A, Y):
 
 
 COST_MISTAKES = {
-    "mean of everything": (lambda A, Y: 0.5 * np.mean((Y - A) ** 2), "averaged over the outputs too"),
-    "wrong axes": (lambda A, Y: 0.5 * np.mean(np.sum((Y - A) ** 2, axis=0)), "instead of the 4 examples"),
+    "mean of everything": (
+        lambda A, Y: 0.5 * np.mean((Y - A) ** 2),
+        "averaged over the outputs too",
+    ),
+    "wrong axes": (
+        lambda A, Y: 0.5 * np.mean(np.sum((Y - A) ** 2, axis=0)),
+        "instead of the 4 examples",
+    ),
     "sum": (lambda A, Y: 0.5 * np.sum((Y - A) ** 2), "4 times too large"),
     "no half": (lambda A, Y: np.mean(np.sum((Y - A) ** 2, axis=1)), "1/2 is missing"),
     "norm": (lambda A, Y: 0.5 * np.mean(np.linalg.norm(Y - A, axis=1)), "without squaring"),
@@ -228,8 +243,18 @@ def test_quadratic_cost_diagnoses(mistake):
     fails_with(check.quadratic_cost, fn, phrase)
 
 
-def make_update(*, sign=-1, divide=1, eta_used=True, accumulate=True, first_only=False,
-                update_b=True, update_w=True, in_place=False, per_example=False):
+def make_update(
+    *,
+    sign=-1,
+    divide=1,
+    eta_used=True,
+    accumulate=True,
+    first_only=False,
+    update_b=True,
+    update_w=True,
+    in_place=False,
+    per_example=False,
+):
     """A book-style update_mini_batch with the chosen mistake."""
 
     def update(weights, biases, mini_batch, eta, backprop):
@@ -274,7 +299,10 @@ UPDATE_MISTAKES = {
     "swapped order": (lambda W, B, batch, eta, bp: (B, W), "order is (weights, biases)"),
     "update per example": (make_update(per_example=True), "inside the loop over the examples"),
     "(None, None)": (lambda W, B, batch, eta, bp: (None, None), "weights should be a list"),
-    "transposed weights": (lambda W, B, batch, eta, bp: ([w.T for w in W], B), "weights[0] has shape (3, 5), expected (5, 3): transposed"),
+    "transposed weights": (
+        lambda W, B, batch, eta, bp: ([w.T for w in W], B),
+        "weights[0] has shape (3, 5), expected (5, 3): transposed",
+    ),
 }
 
 
@@ -318,9 +346,22 @@ def test_sigmoid_prime_diagnoses(mistake):
     fails_with(check.sigmoid_prime, fn, phrase)
 
 
-def make_backprop(*, cost_sign=1, bp1_prime=True, bp2_prime=True, prime_at="z",
-                  bp2_prime_at=None, prime=ref.sigmoid_prime, bp2_transpose=True, bp4="a",
-                  bp4_order="delta a.T", zero_b=False, order="b, w", init="zeros", layers=0):
+def make_backprop(
+    *,
+    cost_sign=1,
+    bp1_prime=True,
+    bp2_prime=True,
+    prime_at="z",
+    bp2_prime_at=None,
+    prime=ref.sigmoid_prime,
+    bp2_transpose=True,
+    bp4="a",
+    bp4_order="delta a.T",
+    zero_b=False,
+    order="b, w",
+    init="zeros",
+    layers=0,
+):
     """The book's backprop, written out again with the chosen mistake (``layers=-1``: the
     backward loop one layer short)."""
 
@@ -365,29 +406,43 @@ BACKPROP_MISTAKES = {
     "y - a": (make_backprop(cost_sign=-1), "sign error"),
     "BP1 without sigma'": (make_backprop(bp1_prime=False), "BP1 is missing the factor"),
     "BP2 without sigma'": (make_backprop(bp2_prime=False), "BP2 is missing the factor"),
-    "sigma'(a)": (make_backprop(prime_at="a"), "at the activations a instead of the weighted inputs z"),
+    "sigma'(a)": (
+        make_backprop(prime_at="a"),
+        "at the activations a instead of the weighted inputs z",
+    ),
     "sigma for sigma'": (make_backprop(prime=ref.sigmoid), "derivative of the wrong function"),
     "tanh'": (make_backprop(prime=lambda z: 1 - np.tanh(z) ** 2), "derivative of tanh"),
     "z(1-z)": (make_backprop(prime=lambda z: z * (1 - z)), "computed sigma'(z) as z(1 - z)"),
     "BP4 with z": (make_backprop(bp4="z"), "weighted input z instead of its activation"),
     "no bias gradient": (make_backprop(zero_b=True), "biases' gradients are zero"),
-    "sigma'(a) in BP2 only": (make_backprop(bp2_prime_at="a"),
-                              "BP2 evaluates sigma' at the activation"),
+    "sigma'(a) in BP2 only": (
+        make_backprop(bp2_prime_at="a"),
+        "BP2 evaluates sigma' at the activation",
+    ),
     "BP4 with x": (make_backprop(bp4="x"), "not x for every layer"),
-    "loop one short, None init": (make_backprop(init="none", layers=-1),
-                                  "nabla_b[0] is None: never filled"),
+    "loop one short, None init": (
+        make_backprop(init="none", layers=-1),
+        "nabla_b[0] is None: never filled",
+    ),
     "loop one short, zeros init": (make_backprop(layers=-1), "stops one layer short"),
     "generators": (lambda *a: tuple((g for g in b) for b in ref.backprop(*a)), "is a generator"),
     "generator of the pair": (lambda *a: (b for b in ref.backprop(*a)), "not a generator"),
     "(None, None)": (lambda *a: (None, None), "nabla_b should be a list of arrays"),
     "BP2 without transpose": (make_backprop(bp2_transpose=False), "raised ValueError"),
-    "a delta.T": (make_backprop(bp4_order="a delta.T"), "nabla_w[0] has shape (3, 5), expected (5, 3): transposed"),
+    "a delta.T": (
+        make_backprop(bp4_order="a delta.T"),
+        "nabla_w[0] has shape (3, 5), expected (5, 3): transposed",
+    ),
     "(nabla_w, nabla_b)": (make_backprop(order="w, b"), "the book's order is (nabla_b, nabla_w)"),
     # A mistake the check has no name for, in the hidden layer only: it says where to look.
-    "hidden layer doubled": (make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 5 else 1)),
-                             "the output layer is right and an earlier one is not"),
-    "output layer doubled": (make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 2 else 1)),
-                             "the output layer is wrong"),
+    "hidden layer doubled": (
+        make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 5 else 1)),
+        "the output layer is right and an earlier one is not",
+    ),
+    "output layer doubled": (
+        make_backprop(prime=lambda z: ref.sigmoid_prime(z) * (2 if len(z) == 2 else 1)),
+        "the output layer is wrong",
+    ),
 }
 
 
@@ -403,8 +458,12 @@ def test_backprop_diagnoses(mistake):
 
 
 def test_backprop_shows_its_inputs_as_the_columns_they_are():
-    fails_with(check.backprop, make_backprop(cost_sign=-1),
-               "x = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))", "y = [[1.], [0.]] (shape (2, 1))")
+    fails_with(
+        check.backprop,
+        make_backprop(cost_sign=-1),
+        "x = [[ 0.5], [-1. ], [ 2. ]] (shape (3, 1))",
+        "y = [[1.], [0.]] (shape (2, 1))",
+    )
 
 
 def test_the_reference_backprop_agrees_with_finite_differences():
@@ -442,7 +501,9 @@ class BookNet:
         return self._backprop(x, y, self.weights, self.biases)
 
     def update_mini_batch(self, mini_batch, eta):
-        out = self._update(self.weights, self.biases, mini_batch, eta, lambda x, y, W, B: self.backprop(x, y))
+        out = self._update(
+            self.weights, self.biases, mini_batch, eta, lambda x, y, W, B: self.backprop(x, y)
+        )
         if out is not None:
             self.weights, self.biases = out
 
@@ -452,7 +513,7 @@ class BookNet:
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):
         for _ in range(epochs):
             for k in range(0, len(training_data), mini_batch_size):
-                self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+                self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
 
 
 def test_network_passes_the_books_class():
@@ -503,7 +564,7 @@ def sgd_shuffled(self, training_data, epochs, mini_batch_size, eta, test_data=No
     for epoch in range(epochs):
         random.shuffle(training_data)
         for k in range(0, len(training_data), mini_batch_size):
-            self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+            self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
         print(f"Epoch {epoch} complete")
 
 
@@ -514,22 +575,24 @@ def sgd_full_batch(self, training_data, epochs, mini_batch_size, eta, test_data=
 
 def sgd_last_batch_only(self, training_data, epochs, mini_batch_size, eta, test_data=None):
     for _ in range(epochs):
-        mini_batches = [training_data[k:k + mini_batch_size]
-                        for k in range(0, len(training_data), mini_batch_size)]
-        for mini_batch in mini_batches:
+        mini_batches = [
+            training_data[k : k + mini_batch_size]
+            for k in range(0, len(training_data), mini_batch_size)
+        ]
+        for mini_batch in mini_batches:  # noqa: B007  (the reader's mistake this test plays)
             pass
         self.update_mini_batch(mini_batch, eta)  # dedented out of the loop
 
 
 def sgd_one_epoch(self, training_data, epochs, mini_batch_size, eta, test_data=None):
     for k in range(0, len(training_data), mini_batch_size):
-        self.update_mini_batch(training_data[k:k + mini_batch_size], eta)
+        self.update_mini_batch(training_data[k : k + mini_batch_size], eta)
 
 
 def sgd_eta_times_size(self, training_data, epochs, mini_batch_size, eta, test_data=None):
     for _ in range(epochs):
         for k in range(0, len(training_data), mini_batch_size):
-            self.update_mini_batch(training_data[k:k + mini_batch_size], eta * mini_batch_size)
+            self.update_mini_batch(training_data[k : k + mini_batch_size], eta * mini_batch_size)
 
 
 def sgd_with_replacement(self, training_data, epochs, mini_batch_size, eta, test_data=None):
@@ -574,8 +637,12 @@ def _ffb_bias_outside(X, weights, biases):
 
 
 def _ffb_columns(X, weights, biases):  # a loop over the features instead of the examples
-    return np.stack([ref.feedforward(c.reshape(-1, 1), weights, [b.reshape(-1, 1) for b in biases])
-                     for c in X.T])
+    return np.stack(
+        [
+            ref.feedforward(c.reshape(-1, 1), weights, [b.reshape(-1, 1) for b in biases])
+            for c in X.T
+        ]
+    )
 
 
 FFB_MISTAKES = {
@@ -584,12 +651,16 @@ FFB_MISTAKES = {
     "z last": (lambda X, W, B: ffb_right(X, W[:-1], B[:-1]) @ W[-1].T + B[-1], "a and z swapped"),
     "first row": (lambda X, W, B: ffb_right(X[:1], W, B), "wrong axis"),
     "columns": (_ffb_columns, "raised ValueError"),
-    "w not transposed": (lambda X, W, B: ffb_right(X, [w.T for w in W], B), "`A @ w.T` for examples as rows"),
+    "w not transposed": (
+        lambda X, W, B: ffb_right(X, [w.T for w in W], B),
+        "`A @ w.T` for examples as rows",
+    ),
     "transposed output": (lambda X, W, B: ffb_right(X, W, B).T, "right but transposed"),
     "skip last": (lambda X, W, B: ffb_right(X, W[:-1], B[:-1]), "stopped one layer short"),
-    "every activation": (lambda X, W, B: [X] + [ffb_right(X, W[:k], B[:k])
-                                                for k in range(1, len(W) + 1)],
-                         "return only the last activation"),
+    "every activation": (
+        lambda X, W, B: [X] + [ffb_right(X, W[:k], B[:k]) for k in range(1, len(W) + 1)],
+        "return only the last activation",
+    ),
 }
 
 
@@ -616,6 +687,8 @@ def test_as_network_is_the_cores_under_its_old_names():
 def test_the_labs_package_imports_no_widget():
     import subprocess
 
-    code = "import sys, nnwidgets.labs; print('anywidget' in sys.modules, 'ipywidgets' in sys.modules)"
+    code = (
+        "import sys, nnwidgets.labs; print('anywidget' in sys.modules, 'ipywidgets' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -24,8 +24,14 @@ def sigmoid_prime(z):
 def chain(ws, bs):
     """[1, 1, 1, 1, 1]: four sigmoid neurons in a row, the last one the output, quadratic cost
     (C = (a - y)^2 / 2), NNDL ch5's chain."""
-    net = Network([1, 1, 1, 1, 1], activation="sigmoid", output="sigmoid", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [1, 1, 1, 1, 1],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="quadratic",
+        dtype="float64",
+        seed=0,
+    )
     net.set_parameters([np.array([[w]]) for w in ws], [np.array([b]) for b in bs])
     return net
 
@@ -48,8 +54,14 @@ def test_chain_speeds_match_the_closed_form():
     z4 = ws[3] * sigmoid(z3) + bs[3]
     dc_da4 = sigmoid(z4) - y
     closed = [
-        sigmoid_prime(z1) * ws[1] * sigmoid_prime(z2) * ws[2] * sigmoid_prime(z3) * ws[3]
-        * sigmoid_prime(z4) * dc_da4,
+        sigmoid_prime(z1)
+        * ws[1]
+        * sigmoid_prime(z2)
+        * ws[2]
+        * sigmoid_prime(z3)
+        * ws[3]
+        * sigmoid_prime(z4)
+        * dc_da4,
         sigmoid_prime(z2) * ws[2] * sigmoid_prime(z3) * ws[3] * sigmoid_prime(z4) * dc_da4,
         sigmoid_prime(z3) * ws[3] * sigmoid_prime(z4) * dc_da4,
     ]
@@ -63,14 +75,13 @@ def test_the_speed_is_the_norm_of_the_mean_gradient_not_the_mean_of_norms():
     # mean gradient nearly cancels, so a mean of per-example norms would be far larger.
     net = chain([1.0, 2.0, -1.0, 0.5], [0.0] * 4)
     X, y = np.array([[1.0], [1.0]]), np.array([0.0, 1.0])
-    per_example = [layer_speeds(net, X[i:i + 1], y[i:i + 1]) for i in range(2)]
+    per_example = [layer_speeds(net, X[i : i + 1], y[i : i + 1]) for i in range(2)]
     one = np.array(layer_speeds(net, X[:1], y[:1]))
     # delta for y = 1 is delta for y = 0 times (a4 - 1) / (a4 - 0)
     a4 = net.forward(X[:1])[0, 0]
     expected = one * abs(a4 + (a4 - 1)) / (2 * a4)
     np.testing.assert_allclose(layer_speeds(net, X, y), expected, rtol=1e-12)
-    assert all(s < 0.2 * np.mean(p) for s, p in zip(layer_speeds(net, X, y),
-                                                     zip(*per_example)))
+    assert all(s < 0.2 * np.mean(p) for s, p in zip(layer_speeds(net, X, y), zip(*per_example)))
 
 
 @pytest.fixture
@@ -99,8 +110,9 @@ def test_records_are_backprops_bias_gradient_norms_before_and_after_training(pro
     progress, first = speed.records[0]
     assert progress == 0.0 and len(first) == 2
     np.testing.assert_allclose(first, start, rtol=1e-12)
-    np.testing.assert_allclose(speed.records[-1][1], backprop_speeds(net, X[:40], y[:40]),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        speed.records[-1][1], backprop_speeds(net, X[:40], y[:40]), rtol=1e-12
+    )
     assert speed.records[-1][1] != first  # the network changed, and so did its speeds
 
 
@@ -118,8 +130,9 @@ def test_records_every_k_mini_batches_across_epochs(problem):
     # 40/95, 80/95, 1 + 20/95, 1 + 60/95 and 1 + 95/95 = 2 epochs.
     speed = LayerSpeed((X, y), every=4)
     net.fit(X, y, epochs=2, batch_size=10, callbacks=[speed])
-    np.testing.assert_allclose([p for p, _ in speed.records],
-                               [0.0, 40 / 95, 80 / 95, 1 + 20 / 95, 1 + 60 / 95, 2.0])
+    np.testing.assert_allclose(
+        [p for p, _ in speed.records], [0.0, 40 / 95, 80 / 95, 1 + 20 / 95, 1 + 60 / 95, 2.0]
+    )
 
 
 def test_a_new_run_starts_a_new_record(problem):
@@ -139,24 +152,30 @@ def test_a_network_without_hidden_layers_records_no_speeds():
     assert speed.records == [(0.0, []), (1.0, [])]
 
 
-@pytest.mark.parametrize("probe, message", [
-    (np.zeros((3, 8)), "probe must be a pair"),
-    ((np.zeros((3, 8)), np.zeros(2)), "3 inputs and 2 labels"),
-    ((np.zeros((0, 8)), np.zeros(0)), "at least one example"),
-    (None, "probe must be a pair"),
-])
+@pytest.mark.parametrize(
+    "probe, message",
+    [
+        (np.zeros((3, 8)), "probe must be a pair"),
+        ((np.zeros((3, 8)), np.zeros(2)), "3 inputs and 2 labels"),
+        ((np.zeros((0, 8)), np.zeros(0)), "at least one example"),
+        (None, "probe must be a pair"),
+    ],
+)
 def test_bad_probes_are_refused(probe, message):
     with pytest.raises(ValueError, match=message):
         LayerSpeed(probe)
 
 
-@pytest.mark.parametrize("every, message", [
-    ("batch", "every must be 'epoch' or a positive number of mini-batches; got 'batch'"),
-    (0, "every must be a positive integer; got 0"),
-    (-2, "every must be a positive integer; got -2"),
-    (True, "every must be a positive integer; got True"),
-    (1.5, "every must be a positive integer; got 1.5"),
-])
+@pytest.mark.parametrize(
+    "every, message",
+    [
+        ("batch", "every must be 'epoch' or a positive number of mini-batches; got 'batch'"),
+        (0, "every must be a positive integer; got 0"),
+        (-2, "every must be a positive integer; got -2"),
+        (True, "every must be a positive integer; got True"),
+        (1.5, "every must be a positive integer; got 1.5"),
+    ],
+)
 def test_bad_cadences_are_refused(every, message):
     with pytest.raises(ValueError, match=message):
         LayerSpeed((np.zeros((3, 8)), np.zeros(3)), every=every)
@@ -178,9 +197,12 @@ def _decoded(entry):
 
 @pytest.mark.parametrize("bad", [0, -5, True, 1.5, "1000"])
 def test_the_dashboards_layer_speed_argument_is_checked(make_dash, bad):
-    with pytest.raises(ValueError, match=rf"layer_speed must be None or a positive number of "
-                                         rf"training examples to probe \(NNDL used 1000\); "
-                                         rf"got {bad!r}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"layer_speed must be None or a positive number of "
+        rf"training examples to probe \(NNDL used 1000\); "
+        rf"got {bad!r}",
+    ):
         make_dash(layer_speed=bad)
 
 
@@ -189,7 +211,8 @@ def test_without_layer_speed_the_panels_have_no_speed_chart(make_dash):
 
 
 def test_before_training_the_panel_shows_each_runs_speeds_at_initialisation(
-        make_dash, make_net, small_problem):
+    make_dash, make_net, small_problem
+):
     p = small_problem
     dash = make_dash(make_net(activation="sigmoid"), layer_speed=50)
     second = Network([8, 5, 4, 3], activation="sigmoid", seed=2)

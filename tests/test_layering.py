@@ -6,18 +6,26 @@ import sys
 
 import pytest
 
-CORE = ["nnwidgets.network", "nnwidgets.training", "nnwidgets.datasets", "nnwidgets.gradcheck",
-        "nnwidgets.modelfile"]
+CORE = [
+    "nnwidgets.network",
+    "nnwidgets.training",
+    "nnwidgets.datasets",
+    "nnwidgets.gradcheck",
+    "nnwidgets.modelfile",
+]
 WIDGET_LIBRARIES = ["anywidget", "ipywidgets", "traitlets"]
 
 
 def modules_after_importing(*names):
-    code = ("import importlib, sys\n"
-            f"for name in {list(names)!r}:\n"
-            "    importlib.import_module(name)\n"
-            "print('\\n'.join(sorted(sys.modules)))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {list(names)!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     return set(done.stdout.split())
 
 

@@ -82,12 +82,15 @@ def test_a_perfectly_calibrated_bin_has_no_gap():
     assert reliability(P, y).ece == pytest.approx(0.0, abs=1e-12)
 
 
-@pytest.mark.parametrize("P, match", [
-    (np.array([[0.5, 0.6]]), r"P must hold probabilities in \[0, 1\], each row summing to 1"),
-    (np.array([0.5, 0.5]), r"P must have shape \(n_samples, n_classes\).*got shape \(2,\)"),
-    (np.array([[np.nan, 1.0]]), r"P must be finite"),
-    (np.array([[-0.5, 1.5]]), r"P must hold probabilities"),
-])
+@pytest.mark.parametrize(
+    "P, match",
+    [
+        (np.array([[0.5, 0.6]]), r"P must hold probabilities in \[0, 1\], each row summing to 1"),
+        (np.array([0.5, 0.5]), r"P must have shape \(n_samples, n_classes\).*got shape \(2,\)"),
+        (np.array([[np.nan, 1.0]]), r"P must be finite"),
+        (np.array([[-0.5, 1.5]]), r"P must hold probabilities"),
+    ],
+)
 def test_reliability_refuses_what_are_not_probabilities(P, match):
     with pytest.raises(ValueError, match=match):
         reliability(P, np.zeros(len(np.atleast_2d(P)), int))
@@ -223,8 +226,14 @@ def test_fgsm_makes_a_trained_network_wrong_more_often_as_eps_grows():
 
     data = load_bundled()
     net = Network([784, 30, 10], seed=0)
-    net.fit(data.X_train[:2000], data.y_train[:2000], epochs=3, learning_rate=0.1,
-            batch_size=10, threads=1)
+    net.fit(
+        data.X_train[:2000],
+        data.y_train[:2000],
+        epochs=3,
+        learning_rate=0.1,
+        batch_size=10,
+        threads=1,
+    )
     X, y = data.X_test[:200], data.y_test[:200]
     errors = [1 - net.score(fgsm(net, X, y, eps), y) for eps in (0.0, 0.05, 0.1, 0.25)]
     assert errors == sorted(errors) and errors[0] < 0.25 and errors[-1] > 0.5
@@ -253,10 +262,10 @@ def test_fgsm_checks_its_arguments():
 
 def test_metrics_import_numpy_only():
     # In a fresh interpreter: no widget library, no widget module, no SciPy.
-    code = ("import sys, nnwidgets.metrics\n"
-            "print('\\n'.join(sorted(sys.modules)))")
-    modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout.split()
+    code = "import sys, nnwidgets.metrics\nprint('\\n'.join(sorted(sys.modules)))"
+    modules = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert "nnwidgets.metrics" in modules
     for library in ("anywidget", "ipywidgets", "traitlets", "scipy", "nnwidgets.widgets"):
         assert not [m for m in modules if m == library or m.startswith(library + ".")]

@@ -134,6 +134,7 @@ def test_atomic_write_keeps_the_old_file_when_the_block_fails(tmp_path):
 
 # -- files from anywhere: every malformed one is one ModelFileError naming the file ------------------
 
+
 def members(net, path):
     """The arrays of a saved model, to edit and write back with np.savez."""
     net.save(path)
@@ -142,8 +143,14 @@ def members(net, path):
 
 
 def test_write_and_read_need_no_network(tmp_path):
-    config = {"sizes": [3, 2], "activation": "relu", "output": "softmax",
-              "cost": "cross_entropy", "init": "scaled", "dtype": "float64"}
+    config = {
+        "sizes": [3, 2],
+        "activation": "relu",
+        "output": "softmax",
+        "cost": "cross_entropy",
+        "init": "scaled",
+        "dtype": "float64",
+    }
     weights, biases = [np.arange(6.0).reshape(2, 3)], [np.array([0.5, -0.5])]
     modelfile.write(tmp_path / "m.npz", config, weights, biases)
     back_config, back_w, back_b = modelfile.read(tmp_path / "m.npz")
@@ -167,21 +174,48 @@ def edit_config(arrays, change):
     return arrays
 
 
-@pytest.mark.parametrize("make_bad, message", [
-    (lambda a: {k: v for k, v in a.items() if k != "format_version"}, "no 'format_version' array"),
-    (lambda a: dict(a, config=np.array("{sizes: [20, 7, 3]")), "config is not valid JSON"),
-    (lambda a: dict(a, config=np.array("[20, 7, 3]")), "config must be a JSON object"),
-    (lambda a: edit_config(a, lambda c: c.update(sizes="20,7,3")), "config 'sizes' must be a list"),
-    (lambda a: edit_config(a, lambda c: c.update(sizes=[20, True, 3])), "sizes must be two or more positive"),
-    (lambda a: edit_config(a, lambda c: c.update(activation=3)), "config 'activation' must be a str"),
-    (lambda a: edit_config(a, lambda c: c.update(colour="red")), r"unknown keys \['colour'\]"),
-    (lambda a: edit_config(a, lambda c: c.pop("cost")), r"lacks keys \['cost'\]"),
-    (lambda a: edit_config(a, lambda c: c.update(activation="swish")), "does not make a network: activation must be one of"),
-    (lambda a: edit_config(a, lambda c: c.update(dtype="float16")), "config dtype must be 'float32' or 'float64'"),
-    (lambda a: dict(a, format_version=np.array("1")), "'format_version' must be a single integer"),
-    (lambda a: dict(a, W0=a["W0"].astype(np.int32)), r"need W0 of shape \(7, 20\) \(float16/32/64\); the file has \(7, 20\) int32"),
-    (lambda a: {k: v for k, v in a.items() if k != "b1"}, "no 'b1' array"),
-])
+@pytest.mark.parametrize(
+    "make_bad, message",
+    [
+        (
+            lambda a: {k: v for k, v in a.items() if k != "format_version"},
+            "no 'format_version' array",
+        ),
+        (lambda a: dict(a, config=np.array("{sizes: [20, 7, 3]")), "config is not valid JSON"),
+        (lambda a: dict(a, config=np.array("[20, 7, 3]")), "config must be a JSON object"),
+        (
+            lambda a: edit_config(a, lambda c: c.update(sizes="20,7,3")),
+            "config 'sizes' must be a list",
+        ),
+        (
+            lambda a: edit_config(a, lambda c: c.update(sizes=[20, True, 3])),
+            "sizes must be two or more positive",
+        ),
+        (
+            lambda a: edit_config(a, lambda c: c.update(activation=3)),
+            "config 'activation' must be a str",
+        ),
+        (lambda a: edit_config(a, lambda c: c.update(colour="red")), r"unknown keys \['colour'\]"),
+        (lambda a: edit_config(a, lambda c: c.pop("cost")), r"lacks keys \['cost'\]"),
+        (
+            lambda a: edit_config(a, lambda c: c.update(activation="swish")),
+            "does not make a network: activation must be one of",
+        ),
+        (
+            lambda a: edit_config(a, lambda c: c.update(dtype="float16")),
+            "config dtype must be 'float32' or 'float64'",
+        ),
+        (
+            lambda a: dict(a, format_version=np.array("1")),
+            "'format_version' must be a single integer",
+        ),
+        (
+            lambda a: dict(a, W0=a["W0"].astype(np.int32)),
+            r"need W0 of shape \(7, 20\) \(float16/32/64\); the file has \(7, 20\) int32",
+        ),
+        (lambda a: {k: v for k, v in a.items() if k != "b1"}, "no 'b1' array"),
+    ],
+)
 def test_malformed_model_files_raise_one_clear_error(net, tmp_path, make_bad, message):
     path = tmp_path / "bad.npz"
     arrays = make_bad(members(net, path))
@@ -192,11 +226,14 @@ def test_malformed_model_files_raise_one_clear_error(net, tmp_path, make_bad, me
     assert isinstance(caught.value, ValueError)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\x93NUMPY" + b"\x00" * 60, "not a readable .*single .npy array"),
-    (b"hello", "not a readable"),
-    (b"PK\x03\x04" + b"\x00" * 40, "not a readable"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x93NUMPY" + b"\x00" * 60, "not a readable .*single .npy array"),
+        (b"hello", "not a readable"),
+        (b"PK\x03\x04" + b"\x00" * 40, "not a readable"),
+    ],
+)
 def test_files_that_are_not_archives(tmp_path, content, message):
     path = tmp_path / "m.npz"
     path.write_bytes(content)
@@ -227,7 +264,9 @@ def test_small_file_declaring_a_huge_layer_is_refused_before_allocating(net, tmp
     np.savez(path, **arrays)
     tracemalloc.start()
     try:
-        with pytest.raises(ModelFileError, match=r"need W0 of shape \(100000, 784\).*has \(7, 20\)"):
+        with pytest.raises(
+            ModelFileError, match=r"need W0 of shape \(100000, 784\).*has \(7, 20\)"
+        ):
             Network.load(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -242,7 +281,8 @@ def test_only_the_members_needed_are_read(net, tmp_path):
     net.save(path)
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f4", "fortran_order": False, "shape": (100_000_000,)})
+        header, {"descr": "<f4", "fortran_order": False, "shape": (100_000_000,)}
+    )
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("extra.npy", "w", force_zip64=True) as member:
             member.write(header.getvalue())
@@ -265,7 +305,8 @@ def test_a_member_whose_header_lies_about_its_size_is_refused(net, tmp_path):
     net.save(path)
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f4", "fortran_order": False, "shape": (7, 20)})
+        header, {"descr": "<f4", "fortran_order": False, "shape": (7, 20)}
+    )
     with zipfile.ZipFile(path, "w") as archive:
         for name, a in arrays.items():
             if name != "W0":
@@ -297,9 +338,12 @@ def test_pickled_members_are_refused(net, tmp_path):
 
 # -- saving a broken network ---------------------------------------------------------------------
 
+
 def test_a_network_with_non_finite_weights_refuses_to_save(net, tmp_path):
     net.weights[1][0, 0] = np.nan
-    with pytest.raises(ValueError, match=r"cannot save: W1 \(layer 1\) holds NaN or infinite.*diverge"):
+    with pytest.raises(
+        ValueError, match=r"cannot save: W1 \(layer 1\) holds NaN or infinite.*diverge"
+    ):
         net.save(tmp_path / "m.npz")
     assert os.listdir(tmp_path) == []
 

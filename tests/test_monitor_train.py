@@ -21,8 +21,16 @@ def make():
 
 def test_history_holds_the_networks_own_loss_and_accuracy_on_the_sample():
     net = make()
-    trainer = Trainer(net, X, y, epochs=3, batch_size=10, learning_rate=0.5, monitor_train=50,
-                      validation=(X_val, y_val))
+    trainer = Trainer(
+        net,
+        X,
+        y,
+        epochs=3,
+        batch_size=10,
+        learning_rate=0.5,
+        monitor_train=50,
+        validation=(X_val, y_val),
+    )
     history = trainer.run()
     assert len(history.train_loss) == len(history.train_accuracy) == 3
     idx = trainer.monitor_indices
@@ -38,8 +46,9 @@ def test_dropout_is_off_while_monitoring():
     # With dropout 0.5 the running mean (epoch_loss) is taken on thinned networks; the
     # monitored loss is the whole network's, the same as net.loss afterwards.
     net = make()
-    history = net.fit(X, y, epochs=2, batch_size=10, learning_rate=0.3, dropout=0.5,
-                      monitor_train=200)
+    history = net.fit(
+        X, y, epochs=2, batch_size=10, learning_rate=0.3, dropout=0.5, monitor_train=200
+    )
     assert history.train_loss[-1] == pytest.approx(net.loss(X, y), rel=1e-6)
     assert history.train_accuracy[-1] == net.score(X, y)
     assert history.train_loss[-1] != pytest.approx(history.epoch_loss[-1], rel=1e-3)

@@ -60,11 +60,14 @@ def test_score_is_fraction_correct(net):
     assert net.score(X, y) == pytest.approx(0.75)
 
 
-@pytest.mark.parametrize("init, activation, expected_std", [
-    ("large", "sigmoid", 1.0),
-    ("scaled", "sigmoid", 1 / np.sqrt(784)),
-    ("scaled", "relu", np.sqrt(2 / 784)),
-])
+@pytest.mark.parametrize(
+    "init, activation, expected_std",
+    [
+        ("large", "sigmoid", 1.0),
+        ("scaled", "sigmoid", 1 / np.sqrt(784)),
+        ("scaled", "relu", np.sqrt(2 / 784)),
+    ],
+)
 def test_initialisation_scales(init, activation, expected_std):
     net = Network([784, 500, 10], init=init, activation=activation, seed=0)
     assert net.weights[0].std() == pytest.approx(expected_std, rel=0.02)
@@ -82,46 +85,58 @@ def test_float64_available():
     assert net.forward(np.ones((1, 4))).dtype == np.float64
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(sizes=[784]), "at least an input and an output"),
-    (dict(sizes=[784, 0, 10]), "positive integer"),
-    (dict(sizes=[784, -3, 10]), "positive integer"),
-    (dict(sizes=[784, 2.5, 10]), "positive integer"),
-    (dict(sizes=5), "list of layer sizes"),
-    (dict(sizes=[4, 2], activation="softmax"), "activation must be one of"),
-    (dict(sizes=[4, 2], activation="swish"), "activation must be one of"),
-    (dict(sizes=[4, 2], output="gelu"), "output must be one of"),
-    (dict(sizes=[4, 2], cost="hinge"), "cost must be one of"),
-    (dict(sizes=[4, 2], init="xavier"), "init must be one of"),
-    (dict(sizes=[4, 2], dtype="int8"), "dtype must be"),
-    (dict(sizes=[4, 2], seed="abc"), "seed must be None or a non-negative integer; got 'abc'"),
-    (dict(sizes=[4, 2], seed=-1), "seed must be None or a non-negative integer; got -1"),
-    (dict(sizes=[4, 2], seed=1.5), "seed must be"),
-    (dict(sizes=[4, 1], output="softmax"), r"softmax' needs at least 2 output neurons.*always 1\.0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=[784]), "at least an input and an output"),
+        (dict(sizes=[784, 0, 10]), "positive integer"),
+        (dict(sizes=[784, -3, 10]), "positive integer"),
+        (dict(sizes=[784, 2.5, 10]), "positive integer"),
+        (dict(sizes=5), "list of layer sizes"),
+        (dict(sizes=[4, 2], activation="softmax"), "activation must be one of"),
+        (dict(sizes=[4, 2], activation="swish"), "activation must be one of"),
+        (dict(sizes=[4, 2], output="gelu"), "output must be one of"),
+        (dict(sizes=[4, 2], cost="hinge"), "cost must be one of"),
+        (dict(sizes=[4, 2], init="xavier"), "init must be one of"),
+        (dict(sizes=[4, 2], dtype="int8"), "dtype must be"),
+        (dict(sizes=[4, 2], seed="abc"), "seed must be None or a non-negative integer; got 'abc'"),
+        (dict(sizes=[4, 2], seed=-1), "seed must be None or a non-negative integer; got -1"),
+        (dict(sizes=[4, 2], seed=1.5), "seed must be"),
+        (
+            dict(sizes=[4, 1], output="softmax"),
+            r"softmax' needs at least 2 output neurons.*always 1\.0",
+        ),
+    ],
+)
 def test_bad_configuration_is_named(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         Network(**kwargs)
 
 
-@pytest.mark.parametrize("X, message", [
-    (np.zeros((3, 783)), r"shape \(n_samples, 784\).*got shape \(3, 783\)"),
-    (np.zeros((0, 784)), "empty"),
-    (np.full((2, 784), np.nan), "NaN or infinite"),
-    (np.full((2, 784), np.inf), "NaN or infinite"),
-    ([["a"] * 784], "array of numbers"),
-])
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.zeros((3, 783)), r"shape \(n_samples, 784\).*got shape \(3, 783\)"),
+        (np.zeros((0, 784)), "empty"),
+        (np.full((2, 784), np.nan), "NaN or infinite"),
+        (np.full((2, 784), np.inf), "NaN or infinite"),
+        ([["a"] * 784], "array of numbers"),
+    ],
+)
 def test_bad_inputs_are_named(net, X, message):
     with pytest.raises((ValueError, TypeError), match=message):
         net.predict(X)
 
 
-@pytest.mark.parametrize("y, message", [
-    ([0, 1, 10], r"labels must be in 0\.\.9.*got 10"),
-    ([0, -1, 2], r"labels must be in 0\.\.9.*got -1"),
-    ([0, 1], r"y must be 3 integer labels"),
-    ([0.5, 1, 2], "integer class labels"),
-])
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        ([0, 1, 10], r"labels must be in 0\.\.9.*got 10"),
+        ([0, -1, 2], r"labels must be in 0\.\.9.*got -1"),
+        ([0, 1], r"y must be 3 integer labels"),
+        ([0.5, 1, 2], "integer class labels"),
+    ],
+)
 def test_bad_labels_are_named(net, y, message):
     with pytest.raises(ValueError, match=message):
         net.score(np.zeros((3, 784)), y)
@@ -229,48 +244,67 @@ def test_one_output_takes_labels_zero_and_one_as_its_targets(y):
 
 
 def test_one_output_refuses_targets_of_the_wrong_shape_saying_what_it_expects():
-    with pytest.raises(ValueError, match=r"desired outputs of the network's one neuron, "
-                                         r"shape \(4,\) or \(4, 1\); got shape \(4, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"desired outputs of the network's one neuron, "
+        r"shape \(4,\) or \(4, 1\); got shape \(4, 2\)",
+    ):
         xor_net().targets(np.zeros((4, 2)))
 
 
 def test_training_reports_one_sigmoid_outputs_accuracy_by_the_same_rule():
     net = xor_net()
-    history = net.fit(XOR_X, 1 - XOR_Y, epochs=2000, batch_size=4, learning_rate=0.5,
-                      validation=(XOR_X, XOR_Y))
+    history = net.fit(
+        XOR_X, 1 - XOR_Y, epochs=2000, batch_size=4, learning_rate=0.5, validation=(XOR_X, XOR_Y)
+    )
     # trained on the inverted labels: right on them, wrong on every original one
     assert history.batch_accuracy[-1] == history.epoch_accuracy[-1] == 1.0
     assert history.val_accuracy[-1] == 0.0 == net.score(XOR_X, XOR_Y)
 
 
 def test_one_linear_output_is_regression_without_accuracy():
-    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [1, 1], activation="linear", output="linear", cost="quadratic", dtype="float64", seed=0
+    )
     net.set_parameters([[[2.0]]], [[1.0]])
     X = np.array([[0.0], [1.0], [2.5]])
     np.testing.assert_array_equal(net.predict(X), [1.0, 3.0, 6.0])  # the outputs themselves
     assert not net.has_accuracy
-    with pytest.raises(ValueError, match=r"one linear output does regression: it has no "
-                                         r"accuracy; use loss\(X, y\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"one linear output does regression: it has no "
+        r"accuracy; use loss\(X, y\)",
+    ):
         net.score(X, [1.0, 3.0, 6.0])
-    history = net.fit(X, [1.5, 3.0, 6.5], epochs=3, batch_size=2, learning_rate=0.01,
-                      validation=(X, [1.0, 3.0, 6.0]), early_stopping=5)
+    history = net.fit(
+        X,
+        [1.5, 3.0, 6.5],
+        epochs=3,
+        batch_size=2,
+        learning_rate=0.01,
+        validation=(X, [1.0, 3.0, 6.0]),
+        early_stopping=5,
+    )
     assert np.isnan(history.batch_accuracy).all() and len(history.batch_accuracy) == 6
     assert np.isnan(history.epoch_accuracy).all() and np.isnan(history.val_accuracy).all()
     assert np.isfinite(history.batch_loss).all() and history.status == "completed"
 
 
 def test_sigmoid_outputs_with_log_likelihood_warn_naming_the_right_pairs():
-    with pytest.warns(UserWarning, match=r"output='sigmoid' with cost='log_likelihood'.*"
-                                         r"is for output='softmax'.*cost='cross_entropy'"):
+    with pytest.warns(
+        UserWarning,
+        match=r"output='sigmoid' with cost='log_likelihood'.*"
+        r"is for output='softmax'.*cost='cross_entropy'",
+    ):
         Network([4, 3], output="sigmoid", cost="log_likelihood")
 
 
 def test_early_stopping_in_regression_watches_the_validation_loss():
     # trained towards y = 2x, validated against y = -2x: every epoch's validation loss is
     # worse than the one before, so the first epoch stays the best
-    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [1, 1], activation="linear", output="linear", cost="quadratic", dtype="float64", seed=0
+    )
     net.set_parameters([[[0.5]]], [[0.0]])
     X = np.linspace(-1, 1, 20).reshape(-1, 1)
     after_first = []
@@ -280,8 +314,16 @@ def test_early_stopping_in_regression_watches_the_validation_loss():
             if epoch == 0:
                 after_first.append(trainer.network.weights[0].copy())
 
-    history = net.fit(X, 2 * X, epochs=50, batch_size=5, learning_rate=0.05,
-                      validation=(X, -2 * X), early_stopping=2, callbacks=[Keep()])
+    history = net.fit(
+        X,
+        2 * X,
+        epochs=50,
+        batch_size=5,
+        learning_rate=0.05,
+        validation=(X, -2 * X),
+        early_stopping=2,
+        callbacks=[Keep()],
+    )
     assert history.status == "early_stopped" and history.epochs == 3
     assert history.val_loss[0] < history.val_loss[1] < history.val_loss[2]
     assert "no lower validation loss for 2 epochs" in history.message

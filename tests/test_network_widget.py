@@ -65,8 +65,11 @@ def test_subscribes_once_and_unsubscribes_on_reassignment_and_close(cls):
 
 @pytest.mark.parametrize("cls", WIDGETS)
 def test_unknown_keywords_get_one_message(cls):
-    with pytest.raises(TypeError, match=rf"{cls.__name__}\(\) got an unexpected keyword argument "
-                                        r"'netwrok'; expected one of: .*network.*Check the spelling"):
+    with pytest.raises(
+        TypeError,
+        match=rf"{cls.__name__}\(\) got an unexpected keyword argument "
+        r"'netwrok'; expected one of: .*network.*Check the spelling",
+    ):
         cls(digit_net(), netwrok=1)
 
 
@@ -94,7 +97,9 @@ def test_the_notifying_thread_never_writes_the_widget():
     canvas = DigitCanvas(net)
     canvas.show(np.eye(28, dtype=np.float32))
     writers = set()
-    canvas.observe(lambda c: writers.add(threading.current_thread().name), names=["_network", "probabilities"])
+    canvas.observe(
+        lambda c: writers.add(threading.current_thread().name), names=["_network", "probabilities"]
+    )
 
     def train_like():
         for _ in range(5):
@@ -140,14 +145,17 @@ def test_a_closed_widget_is_not_written_by_a_pending_send():
     assert canvas._network is before
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.full((28, 28), np.nan), "NaN"),
-    (np.full((28, 28), -5.0), r"\[0, 1\]"),
-    (np.full((28, 28), 255.0), r"\[0, 1\]"),
-    (np.full((28, 28), 1e30), r"\[0, 1\]"),
-    (np.zeros((28, 27)), "shape"),
-    (np.full((28, 28), "x"), "numbers"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.full((28, 28), np.nan), "NaN"),
+        (np.full((28, 28), -5.0), r"\[0, 1\]"),
+        (np.full((28, 28), 255.0), r"\[0, 1\]"),
+        (np.full((28, 28), 1e30), r"\[0, 1\]"),
+        (np.zeros((28, 27)), "shape"),
+        (np.full((28, 28), "x"), "numbers"),
+    ],
+)
 def test_assigned_pixels_are_checked_before_they_are_stored(bad, match):
     canvas = DigitCanvas(digit_net())
     canvas.show(np.eye(28, dtype=np.float32))

@@ -15,11 +15,14 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.delenv("NNWIDGETS_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()  # raises CellExecutionError, with the traceback, if any cell fails
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    widget_views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widget_views = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert widget_views, "the notebook should display at least one widget"
 
 

@@ -10,11 +10,21 @@ from nnwidgets.widgets.dashboard.panels import panel_data, z_summary
 
 def sigmoid_net():
     """[2, 3, 2] sigmoid, weights chosen so that every z is known by hand."""
-    net = Network([2, 3, 2], activation="sigmoid", output="sigmoid", cost="cross_entropy",
-                  dtype="float64", seed=0)
-    net.set_parameters([np.array([[5.0, 0.0], [0.0, 1.0], [-6.0, 2.0]]),
-                        np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])],
-                       [np.zeros(3), np.array([0.0, 4.5])])
+    net = Network(
+        [2, 3, 2],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="cross_entropy",
+        dtype="float64",
+        seed=0,
+    )
+    net.set_parameters(
+        [
+            np.array([[5.0, 0.0], [0.0, 1.0], [-6.0, 2.0]]),
+            np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+        ],
+        [np.zeros(3), np.array([0.0, 4.5])],
+    )
     return net
 
 
@@ -28,22 +38,38 @@ def test_z_histogram_and_share_beyond_4_by_hand():
     assert hidden["z_share"] == pytest.approx(2 / 6)
     assert (hidden["z"]["lo"], hidden["z"]["hi"], hidden["z"]["n"]) == (-6.0, 5.0, 6)
     assert output["z_share"] == pytest.approx(2 / 4)
-    assert hidden["z_words"].startswith("33% of the weighted inputs z lie beyond \u00b14, "
-                                        "where \u03c3'(z) < 0.018")
+    assert hidden["z_words"].startswith(
+        "33% of the weighted inputs z lie beyond \u00b14, where \u03c3'(z) < 0.018"
+    )
     counts = np.frombuffer(hidden["z"]["counts"]["view"], np.float32)
     assert counts.sum() == 6 and counts[0] == 1 and counts[-1] == 1  # -6 first, 5 last
 
 
-@pytest.mark.parametrize("activation, z, words", [
-    ("tanh", [[-5.0, 0.5], [1.0, 2.0]],
-     "25% of the weighted inputs z lie beyond \u00b14, where tanh'(z) < 0.0014"),
-    ("relu", [[-5.0, 0.0], [1.0, 2.0]],
-     "50% of the weighted inputs z are \u2264 0, where the ReLU outputs 0"),
-    ("leaky_relu", [[-5.0, 3.0], [1.0, 2.0]],
-     "25% of the weighted inputs z are \u2264 0, where only the leak"),
-    ("softmax", [[-5.0, 9.0], [1.0, 2.0]],
-     "50% of the weighted inputs z lie beyond \u00b14 (a softmax neuron's slope"),
-])
+@pytest.mark.parametrize(
+    "activation, z, words",
+    [
+        (
+            "tanh",
+            [[-5.0, 0.5], [1.0, 2.0]],
+            "25% of the weighted inputs z lie beyond \u00b14, where tanh'(z) < 0.0014",
+        ),
+        (
+            "relu",
+            [[-5.0, 0.0], [1.0, 2.0]],
+            "50% of the weighted inputs z are \u2264 0, where the ReLU outputs 0",
+        ),
+        (
+            "leaky_relu",
+            [[-5.0, 3.0], [1.0, 2.0]],
+            "25% of the weighted inputs z are \u2264 0, where only the leak",
+        ),
+        (
+            "softmax",
+            [[-5.0, 9.0], [1.0, 2.0]],
+            "50% of the weighted inputs z lie beyond \u00b14 (a softmax neuron's slope",
+        ),
+    ],
+)
 def test_z_words_say_what_the_share_means_for_each_activation(activation, z, words):
     share, sentence = z_summary(activation, np.array(z))
     assert sentence.startswith(words)
@@ -60,8 +86,9 @@ def test_before_training_large_weights_put_most_first_layer_z_beyond_4(init, fir
 
     data = load_bundled()
     X, y = data.X_test[:500], data.y_test[:500]
-    net = Network([784, 30, 30, 30, 30, 10], activation="sigmoid", output="sigmoid",
-                  init=init, seed=0)
+    net = Network(
+        [784, 30, 30, 30, 30, 10], activation="sigmoid", output="sigmoid", init=init, seed=0
+    )
     layers = panel_data(net, X, y, X, net.targets(y), epoch=0)["layers"]
     zs = net._weighted_inputs(net.check_inputs(X))[0]
     for layer, z in zip(layers, zs):

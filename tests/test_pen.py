@@ -57,7 +57,9 @@ def test_a_digit_outside_0_to_9_is_refused(digit):
 
 
 def test_an_unknown_style_is_refused_naming_the_known_ones():
-    with pytest.raises(ValueError, match=r"style for digit 7 must be one of 'plain', 'crossed'.*got 'slashed'"):
+    with pytest.raises(
+        ValueError, match=r"style for digit 7 must be one of 'plain', 'crossed'.*got 'slashed'"
+    ):
         pen_strokes(7, np.random.default_rng(0), "slashed")
 
 

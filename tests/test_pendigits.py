@@ -57,8 +57,9 @@ def test_labels_writers_and_samples():
 def test_y_up_becomes_y_down_in_pad_pixels():
     seven = parse_unipen(TWO).strokes[0][0]
     # (100, 400) is high on the tablet: near the top of the pad, y = (500 - 400) * 280 / 500
-    np.testing.assert_allclose(seven, [[100 * SCALE, 100 * SCALE], [300 * SCALE, 100 * SCALE],
-                                       [200 * SCALE, 400 * SCALE]])
+    np.testing.assert_allclose(
+        seven, [[100 * SCALE, 100 * SCALE], [300 * SCALE, 100 * SCALE], [200 * SCALE, 400 * SCALE]]
+    )
     assert seven[0, 1] < seven[2, 1]  # the 7's bar is above its foot on the pad
 
 
@@ -79,22 +80,43 @@ def test_a_single_point_stroke_stays_a_dot():
         (TWO.replace(" 300  400", " 300"), 8, "two numbers"),
         (TWO.replace(" 300  400", " 300  4OO"), 8, "two numbers"),
         (TWO.replace(" 300  400", " 300  nan"), 8, "finite"),
-        (TWO.replace('.COMMENT 7 3   17', '.COMMENT 4 3   17'), 5,
-         "label 4 but the .SEGMENT on line 4 says 7"),
-        (TWO.replace('.COMMENT 7 3   17', '.COMMENT 7 x   17'), 5, "<label> <writer> <sample>"),
-        (TWO.replace('.COMMENT 7 3   17\n', ''), 12, "no .COMMENT"),
+        (
+            TWO.replace(".COMMENT 7 3   17", ".COMMENT 4 3   17"),
+            5,
+            "label 4 but the .SEGMENT on line 4 says 7",
+        ),
+        (TWO.replace(".COMMENT 7 3   17", ".COMMENT 7 x   17"), 5, "<label> <writer> <sample>"),
+        (TWO.replace(".COMMENT 7 3   17\n", ""), 12, "no .COMMENT"),
         (TWO.replace('? "7"', '? "x"'), 4, "SEGMENT DIGIT"),
-        (TWO.replace(".PEN_UP\n.DT 100\n\n.SEGMENT", ".DT 100\n\n.SEGMENT", 1), 10,
-         ".DT inside the stroke opened on line 6"),
+        (
+            TWO.replace(".PEN_UP\n.DT 100\n\n.SEGMENT", ".DT 100\n\n.SEGMENT", 1),
+            10,
+            ".DT inside the stroke opened on line 6",
+        ),
         (TWO.replace(".PEN_DOWN\n 100  400", " 100  400", 1), 6, "outside a .PEN_DOWN"),
-        (TWO.replace(".PEN_DOWN\n 100  400\n 300  400\n 200  100\n.PEN_UP\n", "", 1), 8,
-         "has no stroke"),
+        (
+            TWO.replace(".PEN_DOWN\n 100  400\n 300  400\n 200  100\n.PEN_UP\n", "", 1),
+            8,
+            "has no stroke",
+        ),
         (TWO.replace(" 100  400\n 300  400\n 200  100\n", "", 1), 7, "has no point"),
-        (".LEXICON \"0\"\n", 1, "no digit found"),
+        ('.LEXICON "0"\n', 1, "no digit found"),
     ],
-    ids=["truncated", "one-number", "not-a-number", "nan", "label-mismatch", "bad-comment",
-         "no-comment", "bad-label", "no-pen-up", "point-outside", "no-stroke", "empty-stroke",
-         "no-digit"],
+    ids=[
+        "truncated",
+        "one-number",
+        "not-a-number",
+        "nan",
+        "label-mismatch",
+        "bad-comment",
+        "no-comment",
+        "bad-label",
+        "no-pen-up",
+        "point-outside",
+        "no-stroke",
+        "empty-stroke",
+        "no-digit",
+    ],
 )
 def test_malformed_text_names_the_file_and_line(text, line, words):
     with pytest.raises(ValueError, match=rf"^digits\.unipen, line {line}: .*{_re(words)}"):
@@ -132,8 +154,9 @@ def test_plain_and_gzipped_files_read_the_same(tmp_path):
             np.testing.assert_array_equal(pa, pb)
 
 
-@pytest.mark.parametrize("path, error",
-                         [(12, TypeError), ("/nonexistent/pen.unipen", FileNotFoundError)])
+@pytest.mark.parametrize(
+    "path, error", [(12, TypeError), ("/nonexistent/pen.unipen", FileNotFoundError)]
+)
 def test_bad_path(path, error):
     with pytest.raises(error, match="path must"):
         load_pendigits(path)

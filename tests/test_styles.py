@@ -47,8 +47,22 @@ def test_each_family_has_enough_digits_for_a_95_percent_figure(styles):
 
 
 def test_the_styles_the_issue_names_are_families(styles):
-    for name in ["1-flag", "1-serif", "7-crossed", "9-curved-tail", "9-open-loop", "9-small-loop",
-                 "4-open", "4-closed", "3-flat-top", "2-loop", "2-plain", "2-z", "6-straight", "6-curved"]:
+    for name in [
+        "1-flag",
+        "1-serif",
+        "7-crossed",
+        "9-curved-tail",
+        "9-open-loop",
+        "9-small-loop",
+        "4-open",
+        "4-closed",
+        "3-flat-top",
+        "2-loop",
+        "2-plain",
+        "2-z",
+        "6-straight",
+        "6-curved",
+    ]:
         assert name in styles["families"]
 
 
@@ -93,4 +107,6 @@ def test_the_shipped_model_reads_every_style_family(styles):
     assert right.mean() >= 0.98
     families = np.array([e["family"] for e in styles["digits"]])
     per_family = {f: right[families == f].mean() for f in styles["families"]}
-    assert min(per_family.values()) >= 0.95, {f: round(a, 3) for f, a in per_family.items() if a < 0.95}
+    assert min(per_family.values()) >= 0.95, {
+        f: round(a, 3) for f, a in per_family.items() if a < 0.95
+    }

@@ -99,16 +99,19 @@ def test_featurize_the_playground_features():
     np.testing.assert_array_equal(toy.featurize(X), X)  # default: x1, x2
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n": 0}, "n must be at least 2"),
-    ({"n": 1}, "n must be at least 2"),
-    ({"n": -5}, "n must be at least 2"),
-    ({"noise": -0.1}, "noise must be a finite number >= 0"),
-    ({"noise": float("nan")}, "noise must be a finite number >= 0"),
-    ({"seed": -1}, "seed must be"),
-    ({"train_fraction": 1.0}, "train_fraction must be"),
-    ({"n": 2, "train_fraction": 0.2}, "leaves the training or the test set empty"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n": 0}, "n must be at least 2"),
+        ({"n": 1}, "n must be at least 2"),
+        ({"n": -5}, "n must be at least 2"),
+        ({"noise": -0.1}, "noise must be a finite number >= 0"),
+        ({"noise": float("nan")}, "noise must be a finite number >= 0"),
+        ({"seed": -1}, "seed must be"),
+        ({"train_fraction": 1.0}, "train_fraction must be"),
+        ({"n": 2, "train_fraction": 0.2}, "leaves the training or the test set empty"),
+    ],
+)
 @pytest.mark.parametrize("make", GENERATORS)
 def test_bad_arguments_are_clear_value_errors(make, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -121,11 +124,14 @@ def test_n_must_be_an_int(make):
         make(10.5)
 
 
-@pytest.mark.parametrize("features, match", [
-    (["x1", "x3"], "got 'x3'"),
-    ([], "must name at least one"),
-    (["x1", "x1"], "must not repeat"),
-])
+@pytest.mark.parametrize(
+    "features, match",
+    [
+        (["x1", "x3"], "got 'x3'"),
+        ([], "must name at least one"),
+        (["x1", "x1"], "must not repeat"),
+    ],
+)
 def test_bad_features(features, match):
     with pytest.raises(ValueError, match=match):
         toy.featurize(np.zeros((3, 2)), features)

@@ -25,20 +25,29 @@ def make(**kwargs):
     return Network([8, 16, 4], seed=0, **kwargs)
 
 
-@pytest.mark.parametrize("net_kwargs, fit_kwargs", [
-    (dict(activation="sigmoid", output="sigmoid", cost="quadratic", init="large"), dict(learning_rate=3.0)),
-    (dict(activation="sigmoid", output="sigmoid", cost="cross_entropy"), dict(learning_rate=0.5)),
-    (dict(activation="tanh", output="softmax", cost="log_likelihood"), dict(learning_rate=0.1)),
-    (dict(activation="relu"), dict(learning_rate=0.1)),
-    (dict(activation="leaky_relu"), dict(learning_rate=0.1)),
-    (dict(), dict(learning_rate=0.05, momentum=0.9)),
-    (dict(), dict(learning_rate=0.1, l2=1.0)),
-    (dict(), dict(learning_rate=0.1, l1=1.0)),
-    (dict(), dict(learning_rate=0.1, dropout=0.3)),
-    (dict(), dict(learning_rate=0.2, schedule="step", step_size=2)),
-    (dict(), dict(learning_rate=0.2, schedule="cosine")),
-    (dict(dtype="float64"), dict(learning_rate=0.1)),
-])
+@pytest.mark.parametrize(
+    "net_kwargs, fit_kwargs",
+    [
+        (
+            dict(activation="sigmoid", output="sigmoid", cost="quadratic", init="large"),
+            dict(learning_rate=3.0),
+        ),
+        (
+            dict(activation="sigmoid", output="sigmoid", cost="cross_entropy"),
+            dict(learning_rate=0.5),
+        ),
+        (dict(activation="tanh", output="softmax", cost="log_likelihood"), dict(learning_rate=0.1)),
+        (dict(activation="relu"), dict(learning_rate=0.1)),
+        (dict(activation="leaky_relu"), dict(learning_rate=0.1)),
+        (dict(), dict(learning_rate=0.05, momentum=0.9)),
+        (dict(), dict(learning_rate=0.1, l2=1.0)),
+        (dict(), dict(learning_rate=0.1, l1=1.0)),
+        (dict(), dict(learning_rate=0.1, dropout=0.3)),
+        (dict(), dict(learning_rate=0.2, schedule="step", step_size=2)),
+        (dict(), dict(learning_rate=0.2, schedule="cosine")),
+        (dict(dtype="float64"), dict(learning_rate=0.1)),
+    ],
+)
 def test_every_option_learns(net_kwargs, fit_kwargs):
     net = make(**net_kwargs)
     history = net.fit(X, y, epochs=8, batch_size=10, validation=(X_val, y_val), **fit_kwargs)
@@ -65,7 +74,9 @@ def test_l2_shrinks_weights():
 
 def test_schedules():
     net = make()
-    step = Trainer(net, X, y, epochs=10, learning_rate=1.0, schedule="step", step_size=3, step_gamma=0.5)
+    step = Trainer(
+        net, X, y, epochs=10, learning_rate=1.0, schedule="step", step_size=3, step_gamma=0.5
+    )
     assert [step.current_learning_rate(e) for e in (0, 2.9, 3, 6)] == [1.0, 1.0, 0.5, 0.25]
     cosine = Trainer(net, X, y, epochs=10, learning_rate=1.0, schedule="cosine")
     assert cosine.current_learning_rate(0) == 1.0
@@ -96,8 +107,18 @@ def test_callbacks_see_every_event_in_order():
             events.append("done")
 
     make().fit(X, y, epochs=2, batch_size=150, validation=(X_val, y_val), callbacks=[Recorder()])
-    assert events == ["begin", "epoch0", "batch", "batch", "end0:True",
-                      "epoch1", "batch", "batch", "end1:True", "done"]
+    assert events == [
+        "begin",
+        "epoch0",
+        "batch",
+        "batch",
+        "end0:True",
+        "epoch1",
+        "batch",
+        "batch",
+        "end1:True",
+        "done",
+    ]
 
 
 def test_stop_mid_epoch_leaves_usable_model_and_consistent_history():
@@ -212,8 +233,7 @@ def test_a_callback_may_pause_and_step_on_the_training_thread():
                 trainer.step(3)  # while stepping: three more after this one, then park
 
     counter = CountBatches()
-    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10,
-                      callbacks=[PauseAtTwo(), counter])
+    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10, callbacks=[PauseAtTwo(), counter])
     worker = threading.Thread(target=trainer.run, daemon=True)
     worker.start()
     assert trainer.wait_paused(timeout=30)
@@ -233,8 +253,9 @@ def test_step_while_training_pauses_after_n_more():
                 trainer.step(5)
 
     counter = CountBatches()
-    trainer = Trainer(make(), X, y, epochs=10_000, batch_size=10,
-                      callbacks=[StepAtThree(), counter])
+    trainer = Trainer(
+        make(), X, y, epochs=10_000, batch_size=10, callbacks=[StepAtThree(), counter]
+    )
     worker = threading.Thread(target=trainer.run, daemon=True)
     worker.start()
     assert trainer.wait_paused(timeout=30)
@@ -275,8 +296,16 @@ def test_early_stopping_restores_the_best_weights():
 
     net = make()
     # A learning rate this large keeps validation accuracy from improving for long.
-    history = net.fit(X, y, epochs=200, batch_size=10, learning_rate=2.0, validation=(X_val, y_val),
-                      early_stopping=3, callbacks=[Remember()])
+    history = net.fit(
+        X,
+        y,
+        epochs=200,
+        batch_size=10,
+        learning_rate=2.0,
+        validation=(X_val, y_val),
+        early_stopping=3,
+        callbacks=[Remember()],
+    )
     assert history.status == "early_stopped"
     assert history.epochs < 200
     np.testing.assert_array_equal(net.weights[0], best["w"])
@@ -318,36 +347,46 @@ def test_transform_runs_every_epoch_and_training_sees_its_result():
     assert not np.array_equal(net.weights[1], last_layer)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(epochs=0), "epochs must be a positive integer"),
-    (dict(batch_size=2.5), "batch_size must be a positive integer"),
-    (dict(learning_rate=-1), r"learning_rate must be a finite number > 0; got -1"),
-    (dict(learning_rate=float("inf")), r"learning_rate must be a finite number > 0; got inf"),
-    (dict(learning_rate=float("nan")), "learning_rate must be a finite number > 0; got nan"),
-    (dict(learning_rate="0.1"), r"learning_rate must be a number; got '0.1' \(str\)"),
-    (dict(threads=0), "threads must be a positive integer or None; got 0"),
-    (dict(threads=1.5), "threads must be a positive integer or None"),
-    (dict(notify_interval=-1), "notify_interval must be a finite number >= 0"),
-    (dict(momentum=1.0), r"momentum must be in \[0, 1\)"),
-    (dict(dropout=1.0), r"dropout must be in \[0, 1\)"),
-    (dict(l2=-0.1), "l2 must be a finite number >= 0; got -0.1"),
-    (dict(schedule="exponential"), "schedule must be one of"),
-    (dict(early_stopping=3), "early_stopping needs validation data"),
-    (dict(validation=[1, 2, 3]), r"validation must be a pair"),
-    (dict(callbacks=[print]), "callbacks must be Callback instances"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(epochs=0), "epochs must be a positive integer"),
+        (dict(batch_size=2.5), "batch_size must be a positive integer"),
+        (dict(learning_rate=-1), r"learning_rate must be a finite number > 0; got -1"),
+        (dict(learning_rate=float("inf")), r"learning_rate must be a finite number > 0; got inf"),
+        (dict(learning_rate=float("nan")), "learning_rate must be a finite number > 0; got nan"),
+        (dict(learning_rate="0.1"), r"learning_rate must be a number; got '0.1' \(str\)"),
+        (dict(threads=0), "threads must be a positive integer or None; got 0"),
+        (dict(threads=1.5), "threads must be a positive integer or None"),
+        (dict(notify_interval=-1), "notify_interval must be a finite number >= 0"),
+        (dict(momentum=1.0), r"momentum must be in \[0, 1\)"),
+        (dict(dropout=1.0), r"dropout must be in \[0, 1\)"),
+        (dict(l2=-0.1), "l2 must be a finite number >= 0; got -0.1"),
+        (dict(schedule="exponential"), "schedule must be one of"),
+        (dict(early_stopping=3), "early_stopping needs validation data"),
+        (dict(validation=[1, 2, 3]), r"validation must be a pair"),
+        (dict(callbacks=[print]), "callbacks must be Callback instances"),
+    ],
+)
 def test_bad_training_options_are_named(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make().fit(X, y, **kwargs)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda net: net.fit(X, y, momentun=0.9),
-     r"fit\(\) got an unexpected keyword argument 'momentun'; expected one of: .*momentum.*"
-     r"Check the spelling"),
-    (lambda net: net.SGD([(X[0].reshape(-1, 1), 1)], 1, 1, 0.1, l2=1.0),
-     r"SGD\(\) got an unexpected keyword argument 'l2'; expected one of: .*dropout"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda net: net.fit(X, y, momentun=0.9),
+            r"fit\(\) got an unexpected keyword argument 'momentun'; expected one of: .*momentum.*"
+            r"Check the spelling",
+        ),
+        (
+            lambda net: net.SGD([(X[0].reshape(-1, 1), 1)], 1, 1, 0.1, l2=1.0),
+            r"SGD\(\) got an unexpected keyword argument 'l2'; expected one of: .*dropout",
+        ),
+    ],
+)
 def test_misspelt_training_keywords_are_named_with_the_allowed_ones(call, message):
     with pytest.raises(TypeError, match=message):
         call(make())
@@ -380,8 +419,9 @@ def test_book_interface_sgd(capsys):
     # lists of (x, y) column vectors, as the book's mnist_loader makes them
     training = [(x.reshape(-1, 1), np.eye(4)[t].reshape(-1, 1)) for x, t in zip(X, y)]
     test = [(x.reshape(-1, 1), int(t)) for x, t in zip(X_val, y_val)]
-    net = Network([8, 16, 4], activation="sigmoid", output="sigmoid", cost="quadratic",
-                  init="large", seed=0)
+    net = Network(
+        [8, 16, 4], activation="sigmoid", output="sigmoid", cost="quadratic", init="large", seed=0
+    )
     net.SGD(training, 3, 10, 3.0, test_data=test)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["Epoch 0", "Epoch 1", "Epoch 2"]
@@ -393,9 +433,11 @@ def test_book_interface_sgd(capsys):
 # One linear neuron, a = w x + b, quadratic cost C = (a - y)^2 / 2, so dC/dw = (a - y) x and
 # dC/db = a - y. Float64 throughout, so the arithmetic in the comments holds to 1e-12.
 
+
 def neuron(w, b):
-    net = Network([1, 1], activation="linear", output="linear", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [1, 1], activation="linear", output="linear", cost="quadratic", dtype="float64", seed=0
+    )
     net.set_parameters([[[w]]], [[b]])
     return net
 
@@ -410,7 +452,7 @@ def test_sgd_step_with_momentum_by_hand():
     history = net.fit([[2.0]], [[3.0]], epochs=2, batch_size=1, learning_rate=0.1, momentum=0.9)
     assert net.weights[0][0, 0] == pytest.approx(1.412, abs=1e-12)
     assert net.biases[0][0] == pytest.approx(0.556, abs=1e-12)
-    assert history.batch_loss == pytest.approx([0.5 * 1.9 ** 2, 0.5 * 0.95 ** 2])
+    assert history.batch_loss == pytest.approx([0.5 * 1.9**2, 0.5 * 0.95**2])
 
 
 def test_sgd_step_with_l2_by_hand():
@@ -419,8 +461,9 @@ def test_sgd_step_with_l2_by_hand():
     # L2 (lambda = 0.5) adds (lambda/n) w = 0.25 * 0.5 = 0.125 to dC/dw only: -3.675
     # w = 0.5 + 0.1 * 3.675 = 0.8675;  b = 0.1 + 0.19 = 0.29 (biases are not decayed)
     # loss = (1.9^2)/2 + (lambda/2n) w^2 = 1.805 + 0.125 * 0.25 = 1.83625
-    history = net.fit([[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2,
-                      learning_rate=0.1, l2=0.5)
+    history = net.fit(
+        [[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2, learning_rate=0.1, l2=0.5
+    )
     assert net.weights[0][0, 0] == pytest.approx(0.8675, abs=1e-12)
     assert net.biases[0][0] == pytest.approx(0.29, abs=1e-12)
     assert history.batch_loss == pytest.approx([1.83625])
@@ -433,8 +476,9 @@ def test_sgd_step_with_l1_by_hand():
     # w = -0.5 + 0.1 * 8.0 = 0.3: L1 pulled the negative weight 0.02 further towards zero than
     # the plain step (-0.5 + 0.78 = 0.28)
     # loss = 3.9^2/2 + (lambda/n)|w| = 7.605 + 0.2 * 0.5 = 7.705
-    history = net.fit([[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2,
-                      learning_rate=0.1, l1=0.4)
+    history = net.fit(
+        [[2.0], [2.0]], [[3.0], [3.0]], epochs=1, batch_size=2, learning_rate=0.1, l1=0.4
+    )
     assert net.weights[0][0, 0] == pytest.approx(0.3, abs=1e-12)
     assert history.batch_loss == pytest.approx([7.705])
 
@@ -476,8 +520,14 @@ def test_dropout_scales_survivors_by_one_over_keep_probability():
     # output: with p = 0.5 each survivor arrives as 1/(1-p) = 2, so the sum is 2 x survivors,
     # about 10,000, the same as without dropout on average.
     hidden = 10_000
-    net = Network([3, hidden, 1], activation="linear", output="linear", cost="quadratic",
-                  dtype="float64", seed=0)
+    net = Network(
+        [3, hidden, 1],
+        activation="linear",
+        output="linear",
+        cost="quadratic",
+        dtype="float64",
+        seed=0,
+    )
     net.set_parameters([np.zeros((hidden, 3)), np.ones((1, hidden))], [np.ones(hidden), [0.0]])
     X1, Y1 = np.zeros((1, 3)), np.zeros((1, 1))
     out = net.backprop(X1, Y1, dropout=0.5, rng=np.random.default_rng(0))[2][0, 0]
@@ -511,6 +561,7 @@ def test_each_schedule_gives_the_learning_rate_it_promises_during_training():
 
 
 # -- options that had no test ---------------------------------------------------------------------
+
 
 def test_book_sgd_passes_lmbda_as_l2():
     training = [(x.reshape(-1, 1), int(t)) for x, t in zip(X, y)]
@@ -572,6 +623,7 @@ def test_network_loss_is_the_mean_cost():
 
 # -- notifications ---------------------------------------------------------------------------------
 
+
 def test_training_notifies_during_an_epoch_but_rate_limited():
     class Slow(Callback):
         def on_batch_end(self, trainer, batch, logs):
@@ -619,7 +671,9 @@ def test_a_callback_may_unsubscribe_itself_during_a_notification():
         unsubscribe()  # would deadlock if callbacks ran under the listeners' lock
 
     unsubscribe = net.subscribe(once)
-    worker = threading.Thread(target=net.notify_changed, daemon=True)  # a deadlock must not hang exit
+    worker = threading.Thread(
+        target=net.notify_changed, daemon=True
+    )  # a deadlock must not hang exit
     worker.start()
     worker.join(timeout=10)
     assert not worker.is_alive(), "notify_changed deadlocked"
@@ -628,6 +682,7 @@ def test_a_callback_may_unsubscribe_itself_during_a_notification():
 
 
 # -- divergence, section 4.2: non-finite values never reach the weights -----------------------------
+
 
 def test_huge_learning_rate_is_diverged_with_the_last_finite_weights():
     net = make()
@@ -644,7 +699,9 @@ def test_schedule_returning_nan_is_named_and_changes_nothing():
         return float("nan") if epoch >= 1 else 1.0
 
     net = make()
-    with pytest.raises(ValueError, match=r"schedule broken_schedule must return a finite multiplier.*nan"):
+    with pytest.raises(
+        ValueError, match=r"schedule broken_schedule must return a finite multiplier.*nan"
+    ):
         net.fit(X, y, epochs=3, batch_size=100, schedule=broken_schedule)
     assert all(np.isfinite(w).all() for w in net.weights)
     assert net.history_.status == "failed" and net.history_.epochs == 1
@@ -653,14 +710,22 @@ def test_schedule_returning_nan_is_named_and_changes_nothing():
         make().fit(X, y, epochs=1, schedule=lambda e: "fast")
 
 
-@pytest.mark.parametrize("name, value, error, message", [
-    ("learning_rate", float("nan"), ValueError, "learning_rate must be a finite number > 0; got nan"),
-    ("learning_rate", "0.1", TypeError, "learning_rate must be a number; got '0.1'"),
-    ("learning_rate", 0, ValueError, "learning_rate must be a finite number > 0; got 0"),
-    ("momentum", 1.5, ValueError, r"momentum must be in \[0, 1\); got 1.5"),
-    ("dropout", -0.1, ValueError, r"dropout must be in \[0, 1\)"),
-    ("l2", float("inf"), ValueError, "l2 must be a finite number >= 0; got inf"),
-])
+@pytest.mark.parametrize(
+    "name, value, error, message",
+    [
+        (
+            "learning_rate",
+            float("nan"),
+            ValueError,
+            "learning_rate must be a finite number > 0; got nan",
+        ),
+        ("learning_rate", "0.1", TypeError, "learning_rate must be a number; got '0.1'"),
+        ("learning_rate", 0, ValueError, "learning_rate must be a finite number > 0; got 0"),
+        ("momentum", 1.5, ValueError, r"momentum must be in \[0, 1\); got 1.5"),
+        ("dropout", -0.1, ValueError, r"dropout must be in \[0, 1\)"),
+        ("l2", float("inf"), ValueError, "l2 must be a finite number >= 0; got inf"),
+    ],
+)
 def test_live_settings_are_checked_when_assigned(name, value, error, message):
     trainer = Trainer(make(), X, y, epochs=1, learning_rate=0.1, momentum=0.5)
     before = getattr(trainer, name)
@@ -671,8 +736,7 @@ def test_live_settings_are_checked_when_assigned(name, value, error, message):
 
 def test_live_settings_publish_the_ranges_every_assignment_is_checked_by():
     settings = Trainer.live_settings()
-    assert set(settings) == {"learning_rate", "momentum", "l2", "l1", "dropout",
-                             "notify_interval"}
+    assert set(settings) == {"learning_rate", "momentum", "l2", "l1", "dropout", "notify_interval"}
     lr, momentum = settings["learning_rate"], settings["momentum"]
     assert (lr.low, lr.high, lr.low_open, lr.high_open) == (0, math.inf, True, False)
     assert (momentum.low, momentum.high, momentum.high_open) == (0, 1, True)
@@ -703,6 +767,7 @@ def test_bad_learning_rate_set_mid_run_is_refused_and_training_goes_on():
 
 # -- divergence, section 4.3: runs that collapse without a NaN ---------------------------------------
 
+
 @pytest.fixture(scope="module")
 def mnist():
     return load_bundled()
@@ -712,15 +777,21 @@ SIGMOID_QUADRATIC = dict(activation="sigmoid", output="sigmoid", cost="quadratic
 RELU_SOFTMAX = dict(activation="relu", output="softmax", cost="cross_entropy")
 
 
-@pytest.mark.parametrize("net_kwargs, learning_rate", [
-    (SIGMOID_QUADRATIC, 100),  # the issue's example: "completed" at 9.8%
-    (RELU_SOFTMAX, 3),  # every ReLU dies; the output is softmax(biases) whatever the input
-])
+@pytest.mark.parametrize(
+    "net_kwargs, learning_rate",
+    [
+        (SIGMOID_QUADRATIC, 100),  # the issue's example: "completed" at 9.8%
+        (RELU_SOFTMAX, 3),  # every ReLU dies; the output is softmax(biases) whatever the input
+    ],
+)
 def test_collapsed_run_is_reported_as_diverged(mnist, net_kwargs, learning_rate):
     net = Network([784, 30, 10], seed=0, **net_kwargs)
     before = [w.copy() for w in net.weights]
-    with pytest.raises(TrainingDiverged, match=rf"diverged in epoch 1 at learning_rate={learning_rate}:"
-                                               r".* no longer depends on its input"):
+    with pytest.raises(
+        TrainingDiverged,
+        match=rf"diverged in epoch 1 at learning_rate={learning_rate}:"
+        r".* no longer depends on its input",
+    ):
         net.fit(mnist.X_train, mnist.y_train, epochs=3, batch_size=32, learning_rate=learning_rate)
     assert net.history_.status == "diverged"
     assert "Restored the weights from before training" in net.history_.message
@@ -729,16 +800,19 @@ def test_collapsed_run_is_reported_as_diverged(mnist, net_kwargs, learning_rate)
         np.testing.assert_array_equal(w, kept)
 
 
-@pytest.mark.parametrize("net_kwargs, fit_kwargs", [
-    (SIGMOID_QUADRATIC, dict(learning_rate=3.0)),  # the book's chapter 1 rate
-    (dict(SIGMOID_QUADRATIC, init="large"), dict(learning_rate=3.0)),
-    (SIGMOID_QUADRATIC, dict(learning_rate=0.1)),  # slow, still near chance at first
-    (SIGMOID_QUADRATIC, dict(learning_rate=10.0)),  # too high, but it recovers and learns
-    (RELU_SOFTMAX, dict(learning_rate=0.1)),
-    (RELU_SOFTMAX, dict(learning_rate=0.5)),  # high but fine
-    (RELU_SOFTMAX, dict(learning_rate=1.0)),  # erratic, still far above chance
-    (RELU_SOFTMAX, dict(learning_rate=0.1, momentum=0.9)),
-])
+@pytest.mark.parametrize(
+    "net_kwargs, fit_kwargs",
+    [
+        (SIGMOID_QUADRATIC, dict(learning_rate=3.0)),  # the book's chapter 1 rate
+        (dict(SIGMOID_QUADRATIC, init="large"), dict(learning_rate=3.0)),
+        (SIGMOID_QUADRATIC, dict(learning_rate=0.1)),  # slow, still near chance at first
+        (SIGMOID_QUADRATIC, dict(learning_rate=10.0)),  # too high, but it recovers and learns
+        (RELU_SOFTMAX, dict(learning_rate=0.1)),
+        (RELU_SOFTMAX, dict(learning_rate=0.5)),  # high but fine
+        (RELU_SOFTMAX, dict(learning_rate=1.0)),  # erratic, still far above chance
+        (RELU_SOFTMAX, dict(learning_rate=0.1, momentum=0.9)),
+    ],
+)
 def test_ordinary_runs_are_not_flagged(mnist, net_kwargs, fit_kwargs):
     net = Network([784, 30, 10], seed=0, **net_kwargs)
     history = net.fit(mnist.X_train, mnist.y_train, epochs=3, batch_size=32, **fit_kwargs)
@@ -755,11 +829,14 @@ def test_deep_sigmoid_network_stuck_at_chance_is_not_flagged(mnist):
 
 # -- section 4.4: unscaled pixels -------------------------------------------------------------------
 
+
 def test_raw_pixels_warn_once_naming_the_fix(mnist):
     raw = load_bundled(normalize=False)
     assert raw.X_train.max() == 255
     net = Network([784, 30, 10], seed=0)
-    with pytest.warns(UserWarning, match=r"raw pixel values.*Divide by 255.*normalize=True") as caught:
+    with pytest.warns(
+        UserWarning, match=r"raw pixel values.*Divide by 255.*normalize=True"
+    ) as caught:
         # a tiny rate: at 0.1 the saturated network collapses and is reported as diverged
         net.fit(raw.X_train[:500], raw.y_train[:500], epochs=2, learning_rate=1e-5)
     assert len([w for w in caught if "raw pixel" in str(w.message)]) == 1
@@ -775,6 +852,7 @@ def test_scaled_pixels_and_other_data_do_not_warn(mnist):
 
 # -- section 4.9 --------------------------------------------------------------------------------------
 
+
 def test_a_trainer_runs_once():
     class StopAtOnce(Callback):
         def on_batch_end(self, trainer, batch, logs):
@@ -783,7 +861,9 @@ def test_a_trainer_runs_once():
     trainer = Trainer(make(), X, y, epochs=2, callbacks=[StopAtOnce()])
     history = trainer.run()
     assert history.status == "stopped" and len(history.batch_loss) == 1
-    with pytest.raises(RuntimeError, match="this Trainer already ran .*'stopped'.*create a new Trainer"):
+    with pytest.raises(
+        RuntimeError, match="this Trainer already ran .*'stopped'.*create a new Trainer"
+    ):
         trainer.run()
     assert len(history.batch_loss) == 1
 

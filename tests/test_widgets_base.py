@@ -5,14 +5,20 @@ import anywidget
 import numpy as np
 import pytest
 import traitlets
+from _messages import front_end_update
 from ipywidgets.widgets.widget import _remove_buffers
 
 import nnwidgets
-from _messages import front_end_update
-
-from nnwidgets.widgets._wire import STATIC, Array, array_from_json, array_serialization, array_to_json, bundle
 from nnwidgets.network import Network
 from nnwidgets.widgets import _sync
+from nnwidgets.widgets._wire import (
+    STATIC,
+    Array,
+    array_from_json,
+    array_serialization,
+    array_to_json,
+    bundle,
+)
 from nnwidgets.widgets.info import ModelInfo, describe_network
 
 
@@ -21,7 +27,9 @@ class Probe(anywidget.AnyWidget):
 
     _esm = "export default { render() {} }"
     # 2x3 by default, so rows != cols catches a transposition.
-    weights = Array(np.arange(6).reshape(2, 3), dtype="float32", shape=(None, 3)).tag(sync=True, **array_serialization)
+    weights = Array(np.arange(6).reshape(2, 3), dtype="float32", shape=(None, 3)).tag(
+        sync=True, **array_serialization
+    )
     pixels = Array(dtype="uint8", shape=(28, 28)).tag(sync=True, **array_serialization)
     changes = traitlets.List()
 
@@ -71,8 +79,14 @@ def test_array_from_json_copies_out_of_the_message():
 @pytest.mark.parametrize(
     "value, match",
     [
-        ({"view": memoryview(bytes(12)), "dtype": "float32", "shape": [2, 2]}, "needs 16 bytes; got 12"),
-        ({"view": memoryview(bytes(16)), "dtype": "complex64", "shape": [2]}, "dtype must be one of"),
+        (
+            {"view": memoryview(bytes(12)), "dtype": "float32", "shape": [2, 2]},
+            "needs 16 bytes; got 12",
+        ),
+        (
+            {"view": memoryview(bytes(16)), "dtype": "complex64", "shape": [2]},
+            "dtype must be one of",
+        ),
         ({"view": [1, 2], "dtype": "float32", "shape": [2]}, "view must be a memoryview"),
         ({"view": memoryview(bytes(4)), "dtype": "float32", "shape": [-1]}, "non-negative ints"),
         ({"data": [1, 2]}, "keys view, dtype, shape; got \\['data'\\]"),
@@ -94,7 +108,9 @@ def test_state_sent_to_the_front_end_carries_binary_buffers():
     assert state["weights"] == {"dtype": "float32", "shape": [2, 3]}  # the view left as a buffer
     assert state["pixels"] is None
     (view,) = [b for p, b in zip(buffer_paths, buffers) if p == ["weights", "view"]]
-    np.testing.assert_array_equal(np.frombuffer(view, np.float32).reshape(2, 3), [[0, 1, 2], [3, 4, 5]])
+    np.testing.assert_array_equal(
+        np.frombuffer(view, np.float32).reshape(2, 3), [[0, 1, 2], [3, 4, 5]]
+    )
 
 
 def test_round_trip_python_to_front_end_to_python():
@@ -222,8 +238,13 @@ def test_model_info_describes_a_real_network():
     net = Network([6, 4, 3], activation="tanh", output="softmax", cost="log_likelihood", seed=0)
     w = ModelInfo(net)
     assert w.version == nnwidgets.__version__
-    assert w.architecture == {"sizes": [6, 4, 3], "activation": "tanh", "output": "softmax",
-                              "cost": "log_likelihood", "n_params": 6 * 4 + 4 + 4 * 3 + 3}
+    assert w.architecture == {
+        "sizes": [6, 4, 3],
+        "activation": "tanh",
+        "output": "softmax",
+        "cost": "log_likelihood",
+        "n_params": 6 * 4 + 4 + 4 * 3 + 3,
+    }
     rms = [np.sqrt(np.mean(np.square(np.float64(W)))) for W in net.weights]
     np.testing.assert_allclose(w.weight_rms, rms, rtol=1e-6)
     w.network = Network([5, 2])

@@ -19,9 +19,19 @@ import warnings
 
 import numpy as np
 
-__all__ = ["check_inputs", "check_labels", "targets", "target_vector", "positive_int",
-           "check_range", "describe_range", "reject_unknown", "check_seed", "raw_pixel_top",
-           "warn_if_raw_pixels"]
+__all__ = [
+    "check_inputs",
+    "check_labels",
+    "targets",
+    "target_vector",
+    "positive_int",
+    "check_range",
+    "describe_range",
+    "reject_unknown",
+    "check_seed",
+    "raw_pixel_top",
+    "warn_if_raw_pixels",
+]
 
 
 def check_inputs(X, n_in, dtype):
@@ -35,8 +45,10 @@ def check_inputs(X, n_in, dtype):
     elif X.ndim > 2 and int(np.prod(X.shape[1:])) == n_in:
         X = X.reshape(len(X), n_in)
     if X.ndim != 2 or X.shape[1] != n_in:
-        raise ValueError(f"X must have shape (n_samples, {n_in}) for this network's "
-                         f"{n_in} inputs; got shape {X.shape}")
+        raise ValueError(
+            f"X must have shape (n_samples, {n_in}) for this network's "
+            f"{n_in} inputs; got shape {X.shape}"
+        )
     if len(X) == 0:
         raise ValueError("X is empty: expected at least one example")
     if not np.isfinite(X).all():
@@ -53,8 +65,10 @@ def check_labels(y, n, n_out):
     y = np.asarray(y)
     if n_out == 1 and y.shape in ((n,), (n, 1)):
         if y.dtype.kind not in "biuf":
-            raise ValueError(f"y must hold numbers (the desired output of the network's one "
-                             f"neuron); got dtype {y.dtype}")
+            raise ValueError(
+                f"y must hold numbers (the desired output of the network's one "
+                f"neuron); got dtype {y.dtype}"
+            )
         y = y.reshape(n, 1)
     if y.ndim == 2 and y.shape == (n, n_out):
         if not np.isfinite(y).all():
@@ -64,10 +78,14 @@ def check_labels(y, n, n_out):
         y = y[:, 0]
     if y.ndim != 1 or len(y) != n:
         if n_out == 1:
-            raise ValueError(f"y must be the desired outputs of the network's one neuron, "
-                             f"shape ({n},) or ({n}, 1); got shape {y.shape}")
-        raise ValueError(f"y must be {n} integer labels (shape ({n},)) or targets of shape "
-                         f"({n}, {n_out}); got shape {y.shape}")
+            raise ValueError(
+                f"y must be the desired outputs of the network's one neuron, "
+                f"shape ({n},) or ({n}, 1); got shape {y.shape}"
+            )
+        raise ValueError(
+            f"y must be {n} integer labels (shape ({n},)) or targets of shape "
+            f"({n}, {n_out}); got shape {y.shape}"
+        )
     if y.dtype.kind not in "iu":
         if y.dtype.kind == "f" and np.isfinite(y).all() and (y == np.round(y)).all():
             y = y.astype(np.int64)
@@ -105,15 +123,18 @@ def target_vector(y, n_out, dtype=np.float64):
     label = t.ndim == 0 and t.dtype.kind in "iu" and n_out > 1  # 7, np.int64(7), y[7]
     shapes = {(n_out,), (n_out, 1), (1, n_out)} | ({()} if n_out == 1 else set())
     if not label and (t.dtype.kind not in "fiub" or t.shape not in shapes):
-        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers (a "
-                         f"vector or an ({n_out}, 1) column); got {_shorten(y)}")
+        raise ValueError(
+            f"target must be a label in 0..{n_out - 1} or {n_out} numbers (a "
+            f"vector or an ({n_out}, 1) column); got {_shorten(y)}"
+        )
     try:
         row = targets(t.reshape(1) if label else t.reshape(1, n_out), 1, n_out, dtype)
     except ValueError as exc:
         if "NaN" in str(exc):
             raise ValueError("target contains NaN or infinite values") from None
-        raise ValueError(f"target must be a label in 0..{n_out - 1} or {n_out} numbers; "
-                         f"got {_shorten(y)}") from None
+        raise ValueError(
+            f"target must be a label in 0..{n_out - 1} or {n_out} numbers; got {_shorten(y)}"
+        ) from None
     return row[0]
 
 
@@ -138,13 +159,16 @@ def check_range(value, name, low, high, *, low_open=False, high_open=False):
     try:
         value = float(value)
     except OverflowError:  # an int beyond float's range, 10**400: a number, out of range
-        raise ValueError(f"{name} must be {describe_range(low, high, low_open, high_open)}; "
-                         f"got {_huge_int_text(value)}") from None
+        raise ValueError(
+            f"{name} must be {describe_range(low, high, low_open, high_open)}; "
+            f"got {_huge_int_text(value)}"
+        ) from None
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if math.isnan(value) or math.isinf(value) or too_low or too_high:
-        raise ValueError(f"{name} must be {describe_range(low, high, low_open, high_open)}; "
-                         f"got {value}")
+        raise ValueError(
+            f"{name} must be {describe_range(low, high, low_open, high_open)}; got {value}"
+        )
     return value
 
 
@@ -163,8 +187,10 @@ def reject_unknown(kwargs, allowed, where):
     """
     unknown = sorted(set(kwargs) - set(allowed))
     if unknown:
-        raise TypeError(f"{where}() got an unexpected keyword argument {unknown[0]!r}; "
-                        f"expected one of: {', '.join(sorted(allowed))}. Check the spelling.")
+        raise TypeError(
+            f"{where}() got an unexpected keyword argument {unknown[0]!r}; "
+            f"expected one of: {', '.join(sorted(allowed))}. Check the spelling."
+        )
 
 
 def _shorten(value, limit=60):
@@ -197,7 +223,10 @@ def warn_if_raw_pixels(X):
         warnings.warn(
             f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
             f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "
-            f"or load with normalize=True.", UserWarning, stacklevel=_caller_outside_package())
+            f"or load with normalize=True.",
+            UserWarning,
+            stacklevel=_caller_outside_package(),
+        )
 
 
 def _caller_outside_package():

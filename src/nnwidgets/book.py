@@ -88,17 +88,21 @@ def _check_book(book_net):
     """The book network's sizes, after checking that a wrapper can serve its parameters."""
     missing = [a for a in ("sizes", "weights", "biases") if not hasattr(book_net, a)]
     if missing:
-        raise TypeError(f"as_network needs an object with sizes, weights and biases (the "
-                        f"book's Network); {type(book_net).__name__} lacks {', '.join(missing)}")
+        raise TypeError(
+            f"as_network needs an object with sizes, weights and biases (the "
+            f"book's Network); {type(book_net).__name__} lacks {', '.join(missing)}"
+        )
     activation = book_activation(book_net)
     if activation not in (None, "sigmoid"):
-        raise ValueError(f"as_network wraps the book's sigmoid networks; this one's activation "
-                         f"is {activation!r}")
+        raise ValueError(
+            f"as_network wraps the book's sigmoid networks; this one's activation is {activation!r}"
+        )
     try:
         sizes = [int(n) for n in book_net.sizes]
     except (TypeError, ValueError):
-        raise TypeError(f"sizes must be a list of layer sizes like [784, 30, 10]; got "
-                        f"{book_net.sizes!r}") from None
+        raise TypeError(
+            f"sizes must be a list of layer sizes like [784, 30, 10]; got {book_net.sizes!r}"
+        ) from None
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"sizes must hold at least two positive layer sizes; got {sizes}")
     shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
@@ -107,37 +111,51 @@ def _check_book(book_net):
         try:
             count = len(arrays)
         except TypeError:
-            raise TypeError(f"{kind} must be a list of NumPy arrays, one per layer; got "
-                            f"{type(arrays).__name__}") from None
+            raise TypeError(
+                f"{kind} must be a list of NumPy arrays, one per layer; got {type(arrays).__name__}"
+            ) from None
         if count != len(shapes):
-            raise ValueError(f"{kind} must hold {len(shapes)} arrays for sizes {sizes}, one per "
-                             f"layer; got {count}")
+            raise ValueError(
+                f"{kind} must hold {len(shapes)} arrays for sizes {sizes}, one per "
+                f"layer; got {count}"
+            )
     for l, ((n_out, n_in), w, b) in enumerate(zip(shapes, book_net.weights, book_net.biases)):
         _check_array(w, f"weights[{l}]")
         if w.shape != (n_out, n_in):
-            flipped = (" (transposed: the book's weights[l] is (n_out, n_in))"
-                       if w.shape == (n_in, n_out) else "")
-            raise ValueError(f"weights[{l}] must have shape {(n_out, n_in)} for sizes {sizes} "
-                             f"(n_out, n_in); got {w.shape}{flipped}")
+            flipped = (
+                " (transposed: the book's weights[l] is (n_out, n_in))"
+                if w.shape == (n_in, n_out)
+                else ""
+            )
+            raise ValueError(
+                f"weights[{l}] must have shape {(n_out, n_in)} for sizes {sizes} "
+                f"(n_out, n_in); got {w.shape}{flipped}"
+            )
         _check_array(b, f"biases[{l}]")
         if b.shape not in ((n_out, 1), (n_out,)):
             why = " (a row: the book's biases are columns)" if b.shape == (1, n_out) else ""
-            raise ValueError(f"biases[{l}] must be a column of shape {(n_out, 1)} or a vector "
-                             f"of shape {(n_out,)} for sizes {sizes}; got {b.shape}{why}")
+            raise ValueError(
+                f"biases[{l}] must be a column of shape {(n_out, 1)} or a vector "
+                f"of shape {(n_out,)} for sizes {sizes}; got {b.shape}{why}"
+            )
     return sizes
 
 
 def _check_array(a, where):
     if not isinstance(a, np.ndarray) or isinstance(a, np.matrix):
-        raise TypeError(f"{where} must be a NumPy array, which the widgets read and training "
-                        f"updates in place; got {type(a).__name__} (use np.array(...))")
+        raise TypeError(
+            f"{where} must be a NumPy array, which the widgets read and training "
+            f"updates in place; got {type(a).__name__} (use np.array(...))"
+        )
     if a.dtype.kind not in "iuf":
         raise TypeError(f"{where} must hold real numbers; got dtype {a.dtype}")
     # A sum is finite only if every entry is (integers always are).
     if a.dtype.kind == "f" and not np.isfinite(a.sum(dtype=np.float64)):
-        raise ValueError(f"{where} contains NaN or infinite values; the widgets can only show "
-                         f"finite weights (re-initialise the network, or train it with a "
-                         f"smaller learning rate)")
+        raise ValueError(
+            f"{where} contains NaN or infinite values; the widgets can only show "
+            f"finite weights (re-initialise the network, or train it with a "
+            f"smaller learning rate)"
+        )
 
 
 def _column_view(b):
@@ -158,8 +176,15 @@ class BookNetwork(Network):
         # The parent's set-up without its random draw: _initial_parameters below hands back
         # the reader's own arrays, and the weights setter leaves arrays alone that are already
         # the reader's.
-        super().__init__(book_net.sizes, activation="sigmoid", output="sigmoid",
-                         cost="quadratic", init="large", seed=seed, dtype="float64")
+        super().__init__(
+            book_net.sizes,
+            activation="sigmoid",
+            output="sigmoid",
+            cost="quadratic",
+            init="large",
+            seed=seed,
+            dtype="float64",
+        )
 
     def _initial_parameters(self):
         return self.weights, self.biases
@@ -197,13 +222,16 @@ class BookNetwork(Network):
                 continue
             value = np.asarray(value)
             if value.shape != target.shape:
-                raise ValueError(f"{kind}[{l}] has shape {target.shape} in the book network; "
-                                 f"got {value.shape}")
+                raise ValueError(
+                    f"{kind}[{l}] has shape {target.shape} in the book network; got {value.shape}"
+                )
             try:
                 np.copyto(target, value, casting="same_kind")
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"cannot write into the book network's {kind}[{l}] "
-                                f"({target.dtype}, {_writable(target)}): {exc}") from None
+                raise TypeError(
+                    f"cannot write into the book network's {kind}[{l}] "
+                    f"({target.dtype}, {_writable(target)}): {exc}"
+                ) from None
 
     def copy(self):
         """A plain, independent :class:`Network` with the same parameters (the reader's stay
@@ -224,19 +252,25 @@ class BookNetwork(Network):
         none), and parameters that can hold a step in place (float arrays, writable).
         """
         if not callable(getattr(self._book, "backprop", None)):
-            raise TypeError(f"training a book network needs its backprop(x, y) method, which "
-                            f"computes the gradients; {type(self._book).__name__} has none "
-                            f"(the widgets can still show it)")
+            raise TypeError(
+                f"training a book network needs its backprop(x, y) method, which "
+                f"computes the gradients; {type(self._book).__name__} has none "
+                f"(the widgets can still show it)"
+            )
         if dropout:
-            raise ValueError(f"dropout needs the vectorised backprop; a book network's "
-                             f"backprop(x, y) has none (got dropout={dropout})")
+            raise ValueError(
+                f"dropout needs the vectorised backprop; a book network's "
+                f"backprop(x, y) has none (got dropout={dropout})"
+            )
         for kind in ("weights", "biases"):
             for l, a in enumerate(getattr(self._book, kind)):
                 if a.dtype.kind != "f" or not a.flags.writeable:
-                    raise TypeError(f"training writes each step into the book network's own "
-                                    f"{kind}[{l}] in place, but it is {_writable(a)} "
-                                    f"{a.dtype}: make it a float array first "
-                                    f"(np.array(..., dtype=float))")
+                    raise TypeError(
+                        f"training writes each step into the book network's own "
+                        f"{kind}[{l}] in place, but it is {_writable(a)} "
+                        f"{a.dtype}: make it a float array first "
+                        f"(np.array(..., dtype=float))"
+                    )
 
     def backprop(self, X, Y, *, dropout=0.0, rng=None):
         """The book network's ``backprop(x, y)`` on each row, averaged: ``(nabla_b, nabla_w,
@@ -304,9 +338,13 @@ class BookNetwork(Network):
 
 def _same_view(a, b):
     """True if ``a`` and ``b`` are the same array or views of exactly the same elements."""
-    return a is b or (isinstance(a, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
-                      and a.strides == b.strides
-                      and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+    return a is b or (
+        isinstance(a, np.ndarray)
+        and a.shape == b.shape
+        and a.dtype == b.dtype
+        and a.strides == b.strides
+        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    )
 
 
 def _writable(a):
@@ -325,8 +363,9 @@ class _Watcher:
         with self._cond:
             self._watched.add(net)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="nnwidgets-book-watcher",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="nnwidgets-book-watcher", daemon=True
+                )
                 self._thread.start()
 
     def unwatch(self, net):

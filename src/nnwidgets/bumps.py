@@ -97,18 +97,23 @@ def sample_goal(f=None, samples=100):
             try:
                 y = np.array([float(f(float(v))) for v in x])
             except (TypeError, ValueError) as exc:
-                raise ValueError(f"f must map the points of [0, 1] to numbers; calling it gave "
-                                 f"{type(exc).__name__}: {exc}") from None
+                raise ValueError(
+                    f"f must map the points of [0, 1] to numbers; calling it gave "
+                    f"{type(exc).__name__}: {exc}"
+                ) from None
         where = "f"
     else:
         try:
             y = np.asarray(f, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"f must be a callable on [0, 1] or an array of samples; got "
-                            f"{type(f).__name__}") from None
+            raise TypeError(
+                f"f must be a callable on [0, 1] or an array of samples; got {type(f).__name__}"
+            ) from None
         if y.ndim != 1 or y.size < 2:
-            raise ValueError(f"f as an array must hold the goal's values at x = k/n, "
-                             f"k = 0..n-1 (a 1-D array of at least 2); got shape {y.shape}")
+            raise ValueError(
+                f"f as an array must hold the goal's values at x = k/n, "
+                f"k = 0..n-1 (a 1-D array of at least 2); got shape {y.shape}"
+            )
         x = np.arange(y.size) / y.size
         where = "f"
     bad = ~np.isfinite(y)
@@ -118,8 +123,10 @@ def sample_goal(f=None, samples=100):
     bad = (y < 0) | (y > 1)
     if bad.any():
         k = int(np.argmax(bad))
-        raise ValueError(f"{where} must take values in [0, 1] (a sigmoid output's range); "
-                         f"got {where}({x[k]:.4g}) = {y[k]:.6g}")
+        raise ValueError(
+            f"{where} must take values in [0, 1] (a sigmoid output's range); "
+            f"got {where}({x[k]:.4g}) = {y[k]:.6g}"
+        )
     return y
 
 
@@ -136,13 +143,16 @@ def check_steps(steps, n_pairs, *, name="steps"):
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a list of numbers; got {type(steps).__name__}") from None
     if s.shape != (n_pairs + 1,):
-        raise ValueError(f"{name} must hold n_pairs + 1 = {n_pairs + 1} positions (0, the "
-                         f"{n_pairs - 1} inner steps, 1); got shape {s.shape}")
+        raise ValueError(
+            f"{name} must hold n_pairs + 1 = {n_pairs + 1} positions (0, the "
+            f"{n_pairs - 1} inner steps, 1); got shape {s.shape}"
+        )
     if not np.isfinite(s).all():
         raise ValueError(f"{name} must be finite; got {s.tolist()}")
     if s[0] != 0 or s[-1] != 1 or not (np.diff(s) > 0).all():
-        raise ValueError(f"{name} must start at 0, end at 1 and increase strictly; "
-                         f"got {s.tolist()}")
+        raise ValueError(
+            f"{name} must start at 0, end at 1 and increase strictly; got {s.tolist()}"
+        )
     return s
 
 
@@ -151,8 +161,9 @@ def check_heights(heights, n_pairs, *, name="heights"):
     try:
         h = np.asarray(heights, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a list of {n_pairs} numbers; got "
-                        f"{type(heights).__name__}") from None
+        raise TypeError(
+            f"{name} must be a list of {n_pairs} numbers; got {type(heights).__name__}"
+        ) from None
     if h.shape != (n_pairs,):
         raise ValueError(f"{name} must hold one height per pair ({n_pairs}); got shape {h.shape}")
     if not np.isfinite(h).all():
@@ -188,8 +199,9 @@ def best_heights(goal_logit, steps):
     (the L1 optimum; a bump holding no sample point gets 0)."""
     g = np.asarray(goal_logit, dtype=np.float64)
     b = bins(steps, g.size)
-    return np.array([np.median(g[b == i]) if (b == i).any() else 0.0
-                     for i in range(len(steps) - 1)])
+    return np.array(
+        [np.median(g[b == i]) if (b == i).any() else 0.0 for i in range(len(steps) - 1)]
+    )
 
 
 def _pair_parameters(heights, steps, steepness):
@@ -233,7 +245,13 @@ def bump_network(heights, steps=None, *, steepness=1000.0):
     if not (isinstance(steepness, numbers.Real) and math.isfinite(steepness) and steepness > 0):
         raise ValueError(f"steepness must be a positive finite number; got {steepness!r}")
     w, b, out = _pair_parameters(h, s, steepness)
-    net = Network([1, 2 * n, 1], activation="sigmoid", output="sigmoid", cost="cross_entropy",
-                  dtype="float64", seed=0)
+    net = Network(
+        [1, 2 * n, 1],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="cross_entropy",
+        dtype="float64",
+        seed=0,
+    )
     net.set_parameters([w.reshape(-1, 1), out.reshape(1, -1)], [b, np.zeros(1)])
     return net

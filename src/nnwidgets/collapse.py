@@ -35,8 +35,11 @@ class CollapseWatch(Callback):
     def on_train_begin(self, trainer):
         net, Y, labels = trainer.network, trainer.Y, trainer.labels
         n_out = Y.shape[1]
-        self.applies = (n_out >= 2 and labels is not None
-                        and bool(((Y == 0) | (Y == 1)).all() and (Y.sum(1) == 1).all()))
+        self.applies = (
+            n_out >= 2
+            and labels is not None
+            and bool(((Y == 0) | (Y == 1)).all() and (Y.sum(1) == 1).all())
+        )
         if not self.applies:
             return
         self.n_out = n_out
@@ -66,9 +69,11 @@ class CollapseWatch(Callback):
         if collapse:
             net.weights, net.biases = self.healthy
             raise EndTraining(
-                "diverged", f"training diverged in epoch {epoch + 1} at learning_rate="
+                "diverged",
+                f"training diverged in epoch {epoch + 1} at learning_rate="
                 f"{trainer.current_learning_rate(epoch):g}: {collapse}. Restored the weights "
-                f"from {self.healthy_when}; try a smaller learning rate.")
+                f"from {self.healthy_when}; try a smaller learning rate.",
+            )
         self.healthy, self.healthy_when = snapshot(net), f"the end of epoch {epoch + 1}"
 
     def collapse(self, net):
@@ -78,11 +83,15 @@ class CollapseWatch(Callback):
         share, accuracy = self.same / self.seen, self.correct / self.seen
         if share < self.ONE_CLASS or accuracy > self.baseline + self.MARGIN:
             return None
-        moved = max(float(np.linalg.norm(w - w0)) / max(norm0, 1e-12)
-                    for w, w0, norm0 in zip(net.weights, self.start[0], self.start_norms))
+        moved = max(
+            float(np.linalg.norm(w - w0)) / max(norm0, 1e-12)
+            for w, w0, norm0 in zip(net.weights, self.start[0], self.start_norms)
+        )
         if moved < self.MOVED:
             return None
-        return (f"the network's output no longer depends on its input (it gives one class to "
-                f"{share:.0%} of each mini-batch) and it gets {accuracy:.1%} right, no better "
-                f"than always guessing the commonest class ({self.baseline:.1%}), after its "
-                f"weights moved {moved:.0f} times their starting size")
+        return (
+            f"the network's output no longer depends on its input (it gives one class to "
+            f"{share:.0%} of each mini-batch) and it gets {accuracy:.1%} right, no better "
+            f"than always guessing the commonest class ({self.baseline:.1%}), after its "
+            f"weights moved {moved:.0f} times their starting size"
+        )

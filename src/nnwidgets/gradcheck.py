@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0,
-              wrt="parameters"):
+def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, wrt="parameters"):
     """Relative error ``|g_num - g_bp| / (|g_num| + |g_bp|)`` of backprop's gradient.
 
     Checks up to ``max_params`` randomly chosen weights and biases (all when there are fewer).
@@ -25,27 +24,34 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0,
     makes the difference one-sided there, so give such networks non-zero biases first.
     """
     if network.dtype != np.float64:
-        raise ValueError("gradcheck needs a float64 network (Network(..., dtype='float64')); "
-                         f"got {network.dtype}")
+        raise ValueError(
+            "gradcheck needs a float64 network (Network(..., dtype='float64')); "
+            f"got {network.dtype}"
+        )
     if wrt not in ("parameters", "input"):
         raise ValueError(f"wrt must be 'parameters' or 'input'; got {wrt!r}")
     X = network.check_inputs(X)
     Y = network.targets(y, len(X))
     if wrt == "input":
         if dropout:
-            raise ValueError(f"dropout must be 0 with wrt='input': the input gradient is the "
-                             f"network's as it predicts, with no dropout; got {dropout!r}")
+            raise ValueError(
+                f"dropout must be 0 with wrt='input': the input gradient is the "
+                f"network's as it predicts, with no dropout; got {dropout!r}"
+            )
         return _input_gradcheck(network, X.copy(), Y, eps, max_params, seed)
+
     def outputs():
         if not dropout:
             return network.forward(X)
         return network.backprop(X, Y, dropout=dropout, rng=np.random.default_rng(seed))[2]
 
-    nabla_b, nabla_w, _ = network.backprop(X, Y, dropout=dropout,
-                                           rng=np.random.default_rng(seed))
+    nabla_b, nabla_w, _ = network.backprop(X, Y, dropout=dropout, rng=np.random.default_rng(seed))
 
-    params = [(p, g) for pair in zip(network.weights, nabla_w, network.biases, nabla_b)
-              for p, g in (pair[:2], pair[2:])]
+    params = [
+        (p, g)
+        for pair in zip(network.weights, nabla_w, network.biases, nabla_b)
+        for p, g in (pair[:2], pair[2:])
+    ]
     slots = [(i, j) for i, (p, _) in enumerate(params) for j in range(p.size)]
     rng = np.random.default_rng(seed)
     if len(slots) > max_params:

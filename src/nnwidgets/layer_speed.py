@@ -68,17 +68,22 @@ class LayerSpeed(Callback):
         try:
             X, y = probe
         except (TypeError, ValueError):
-            raise ValueError(f"probe must be a pair (X, y) of examples and their labels; got "
-                             f"{type(probe).__name__}") from None
+            raise ValueError(
+                f"probe must be a pair (X, y) of examples and their labels; got "
+                f"{type(probe).__name__}"
+            ) from None
         if len(X) != len(y):
-            raise ValueError(f"probe's X and y must hold as many examples; got {len(X)} inputs "
-                             f"and {len(y)} labels")
+            raise ValueError(
+                f"probe's X and y must hold as many examples; got {len(X)} inputs "
+                f"and {len(y)} labels"
+            )
         if len(X) == 0:
             raise ValueError("probe must hold at least one example; got 0")
         if every != "epoch":
             if isinstance(every, str):
-                raise ValueError(f"every must be 'epoch' or a positive number of mini-batches; "
-                                 f"got {every!r}")
+                raise ValueError(
+                    f"every must be 'epoch' or a positive number of mini-batches; got {every!r}"
+                )
             every = _checks.positive_int(every, "every")
         self.probe = (X, y)
         self.every = every

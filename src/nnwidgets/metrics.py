@@ -73,8 +73,14 @@ def reliability(P, y, n_bins=15):
         mean_confidence = np.bincount(bins, weights=confidence, minlength=n_bins) / counts
     gaps = np.abs(accuracy[filled] - mean_confidence[filled])
     ece = float(np.sum(counts[filled] / len(P) * gaps))
-    return Reliability(ece=ece, mce=float(gaps.max()), edges=edges, counts=counts,
-                       accuracy=accuracy, confidence=mean_confidence)
+    return Reliability(
+        ece=ece,
+        mce=float(gaps.max()),
+        edges=edges,
+        counts=counts,
+        accuracy=accuracy,
+        confidence=mean_confidence,
+    )
 
 
 def softmax(logits, temperature=1.0):
@@ -148,12 +154,13 @@ def fgsm(net, X, y, eps):
     """
     eps = _checks.check_range(eps, "eps", 0.0, math.inf)
     if not callable(getattr(net, "input_gradient", None)):
-        raise TypeError(f"net must be a Network (with input_gradient); "
-                        f"got {type(net).__name__}")
+        raise TypeError(f"net must be a Network (with input_gradient); got {type(net).__name__}")
     X = net.check_inputs(X)
     if X.min() < 0 or X.max() > 1:
-        raise ValueError(f"X must hold pixels in [0, 1] (the nudged copy is clipped to it); "
-                         f"got values from {X.min():g} to {X.max():g}")
+        raise ValueError(
+            f"X must hold pixels in [0, 1] (the nudged copy is clipped to it); "
+            f"got values from {X.min():g} to {X.max():g}"
+        )
     step = np.sign(net.input_gradient(X, y))  # up the cost: the direction that hurts most
     return np.clip(X + X.dtype.type(eps) * step, 0.0, 1.0)
 
@@ -170,11 +177,14 @@ def _matrix(values, name, what):
     try:
         M = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers ({what}); "
-                        f"got {type(values).__name__}") from None
+        raise TypeError(
+            f"{name} must be an array of numbers ({what}); got {type(values).__name__}"
+        ) from None
     if M.ndim != 2 or M.shape[1] < 2 or len(M) == 0:
-        raise ValueError(f"{name} must have shape (n_samples, n_classes) with at least one "
-                         f"example and two classes ({what}); got shape {M.shape}")
+        raise ValueError(
+            f"{name} must have shape (n_samples, n_classes) with at least one "
+            f"example and two classes ({what}); got shape {M.shape}"
+        )
     if not np.isfinite(M).all():
         raise ValueError(f"{name} must be finite; got NaN or infinite values")
     return M
@@ -184,9 +194,11 @@ def _probabilities(P):
     P = _matrix(P, "P", "one row of class probabilities per example")
     if P.min() < 0 or P.max() > 1 or not np.allclose(P.sum(axis=1), 1.0, atol=1e-3):
         worst = int(np.argmax(np.abs(P.sum(axis=1) - 1.0)))
-        raise ValueError(f"P must hold probabilities in [0, 1], each row summing to 1 (softmax "
-                         f"outputs; for logits use softmax(logits)); got row {worst} summing "
-                         f"to {P[worst].sum():g}, values from {P.min():g} to {P.max():g}")
+        raise ValueError(
+            f"P must hold probabilities in [0, 1], each row summing to 1 (softmax "
+            f"outputs; for logits use softmax(logits)); got row {worst} summing "
+            f"to {P[worst].sum():g}, values from {P.min():g} to {P.max():g}"
+        )
     return P
 
 
@@ -204,8 +216,9 @@ def _bounds(bounds):
     try:
         low, high = bounds
     except (TypeError, ValueError):
-        raise ValueError(f"bounds must be a pair (low, high) of temperatures; "
-                         f"got {bounds!r}") from None
+        raise ValueError(
+            f"bounds must be a pair (low, high) of temperatures; got {bounds!r}"
+        ) from None
     low = _checks.check_range(low, "bounds[0]", 0.0, math.inf, low_open=True)
     high = _checks.check_range(high, "bounds[1]", 0.0, math.inf, low_open=True)
     if not low < high:

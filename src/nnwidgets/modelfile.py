@@ -30,8 +30,14 @@ FORMAT = "nnwidgets-network"
 FORMAT_VERSION = 1
 STORE_DTYPES = ("float16", "float32", "float64")
 #: The configuration keys a file may hold, and the type each must have.
-CONFIG_TYPES = {"sizes": list, "activation": str, "output": str, "cost": str, "init": str,
-                "dtype": str}
+CONFIG_TYPES = {
+    "sizes": list,
+    "activation": str,
+    "output": str,
+    "cost": str,
+    "init": str,
+    "dtype": str,
+}
 # The format string, version and config are tiny; a bigger one is not a file we wrote.
 _MAX_HEADER_MEMBER_BYTES = 1 << 20
 
@@ -49,21 +55,28 @@ def write(path, config, weights, biases, *, dtype=None):
     """
     if dtype is not None and _dtype_name(dtype) not in STORE_DTYPES:
         raise ValueError(f"dtype must be 'float16', 'float32' or 'float64'; got {dtype!r}")
-    arrays = {"format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
-              "config": np.array(json.dumps(config))}
+    arrays = {
+        "format": np.array(FORMAT),
+        "format_version": np.array(FORMAT_VERSION),
+        "config": np.array(json.dumps(config)),
+    }
     for l, (w, b) in enumerate(zip(weights, biases)):
         for name, a in ((f"W{l}", w), (f"b{l}", b)):
             a = np.asarray(a)
             if not np.isfinite(a).all():
-                raise ValueError(f"cannot save: {name} (layer {l}) holds NaN or infinite values, "
-                                 f"so the network is broken (did training diverge?); "
-                                 f"nothing was written")
+                raise ValueError(
+                    f"cannot save: {name} (layer {l}) holds NaN or infinite values, "
+                    f"so the network is broken (did training diverge?); "
+                    f"nothing was written"
+                )
             with np.errstate(over="ignore"):  # reported below, in words
                 stored = a.astype(dtype if dtype is not None else a.dtype)
             if not np.isfinite(stored).all():
-                raise ValueError(f"cannot save as {stored.dtype}: {name} (layer {l}) has values "
-                                 f"up to {np.abs(a).max():.3g}, beyond {stored.dtype}'s range; "
-                                 f"save with dtype='float32'")
+                raise ValueError(
+                    f"cannot save as {stored.dtype}: {name} (layer {l}) has values "
+                    f"up to {np.abs(a).max():.3g}, beyond {stored.dtype}'s range; "
+                    f"save with dtype='float32'"
+                )
             arrays[name] = stored
     with atomic_write(path) as f:  # a file object, so numpy adds no ".npz" of its own
         np.savez_compressed(f, **arrays)
@@ -93,13 +106,21 @@ def read(path):
             return _read_archive(archive, where)
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
-            ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        zlib.error,
+        ValueError,
+    ) as exc:
         hint = ""
         if _starts_with(path, b"\x93NUMPY"):
             hint = " It is a single .npy array; a model file is an .npz archive."
-        raise ModelFileError(f"{where} is not a readable nnwidgets model file (truncated, "
-                             f"corrupt or not an .npz archive): {exc}.{hint}") from exc
+        raise ModelFileError(
+            f"{where} is not a readable nnwidgets model file (truncated, "
+            f"corrupt or not an .npz archive): {exc}.{hint}"
+        ) from exc
 
 
 def _starts_with(path, magic):
@@ -114,8 +135,10 @@ def _read_archive(archive, where):
         """(shape, dtype) of member ``name`` from its .npy header alone, without the data."""
         info = members.get(f"{name}.npy")
         if info is None:
-            raise ModelFileError(f"{where} has no {name!r} array, so it is not an nnwidgets "
-                                 f"model file (it has {sorted(m[:-4] for m in members)})")
+            raise ModelFileError(
+                f"{where} has no {name!r} array, so it is not an nnwidgets "
+                f"model file (it has {sorted(m[:-4] for m in members)})"
+            )
         with archive.open(info) as f:
             version = np.lib.format.read_magic(f)
             if version == (1, 0):
@@ -123,13 +146,17 @@ def _read_archive(archive, where):
             elif version == (2, 0):
                 shape, _, dtype = np.lib.format.read_array_header_2_0(f)
             else:
-                raise ModelFileError(f"{where}: member {name!r} uses .npy format {version}, "
-                                     f"which nnwidgets never writes")
+                raise ModelFileError(
+                    f"{where}: member {name!r} uses .npy format {version}, "
+                    f"which nnwidgets never writes"
+                )
             data_start = f.tell()
         expected = data_start + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         if dtype.hasobject or info.file_size != expected:
-            raise ModelFileError(f"{where}: member {name!r} is malformed (its header says "
-                                 f"{shape} {dtype}, its size is {info.file_size} bytes)")
+            raise ModelFileError(
+                f"{where}: member {name!r} is malformed (its header says "
+                f"{shape} {dtype}, its size is {info.file_size} bytes)"
+            )
         return shape, dtype
 
     def load(name):
@@ -138,34 +165,44 @@ def _read_archive(archive, where):
 
     def small(name, kind):
         shape, dtype = header(name)
-        if shape != () or dtype.kind != kind or members[f"{name}.npy"].file_size > _MAX_HEADER_MEMBER_BYTES:
-            raise ModelFileError(f"{where}: {name!r} must be a single "
-                                 f"{'string' if kind == 'U' else 'integer'}; got {shape} {dtype}")
+        if (
+            shape != ()
+            or dtype.kind != kind
+            or members[f"{name}.npy"].file_size > _MAX_HEADER_MEMBER_BYTES
+        ):
+            raise ModelFileError(
+                f"{where}: {name!r} must be a single "
+                f"{'string' if kind == 'U' else 'integer'}; got {shape} {dtype}"
+            )
         return load(name).item()
 
     if small("format", "U") != FORMAT:
         raise ModelFileError(f"{where} is an .npz file but not an nnwidgets model")
     version = small("format_version", "i")
     if version > FORMAT_VERSION:
-        raise ModelFileError(f"{where} has model format version {version}; this nnwidgets "
-                             f"reads up to version {FORMAT_VERSION}: upgrade nnwidgets")
+        raise ModelFileError(
+            f"{where} has model format version {version}; this nnwidgets "
+            f"reads up to version {FORMAT_VERSION}: upgrade nnwidgets"
+        )
     config = _parse_config(small("config", "U"), where)
     sizes, dtype = config["sizes"], config["dtype"]
     if dtype not in ("float32", "float64"):
-        raise ModelFileError(f"{where}: config dtype must be 'float32' or 'float64'; "
-                             f"got {dtype!r}")
+        raise ModelFileError(f"{where}: config dtype must be 'float32' or 'float64'; got {dtype!r}")
 
     # Every shape is compared with the architecture before any array is read: a small file
     # declaring a huge layer is refused here, not after allocating it.
-    names = [(f"W{l}", (n_out, n_in), f"b{l}", (n_out,))
-             for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+    names = [
+        (f"W{l}", (n_out, n_in), f"b{l}", (n_out,))
+        for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
+    ]
     for w_name, w_shape, b_name, b_shape in names:
         for name, expected in ((w_name, w_shape), (b_name, b_shape)):
             shape, stored = header(name)
             if shape != expected or stored.name not in STORE_DTYPES:
                 raise ModelFileError(
                     f"{where} does not match its own architecture: sizes {sizes} need {name} "
-                    f"of shape {expected} (float16/32/64); the file has {shape} {stored}")
+                    f"of shape {expected} (float16/32/64); the file has {shape} {stored}"
+                )
 
     weights, biases = [], []
     for w_name, _, b_name, _ in names:
@@ -174,8 +211,10 @@ def _read_archive(archive, where):
             with np.errstate(over="ignore"):
                 a = load(name).astype(dtype)
             if not np.isfinite(a).all():
-                raise ModelFileError(f"{where}: {name} holds NaN or infinite values (in "
-                                     f"{dtype}); the model is broken")
+                raise ModelFileError(
+                    f"{where}: {name} holds NaN or infinite values (in "
+                    f"{dtype}); the model is broken"
+                )
             out.append(a)
     return config, weights, biases
 
@@ -186,20 +225,26 @@ def _parse_config(text, where):
     except json.JSONDecodeError as exc:
         raise ModelFileError(f"{where}: its config is not valid JSON ({exc})") from exc
     if not isinstance(config, dict):
-        raise ModelFileError(f"{where}: its config must be a JSON object; got "
-                             f"{type(config).__name__}")
+        raise ModelFileError(
+            f"{where}: its config must be a JSON object; got {type(config).__name__}"
+        )
     unknown = sorted(set(config) - set(CONFIG_TYPES))
     missing = sorted(set(CONFIG_TYPES) - set(config))
     if unknown or missing:
-        raise ModelFileError(f"{where}: its config has unknown keys {unknown} / lacks keys "
-                             f"{missing}; expected exactly {sorted(CONFIG_TYPES)}")
+        raise ModelFileError(
+            f"{where}: its config has unknown keys {unknown} / lacks keys "
+            f"{missing}; expected exactly {sorted(CONFIG_TYPES)}"
+        )
     for key, kind in CONFIG_TYPES.items():
         if not isinstance(config[key], kind):
-            raise ModelFileError(f"{where}: config {key!r} must be a {kind.__name__}; got "
-                                 f"{config[key]!r}")
+            raise ModelFileError(
+                f"{where}: config {key!r} must be a {kind.__name__}; got {config[key]!r}"
+            )
     sizes = config["sizes"]
-    if len(sizes) < 2 or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
-                                 and s > 0 for s in sizes):
-        raise ModelFileError(f"{where}: config sizes must be two or more positive integers; "
-                             f"got {sizes!r}")
+    if len(sizes) < 2 or not all(
+        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ModelFileError(
+            f"{where}: config sizes must be two or more positive integers; got {sizes!r}"
+        )
     return config

@@ -41,7 +41,7 @@ class Velocity:
         self.v = np.zeros(sum(sizes), dtype=dtype)
         self.views, start = [], 0
         for shape, size in zip(shapes, sizes):
-            self.views.append(self.v[start:start + size].reshape(shape))
+            self.views.append(self.v[start : start + size].reshape(shape))
             start += size
         self._zero = True  # v holds nothing yet (or momentum was off): treat it as 0
         self._since_flush = 0

@@ -53,8 +53,7 @@ def output_error(output, cost, z, a, y, *, out=None):
     return output.backward(z, a, cost.grad(a, y), out=out)
 
 
-def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=None,
-                  out=None):
+def hidden_errors(weights, zs, activations, delta_out, activation, *, scales=None, out=None):
     r"""BP2, back through the hidden layers: :math:`\delta^l = ((w^{l+1})^T \delta^{l+1})
     \odot f'(z^l)`. Returns every layer's error ``[delta^2, ..., delta^L]``.
 
@@ -108,16 +107,18 @@ class Workspace:
         self.gradient = np.empty(network.n_params, dtype)
         self.nabla_w, start = [], 0
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            self.nabla_w.append(self.gradient[start:start + n_out * n_in].reshape(n_out, n_in))
+            self.nabla_w.append(self.gradient[start : start + n_out * n_in].reshape(n_out, n_in))
             start += n_out * n_in
         self.nabla_b = []
         for n_out in sizes[1:]:
-            self.nabla_b.append(self.gradient[start:start + n_out])
+            self.nabla_b.append(self.gradient[start : start + n_out])
             start += n_out
-        full = ([np.empty((batch_size, n), dtype) for n in sizes[1:]],  # z
-                [np.empty((batch_size, n), dtype) for n in sizes[1:]],  # a = f(z)
-                [np.empty((batch_size, n), dtype) for n in sizes[1:-1]],  # hidden errors
-                np.empty((batch_size, sizes[-1]), dtype))  # the output error
+        full = (
+            [np.empty((batch_size, n), dtype) for n in sizes[1:]],  # z
+            [np.empty((batch_size, n), dtype) for n in sizes[1:]],  # a = f(z)
+            [np.empty((batch_size, n), dtype) for n in sizes[1:-1]],  # hidden errors
+            np.empty((batch_size, sizes[-1]), dtype),
+        )  # the output error
         self._rows = {batch_size: full}
         self._sizes = sizes
         self._x = self._y = None  # gather's, made at its first call
@@ -137,19 +138,26 @@ class Workspace:
             self._y = np.empty((self.batch_size, self._sizes[-1]), self.dtype)
         m = len(idx)
         x, y = self._x[:m], self._y[:m]
-        return (np.take(X, idx, axis=0, out=x, mode="clip"),
-                np.take(Y, idx, axis=0, out=y, mode="clip"))
+        return (
+            np.take(X, idx, axis=0, out=x, mode="clip"),
+            np.take(Y, idx, axis=0, out=y, mode="clip"),
+        )
 
     def rows(self, m):
         """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""
         views = self._rows.get(m)
         if views is None:
             if not 0 < m <= self.batch_size:
-                raise ValueError(f"this workspace holds mini-batches of 1 to {self.batch_size} "
-                                 f"examples; got {m}")
+                raise ValueError(
+                    f"this workspace holds mini-batches of 1 to {self.batch_size} examples; got {m}"
+                )
             zs, activations, errors, delta_out = self._rows[self.batch_size]
-            views = self._rows[m] = ([z[:m] for z in zs], [a[:m] for a in activations],
-                                     [e[:m] for e in errors], delta_out[:m])
+            views = self._rows[m] = (
+                [z[:m] for z in zs],
+                [a[:m] for a in activations],
+                [e[:m] for e in errors],
+                delta_out[:m],
+            )
         return views
 
 
@@ -186,16 +194,28 @@ class Network:
         What the last call to :meth:`fit` recorded.
     """
 
-    def __init__(self, sizes, *, activation="relu", output="softmax", cost="cross_entropy",
-                 init="scaled", seed=None, dtype="float32"):
+    def __init__(
+        self,
+        sizes,
+        *,
+        activation="relu",
+        output="softmax",
+        cost="cross_entropy",
+        init="scaled",
+        seed=None,
+        dtype="float32",
+    ):
         self.sizes = _check_sizes(sizes)
         self._hidden = functions.get_activation(
-            activation, where="activation", allowed=functions.HIDDEN_ACTIVATIONS)
+            activation, where="activation", allowed=functions.HIDDEN_ACTIVATIONS
+        )
         self._output = functions.get_activation(output, where="output")
         if output == "softmax" and self.sizes[-1] < 2:
-            raise ValueError(f"output='softmax' needs at least 2 output neurons: over one neuron "
-                             f"it is always 1.0 and cannot learn; got sizes {self.sizes}. For a "
-                             f"single yes/no output use output='sigmoid'")
+            raise ValueError(
+                f"output='softmax' needs at least 2 output neurons: over one neuron "
+                f"it is always 1.0 and cannot learn; got sizes {self.sizes}. For a "
+                f"single yes/no output use output='sigmoid'"
+            )
         self._cost = functions.get_cost(cost, output)
         _warn_if_mismatched(output, cost)
         if init not in INITS:
@@ -247,9 +267,11 @@ class Network:
         would describe the result, so the second gets a RuntimeError instead of waiting.
         """
         if not self._train_lock.acquire(blocking=False):
-            raise RuntimeError("this network is already training (another fit() or "
-                               "Trainer.run(), perhaps in another thread); stop it or wait for "
-                               "it to finish before training again")
+            raise RuntimeError(
+                "this network is already training (another fit() or "
+                "Trainer.run(), perhaps in another thread); stop it or wait for "
+                "it to finish before training again"
+            )
         try:
             yield
         finally:
@@ -266,12 +288,20 @@ class Network:
 
     def config(self):
         """The constructor arguments, as plain Python values (for saving and display)."""
-        return {"sizes": list(self.sizes), "activation": self.activation, "output": self.output,
-                "cost": self.cost, "init": self.init, "dtype": self.dtype.name}
+        return {
+            "sizes": list(self.sizes),
+            "activation": self.activation,
+            "output": self.output,
+            "cost": self.cost,
+            "init": self.init,
+            "dtype": self.dtype.name,
+        }
 
     def __repr__(self):
-        return (f"Network({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
-                f"cost={self.cost!r}, dtype={self.dtype.name!r})")
+        return (
+            f"Network({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
+            f"cost={self.cost!r}, dtype={self.dtype.name!r})"
+        )
 
     def _initial_parameters(self):
         weights, biases = [], []
@@ -364,17 +394,21 @@ class Network:
         if self.sizes[-1] >= 2:
             return outputs.argmax(axis=1)
         if not self.has_accuracy:
-            raise ValueError(f"a network with one {self.output} output does regression, which "
-                             f"has no classes; only a sigmoid output is a yes/no classifier")
+            raise ValueError(
+                f"a network with one {self.output} output does regression, which "
+                f"has no classes; only a sigmoid output is a yes/no classifier"
+            )
         return (outputs[:, 0] >= 0.5).astype(np.intp)
 
     def score(self, X, y):
         """Fraction of examples classified correctly, in [0, 1] (see :meth:`classes`)."""
         X = self.check_inputs(X)
         if not self.has_accuracy:
-            raise ValueError(f"score is the fraction classified correctly, and a network with "
-                             f"one {self.output} output does regression: it has no accuracy; "
-                             f"use loss(X, y)")
+            raise ValueError(
+                f"score is the fraction classified correctly, and a network with "
+                f"one {self.output} output does regression: it has no accuracy; "
+                f"use loss(X, y)"
+            )
         truth = _checks.check_labels(y, len(X), self.sizes[-1])
         if truth.ndim == 2:
             truth = self.classes(truth)
@@ -431,14 +465,16 @@ class Network:
         # BP1 and BP2: every layer's error delta^l = dC/dz^l, divided by m because the cost is
         # a mean over the mini-batch (the errors, and so the gradients, are linear in delta^L:
         # dividing, or scaling, it once scales them all).
-        delta_out = output_error(self._output, self._cost, zs[-1], activations[-1], Y,
-                                 out=delta_out)
+        delta_out = output_error(
+            self._output, self._cost, zs[-1], activations[-1], Y, out=delta_out
+        )
         if scale == 1.0:
             delta_out /= m
         else:
             delta_out *= scale / m
-        deltas = hidden_errors(self.weights, zs, activations, delta_out, self._hidden,
-                               scales=masks or None, out=errors)
+        deltas = hidden_errors(
+            self.weights, zs, activations, delta_out, self._hidden, scales=masks or None, out=errors
+        )
         nabla_b, nabla_w = work.nabla_b, work.nabla_w
         for i, delta in enumerate(deltas):
             np.add.reduce(delta, axis=0, out=nabla_b[i])  # BP3: dC/db^l = delta^l
@@ -479,12 +515,23 @@ class Network:
         from .training import OPTIONS, Trainer
 
         _checks.reject_unknown(options, OPTIONS, "fit")
-        trainer = Trainer(self, X, y, epochs=epochs, batch_size=batch_size,
-                          learning_rate=learning_rate, **options)
+        trainer = Trainer(
+            self, X, y, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, **options
+        )
         return trainer.run()
 
-    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
-            lmbda=0.0, verbose=True, **options):
+    def SGD(
+        self,
+        training_data,
+        epochs,
+        mini_batch_size,
+        eta,
+        test_data=None,
+        *,
+        lmbda=0.0,
+        verbose=True,
+        **options,
+    ):
         """The book's interface: lists of ``(x, y)`` column-vector pairs.
 
         ``training_data`` holds ``(x, y)`` with x of shape (784, 1) and y a one-hot (10, 1)
@@ -493,8 +540,11 @@ class Network:
         """
         from .training import OPTIONS, Callback
 
-        _checks.reject_unknown(options, set(OPTIONS) - {"epochs", "batch_size", "learning_rate",
-                                                       "l2", "validation"}, "SGD")
+        _checks.reject_unknown(
+            options,
+            set(OPTIONS) - {"epochs", "batch_size", "learning_rate", "l2", "validation"},
+            "SGD",
+        )
         X, y = _from_book_format(training_data, "training_data")
         validation = _from_book_format(test_data, "test_data") if test_data is not None else None
 
@@ -509,8 +559,17 @@ class Network:
         callbacks = list(options.pop("callbacks", []))
         if verbose:
             callbacks.append(_BookPrinter())
-        return self.fit(X, y, epochs=epochs, batch_size=mini_batch_size, learning_rate=eta,
-                        l2=lmbda, validation=validation, callbacks=callbacks, **options)
+        return self.fit(
+            X,
+            y,
+            epochs=epochs,
+            batch_size=mini_batch_size,
+            learning_rate=eta,
+            l2=lmbda,
+            validation=validation,
+            callbacks=callbacks,
+            **options,
+        )
 
     # -- changes, for widgets that show this network ---------------------------------------------
     def subscribe(self, callback):
@@ -545,14 +604,18 @@ class Network:
     def set_parameters(self, weights, biases):
         """Replace every weight and bias (validated against the architecture), then notify."""
         if len(weights) != len(self.weights) or len(biases) != len(self.biases):
-            raise ValueError(f"expected {len(self.weights)} weight matrices and bias vectors "
-                             f"for sizes {self.sizes}; got {len(weights)} and {len(biases)}")
+            raise ValueError(
+                f"expected {len(self.weights)} weight matrices and bias vectors "
+                f"for sizes {self.sizes}; got {len(weights)} and {len(biases)}"
+            )
         new_w, new_b = [], []
         for l, (w, b, w0, b0) in enumerate(zip(weights, biases, self.weights, self.biases)):
             w, b = np.asarray(w), np.asarray(b)
             if w.shape != w0.shape or b.shape != b0.shape:
-                raise ValueError(f"layer {l}: expected weights {w0.shape} and biases {b0.shape}; "
-                                 f"got {w.shape} and {b.shape}")
+                raise ValueError(
+                    f"layer {l}: expected weights {w0.shape} and biases {b0.shape}; "
+                    f"got {w.shape} and {b.shape}"
+                )
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l}: weights and biases must be finite")
             new_w.append(w.astype(self.dtype))
@@ -587,8 +650,9 @@ class Network:
         try:
             net = cls(**config)
         except (TypeError, ValueError) as exc:
-            raise modelfile.ModelFileError(f"{str(path)!r}: its config {config} does not make a "
-                                           f"network: {exc}") from exc
+            raise modelfile.ModelFileError(
+                f"{str(path)!r}: its config {config} does not make a network: {exc}"
+            ) from exc
         net.set_parameters(weights, biases)
         return net
 
@@ -617,18 +681,22 @@ def _warn_if_mismatched(output, cost):
     """Warn about an output/cost pair that trains to a low loss without learning."""
     why = _MISMATCHED.get((output, cost))
     if why:
-        warnings.warn(f"output={output!r} with cost={cost!r} trains to a loss near 0 without "
-                      f"learning: the outputs are independent, so all of them rise to 1. {why}; "
-                      f"for sigmoid outputs use cost='cross_entropy' or 'quadratic'.",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"output={output!r} with cost={cost!r} trains to a loss near 0 without "
+            f"learning: the outputs are independent, so all of them rise to 1. {why}; "
+            f"for sigmoid outputs use cost='cross_entropy' or 'quadratic'.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _check_sizes(sizes):
     try:
         sizes = list(sizes)
     except TypeError:
-        raise TypeError(f"sizes must be a list of layer sizes like [784, 100, 10]; "
-                        f"got {sizes!r}") from None
+        raise TypeError(
+            f"sizes must be a list of layer sizes like [784, 100, 10]; got {sizes!r}"
+        ) from None
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output layer; got {sizes}")
     for s in sizes:

@@ -134,8 +134,9 @@ def to_mnist(image) -> np.ndarray:
     return to_mnist_steps(image)["result"]
 
 
-def rasterize_strokes(strokes, *, size: int = PAD, inner: float = BRUSH_INNER,
-                      outer: float = BRUSH_OUTER) -> np.ndarray:
+def rasterize_strokes(
+    strokes, *, size: int = PAD, inner: float = BRUSH_INNER, outer: float = BRUSH_OUTER
+) -> np.ndarray:
     """Draw pen strokes with the drawing pad's soft round brush; returns (size, size) float64.
 
     ``strokes`` is a list of polylines, each a list of (x, y) points in pad pixels (x to the
@@ -153,8 +154,10 @@ def rasterize_strokes(strokes, *, size: int = PAD, inner: float = BRUSH_INNER,
         if len(pts) == 1:
             pts = np.vstack([pts, pts])
         for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
-            c0 = max(0, math.floor(min(x0, x1) - outer)); c1 = min(size, math.ceil(max(x0, x1) + outer) + 1)
-            r0 = max(0, math.floor(min(y0, y1) - outer)); r1 = min(size, math.ceil(max(y0, y1) + outer) + 1)
+            c0 = max(0, math.floor(min(x0, x1) - outer))
+            c1 = min(size, math.ceil(max(x0, x1) + outer) + 1)
+            r0 = max(0, math.floor(min(y0, y1) - outer))
+            r1 = min(size, math.ceil(max(y0, y1) + outer) + 1)
             if c0 >= c1 or r0 >= r1:
                 continue
             px, py = xs[r0:r1, c0:c1], ys[r0:r1, c0:c1]

@@ -27,8 +27,16 @@ from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from
 from .loop_control import LoopControl
 from .momentum import Velocity
 
-__all__ = ["Callback", "History", "LiveNumber", "Trainer", "TrainingDiverged", "SCHEDULES",
-           "OPTIONS", "auto_threads"]
+__all__ = [
+    "Callback",
+    "History",
+    "LiveNumber",
+    "Trainer",
+    "TrainingDiverged",
+    "SCHEDULES",
+    "OPTIONS",
+    "auto_threads",
+]
 
 SCHEDULES = ("constant", "step", "cosine")
 
@@ -151,8 +159,9 @@ class LiveNumber:
 
     def check(self, value):
         """``value`` as a float in range; ValueError/TypeError naming the setting if not."""
-        return _checks.check_range(value, self.name, self.low, self.high,
-                                   low_open=self.low_open, high_open=self.high_open)
+        return _checks.check_range(
+            value, self.name, self.low, self.high, low_open=self.low_open, high_open=self.high_open
+        )
 
     def __repr__(self):
         bounds = _checks.describe_range(self.low, self.high, self.low_open, self.high_open)
@@ -260,14 +269,33 @@ class Trainer:
         Each has its range (``low``, ``high``, ``low_open``, ``high_open``) and
         ``check(value)``, the rule every assignment goes through.
         """
-        return {name: value for name, value in vars(cls).items()
-                if isinstance(value, LiveNumber)}
+        return {name: value for name, value in vars(cls).items() if isinstance(value, LiveNumber)}
 
-    def __init__(self, network, X, y, *, epochs=10, batch_size=64, learning_rate=0.1,
-                 momentum=0.0, l2=0.0, l1=0.0, dropout=0.0, schedule="constant", step_size=10,
-                 step_gamma=0.5, validation=None, early_stopping=None, callbacks=(),
-                 shuffle=True, transform=None, threads=None, notify_interval=0.1,
-                 monitor_train=None):
+    def __init__(
+        self,
+        network,
+        X,
+        y,
+        *,
+        epochs=10,
+        batch_size=64,
+        learning_rate=0.1,
+        momentum=0.0,
+        l2=0.0,
+        l1=0.0,
+        dropout=0.0,
+        schedule="constant",
+        step_size=10,
+        step_gamma=0.5,
+        validation=None,
+        early_stopping=None,
+        callbacks=(),
+        shuffle=True,
+        transform=None,
+        threads=None,
+        notify_interval=0.1,
+        monitor_train=None,
+    ):
         self.network = net = network
         self.X = net.check_inputs(X)
         self.Y = net.targets(y, len(self.X))
@@ -285,8 +313,10 @@ class Trainer:
         getattr(net, "check_trainable", lambda **_: None)()
         self.dropout = dropout
         if not callable(schedule) and schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a "
-                             f"function of the epoch; got {schedule!r}")
+            raise ValueError(
+                f"schedule must be one of {', '.join(map(repr, SCHEDULES))} or a "
+                f"function of the epoch; got {schedule!r}"
+            )
         self.schedule = schedule
         self.step_size = _checks.positive_int(step_size, "step_size")
         self.step_gamma = _checks.check_range(step_gamma, "step_gamma", 0, 1, low_open=True)
@@ -301,8 +331,9 @@ class Trainer:
         if early_stopping is not None:
             early_stopping = _checks.positive_int(early_stopping, "early_stopping")
             if self.validation is None:
-                raise ValueError("early_stopping needs validation data: pass "
-                                 "validation=(X_val, y_val)")
+                raise ValueError(
+                    "early_stopping needs validation data: pass validation=(X_val, y_val)"
+                )
         self.early_stopping = early_stopping
         self.monitor_train, self.monitor_indices = self._monitor_sample(monitor_train)
         self.callbacks = list(callbacks)
@@ -328,8 +359,10 @@ class Trainer:
             return None, None
         total = len(self.X)
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 0 < n <= total:
-            raise ValueError(f"monitor_train must be a number of training examples from 1 to "
-                             f"{total} (the training set's size), or None; got {n!r}")
+            raise ValueError(
+                f"monitor_train must be a number of training examples from 1 to "
+                f"{total} (the training set's size), or None; got {n!r}"
+            )
         n = int(n)
         if n == total:
             return n, np.arange(total)
@@ -395,8 +428,10 @@ class Trainer:
             factor = 1.0
         eta = self.learning_rate * factor
         if not math.isfinite(eta):
-            raise ValueError(f"learning_rate {self.learning_rate:g} times the schedule's factor "
-                             f"{factor:g} at epoch {progress:g} is {eta}, not a finite number")
+            raise ValueError(
+                f"learning_rate {self.learning_rate:g} times the schedule's factor "
+                f"{factor:g} at epoch {progress:g} is {eta}, not a finite number"
+            )
         return eta
 
     def _schedule_factor(self, progress):
@@ -405,11 +440,14 @@ class Trainer:
         try:
             factor = float(value)
         except (TypeError, ValueError):
-            raise TypeError(f"schedule {name} must return a number; at epoch {progress:g} it "
-                            f"returned {value!r}") from None
+            raise TypeError(
+                f"schedule {name} must return a number; at epoch {progress:g} it returned {value!r}"
+            ) from None
         if not (math.isfinite(factor) and factor >= 0):
-            raise ValueError(f"schedule {name} must return a finite multiplier >= 0; at epoch "
-                             f"{progress:g} it returned {factor}")
+            raise ValueError(
+                f"schedule {name} must return a finite multiplier >= 0; at epoch "
+                f"{progress:g} it returned {factor}"
+            )
         return factor
 
     # -- the loop ------------------------------------------------------------------------------
@@ -422,8 +460,10 @@ class Trainer:
         already training elsewhere.
         """
         if self._ran:
-            raise RuntimeError(f"this Trainer already ran (status {self.history.status!r}); "
-                               f"create a new Trainer (or call fit again) to train more")
+            raise RuntimeError(
+                f"this Trainer already ran (status {self.history.status!r}); "
+                f"create a new Trainer (or call fit again) to train more"
+            )
         net = self.network
         self.history.status = "running"
         with net.exclusive_training():
@@ -479,17 +519,23 @@ class Trainer:
         X = self.X if self.transform is None else self._transformed()
         for batch, start in enumerate(range(0, n, self.batch_size)):
             if self.control.checkpoint():  # parks here while paused
-                raise EndTraining("stopped", f"stopped on request during epoch {epoch + 1}, "
-                                             f"after {batch} mini-batches")
-            idx = order[start:start + self.batch_size]
+                raise EndTraining(
+                    "stopped",
+                    f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches",
+                )
+            idx = order[start : start + self.batch_size]
             eta = self.current_learning_rate(epoch + start / n)
             try:
                 loss, outputs = self._step(X[idx], self.Y[idx], eta)
             except _Blowup as exc:
-                raise EndTraining("diverged", (
-                    f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, at "
-                    f"learning_rate={eta:g}. The network keeps the weights from before that "
-                    f"step; try a smaller learning rate.")) from None
+                raise EndTraining(
+                    "diverged",
+                    (
+                        f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, at "
+                        f"learning_rate={eta:g}. The network keeps the weights from before that "
+                        f"step; try a smaller learning rate."
+                    ),
+                ) from None
             accuracy = self._batch_accuracy(outputs, idx)
             history.batch_loss.append(loss)
             history.batch_accuracy.append(accuracy)
@@ -549,8 +595,9 @@ class Trainer:
         """
         net = self.network
         if self._work is not None:
-            return net.backprop(X, Y, dropout=self.dropout, rng=net.rng, out=self._work,
-                                scale=-eta)[2]
+            return net.backprop(
+                X, Y, dropout=self.dropout, rng=net.rng, out=self._work, scale=-eta
+            )[2]
         nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
         for view, g in zip(self._step_views, nabla_w + nabla_b):
             np.multiply(g, -eta, out=view)
@@ -572,7 +619,7 @@ class Trainer:
             self._step_flat = np.zeros(sum(p.size for p in params), dtype)
             self._step_views, start = [], 0
             for p in params:
-                self._step_views.append(self._step_flat[start:start + p.size].reshape(p.shape))
+                self._step_views.append(self._step_flat[start : start + p.size].reshape(p.shape))
                 start += p.size
         self._velocity = Velocity(shapes, dtype)
 
@@ -582,8 +629,9 @@ class Trainer:
         views = self._velocity.views if v is self._velocity.v else self._step_views
         L = len(self.network.weights)
         squares = [float(np.dot(x.reshape(-1), x.reshape(-1))) for x in views]
-        bad = next((i for i, sq in enumerate(squares) if not math.isfinite(sq)),
-                   int(np.argmax(squares)))
+        bad = next(
+            (i for i, sq in enumerate(squares) if not math.isfinite(sq)), int(np.argmax(squares))
+        )
         return f"W{bad}" if bad < L else f"b{bad - L}"
 
     def _batch_accuracy(self, outputs, idx):
@@ -600,21 +648,30 @@ class Trainer:
         net, history = self.network, self.history
         losses = np.array(history.batch_loss[first_batch:])
         accuracies = np.array(history.batch_accuracy[first_batch:])
-        logs = {"loss": float(losses.mean()), "accuracy": float(accuracies.mean()),
-                "learning_rate": self.current_learning_rate(epoch)}
+        logs = {
+            "loss": float(losses.mean()),
+            "accuracy": float(accuracies.mean()),
+            "learning_rate": self.current_learning_rate(epoch),
+        }
         if self.validation is not None:
             X_val, Y_val = self.validation
             a = net.forward(X_val)
             logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
-            logs["val_accuracy"] = (math.nan if self.labels is None else
-                                    float((net.classes(a) == net.classes(Y_val)).mean()))
+            logs["val_accuracy"] = (
+                math.nan
+                if self.labels is None
+                else float((net.classes(a) == net.classes(Y_val)).mean())
+            )
         if self.monitor_indices is not None:
             # forward() never drops neurons: the network as it is, a fair gap to validation.
             idx = self.monitor_indices
             a = net.forward(self.X[idx])
             logs["train_loss"] = float(net.cost_function.fn(a, self.Y[idx]).mean())
-            logs["train_accuracy"] = (math.nan if self.labels is None else
-                                      float((net.classes(a) == self.labels[idx]).mean()))
+            logs["train_accuracy"] = (
+                math.nan
+                if self.labels is None
+                else float((net.classes(a) == self.labels[idx]).mean())
+            )
         self._watch.on_epoch_end(self, epoch, logs)  # may end the run before it is recorded
         history.epoch_loss.append(logs["loss"])
         history.epoch_accuracy.append(logs["accuracy"])
@@ -648,23 +705,30 @@ class Trainer:
         if best_parameters is not None and epoch + 1 - best_epoch >= self.early_stopping:
             net.weights, net.biases = best_parameters
             what = "lower validation loss" if regression else "better validation accuracy"
-            value = (f"val_loss={-best_score:.4g}" if regression else
-                     f"val_accuracy={best_score:.4f}")
-            raise EndTraining("early_stopped", (
-                f"early stopping after epoch {epoch + 1}: no {what} for {self.early_stopping} "
-                f"epochs; restored the best weights (epoch {best_epoch}, {value})"))
+            value = (
+                f"val_loss={-best_score:.4g}" if regression else f"val_accuracy={best_score:.4f}"
+            )
+            raise EndTraining(
+                "early_stopped",
+                (
+                    f"early stopping after epoch {epoch + 1}: no {what} for {self.early_stopping} "
+                    f"epochs; restored the best weights (epoch {best_epoch}, {value})"
+                ),
+            )
 
     def _transformed(self):
         X = np.asarray(self.transform(self.X, self.network.rng), dtype=self.X.dtype)
         if X.shape != self.X.shape:
-            raise ValueError(f"transform must return an array of shape {self.X.shape}; "
-                             f"got {X.shape}")
+            raise ValueError(
+                f"transform must return an array of shape {self.X.shape}; got {X.shape}"
+            )
         return X
 
 
 #: The Trainer's keyword arguments (what fit, SGD and a dashboard run pass on to it).
-OPTIONS = tuple(name for name, p in inspect.signature(Trainer).parameters.items()
-                if p.kind is p.KEYWORD_ONLY)
+OPTIONS = tuple(
+    name for name, p in inspect.signature(Trainer).parameters.items() if p.kind is p.KEYWORD_ONLY
+)
 
 
 def snapshot(net):

@@ -66,7 +66,9 @@ def _skip_reason() -> str | None:
     if _pw is None:
         return "e2e tests need the playwright PyPI package (pip install -e '.[test]')"
     if CHROMIUM is None:
-        return "e2e tests need Debian's chromium on PATH (apt-get install chromium, or `make browser`)"
+        return (
+            "e2e tests need Debian's chromium on PATH (apt-get install chromium, or `make browser`)"
+        )
     return None
 
 
@@ -155,7 +157,9 @@ def jupyter_server(tmp_path_factory) -> JupyterServer:
     if reason:
         pytest.skip(reason)
     base = tmp_path_factory.mktemp("jupyter")
-    root, settings, workspaces, config, runtime = (base / d for d in ("root", "settings", "workspaces", "config", "runtime"))
+    root, settings, workspaces, config, runtime = (
+        base / d for d in ("root", "settings", "workspaces", "config", "runtime")
+    )
     for d in (root, settings, workspaces, config, runtime):
         d.mkdir()
     _write_settings(settings)
@@ -173,7 +177,9 @@ def jupyter_server(tmp_path_factory) -> JupyterServer:
     port, token = _free_port(), secrets.token_hex(24)
     log_path = base / "server.log"
     cmd = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         "--allow-root",  # CI runs as root; the server refuses to start as root without it
         f"--port={port}",
@@ -198,7 +204,9 @@ def jupyter_server(tmp_path_factory) -> JupyterServer:
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with code {proc.returncode}:\n{server.log_tail()}")
+                raise RuntimeError(
+                    f"jupyter lab exited with code {proc.returncode}:\n{server.log_tail()}"
+                )
             try:
                 server.api("GET", "/api/status", timeout=2)
                 break
@@ -304,7 +312,9 @@ class NotebookPage:
 
     def wait_idle(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
         """Wait until the notebook's kernel is started and idle."""
-        self.page.wait_for_function("(p) => window.nnwKernelIdle(p)", arg=self.path, timeout=timeout_ms, polling=100)
+        self.page.wait_for_function(
+            "(p) => window.nnwKernelIdle(p)", arg=self.path, timeout=timeout_ms, polling=100
+        )
 
     def run_all(self, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
         """Run every cell (Run > Run All Cells); raise ``CellError`` if one fails."""
@@ -326,7 +336,9 @@ class NotebookPage:
         )
         if errors:
             i, err = errors[0]
-            raise CellError(f"code cell {i} of {self.path} raised:\n{_ANSI.sub('', err['traceback'])}")
+            raise CellError(
+                f"code cell {i} of {self.path} raised:\n{_ANSI.sub('', err['traceback'])}"
+            )
         self.wait_idle(timeout_ms)
 
     def run_cell(self, code: str, timeout_ms: int = CELL_TIMEOUT_MS) -> str:
@@ -349,7 +361,9 @@ class NotebookPage:
             [self.path, code],
         )
         if out["error"]:
-            raise CellError(f"cell raised:\n{code}\n---\n{_ANSI.sub('', out['error']['traceback'])}")
+            raise CellError(
+                f"cell raised:\n{code}\n---\n{_ANSI.sub('', out['error']['traceback'])}"
+            )
         self.wait_idle(timeout_ms)
         return out["text"]
 
@@ -369,11 +383,22 @@ def _notebook_json(cells: list[str]) -> dict:
     # kernelspec is required: without it JupyterLab opens a "Select Kernel" dialog that swallows clicks.
     return {
         "cells": [
-            {"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [], "source": src}
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"cell-{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": src,
+            }
             for i, src in enumerate(cells)
         ],
         "metadata": {
-            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
             "language_info": {"name": "python"},
         },
         "nbformat": 4,
@@ -404,7 +429,9 @@ def open_notebook(request, jupyter_server, browser, e2e_artifacts):
         page.on("console", lambda m: m.type == "error" and nb.console_errors.append(m.text))
         page.on("pageerror", lambda e: nb.console_errors.append(f"pageerror: {e}"))
         page.add_init_script(_JS_PRELUDE)
-        page.goto(f"{jupyter_server.url}{_URLS[app].format(path=path)}?token={jupyter_server.token}")
+        page.goto(
+            f"{jupyter_server.url}{_URLS[app].format(path=path)}?token={jupyter_server.token}"
+        )
         nb.dismiss_popups()
         nb.run_all()
         if os.environ.get("NNWIDGETS_E2E_SCREENSHOTS"):
@@ -442,10 +469,12 @@ def book(browser, tmp_path):
         if not url.startswith(ORIGIN + "/"):
             outside.append(url)
             return route.abort()
-        file = tmp_path / url[len(ORIGIN) + 1:].split("?")[0]
+        file = tmp_path / url[len(ORIGIN) + 1 :].split("?")[0]
         if not file.is_file():
             return route.fulfill(status=404, body="not found")
-        return route.fulfill(status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]})
+        return route.fulfill(
+            status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]}
+        )
 
     context = browser.new_context(viewport={"width": 1000, "height": 900})
     context.route("**/*", serve)

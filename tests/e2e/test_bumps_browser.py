@@ -101,8 +101,9 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
     b = BumpBuilder(free_steps=True)
     b.show_network(b.network())
     path = export_html([b], tmp_path / "bumps.html")
-    context = browser.new_context(offline=True, viewport={"width": 900, "height": 700},
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        offline=True, viewport={"width": 900, "height": 700}, device_scale_factor=2
+    )
     try:
         page = context.new_page()
         errors = []
@@ -171,7 +172,8 @@ def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
             assert heights[0] < -0.5
             # marimo re-runs the reading cell with the page's heights
             expect(page.get_by_text("python-heights=")).to_contain_text(
-                f"python-heights={','.join(map(repr, heights))} ")
+                f"python-heights={','.join(map(repr, heights))} "
+            )
             said = page.get_by_text("python-deviation=").inner_text()
             said = float(said.split("python-deviation=")[1].split()[0])
             assert said == pytest.approx(dev, abs=1e-12)
@@ -196,11 +198,12 @@ def test_export_esm_module_drags_in_a_myst_like_host(browser, tmp_path):
     types = {".html": "text/html", ".mjs": "text/javascript"}
 
     def serve(route):
-        file = tmp_path / route.request.url[len(ORIGIN) + 1:].split("?")[0]
+        file = tmp_path / route.request.url[len(ORIGIN) + 1 :].split("?")[0]
         if not route.request.url.startswith(ORIGIN + "/") or not file.is_file():
             return route.abort()
-        return route.fulfill(status=200, body=file.read_bytes(),
-                             headers={"content-type": types[file.suffix]})
+        return route.fulfill(
+            status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]}
+        )
 
     context = browser.new_context(viewport={"width": 1000, "height": 900})
     try:
@@ -210,8 +213,10 @@ def test_export_esm_module_drags_in_a_myst_like_host(browser, tmp_path):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{ORIGIN}/index.html")
         page.wait_for_function("() => typeof window.mount === 'function'")
-        mount = page.evaluate("(spec) => window.mount(spec)",
-                              {"esm": f"{ORIGIN}/bumps.mjs", "css": None, "shadow": True, "json": {}})
+        mount = page.evaluate(
+            "(spec) => window.mount(spec)",
+            {"esm": f"{ORIGIN}/bumps.mjs", "css": None, "shadow": True, "json": {}},
+        )
         root = page.locator(".nnw-bumps")
         expect(root).to_have_attribute("data-success", "true")  # the exported heights
         start = root.get_attribute("data-deviation")

@@ -8,12 +8,11 @@ import time
 
 import numpy as np
 import pytest
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
-
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +63,7 @@ def test_drawn_digits_reach_python_and_match_numpy(open_notebook):
         expect(root).to_have_attribute("data-prediction", digit)
         page_probs = np.array(root.get_attribute("data-probabilities").split(","), float)
 
-        got = read_back(nb, until=lambda s: len(s["strokes"]) == len(DIGITS[digit][0]))
+        got = read_back(nb, until=lambda s, d=digit: len(s["strokes"]) == len(DIGITS[d][0]))
         assert got["prediction"] == int(digit)
         pixels = np.array(got["pixels"], np.float32)
         assert pixels.max() > 0.99
@@ -73,7 +72,9 @@ def test_drawn_digits_reach_python_and_match_numpy(open_notebook):
         np.testing.assert_allclose(pixels, ours, atol=1e-6)
         # the page's forward pass == the NumPy network's, on the same pixels
         np.testing.assert_allclose(page_probs, got["probabilities"], atol=1e-5)
-        np.testing.assert_allclose(net.predict_proba(pixels.reshape(1, -1))[0], page_probs, atol=1e-5)
+        np.testing.assert_allclose(
+            net.predict_proba(pixels.reshape(1, -1))[0], page_probs, atol=1e-5
+        )
 
     # the preprocessing strip, for a person to look at
     root.locator("button", has_text="Show preprocessing").click()
@@ -94,13 +95,17 @@ def test_keys_undo_show_and_network_swap(open_notebook):
     seven = DIGITS["7"][1]
     draw(nb.page, pad, seven)
     expect(root).to_have_attribute("data-prediction", "7")
-    assert len(read_back(nb, until=lambda s: len(s["strokes"]) == len(seven))["strokes"]) == len(seven)
+    assert len(read_back(nb, until=lambda s: len(s["strokes"]) == len(seven))["strokes"]) == len(
+        seven
+    )
     pad.focus()
     nb.page.keyboard.press("Control+z")
     got = read_back(nb, until=lambda s: len(s["strokes"]) == len(seven) - 1)
     assert len(got["strokes"]) == len(seven) - 1
     # (the strokes as the page recorded them: mouse positions land on whole CSS pixels)
-    np.testing.assert_allclose(got["pixels"], to_mnist(rasterize_strokes(got["strokes"])).ravel(), atol=1e-6)
+    np.testing.assert_allclose(
+        got["pixels"], to_mnist(rasterize_strokes(got["strokes"])).ravel(), atol=1e-6
+    )
     np.testing.assert_allclose(got["strokes"][0][:3], seven[0][:3], atol=1)
 
     pad.focus()
@@ -147,4 +152,6 @@ def test_two_views_of_one_canvas_stay_in_step(open_notebook):
     expect(views.nth(0)).to_have_attribute("data-prediction", "0")
     # the other view gets the strokes through Python and redraws them
     expect(views.nth(1)).to_have_attribute("data-prediction", "0")
-    assert views.nth(0).get_attribute("data-probabilities") == views.nth(1).get_attribute("data-probabilities")
+    assert views.nth(0).get_attribute("data-probabilities") == views.nth(1).get_attribute(
+        "data-probabilities"
+    )

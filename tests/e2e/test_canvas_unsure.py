@@ -6,12 +6,11 @@ import re
 
 import numpy as np
 import pytest
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_pretrained
 from nnwidgets.preprocess import rasterize_strokes, to_mnist
-
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +45,9 @@ def the_most_ambiguous_flag(net):
         p = proba(net, flag_one(length))
         if set(np.argsort(p)[-2:]) == {1, 7} and (best is None or abs(p[1] - p[7]) < best[0]):
             best = (abs(p[1] - p[7]), length)
-    assert best is not None and best[0] < 0.3, "no flag length makes the model hesitate between 1 and 7"
+    assert best is not None and best[0] < 0.3, (
+        "no flag length makes the model hesitate between 1 and 7"
+    )
     return flag_one(best[1])
 
 

@@ -22,9 +22,11 @@ dash = TrainingDashboard(net, train=(data.X_train, data.y_train),
 dash
 """
 
-STATE = "print(json.dumps({'batches': len(dash.history.batch_loss), 'status': dash.status, " \
-        "'lr': dash.runs[0].trainer.learning_rate, 'changes': dash.runs[0].changes, " \
-        "'history': dash.history.status}))"
+STATE = (
+    "print(json.dumps({'batches': len(dash.history.batch_loss), 'status': dash.status, "
+    "'lr': dash.runs[0].trainer.learning_rate, 'changes': dash.runs[0].changes, "
+    "'history': dash.history.status}))"
+)
 
 
 def state(nb):
@@ -32,7 +34,9 @@ def state(nb):
 
 
 def loss_pixels(page):
-    return page.evaluate("() => document.querySelector('.nnw-dash__chart--loss canvas').toDataURL()")
+    return page.evaluate(
+        "() => document.querySelector('.nnw-dash__chart--loss canvas').toDataURL()"
+    )
 
 
 def test_train_from_the_page_while_the_notebook_stays_usable(open_notebook):
@@ -84,7 +88,8 @@ def test_train_from_the_page_while_the_notebook_stays_usable(open_notebook):
     lr.fill("-1")
     lr.blur()  # commits the value: a change event
     expect(root.locator(".nnw-dash__message")).to_contain_text(
-        "learning_rate must be a finite number > 0")  # the Trainer's own rule, in its words
+        "learning_rate must be a finite number > 0"
+    )  # the Trainer's own rule, in its words
     lr.fill("0.03")
     lr.blur()  # commits the value: a change event
     root.locator("button[data-action=step]").click()
@@ -165,9 +170,13 @@ def test_interleaved_runs_grow_side_by_side(open_notebook):
     for k in range(2):  # the run waiting for its turn is training too
         expect(chips.nth(k)).to_contain_text("running")
     page.wait_for_timeout(1500)
-    done = json.loads(nb.run_cell(
-        "import json; dash.pause(); print(json.dumps([len(h.batch_loss) for h in dash.histories]))"
-    ).strip().splitlines()[-1])
+    done = json.loads(
+        nb.run_cell(
+            "import json; dash.pause(); print(json.dumps([len(h.batch_loss) for h in dash.histories]))"
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     assert min(done) > 0 and abs(done[0] - done[1]) <= 200, done  # at most one epoch apart
     expect(root.locator(".nnw-dash__status")).to_have_text("paused")
     page.wait_for_timeout(300)  # the frame after the last update

@@ -36,8 +36,12 @@ print(json.dumps({"labels": [r.label for r in dash.runs],
 def test_the_monitored_training_curve_is_drawn_and_keyed(open_notebook):
     nb = open_notebook([SETUP], app="lab")
     out = json.loads(nb.run_cell(TRAIN, timeout_ms=120_000).strip().splitlines()[-1])
-    assert out["labels"] == ["batch_size=20, learning_rate=0.1", "batch_size=50, learning_rate=0.1",
-                             "batch_size=20, learning_rate=0.5", "batch_size=50, learning_rate=0.5"]
+    assert out["labels"] == [
+        "batch_size=20, learning_rate=0.1",
+        "batch_size=50, learning_rate=0.1",
+        "batch_size=20, learning_rate=0.5",
+        "batch_size=50, learning_rate=0.5",
+    ]
     root = nb.page.locator(".nnw-dash")
     legend = root.locator(".nnw-dash__legend")
     key = legend.locator(".nnw-dash__keyitem[data-style=training]")
@@ -49,8 +53,7 @@ def test_the_monitored_training_curve_is_drawn_and_keyed(open_notebook):
     # Each run's chip ends with its monitored figures, rounded as Python rounds them.
     chips = legend.locator(".nnw-dash__run")
     for chip, accuracies in zip(chips.all(), out["train_accuracy"]):
-        expect(chip.locator(".nnw-dash__runvalues")).to_contain_text(
-            "training set ")
+        expect(chip.locator(".nnw-dash__runvalues")).to_contain_text("training set ")
         expect(chip.locator(".nnw-dash__runvalues")).to_contain_text(f"{accuracies[-1]:.1%}")
     # Both charts carry a "training set" series per run.
     counts = nb.page.evaluate("""() => [...document.querySelectorAll(
@@ -68,6 +71,7 @@ def test_the_monitored_training_curve_is_drawn_and_keyed(open_notebook):
     assert cells == [["0.1", best[0], best[1]], ["0.5", best[2], best[3]]]
     # Filled by value: the best cell darkest.
     fills = heat.locator("tbody td:not(:first-child)").evaluate_all(
-        "tds => tds.map(td => getComputedStyle(td).backgroundColor)")
+        "tds => tds.map(td => getComputedStyle(td).backgroundColor)"
+    )
     assert len(set(fills)) > 1, fills
     assert not nb.console_errors, nb.console_errors

@@ -39,12 +39,18 @@ print(json.dumps({"status": dash.status, "marks": [m["text"] for m in dash.runs[
 
 
 def boxes_overlap(a, b) -> bool:
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def set_theme(page, name):
-    page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", name)
+    page.evaluate(
+        "(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", name
+    )
     page.wait_for_function("(t) => document.body.dataset.jpThemeName === t", arg=name)
 
 
@@ -77,7 +83,9 @@ def test_one_legend_tells_line_styles_apart_and_shows_each_runs_values(trained):
     for chip in chips.all():
         text = chip.inner_text()
         assert "–" not in text, text
-        assert "loss 0." in text and "accuracy " in text and "% " in text or text.endswith("%"), text
+        assert "loss 0." in text and "accuracy " in text and "% " in text or text.endswith("%"), (
+            text
+        )
     # Over a chart, the values are those at the cursor (both charts share it); off it, the latest.
     values = chips.first.locator(".nnw-dash__runvalues")
     latest = values.text_content()
@@ -121,8 +129,10 @@ def test_change_label_sits_clear_of_the_plotted_area_in_either_theme(trained, th
             top = root.locator(".nnw-dash__controls" if part == "charts" else ".nnw-dash__panels")
             top.evaluate("(e) => e.scrollIntoView()")
             box = top.bounding_box()
-            nb.page.screenshot(path=str(e2e_artifacts / f"dashboard-{part}-{name}.png"),
-                               clip={"x": box["x"], "y": box["y"], "width": 860, "height": 820})
+            nb.page.screenshot(
+                path=str(e2e_artifacts / f"dashboard-{part}-{name}.png"),
+                clip={"x": box["x"], "y": box["y"], "width": 860, "height": 820},
+            )
 
 
 def test_panel_captions_keep_their_phrases_whole_and_histogram_labels_are_readable(trained):

@@ -9,10 +9,9 @@ marimo delivers trait changes made from a plain background thread to the page (s
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from _marimo import marimo_run
 from _pages import fresh_page
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +41,9 @@ def batches_done(text: str) -> tuple[int, int]:
 def test_dashboard_trains_in_a_background_thread_under_marimo(browser, marimo_dashboard):
     url, log_path = marimo_dashboard
     with fresh_page(browser, viewport={"width": 1200, "height": 1000}, timeout=30_000) as (
-            page, errors):
+        page,
+        errors,
+    ):
         try:
             page.goto(url)
             root = page.locator(".nnw-dash")

@@ -6,10 +6,9 @@ from disk with no kernel and no network, shows the final curves, panels and a di
 import json
 
 import pytest
-from playwright.sync_api import expect
-
 from _pages import fresh_page
 from _pen import DIGITS, draw
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +49,25 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
     expect(pad).not_to_have_attribute("data-prediction", "")
     seen = probabilities(pad)
     # ...and its prediction follows the weights as they improve, with nothing redrawn.
-    page.wait_for_function("([el, p]) => el.dataset.probabilities !== p",
-                           arg=[pad.element_handle(), seen], timeout=15_000)
-    out = json.loads(nb.run_cell("print(json.dumps({'prediction': canvas.prediction, "
-                                 "'training': dash.training, 'batches': len(dash.history.batch_loss)}))"))
+    page.wait_for_function(
+        "([el, p]) => el.dataset.probabilities !== p",
+        arg=[pad.element_handle(), seen],
+        timeout=15_000,
+    )
+    out = json.loads(
+        nb.run_cell(
+            "print(json.dumps({'prediction': canvas.prediction, "
+            "'training': dash.training, 'batches': len(dash.history.batch_loss)}))"
+        )
+    )
     assert out["training"] and out["batches"] > 0
     assert out["prediction"] in range(10)
 
     # The panels arrive after an epoch and are replaced after the next.
-    page.wait_for_function("() => Number(document.querySelector('.nnw-dash__panels').dataset.epoch) >= 1",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('.nnw-dash__panels').dataset.epoch) >= 1",
+        timeout=30_000,
+    )
     first_epoch = int(panels.get_attribute("data-epoch"))
     expect(panels.locator(".nnw-dash__conftable td.nnw-dash__cell")).to_have_count(100)
     expect(panels.locator(".nnw-dash__gallery canvas")).to_have_count(24)
@@ -70,8 +78,10 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
     page.wait_for_function("""() => { const c = document.querySelector('.nnw-dash__histcanvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false; }""")
-    page.wait_for_function(f"() => Number(document.querySelector('.nnw-dash__panels').dataset.epoch) > {first_epoch}",
-                           timeout=30_000)
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.nnw-dash__panels').dataset.epoch) > {first_epoch}",
+        timeout=30_000,
+    )
 
     # A click on a mistake's cell shows those digits: the cell with the most mistakes.
     dash_pause = root.locator("button[data-action=pause]")
@@ -116,7 +126,10 @@ def test_notebook7_smoke(open_notebook):
     expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text("validation")
     expect(root.locator(".nnw-dash__panels")).to_have_attribute("data-epoch", "2")
     expect(root.locator(".nnw-dash__gallery canvas").first).to_be_visible()
-    assert nb.run_cell("print(dash.history.status, len(dash.history.epoch_loss))").strip() == "completed 2"
+    assert (
+        nb.run_cell("print(dash.history.status, len(dash.history.epoch_loss))").strip()
+        == "completed 2"
+    )
 
 
 def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, tmp_path):
@@ -124,24 +137,36 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
     from nnwidgets.widgets.export import export_html
 
     data = load_bundled()
-    dash = TrainingDashboard(Network([784, 20, 10], seed=0), train=(data.X_train[:1000], data.y_train[:1000]),
-                             validation=(data.X_test[:300], data.y_test[:300]), epochs=2, batch_size=20)
+    dash = TrainingDashboard(
+        Network([784, 20, 10], seed=0),
+        train=(data.X_train[:1000], data.y_train[:1000]),
+        validation=(data.X_test[:300], data.y_test[:300]),
+        epochs=2,
+        batch_size=20,
+    )
     dash.add_run(Network([784, 20, 10], seed=0), learning_rate=100)
     dash.run()  # stops at the diverged run
     assert [r.status for r in dash.runs] == ["completed", "diverged"]
     path = export_html([dash], tmp_path / "dash.html", title="Training")
 
-    with fresh_page(browser, viewport={"width": 1200, "height": 1000}, offline=True) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1200, "height": 1000}, offline=True) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-dash")
         expect(root.locator(".nnw-dash__status")).to_have_text("diverged")
-        expect(root.locator(".nnw-dash__message")).to_contain_text("learning rate 100 is too high: the loss rose from")
+        expect(root.locator(".nnw-dash__message")).to_contain_text(
+            "learning rate 100 is too high: the loss rose from"
+        )
         chips = root.locator(".nnw-dash__run")
         expect(chips).to_have_count(2)
         expect(chips.nth(0)).to_contain_text("completed")
         expect(chips.nth(1)).to_contain_text("diverged")
         # the final curves are in the chart: the hover read-out has values for the first run
-        expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text("learning_rate=0.1 · validation")
+        expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text(
+            "learning_rate=0.1 · validation"
+        )
         plotted = page.evaluate("""() => { const c = document.querySelector('.nnw-dash__chart--loss canvas');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
@@ -155,9 +180,13 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
             expect(root.locator(f"button[data-action={action}]")).to_be_disabled()
         for name in ("learning_rate", "momentum", "l2", "dropout"):  # nor settings to change
             expect(root.locator(f".nnw-dash__input--{name}")).to_be_disabled()
-        expect(root.locator(".nnw-dash__logbox")).to_be_enabled()  # the view's own toggle still works
+        expect(
+            root.locator(".nnw-dash__logbox")
+        ).to_be_enabled()  # the view's own toggle still works
         # A dashboard exported before it trained offers nothing to press either.
-        fresh = TrainingDashboard(Network([784, 20, 10], seed=1), train=(data.X_train[:100], data.y_train[:100]))
+        fresh = TrainingDashboard(
+            Network([784, 20, 10], seed=1), train=(data.X_train[:100], data.y_train[:100])
+        )
         page.goto(export_html([fresh], tmp_path / "fresh.html").as_uri())
         expect(page.locator(".nnw-dash__status")).to_have_text("ready")
         for action in ("start", "step"):

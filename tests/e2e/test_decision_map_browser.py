@@ -34,8 +34,10 @@ def page_and_numpy_accuracy(nb, tries=20):
     running cells, since the page's report reaches the kernel only between cells (a cell that
     waits inside blocks the messages it waits for)."""
     for _ in range(tries):
-        out = nb.run_cell("from nnwidgets.widgets import _sync; _sync.flush(); "
-                          "print(m.page_accuracy, net.score(*data.train))")
+        out = nb.run_cell(
+            "from nnwidgets.widgets import _sync; _sync.flush(); "
+            "print(m.page_accuracy, net.score(*data.train))"
+        )
         page_acc, numpy_acc = (float(v) if v != "None" else float("nan") for v in out.split())
         if abs(page_acc - numpy_acc) <= 0.01:
             break
@@ -56,8 +58,8 @@ def test_the_map_follows_training_in_jupyterlab(open_notebook):
     nb.run_cell(TRAIN)
     # the page's own forward pass over the training points, as the weights arrive
     nb.page.wait_for_function(
-        "(el) => parseFloat(el.dataset.accuracy) >= 0.95", arg=root.element_handle(),
-        timeout=90_000)
+        "(el) => parseFloat(el.dataset.accuracy) >= 0.95", arg=root.element_handle(), timeout=90_000
+    )
     nb.run_cell("dash.wait(timeout=120)")
     # it followed, not one jump (about 3 s of training: up to 30 sends, which a busy page
     # may coalesce)
@@ -87,8 +89,9 @@ PIXEL = """([x, y]) => {
 def test_exported_page_renders_the_map_with_no_kernel(browser, trained, tmp_path):
     net, data = trained
     path = export_html(DecisionMap(net, data, resolution=50), tmp_path / "map.html", title="Map")
-    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 800},
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        offline=True, viewport={"width": 1000, "height": 800}, device_scale_factor=2
+    )
     page = context.new_page()
     errors, warnings = [], []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -147,8 +150,10 @@ def test_softmax_and_regression_maps_render(browser, tmp_path):
     three = Network([2, 5, 3], activation="relu", seed=0)
     X = d.X
     reg = Network([2, 5, 1], activation="tanh", output="linear", cost="quadratic", seed=0)
-    maps = [DecisionMap(three, d, features=None),
-            DecisionMap(reg, (X, np.sin(X[:, 0])), resolution=30)]
+    maps = [
+        DecisionMap(three, d, features=None),
+        DecisionMap(reg, (X, np.sin(X[:, 0])), resolution=30),
+    ]
     path = export_html(maps, tmp_path / "two.html")
     context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1400})
     page = context.new_page()

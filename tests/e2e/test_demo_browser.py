@@ -17,7 +17,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from _pages import fresh_page
 from conftest import SERVER_START_TIMEOUT, _free_port
 
@@ -28,7 +27,9 @@ pytestmark = pytest.mark.e2e
 def demo_server(tmp_path):
     """``python -m nnwidgets demo`` in a subprocess, as a fresh user: ``(url, token, log)``."""
     home = tmp_path / "home"
-    dirs = {name: tmp_path / name for name in ("config", "data", "runtime", "settings", "workspaces")}
+    dirs = {
+        name: tmp_path / name for name in ("config", "data", "runtime", "settings", "workspaces")
+    }
     for d in (home, *dirs.values()):
         d.mkdir()
     env = dict(
@@ -44,22 +45,38 @@ def demo_server(tmp_path):
     env.pop("JUPYTER_CONFIG_PATH", None)
     port, token = _free_port(), secrets.token_hex(24)
     log_path = tmp_path / "demo.log"
-    cmd = [sys.executable, "-m", "nnwidgets", "demo", "--dir", str(home / "nnwidgets-notebooks"),
-           "--no-browser", "--port", str(port),
-           # What a machine without a browser adds; passed on to `jupyter lab` as given.
-           "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={token}", "--ServerApp.terminals_enabled=False"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "nnwidgets",
+        "demo",
+        "--dir",
+        str(home / "nnwidgets-notebooks"),
+        "--no-browser",
+        "--port",
+        str(port),
+        # What a machine without a browser adds; passed on to `jupyter lab` as given.
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.terminals_enabled=False",
+    ]
     with open(log_path, "w") as log:
         # A session of its own, so that teardown can end the server however the demo ended.
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT
             while True:
-                assert proc.poll() is None, f"demo exited {proc.returncode}:\n{log_path.read_text()}"
+                assert proc.poll() is None, (
+                    f"demo exited {proc.returncode}:\n{log_path.read_text()}"
+                )
                 try:
-                    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
-                                                 headers={"Authorization": f"token {token}"})
+                    req = urllib.request.Request(
+                        f"http://127.0.0.1:{port}/api/status",
+                        headers={"Authorization": f"token {token}"},
+                    )
                     urllib.request.urlopen(req, timeout=2).read()
                     break
                 except (urllib.error.URLError, ConnectionError, OSError):
@@ -87,7 +104,10 @@ def test_make_demo_opens_the_quickstart_with_no_news_prompt_and_a_quiet_log(demo
     assert any(link.startswith(f"{url}/lab/tree/quickstart.ipynb?token=") for link in links), out
     assert "nnwidgets: the notebooks are in " in out
 
-    with fresh_page(browser, viewport={"width": 1280, "height": 900}, timeout=60_000) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1280, "height": 900}, timeout=60_000) as (
+        page,
+        errors,
+    ):
         page.goto(f"{url}/lab/tree/quickstart.ipynb?token={token}")
         page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
         # The kernel started (the status bar names it): the page has settled.

@@ -7,6 +7,8 @@ import json
 
 import numpy as np
 import pytest
+from _pages import fresh_page
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_pretrained
@@ -14,9 +16,6 @@ from nnwidgets.network import Network
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.diagram import NetworkDiagram, edited_forward
 from nnwidgets.widgets.export import export_html
-
-from _pages import fresh_page
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +61,9 @@ def test_linked_diagram_follows_the_pen_in_jupyterlab(open_notebook):
     nb = open_notebook([LINKED], app="lab")
     canvas_root = nb.page.locator(".nnw-canvas")
     diagram = nb.page.locator(".nnw-diagram")
-    expect(diagram).to_have_attribute("data-linked", "true")  # the widget manager resolved the canvas
+    expect(diagram).to_have_attribute(
+        "data-linked", "true"
+    )  # the widget manager resolved the canvas
     expect(diagram).to_have_attribute("data-prediction", "")
     pad = canvas_root.locator("canvas.nnw-canvas__pad")
     net = load_pretrained()
@@ -83,9 +84,14 @@ def test_linked_diagram_follows_the_pen_in_jupyterlab(open_notebook):
         draw(nb.page, pad, DIGITS[digit][0])
         expect(canvas_root).to_have_attribute("data-prediction", digit)
         expect(diagram).to_have_attribute("data-prediction", digit)
-        got = json.loads(nb.run_cell(
-            "print(json.dumps({'pixels': canvas.pixels.ravel().tolist(), 'prediction': diagram.prediction,"
-            " 'same': bool(np.array_equal(diagram.input, canvas.pixels.ravel()))}))").strip().splitlines()[-1])
+        got = json.loads(
+            nb.run_cell(
+                "print(json.dumps({'pixels': canvas.pixels.ravel().tolist(), 'prediction': diagram.prediction,"
+                " 'same': bool(np.array_equal(diagram.input, canvas.pixels.ravel()))}))"
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         assert got["prediction"] == int(digit) and got["same"]
         assert_layers_match_numpy(net, got["pixels"], diagram.evaluate(ACTIVATIONS))
 
@@ -143,10 +149,12 @@ def test_hover_details_click_ablates_and_reset(open_notebook):
     expect(diagram).not_to_have_attribute("data-prediction", str(plain))
     expect(diagram).to_have_attribute("data-edits", "1")
     page_pred = int(diagram.get_attribute("data-prediction"))
-    out = json.loads(nb.run_cell(
-        "print(json.dumps({'ablated': {str(k): v for k, v in diagram.ablated.items()}, 'prediction': diagram.prediction,"
-        " 'unchanged': bool((net.weights[0] != 0).any(axis=0).any() and (net.weights[1][:, neuron] != 0).any())}))"
-    ).strip())
+    out = json.loads(
+        nb.run_cell(
+            "print(json.dumps({'ablated': {str(k): v for k, v in diagram.ablated.items()}, 'prediction': diagram.prediction,"
+            " 'unchanged': bool((net.weights[0] != 0).any(axis=0).any() and (net.weights[1][:, neuron] != 0).any())}))"
+        ).strip()
+    )
     assert out["ablated"] == {"1": [neuron]}
     assert out["prediction"] == page_pred != plain
     assert out["unchanged"]  # the network itself keeps the neuron's weights
@@ -226,7 +234,9 @@ def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path
     diagram.link(canvas)
     # the diagram first: the link must not depend on the order of the widgets on the page
     path = export_html([diagram, canvas], tmp_path / "linked.html")
-    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False) as (page, errors):
+    with fresh_page(
+        browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False
+    ) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-linked", "true")
@@ -252,12 +262,14 @@ def test_exported_page_links_canvas_and_diagram_with_no_kernel(browser, tmp_path
         assert errors == []
 
 
-
-@pytest.mark.parametrize("sizes, activation, output", [
-    ([2, 8, 8, 1], "tanh", "sigmoid"),           # a toy problem: the input drawn as neurons
-    ([784, 300, 100, 10], "sigmoid", "softmax"),
-    ([784, 16, 16, 10], "leaky_relu", "softmax"),
-])
+@pytest.mark.parametrize(
+    "sizes, activation, output",
+    [
+        ([2, 8, 8, 1], "tanh", "sigmoid"),  # a toy problem: the input drawn as neurons
+        ([784, 300, 100, 10], "sigmoid", "softmax"),
+        ([784, 16, 16, 10], "leaky_relu", "softmax"),
+    ],
+)
 def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activation, output):
     net = Network(sizes, activation=activation, output=output, seed=0, init="large")
     x = np.random.default_rng(0).random(sizes[0]).astype(np.float32)
@@ -265,7 +277,10 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
     diagram.show(x)
     diagram.ablate(1, 1)
     path = export_html([diagram], tmp_path / "arch.html", half=())  # float32 kept: compared at 1e-5
-    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
@@ -287,22 +302,36 @@ PIXEL = """(el, [x, y]) => {
 
 
 def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_path):
-    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="quadratic", seed=0, init="large")
+    net = Network(
+        [784, 30, 10],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="quadratic",
+        seed=0,
+        init="large",
+    )
     x = load_pretrained_input()
     diagram = NetworkDiagram(net)
     diagram.show_errors(x, 3)
     path = export_html([diagram], tmp_path / "errors.html")
-    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-mode", "errors")
         shown = np.array(root.get_attribute("data-errors").split(","), float)
         np.testing.assert_array_equal(shown, diagram.errors[-1].astype(np.float32))
         legend = root.locator(".nnw-diagram__legend")
-        expect(legend).to_contain_text("error \u03b4 = \u2202C/\u2202z for target 3 (quadratic cost)")
+        expect(legend).to_contain_text(
+            "error \u03b4 = \u2202C/\u2202z for target 3 (quadratic cost)"
+        )
         errors_row = legend.locator(".nnw-diagram__legend-row").first
         expect(errors_row.locator(".nnw-diagram__legend-title")).to_have_text("Error \u03b4")
-        expect(errors_row.locator(".nnw-diagram__legend-label")).to_have_text(["hidden 1", "output"])
+        expect(errors_row.locator(".nnw-diagram__legend-label")).to_have_text(
+            ["hidden 1", "output"]
+        )
         # the most positive delta of each layer is painted red, the most negative blue
         for l, delta in enumerate(diagram.errors, start=1):
             for j, reddish in ((int(np.argmax(delta)), True), (int(np.argmin(delta)), False)):
@@ -318,18 +347,30 @@ def test_errors_mode_paints_each_neuron_by_its_delta_with_a_legend(browser, tmp_
         card = root.locator(".nnw-diagram__details")
         expect(card).to_contain_text("error \u03b4 = \u2202C/\u2202z = ")
         line = card.locator(".nnw-diagram__details-line", has_text="error").inner_text()
-        assert float(line.rsplit("= ", 1)[1]) == pytest.approx(diagram.errors[0][j], rel=2e-3, abs=5e-4)
+        assert float(line.rsplit("= ", 1)[1]) == pytest.approx(
+            diagram.errors[0][j], rel=2e-3, abs=5e-4
+        )
         assert errors == []
 
 
 def test_the_page_switches_between_activations_and_errors(browser, tmp_path):
-    net = Network([784, 30, 10], activation="sigmoid", output="sigmoid", cost="quadratic", seed=0, init="large")
+    net = Network(
+        [784, 30, 10],
+        activation="sigmoid",
+        output="sigmoid",
+        cost="quadratic",
+        seed=0,
+        init="large",
+    )
     x = load_pretrained_input()
     with_errors, without = NetworkDiagram(net), NetworkDiagram(net)
     with_errors.show_errors(x, 3)
     without.show(x)
     path = export_html([with_errors, without], tmp_path / "switch.html")
-    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         first, second = page.locator(".nnw-diagram").nth(0), page.locator(".nnw-diagram").nth(1)
         switch = first.locator("input.nnw-diagram__errors-mode")
@@ -355,7 +396,10 @@ def test_a_disabled_errors_switch_says_why_in_words(browser, tmp_path):
     with_errors.show_errors(x, 3)
     without.show(x)
     path = export_html([with_errors, without], tmp_path / "reason.html")
-    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         first, second = page.locator(".nnw-diagram").nth(0), page.locator(".nnw-diagram").nth(1)
         expect(second.locator("input.nnw-diagram__errors-mode")).to_be_disabled()
@@ -375,7 +419,10 @@ def test_thirty_hidden_neurons_are_drawn_big_enough_to_read(browser, tmp_path):
     diagram = NetworkDiagram(net)
     diagram.show(load_pretrained_input())
     path = export_html([diagram], tmp_path / "thirty.html")
-    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
@@ -402,14 +449,24 @@ def test_the_legend_reads_as_separate_items(browser, tmp_path):
     diagram = NetworkDiagram(net)
     diagram.show(load_pretrained_input())
     path = export_html([diagram], tmp_path / "legend.html")
-    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         rows = page.locator(".nnw-diagram__legend-row")
-        expect(rows.locator(".nnw-diagram__legend-title")).to_have_text(["Activation", "Connections"])
+        expect(rows.locator(".nnw-diagram__legend-title")).to_have_text(
+            ["Activation", "Connections"]
+        )
         items = rows.nth(1).locator(".nnw-diagram__legend-item")
         # "negative weight" and the width rule used to run on as one phrase
-        expect(items).to_have_text(["positive weight", "negative weight",
-                                    "width: |activation \u00d7 weight|, the 3 strongest into each neuron"])
+        expect(items).to_have_text(
+            [
+                "positive weight",
+                "negative weight",
+                "width: |activation \u00d7 weight|, the 3 strongest into each neuron",
+            ]
+        )
         rules = items.evaluate_all("(els) => els.map((e) => getComputedStyle(e).borderLeftWidth)")
         assert rules[0] == "0px" and all(r == "1px" for r in rules[1:]), rules
         assert errors == []
@@ -429,7 +486,10 @@ def test_dark_theme_frames_follow_the_theme_on_white_paper(browser, tmp_path):
     diagram.link(canvas)
     canvas.show(load_pretrained_input().reshape(28, 28))
     path = export_html([canvas, diagram], tmp_path / "dark.html")
-    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         expect(page.locator(".nnw-diagram")).not_to_have_attribute("data-prediction", "")
         # what JupyterLab's dark theme sets on the body (its --jp-* colours are absent here,
@@ -438,7 +498,11 @@ def test_dark_theme_frames_follow_the_theme_on_white_paper(browser, tmp_path):
         for frame in (".nnw-diagram", ".nnw-canvas"):
             lum = page.locator(frame).evaluate(LUMINANCE)
             assert lum["background"] < 0.25 and lum["text"] > 0.75, (frame, lum)
-        for text in (".nnw-diagram__legend-title", ".nnw-diagram__control", ".nnw-canvas__verdict-label"):
+        for text in (
+            ".nnw-diagram__legend-title",
+            ".nnw-diagram__control",
+            ".nnw-canvas__verdict-label",
+        ):
             assert page.locator(text).first.evaluate(LUMINANCE)["text"] > 0.55, text
         # the drawings keep their white paper (their colour scales start at white)
         for paper in ("canvas.nnw-diagram__canvas", "canvas.nnw-canvas__pad"):
@@ -458,7 +522,9 @@ def test_errors_give_way_to_activations_when_the_linked_pen_moves_on(browser, tm
     diagram.link(canvas)
     diagram.show_errors(load_pretrained_input(), 2)
     path = export_html([canvas, diagram], tmp_path / "linked-errors.html")
-    with fresh_page(browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False) as (page, errors):
+    with fresh_page(
+        browser, viewport={"width": 1100, "height": 1300}, offline=True, console=False
+    ) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-linked", "true")
@@ -477,14 +543,22 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
     diagram = NetworkDiagram(net)
     diagram.show(load_pretrained_input())
     path = export_html([diagram], tmp_path / "keys.html", half=())  # float32 kept: compared at 1e-5
-    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 800}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
         announce = root.locator(".nnw-diagram__announce")
-        assert announce.get_attribute("role") == "status" and announce.get_attribute("aria-live") == "polite"
+        assert (
+            announce.get_attribute("role") == "status"
+            and announce.get_attribute("aria-live") == "polite"
+        )
         # Tab reaches the drawing; arrows move between neurons and each move is announced
-        on_drawing = "(r) => document.activeElement === r.querySelector('canvas.nnw-diagram__canvas')"
+        on_drawing = (
+            "(r) => document.activeElement === r.querySelector('canvas.nnw-diagram__canvas')"
+        )
         for _ in range(4):  # past the toolbar's controls (top k, all; Reset is disabled)
             page.keyboard.press("Tab")
             if root.evaluate(on_drawing):
@@ -497,7 +571,9 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
         expect(announce).to_contain_text("output layer, neuron 2 of 10, activation")
         page.keyboard.press("ArrowLeft")
         page.keyboard.press("Enter")
-        expect(announce).to_contain_text("hidden layer 1, neuron 2 of 30, activation 0.000, switched off")
+        expect(announce).to_contain_text(
+            "hidden layer 1, neuron 2 of 30, activation 0.000, switched off"
+        )
         expect(root).to_have_attribute("data-edits", "1")
         page.keyboard.press("Escape")
 
@@ -511,7 +587,9 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
         # the pointer crosses the drawing (and neurons 6, 7...) on its way: the card stays with neuron 5
         target = plus.bounding_box()
         page.mouse.move(pos["x"], target["y"] + target["height"] / 2, steps=15)
-        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=15)
+        page.mouse.move(
+            target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=15
+        )
         expect(card).to_have_attribute("data-neuron", "5")
         plus.click()
         expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d71.25")
@@ -527,7 +605,9 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
         page.keyboard.press("ArrowDown")  # neuron 2 (index 1), switched off
         expect(card).to_have_attribute("data-neuron", "1")  # painted: its buttons are in the page
         page.keyboard.press("Tab")  # to plus: minus is disabled at factor 0
-        expect(card.get_by_role("button", name="Scale neuron 1 of hidden layer 1 up by 0.25")).to_be_focused()
+        expect(
+            card.get_by_role("button", name="Scale neuron 1 of hidden layer 1 up by 0.25")
+        ).to_be_focused()
         page.keyboard.press("Enter")
         expect(card.locator(".nnw-diagram__details-factor")).to_have_text("\u00d70.25")
         assert errors == []

@@ -1,7 +1,6 @@
 """export_html: the page opens from disk (file://) in Chromium with no kernel and no network,
 and the pad still reads what is drawn on it."""
 
-
 import numpy as np
 import pytest
 from _pages import fresh_page
@@ -25,12 +24,17 @@ def digit_network():
 
 def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path):
     canvas = DigitCanvas(network=digit_network)
-    path = export_html([canvas, DigitCanvas(network=digit_network)], tmp_path / "sub" / "page.html", title="Draw")
+    path = export_html(
+        [canvas, DigitCanvas(network=digit_network)], tmp_path / "sub" / "page.html", title="Draw"
+    )
     assert not list(path.parent.glob(".*.tmp"))  # atomic write left nothing behind
     text = path.read_text()
     assert "http://" not in text and "https://" not in text  # nothing to fetch
 
-    with fresh_page(browser, viewport={"width": 1000, "height": 900}, offline=True) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 900}, offline=True) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         pads = page.locator(".nnw-canvas")
         expect(pads).to_have_count(2)  # two canvases on one page do not collide
@@ -49,7 +53,9 @@ def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path)
         # the page's numbers are the NumPy network's on the same digit (JS forward == NumPy forward)
         probs = np.array(first.get_attribute("data-probabilities").split(","), float)
         assert probs.shape == (10,) and abs(probs.sum() - 1) < 1e-5
-        ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["0"][0])).reshape(1, -1))[0]
+        ours = digit_network.predict_proba(
+            to_mnist(rasterize_strokes(DIGITS["0"][0])).reshape(1, -1)
+        )[0]
         assert int(np.argmax(ours)) == int(np.argmax(probs))
         assert not errors, errors
 
@@ -59,22 +65,33 @@ def _rounded_to_float16(net):
     from nnwidgets import Network
     from nnwidgets.widgets._base import function_name
 
-    copy = Network(net.sizes, activation=function_name(net.activation),
-                   output=function_name(net.output), dtype="float64", seed=0)
-    copy.set_parameters([w.astype(np.float16).astype(np.float64) for w in net.weights],
-                        [b.astype(np.float16).astype(np.float64) for b in net.biases])
+    copy = Network(
+        net.sizes,
+        activation=function_name(net.activation),
+        output=function_name(net.output),
+        dtype="float64",
+        seed=0,
+    )
+    copy.set_parameters(
+        [w.astype(np.float16).astype(np.float64) for w in net.weights],
+        [b.astype(np.float16).astype(np.float64) for b in net.biases],
+    )
     return copy
 
 
 def test_canvas_and_linked_diagram_page_stores_the_network_once_and_predicts_as_numpy(
-        browser, digit_network, tmp_path):
+    browser, digit_network, tmp_path
+):
     canvas, diagram = DigitCanvas(network=digit_network), NetworkDiagram(digit_network)
     diagram.link(canvas)
     path = export_html([canvas, diagram], tmp_path / "digit.html")
     assert path.stat().st_size <= 4e6, path.stat().st_size  # 13.8 MB when stored per widget
     rounded = _rounded_to_float16(digit_network)
 
-    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, offline=True) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1000, "height": 1600}, offline=True) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root, diag = page.locator(".nnw-canvas"), page.locator(".nnw-diagram")
         expect(diag).to_have_attribute("data-linked", "true")
@@ -87,24 +104,33 @@ def test_canvas_and_linked_diagram_page_stores_the_network_once_and_predicts_as_
             expect(root).to_have_attribute("data-prediction", digit)
             expect(diag).to_have_attribute("data-prediction", digit)
             # the 28x28 the page fed its network, read back from the canvas's model
-            x = np.array(page.evaluate("() => Array.from(window.nnwidgetsViews[0].model.get('_live'))"), float)
+            x = np.array(
+                page.evaluate("() => Array.from(window.nnwidgetsViews[0].model.get('_live'))"),
+                float,
+            )
             probs = np.array(root.get_attribute("data-probabilities").split(","), float)
             ours = rounded.predict_proba(x.reshape(1, -1))[0]
             # The same float16-rounded weights on both sides (the page's forward pass sums in
             # doubles): measured 1e-14 apart in log-probability. Compared as logs, because the
             # probabilities of a clear digit saturate: weights 2% off in the page moved them by
             # under 1e-5 but their logs by 0.5.
-            np.testing.assert_allclose(np.log(np.maximum(probs, 1e-300)), np.log(np.maximum(ours, 1e-300)),
-                                       rtol=0, atol=1e-6)
+            np.testing.assert_allclose(
+                np.log(np.maximum(probs, 1e-300)),
+                np.log(np.maximum(ours, 1e-300)),
+                rtol=0,
+                atol=1e-6,
+            )
             out = np.array(diag.get_attribute("data-output").split(","), float)
             np.testing.assert_allclose(out, probs, atol=1e-6)  # both widgets read one network
         assert not errors, errors
 
 
 # Each tries a different way to run script in the page or to swallow the page's own scripts.
-HOSTILE = ('<!--<script>window.pwned=(window.pwned||[]).concat(1)</script>'
-           '</script><script>window.pwned=(window.pwned||[]).concat(2)</script>'
-           '<img src=x onerror="window.pwned=(window.pwned||[]).concat(3)">\u2028&amp;')
+HOSTILE = (
+    "<!--<script>window.pwned=(window.pwned||[]).concat(1)</script>"
+    "</script><script>window.pwned=(window.pwned||[]).concat(2)</script>"
+    '<img src=x onerror="window.pwned=(window.pwned||[]).concat(3)">\u2028&amp;'
+)
 
 
 def test_script_tags_in_every_string_field_neither_break_the_page_nor_run(browser, tmp_path):
@@ -122,12 +148,19 @@ def test_script_tags_in_every_string_field_neither_break_the_page_nor_run(browse
 
     rng = np.random.default_rng(0)
     X, y = rng.random((40, 4)), np.arange(40) % 2
-    dash = TrainingDashboard(Network([4, 3, 2], seed=0), train=(X, y), epochs=1, batch_size=10,
-                             label=HOSTILE)
+    dash = TrainingDashboard(
+        Network([4, 3, 2], seed=0), train=(X, y), epochs=1, batch_size=10, label=HOSTILE
+    )
     dash.add_run(Network([4, 3, 2], seed=1), label=HOSTILE + " schedule", schedule=schedule)
     dash.run()  # stops at the failed run, so the callback's failure needs a dashboard of its own
-    other = TrainingDashboard(Network([4, 3, 2], seed=2), train=(X, y), epochs=1, batch_size=10,
-                              label=HOSTILE + " callback", callbacks=[Fails()])
+    other = TrainingDashboard(
+        Network([4, 3, 2], seed=2),
+        train=(X, y),
+        epochs=1,
+        batch_size=10,
+        label=HOSTILE + " callback",
+        callbacks=[Fails()],
+    )
     other.run()
     messages = [r.message for r in dash.runs + other.runs]
     assert [HOSTILE in m for m in messages] == [False, True, True], messages  # errors carry it
@@ -225,7 +258,9 @@ def test_backing_store_follows_device_pixel_ratio(browser, digit_network, tmp_pa
         pad = page.locator("canvas.nnw-canvas__pad")
         expect(pad).to_have_count(1)
         # 280 CSS pixels drawn with 560 device pixels, so strokes stay sharp on a high-DPI screen
-        page.wait_for_function("() => document.querySelector('canvas.nnw-canvas__pad').width === 560")
+        page.wait_for_function(
+            "() => document.querySelector('canvas.nnw-canvas__pad').width === 560"
+        )
         assert pad.evaluate("(c) => [c.clientWidth, c.width, c.height]") == [280, 560, 560]
         assert pad.evaluate("(c) => getComputedStyle(c).touchAction") == "none"
     finally:

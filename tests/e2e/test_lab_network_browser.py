@@ -8,16 +8,15 @@ the bundled digits reads a clearly drawn 1 and 0 correctly.
 """
 
 import json
-import re
 import pathlib
+import re
 import time
 
 import nbformat
 import numpy as np
 import pytest
-from playwright.sync_api import expect
-
 from _pen import DIGITS, draw
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +26,14 @@ LAB5 = pathlib.Path(__file__).parents[2] / "notebooks" / "lab5_training_mnist.ip
 def lab5_class_cell() -> str:
     """The cell of lab 5 that defines the reader's ``Network`` (with the solutions in it)."""
     nb = nbformat.read(LAB5, as_version=4)
-    cells = [c.source for c in nb.cells if "solution" in c.metadata.get("tags", []) and "class Network" in c.source]
-    assert len(cells) == 1, f"lab 5 should define its Network class in one solution cell, found {len(cells)}"
+    cells = [
+        c.source
+        for c in nb.cells
+        if "solution" in c.metadata.get("tags", []) and "class Network" in c.source
+    ]
+    assert len(cells) == 1, (
+        f"lab 5 should define its Network class in one solution cell, found {len(cells)}"
+    )
     return cells[0]
 
 
@@ -100,9 +105,12 @@ def test_a_lab_network_trained_by_the_dashboard_reads_drawn_digits(open_notebook
     # reader's own evaluate says of the same 2,000 digits.
     expect(page.locator(".nnw-dash")).to_have_count(1)
     expect(page.locator(".nnw-dash__status")).to_have_text("completed")
-    trained = json.loads(nb.run_cell(
-        "print(json.dumps({'dash': dash.history.val_accuracy[-1], 'epochs': dash.history.epochs,"
-        " 'mine': net.evaluate(test_data) / len(test_data)}))").strip())
+    trained = json.loads(
+        nb.run_cell(
+            "print(json.dumps({'dash': dash.history.val_accuracy[-1], 'epochs': dash.history.epochs,"
+            " 'mine': net.evaluate(test_data) / len(test_data)}))"
+        ).strip()
+    )
     assert trained["epochs"] == 3
     assert trained["dash"] == pytest.approx(trained["mine"], abs=1e-9)
     assert trained["mine"] >= 0.85  # about 88% (lab 5 states it)
@@ -124,7 +132,12 @@ def test_a_lab_network_trained_by_the_dashboard_reads_drawn_digits(open_notebook
         assert got["strokes"] == len(strokes)
         assert np.max(got["pixels"]) > 0.99  # a real drawing reached Python
         mine = np.array(got["feedforward"])
-        assert int(np.argmax(mine)) == int(digit) == got["canvas_prediction"] == got["diagram_prediction"]
+        assert (
+            int(np.argmax(mine))
+            == int(digit)
+            == got["canvas_prediction"]
+            == got["diagram_prediction"]
+        )
         # the canvas's forward pass in the page, and again in Python, == the reader's feedforward
         np.testing.assert_allclose(page_floats(canvas, "data-probabilities"), mine, atol=1e-5)
         np.testing.assert_allclose(got["python_probabilities"], mine, atol=1e-5)
@@ -143,10 +156,12 @@ def lab5_cells(*ids):
 
 
 def test_lab5_shows_the_dashboard_then_trains_in_the_background_and_its_canvas_starts_empty(
-        open_notebook):
+    open_notebook,
+):
     # Up to the cell that shows the dashboard: shown, nothing trained yet.
-    nb = open_notebook(["import json", *lab5_cells("lab5-01", "lab5-03", "lab5-06", "lab5-08")],
-                       app="lab")
+    nb = open_notebook(
+        ["import json", *lab5_cells("lab5-01", "lab5-03", "lab5-06", "lab5-08")], app="lab"
+    )
     page = nb.page
     root = page.locator(".nnw-dash")
     expect(root).to_have_count(1)
@@ -170,12 +185,17 @@ def test_lab5_shows_the_dashboard_then_trains_in_the_background_and_its_canvas_s
     out = nb.run_cell(evaluate, timeout_ms=300_000)
     shown = re.search(r"= (\d+\.\d%)", out).group(1)
     expect(status).to_have_text("completed")
-    expect(root.locator(".nnw-dash__panelhead")).to_contain_text(f"after epoch 3 · 2000 validation examples · {shown} right")
+    expect(root.locator(".nnw-dash__panelhead")).to_contain_text(
+        f"after epoch 3 · 2000 validation examples · {shown} right"
+    )
 
     # The canvas starts empty: nothing drawn, nothing predicted, until the reader draws.
     nb.run_cell(lab5_cells("lab5-13")[0])
-    canvas = json.loads(nb.run_cell(
-        "print(json.dumps({'prediction': canvas.prediction, 'strokes': len(canvas.strokes), "
-        "'ink': float(canvas.pixels.max()) if canvas.pixels is not None else 0.0}))"))
+    canvas = json.loads(
+        nb.run_cell(
+            "print(json.dumps({'prediction': canvas.prediction, 'strokes': len(canvas.strokes), "
+            "'ink': float(canvas.pixels.max()) if canvas.pixels is not None else 0.0}))"
+        )
+    )
     assert canvas == {"prediction": None, "strokes": 0, "ink": 0.0}
     expect(page.locator(".nnw-canvas")).to_have_attribute("data-prediction", "")

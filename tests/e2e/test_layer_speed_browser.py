@@ -32,13 +32,17 @@ def test_the_panel_draws_each_runs_speeds_per_layer_side_by_side(browser, tmp_pa
     train = (data.X_train[:500], data.y_train[:500])
     sigmoid = Network(DEEP, activation="sigmoid", output="sigmoid", init="book", seed=0)
     relu = Network(DEEP, activation="relu", output="sigmoid", init="scaled", seed=0)
-    dash = TrainingDashboard(sigmoid, train=train, epochs=2, batch_size=50, layer_speed=200,
-                             label="sigmoid")
+    dash = TrainingDashboard(
+        sigmoid, train=train, epochs=2, batch_size=50, layer_speed=200, label="sigmoid"
+    )
     dash.add_run(relu, label="relu")
     at_init = [layer_speeds(net, *(a[:200] for a in train)) for net in (sigmoid, relu)]
     dash.run()
     path = export_html([dash], tmp_path / "speed.html")
-    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         panel = page.locator(".nnw-dash__layerspeed")
         expect(panel).to_have_attribute("data-runs", "2")
@@ -50,14 +54,16 @@ def test_the_panel_draws_each_runs_speeds_per_layer_side_by_side(browser, tmp_pa
             last = np.array(run.history.layer_speed[-1][1], np.float32)
             np.testing.assert_allclose(floats(chart.get_attribute("data-speeds")), last, rtol=1e-6)
             expect(chart.locator("figcaption")).to_contain_text(run.label)
-            page.wait_for_function(f"() => ({PAINTED})(document.querySelectorAll("
-                                   f"'.nnw-dash__speedcanvas')[{i}]) > 200")
+            page.wait_for_function(
+                f"() => ({PAINTED})(document.querySelectorAll('.nnw-dash__speedcanvas')[{i}]) > 200"
+            )
         # one log axis for both, whole decades around every speed recorded
         lo, hi = floats(panel.get_attribute("data-range"))
         every = np.concatenate([s for run in dash.runs for _, s in run.history.layer_speed])
         assert lo <= every.min() < 10 * lo and hi / 10 < every.max() <= hi
         expect(panel.locator(".nnw-dash__layerkeyitem")).to_have_text(
-            ["hidden 1", "hidden 2", "hidden 3", "hidden 4"])
+            ["hidden 1", "hidden 2", "hidden 3", "hidden 4"]
+        )
         assert not errors, errors
     # the first records are the speeds at initialisation: the sigmoid's slowest layer is the
     # first, about 100 times slower than the last (NNDL ch5); ReLU with He's init is not
@@ -74,15 +80,19 @@ def test_errors_on_one_shared_scale_fade_in_early_layers_and_toggle(browser, tmp
     deltas = [np.abs(d.astype(np.float32)) for d in diagram.errors]
     largest = max(d.max() for d in deltas)
     path = export_html([diagram], tmp_path / "shared.html")
-    with fresh_page(browser, viewport={"width": 1200, "height": 900}, console=False) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1200, "height": 900}, console=False) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-mode", "errors")
         expect(root).to_have_attribute("data-error-scale", "shared")
         toggle = root.locator("input.nnw-diagram__shared-scale")
         expect(toggle).to_be_checked()
-        np.testing.assert_allclose(floats(root.get_attribute("data-error-limits")),
-                                   [largest] * 5, rtol=1e-6)
+        np.testing.assert_allclose(
+            floats(root.get_attribute("data-error-limits")), [largest] * 5, rtol=1e-6
+        )
         expect(root.locator(".nnw-diagram__legend")).to_contain_text("every layer on one scale")
         # the first hidden layer's largest error is a small share of the network's: its
         # neuron is drawn close to white
@@ -94,24 +104,30 @@ def test_errors_on_one_shared_scale_fade_in_early_layers_and_toggle(browser, tmp
 
         toggle.uncheck()  # each layer on its own scale: the same neuron in full colour
         expect(root).to_have_attribute("data-error-scale", "per_layer")
-        np.testing.assert_allclose(floats(root.get_attribute("data-error-limits")),
-                                   [d.max() for d in deltas], rtol=1e-6)
+        np.testing.assert_allclose(
+            floats(root.get_attribute("data-error-limits")), [d.max() for d in deltas], rtol=1e-6
+        )
         expect(root.locator(".nnw-diagram__legend")).to_contain_text("each layer on its own scale")
-        page.wait_for_function("([el, x, y]) => { const c = el.querySelector('canvas.nnw-diagram__canvas'),"
-                               " r = c.getBoundingClientRect(), k = c.width / r.width;"
-                               " const d = c.getContext('2d').getImageData(Math.round((x - r.left) * k),"
-                               " Math.round((y - r.top) * k), 1, 1).data;"
-                               " return Math.min(d[0], d[1], d[2]) < 150; }",
-                               arg=[root.element_handle(), pos["x"], pos["y"]])
+        page.wait_for_function(
+            "([el, x, y]) => { const c = el.querySelector('canvas.nnw-diagram__canvas'),"
+            " r = c.getBoundingClientRect(), k = c.width / r.width;"
+            " const d = c.getContext('2d').getImageData(Math.round((x - r.left) * k),"
+            " Math.round((y - r.top) * k), 1, 1).data;"
+            " return Math.min(d[0], d[1], d[2]) < 150; }",
+            arg=[root.element_handle(), pos["x"], pos["y"]],
+        )
         assert errors == []
 
 
 def pixel(root, pos):
-    return root.evaluate("""(el, [x, y]) => {
+    return root.evaluate(
+        """(el, [x, y]) => {
       const c = el.querySelector("canvas.nnw-diagram__canvas"), r = c.getBoundingClientRect();
       const k = c.width / r.width;
       return Array.from(c.getContext("2d").getImageData(Math.round((x - r.left) * k),
-        Math.round((y - r.top) * k), 1, 1).data); }""", [pos["x"], pos["y"]])
+        Math.round((y - r.top) * k), 1, 1).data); }""",
+        [pos["x"], pos["y"]],
+    )
 
 
 TOGGLE = """
@@ -146,17 +162,24 @@ def test_the_z_panel_shows_saturation_before_training(browser, tmp_path):
     # training; the panel shades that band and says the share in words.
     data = load_bundled()
     net = Network(DEEP, activation="sigmoid", output="sigmoid", init="large", seed=0)
-    dash = TrainingDashboard(net, train=(data.X_train[:300], data.y_train[:300]),
-                             validation=(data.X_test[:400], data.y_test[:400]))
+    dash = TrainingDashboard(
+        net,
+        train=(data.X_train[:300], data.y_train[:300]),
+        validation=(data.X_test[:400], data.y_test[:400]),
+    )
     layers = dash.refresh_panels()["layers"]
     path = export_html([dash], tmp_path / "z.html")
-    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (page, errors):
+    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (
+        page,
+        errors,
+    ):
         page.goto(path.as_uri())
         rows = page.locator(".nnw-dash__zs .nnw-dash__zlayer")
         expect(rows).to_have_count(5)
         for i, layer in enumerate(layers):
             assert float(rows.nth(i).get_attribute("data-z-share")) == pytest.approx(
-                layer["z_share"])
+                layer["z_share"]
+            )
             expect(rows.nth(i).locator(".nnw-dash__zwords")).to_have_text(layer["z_words"])
         assert layers[0]["z_share"] > 0.5
         expect(rows.first).to_contain_text("lie beyond \u00b14, where \u03c3'(z) < 0.018")

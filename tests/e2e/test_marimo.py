@@ -10,12 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _marimo import marimo_run
+from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
 from nnwidgets import load_bundled, load_pretrained
-
-from _marimo import marimo_run
-from _pen import DIGITS, draw
 
 pytestmark = pytest.mark.e2e
 
@@ -99,14 +98,19 @@ def test_canvas_in_marimo_reads_digits_in_page_and_in_python(browser, marimo_app
         expect(root).to_have_count(1, timeout=60_000)
         token = page.get_by_text("thread-token=").inner_text().split("thread-token=")[1].strip()
         data, net = load_bundled(), load_pretrained()
-        i = next(k for k in range(len(data.y_test))
-                 if data.y_test[k] == 3 and net.predict(data.X_test[k:k + 1])[0] == 3)
+        i = next(
+            k
+            for k in range(len(data.y_test))
+            if data.y_test[k] == 3 and net.predict(data.X_test[k : k + 1])[0] == 3
+        )
         (trigger / token).write_text(str(i))
         done = (trigger / token).with_suffix(".done")
         deadline = time.monotonic() + 30
         while not done.exists() and time.monotonic() < deadline:
             time.sleep(0.05)  # the notebook's thread polls for its trigger
-        assert done.exists() and done.read_text() == "shown, prediction=3", done.exists() and done.read_text()
+        assert done.exists() and done.read_text() == "shown, prediction=3", (
+            done.exists() and done.read_text()
+        )
         expect(root).to_have_attribute("data-prediction", "3")
 
         assert not errors, errors

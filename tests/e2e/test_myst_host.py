@@ -24,6 +24,7 @@ from nnwidgets.widgets.export_esm import export_esm
 
 pytestmark = pytest.mark.e2e
 
+
 @pytest.fixture(scope="module")
 def digit_network():
     return load_pretrained()
@@ -37,8 +38,12 @@ def digit_network():
 def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css, shadow):
     page, site = book
     export_esm(DigitCanvas(network=digit_network), site / "digit.mjs", css=css)
-    spec = {"esm": f"{ORIGIN}/digit.mjs", "css": f"{ORIGIN}/digit.css" if css == "file" else None,
-            "shadow": shadow, "json": {}}
+    spec = {
+        "esm": f"{ORIGIN}/digit.mjs",
+        "css": f"{ORIGIN}/digit.css" if css == "file" else None,
+        "shadow": shadow,
+        "json": {},
+    }
 
     first = page.evaluate("(spec) => window.mount(spec)", spec)
     root = page.locator(".nnw-canvas")  # Playwright's CSS locators reach into open shadow roots
@@ -59,7 +64,9 @@ def test_module_draws_and_predicts_in_a_myst_like_host(book, digit_network, css,
 
     # float16 weights in the page, float32 in NumPy: the same reading, probabilities within 1e-2
     probs = np.array(root.get_attribute("data-probabilities").split(","), float)
-    ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["7"][0])).reshape(1, -1))[0]
+    ours = digit_network.predict_proba(to_mnist(rasterize_strokes(DIGITS["7"][0])).reshape(1, -1))[
+        0
+    ]
     assert int(np.argmax(probs)) == int(np.argmax(ours)) == 7
     assert np.abs(probs - ours).max() < 1e-2, (probs, ours)
 
@@ -91,12 +98,14 @@ def test_diagram_module_renders_its_input_in_a_myst_like_host(book, digit_networ
     diagram.ablate(1, 3)
     export_esm(diagram, site / "diagram.mjs")
     spec = {"esm": f"{ORIGIN}/diagram.mjs", "css": None, "shadow": True, "json": {}}
-    for mount in range(2):  # the theme re-mounts widgets: the second view starts the same
+    for _ in range(2):  # the theme re-mounts widgets: the second view starts the same
         i = page.evaluate("(spec) => window.mount(spec)", spec)
         root = page.locator(".nnw-diagram")
         expect(root).to_have_attribute("data-prediction", str(diagram.prediction))
         expect(root).to_have_attribute("data-edits", "1")
-        expect(root).to_have_css("border-top-left-radius", "10px")  # the stylesheet reached the shadow root
+        expect(root).to_have_css(
+            "border-top-left-radius", "10px"
+        )  # the stylesheet reached the shadow root
         out = np.array(root.get_attribute("data-output").split(","), float)
         want = edited_forward(digit_network, x, {1: {3: 0.0}})[-1]
         assert np.abs(out - want).max() < 1e-2, (out, want)  # float16 weights in the page
@@ -156,11 +165,15 @@ def test_script_tags_in_state_are_text_in_a_myst_like_host(book, digit_network):
     from nnwidgets import ModelInfo
 
     page, site = book
-    hostile = ('<!--<script>window.pwned=1</script></script><script>window.pwned=2</script>'
-               '<img src=x onerror="window.pwned=3">\u2028&amp;')
+    hostile = (
+        "<!--<script>window.pwned=1</script></script><script>window.pwned=2</script>"
+        '<img src=x onerror="window.pwned=3">\u2028&amp;'
+    )
     export_esm(ModelInfo(digit_network, title=hostile), site / "info.mjs")
-    page.evaluate("(spec) => window.mount(spec)",
-                  {"esm": f"{ORIGIN}/info.mjs", "css": None, "shadow": True, "json": {}})
+    page.evaluate(
+        "(spec) => window.mount(spec)",
+        {"esm": f"{ORIGIN}/info.mjs", "css": None, "shadow": True, "json": {}},
+    )
     expect(page.locator(".nnw-info__title")).to_have_text(hostile)
     assert page.evaluate("() => window.pwned") is None
     assert page.locator("img").count() == 0

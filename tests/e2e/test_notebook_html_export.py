@@ -68,17 +68,39 @@ display(canvas, diagram)
 # CDN URL -> npm package and the file inside it. Group "range" is the version (range) the page
 # asks for; "path" the file within the package.
 CDN_FILES = [
-    (re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/(?P<range>[^/]+)/require(\.min)?\.js"),
-     "requirejs", lambda m: "require.js"),
-    (re.compile(r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>@jupyter-widgets/html-manager)"
-                r"@(?P<range>[^/]+)/(?P<path>dist/[\w.-]+)"),
-     "@jupyter-widgets/html-manager", lambda m: m["path"]),
-    (re.compile(r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>anywidget)@(?P<range>[^/]+)/(?P<path>dist/index\.js)"),
-     "anywidget", lambda m: m["path"]),
+    (
+        re.compile(
+            r"https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/(?P<range>[^/]+)/require(\.min)?\.js"
+        ),
+        "requirejs",
+        lambda m: "require.js",
+    ),
+    (
+        re.compile(
+            r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>@jupyter-widgets/html-manager)"
+            r"@(?P<range>[^/]+)/(?P<path>dist/[\w.-]+)"
+        ),
+        "@jupyter-widgets/html-manager",
+        lambda m: m["path"],
+    ),
+    (
+        re.compile(
+            r"https://(?:unpkg\.com|cdn\.jsdelivr\.net/npm)/(?P<pkg>anywidget)@(?P<range>[^/]+)/(?P<path>dist/index\.js)"
+        ),
+        "anywidget",
+        lambda m: m["path"],
+    ),
 ]
 NOT_NEEDED = re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/")
-CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".woff2": "font/woff2", ".woff": "font/woff",
-                 ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject", ".svg": "image/svg+xml"}
+CONTENT_TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".eot": "application/vnd.ms-fontobject",
+    ".svg": "image/svg+xml",
+}
 
 
 def satisfies(version: str, spec: str) -> bool:
@@ -90,7 +112,7 @@ def satisfies(version: str, spec: str) -> bool:
     if spec in ("*", "", "latest"):
         return True
     op = spec[0] if spec[0] in "^~" else ""
-    parts = spec[len(op):].split(".")
+    parts = spec[len(op) :].split(".")
     fixed = [int(p) for p in parts if p not in ("*", "x")]
     if op == "^":
         first = next((i for i, p in enumerate(fixed) if p != 0), len(fixed) - 1)
@@ -102,8 +124,16 @@ def satisfies(version: str, spec: str) -> bool:
 
 
 def test_satisfies():
-    assert satisfies("1.0.15", "*") and satisfies("1.0.15", "^1.0.1") and not satisfies("2.0.0", "^1.0.1")
-    assert satisfies("0.11.0", "~0.11.*") and satisfies("0.11.3", "%7E0.11.*") and not satisfies("0.12.0", "~0.11.*")
+    assert (
+        satisfies("1.0.15", "*")
+        and satisfies("1.0.15", "^1.0.1")
+        and not satisfies("2.0.0", "^1.0.1")
+    )
+    assert (
+        satisfies("0.11.0", "~0.11.*")
+        and satisfies("0.11.3", "%7E0.11.*")
+        and not satisfies("0.12.0", "~0.11.*")
+    )
     assert satisfies("2.1.10", "2.1.10") and not satisfies("2.3.8", "2.1.10")
 
 
@@ -124,14 +154,18 @@ class CdnFromNodeModules:
             meta = json.loads((NODE_MODULES / package / "package.json").read_text())
             file = NODE_MODULES / package / path(m)
             if not satisfies(meta["version"], m["range"]):
-                self.unknown.append(f"{url} (installed {package}@{meta['version']} does not satisfy it)")
+                self.unknown.append(
+                    f"{url} (installed {package}@{meta['version']} does not satisfy it)"
+                )
             elif file.is_file():
                 self.served[url] = f"{package}@{meta['version']}/{path(m)}"
                 return route.fulfill(
                     status=200,
                     path=str(file),
-                    headers={"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
-                             "Access-Control-Allow-Origin": "*"},
+                    headers={
+                        "Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                        "Access-Control-Allow-Origin": "*",
+                    },
                 )
             else:
                 self.unknown.append(f"{url} (no {file})")
@@ -144,14 +178,19 @@ class CdnFromNodeModules:
 def save_widget_state(jupyter_server):
     """Turn "Save Widget State Automatically" back off after the test (the server is shared)."""
     yield
-    jupyter_server.api("PUT", "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin",
-                       {"raw": json.dumps({"saveState": False})})
+    jupyter_server.api(
+        "PUT",
+        "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin",
+        {"raw": json.dumps({"saveState": False})},
+    )
 
 
 def require_cdn_packages():
     for package in ("requirejs", "@jupyter-widgets/html-manager", "anywidget"):
         if not (NODE_MODULES / package / "package.json").is_file():
-            pytest.fail(f"npm package {package} is missing: run `npm install` (package.json devDependencies)")
+            pytest.fail(
+                f"npm package {package} is missing: run `npm install` (package.json devDependencies)"
+            )
 
 
 def save_with_widget_state(nb, jupyter_server) -> tuple[Path, dict]:
@@ -174,8 +213,12 @@ def save_with_widget_state(nb, jupyter_server) -> tuple[Path, dict]:
 def nbconvert_html(ipynb: Path, tmp_path: Path) -> Path:
     """``jupyter nbconvert --to html``, the way a user would run it."""
     html = tmp_path / "exported.html"
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--to", "html", str(ipynb), "--output", str(html)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     text = html.read_text()
     assert "application/vnd.jupyter.widget-view+json" in text and WIDGET_STATE in text
     return html
@@ -198,7 +241,9 @@ def exported_page(browser, html: Path):
     context.route(re.compile(r"^https?://"), cdn)
     opened = ExportedPage(context.new_page(), cdn)
     opened.page.on("pageerror", lambda e: opened.errors.append(str(e)))
-    opened.page.on("console", lambda m: m.type in ("error", "warning") and opened.console.append(m.text))
+    opened.page.on(
+        "console", lambda m: m.type in ("error", "warning") and opened.console.append(m.text)
+    )
     opened.page.on("request", lambda r: opened.requests.append(r.url))
     try:
         opened.page.goto(html.as_uri())
@@ -207,8 +252,9 @@ def exported_page(browser, html: Path):
         context.close()
 
 
-def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser, jupyter_server,
-                                                          save_widget_state, tmp_path):
+def test_nbconvert_html_of_saved_notebook_draws_and_reads(
+    open_notebook, browser, jupyter_server, save_widget_state, tmp_path
+):
     require_cdn_packages()
 
     # 1. Run the notebook in a real kernel and save it with the widget state, as a user would.
@@ -216,9 +262,13 @@ def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser
     expect(nb.page.locator(".nnw-canvas")).to_have_count(1)
     ipynb, state = save_with_widget_state(nb, jupyter_server)
     models = [m for m in state.values() if m["model_name"] == "AnyModel"]
-    assert len(models) == 1, f"expected one saved AnyModel, got {[m['model_name'] for m in state.values()]}"
+    assert len(models) == 1, (
+        f"expected one saved AnyModel, got {[m['model_name'] for m in state.values()]}"
+    )
     assert models[0]["model_module"] == "anywidget"
-    assert "_esm" in models[0]["state"] and models[0].get("buffers"), "saved state lacks the ESM or the weights"
+    assert "_esm" in models[0]["state"] and models[0].get("buffers"), (
+        "saved state lacks the ESM or the weights"
+    )
 
     # 2. Export it the way a user would.
     html = nbconvert_html(ipynb, tmp_path)
@@ -247,19 +297,34 @@ def test_nbconvert_html_of_saved_notebook_draws_and_reads(open_notebook, browser
         # What the page fetched: exactly the CDN files named in the module docstring.
         assert not cdn.unknown, f"requests not answered from node_modules: {cdn.unknown}"
         fetched = sorted(cdn.served)
-        print("\n[export] served from node_modules:\n  " + "\n  ".join(f"{u} <- {f}" for u, f in cdn.served.items()))
+        print(
+            "\n[export] served from node_modules:\n  "
+            + "\n  ".join(f"{u} <- {f}" for u, f in cdn.served.items())
+        )
         print("[export] aborted (not needed): " + ", ".join(cdn.aborted))
-        print("[export] other requests: " + ", ".join(u for u in requests if u not in cdn.served and u not in cdn.aborted))
+        print(
+            "[export] other requests: "
+            + ", ".join(u for u in requests if u not in cdn.served and u not in cdn.aborted)
+        )
         print("[export] console errors and warnings: " + " | ".join(opened.console))
-        assert any(u.startswith("https://cdnjs.cloudflare.com/ajax/libs/require.js/") for u in fetched), fetched
-        assert any("/@jupyter-widgets/html-manager@" in u and u.endswith("/dist/embed-amd.js") for u in fetched), fetched
+        assert any(
+            u.startswith("https://cdnjs.cloudflare.com/ajax/libs/require.js/") for u in fetched
+        ), fetched
+        assert any(
+            "/@jupyter-widgets/html-manager@" in u and u.endswith("/dist/embed-amd.js")
+            for u in fetched
+        ), fetched
         assert any("/anywidget@" in u and u.endswith("/dist/index.js") for u in fetched), fetched
         # every request left the page through the router (nothing reached a network)
-        assert {u for u in requests if re.match(r"^https?://", u)} <= set(cdn.served) | set(cdn.aborted)
+        assert {u for u in requests if re.match(r"^https?://", u)} <= set(cdn.served) | set(
+            cdn.aborted
+        )
         assert not opened.errors, opened.errors
 
 
-def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_server, save_widget_state, tmp_path):
+def test_nbconvert_html_links_diagram_to_canvas(
+    open_notebook, browser, jupyter_server, save_widget_state, tmp_path
+):
     """The diagram follows the pen on the exported page: the html-manager resolves its `_source`
     reference to the canvas's model, whose `_live` 28x28 the diagram redraws from (no kernel)."""
     require_cdn_packages()
@@ -270,8 +335,12 @@ def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_
     # Told apart by a trait only each has: the canvas's `_drawn`, the diagram's `_source`.
     canvases = [ref for ref, m in state.items() if "_drawn" in m["state"]]
     diagrams = [m["state"] for m in state.values() if "_source" in m["state"]]
-    assert len(canvases) == 1 and len(diagrams) == 1, f"expected a saved canvas and diagram, got {len(state)} models"
-    assert diagrams[0]["_source"] == f"IPY_MODEL_{canvases[0]}", f"the saved diagram follows {diagrams[0]['_source']!r}"
+    assert len(canvases) == 1 and len(diagrams) == 1, (
+        f"expected a saved canvas and diagram, got {len(state)} models"
+    )
+    assert diagrams[0]["_source"] == f"IPY_MODEL_{canvases[0]}", (
+        f"the saved diagram follows {diagrams[0]['_source']!r}"
+    )
 
     html = nbconvert_html(ipynb, tmp_path)
 
@@ -281,7 +350,9 @@ def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_
         expect(diagram).to_have_attribute("data-linked", "true", timeout=20_000)
         expect(diagram).to_have_attribute("data-prediction", "")
         pad = canvas_root.locator("canvas.nnw-canvas__pad")
-        pad.evaluate("(el) => el.scrollIntoView({block: 'center'})")  # the mouse reaches only the viewport
+        pad.evaluate(
+            "(el) => el.scrollIntoView({block: 'center'})"
+        )  # the mouse reaches only the viewport
 
         draw(page, pad, DIGITS["7"][0])
         expect(canvas_root).to_have_attribute("data-prediction", "7")
@@ -292,25 +363,44 @@ def test_nbconvert_html_links_diagram_to_canvas(open_notebook, browser, jupyter_
         expect(diagram).to_have_attribute("data-prediction", "")
         draw(page, pad, DIGITS["0"][0])
         expect(canvas_root).to_have_attribute("data-prediction", "0")
-        expect(diagram).to_have_attribute("data-prediction", canvas_root.get_attribute("data-prediction"))
+        expect(diagram).to_have_attribute(
+            "data-prediction", canvas_root.get_attribute("data-prediction")
+        )
         assert not opened.errors, opened.errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "nbconvert's HTML templates embed the widget state with json_dumps | escape_html_script, which "
-    "escapes only '/': '<!--<script>' in any string of the state puts the tokenizer into its "
-    "double-escaped script state, the state's <script> swallows the rest of the page and no widget "
-    "renders. Upstream (nbconvert); export_html escapes '<' and so is not affected "
-    "(tests/e2e/test_export_page.py). Flips to a pass when nbconvert escapes '<'."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "nbconvert's HTML templates embed the widget state with json_dumps | escape_html_script, which "
+        "escapes only '/': '<!--<script>' in any string of the state puts the tokenizer into its "
+        "double-escaped script state, the state's <script> swallows the rest of the page and no widget "
+        "renders. Upstream (nbconvert); export_html escapes '<' and so is not affected "
+        "(tests/e2e/test_export_page.py). Flips to a pass when nbconvert escapes '<'."
+    ),
+)
 def test_nbconvert_page_survives_comment_script_in_widget_state(browser, tmp_path):
     """A notebook whose saved widget state holds a ModelInfo title with '<!--<script>', turned
     into a page by nbconvert as a user would: the page's widget state must still parse."""
     title = "<!--<script>window.pwned=1</script>"
-    state = {"version_major": 2, "version_minor": 0, "state": {"abc": {
-        "model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*",
-        "state": {"title": title}}}}
-    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "a page"}],
-          "metadata": {"widgets": {WIDGET_STATE: state}}, "nbformat": 4, "nbformat_minor": 5}
+    state = {
+        "version_major": 2,
+        "version_minor": 0,
+        "state": {
+            "abc": {
+                "model_name": "AnyModel",
+                "model_module": "anywidget",
+                "model_module_version": "~0.11.*",
+                "state": {"title": title},
+            }
+        },
+    }
+    nb = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "a page"}],
+        "metadata": {"widgets": {WIDGET_STATE: state}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     ipynb = tmp_path / "hostile.ipynb"
     ipynb.write_text(json.dumps(nb))
     html = tmp_path / "hostile.html"

@@ -23,13 +23,30 @@ STROKES = [
     # a seven in two strokes, small and off-centre
     [[[30, 30], [110, 28]], [[110, 28], [80, 90], [60, 150]]],
     # a zero, wide
-    [[[140, 60], [90, 70], [60, 130], [80, 200], [150, 215], [210, 170], [215, 100], [180, 62], [140, 60]]],
+    [
+        [
+            [140, 60],
+            [90, 70],
+            [60, 130],
+            [80, 200],
+            [150, 215],
+            [210, 170],
+            [215, 100],
+            [180, 62],
+            [140, 60],
+        ]
+    ],
     # a dot
     [[[200, 200]]],
 ]
 
-ACTIVATIONS = [("relu", "softmax"), ("sigmoid", "sigmoid"), ("tanh", "softmax"),
-               ("leaky_relu", "linear"), ("relu", "relu")]
+ACTIVATIONS = [
+    ("relu", "softmax"),
+    ("sigmoid", "sigmoid"),
+    ("tanh", "softmax"),
+    ("leaky_relu", "linear"),
+    ("relu", "relu"),
+]
 
 
 def reference_forward(weights, biases, activation, output, x):
@@ -60,21 +77,29 @@ def f32(a):
 
 def build():
     rng = np.random.default_rng(0)
-    preprocess = [
-        {"strokes": s, "pixels": f32(to_mnist(rasterize_strokes(s)))} for s in STROKES
-    ]
+    preprocess = [{"strokes": s, "pixels": f32(to_mnist(rasterize_strokes(s)))} for s in STROKES]
     forward = []
     sizes = [784, 4, 6, 10]
     inputs = [to_mnist(rasterize_strokes(s)).ravel() for s in STROKES[:3]]  # = preprocess[:3]
     for activation, output in ACTIVATIONS:
-        weights = [rng.normal(0, 1 / np.sqrt(n), (m, n)).astype(np.float32) for n, m in zip(sizes[:-1], sizes[1:])]
+        weights = [
+            rng.normal(0, 1 / np.sqrt(n), (m, n)).astype(np.float32)
+            for n, m in zip(sizes[:-1], sizes[1:])
+        ]
         biases = [rng.normal(0, 0.5, m).astype(np.float32) for m in sizes[1:]]
-        forward.append({
-            "sizes": sizes, "activation": activation, "output": output,
-            "weights": [f32(w) for w in weights],
-            "biases": [f32(b) for b in biases],
-            "outputs": [reference_forward(weights, biases, activation, output, x).tolist() for x in inputs],
-        })
+        forward.append(
+            {
+                "sizes": sizes,
+                "activation": activation,
+                "output": output,
+                "weights": [f32(w) for w in weights],
+                "biases": [f32(b) for b in biases],
+                "outputs": [
+                    reference_forward(weights, biases, activation, output, x).tolist()
+                    for x in inputs
+                ],
+            }
+        )
     return {"preprocess": preprocess, "forward": forward}
 
 

@@ -1,10 +1,10 @@
 """``python -m nnwidgets`` (also the ``nnwidgets`` command).
 
-    nnwidgets demo [--dir DIR] [--port PORT] [--no-browser] [JUPYTER ARGS...]
-        Copy the example notebooks into DIR (default ~/nnwidgets-notebooks) and open the
-        quickstart in JupyterLab. Works offline. A copy you have edited is never overwritten.
-    nnwidgets train [ARGS...]
-        Train a network from the command line (see ``nnwidgets train --help``).
+nnwidgets demo [--dir DIR] [--port PORT] [--no-browser] [JUPYTER ARGS...]
+    Copy the example notebooks into DIR (default ~/nnwidgets-notebooks) and open the
+    quickstart in JupyterLab. Works offline. A copy you have edited is never overwritten.
+nnwidgets train [ARGS...]
+    Train a network from the command line (see ``nnwidgets train --help``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy the example notebooks into DIR and open the quickstart in JupyterLab. "
         "Unrecognised options are passed on to `jupyter lab`.",
     )
-    demo.add_argument("--dir", default=str(DEFAULT_DIR), help="where the notebooks go (default: %(default)s)")
+    demo.add_argument(
+        "--dir", default=str(DEFAULT_DIR), help="where the notebooks go (default: %(default)s)"
+    )
     demo.add_argument("--port", type=int, default=None, help="port for the Jupyter server")
     demo.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     demo.set_defaults(handler=run_demo)

@@ -49,14 +49,17 @@ def layer_sizes(text: str) -> list[int]:
         sizes = [int(s) for s in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"must be comma-separated integers like 784,100,10; got {text!r}") from None
+            f"must be comma-separated integers like 784,100,10; got {text!r}"
+        ) from None
     if len(sizes) < 2 or any(n <= 0 for n in sizes):
         raise argparse.ArgumentTypeError(
-            f"must be two or more positive layer sizes like 784,100,10; got {text!r}")
+            f"must be two or more positive layer sizes like 784,100,10; got {text!r}"
+        )
     if sizes[0] != N_PIXELS or sizes[-1] != N_CLASSES:
         raise argparse.ArgumentTypeError(
             f"must start with {N_PIXELS} (the 28x28 pixels) and end with {N_CLASSES} "
-            f"(the digits); got {text!r}")
+            f"(the digits); got {text!r}"
+        )
     return sizes
 
 
@@ -82,7 +85,9 @@ def prepare_output(text: str) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ValueError(f"--out {text!r}: cannot create the folder {folder}: {exc.strerror}") from None
+        raise ValueError(
+            f"--out {text!r}: cannot create the folder {folder}: {exc.strerror}"
+        ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"--out {text!r}: the folder {folder} is not writable")
     return path

@@ -42,7 +42,9 @@ def shipped_notebooks() -> Path:
     for candidate in (here / "notebooks", here.parent.parent / "notebooks"):
         if (candidate / FIRST_NOTEBOOK).is_file():
             return candidate
-    raise SystemExit(f"nnwidgets: the example notebooks are missing (looked for {FIRST_NOTEBOOK} next to {here})")
+    raise SystemExit(
+        f"nnwidgets: the example notebooks are missing (looked for {FIRST_NOTEBOOK} next to {here})"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -70,7 +72,9 @@ def copy_notebooks(source: Path, dest: Path) -> list[str]:
         # Damaged: with no record, every copy that differs counts as edited and is kept.
         manifest = {}
     notes = []
-    shipped = sorted({path for pattern in SHIPPED for path in source.glob(pattern) if path.is_file()})
+    shipped = sorted(
+        {path for pattern in SHIPPED for path in source.glob(pattern) if path.is_file()}
+    )
     for nb in shipped:
         name = nb.relative_to(source).as_posix()  # the manifest's key: "exercises/lab1.ipynb"
         target, new_hash = dest / name, _sha256(nb)
@@ -94,10 +98,15 @@ def copy_notebooks(source: Path, dest: Path) -> list[str]:
     return notes
 
 
-def demo_command(workdir: Path, *, port: int | None, no_browser: bool, extra: list[str]) -> list[str]:
+def demo_command(
+    workdir: Path, *, port: int | None, no_browser: bool, extra: list[str]
+) -> list[str]:
     """The JupyterLab command line ``demo`` runs."""
     cmd = [
-        sys.executable, "-m", "jupyterlab", FIRST_NOTEBOOK,
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        FIRST_NOTEBOOK,
         f"--ServerApp.root_dir={workdir}",
         # The link the server prints (and opens) is the quickstart, not the Launcher: where no
         # browser opens (SSH, WSL, a container) that printed link is all the reader gets.
@@ -164,22 +173,31 @@ def run_demo(args, extra: list[str]) -> int:
     except OSError as exc:
         where = exc.filename or workdir
         if isinstance(exc, IsADirectoryError):
-            return _usage_error(f"--dir {args.dir!r}: {where} is a folder, where a shipped "
-                                f"notebook of that name goes; rename it or choose another --dir")
+            return _usage_error(
+                f"--dir {args.dir!r}: {where} is a folder, where a shipped "
+                f"notebook of that name goes; rename it or choose another --dir"
+            )
         if isinstance(exc, PermissionError):
-            return _usage_error(f"--dir {args.dir!r} is not writable (permission denied: {where}); "
-                                f"choose another --dir")
-        return _usage_error(f"--dir {args.dir!r}: cannot copy the notebooks there: "
-                            f"{exc.strerror or exc} ({where})")
+            return _usage_error(
+                f"--dir {args.dir!r} is not writable (permission denied: {where}); "
+                f"choose another --dir"
+            )
+        return _usage_error(
+            f"--dir {args.dir!r}: cannot copy the notebooks there: {exc.strerror or exc} ({where})"
+        )
     for note in notes:
         print(f"nnwidgets: {note}")
     trust_notebooks(source, workdir)
     cmd = demo_command(workdir, port=args.port, no_browser=args.no_browser, extra=extra)
-    print(f"nnwidgets: the notebooks are in {workdir} (the quickstart, lab1-lab6 with their "
-          f"solutions, and exercises/)")
-    print(f"nnwidgets: JupyterLab opens {FIRST_NOTEBOOK}; without a browser, open the link it "
-          f"prints below, ending in /lab/tree/{FIRST_NOTEBOOK}?token=... (Ctrl+C to stop)",
-          flush=True)
+    print(
+        f"nnwidgets: the notebooks are in {workdir} (the quickstart, lab1-lab6 with their "
+        f"solutions, and exercises/)"
+    )
+    print(
+        f"nnwidgets: JupyterLab opens {FIRST_NOTEBOOK}; without a browser, open the link it "
+        f"prints below, ending in /lab/tree/{FIRST_NOTEBOOK}?token=... (Ctrl+C to stop)",
+        flush=True,
+    )
     return serve(cmd, cwd=workdir, env=demo_environment())
 
 
@@ -192,7 +210,9 @@ def serve(cmd: list[str], *, cwd: Path, env: dict[str, str]) -> int:
     """
     proc = subprocess.Popen(cmd, cwd=cwd, env=env)
     forwarded = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {sig: signal.signal(sig, lambda sig, frame: proc.send_signal(sig)) for sig in forwarded}
+    previous = {
+        sig: signal.signal(sig, lambda sig, frame: proc.send_signal(sig)) for sig in forwarded
+    }
     interrupted = False
     try:
         while True:

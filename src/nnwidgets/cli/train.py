@@ -50,13 +50,20 @@ class TerminalProgress(Callback):
         self._last = now
         done = (batch + 1) / self._n_batches
         bar = "#" * int(done * self.width)
-        print(f"\repoch {trainer.epoch + 1}/{trainer.epochs} [{bar:<{self.width}}] "
-              f"{done:4.0%} loss {logs['loss']:.4f}", end="", file=self.stream, flush=True)
+        print(
+            f"\repoch {trainer.epoch + 1}/{trainer.epochs} [{bar:<{self.width}}] "
+            f"{done:4.0%} loss {logs['loss']:.4f}",
+            end="",
+            file=self.stream,
+            flush=True,
+        )
 
     def on_epoch_end(self, trainer, epoch, logs):
         print("\r" + " " * (self.width + 40) + "\r", end="", file=self.stream, flush=True)
-        line = (f"epoch {epoch + 1:3d}/{trainer.epochs}  loss {logs['loss']:.4f}  "
-                f"train acc {logs['accuracy']:.4f}")
+        line = (
+            f"epoch {epoch + 1:3d}/{trainer.epochs}  loss {logs['loss']:.4f}  "
+            f"train acc {logs['accuracy']:.4f}"
+        )
         if "val_accuracy" in logs:
             line += f"  test loss {logs['val_loss']:.4f}  test acc {logs['val_accuracy']:.4f}"
         line += f"  lr {logs['learning_rate']:.4g}  {time.perf_counter() - self._started:.1f}s"
@@ -64,8 +71,9 @@ class TerminalProgress(Callback):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(prog="nnwidgets train",
-                                description="Train a network on MNIST and save it.")
+    p = argparse.ArgumentParser(
+        prog="nnwidgets train", description="Train a network on MNIST and save it."
+    )
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a named experiment")
     arch = p.add_argument_group("network (override the preset)")
     arch.add_argument("--sizes", type=layer_sizes, help="layer sizes, e.g. 784,100,10")
@@ -83,24 +91,43 @@ def build_parser():
     fit.add_argument("--l1", type=trainer_setting("l1"))
     fit.add_argument("--dropout", type=trainer_setting("dropout"))
     fit.add_argument("--schedule", choices=["constant", "step", "cosine"])
-    fit.add_argument("--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)")
+    fit.add_argument(
+        "--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)"
+    )
     fit.add_argument("--seed", type=int, default=0)
     data = p.add_argument_group("data")
     source = data.add_mutually_exclusive_group()
-    source.add_argument("--data", metavar="DIR", type=existing_directory,
-                        help="folder holding the four MNIST IDX files")
-    source.add_argument("--bundled", action="store_true",
-                        help="use the small subset shipped in the package (offline)")
+    source.add_argument(
+        "--data",
+        metavar="DIR",
+        type=existing_directory,
+        help="folder holding the four MNIST IDX files",
+    )
+    source.add_argument(
+        "--bundled",
+        action="store_true",
+        help="use the small subset shipped in the package (offline)",
+    )
     data.add_argument("--dataset", choices=["mnist", "fashion"], default="mnist")
-    data.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
-                      help="random distortions each epoch (default: as the preset says)")
+    data.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="random distortions each epoch (default: as the preset says)",
+    )
     out = p.add_argument_group("output")
-    out.add_argument("--out", metavar="PATH",
-                     help="save the trained network here (.npz); its folder is made if missing")
+    out.add_argument(
+        "--out",
+        metavar="PATH",
+        help="save the trained network here (.npz); its folder is made if missing",
+    )
     out.add_argument("--save-dtype", choices=["float16", "float32", "float64"])
-    out.add_argument("--save-interrupted", action="store_true",
-                     help="after Ctrl-C, save the half-trained network to --out itself, replacing "
-                          "what is there (default: beside it, as NAME.interrupted.npz)")
+    out.add_argument(
+        "--save-interrupted",
+        action="store_true",
+        help="after Ctrl-C, save the half-trained network to --out itself, replacing "
+        "what is there (default: beside it, as NAME.interrupted.npz)",
+    )
     return p
 
 
@@ -124,18 +151,34 @@ def _main(argv):
     for key in ("sizes", "activation", "output", "cost", "init"):
         if getattr(args, key) is not None:
             net_kwargs[key] = getattr(args, key)
-    fit_kwargs = dict(preset.fit) if preset else {"epochs": 10, "batch_size": 64,
-                                                  "learning_rate": 0.1, "momentum": 0.9}
-    for key in ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
-                "schedule", "threads"):
+    fit_kwargs = (
+        dict(preset.fit)
+        if preset
+        else {"epochs": 10, "batch_size": 64, "learning_rate": 0.1, "momentum": 0.9}
+    )
+    for key in (
+        "epochs",
+        "batch_size",
+        "learning_rate",
+        "momentum",
+        "l2",
+        "l1",
+        "dropout",
+        "schedule",
+        "threads",
+    ):
         if getattr(args, key) is not None:
             fit_kwargs[key] = getattr(args, key)
     # Both only say how to save, so without --out they would be ignored without a word.
-    for flag, given in (("--save-interrupted", args.save_interrupted),
-                        ("--save-dtype", args.save_dtype is not None)):
+    for flag, given in (
+        ("--save-interrupted", args.save_interrupted),
+        ("--save-dtype", args.save_dtype is not None),
+    ):
         if given and not args.out:
-            parser.error(f"{flag} says how to save the network, but nothing is saved without "
-                         f"--out PATH; add --out or drop {flag}")
+            parser.error(
+                f"{flag} says how to save the network, but nothing is saved without "
+                f"--out PATH; add --out or drop {flag}"
+            )
     if args.bundled and args.dataset != "mnist":
         parser.error("--bundled holds MNIST digits only; drop --bundled or --dataset fashion")
 
@@ -148,21 +191,31 @@ def _main(argv):
     try:
         data = _load_data(args)
     except DownloadError as exc:
-        parser.error(f"{exc}\nOn the command line: --bundled trains on that subset, and "
-                     f"--data DIR reads the files from a folder.")
+        parser.error(
+            f"{exc}\nOn the command line: --bundled trains on that subset, and "
+            f"--data DIR reads the files from a folder."
+        )
     except (ValueError, TypeError, OSError) as exc:  # FileNotFoundError is an OSError
         parser.error(str(exc))
     use_augment = args.augment if args.augment is not None else bool(preset and preset.augment)
     if use_augment:
         fit_kwargs["transform"] = _augmenter(preset.augment if preset and preset.augment else {})
 
-    print(f"{net!r}: {net.n_params:,} parameters; {len(data.X_train):,} training and "
-          f"{len(data.X_test):,} test images", flush=True)
+    print(
+        f"{net!r}: {net.n_params:,} parameters; {len(data.X_train):,} training and "
+        f"{len(data.X_test):,} test images",
+        flush=True,
+    )
     started = time.perf_counter()
     progress = TerminalProgress()
     try:
-        net.fit(data.X_train, data.y_train, validation=(data.X_test, data.y_test),
-                callbacks=[progress], **fit_kwargs)
+        net.fit(
+            data.X_train,
+            data.y_train,
+            validation=(data.X_test, data.y_test),
+            callbacks=[progress],
+            **fit_kwargs,
+        )
     except TrainingDiverged as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -173,8 +226,11 @@ def _main(argv):
     except KeyboardInterrupt:
         return _interrupted(net, args, out, progress)
     accuracy = net.score(data.X_test, data.y_test)
-    print(f"test accuracy {accuracy:.4f} ({round(accuracy * len(data.y_test))}/"
-          f"{len(data.y_test)}) after {time.perf_counter() - started:.0f}s", flush=True)
+    print(
+        f"test accuracy {accuracy:.4f} ({round(accuracy * len(data.y_test))}/"
+        f"{len(data.y_test)}) after {time.perf_counter() - started:.0f}s",
+        flush=True,
+    )
     if out is not None:
         if not _save(net, out, args.save_dtype):
             return 1
@@ -203,13 +259,19 @@ def _augmenter(options):
 def _interrupted(net, args, out, progress):
     """Ctrl-C during training: keep the half-trained network without replacing a finished one."""
     print("\r" + " " * (progress.width + 40) + "\r", end="", file=sys.stderr)
-    done = f"interrupted after {len(net.history_.epoch_loss)} complete epochs" if net.history_ else "interrupted"
+    done = (
+        f"interrupted after {len(net.history_.epoch_loss)} complete epochs"
+        if net.history_
+        else "interrupted"
+    )
     if out is None:
         print(f"{done}; nothing saved (no --out)", file=sys.stderr)
         return INTERRUPTED
     target = out if args.save_interrupted else interrupted_path(out)
     if _save(net, target, args.save_dtype):
-        kept = "" if target == out else f"; {out} is left as it was (--save-interrupted replaces it)"
+        kept = (
+            "" if target == out else f"; {out} is left as it was (--save-interrupted replaces it)"
+        )
         print(f"{done}: saved the network as it was to {target}{kept}", file=sys.stderr)
     return INTERRUPTED
 

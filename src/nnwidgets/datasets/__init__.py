@@ -15,10 +15,20 @@
 Only NumPy is imported here: no widget, no network.
 """
 
+from . import toy  # (TensorFlow Playground's 2-D problems: toy.circle() ...)
 from .mnist import Dataset, DownloadError, load_bundled, load_fashion_mnist, load_mnist
 from .pendigits import PenDigits, draw_pendigits, load_pendigits
 from .split import hold_out
-from . import toy  # (TensorFlow Playground's 2-D problems: toy.circle() ...)
 
-__all__ = ["Dataset", "DownloadError", "PenDigits", "draw_pendigits", "hold_out", "load_bundled",
-           "load_fashion_mnist", "load_mnist", "load_pendigits"]
+__all__ = [
+    "Dataset",
+    "DownloadError",
+    "PenDigits",
+    "draw_pendigits",
+    "hold_out",
+    "load_bundled",
+    "load_fashion_mnist",
+    "load_mnist",
+    "load_pendigits",
+    "toy",
+]

@@ -64,7 +64,10 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
         try:
             _fetch_one(url, sha256, dest, progress, timeout)
             return dest
-        except (OSError, ValueError) as exc:  # URLError, HTTPError, IncompleteRead, timeouts are OSErrors
+        except (
+            OSError,
+            ValueError,
+        ) as exc:  # URLError, HTTPError, IncompleteRead, timeouts are OSErrors
             failures.append(f"  {url}: {_reason(exc)}")
     raise DownloadError(f"could not download {name}; tried:\n" + "\n".join(failures))
 
@@ -88,7 +91,9 @@ def _fetch_one(url, sha256, dest, progress, timeout):
         if total is not None and received != total:
             raise ValueError(f"truncated: got {received} of {total} bytes")
         if sha256 is not None and digest.hexdigest() != sha256:
-            raise ValueError(f"SHA-256 mismatch: expected {sha256}; got {digest.hexdigest()} ({received} bytes)")
+            raise ValueError(
+                f"SHA-256 mismatch: expected {sha256}; got {digest.hexdigest()} ({received} bytes)"
+            )
 
 
 def _reason(exc):

@@ -79,14 +79,18 @@ def augment(
     """
     images = _check_images(images)
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0); got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy.random.Generator such as np.random.default_rng(0); got {type(rng).__name__}"
+        )
     shift = _check_number("max_shift", max_shift)
     rotation = _check_range("max_rotation", max_rotation, limit=None)
     shear = _check_range("shear", shear, limit=89.0)
     scale = _check_scale(scale)
     alpha = _check_number("elastic_alpha", elastic_alpha)
     if alpha and not (isinstance(elastic_sigma, Real) and elastic_sigma > 0):
-        raise ValueError(f"elastic_sigma must be a positive number of pixels; got {elastic_sigma!r}")
+        raise ValueError(
+            f"elastic_sigma must be a positive number of pixels; got {elastic_sigma!r}"
+        )
     thickness = _check_number("thickness", thickness)
     if thickness > 1:
         raise ValueError(f"thickness must be a fraction of the images in [0, 1]; got {thickness!r}")
@@ -96,7 +100,9 @@ def augment(
         batch = out[start : start + _CHUNK]
         if thickness:
             batch = _thickness(batch, rng, thickness)
-        sx, sy = _source_coordinates(batch.shape, rng, shift, rotation, scale, shear, alpha, elastic_sigma)
+        sx, sy = _source_coordinates(
+            batch.shape, rng, shift, rotation, scale, shear, alpha, elastic_sigma
+        )
         if sx is not None:
             batch = _bilinear(batch, sx, sy)
         out[start : start + _CHUNK] = batch
@@ -131,7 +137,11 @@ def _source_coordinates(shape, rng, shift, rotation, scale, shear, alpha, sigma)
             rot = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)
             forward = rot @ forward
         inverse = np.linalg.inv(forward).astype(np.float32)
-        t = rng.uniform(-shift, shift, (m, 2)).astype(np.float32) if shift else np.zeros((m, 2), np.float32)
+        t = (
+            rng.uniform(-shift, shift, (m, 2)).astype(np.float32)
+            if shift
+            else np.zeros((m, 2), np.float32)
+        )
         Xt = X - t[:, 0, None, None]
         Yt = Y - t[:, 1, None, None]
         sx = inverse[:, 0, 0, None, None] * Xt + inverse[:, 0, 1, None, None] * Yt + cx
@@ -154,7 +164,9 @@ def _smooth(field, sigma):
     # Along x: every row of every image at once, one matrix product.
     field = (field.reshape(m * h, w) @ gx.T).reshape(m, h, w)
     # Along y: the same on the transposed images.
-    field = (np.ascontiguousarray(field.transpose(0, 2, 1)).reshape(m * w, h) @ gy.T).reshape(m, w, h)
+    field = (np.ascontiguousarray(field.transpose(0, 2, 1)).reshape(m * w, h) @ gy.T).reshape(
+        m, w, h
+    )
     return field.transpose(0, 2, 1)
 
 
@@ -207,7 +219,9 @@ def _thickness(images, rng, fraction):
     if len(chosen) == 0:
         return images
     picked = images[chosen]
-    target = np.where(thicker[:, None, None], _filter3(picked, np.maximum), _filter3(picked, np.minimum))
+    target = np.where(
+        thicker[:, None, None], _filter3(picked, np.maximum), _filter3(picked, np.minimum)
+    )
     images = images.copy()
     images[chosen] = picked + amount * (target - picked)
     return images
@@ -222,14 +236,18 @@ def _filter3(images, op):
 
 def _check_images(images):
     if not isinstance(images, np.ndarray):
-        raise TypeError(f"images must be a numpy array of shape (n, 28, 28); got {type(images).__name__}")
+        raise TypeError(
+            f"images must be a numpy array of shape (n, 28, 28); got {type(images).__name__}"
+        )
     if images.ndim != 3:
         raise ValueError(
             f"images must have shape (n, height, width), e.g. (n, 28, 28); got {images.shape}; "
             "reshape rows of pixels with images.reshape(-1, 28, 28)"
         )
     if not np.issubdtype(images.dtype, np.floating):
-        raise TypeError(f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; divide uint8 pixels by 255")
+        raise TypeError(
+            f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; divide uint8 pixels by 255"
+        )
     return images.astype(np.float32, copy=False)
 
 
@@ -247,7 +265,9 @@ def _check_range(name, value, limit):
         return None
     if isinstance(value, Real) and not isinstance(value, bool):
         if not value >= 0:
-            raise ValueError(f"{name} must be a non-negative number of degrees, a (low, high) pair or None; got {value!r}")
+            raise ValueError(
+                f"{name} must be a non-negative number of degrees, a (low, high) pair or None; got {value!r}"
+            )
         lo, hi = -float(value), float(value)
     else:
         try:
@@ -255,7 +275,9 @@ def _check_range(name, value, limit):
                 raise TypeError
             lo, hi = (float(v) for v in value)
         except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a number of degrees, a (low, high) pair or None; got {value!r}") from None
+            raise ValueError(
+                f"{name} must be a number of degrees, a (low, high) pair or None; got {value!r}"
+            ) from None
         if not lo <= hi:
             raise ValueError(f"{name} must have low <= high; got {value!r}")
     if limit is not None and max(abs(lo), abs(hi)) > limit:
@@ -269,7 +291,9 @@ def _check_scale(value):
     try:
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"scale must be a (low, high) pair of zoom factors or None; got {value!r}") from None
+        raise ValueError(
+            f"scale must be a (low, high) pair of zoom factors or None; got {value!r}"
+        ) from None
     if not 0 < lo <= hi:
         raise ValueError(f"scale must have 0 < low <= high; got {value!r}")
     return None if lo == hi == 1 else (lo, hi)

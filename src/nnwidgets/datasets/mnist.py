@@ -211,9 +211,13 @@ def load_mnist(
         raise ValueError(f"dataset must be 'mnist' or 'fashion'; got {dataset!r}")
     if bundled:
         if dataset != "mnist":
-            raise ValueError(f"bundled=True is only available for dataset='mnist'; got dataset={dataset!r}")
+            raise ValueError(
+                f"bundled=True is only available for dataset='mnist'; got dataset={dataset!r}"
+            )
         if path is not None:
-            raise ValueError(f"bundled=True reads the subset inside the package and takes no path; got path={path!r}")
+            raise ValueError(
+                f"bundled=True reads the subset inside the package and takes no path; got path={path!r}"
+            )
         return load_bundled(flatten=flatten, normalize=normalize)
     return _load(
         spec,
@@ -226,7 +230,9 @@ def load_mnist(
     )
 
 
-def load_fashion_mnist(path=None, *, download=True, cache_dir=None, progress=True, flatten=True, normalize=True):
+def load_fashion_mnist(
+    path=None, *, download=True, cache_dir=None, progress=True, flatten=True, normalize=True
+):
     """Load Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 28x28 clothing images in ten classes.
 
     Same as ``load_mnist(..., dataset="fashion")``; see :func:`load_mnist` for the parameters.
@@ -276,7 +282,9 @@ def _load(spec, path, *, download, cache_dir, progress, flatten, normalize):
     if path is not None:
         folder = Path(path)
         if not folder.is_dir():
-            raise FileNotFoundError(f"path must be a directory holding the {spec.title} IDX files; got {str(path)!r}")
+            raise FileNotFoundError(
+                f"path must be a directory holding the {spec.title} IDX files; got {str(path)!r}"
+            )
         arrays = _read_folder(spec, folder, f"path={str(path)!r}")
         return _finish(arrays, str(folder), flatten=flatten, normalize=normalize)
 
@@ -349,7 +357,9 @@ def _cached(f, folder, spec, download, progress):
             return _read_checked(f, target)
         except ValueError as exc:
             if not download:
-                raise ValueError(f"{exc}. Delete the file or pass download=True to fetch it again") from None
+                raise ValueError(
+                    f"{exc}. Delete the file or pass download=True to fetch it again"
+                ) from None
             # Damaged (an interrupted copy, a disk error): say so, and fetch a fresh one over it.
             damage = exc
             warnings.warn(f"{exc}; downloading it again", RuntimeWarning, stacklevel=2)
@@ -400,7 +410,9 @@ def _finish(arrays, origin, *, flatten, normalize):
         if X.ndim != 3 or X.shape[1:] != IMAGE_SHAPE:
             raise ValueError(f"{origin}: {split} images must be 28x28; got shape {X.shape}")
         if y.ndim != 1:
-            raise ValueError(f"{origin}: {split} labels must be one-dimensional; got shape {y.shape}")
+            raise ValueError(
+                f"{origin}: {split} labels must be one-dimensional; got shape {y.shape}"
+            )
         if len(X) != len(y):
             raise ValueError(f"{origin}: {split} has {len(X)} images but {len(y)} labels")
         if len(y) and y.max() > 9:
@@ -411,4 +423,6 @@ def _finish(arrays, origin, *, flatten, normalize):
         # Divide in float32: a float64 copy of the training set would be 376 MB.
         return X.astype(np.float32) / np.float32(255) if normalize else X.copy()
 
-    return Dataset(images(X_train), y_train.astype(np.int64), images(X_test), y_test.astype(np.int64))
+    return Dataset(
+        images(X_train), y_train.astype(np.int64), images(X_test), y_test.astype(np.int64)
+    )

@@ -37,6 +37,7 @@ SPACING = 8.0  # pad pixels between recorded pen positions; the brush (radius 13
 
 # -- parts of a stroke, in unit coordinates (height 1, y down) --------------------------------
 
+
 def _line(*points):
     return np.asarray(points, float)
 
@@ -59,6 +60,7 @@ def _join(*parts):
 
 
 # -- the styles: each returns a list of strokes, drawn with its own random proportions --------
+
 
 def _zero_oval(r):
     start = r.uniform(-120, -60)
@@ -89,7 +91,9 @@ def _two(r, loop=False):
     if loop:
         size = r.uniform(0.05, 0.11)
         # a small loop turned anticlockwise at the corner: up, left, down and back
-        parts.append(_arc(corner[0] - size, corner[1] - 0.02, size, size * r.uniform(0.8, 1.3), 0, -360))
+        parts.append(
+            _arc(corner[0] - size, corner[1] - 0.02, size, size * r.uniform(0.8, 1.3), 0, -360)
+        )
     parts.append(_line(corner, (r.uniform(0.25, 0.4), 1 + r.uniform(-0.04, 0.04))))
     return [_join(*parts)]
 
@@ -109,7 +113,14 @@ def _three(r, flat=False):
         w = r.uniform(0.25, 0.35)
         upper = _line((-w, 0), (w, 0), (r.uniform(-0.15, 0.05), 2 * cy - 1))
     else:
-        upper = _arc(0, (2 * cy - 1) / 2, rx * r.uniform(0.75, 1.0), (2 * cy - 1) / 2, r.uniform(190, 220), 450)
+        upper = _arc(
+            0,
+            (2 * cy - 1) / 2,
+            rx * r.uniform(0.75, 1.0),
+            (2 * cy - 1) / 2,
+            r.uniform(190, 220),
+            450,
+        )
     return [_join(upper, lower)]
 
 
@@ -165,9 +176,13 @@ def _eight(r, two_loops=False):
     cy_bot = 2 * ry_top + ry_bot
     if two_loops:
         return [_arc(0, cy_top, rx_top, ry_top, 0, 360), _arc(0, cy_bot, rx_bot, ry_bot, -90, 270)]
-    return [_join(_arc(0, cy_top, rx_top, ry_top, -30, -270),
-                  _arc(0, cy_bot, rx_bot, ry_bot, 270, 630),
-                  _arc(0, cy_top, rx_top, ry_top, 90, -40))]
+    return [
+        _join(
+            _arc(0, cy_top, rx_top, ry_top, -30, -270),
+            _arc(0, cy_bot, rx_bot, ry_bot, 270, 630),
+            _arc(0, cy_top, rx_top, ry_top, 90, -40),
+        )
+    ]
 
 
 def _nine(r, tail="straight", loop="closed"):
@@ -195,24 +210,41 @@ STYLES = {
     4: {"closed": _four, "open top": lambda r: _four(r, open_top=True)},
     5: {"two strokes or one": _five},
     6: {"curved stem": _six, "straight stem": lambda r: _six(r, straight=True)},
-    7: {"plain": _seven, "crossed": lambda r: _seven(r, crossed=True),
+    7: {
+        "plain": _seven,
+        "crossed": lambda r: _seven(r, crossed=True),
         "curved stem": lambda r: _seven(r, curved=True, crossed=r.random() < 0.5),
-        "hook": lambda r: _seven(r, hook=True, crossed=r.random() < 0.5)},
+        "hook": lambda r: _seven(r, hook=True, crossed=r.random() < 0.5),
+    },
     8: {"one stroke": _eight, "two loops": lambda r: _eight(r, two_loops=True)},
-    9: {"straight": _nine, "curved tail": lambda r: _nine(r, tail="curved"),
+    9: {
+        "straight": _nine,
+        "curved tail": lambda r: _nine(r, tail="curved"),
         "open loop": lambda r: _nine(r, loop="open", tail=r.choice(["straight", "curved"])),
-        "small loop": lambda r: _nine(r, loop="small", tail=r.choice(["straight", "curved"]))},
+        "small loop": lambda r: _nine(r, loop="small", tail=r.choice(["straight", "curved"])),
+    },
 }
 
 
 # Styles MNIST has plenty of (a plain 1, a plain 7, a closed 4) are drawn at weight 1; the
 # ones it hardly has, which the pen set is for, at weight 2.
-RARE_IN_MNIST = {(1, "flag"), (1, "flag and base"), (2, "loop"), (2, "z"), (3, "flat top"),
-                 (4, "open top"), (7, "crossed"), (7, "hook"), (9, "curved tail"), (9, "open loop"),
-                 (9, "small loop")}
+RARE_IN_MNIST = {
+    (1, "flag"),
+    (1, "flag and base"),
+    (2, "loop"),
+    (2, "z"),
+    (3, "flat top"),
+    (4, "open top"),
+    (7, "crossed"),
+    (7, "hook"),
+    (9, "curved tail"),
+    (9, "open loop"),
+    (9, "small loop"),
+}
 
 
 # -- the writer ------------------------------------------------------------------------------
+
 
 def _write(strokes, r):
     """Place unit strokes on the pad as one writer would: size, width, slant, turn, wobble."""
@@ -257,6 +289,7 @@ def _resample(path):
 
 # -- public ----------------------------------------------------------------------------------
 
+
 def pen_strokes(digit, rng, style=None):
     """One digit as pad strokes (lists of (x, y) in 280x280 pad pixels), in a random or named style."""
     if not isinstance(digit, (int, np.integer)) or isinstance(digit, bool) or digit not in STYLES:
@@ -266,7 +299,9 @@ def pen_strokes(digit, rng, style=None):
         weights = np.array([2.0 if (digit, name) in RARE_IN_MNIST else 1.0 for name in styles])
         style = list(styles)[rng.choice(len(styles), p=weights / weights.sum())]
     elif style not in styles:
-        raise ValueError(f"style for digit {digit} must be one of {', '.join(map(repr, styles))}; got {style!r}")
+        raise ValueError(
+            f"style for digit {digit} must be one of {', '.join(map(repr, styles))}; got {style!r}"
+        )
     return [p.tolist() for p in _write(styles[style](rng), rng)]
 
 
@@ -294,4 +329,6 @@ def _draw_half_size(strokes):
     training's random shifts cover anyway).
     """
     half = [np.asarray(s, float) / 2 for s in strokes]
-    return to_mnist(rasterize_strokes(half, size=PAD // 2, inner=BRUSH_INNER / 2, outer=BRUSH_OUTER / 2))
+    return to_mnist(
+        rasterize_strokes(half, size=PAD // 2, inner=BRUSH_INNER / 2, outer=BRUSH_OUTER / 2)
+    )

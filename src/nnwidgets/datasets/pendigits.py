@@ -123,8 +123,9 @@ def parse_unipen(text, *, name="<text>"):
     def close_digit(lineno):
         label, start, its_strokes, writer, sample = digit
         if writer is None:
-            fail(lineno, f"the digit begun on line {start} has no "
-                         ".COMMENT <label> <writer> <sample>")
+            fail(
+                lineno, f"the digit begun on line {start} has no .COMMENT <label> <writer> <sample>"
+            )
         if not its_strokes:
             fail(lineno, f"the digit begun on line {start} has no stroke")
         strokes.append([_to_pad(s) for s in its_strokes])
@@ -166,8 +167,11 @@ def parse_unipen(text, *, name="<text>"):
                 fail(lineno, f"expected '.COMMENT <label> <writer> <sample>'; got {line.strip()!r}")
             label, writer, sample = map(int, words[1:])
             if label != digit[0]:
-                fail(lineno, f".COMMENT says label {label} but the .SEGMENT on line "
-                             f"{digit[1]} says {digit[0]}")
+                fail(
+                    lineno,
+                    f".COMMENT says label {label} but the .SEGMENT on line "
+                    f"{digit[1]} says {digit[0]}",
+                )
             digit[3], digit[4] = writer, sample
         elif key == ".PEN_DOWN":
             if digit is None:
@@ -186,8 +190,12 @@ def parse_unipen(text, *, name="<text>"):
     if digit is None:
         fail(lineno, "no digit found (no .SEGMENT DIGIT line)")
     close_digit(lineno)
-    return PenDigits(strokes, np.array(labels, np.int64), np.array(writers, np.int64),
-                     np.array(samples, np.int64))
+    return PenDigits(
+        strokes,
+        np.array(labels, np.int64),
+        np.array(writers, np.int64),
+        np.array(samples, np.int64),
+    )
 
 
 def _to_pad(points):
@@ -202,8 +210,12 @@ def _to_pad(points):
 # keep their writers' own shapes; these vary what the pad adds: how big the digit is drawn
 # (the pad's brush is fixed, so a small digit has thick strokes after to_mnist), how wide and
 # slanted, where, and a brush a little thinner or thicker than the pad's.
-HANDS = {"height": (80.0, 250.0), "widen": (0.85, 1.15), "slant": (-0.25, 0.25),
-         "brush": (0.85, 1.2)}
+HANDS = {
+    "height": (80.0, 250.0),
+    "widen": (0.85, 1.15),
+    "slant": (-0.25, 0.25),
+    "brush": (0.85, 1.2),
+}
 
 
 def place_strokes(strokes, *, height, widen=1.0, slant=0.0, position=(0.5, 0.5), margin=4.0):
@@ -268,19 +280,26 @@ def draw_pendigits(strokes, *, seed=0, hands=None, half_size=False):
     if hands is not None:
         unknown = set(hands) - set(HANDS)
         if unknown:
-            raise ValueError(f"hands takes {', '.join(HANDS)}; "
-                             f"got unknown {', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"hands takes {', '.join(HANDS)}; got unknown {', '.join(sorted(unknown))}"
+            )
         ranges.update(hands)
     rng = np.random.default_rng(seed)
     X = np.empty((len(strokes), 784), np.float32)
     for i, digit in enumerate(strokes):
         draw = {k: rng.uniform(*ranges[k]) for k in ("height", "widen", "slant", "brush")}
-        placed = place_strokes(digit, height=draw["height"], widen=draw["widen"],
-                               slant=draw["slant"], position=rng.uniform(0, 1, 2))
+        placed = place_strokes(
+            digit,
+            height=draw["height"],
+            widen=draw["widen"],
+            slant=draw["slant"],
+            position=rng.uniform(0, 1, 2),
+        )
         inner, outer = BRUSH_INNER * draw["brush"], BRUSH_OUTER * draw["brush"]
         if half_size:
-            image = rasterize_strokes([p / 2 for p in placed], size=PAD // 2, inner=inner / 2,
-                                      outer=outer / 2)
+            image = rasterize_strokes(
+                [p / 2 for p in placed], size=PAD // 2, inner=inner / 2, outer=outer / 2
+            )
         else:
             image = rasterize_strokes(placed, inner=inner, outer=outer)
         X[i] = to_mnist(image).ravel()

@@ -28,9 +28,11 @@ def hold_out(data, n):
     """
     X, y = _training_pair(data)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 0 < n < len(X):
-        raise ValueError(f"n must be an integer from 1 to {len(X) - 1}: the validation "
-                         f"examples come out of the {len(X)} training examples and at least "
-                         f"one must be left to train on; got {n!r}")
+        raise ValueError(
+            f"n must be an integer from 1 to {len(X) - 1}: the validation "
+            f"examples come out of the {len(X)} training examples and at least "
+            f"one must be left to train on; got {n!r}"
+        )
     n = int(n)
     return (X[:-n], y[:-n]), (X[-n:], y[-n:])
 
@@ -42,15 +44,21 @@ def _training_pair(data):
     except TypeError:
         parts = ()
     if len(parts) not in (2, 4):
-        raise TypeError(f"data must be a Dataset (as load_mnist() returns it) or an (X, y) "
-                        f"pair; got {_describe(data)}")
+        raise TypeError(
+            f"data must be a Dataset (as load_mnist() returns it) or an (X, y) "
+            f"pair; got {_describe(data)}"
+        )
     X, y = parts[:2]
     if not (hasattr(X, "shape") and hasattr(y, "shape")):
-        raise TypeError(f"data's training images and labels must be arrays; got "
-                        f"{type(X).__name__} and {type(y).__name__}")
+        raise TypeError(
+            f"data's training images and labels must be arrays; got "
+            f"{type(X).__name__} and {type(y).__name__}"
+        )
     if len(X) != len(y):
-        raise ValueError(f"data's training images and labels must be as many; got {len(X)} "
-                         f"images and {len(y)} labels")
+        raise ValueError(
+            f"data's training images and labels must be as many; got {len(X)} "
+            f"images and {len(y)} labels"
+        )
     return X, y
 
 

@@ -84,8 +84,10 @@ class ToyData:
         return np.concatenate([self.train[1], self.test[1]])
 
     def __repr__(self) -> str:
-        return (f"ToyData({self.name!r}, noise={self.noise:g}: {len(self.train[1])} training "
-                f"and {len(self.test[1])} test points)")
+        return (
+            f"ToyData({self.name!r}, noise={self.noise:g}: {len(self.train[1])} training "
+            f"and {len(self.test[1])} test points)"
+        )
 
 
 def featurize(X, features=("x1", "x2")) -> np.ndarray:
@@ -102,8 +104,9 @@ def check_features(features) -> tuple[str, ...]:
     """``features`` as a tuple of known, distinct names; ValueError naming what is wrong
     (TypeError for one string, which would otherwise read as a list of letters)."""
     if isinstance(features, str):
-        raise TypeError(f"features must be a list of names such as ['x1', 'x2']; got the "
-                         f"string {features!r}")
+        raise TypeError(
+            f"features must be a list of names such as ['x1', 'x2']; got the string {features!r}"
+        )
     names = tuple(features)
     unknown = [f for f in names if f not in FEATURES]
     if unknown:
@@ -123,14 +126,18 @@ def _check(n, noise, train_fraction):
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating, np.integer)):
         raise TypeError(f"noise must be a number >= 0; got {type(noise).__name__}")
     if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0 (the Playground's 0 to 0.5); "
-                         f"got {noise}")
+        raise ValueError(
+            f"noise must be a finite number >= 0 (the Playground's 0 to 0.5); got {noise}"
+        )
     if not isinstance(train_fraction, (int, float)) or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be a number strictly between 0 and 1; "
-                         f"got {train_fraction!r}")
+        raise ValueError(
+            f"train_fraction must be a number strictly between 0 and 1; got {train_fraction!r}"
+        )
     if not 1 <= int(n * train_fraction) <= n - 1:
-        raise ValueError(f"train_fraction={train_fraction} of n={n} points leaves the training "
-                         f"or the test set empty")
+        raise ValueError(
+            f"train_fraction={train_fraction} of n={n} points leaves the training "
+            f"or the test set empty"
+        )
 
 
 def _split(name, X, y, noise, rng, train_fraction):

@@ -11,8 +11,8 @@
 NumPy only: nothing here imports a widget.
 """
 
+from ..book import as_network
 from . import check, reference
 from ._report import CheckFailed
-from ..book import as_network
 
 __all__ = ["CheckFailed", "as_network", "check", "reference"]

@@ -36,9 +36,16 @@ def show(a, digits=4):
     if isinstance(a, np.ndarray) and a.dtype.kind in "biuf" and a.ndim == 0:
         a = a.item()
     if isinstance(a, np.ndarray) and a.dtype.kind in "biuf":
-        text = np.array2string(np.asarray(a, dtype=float), precision=digits, separator=", ",
-                               suppress_small=True, max_line_width=10_000, threshold=12,
-                               edgeitems=3, floatmode="maxprec")
+        text = np.array2string(
+            np.asarray(a, dtype=float),
+            precision=digits,
+            separator=", ",
+            suppress_small=True,
+            max_line_width=10_000,
+            threshold=12,
+            edgeitems=3,
+            floatmode="maxprec",
+        )
         dtype = "" if a.dtype in (np.float64, np.int64) else f", {a.dtype}"
         return f"{' '.join(text.split())} (shape {a.shape}{dtype})"
     if isinstance(a, (bool, np.bool_)):
@@ -71,8 +78,10 @@ def describe(value):
         return Text(f"an array of shape {value.shape} ({value.dtype})")
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(v, np.ndarray) for v in value):
-            return Text(f"a {type(value).__name__} of {len(value)} arrays of shapes "
-                        f"{[v.shape for v in value]}")
+            return Text(
+                f"a {type(value).__name__} of {len(value)} arrays of shapes "
+                f"{[v.shape for v in value]}"
+            )
         return Text(f"a {type(value).__name__} of {len(value)}: {_short_repr(value)}")
     return Text(f"{type(value).__name__}: {_short_repr(value)}")
 
@@ -83,7 +92,8 @@ def close(actual, expected):
         actual = np.asarray(actual, dtype=float)
         expected = np.asarray(expected, dtype=float)
         return actual.shape == expected.shape and bool(
-            np.allclose(actual, expected, rtol=RTOL, atol=ATOL))
+            np.allclose(actual, expected, rtol=RTOL, atol=ATOL)
+        )
     except Exception:
         return False
 
@@ -113,8 +123,10 @@ def as_array(value, name, inputs, expected, what="the result"):
     if value is None:
         diagnosis = f"{what} is None: did you forget the `return` statement?"
     elif inspect.isgenerator(value):
-        diagnosis = (f"{what} is a generator, not numbers: build a list with [ ... ] (or an "
-                     f"array), not ( ... )")
+        diagnosis = (
+            f"{what} is a generator, not numbers: build a list with [ ... ] (or an "
+            f"array), not ( ... )"
+        )
     else:
         diagnosis = f"{what} should be numbers; got {type(value).__name__}"
     fail(name, inputs, expected, describe(value), diagnosis)
@@ -130,21 +142,27 @@ def shape_problem(actual, expected, what, *, values=True):
         return None
     head = f"{what} has shape {actual.shape}, expected {expected.shape}"
     if actual.ndim == 2 and actual.T.shape == expected.shape and not values:
-        return (f"{head}: transposed ((n_in, n_out) where (n_out, n_in) belongs, or a row for a "
-                f"column); swap the factors of the product (delta @ a.T, not a @ delta.T) or "
-                f"transpose")
+        return (
+            f"{head}: transposed ((n_in, n_out) where (n_out, n_in) belongs, or a row for a "
+            f"column); swap the factors of the product (delta @ a.T, not a @ delta.T) or "
+            f"transpose"
+        )
     if not values:
         return head
     if actual.ndim == 2 and actual.T.shape == expected.shape:
         if np.allclose(actual.T, expected, rtol=RTOL, atol=ATOL):
-            return (f"{head}: the values are right but transposed (a row where a column "
-                    f"belongs, or (n_in, n_out) for (n_out, n_in)); transpose it (`.T`) or swap "
-                    f"the order of the product")
+            return (
+                f"{head}: the values are right but transposed (a row where a column "
+                f"belongs, or (n_in, n_out) for (n_out, n_in)); transpose it (`.T`) or swap "
+                f"the order of the product"
+            )
         return f"{head}: transposed, and the values differ too"
-    if actual.size == expected.size and np.allclose(actual.reshape(expected.shape), expected,
-                                                    rtol=RTOL, atol=ATOL):
-        keep = ("column vectors (n, 1)" if expected.ndim == 2 and expected.shape[1] == 1
-                else "reshape")
+    if actual.size == expected.size and np.allclose(
+        actual.reshape(expected.shape), expected, rtol=RTOL, atol=ATOL
+    ):
+        keep = (
+            "column vectors (n, 1)" if expected.ndim == 2 and expected.shape[1] == 1 else "reshape"
+        )
         return f"{head}: the values are right; keep the shape ({keep})"
     return head
 
@@ -156,8 +174,12 @@ def fail(name, inputs, expected, actual, diagnosis):
     :class:`Text` descriptions.
     """
     shown_e, shown_a = _distinct(expected, actual)
-    lines = [f"{name}: {diagnosis}", f"  input:    {inputs}", f"  expected: {shown_e}",
-             f"  got:      {shown_a}"]
+    lines = [
+        f"{name}: {diagnosis}",
+        f"  input:    {inputs}",
+        f"  expected: {shown_e}",
+        f"  got:      {shown_a}",
+    ]
     difference = _largest_difference(expected, actual)
     if difference:
         lines.append(f"  largest difference: {difference}")
@@ -216,19 +238,25 @@ def generic_problem(actual, expected, what, raw=None):
     actual = np.asarray(actual, dtype=float)
     expected = np.asarray(expected, dtype=float)
     if not np.isfinite(actual).all():
-        return (f"{what} contains NaN or infinite values (an overflow, a division by zero, or "
-                f"np.nan somewhere?)")
+        return (
+            f"{what} contains NaN or infinite values (an overflow, a division by zero, or "
+            f"np.nan somewhere?)"
+        )
     problem = shape_problem(actual, expected, what)
     if problem:
         return problem
     precision = getattr(raw, "dtype", None)
     if np.allclose(actual, expected, rtol=1e-2, atol=1e-3):
         if precision is not None and precision.kind == "f" and precision.itemsize < 8:
-            return (f"{what} is close but has too little precision: it was computed in "
-                    f"{precision} ({np.finfo(precision).precision} digits); compute in float64, "
-                    f"NumPy's default")
-        return (f"{what} is close but not equal to {-int(np.log10(RTOL))} significant digits: "
-                f"something rounds, or a small term is missing")
+            return (
+                f"{what} is close but has too little precision: it was computed in "
+                f"{precision} ({np.finfo(precision).precision} digits); compute in float64, "
+                f"NumPy's default"
+            )
+        return (
+            f"{what} is close but not equal to {-int(np.log10(RTOL))} significant digits: "
+            f"something rounds, or a small term is missing"
+        )
     return f"{what} has the right shape but wrong values (not a mistake these checks recognise)"
 
 
@@ -242,27 +270,36 @@ def call(fn, name, inputs, *args, expect="a result"):
     try:
         return fn(*args)
     except NotImplementedError as exc:
-        lines = [f"NotImplementedError: {exc}",
-                 f"{name} is not written yet: replace the raise NotImplementedError(...) in it "
-                 f"with your code, run its cell, then this check again"]
+        lines = [
+            f"NotImplementedError: {exc}",
+            f"{name} is not written yet: replace the raise NotImplementedError(...) in it "
+            f"with your code, run its cell, then this check again",
+        ]
         exc._render_traceback_ = lambda: lines  # not `exc`: unbound once the except ends
         raise
     except Exception as exc:  # the reader's code can raise anything; say what and where
         hint = ""
         text = str(exc)
         if isinstance(exc, ValueError) and ("matmul" in text or "aligned" in text):
-            hint = ("\n  the inner dimensions of a matrix product do not match: weights[l] has "
-                    "shape (n_out, n_in), so it is `w @ a` for a column a of shape (n_in, 1) "
-                    "(and `A @ w.T` for examples as rows); `w.T @ a` is the other orientation")
+            hint = (
+                "\n  the inner dimensions of a matrix product do not match: weights[l] has "
+                "shape (n_out, n_in), so it is `w @ a` for a column a of shape (n_in, 1) "
+                "(and `A @ w.T` for examples as rows); `w.T @ a` is the other orientation"
+            )
         elif isinstance(exc, ValueError) and "broadcast" in text:
-            hint = ("\n  two arrays of incompatible shapes were combined element-wise: check "
-                    "that biases and weighted inputs are both columns (n, 1), or both rows")
+            hint = (
+                "\n  two arrays of incompatible shapes were combined element-wise: check "
+                "that biases and weighted inputs are both columns (n, 1), or both rows"
+            )
         elif isinstance(exc, TypeError) and ("Python scalar" in text or "math" in text):
-            hint = ("\n  a `math` function got an array: use NumPy's (np.exp), which works "
-                    "element-wise")
-        raise CheckFailed(f"{name} raised {type(exc).__name__}: {text}\n  input:    {inputs}\n"
-                          f"  expected: {expect}\n  got:      the {type(exc).__name__} above"
-                          f"{hint}") from exc
+            hint = (
+                "\n  a `math` function got an array: use NumPy's (np.exp), which works element-wise"
+            )
+        raise CheckFailed(
+            f"{name} raised {type(exc).__name__}: {text}\n  input:    {inputs}\n"
+            f"  expected: {expect}\n  got:      the {type(exc).__name__} above"
+            f"{hint}"
+        ) from exc
 
 
 def passed(name, what):

@@ -14,8 +14,10 @@ def _frame(xlim, ylim):
     (x0, x1), (y0, y1) = xlim, ylim
 
     def px(x, y):
-        return (_PAD + (x - x0) / (x1 - x0) * (_W - 2 * _PAD),
-                _H - _PAD - (y - y0) / (y1 - y0) * (_H - 2 * _PAD))
+        return (
+            _PAD + (x - x0) / (x1 - x0) * (_W - 2 * _PAD),
+            _H - _PAD - (y - y0) / (y1 - y0) * (_H - 2 * _PAD),
+        )
 
     return px
 
@@ -31,8 +33,10 @@ def _text(x, y, s, anchor="start", colour="#333"):
 
 
 def _svg(body):
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
-            f'viewBox="0 0 {_W} {_H}">{"".join(body)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
+        f'viewBox="0 0 {_W} {_H}">{"".join(body)}</svg>'
+    )
 
 
 def neuron_svg(z):
@@ -43,10 +47,13 @@ def neuron_svg(z):
     step = [px(-6, 0), px(0, 0), px(0, 1), px(6, 1)]
     zc = float(np.clip(z, -6, 6))
     body = [
-        _polyline([px(-6, 0), px(6, 0)], "#bbb", 1), _polyline([px(0, -0.1), px(0, 1.1)], "#bbb", 1),
-        _polyline(step, "#999", 2, "5,4"), _polyline([px(a, s) for a, s in zip(zs, sig)], "#1f77b4"),
+        _polyline([px(-6, 0), px(6, 0)], "#bbb", 1),
+        _polyline([px(0, -0.1), px(0, 1.1)], "#bbb", 1),
+        _polyline(step, "#999", 2, "5,4"),
+        _polyline([px(a, s) for a, s in zip(zs, sig)], "#1f77b4"),
         f'<circle cx="{px(zc, 1 / (1 + np.exp(-zc)))[0]:.1f}" cy="{px(zc, 1 / (1 + np.exp(-zc)))[1]:.1f}" r="5" fill="#d62728"/>',
-        _text(*px(6, 0), "z", "end"), _text(*px(-5.8, 1.05), "sigmoid (solid), step (dashed)"),
+        _text(*px(6, 0), "z", "end"),
+        _text(*px(-5.8, 1.05), "sigmoid (solid), step (dashed)"),
     ]
     return _svg(body)
 
@@ -58,8 +65,16 @@ def bowl_svg(path, curvatures=(1.0, 4.0), lim=3.0):
     t = np.linspace(0, 2 * np.pi, 73)
     body = []
     for level in (0.25, 1, 2.5, 5, 10):  # ellipses sqrt(2C/c1) cos t, sqrt(2C/c2) sin t
-        body.append(_polyline([px(np.sqrt(2 * level / c1) * np.cos(a), np.sqrt(2 * level / c2) * np.sin(a))
-                               for a in t], "#ccc", 1))
+        body.append(
+            _polyline(
+                [
+                    px(np.sqrt(2 * level / c1) * np.cos(a), np.sqrt(2 * level / c2) * np.sin(a))
+                    for a in t
+                ],
+                "#ccc",
+                1,
+            )
+        )
     path = np.clip(np.asarray(path, dtype=float), -10 * lim, 10 * lim)
     body.append(_polyline([px(*p) for p in path], "#d62728", 2))
     for p in path:

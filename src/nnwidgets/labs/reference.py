@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sigmoid", "sigmoid_prime", "feedforward", "backprop", "update_mini_batch",
-           "quadratic_cost", "feedforward_batch"]
+__all__ = [
+    "sigmoid",
+    "sigmoid_prime",
+    "feedforward",
+    "backprop",
+    "update_mini_batch",
+    "quadratic_cost",
+    "feedforward_batch",
+]
 
 
 def sigmoid(z):
@@ -63,8 +70,10 @@ def update_mini_batch(weights, biases, mini_batch, eta, backprop=backprop):
         sum_b = [s + g for s, g in zip(sum_b, nabla_b)]
         sum_w = [s + g for s, g in zip(sum_w, nabla_w)]
     m = len(mini_batch)
-    return ([w - (eta / m) * g for w, g in zip(weights, sum_w)],
-            [b - (eta / m) * g for b, g in zip(biases, sum_b)])
+    return (
+        [w - (eta / m) * g for w, g in zip(weights, sum_w)],
+        [b - (eta / m) * g for b, g in zip(biases, sum_b)],
+    )
 
 
 def quadratic_cost(A, Y):

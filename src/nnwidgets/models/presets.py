@@ -33,8 +33,13 @@ PRESETS = {
             "book-ch1",
             "The book's first network: [784, 30, 10] sigmoid neurons, quadratic cost, N(0, 1) "
             "weights, 30 epochs of mini-batch 10 at eta 3.0 (about 95% on the test set).",
-            network=dict(sizes=[784, 30, 10], activation="sigmoid", output="sigmoid",
-                         cost="quadratic", init="large"),
+            network=dict(
+                sizes=[784, 30, 10],
+                activation="sigmoid",
+                output="sigmoid",
+                cost="quadratic",
+                init="large",
+            ),
             fit=dict(epochs=30, batch_size=10, learning_rate=3.0),
         ),
         Preset(
@@ -42,8 +47,13 @@ PRESETS = {
             "The book's regularised network: [784, 100, 10] sigmoid neurons, cross-entropy, "
             "scaled initialisation, L2 with lambda 5.0, 30 epochs of mini-batch 10 at eta 0.5 "
             "(about 98% on the test set).",
-            network=dict(sizes=[784, 100, 10], activation="sigmoid", output="sigmoid",
-                         cost="cross_entropy", init="scaled"),
+            network=dict(
+                sizes=[784, 100, 10],
+                activation="sigmoid",
+                output="sigmoid",
+                cost="cross_entropy",
+                init="scaled",
+            ),
             fit=dict(epochs=30, batch_size=10, learning_rate=0.5, l2=5.0),
         ),
         Preset(
@@ -51,10 +61,22 @@ PRESETS = {
             "The shipped model: [784, 800, 800, 10] ReLU, softmax, cross-entropy, dropout 0.2, "
             "momentum SGD with a cosine schedule, trained on randomly shifted, rotated, scaled, "
             "sheared, elastically distorted and thickened digits so that pen-drawn digits read well.",
-            network=dict(sizes=[784, 800, 800, 10], activation="relu", output="softmax",
-                         cost="cross_entropy", init="scaled"),
-            fit=dict(epochs=80, batch_size=128, learning_rate=0.05, momentum=0.9, dropout=0.2,
-                     l2=0.0, schedule="cosine"),
+            network=dict(
+                sizes=[784, 800, 800, 10],
+                activation="relu",
+                output="softmax",
+                cost="cross_entropy",
+                init="scaled",
+            ),
+            fit=dict(
+                epochs=80,
+                batch_size=128,
+                learning_rate=0.05,
+                momentum=0.9,
+                dropout=0.2,
+                l2=0.0,
+                schedule="cosine",
+            ),
             augment=dict(max_shift=2.0, max_rotation=12.0, scale=(0.85, 1.15)),
         ),
     ]

@@ -25,8 +25,14 @@ from ..book import as_network, book_activation
 from . import _sync
 from ._wire import array_to_json
 
-__all__ = ["NetworkWidget", "as_widget_network", "function_name", "layer_arrays", "network_payload",
-           "BROWSER_FUNCTIONS"]
+__all__ = [
+    "NetworkWidget",
+    "as_widget_network",
+    "function_name",
+    "layer_arrays",
+    "network_payload",
+    "BROWSER_FUNCTIONS",
+]
 
 logger = logging.getLogger("nnwidgets.widgets")
 
@@ -49,20 +55,25 @@ def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "out
     """
     missing = [a for a in needs if not hasattr(net, a)]
     if missing:
-        raise TypeError(f"network must have {', '.join(needs)}; "
-                        f"{type(net).__name__} lacks {', '.join(missing)}")
+        raise TypeError(
+            f"network must have {', '.join(needs)}; {type(net).__name__} lacks {', '.join(missing)}"
+        )
     sizes = [int(n) for n in net.sizes]
     shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     weights = [np.asarray(w) for w in net.weights]
     if [w.shape for w in weights] != shapes:
-        raise ValueError(f"network weights must have shapes {shapes} for sizes {sizes}; "
-                         f"got {[w.shape for w in weights]}")
+        raise ValueError(
+            f"network weights must have shapes {shapes} for sizes {sizes}; "
+            f"got {[w.shape for w in weights]}"
+        )
     biases = getattr(net, "biases", None)
     if biases is not None:
         biases = [np.asarray(b).reshape(-1) for b in biases]
         if [b.shape for b in biases] != [(o,) for o, _ in shapes]:
-            raise ValueError(f"network biases must have {[o for o, _ in shapes]} entries per layer "
-                             f"for sizes {sizes}; got {[b.size for b in biases]}")
+            raise ValueError(
+                f"network biases must have {[o for o, _ in shapes]} entries per layer "
+                f"for sizes {sizes}; got {[b.size for b in biases]}"
+            )
     for l, a in enumerate(weights + (biases or [])):
         # A sum is finite only if every entry is; cheaper than isfinite over 1M weights.
         if not np.isfinite(a.sum(dtype=np.float64)):
@@ -80,7 +91,9 @@ def network_payload(net) -> dict:
     activation, output = function_name(net.activation), function_name(net.output)
     for where, name in (("activation", activation), ("output", output)):
         if name not in BROWSER_FUNCTIONS:
-            raise ValueError(f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser; got {name!r}")
+            raise ValueError(
+                f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser; got {name!r}"
+            )
     return {
         "sizes": sizes,
         "activation": activation,
@@ -100,9 +113,11 @@ def as_widget_network(net):
     arrays (so training in the dashboard trains the reader's network, with the reader's own
     ``backprop``), and that notices the reader's own training by itself.
     """
-    book_like = (all(hasattr(net, a) for a in ("sizes", "weights", "biases"))
-                 and not hasattr(net, "predict_proba")
-                 and book_activation(net) in (None, "sigmoid"))  # the book's neurons
+    book_like = (
+        all(hasattr(net, a) for a in ("sizes", "weights", "biases"))
+        and not hasattr(net, "predict_proba")
+        and book_activation(net) in (None, "sigmoid")
+    )  # the book's neurons
     return as_network(net) if book_like else net
 
 
@@ -151,8 +166,10 @@ class NetworkWidget(anywidget.AnyWidget):
     def _validate_network(self, proposal):
         net = proposal["value"]
         if net is None:
-            raise ValueError(f"{type(self).__name__}.network cannot be None: assign a network "
-                             f"(leave it out of {type(self).__name__}() for the shipped model)")
+            raise ValueError(
+                f"{type(self).__name__}.network cannot be None: assign a network "
+                f"(leave it out of {type(self).__name__}() for the shipped model)"
+            )
         net = as_widget_network(net)
         self._pending = self._network_state(net)  # raises before anything changes
         return net

@@ -61,8 +61,13 @@ def html_json(value) -> str:
     characters only inside strings, where each escape means the same character.
     """
     text = json.dumps(value, separators=(",", ":"), default=list)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -77,11 +82,14 @@ def check_widget(widget, *, function: str, parameter: str = "widget"):
     if not isinstance(widget, anywidget.AnyWidget):
         raise ValueError(  # noqa: TRY004 (kept: callers catch ValueError here)
             f"{function} can only export anywidget widgets; {parameter} holds "
-            f"{type(widget).__name__}")
+            f"{type(widget).__name__}"
+        )
     if widget.comm is None:
-        raise ValueError(f"{function}: the {type(widget).__name__} in {parameter} was closed "
-                         "(widget.close()), so it has no state left to export; export it "
-                         "before closing it")
+        raise ValueError(
+            f"{function}: the {type(widget).__name__} in {parameter} was closed "
+            "(widget.close()), so it has no state left to export; export it "
+            "before closing it"
+        )
     return widget
 
 
@@ -89,13 +97,14 @@ def check_half(half) -> tuple[str, ...]:
     """The ``half=`` argument as a tuple of trait names."""
     if isinstance(half, str):  # iterable, but surely not meant letter by letter
         raise ValueError(  # noqa: TRY004 (kept: callers catch ValueError here)
-            f"half must be a list of trait names; got the string {half!r} "
-            f"(write half=({half!r},))")
+            f"half must be a list of trait names; got the string {half!r} (write half=({half!r},))"
+        )
     try:
         names = tuple(half)
     except TypeError:
-        raise TypeError(f"half must be a list of trait names (() to keep every array exact); "
-                        f"got {half!r}") from None
+        raise TypeError(
+            f"half must be a list of trait names (() to keep every array exact); got {half!r}"
+        ) from None
     bad = [n for n in names if not isinstance(n, str)]
     if bad:
         raise TypeError(f"half must hold trait names (str); got {bad[0]!r}")

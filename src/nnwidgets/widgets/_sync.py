@@ -41,7 +41,9 @@ class _Writer:
         with self._cond:
             self._dirty.setdefault(widget, time.monotonic())
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="nnwidgets-writer", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="nnwidgets-writer", daemon=True
+                )
                 self._thread.start()
             self._cond.notify_all()
 
@@ -86,7 +88,9 @@ class _Writer:
             try:
                 widget._send_network_state()
             except Exception:  # a writer that died would silently freeze every widget
-                logger.exception("nnwidgets: could not send new weights to %r", type(widget).__name__)
+                logger.exception(
+                    "nnwidgets: could not send new weights to %r", type(widget).__name__
+                )
             finally:
                 end = time.monotonic()
                 with self._cond:

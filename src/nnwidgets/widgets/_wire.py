@@ -70,18 +70,26 @@ def array_from_json(value: dict | None, widget=None) -> np.ndarray | None:
         return None
     if not isinstance(value, dict) or not {"view", "dtype", "shape"} <= value.keys():
         got = sorted(value) if isinstance(value, dict) else type(value).__name__
-        raise ValueError(f"an array from the front end must be a dict with keys view, dtype, shape; got {got}")
+        raise ValueError(
+            f"an array from the front end must be a dict with keys view, dtype, shape; got {got}"
+        )
     view, dtype, shape = value["view"], value["dtype"], value["shape"]
     if dtype not in WIRE_DTYPES:
         raise ValueError(f"array dtype must be one of {WIRE_DTYPES}; got {dtype!r}")
     if not isinstance(view, (memoryview, bytes, bytearray)):
-        raise ValueError(f"array view must be a memoryview, bytes or bytearray; got {type(view).__name__}")
-    if not isinstance(shape, (list, tuple)) or not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise ValueError(
+            f"array view must be a memoryview, bytes or bytearray; got {type(view).__name__}"
+        )
+    if not isinstance(shape, (list, tuple)) or not all(
+        isinstance(d, int) and d >= 0 for d in shape
+    ):
         raise ValueError(f"array shape must be a list of non-negative ints; got {shape!r}")
     raw = memoryview(view).cast("B")
     expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
     if raw.nbytes != expected:
-        raise ValueError(f"{dtype} array of shape {list(shape)} needs {expected} bytes; got {raw.nbytes}")
+        raise ValueError(
+            f"{dtype} array of shape {list(shape)} needs {expected} bytes; got {raw.nbytes}"
+        )
     # frombuffer shares the message's memory; copy so the array owns (and may write) its data.
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
@@ -106,7 +114,9 @@ class Array(traitlets.TraitType):
 
     info_text = "a NumPy array"
 
-    def __init__(self, default_value=None, *, dtype="float32", shape=None, allow_none=True, **kwargs):
+    def __init__(
+        self, default_value=None, *, dtype="float32", shape=None, allow_none=True, **kwargs
+    ):
         self.dtype = np.dtype(dtype)
         self.shape = None if shape is None else tuple(shape)
         if default_value is not None:
@@ -121,7 +131,9 @@ class Array(traitlets.TraitType):
                 f"{self._where()} must be convertible to a {self.dtype.name} array; got {type(value).__name__}: {e}"
             ) from None
         if self.shape is not None:
-            ok = a.ndim == len(self.shape) and all(w is None or w == n for w, n in zip(self.shape, a.shape))
+            ok = a.ndim == len(self.shape) and all(
+                w is None or w == n for w, n in zip(self.shape, a.shape)
+            )
             if not ok:
                 want = "(" + ", ".join("any" if w is None else str(w) for w in self.shape) + ")"
                 raise TraitValueError(f"{self._where()} must have shape {want}; got {a.shape}")
@@ -143,7 +155,10 @@ class Array(traitlets.TraitType):
         old = obj._trait_values.get(self.name, self.default_value)
         obj._trait_values[self.name] = new
         same = (old is None and new is None) or (
-            old is not None and new is not None and old.shape == new.shape and np.array_equal(old, new)
+            old is not None
+            and new is not None
+            and old.shape == new.shape
+            and np.array_equal(old, new)
         )
         if not same:
             obj._notify_trait(self.name, old, new)

@@ -120,12 +120,18 @@ class BumpBuilder(anywidget.AnyWidget):
         n = bumps._positive_int(n_pairs, "n_pairs", 1, 1000)
         if not isinstance(free_steps, bool):
             raise TypeError(f"free_steps must be True or False; got {free_steps!r}")
-        if (isinstance(steepness, bool) or not isinstance(steepness, numbers.Real)
-                or not math.isfinite(steepness) or steepness <= 0):
+        if (
+            isinstance(steepness, bool)
+            or not isinstance(steepness, numbers.Real)
+            or not math.isfinite(steepness)
+            or steepness <= 0
+        ):
             raise ValueError(f"steepness must be a positive finite number; got {steepness!r}")
         if not callable(f) and f is not None and samples != 100:
-            raise ValueError("samples applies to a callable f; an array f is sampled at its "
-                             f"own {np.size(f)} points, so leave samples out (got {samples!r})")
+            raise ValueError(
+                "samples applies to a callable f; an array f is sampled at its "
+                f"own {np.size(f)} points, so leave samples out (got {samples!r})"
+            )
         goal = bumps.sample_goal(f, samples)
         h = np.zeros(n) if heights is None else bumps.check_heights(heights, n)
         if steps is not None and not free_steps:
@@ -159,22 +165,24 @@ class BumpBuilder(anywidget.AnyWidget):
         except (TypeError, ValueError) as exc:
             raise TraitValueError(f"BumpBuilder.{exc}") from None
         if not self.free_steps and not np.array_equal(s, bumps.uniform_steps(self.n_pairs)):
-            raise TraitValueError("BumpBuilder.steps are fixed at k/n_pairs; create the "
-                                  "widget with free_steps=True to move them")
+            raise TraitValueError(
+                "BumpBuilder.steps are fixed at k/n_pairs; create the "
+                "widget with free_steps=True to move them"
+            )
         return s.tolist()
 
     @traitlets.validate("space")
     def _validate_space(self, proposal):
         if proposal["value"] not in ("logit", "output"):
-            raise TraitValueError(f"BumpBuilder.space must be 'logit' or 'output'; got "
-                                  f"{proposal['value']!r}")
+            raise TraitValueError(
+                f"BumpBuilder.space must be 'logit' or 'output'; got {proposal['value']!r}"
+            )
         return proposal["value"]
 
     @traitlets.observe("heights", "steps")
     def _score(self, change=None):
         if len(self.heights) == self.n_pairs and len(self.steps) == self.n_pairs + 1:
-            self.set_trait("deviation", bumps.deviation(self._goal_logit, self.heights,
-                                                        self.steps))
+            self.set_trait("deviation", bumps.deviation(self._goal_logit, self.heights, self.steps))
 
     @property
     def success(self) -> bool:
@@ -193,8 +201,12 @@ class BumpBuilder(anywidget.AnyWidget):
             else:
                 reason = self._page_value_problem(name, sync_data[name])
             if reason is not None:
-                logger.error("BumpBuilder: ignored %s from the page (%s); keeping %r", name,
-                             reason, getattr(self, name))
+                logger.error(
+                    "BumpBuilder: ignored %s from the page (%s); keeping %r",
+                    name,
+                    reason,
+                    getattr(self, name),
+                )
                 del sync_data[name]
                 rejected.append(name)
         super().set_state(sync_data)
@@ -202,8 +214,11 @@ class BumpBuilder(anywidget.AnyWidget):
             self.send_state(rejected)
 
     def _page_value_problem(self, name, value):
-        checks = {"heights": self._validate_heights, "steps": self._validate_steps,
-                  "space": self._validate_space}
+        checks = {
+            "heights": self._validate_heights,
+            "steps": self._validate_steps,
+            "space": self._validate_space,
+        }
         if name == "space":
             try:
                 checks[name]({"value": value})
@@ -211,7 +226,8 @@ class BumpBuilder(anywidget.AnyWidget):
                 return str(exc)
         elif name in checks:
             if not isinstance(value, (list, tuple)) or not all(
-                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+            ):
                 return f"expected a list of numbers; got {value!r}"
             try:
                 checks[name]({"value": value})
@@ -259,11 +275,14 @@ class BumpBuilder(anywidget.AnyWidget):
         payload = network_payload(net)
         sizes = payload["sizes"]
         if sizes[0] != 1 or sizes[-1] != 1:
-            raise ValueError(f"show_network needs a network with 1 input and 1 output (a "
-                             f"function on [0, 1]); got sizes {sizes}")
+            raise ValueError(
+                f"show_network needs a network with 1 input and 1 output (a "
+                f"function on [0, 1]); got sizes {sizes}"
+            )
         if payload["output"] == "softmax":
-            raise ValueError("show_network needs an output other than softmax (over one neuron "
-                             "it is always 1)")
+            raise ValueError(
+                "show_network needs an output other than softmax (over one neuron it is always 1)"
+            )
         payload["label"] = "[" + ", ".join(map(str, sizes)) + f"] {payload['activation']}"
         return payload
 
@@ -296,5 +315,7 @@ class BumpBuilder(anywidget.AnyWidget):
         super().close()
 
     def __repr__(self) -> str:
-        return (f"BumpBuilder(n_pairs={self.n_pairs}, deviation={self.deviation:.3f}, "
-                f"space={self.space!r})")
+        return (
+            f"BumpBuilder(n_pairs={self.n_pairs}, deviation={self.deviation:.3f}, "
+            f"space={self.space!r})"
+        )

@@ -44,8 +44,10 @@ def network_state(net) -> dict:
     payload = network_payload(net)
     sizes = payload["sizes"]
     if sizes[0] != 784 or sizes[-1] != 10:
-        raise ValueError(f"DigitCanvas needs a network with 784 inputs and 10 outputs "
-                         f"(sizes [784, ..., 10]); got sizes {sizes}")
+        raise ValueError(
+            f"DigitCanvas needs a network with 784 inputs and 10 outputs "
+            f"(sizes [784, ..., 10]); got sizes {sizes}"
+        )
     return payload
 
 
@@ -63,11 +65,14 @@ class _Pixels(Array):
             raise TraitValueError(f"DigitCanvas.pixels must hold numbers; got dtype {a.dtype}")
         a = super()._coerce(a)
         if not np.isfinite(a).all():
-            raise TraitValueError("DigitCanvas.pixels contains NaN or infinite values; "
-                                       "expected ink values in [0, 1]")
+            raise TraitValueError(
+                "DigitCanvas.pixels contains NaN or infinite values; expected ink values in [0, 1]"
+            )
         if a.min() < 0 or a.max() > 1:
-            raise TraitValueError(f"DigitCanvas.pixels must lie in [0, 1] (or be uint8 0..255); "
-                                       f"got values in [{a.min():g}, {a.max():g}]")
+            raise TraitValueError(
+                f"DigitCanvas.pixels must lie in [0, 1] (or be uint8 0..255); "
+                f"got values in [{a.min():g}, {a.max():g}]"
+            )
         return a
 
 
@@ -100,8 +105,9 @@ class DigitCanvas(NetworkWidget):
     _esm = _ESM
     _css = _CSS
 
-    pixels = _Pixels(np.zeros((28, 28), np.float32), dtype="float32", shape=(28, 28),
-                     allow_none=False).tag(sync=True, **array_serialization)
+    pixels = _Pixels(
+        np.zeros((28, 28), np.float32), dtype="float32", shape=(28, 28), allow_none=False
+    ).tag(sync=True, **array_serialization)
     """ndarray (28, 28) float32 in [0, 1]: the digit on the pad, exactly what the network sees.
 
     Assign an image to put it on the pad (uint8 is scaled by 1/255); NaN, infinite or
@@ -178,7 +184,9 @@ class DigitCanvas(NetworkWidget):
             strokes = _check_strokes(report.get("strokes", []))
             seq = str(report.get("seq", ""))
         except (ValueError, TypeError, traitlets.TraitError) as e:
-            logger.error("DigitCanvas: rejected pixels from the browser (%s); keeping the previous digit", e)
+            logger.error(
+                "DigitCanvas: rejected pixels from the browser (%s); keeping the previous digit", e
+            )
             return
         with self.hold_sync():
             self._echo = seq
@@ -194,7 +202,9 @@ class DigitCanvas(NetworkWidget):
         """
         a = np.asarray(digit)
         if a.shape not in ((28, 28), (784,)):
-            raise ValueError(f"digit must be a (28, 28) image or a (784,) vector; got shape {a.shape}")
+            raise ValueError(
+                f"digit must be a (28, 28) image or a (784,) vector; got shape {a.shape}"
+            )
         with self.hold_sync():
             self.pixels = a.reshape(28, 28)  # checked by the trait before anything changes
             self._echo = ""

@@ -67,8 +67,10 @@ def _pair(value, where):
     X = np.asarray(value[0], dtype=np.float64) if _numeric(value[0]) else None
     if X is None or X.ndim != 2 or X.shape[1] != 2:
         shape = getattr(np.asarray(value[0]), "shape", None)
-        raise ValueError(f"{where} X must be points in the plane, a number array of shape "
-                         f"(n, 2); got shape {shape}")
+        raise ValueError(
+            f"{where} X must be points in the plane, a number array of shape "
+            f"(n, 2); got shape {shape}"
+        )
     if not np.isfinite(X).all():
         bad = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
         raise ValueError(f"{where} X must be finite; point {bad} is {X[bad].tolist()}")
@@ -78,8 +80,10 @@ def _pair(value, where):
     elif y.ndim == 2 and y.shape[0] == len(X) and y.shape[1] >= 2:
         y = y.argmax(axis=1)  # one-hot targets -> their classes
     if y.ndim != 1 or len(y) != len(X) or y.dtype.kind not in "biuf":
-        raise ValueError(f"{where} y must be {len(X)} numbers (labels or targets), shape "
-                         f"({len(X)},); got shape {y.shape}, dtype {y.dtype}")
+        raise ValueError(
+            f"{where} y must be {len(X)} numbers (labels or targets), shape "
+            f"({len(X)},); got shape {y.shape}, dtype {y.dtype}"
+        )
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
         bad = int(np.flatnonzero(~np.isfinite(y))[0])
@@ -99,13 +103,18 @@ def check_data(data):
     pairs (such as ``toy.spiral()``), or one pair ``(X, y)`` of training points only."""
     if hasattr(data, "train") and hasattr(data, "test"):
         train = _pair(data.train, "data.train")
-        test = _pair(data.test, "data.test") if data.test is not None else (np.zeros((0, 2)),
-                                                                             np.zeros(0))
+        test = (
+            _pair(data.test, "data.test")
+            if data.test is not None
+            else (np.zeros((0, 2)), np.zeros(0))
+        )
     elif isinstance(data, (tuple, list)):
         train, test = _pair(data, "data"), (np.zeros((0, 2)), np.zeros(0))
     else:
-        raise TypeError(f"data must be toy data (with .train and .test pairs) or a pair (X, y); "
-                        f"got {type(data).__name__}")
+        raise TypeError(
+            f"data must be toy data (with .train and .test pairs) or a pair (X, y); "
+            f"got {type(data).__name__}"
+        )
     if len(train[0]) == 0:
         raise ValueError("data must hold at least one training point; got none")
     points = np.concatenate([train[0], test[0]])
@@ -118,8 +127,12 @@ def default_extent(points) -> list[float]:
     """The square around ``points`` with a margin of a tenth of its side on every side."""
     lo, hi = points.min(axis=0), points.max(axis=0)
     centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2, 1e-3) * 1.2
-    return [float(centre[0] - half), float(centre[0] + half),
-            float(centre[1] - half), float(centre[1] + half)]
+    return [
+        float(centre[0] - half),
+        float(centre[0] + half),
+        float(centre[1] - half),
+        float(centre[1] + half),
+    ]
 
 
 def check_extent(extent) -> list[float]:
@@ -127,19 +140,29 @@ def check_extent(extent) -> list[float]:
         values = [float(v) for v in extent]
     except (TypeError, ValueError):
         values = None
-    if values is None or len(values) != 4 or not all(map(math.isfinite, values)) \
-            or not (values[0] < values[1] and values[2] < values[3]):
-        raise ValueError(f"extent must be (x1_min, x1_max, x2_min, x2_max), finite, each min "
-                         f"below its max; got {extent!r}")
+    if (
+        values is None
+        or len(values) != 4
+        or not all(map(math.isfinite, values))
+        or not (values[0] < values[1] and values[2] < values[3])
+    ):
+        raise ValueError(
+            f"extent must be (x1_min, x1_max, x2_min, x2_max), finite, each min "
+            f"below its max; got {extent!r}"
+        )
     return values
 
 
 def check_resolution(resolution) -> int:
     lo, hi = RESOLUTIONS
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) \
-            or not lo <= resolution <= hi:
-        raise ValueError(f"resolution must be an int from {lo} to {hi} (grid cells per side); "
-                         f"got {resolution!r}")
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, numbers.Integral)
+        or not lo <= resolution <= hi
+    ):
+        raise ValueError(
+            f"resolution must be an int from {lo} to {hi} (grid cells per side); got {resolution!r}"
+        )
     return int(resolution)
 
 
@@ -208,8 +231,10 @@ class DecisionMap(NetworkWidget):
 
     def __init__(self, network, data, *, features=None, resolution=100, extent=None, **kwargs):
         if network is None:
-            raise ValueError("DecisionMap needs a network with one input per feature "
-                             "(2 for the default features x1, x2); got None")
+            raise ValueError(
+                "DecisionMap needs a network with one input per feature "
+                "(2 for the default features x1, x2); got None"
+            )
         points, targets, is_test = check_data(data)
         features = list(check_features(("x1", "x2") if features is None else features))
         resolution = check_resolution(resolution)
@@ -217,8 +242,7 @@ class DecisionMap(NetworkWidget):
         # The data are set before the network, which is checked against them (its labels);
         # traitlets has the instance's traits from __new__, so this is before any sync.
         self.points, self.targets, self.is_test = points, targets, is_test
-        super().__init__(network, features=features, resolution=resolution, extent=extent,
-                         **kwargs)
+        super().__init__(network, features=features, resolution=resolution, extent=extent, **kwargs)
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net) -> dict:
@@ -227,7 +251,8 @@ class DecisionMap(NetworkWidget):
             raise ValueError(
                 f"network must take {len(self.features)} inputs, one per feature "
                 f"{self.features}; got sizes {sizes}. Build it as Network([{len(self.features)}, "
-                f"...]) or pass features= with {sizes[0]} names from {list(FEATURES)}")
+                f"...]) or pass features= with {sizes[0]} names from {list(FEATURES)}"
+            )
         payload = network_payload(net)  # ValueError for a function the page cannot run
         task = _task(net)
         self._check_targets(task, sizes[-1])
@@ -241,17 +266,21 @@ class DecisionMap(NetworkWidget):
         bad = (y != np.round(y)) | (y < 0) | (y >= n_classes)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"data labels must be classes 0..{n_classes - 1} for a network with "
-                             f"{n_out} output{'s' if n_out > 1 else ''} ({task}); label {i} is "
-                             f"{y[i]:g}")
+            raise ValueError(
+                f"data labels must be classes 0..{n_classes - 1} for a network with "
+                f"{n_out} output{'s' if n_out > 1 else ''} ({task}); label {i} is "
+                f"{y[i]:g}"
+            )
 
     @traitlets.validate("features")
     def _validate_features(self, proposal):
         names = list(check_features(proposal["value"]))
         net = self._trait_values.get("network")
         if net is not None and int(net.sizes[0]) != len(names):
-            raise ValueError(f"features must be {int(net.sizes[0])} names, one per input of the "
-                             f"network (sizes {list(net.sizes)}); got {names}")
+            raise ValueError(
+                f"features must be {int(net.sizes[0])} names, one per input of the "
+                f"network (sizes {list(net.sizes)}); got {names}"
+            )
         return names
 
     @traitlets.validate("resolution")
@@ -269,13 +298,16 @@ class DecisionMap(NetworkWidget):
         if report is None:
             return
         acc = report.get("accuracy") if isinstance(report, dict) else "malformed"
-        if acc is not None and (isinstance(acc, bool) or not isinstance(acc, (int, float))
-                                or not 0 <= acc <= 1):
+        if acc is not None and (
+            isinstance(acc, bool) or not isinstance(acc, (int, float)) or not 0 <= acc <= 1
+        ):
             logger.warning("DecisionMap: ignoring a malformed report from the page: %r", report)
             return
         self.set_trait("page_accuracy", None if acc is None else float(acc))
 
     def __repr__(self) -> str:
         sizes = list(getattr(self.network, "sizes", []))
-        return (f"DecisionMap({sizes}, {self.task}, features={self.features}, "
-                f"{len(self.targets)} points)")
+        return (
+            f"DecisionMap({sizes}, {self.task}, features={self.features}, "
+            f"{len(self.targets)} points)"
+        )

@@ -108,8 +108,9 @@ def _widget_list(widgets) -> list:
     if isinstance(widgets, anywidget.AnyWidget):
         return [widgets]
     if widgets is None or isinstance(widgets, (str, bytes)) or not hasattr(widgets, "__iter__"):
-        raise TypeError("widgets must be an anywidget widget or a list of them; "
-                        f"got {type(widgets).__name__}")
+        raise TypeError(
+            f"widgets must be an anywidget widget or a list of them; got {type(widgets).__name__}"
+        )
     widgets = list(widgets)
     if not widgets:
         raise ValueError("widgets must hold at least one widget; got none")
@@ -146,8 +147,9 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     if title is None:
         title = "nnwidgets"
     if not isinstance(title, str):
-        raise TypeError("title must be a str (or None for the default); "
-                        f"got {type(title).__name__}")
+        raise TypeError(
+            f"title must be a str (or None for the default); got {type(title).__name__}"
+        )
     half = check_half(half)
 
     modules: list[str] = []
@@ -163,12 +165,14 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
         if css and css not in styles:
             styles.append(css)
         state, refs = pack_state(state, half, blobs)
-        entries.append({
-            "model_id": w.model_id,  # what "IPY_MODEL_<id>" in other widgets' state names
-            "module": modules.index(esm),
-            "state": state,
-            "buffers": refs,
-        })
+        entries.append(
+            {
+                "model_id": w.model_id,  # what "IPY_MODEL_<id>" in other widgets' state names
+                "module": modules.index(esm),
+                "state": state,
+                "buffers": refs,
+            }
+        )
 
     _warn_missing_references(widgets, entries)
 
@@ -176,8 +180,9 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
         title=html.escape(title),
         styles="\n".join(f"<style>\n{_no_close_tag(c)}\n</style>" for c in styles),
         heading=f"<h1>{html.escape(title)}</h1>\n" if title else "",
-        elements="\n".join(f'<div class="nnw-export" data-nnw-widget="{i}"></div>'
-                           for i in range(len(entries))),
+        elements="\n".join(
+            f'<div class="nnw-export" data-nnw-widget="{i}"></div>' for i in range(len(entries))
+        ),
         data=html_json({"modules": modules, "blobs": blobs.specs, "widgets": entries}),
         host=host_script(),
     )

@@ -90,8 +90,10 @@ def _module_code(esm: str) -> str:
 
 def _is_dashboard(widget) -> bool:
     # By name, without importing the dashboard (a widget can only be one if it was imported).
-    return any(c.__name__ == "TrainingDashboard" and c.__module__.startswith("nnwidgets.")
-               for c in type(widget).__mro__)
+    return any(
+        c.__name__ == "TrainingDashboard" and c.__module__.startswith("nnwidgets.")
+        for c in type(widget).__mro__
+    )
 
 
 def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
@@ -145,25 +147,32 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
 
     css_path = path.with_suffix(".css")
     if css == "file" and css_path == path:
-        raise ValueError("path must not end in .css when css='file' (the stylesheet goes "
-                         f"there); got {path}")
-    spec = ",\n  ".join([
-        "widget",
-        f"modelId: {json.dumps(widget.model_id)}",
-        f"css: {html_json(stylesheet if css == 'inline' else '')}",
-        # JSON text, parsed per host model, so each mount gets its own copy
-        f"state: {html_json(html_json(state))}",
-        f"buffers: {html_json(refs)}",
-        f"blobs: {html_json(blobs.specs)}",
-    ])
-    code = "".join([
-        (f"// {type(widget).__name__}, exported by nnwidgets.export_esm: the widget's bundle, "
-         "its state\n// and the export host (js/export/), for MyST's {anywidget} directive or "
-         "any AFM host.\n"),
-        _module_code(esm),
-        host_script(),
-        f"\nexport default nnwExport.moduleHost({{\n  {spec},\n}});\n",
-    ])
+        raise ValueError(
+            f"path must not end in .css when css='file' (the stylesheet goes there); got {path}"
+        )
+    spec = ",\n  ".join(
+        [
+            "widget",
+            f"modelId: {json.dumps(widget.model_id)}",
+            f"css: {html_json(stylesheet if css == 'inline' else '')}",
+            # JSON text, parsed per host model, so each mount gets its own copy
+            f"state: {html_json(html_json(state))}",
+            f"buffers: {html_json(refs)}",
+            f"blobs: {html_json(blobs.specs)}",
+        ]
+    )
+    code = "".join(
+        [
+            (
+                f"// {type(widget).__name__}, exported by nnwidgets.export_esm: the widget's bundle, "
+                "its state\n// and the export host (js/export/), for MyST's {anywidget} directive or "
+                "any AFM host.\n"
+            ),
+            _module_code(esm),
+            host_script(),
+            f"\nexport default nnwExport.moduleHost({{\n  {spec},\n}});\n",
+        ]
+    )
     write_text(path, code)
     if css == "file":
         write_text(css_path, stylesheet)

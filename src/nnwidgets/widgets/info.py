@@ -29,7 +29,9 @@ def describe_network(net) -> dict:
     or objects with ``name``) and ``weights`` (one (n_out, n_in) array per layer); ``biases`` when
     present are counted, otherwise one bias per non-input unit is assumed.
     """
-    sizes, weights, biases = layer_arrays(net, needs=("sizes", "activation", "output", "cost", "weights"))
+    sizes, weights, biases = layer_arrays(
+        net, needs=("sizes", "activation", "output", "cost", "weights")
+    )
     n_biases = sum(b.size for b in biases) if biases is not None else sum(sizes[1:])
     return {
         "sizes": sizes,
@@ -76,7 +78,9 @@ class ModelInfo(NetworkWidget):
 
     def _network_state(self, net) -> dict:
         arch = describe_network(net)
-        rms = [float(np.sqrt(np.mean(np.square(np.asarray(w, dtype=np.float64))))) for w in net.weights]
+        rms = [
+            float(np.sqrt(np.mean(np.square(np.asarray(w, dtype=np.float64))))) for w in net.weights
+        ]
         return {"architecture": arch, "weight_rms": np.array(rms, dtype=np.float32)}
 
     def __repr__(self) -> str:

@@ -42,15 +42,17 @@ def check_timeout(timeout, what):
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise ValueError(f"{what}: timeout must be None or a number of seconds >= 0; "
-                         f"got {timeout!r}"[:200])
+        raise ValueError(
+            f"{what}: timeout must be None or a number of seconds >= 0; got {timeout!r}"[:200]
+        )
     try:
         seconds = float(timeout)
     except OverflowError:  # an int beyond any float: no timeout at all
         return None
     if not seconds >= 0:
-        raise ValueError(f"{what}: timeout must be None or a number of seconds >= 0; "
-                         f"got {timeout!r}")
+        raise ValueError(
+            f"{what}: timeout must be None or a number of seconds >= 0; got {timeout!r}"
+        )
     return None if seconds >= threading.TIMEOUT_MAX else seconds
 
 
@@ -128,7 +130,7 @@ class TrainingControl:
 
     @property
     def status(self):
-        """"idle" (no training), "running", "paused" (the run whose turn it is is parked) or
+        """ "idle" (no training), "running", "paused" (the run whose turn it is is parked) or
         "stopping"."""
         with self._cond:
             if not self._training:
@@ -355,8 +357,15 @@ class TrainingControl:
             self._stepping += 1
             try:
                 run.trainer.step(1)
-                self._cond.wait_for(lambda: run.batches_done > before or run not in self._in_play
-                                    or not self._training or self._stop, _left(deadline))
+                self._cond.wait_for(
+                    lambda: (
+                        run.batches_done > before
+                        or run not in self._in_play
+                        or not self._training
+                        or self._stop
+                    ),
+                    _left(deadline),
+                )
             finally:
                 self._stepping -= 1
         return self._wait_parked(deadline)
@@ -380,8 +389,13 @@ class TrainingControl:
         while True:
             with self._cond:
                 ok = self._cond.wait_for(
-                    lambda: not self._training or self._stop
-                    or (self._turn is not None and not self._handover_due), _left(deadline))
+                    lambda: (
+                        not self._training
+                        or self._stop
+                        or (self._turn is not None and not self._handover_due)
+                    ),
+                    _left(deadline),
+                )
                 run = self._turn
                 if not ok or run is None or not self._training or self._stop:
                     return False
@@ -397,8 +411,10 @@ class TrainingControl:
                 return False
             elif not may_pass:  # its loop ended: the next run may enter (paused)
                 with self._cond:
-                    self._cond.wait_for(lambda: self._turn is not run or not self._training,
-                                        _left(deadline))
+                    self._cond.wait_for(
+                        lambda run=run: self._turn is not run or not self._training,
+                        _left(deadline),
+                    )
 
     def _set_paused(self, paused):
         """Under the condition: the pause flag, and the time paused for the progress line."""

@@ -36,27 +36,35 @@ def factory_parameters(factory):
     whether it takes any keyword (``**kwargs``). TypeError if it is not callable or takes no
     ``seed``."""
     if not callable(factory):
-        raise TypeError(f"factory must be a function factory(seed=s, **network_settings) that "
-                        f"returns a new Network; got {type(factory).__name__}")
+        raise TypeError(
+            f"factory must be a function factory(seed=s, **network_settings) that "
+            f"returns a new Network; got {type(factory).__name__}"
+        )
     try:
         params = inspect.signature(factory).parameters
     except (TypeError, ValueError):  # a builtin without a signature: trust it
         return (), True
     open_ = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    names = tuple(n for n, p in params.items()
-                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and n != "seed")
+    names = tuple(
+        n
+        for n, p in params.items()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and n != "seed"
+    )
     if "seed" not in params and not open_:
-        raise TypeError(f"factory must take a keyword argument seed (each run's network is "
-                        f"factory(seed=s, **network_settings)); "
-                        f"{getattr(factory, '__name__', factory)!r} takes "
-                        f"({', '.join(params) or 'nothing'})")
+        raise TypeError(
+            f"factory must take a keyword argument seed (each run's network is "
+            f"factory(seed=s, **network_settings)); "
+            f"{getattr(factory, '__name__', factory)!r} takes "
+            f"({', '.join(params) or 'nothing'})"
+        )
     return names, open_
 
 
 def _check_list(name, values):
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range)):
-        raise TypeError(f"{name} must be a list of the values to try, such as {name}=[a, b]; "
-                         f"got {values!r}")
+        raise TypeError(
+            f"{name} must be a list of the values to try, such as {name}=[a, b]; got {values!r}"
+        )
     if len(values) == 0:
         raise ValueError(f"{name} is an empty list: give at least one value to try")
     return list(values)
@@ -72,9 +80,11 @@ def expand_grid(factory, seeds, lists):
     """
     names, open_ = factory_parameters(factory)
     if not lists:
-        raise ValueError(f"add_grid() needs at least one list of settings to vary, such as "
-                         f"learning_rate=[0.1, 1.0]; trainer settings: "
-                         f"{', '.join(GRID_TRAINER_SETTINGS)}")
+        raise ValueError(
+            f"add_grid() needs at least one list of settings to vary, such as "
+            f"learning_rate=[0.1, 1.0]; trainer settings: "
+            f"{', '.join(GRID_TRAINER_SETTINGS)}"
+        )
     if not open_:
         reject_unknown(lists, {*GRID_TRAINER_SETTINGS, *names}, "add_grid")
     seeds = _check_list("seeds", seeds)
@@ -94,8 +104,10 @@ def expand_grid(factory, seeds, lists):
             net = _make(factory, seed, network_settings)
             out.append((net, trainer, {**point, "seed": seed}))
     if len({id(net) for net, _, _ in out}) != len(out):
-        raise ValueError("factory returned the same network object twice; it must make a new "
-                         "Network on every call (factory(seed=s, **settings) -> Network(...))")
+        raise ValueError(
+            "factory returned the same network object twice; it must make a new "
+            "Network on every call (factory(seed=s, **settings) -> Network(...))"
+        )
     return out
 
 
@@ -106,6 +118,8 @@ def _make(factory, seed, settings):
         shown = ", ".join(f"{k}={v!r}" for k, v in {"seed": seed, **settings}.items())
         raise type(exc)(f"factory({shown}) failed: {exc}") from exc
     if not isinstance(net, Network) and not hasattr(net, "backprop"):
-        raise TypeError(f"factory must return a Network; factory(seed={seed!r}, ...) returned "
-                        f"{type(net).__name__}")
+        raise TypeError(
+            f"factory must return a Network; factory(seed={seed!r}, ...) returned "
+            f"{type(net).__name__}"
+        )
     return net

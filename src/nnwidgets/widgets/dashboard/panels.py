@@ -35,9 +35,19 @@ import numpy as np
 from ...layer_speed import LayerSpeed
 from .._wire import array_to_json
 
-__all__ = ["GRADIENT_BATCH", "IMAGE_SIDE", "SAMPLE", "Z_LIMIT", "attach_layer_speed",
-           "check_layer_speed", "layer_speed_data", "neuron_health", "panel_data",
-           "with_layer_speed", "z_summary"]
+__all__ = [
+    "GRADIENT_BATCH",
+    "IMAGE_SIDE",
+    "SAMPLE",
+    "Z_LIMIT",
+    "attach_layer_speed",
+    "check_layer_speed",
+    "layer_speed_data",
+    "neuron_health",
+    "panel_data",
+    "with_layer_speed",
+    "z_summary",
+]
 
 SAMPLE = 2000  # validation examples the panels look at: the first ones, the same every epoch
 GRADIENT_BATCH = 256  # training examples whose gradient the histograms show
@@ -71,7 +81,12 @@ def _histogram(values, bins=BINS):
     index = ((v - lo) * (bins / (hi - lo))).astype(np.intp)
     np.minimum(index, bins - 1, out=index)
     counts = np.bincount(index, minlength=bins)
-    return {"counts": array_to_json(counts.astype(np.float32)), "lo": lo, "hi": hi, "n": int(v.size)}
+    return {
+        "counts": array_to_json(counts.astype(np.float32)),
+        "lo": lo,
+        "hi": hi,
+        "n": int(v.size),
+    }
 
 
 def neuron_health(activation, a):
@@ -86,22 +101,49 @@ def neuron_health(activation, a):
         near = (a < low + SATURATION_MARGIN) | (a > 1.0 - SATURATION_MARGIN)
         bad = int(np.count_nonzero(near.mean(axis=0) >= SATURATED_SHARE))
         if not bad:
-            return 0, units, (f"none of the {units} {activation} neurons is saturated (near {low:g} "
-                              f"or 1 on {SATURATED_SHARE:.0%} of the {n} examples): all still learn")
-        return bad, units, (f"{bad} of {units} {activation} neurons ({bad / units:.0%}) are saturated: "
-                            f"their output is within {SATURATION_MARGIN} of {low:g} or 1 on at least "
-                            f"{SATURATED_SHARE:.0%} of the {n} examples, so their gradient is "
-                            f"nearly zero and they learn slowly")
+            return (
+                0,
+                units,
+                (
+                    f"none of the {units} {activation} neurons is saturated (near {low:g} "
+                    f"or 1 on {SATURATED_SHARE:.0%} of the {n} examples): all still learn"
+                ),
+            )
+        return (
+            bad,
+            units,
+            (
+                f"{bad} of {units} {activation} neurons ({bad / units:.0%}) are saturated: "
+                f"their output is within {SATURATION_MARGIN} of {low:g} or 1 on at least "
+                f"{SATURATED_SHARE:.0%} of the {n} examples, so their gradient is "
+                f"nearly zero and they learn slowly"
+            ),
+        )
     if activation in ("relu", "leaky_relu"):
         bad = int(np.count_nonzero((a <= 0).all(axis=0)))
         what = "ReLUs" if activation == "relu" else "leaky ReLUs"
         if not bad:
-            return 0, units, (f"none of the {units} {what} is dead: each one is active on at least "
-                              f"one of the {n} examples")
-        tail = ("they output 0 on every one of the {n} examples, so no gradient reaches them and "
-                "they have stopped learning") if activation == "relu" else \
-            "their input is negative on every one of the {n} examples (only the small leak learns)"
-        return bad, units, f"{bad} of {units} {what} ({bad / units:.0%}) are dead: " + tail.format(n=n)
+            return (
+                0,
+                units,
+                (
+                    f"none of the {units} {what} is dead: each one is active on at least "
+                    f"one of the {n} examples"
+                ),
+            )
+        tail = (
+            (
+                "they output 0 on every one of the {n} examples, so no gradient reaches them and "
+                "they have stopped learning"
+            )
+            if activation == "relu"
+            else "their input is negative on every one of the {n} examples (only the small leak learns)"
+        )
+        return (
+            bad,
+            units,
+            f"{bad} of {units} {what} ({bad / units:.0%}) are dead: " + tail.format(n=n),
+        )
     return None, units, f"{units} {activation} neurons: no saturation to report"
 
 
@@ -113,22 +155,30 @@ def z_summary(activation, z):
     share = float(np.count_nonzero(np.abs(z) > Z_LIMIT) / z.size) if z.size else 0.0
     beyond = f"{share:.0%} of the weighted inputs z lie beyond \u00b1{Z_LIMIT:g}"
     if activation == "sigmoid":
-        return share, (f"{beyond}, where \u03c3'(z) < 0.018 (a fourteenth of \u03c3'(0) = 0.25): "
-                       f"there the neurons barely learn")
+        return share, (
+            f"{beyond}, where \u03c3'(z) < 0.018 (a fourteenth of \u03c3'(0) = 0.25): "
+            f"there the neurons barely learn"
+        )
     if activation == "tanh":
         return share, f"{beyond}, where tanh'(z) < 0.0014: there the neurons barely learn"
     if activation in ("relu", "leaky_relu"):
         off = float(np.count_nonzero(z <= 0) / z.size) if z.size else 0.0
-        what = ("the ReLU outputs 0 and passes no gradient back" if activation == "relu"
-                else "only the leak's small slope passes a gradient back")
+        what = (
+            "the ReLU outputs 0 and passes no gradient back"
+            if activation == "relu"
+            else "only the leak's small slope passes a gradient back"
+        )
         return share, f"{off:.0%} of the weighted inputs z are \u2264 0, where {what}"
     return share, f"{beyond} (a {activation} neuron's slope does not shrink there)"
 
 
 def _to_pixels(X):
     """Inputs (k, 784) in 0..1 as uint8 images (k, 28, 28); values outside are clipped."""
-    return np.clip(np.rint(np.asarray(X, np.float32) * 255), 0, 255).astype(np.uint8) \
+    return (
+        np.clip(np.rint(np.asarray(X, np.float32) * 255), 0, 255)
+        .astype(np.uint8)
         .reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    )
 
 
 def _neuron_sample(units, rng_seed=0):
@@ -172,23 +222,34 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         chosen = sorted({i for kept in cells.values() for i in kept} | set(gallery_idx))
         where = {i: k for k, i in enumerate(chosen)}
         pool = _to_pixels(X[chosen]) if chosen else np.zeros((0, IMAGE_SIDE, IMAGE_SIDE), np.uint8)
-        cells = [{"true": t, "pred": p, "images": [where[i] for i in kept]} for (t, p), kept in sorted(cells.items())]
+        cells = [
+            {"true": t, "pred": p, "images": [where[i] for i in kept]}
+            for (t, p), kept in sorted(cells.items())
+        ]
 
         def sure(i):  # how sure the network was of what it said
             if confidence is None:
                 return float(out[i, predicted[i]])
             return float(confidence[i] if predicted[i] else 1 - confidence[i])
 
-        gallery = [{"image": where[i], "true": int(labels[i]), "pred": int(predicted[i]),
-                    "p": round(sure(i), 3)} for i in gallery_idx]
+        gallery = [
+            {
+                "image": where[i],
+                "true": int(labels[i]),
+                "pred": int(predicted[i]),
+                "p": round(sure(i), 3),
+            }
+            for i in gallery_idx
+        ]
         neurons = _neuron_sample(network.sizes[1])
         first = network.weights[0][neurons]
     else:
         cells, gallery, neurons, first = [], [], np.arange(0), None
 
     # One backpropagation on a small training batch: the gradients the next step would use.
-    nabla_b, nabla_w, _ = network.backprop(np.asarray(X_train[:GRADIENT_BATCH]),
-                                           np.asarray(Y_train[:GRADIENT_BATCH]))
+    nabla_b, nabla_w, _ = network.backprop(
+        np.asarray(X_train[:GRADIENT_BATCH]), np.asarray(Y_train[:GRADIENT_BATCH])
+    )
     layers = []
     L = len(network.weights)
     for l in range(L):
@@ -197,20 +258,31 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         a = activations[l + 1]
         bad, units, words = neuron_health(name, a) if hidden else (None, a.shape[1], "")
         z_share, z_words = z_summary(name, zs[l])
-        layers.append({
-            "name": f"layer {l + 1} ({'hidden' if hidden else 'output'}, {units} {name})",
-            "weights": _histogram(network.weights[l]),
-            "gradients": _histogram(nabla_w[l]),
-            "activations": _histogram(a),
-            "z": _histogram(zs[l]), "z_share": z_share, "z_words": z_words,
-            "unhealthy": bad, "units": units, "health": words,
-        })
+        layers.append(
+            {
+                "name": f"layer {l + 1} ({'hidden' if hidden else 'output'}, {units} {name})",
+                "weights": _histogram(network.weights[l]),
+                "gradients": _histogram(nabla_w[l]),
+                "activations": _histogram(a),
+                "z": _histogram(zs[l]),
+                "z_share": z_share,
+                "z_words": z_words,
+                "unhealthy": bad,
+                "units": units,
+                "health": words,
+            }
+        )
     return {
-        "epoch": epoch, "run": label, "n": int(len(X)), "classes": classes,
+        "epoch": epoch,
+        "run": label,
+        "n": int(len(X)),
+        "classes": classes,
         "accuracy": float((predicted == labels).mean()) if len(X) else float("nan"),
         "confusion": array_to_json(confusion),
         "images": array_to_json(pool) if images else None,
-        "cells": cells, "gallery": gallery, "wrong": int(len(wrong)),
+        "cells": cells,
+        "gallery": gallery,
+        "wrong": int(len(wrong)),
         "neurons": [int(i) for i in neurons],
         "first_weights": None if first is None else array_to_json(first),
         "layers": layers,
@@ -222,10 +294,15 @@ def check_layer_speed(layer_speed):
     """The dashboard's ``layer_speed`` argument: None (no panel) or the probe's size."""
     if layer_speed is None:
         return None
-    if isinstance(layer_speed, bool) or not isinstance(layer_speed, numbers.Integral) \
-            or layer_speed <= 0:
-        raise ValueError(f"layer_speed must be None or a positive number of training examples "
-                         f"to probe (NNDL used 1000); got {layer_speed!r}")
+    if (
+        isinstance(layer_speed, bool)
+        or not isinstance(layer_speed, numbers.Integral)
+        or layer_speed <= 0
+    ):
+        raise ValueError(
+            f"layer_speed must be None or a positive number of training examples "
+            f"to probe (NNDL used 1000); got {layer_speed!r}"
+        )
     return int(layer_speed)
 
 
@@ -263,8 +340,15 @@ def layer_speed_data(runs):
         layers = len(run.network.sizes) - 2
         progress = np.array([p for p, _ in records], np.float32)
         speeds = np.array([s for _, s in records], np.float32).reshape(len(records), layers)
-        out.append({"index": i, "run": run.label, "layers": layers,
-                    "progress": array_to_json(progress), "speeds": array_to_json(speeds)})
+        out.append(
+            {
+                "index": i,
+                "run": run.label,
+                "layers": layers,
+                "progress": array_to_json(progress),
+                "speeds": array_to_json(speeds),
+            }
+        )
     return out or None
 
 

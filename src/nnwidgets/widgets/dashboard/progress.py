@@ -63,7 +63,15 @@ class ProgressCounters:
         counted = self.runs if active in self.runs else [active]
         samples = sum(self._samples(r) for r in counted)
         total = sum(r.trainer.epochs * len(r.trainer.X) for r in counted)
-        return {"run": runs.index(active), "runs": len(runs), "epoch": epoch + 1,
-                "epochs": t.epochs, "batch": batch, "batches": active.batches_per_epoch,
-                "samples": samples, "samples_total": total,
-                "elapsed": round(self.elapsed(paused_seconds), 3), "parked": bool(parked)}
+        return {
+            "run": runs.index(active),
+            "runs": len(runs),
+            "epoch": epoch + 1,
+            "epochs": t.epochs,
+            "batch": batch,
+            "batches": active.batches_per_epoch,
+            "samples": samples,
+            "samples_total": total,
+            "elapsed": round(self.elapsed(paused_seconds), 3),
+            "parked": bool(parked),
+        }

@@ -67,8 +67,9 @@ class Publisher:
     def start(self, trained, then):
         """Start the writer: an update every ``interval`` until ``trained`` (an Event) is set,
         then a last one, then ``then()``."""
-        self._writer = threading.Thread(target=self._write, args=(trained, then), daemon=True,
-                                        name="nnwidgets-dashboard-writer")
+        self._writer = threading.Thread(
+            target=self._write, args=(trained, then), daemon=True, name="nnwidgets-dashboard-writer"
+        )
         self._writer.start()
 
     def join(self, timeout=None):
@@ -121,22 +122,25 @@ class Publisher:
                 self._runs_sent = looks
             if panels is not None:
                 state["_panels"] = panels
-            state["_live"] = None if active is None else {"run": runs.index(active),
-                                                          **active.curves()}
-            state["progress"] = self.progress.progress(runs, active, control.parked,
-                                                       control.paused_seconds())
+            state["_live"] = (
+                None if active is None else {"run": runs.index(active), **active.curves()}
+            )
+            state["progress"] = self.progress.progress(
+                runs, active, control.parked, control.paused_seconds()
+            )
             state["status"] = _status(control, active, runs)
             if control.interleaving and active is not None:
                 state["settings"] = active  # the inputs show the run whose turn it is
             # A session or a run started, or a run ended: say why. Anything else said (a
             # refusal, a run joining the turns) stays until then; turns passing leave it too.
-            ends = (control.training, None if control.interleaving else id(active),
-                    [(r.status, r.message) for r in runs if r.status not in ("pending",
-                                                                             "running")])
+            ends = (
+                control.training,
+                None if control.interleaving else id(active),
+                [(r.status, r.message) for r in runs if r.status not in ("pending", "running")],
+            )
             if ends != self._message_sent:
                 self._message_sent = ends
-                last = active or next((r for r in reversed(runs) if r.status != "pending"),
-                                      None)
+                last = active or next((r for r in reversed(runs) if r.status != "pending"), None)
                 if last is not None:
                     state["message"] = last.message
             self._last_sent = time.monotonic()
@@ -191,9 +195,14 @@ class Publisher:
 
 
 def _run_state(run, active):
-    return {"label": run.label, "settings": run.public_settings(), "status": run.status,
-            "message": run.message, "changes": len(run.changes),
-            "curves": None if active or run.status == "pending" else run.curves()}
+    return {
+        "label": run.label,
+        "settings": run.public_settings(),
+        "status": run.status,
+        "message": run.message,
+        "changes": len(run.changes),
+        "curves": None if active or run.status == "pending" else run.curves(),
+    }
 
 
 def _status(control, active, runs):

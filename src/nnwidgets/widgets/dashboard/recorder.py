@@ -112,10 +112,15 @@ def _train_interleaved(runs, control, progress, publisher, inline, on_run_start)
     control.enter(runs)
     if on_run_start is not None:
         on_run_start(runs[0])
-    threads = [threading.Thread(target=_train_run, daemon=True,
-                                args=(run, control, progress, publisher, inline),
-                                name=f"nnwidgets-dashboard-run-{i + 1}")
-               for i, run in enumerate(runs)]
+    threads = [
+        threading.Thread(
+            target=_train_run,
+            daemon=True,
+            args=(run, control, progress, publisher, inline),
+            name=f"nnwidgets-dashboard-run-{i + 1}",
+        )
+        for i, run in enumerate(runs)
+    ]
     # Each Trainer limits the BLAS threads for its run and restores the limit it found when it
     # ends; runs that overlap in time end in any order, so where the library keeps one
     # process-wide limit the last to end could leave another run's behind: restore the limit
@@ -136,8 +141,12 @@ def join_rotation(run, control, progress, publisher, number):
         return False
     run.status = "running"
     progress.add(run)
-    threading.Thread(target=_train_run, args=(run, control, progress, publisher, False),
-                     name=f"nnwidgets-dashboard-run-{number}", daemon=True).start()
+    threading.Thread(
+        target=_train_run,
+        args=(run, control, progress, publisher, False),
+        name=f"nnwidgets-dashboard-run-{number}",
+        daemon=True,
+    ).start()
     return True
 
 

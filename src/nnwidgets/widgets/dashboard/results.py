@@ -19,17 +19,45 @@ import numpy as np
 
 from .runs import _describe, differing_settings
 
-__all__ = ["RUN_COLUMNS", "SUMMARY_METRICS", "ResultsTable", "panel_data", "run_results",
-           "summarise"]
+__all__ = [
+    "RUN_COLUMNS",
+    "SUMMARY_METRICS",
+    "ResultsTable",
+    "panel_data",
+    "run_results",
+    "summarise",
+]
 
 #: The columns of :func:`run_results`, in order (``epochs_to_target`` only with a target).
-RUN_COLUMNS = ("run", "label", "settings", "seed", "status", "epochs", "best_val_accuracy",
-               "best_epoch", "final_val_accuracy", "final_loss", "final_val_loss",
-               "final_train_loss", "final_train_accuracy", "seconds", "epochs_to_target")
+RUN_COLUMNS = (
+    "run",
+    "label",
+    "settings",
+    "seed",
+    "status",
+    "epochs",
+    "best_val_accuracy",
+    "best_epoch",
+    "final_val_accuracy",
+    "final_loss",
+    "final_val_loss",
+    "final_train_loss",
+    "final_train_accuracy",
+    "seconds",
+    "epochs_to_target",
+)
 
 #: The numbers :func:`summarise` gives a mean and a spread of.
-SUMMARY_METRICS = ("best_val_accuracy", "best_epoch", "final_val_accuracy", "final_val_loss",
-                   "final_train_loss", "final_train_accuracy", "seconds", "epochs_to_target")
+SUMMARY_METRICS = (
+    "best_val_accuracy",
+    "best_epoch",
+    "final_val_accuracy",
+    "final_val_loss",
+    "final_train_loss",
+    "final_train_accuracy",
+    "seconds",
+    "epochs_to_target",
+)
 
 
 def _finite(values):
@@ -43,10 +71,15 @@ def _last(values):
 def _check_target(target_accuracy):
     if target_accuracy is None:
         return None
-    if isinstance(target_accuracy, bool) or not isinstance(target_accuracy, numbers.Real) \
-            or not 0 < target_accuracy <= 1:
-        raise ValueError(f"target_accuracy must be a validation accuracy in (0, 1], such as 0.9; "
-                         f"got {target_accuracy!r}")
+    if (
+        isinstance(target_accuracy, bool)
+        or not isinstance(target_accuracy, numbers.Real)
+        or not 0 < target_accuracy <= 1
+    ):
+        raise ValueError(
+            f"target_accuracy must be a validation accuracy in (0, 1], such as 0.9; "
+            f"got {target_accuracy!r}"
+        )
     return float(target_accuracy)
 
 
@@ -71,19 +104,25 @@ def run_results(runs, target_accuracy=None):
         scores = np.array([v if math.isfinite(v) else -np.inf for v in val])
         best = int(np.argmax(scores)) if len(val) and np.isfinite(scores).any() else None
         row = {
-            "run": i, "label": run.label,
+            "run": i,
+            "label": run.label,
             "settings": {k: _plain(run.settings.get(k)) for k in keys},
-            "seed": run.settings.get("seed"), "status": run.status, "epochs": h.epochs,
+            "seed": run.settings.get("seed"),
+            "status": run.status,
+            "epochs": h.epochs,
             "best_val_accuracy": None if best is None else float(val[best]),
             "best_epoch": None if best is None else best + 1,
-            "final_val_accuracy": _last(val), "final_loss": _last(h.epoch_loss),
-            "final_val_loss": _last(h.val_loss), "final_train_loss": _last(h.train_loss),
+            "final_val_accuracy": _last(val),
+            "final_loss": _last(h.epoch_loss),
+            "final_val_loss": _last(h.val_loss),
+            "final_train_loss": _last(h.train_loss),
             "final_train_accuracy": _last(h.train_accuracy),
             "seconds": float(sum(h.epoch_time)),
         }
         if target is not None:
-            row["epochs_to_target"] = next((e for e, v in enumerate(val, 1)
-                                            if math.isfinite(v) and v >= target), None)
+            row["epochs_to_target"] = next(
+                (e for e, v in enumerate(val, 1) if math.isfinite(v) and v >= target), None
+            )
         rows.append(row)
     columns = [c for c in RUN_COLUMNS if c != "epochs_to_target" or target is not None]
     return ResultsTable(rows, columns)
@@ -109,20 +148,29 @@ def summarise(rows):
     out = []
     for members in groups.values():
         statuses = [m.get("status") for m in members]
-        row = {"settings": dict(members[0]["settings"]),
-               "seeds": [m["seed"] for m in members], "runs": len(members),
-               "status": ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))}
+        row = {
+            "settings": dict(members[0]["settings"]),
+            "seeds": [m["seed"] for m in members],
+            "runs": len(members),
+            "status": ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses)),
+        }
         for m in metrics:
             values = _finite(r.get(m) for r in members)
             row[f"{m}_mean"] = float(np.mean(values)) if values else None
-            row[f"{m}_std"] = (float(np.std(values, ddof=1)) if len(values) > 1 else
-                               0.0 if values else None)
+            row[f"{m}_std"] = (
+                float(np.std(values, ddof=1)) if len(values) > 1 else 0.0 if values else None
+            )
         if with_target:
             row["reached"] = sum(r.get("epochs_to_target") is not None for r in members)
         out.append(row)
-    columns = ["settings", "seeds", "runs", "status",
-               *(f"{m}_{s}" for m in metrics for s in ("mean", "std")),
-               *(["reached"] if with_target else [])]
+    columns = [
+        "settings",
+        "seeds",
+        "runs",
+        "status",
+        *(f"{m}_{s}" for m in metrics for s in ("mean", "std")),
+        *(["reached"] if with_target else []),
+    ]
     return ResultsTable(out, columns)
 
 
@@ -184,8 +232,9 @@ class ResultsTable:
 
     def to_dicts(self):
         """The rows as a list of new dicts (``settings`` copied too)."""
-        return [{k: (dict(v) if isinstance(v, dict) else v) for k, v in r.items()}
-                for r in self._rows]
+        return [
+            {k: (dict(v) if isinstance(v, dict) else v) for k, v in r.items()} for r in self._rows
+        ]
 
     def _flat(self):
         """(header, rows of cells): ``settings`` spread into one column per setting, a pair
@@ -238,14 +287,24 @@ class ResultsTable:
     def _repr_html_(self):
         header, cells = self._flat()
         head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line) + "</tr>"
-                       for line in cells)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line) + "</tr>" for line in cells
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 #: What the page's results panel shows per run and per combination.
-_PANEL_RUN_COLUMNS = ("label", "seed", "status", "epochs", "best_val_accuracy", "best_epoch",
-                      "final_val_loss", "final_train_accuracy", "seconds")
+_PANEL_RUN_COLUMNS = (
+    "label",
+    "seed",
+    "status",
+    "epochs",
+    "best_val_accuracy",
+    "best_epoch",
+    "final_val_loss",
+    "final_train_accuracy",
+    "seconds",
+)
 
 
 def panel_data(runs):
@@ -265,11 +324,15 @@ def panel_data(runs):
         out["settings"] = [_cell(row["settings"].get(k)) for k in names]
         return out
 
-    data = {"settings": names,
-            "runs": [plain(r, _PANEL_RUN_COLUMNS) for r in rows],
-            "summary": [plain(r, ("seeds", "runs", "status", "best_val_accuracy_mean",
-                                  "best_val_accuracy_std")) for r in summary],
-            "heatmap": None}
+    data = {
+        "settings": names,
+        "runs": [plain(r, _PANEL_RUN_COLUMNS) for r in rows],
+        "summary": [
+            plain(r, ("seeds", "runs", "status", "best_val_accuracy_mean", "best_val_accuracy_std"))
+            for r in summary
+        ],
+        "heatmap": None,
+    }
     if len(names) == 2:
         x, y = names
         xs = list(dict.fromkeys(_cell(r["settings"].get(x)) for r in summary))

@@ -23,25 +23,66 @@ from ..._checks import reject_unknown
 from ...network import Network
 from ...training import Trainer, auto_threads, raw_pixel_top
 from .._base import as_widget_network
-from .series import DecimatingSeries
 from .._wire import array_to_json
+from .series import DecimatingSeries
 
-__all__ = ["Run", "TRAINING_SETTINGS", "LIVE_SETTINGS", "check_live_setting", "check_max_points",
-           "differing_settings", "explain_divergence", "run_labels", "threads_beside_a_page"]
+__all__ = [
+    "Run",
+    "TRAINING_SETTINGS",
+    "LIVE_SETTINGS",
+    "check_live_setting",
+    "check_max_points",
+    "differing_settings",
+    "explain_divergence",
+    "run_labels",
+    "threads_beside_a_page",
+]
 
 #: Keyword arguments of a run that are passed to the Trainer as they are.
-TRAINING_SETTINGS = ("epochs", "batch_size", "learning_rate", "momentum", "l2", "l1", "dropout",
-                     "schedule", "step_size", "step_gamma", "early_stopping", "shuffle",
-                     "transform", "threads", "callbacks", "monitor_train")
+TRAINING_SETTINGS = (
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "momentum",
+    "l2",
+    "l1",
+    "dropout",
+    "schedule",
+    "step_size",
+    "step_gamma",
+    "early_stopping",
+    "shuffle",
+    "transform",
+    "threads",
+    "callbacks",
+    "monitor_train",
+)
 
 #: Settings the dashboard may change while a run trains (the page has an input for each): some
 #: of ``Trainer.live_settings()``, whose ranges and checks are the Trainer's.
 LIVE_SETTINGS = ("learning_rate", "momentum", "l2", "dropout")
 
 #: Settings that name a run when they differ, in the order labels list them.
-_LABEL_KEYS = ("sizes", "activation", "output", "cost", "init", "epochs", "batch_size",
-               "learning_rate", "momentum", "l2", "l1", "dropout", "schedule", "transform",
-               "early_stopping", "monitor_train", "n_train", "seed")
+_LABEL_KEYS = (
+    "sizes",
+    "activation",
+    "output",
+    "cost",
+    "init",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "momentum",
+    "l2",
+    "l1",
+    "dropout",
+    "schedule",
+    "transform",
+    "early_stopping",
+    "monitor_train",
+    "n_train",
+    "seed",
+)
 
 #: Settings a run keeps that never name it (they follow from the others, or do not matter).
 _UNLABELLED = ("dtype", "step_size", "step_gamma", "shuffle")
@@ -49,8 +90,15 @@ _UNLABELLED = ("dtype", "step_size", "step_gamma", "shuffle")
 BATCH_CHANNELS = ("loss", "accuracy")
 #: Per epoch: the running means, validation, the learning rate, and the monitored training
 #: loss and accuracy (``monitor_train``; NaN without it).
-EPOCH_CHANNELS = ("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate", "train_loss",
-                  "train_accuracy")
+EPOCH_CHANNELS = (
+    "loss",
+    "accuracy",
+    "val_loss",
+    "val_accuracy",
+    "learning_rate",
+    "train_loss",
+    "train_accuracy",
+)
 MAX_MARKS = 100  # setting changes marked on the curves, per run (the latest are kept)
 
 
@@ -59,8 +107,9 @@ def check_live_setting(name, value):
     (``Trainer.live_settings()[name].check``); ``ValueError`` naming both if not, whether a
     number out of range or not a number at all."""
     if name not in LIVE_SETTINGS:
-        raise ValueError(f"only {', '.join(LIVE_SETTINGS)} can change while training; "
-                         f"got {_shorten(name)}")
+        raise ValueError(
+            f"only {', '.join(LIVE_SETTINGS)} can change while training; got {_shorten(name)}"
+        )
     try:
         return Trainer.live_settings()[name].check(value)
     except (TypeError, ValueError) as exc:  # not a number too: a ValueError to the widget
@@ -86,10 +135,17 @@ MAX_POINTS_LIMIT = 100_000
 def check_max_points(max_points):
     """``max_points`` if it is an even int from 2 to MAX_POINTS_LIMIT (buckets merge in pairs);
     ValueError if not."""
-    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) \
-            or max_points < 2 or max_points % 2 or max_points > MAX_POINTS_LIMIT:
-        raise ValueError(f"max_points must be an even integer >= 2 and <= {MAX_POINTS_LIMIT:,} "
-                         f"(points kept per curve); got {_shorten(max_points)}")
+    if (
+        isinstance(max_points, bool)
+        or not isinstance(max_points, (int, np.integer))
+        or max_points < 2
+        or max_points % 2
+        or max_points > MAX_POINTS_LIMIT
+    ):
+        raise ValueError(
+            f"max_points must be an even integer >= 2 and <= {MAX_POINTS_LIMIT:,} "
+            f"(points kept per curve); got {_shorten(max_points)}"
+        )
     return int(max_points)
 
 
@@ -113,8 +169,9 @@ def threads_beside_a_page(network, batch_size, cores=None):
     return max(1, cores - 1)
 
 
-def explain_divergence(history, learning_rate, inputs=None, *, changes=(), network=None,
-                       targets=None):
+def explain_divergence(
+    history, learning_rate, inputs=None, *, changes=(), network=None, targets=None
+):
     """Why a run diverged, in words a reader can act on, from what the run's record shows.
 
     >>> class H: batch_loss = [2.31, 2.4, 5.0, 19.2]; message = "training diverged: ..."
@@ -138,14 +195,18 @@ def explain_divergence(history, learning_rate, inputs=None, *, changes=(), netwo
     detail = history.message or "training diverged"
     unscaled = 0.0 if inputs is None else raw_pixel_top(inputs)  # the Trainer's own rule
     if unscaled:
-        return (f"the inputs go up to {unscaled:g}: scale them to 0..1 first (X / 255.0); "
-                f"unscaled pixels saturate the neurons, and training fails whatever the "
-                f"learning rate. ({detail})")
+        return (
+            f"the inputs go up to {unscaled:g}: scale them to 0..1 first (X / 255.0); "
+            f"unscaled pixels saturate the neurons, and training fails whatever the "
+            f"learning rate. ({detail})"
+        )
     broken = _nonfinite_backprop(network, inputs, targets)
     if broken:
-        return (f"{broken}: the network's weights were finite, so the NaN comes from that "
-                f"backprop, not from the learning rate. Check it with nnwidgets.labs.check."
-                f"backprop. ({detail})")
+        return (
+            f"{broken}: the network's weights were finite, so the NaN comes from that "
+            f"backprop, not from the learning rate. Check it with nnwidgets.labs.check."
+            f"backprop. ({detail})"
+        )
     bolder = _latest_bolder_change(changes)
     if bolder is not None:
         return f"{bolder} ({detail})"
@@ -153,13 +214,17 @@ def explain_divergence(history, learning_rate, inputs=None, *, changes=(), netwo
     lr = f"{learning_rate:g}"
     if len(losses) >= 2 and max(losses[1:]) > 1.05 * losses[0]:
         start, peak = losses[0], max(losses[1:])
-        return (f"learning rate {lr} is too high: the loss rose from {start:.3g} to {peak:.3g}. "
-                f"Training stopped; try a smaller learning rate, such as {learning_rate / 10:g}. "
-                f"({detail})")
+        return (
+            f"learning rate {lr} is too high: the loss rose from {start:.3g} to {peak:.3g}. "
+            f"Training stopped; try a smaller learning rate, such as {learning_rate / 10:g}. "
+            f"({detail})"
+        )
     if not losses:
-        return (f"learning rate {lr} is too high: the very first mini-batch made the loss or the "
-                f"weights infinite. Training stopped; try a smaller learning rate, such as "
-                f"{learning_rate / 10:g}. ({detail})")
+        return (
+            f"learning rate {lr} is too high: the very first mini-batch made the loss or the "
+            f"weights infinite. Training stopped; try a smaller learning rate, such as "
+            f"{learning_rate / 10:g}. ({detail})"
+        )
     return f"learning rate {lr} may be too high: {detail}"
 
 
@@ -167,14 +232,14 @@ def explain_divergence(history, learning_rate, inputs=None, *, changes=(), netwo
 #: divergence (formatted with the change's ``old`` and ``new``).
 _BOLDER = {
     "learning_rate": "each step is {ratio:g} times as long as before; set it back to {old:g} "
-                     "or try {tenth:g}",
+    "or try {tenth:g}",
     "momentum": "momentum {new:g} keeps adding up every past step, so the steps grow instead "
-                "of settling; set it back to {old:g} (0.9 is usual, 0.99 the most that helps)",
+    "of settling; set it back to {old:g} (0.9 is usual, 0.99 the most that helps)",
     "l2": "weight decay that strong overshoots: each step moves every weight by "
-          "learning_rate * l2 / n times itself, past zero and back, further each time; set it "
-          "back to {old:g} or try a value near 1 to 10 for 50,000 examples",
+    "learning_rate * l2 / n times itself, past zero and back, further each time; set it "
+    "back to {old:g} or try a value near 1 to 10 for 50,000 examples",
     "dropout": "dropout {new:g} drops nearly every hidden neuron and multiplies the survivors by "
-               "1 / (1 - {new:g}) = {scale:g}; set it back to {old:g} (0.5 at most is usual)",
+    "1 / (1 - {new:g}) = {scale:g}; set it back to {old:g} (0.5 at most is usual)",
 }
 
 
@@ -185,10 +250,16 @@ def _latest_bolder_change(changes):
         if name in _BOLDER and new > old:
             where = f"epoch {change['epoch'] + 1}, after mini-batch {change['batch']}"
             hint = _BOLDER[name].format(
-                old=old, new=new, ratio=new / old if old else math.inf, tenth=new / 10,
-                scale=1 / (1 - new) if new < 1 else math.inf)
-            return (f"{name} was raised from {old:g} to {new:g} during training ({where}), and "
-                    f"training diverged after that: {hint}.")
+                old=old,
+                new=new,
+                ratio=new / old if old else math.inf,
+                tenth=new / 10,
+                scale=1 / (1 - new) if new < 1 else math.inf,
+            )
+            return (
+                f"{name} was raised from {old:g} to {new:g} during training ({where}), and "
+                f"training diverged after that: {hint}."
+            )
     return None
 
 
@@ -211,12 +282,18 @@ def _nonfinite_backprop(network, inputs, targets):
             nabla_b, nabla_w, _ = network.backprop(X, Y)
     except Exception:  # noqa: BLE001 - a backprop that raises is reported by the run itself
         return None
-    bad = [f"nabla_{kind}[{l}]" for kind, grads in (("w", nabla_w), ("b", nabla_b))
-           for l, g in enumerate(grads) if not np.isfinite(g).all()]
+    bad = [
+        f"nabla_{kind}[{l}]"
+        for kind, grads in (("w", nabla_w), ("b", nabla_b))
+        for l, g in enumerate(grads)
+        if not np.isfinite(g).all()
+    ]
     if not bad:
         return None
-    return (f"your network's backprop ({type(book).__name__}.backprop) returned NaN or "
-            f"infinite gradients ({', '.join(bad)}) on the first {len(X)} training examples")
+    return (
+        f"your network's backprop ({type(book).__name__}.backprop) returned NaN or "
+        f"infinite gradients ({', '.join(bad)}) on the first {len(X)} training examples"
+    )
 
 
 def _describe(value):
@@ -240,8 +317,12 @@ def _seed_of(network):
 def differing_settings(settings_list):
     """The names of the settings whose values differ between runs, in the order labels list
     them: the known settings first, then others (a grid factory's own, such as ``depth``)."""
-    keys = [*_LABEL_KEYS, *dict.fromkeys(k for s in settings_list for k in s
-                                         if k not in _LABEL_KEYS and k not in _UNLABELLED)]
+    keys = [
+        *_LABEL_KEYS,
+        *dict.fromkeys(
+            k for s in settings_list for k in s if k not in _LABEL_KEYS and k not in _UNLABELLED
+        ),
+    ]
     return [k for k in keys if len({_describe(s.get(k)) for s in settings_list}) > 1]
 
 
@@ -269,40 +350,64 @@ def run_labels(settings_list, given=None):
 class Run:
     """One network trained with one set of settings; the dashboard's unit of comparison."""
 
-    def __init__(self, network, train, validation, *, label=None, max_points=1000, callbacks=(),
-                 grid=None, **settings):
+    def __init__(
+        self,
+        network,
+        train,
+        validation,
+        *,
+        label=None,
+        max_points=1000,
+        callbacks=(),
+        grid=None,
+        **settings,
+    ):
         try:
             X, y = train
         except (TypeError, ValueError):
-            raise ValueError("train must be a pair (X, y) of inputs and labels; "
-                             f"got {type(train).__name__}") from None
+            raise ValueError(
+                f"train must be a pair (X, y) of inputs and labels; got {type(train).__name__}"
+            ) from None
         reject_unknown(settings, TRAINING_SETTINGS, "Run")
         network = as_widget_network(network)  # the reader's own class: trained by its backprop
         if not isinstance(network, Network):
-            raise ValueError(f"network must be a Network (or the book's network, with sizes, "
-                            f"weights and biases); got {type(network).__name__}")
+            raise ValueError(
+                f"network must be a Network (or the book's network, with sizes, "
+                f"weights and biases); got {type(network).__name__}"
+            )
         check_max_points(max_points)
         if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
-            raise TypeError(f"callbacks must be a list of Callback instances; got "
-                            f"{type(callbacks).__name__}")
+            raise TypeError(
+                f"callbacks must be a list of Callback instances; got {type(callbacks).__name__}"
+            )
         self.network = network
         self.label_given = label
         self.label = label or ""
         self._user_callbacks = list(callbacks)
         # Built now so that every argument is checked now, by the Trainer's own rules.
-        self.trainer = Trainer(network, X, y, validation=validation, callbacks=self._user_callbacks,
-                               **settings)
+        self.trainer = Trainer(
+            network, X, y, validation=validation, callbacks=self._user_callbacks, **settings
+        )
         t = self.trainer
         if t.threads is None:
             t.threads = threads_beside_a_page(network, t.batch_size)
         self.batches_per_epoch = math.ceil(len(t.X) / t.batch_size)
-        self.settings = {**{k: v for k, v in network.config().items() if k != "dtype"},
-                         "epochs": t.epochs, "batch_size": t.batch_size,
-                         "learning_rate": t.learning_rate, "momentum": t.momentum, "l2": t.l2,
-                         "l1": t.l1, "dropout": t.dropout, "schedule": t.schedule,
-                         "transform": t.transform, "early_stopping": t.early_stopping,
-                         "monitor_train": t.monitor_train, "n_train": len(t.X),
-                         "seed": _seed_of(network)}
+        self.settings = {
+            **{k: v for k, v in network.config().items() if k != "dtype"},
+            "epochs": t.epochs,
+            "batch_size": t.batch_size,
+            "learning_rate": t.learning_rate,
+            "momentum": t.momentum,
+            "l2": t.l2,
+            "l1": t.l1,
+            "dropout": t.dropout,
+            "schedule": t.schedule,
+            "transform": t.transform,
+            "early_stopping": t.early_stopping,
+            "monitor_train": t.monitor_train,
+            "n_train": len(t.X),
+            "seed": _seed_of(network),
+        }
         self.grid = {}
         self.set_grid(grid or {})
         # Per mini-batch: read from the Trainer's own History by the writer (read_new_batches),
@@ -332,10 +437,12 @@ class Run:
             if value == old:
                 continue
             setattr(t, name, value)  # checked again by the Trainer itself
-            self.changes.append({"epoch": epoch, "batch": batch, "name": name, "old": old,
-                                 "new": value})
-            self.marks.append({"x": done / self.batches_per_epoch,
-                               "text": f"{name} {old:g} → {value:g}"})
+            self.changes.append(
+                {"epoch": epoch, "batch": batch, "name": name, "old": old, "new": value}
+            )
+            self.marks.append(
+                {"x": done / self.batches_per_epoch, "text": f"{name} {old:g} → {value:g}"}
+            )
             del self.marks[:-MAX_MARKS]
 
     def set_grid(self, point):
@@ -354,8 +461,14 @@ class Run:
     def explain_divergence(self):
         """Why this run diverged, from its record: see :func:`explain_divergence`."""
         t = self.trainer
-        return explain_divergence(self.history, t.learning_rate, t.X, changes=self.changes,
-                                  network=self.network, targets=t.Y)
+        return explain_divergence(
+            self.history,
+            t.learning_rate,
+            t.X,
+            changes=self.changes,
+            network=self.network,
+            targets=t.Y,
+        )
 
     def add_callback(self, callback):
         """Train with ``callback`` after the user's own (the dashboard's recorder)."""
@@ -391,16 +504,23 @@ class Run:
         b, b_counts = self.batch.snapshot(np.float32)
         e, _ = self.epoch.snapshot(np.float32)
         return {
-            "batch": {"x": array_to_json(b[0]), "loss": array_to_json(b[1]),
-                      "accuracy": array_to_json(b[2]),
-                      # how many mini-batches each point averages: the page's smoothing needs it
-                      "count": array_to_json(b_counts)},
-            "epoch": {"x": array_to_json(e[0]),
-                      **{name: array_to_json(e[i]) for i, name in enumerate(EPOCH_CHANNELS, 1)}},
+            "batch": {
+                "x": array_to_json(b[0]),
+                "loss": array_to_json(b[1]),
+                "accuracy": array_to_json(b[2]),
+                # how many mini-batches each point averages: the page's smoothing needs it
+                "count": array_to_json(b_counts),
+            },
+            "epoch": {
+                "x": array_to_json(e[0]),
+                **{name: array_to_json(e[i]) for i, name in enumerate(EPOCH_CHANNELS, 1)},
+            },
             "marks": list(self.marks),
         }
 
     def public_settings(self):
         """The settings as JSON (a schedule function by its name)."""
-        return {k: (v if v is None or isinstance(v, (int, float, str, list)) else _describe(v))
-                for k, v in self.settings.items()}
+        return {
+            k: (v if v is None or isinstance(v, (int, float, str, list)) else _describe(v))
+            for k, v in self.settings.items()
+        }

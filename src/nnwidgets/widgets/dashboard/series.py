@@ -40,8 +40,12 @@ class DecimatingSeries:
     QUEUE_LIMIT = 4096
 
     def __init__(self, channels, capacity):
-        if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)) or capacity < 2 \
-                or capacity % 2:
+        if (
+            isinstance(capacity, bool)
+            or not isinstance(capacity, (int, np.integer))
+            or capacity < 2
+            or capacity % 2
+        ):
             raise ValueError(f"capacity must be an even integer >= 2; got {capacity!r}")
         self.channels = tuple(channels)
         self.capacity = int(capacity)
@@ -66,8 +70,10 @@ class DecimatingSeries:
     def append(self, x, *values):
         """Record one point. NaN values are kept as NaN (a missing validation score, say)."""
         if len(values) != len(self.channels):
-            raise ValueError(f"expected {len(self.channels)} values ({', '.join(self.channels)}); "
-                             f"got {len(values)}")
+            raise ValueError(
+                f"expected {len(self.channels)} values ({', '.join(self.channels)}); "
+                f"got {len(values)}"
+            )
         self._queue.append((x, *values))
         self.total += 1  # only the appending thread writes it
         if len(self._queue) > self.QUEUE_LIMIT:
@@ -78,11 +84,15 @@ class DecimatingSeries:
         """Record many points at once: ``x`` and each of ``values`` are equal-length sequences
         (lists are cheapest: see :meth:`_fold_columns`)."""
         if len(values) != len(self.channels):
-            raise ValueError(f"expected {len(self.channels)} value columns ({', '.join(self.channels)}); "
-                             f"got {len(values)}")
+            raise ValueError(
+                f"expected {len(self.channels)} value columns ({', '.join(self.channels)}); "
+                f"got {len(values)}"
+            )
         if any(len(v) != len(x) for v in values):
-            raise ValueError(f"x and every value column must have the same length; got "
-                             f"{[len(x), *(len(v) for v in values)]}")
+            raise ValueError(
+                f"x and every value column must have the same length; got "
+                f"{[len(x), *(len(v) for v in values)]}"
+            )
         with self._lock:
             self._fold_queue()  # points appended one by one before these come first
             self._fold_columns((x, *values))
@@ -107,7 +117,7 @@ class DecimatingSeries:
         n, i = len(columns[0]), 0
         while i < n:
             take = min(self._stride - self._partial_n, n - i)
-            self._partial = [p + sum(c[i:i + take]) for p, c in zip(self._partial, columns)]
+            self._partial = [p + sum(c[i : i + take]) for p, c in zip(self._partial, columns)]
             self._partial_n += take
             i += take
             if self._partial_n == self._stride:
@@ -124,8 +134,10 @@ class DecimatingSeries:
         if len(self._rows) == self.capacity:
             # Merge neighbours: each pair of equal-sized buckets becomes one of twice the size.
             rows = self._rows
-            self._rows = [[*((a + b) / 2 for a, b in zip(r[:-1], q[:-1])), r[-1] + q[-1]]
-                          for r, q in zip(rows[0::2], rows[1::2])]
+            self._rows = [
+                [*((a + b) / 2 for a, b in zip(r[:-1], q[:-1])), r[-1] + q[-1]]
+                for r, q in zip(rows[0::2], rows[1::2])
+            ]
             self._stride *= 2
 
     def snapshot(self, dtype=np.float64):

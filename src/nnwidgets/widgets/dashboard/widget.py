@@ -46,15 +46,21 @@ from ..._checks import reject_unknown
 from ...training import Trainer
 from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
+from .grid import expand_grid
 from .panels import attach_layer_speed, check_layer_speed, with_layer_speed
 from .progress import ProgressCounters
 from .publisher import Publisher
-from .grid import expand_grid
 from .recorder import join_rotation, train_runs
 from .results import panel_data as results_panel_data
 from .results import run_results, summarise
-from .runs import (LIVE_SETTINGS, TRAINING_SETTINGS, Run, check_live_setting, check_max_points,
-                   run_labels)
+from .runs import (
+    LIVE_SETTINGS,
+    TRAINING_SETTINGS,
+    Run,
+    check_live_setting,
+    check_max_points,
+    run_labels,
+)
 
 __all__ = ["TrainingDashboard"]
 
@@ -178,12 +184,25 @@ class TrainingDashboard(anywidget.AnyWidget):
     # only when a run is added, starts or ends (with _runs).
     _results = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
 
-    def __init__(self, network, *, train, validation=None, label=None, max_points=1000,
-                 update_interval=0.2, interleave=False, layer_speed=None, **settings):
+    def __init__(
+        self,
+        network,
+        *,
+        train,
+        validation=None,
+        label=None,
+        max_points=1000,
+        update_interval=0.2,
+        interleave=False,
+        layer_speed=None,
+        **settings,
+    ):
         reject_unknown(settings, TRAINING_SETTINGS, type(self).__name__)
         if isinstance(network, (list, tuple)):
-            raise ValueError(f"network must be one Network; got a {type(network).__name__}. Pass "
-                             f"the first here and the others with add_run([...]) to compare them")
+            raise ValueError(
+                f"network must be one Network; got a {type(network).__name__}. Pass "
+                f"the first here and the others with add_run([...]) to compare them"
+            )
         interval = _check_update_interval(update_interval)
         _interleave_mode(interleave)  # checked now, so a typo fails here and not at start()
         self._layer_speed = check_layer_speed(layer_speed)
@@ -196,8 +215,9 @@ class TrainingDashboard(anywidget.AnyWidget):
         self.runs = []  # Run objects, in the order they train
         self._control = TrainingControl()
         self._progress = ProgressCounters()
-        self._publisher = Publisher(self.runs, self._control, self._progress, self._write_state,
-                                    interval=interval)
+        self._publisher = Publisher(
+            self.runs, self._control, self._progress, self._write_state, interval=interval
+        )
         self._starting = threading.Lock()  # one start (or run, or step from idle) at a time
         self._thread = None  # the background training thread of the latest start()
         # Shows a run's settings in the live traits (not a user change): the thread doing it
@@ -250,13 +270,17 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._check_open("add_run")
         if isinstance(network, (list, tuple)):
             if label is not None:
-                raise ValueError("label cannot be given with a list of networks (one label for "
-                                 "several runs); call add_run(network, label=...) once per run")
+                raise ValueError(
+                    "label cannot be given with a list of networks (one label for "
+                    "several runs); call add_run(network, label=...) once per run"
+                )
             if not network:
                 raise ValueError("add_run() got an empty list of networks")
             if len({id(n) for n in network}) != len(network):
-                raise ValueError("the list passed to add_run() holds the same network twice; "
-                                 "pass network.copy() for a second run from the same weights")
+                raise ValueError(
+                    "the list passed to add_run() holds the same network twice; "
+                    "pass network.copy() for a second run from the same weights"
+                )
             for net in network:
                 self._check_new_network(net)
             runs = [self._new_run(net, None, settings) for net in network]
@@ -307,21 +331,25 @@ class TrainingDashboard(anywidget.AnyWidget):
         ...     train=(X, y), validation=(X_val, y_val), epochs=3)   # 12 runs
         """
         if not isinstance(grid, dict):
-            raise TypeError(f"grid must be a dict {{setting: [values]}}; got "
-                            f"{type(grid).__name__}")
+            raise TypeError(f"grid must be a dict {{setting: [values]}}; got {type(grid).__name__}")
         if "label" in options:
-            raise ValueError("from_grid() labels each run by what differs between them; label "
-                             "cannot be given")
+            raise ValueError(
+                "from_grid() labels each run by what differs between them; label cannot be given"
+            )
         both = sorted(set(grid) & set(options))
         if both:
-            raise ValueError(f"{both[0]} is given both as a grid list and as a setting shared "
-                             f"by every run; give it once")
+            raise ValueError(
+                f"{both[0]} is given both as a grid list and as a setting shared "
+                f"by every run; give it once"
+            )
         combos = expand_grid(factory, seeds, grid)
         shared = {k: v for k, v in options.items() if k in TRAINING_SETTINGS}
         points = [(net, {**shared, **t}, p) for net, t, p in combos]
         # The runs after the first are built (and checked) before the widget exists.
-        rest = [Run(net, train, validation, max_points=options.get("max_points", 1000), **t)
-                for net, t, _ in points[1:]]
+        rest = [
+            Run(net, train, validation, max_points=options.get("max_points", 1000), **t)
+            for net, t, _ in points[1:]
+        ]
         net0, t0, p0 = points[0]
         dash = cls(net0, train=train, validation=validation, **{**options, **t0})
         for k in t0:  # the first combination's own values are not defaults for add_run
@@ -354,8 +382,9 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def _check_new_network(self, network):
         if not hasattr(network, "sizes") or not hasattr(network, "weights"):
-            raise ValueError(f"add_run() expects a Network or a list of Networks; got "
-                             f"{type(network).__name__}")
+            raise ValueError(
+                f"add_run() expects a Network or a list of Networks; got {type(network).__name__}"
+            )
 
     def _new_run(self, network, label, settings):
         reject_unknown(settings, {"train", "validation", *TRAINING_SETTINGS}, "add_run")
@@ -363,22 +392,26 @@ class TrainingDashboard(anywidget.AnyWidget):
         for i, r in enumerate(self.runs):
             # By identity: == on an array-like would be ambiguous or elementwise.
             if mine & {id(r.network), id(getattr(r.network, "book_network", r.network))}:
-                raise ValueError(f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
-                                 f"pass network.copy() to train a copy with other settings")
+                raise ValueError(
+                    f"network is already run {i + 1} ({r.label!r}) of this dashboard; "
+                    f"pass network.copy() to train a copy with other settings"
+                )
         merged = {**self._defaults, **settings}
         inherited = [k for k in ("train", "validation") if k not in settings and merged[k]]
         self._check_inherited_data(network, merged, inherited)
         train, validation = merged.pop("train"), merged.pop("validation")
         try:
-            return Run(network, train, validation, label=label, max_points=self.max_points,
-                       **merged)
+            return Run(
+                network, train, validation, label=label, max_points=self.max_points, **merged
+            )
         except ValueError as exc:
             if not inherited:
                 raise
-            raise ValueError(f"{exc} (add_run() trains on the dashboard's own "
-                             f"{' and '.join(inherited)} data unless given: pass "
-                             f"train=(X, y) and validation=(X_val, y_val) for this network)"
-                             ) from None
+            raise ValueError(
+                f"{exc} (add_run() trains on the dashboard's own "
+                f"{' and '.join(inherited)} data unless given: pass "
+                f"train=(X, y) and validation=(X_val, y_val) for this network)"
+            ) from None
 
     @staticmethod
     def _check_inherited_data(network, merged, inherited):
@@ -395,7 +428,8 @@ class TrainingDashboard(anywidget.AnyWidget):
                 f"add_run(): the network takes {n_in} inputs, but the dashboard's {what} set "
                 f"(its {key}=, given when it was made) has {shape[1]} features per example; "
                 f"pass train=(X, y) and validation=(X_val, y_val) with {n_in} features to "
-                f"train this network on other data")
+                f"train this network on other data"
+            )
 
     def _add(self, run):
         if self._layer_speed is not None:
@@ -411,16 +445,23 @@ class TrainingDashboard(anywidget.AnyWidget):
     def _after_add(self, runs):
         """Runs were added: join the turns of interleaved runs training now, or send them."""
         if self._control.interleaving and self.training:
-            joined = [run for run in runs
-                      if join_rotation(run, self._control, self._progress, self._publisher,
-                                       self.runs.index(run) + 1)]
+            joined = [
+                run
+                for run in runs
+                if join_rotation(
+                    run, self._control, self._progress, self._publisher, self.runs.index(run) + 1
+                )
+            ]
             if joined:
                 names = ", ".join(repr(r.label) for r in joined)
-                self.message = (f"{names} joined the runs taking turns: it trains from its turn, "
-                                f"after the runs before it")
+                self.message = (
+                    f"{names} joined the runs taking turns: it trains from its turn, "
+                    f"after the runs before it"
+                )
             if len(joined) < len(runs):
-                self.message = ("the runs taking turns are ending: the runs added train at the "
-                                "next start()")
+                self.message = (
+                    "the runs taking turns are ending: the runs added train at the next start()"
+                )
         elif self.training:
             self.message = "added: it trains after the runs before it"
         if not self.training:
@@ -434,7 +475,8 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def _current_run(self):
         return self._control.active or next(
-            (r for r in reversed(self.runs) if r.status != "pending"), self.runs[0])
+            (r for r in reversed(self.runs) if r.status != "pending"), self.runs[0]
+        )
 
     @property
     def histories(self):
@@ -455,27 +497,38 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def _check_open(self, what):
         if self._closed:
-            raise RuntimeError(f"{what}(): this dashboard was closed; make a new TrainingDashboard "
-                               f"(its networks and histories are kept: dash.runs)")
+            raise RuntimeError(
+                f"{what}(): this dashboard was closed; make a new TrainingDashboard "
+                f"(its networks and histories are kept: dash.runs)"
+            )
 
     def _check_can_start(self, what):
         self._check_open(what)
         if self.training:
             run = self._control.active
-            where = (f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})"
-                     if run else "")
-            raise RuntimeError(f"{what}(): this dashboard is already training{where}; call "
-                               f"stop() and wait() first, or add_run(...) to queue another run")
+            where = (
+                f" ({run.label}, epoch {run.trainer.epoch + 1} of {run.trainer.epochs})"
+                if run
+                else ""
+            )
+            raise RuntimeError(
+                f"{what}(): this dashboard is already training{where}; call "
+                f"stop() and wait() first, or add_run(...) to queue another run"
+            )
         pending = [r for r in self.runs if r.status == "pending"]
         if not pending:
-            raise RuntimeError(f"{what}(): nothing left to train: every run has finished "
-                               f"({', '.join(r.status for r in self.runs)}). add_run(network, "
-                               f"...) to train another")
+            raise RuntimeError(
+                f"{what}(): nothing left to train: every run has finished "
+                f"({', '.join(r.status for r in self.runs)}). add_run(network, "
+                f"...) to train another"
+            )
         for r in pending:
             if getattr(r.network, "training", False):
-                raise RuntimeError(f"{what}(): the network of {r.label!r} is already training "
-                                   f"elsewhere (another dashboard, fit() or Trainer); stop that "
-                                   f"first")
+                raise RuntimeError(
+                    f"{what}(): the network of {r.label!r} is already training "
+                    f"elsewhere (another dashboard, fit() or Trainer); stop that "
+                    f"first"
+                )
 
     def _launch(self, *, paused):
         """Begin a session and train it in a background thread, with its writer."""
@@ -484,8 +537,13 @@ class TrainingDashboard(anywidget.AnyWidget):
 
         def train():
             try:
-                train_runs(self.runs, self._control, self._progress, self._publisher,
-                           on_run_start=self._show_settings)
+                train_runs(
+                    self.runs,
+                    self._control,
+                    self._progress,
+                    self._publisher,
+                    on_run_start=self._show_settings,
+                )
             finally:
                 trained.set()
 
@@ -538,13 +596,16 @@ class TrainingDashboard(anywidget.AnyWidget):
         if not control.training:
             return self.history
         if control.paused and not control.stop_requested and timeout is None:
-            raise RuntimeError("wait(): training is paused, so it would never end; resume() or "
-                               "stop() first, or pass a timeout")
+            raise RuntimeError(
+                "wait(): training is paused, so it would never end; resume() or "
+                "stop() first, or pass a timeout"
+            )
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             # In short waits, so that a keyboard interrupt is seen at once.
-            while not control.wait_finished(0.1 if deadline is None
-                                            else min(0.1, max(0.0, deadline - time.monotonic()))):
+            while not control.wait_finished(
+                0.1 if deadline is None else min(0.1, max(0.0, deadline - time.monotonic()))
+            ):
                 if deadline is not None and time.monotonic() >= deadline:
                     raise TimeoutError(f"wait(): training still running after {timeout} s")
         except KeyboardInterrupt:
@@ -575,8 +636,14 @@ class TrainingDashboard(anywidget.AnyWidget):
             signal.signal(signal.SIGINT, interrupted)
             restore = lambda: signal.signal(signal.SIGINT, previous)  # noqa: E731
         try:
-            train_runs(self.runs, self._control, self._progress, self._publisher, inline=True,
-                       on_run_start=self._show_settings)
+            train_runs(
+                self.runs,
+                self._control,
+                self._progress,
+                self._publisher,
+                inline=True,
+                on_run_start=self._show_settings,
+            )
         finally:
             if restore is not None:
                 restore()
@@ -648,18 +715,24 @@ class TrainingDashboard(anywidget.AnyWidget):
             elif action == "set":
                 name = content.get("name")
                 if not isinstance(name, str) or name not in LIVE_SETTINGS:
-                    raise ValueError(f"the page asked to set {name!r}; only "
-                                     f"{', '.join(LIVE_SETTINGS)} can change")
+                    raise ValueError(
+                        f"the page asked to set {name!r}; only "
+                        f"{', '.join(LIVE_SETTINGS)} can change"
+                    )
                 setattr(self, name, content.get("value"))
             else:
-                logger.warning("TrainingDashboard: ignored a message from the page with action "
-                               "%.100r", action)
+                logger.warning(
+                    "TrainingDashboard: ignored a message from the page with action %.100r", action
+                )
                 raise ValueError(f"unknown action {action!r} from the page")
         except (RuntimeError, ValueError, traitlets.TraitError) as exc:
             self.message = str(exc)  # the page shows it; its inputs go back to the traits
         except Exception as exc:  # noqa: BLE001 - whatever the page sent, the kernel goes on
-            logger.warning("TrainingDashboard: ignored a malformed message from the page: %.200r",
-                           content, exc_info=True)
+            logger.warning(
+                "TrainingDashboard: ignored a malformed message from the page: %.200r",
+                content,
+                exc_info=True,
+            )
             self.message = f"ignored a malformed message from the page ({type(exc).__name__})"
         if not self.training:
             self._publisher.publish()
@@ -670,8 +743,9 @@ class TrainingDashboard(anywidget.AnyWidget):
         (status, progress, curves): a page writing it is logged and ignored, as is a bad value."""
         for name, value in sync_data.items():
             if name not in _PAGE_WRITABLE:
-                logger.warning("TrainingDashboard: ignored the page's write to %r (the kernel's "
-                               "to set)", name)
+                logger.warning(
+                    "TrainingDashboard: ignored the page's write to %r (the kernel's to set)", name
+                )
                 continue
             try:
                 super().set_state({name: value})
@@ -701,11 +775,17 @@ class TrainingDashboard(anywidget.AnyWidget):
         deadline = time.monotonic() + CLOSE_TIMEOUT
         left = lambda: max(0.0, deadline - time.monotonic())  # noqa: E731
         thread = self._thread
-        if (self._control.wait_finished(left()) and self._publisher.join(left())
-                and (thread is None or _join(thread, left()))):
+        if (
+            self._control.wait_finished(left())
+            and self._publisher.join(left())
+            and (thread is None or _join(thread, left()))
+        ):
             return
-        logger.warning("TrainingDashboard.close(): training did not stop within %g s; it "
-                       "will end after its current mini-batch", CLOSE_TIMEOUT)
+        logger.warning(
+            "TrainingDashboard.close(): training did not stop within %g s; it "
+            "will end after its current mini-batch",
+            CLOSE_TIMEOUT,
+        )
 
 
 def _join(thread, timeout):
@@ -724,8 +804,10 @@ def _check_update_interval(value):
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"update_interval must be a number of seconds; got {value!r}") from None
     if not (0.05 <= interval <= 10):
-        raise ValueError(f"update_interval must be between 0.05 and 10 seconds (at most 20 "
-                         f"updates a second); got {value!r}")
+        raise ValueError(
+            f"update_interval must be between 0.05 and 10 seconds (at most 20 "
+            f"updates a second); got {value!r}"
+        )
     return interval
 
 
@@ -737,5 +819,7 @@ def _interleave_mode(interleave):
         return "epoch"
     if isinstance(interleave, int) and not isinstance(interleave, bool) and interleave >= 1:
         return int(interleave)
-    raise ValueError(f"interleave must be False (one run after another), True (one epoch of "
-                     f"each in turn) or a number of mini-batches >= 1; got {interleave!r}")
+    raise ValueError(
+        f"interleave must be False (one run after another), True (one epoch of "
+        f"each in turn) or a number of mini-batches >= 1; got {interleave!r}"
+    )

@@ -49,5 +49,11 @@ from .errors import cost_of, edited_deltas, target_vector
 from .forward import edited_forward, edited_pass
 from .widget import NetworkDiagram
 
-__all__ = ["NetworkDiagram", "edited_forward", "edited_pass", "edited_deltas", "cost_of",
-           "target_vector"]
+__all__ = [
+    "NetworkDiagram",
+    "edited_forward",
+    "edited_pass",
+    "edited_deltas",
+    "cost_of",
+    "target_vector",
+]

@@ -33,8 +33,10 @@ def cost_of(net):
         return cost
     name = getattr(net, "cost", "quadratic")
     if not isinstance(name, str):
-        raise ValueError(f"the network's cost must be one of {', '.join(map(repr, functions.COSTS))} "
-                         f"to show its errors; got {name!r}")
+        raise ValueError(
+            f"the network's cost must be one of {', '.join(map(repr, functions.COSTS))} "
+            f"to show its errors; got {name!r}"
+        )
     return functions.get_cost(name, function_name(net.output))
 
 

@@ -4,7 +4,6 @@ The package docstring (``nnwidgets.widgets.diagram``) says what the diagram show
 forward pass with edits is in forward.py, the errors (BP1, BP2) in errors.py.
 """
 
-
 from __future__ import annotations
 
 import copy
@@ -39,15 +38,18 @@ class _ErrorScale(traitlets.TraitType):
     def validate(self, obj, value):
         if isinstance(value, str) and value in ERROR_SCALES:
             return value
-        raise TraitValueError(f"error_scale must be one of {', '.join(map(repr, ERROR_SCALES))}; "
-                              f"got {value!r}")
+        raise TraitValueError(
+            f"error_scale must be one of {', '.join(map(repr, ERROR_SCALES))}; got {value!r}"
+        )
 
 
 def _python_owned(name):
     """``from_json`` for a trait only Python sets: a write from the page is logged and ignored."""
+
     def from_json(value, widget):
         logger.error("NetworkDiagram: ignored %s sent by the browser (only Python sets it)", name)
         return getattr(widget, name)  # unchanged, so nothing fires
+
     return from_json
 
 
@@ -91,7 +93,11 @@ class NetworkDiagram(NetworkWidget):
     _css = _CSS
 
     input = Array(None, dtype="float32", shape=(None,)).tag(
-        sync=True, to_json=array_serialization["to_json"], from_json=_python_owned("input"), echo_update=False)
+        sync=True,
+        to_json=array_serialization["to_json"],
+        from_json=_python_owned("input"),
+        echo_update=False,
+    )
     """ndarray (sizes[0],) float32 or None: the input shown (set by :meth:`show`, or by the
     linked canvas when a stroke ends). None shows the network with no input."""
 
@@ -127,17 +133,22 @@ class NetworkDiagram(NetworkWidget):
     # layer 1..L], "input": wire array (what they were computed for, so the page can tell
     # when the pen has moved on), "target": wire array, "cost": name}; None without a target.
     _errors = traitlets.Dict(allow_none=True, default_value=None).tag(
-        sync=True, from_json=_python_owned("_errors"), echo_update=False)
+        sync=True, from_json=_python_owned("_errors"), echo_update=False
+    )
 
     # Parameters as binary float32 buffers, as the canvas sends them.
     _network = traitlets.Dict(allow_none=True, default_value=None).tag(
-        sync=True, from_json=_python_owned("_network"), echo_update=False)
+        sync=True, from_json=_python_owned("_network"), echo_update=False
+    )
 
     # The canvas the page follows, sent as "IPY_MODEL_<id>" and resolved by the page's widget
     # manager; its front end publishes the live 28x28 as `_live` on its own model.
     _source = traitlets.Instance(DigitCanvas, allow_none=True).tag(
-        sync=True, to_json=ipywidgets.widget_serialization["to_json"], from_json=_python_owned("_source"),
-        echo_update=False)
+        sync=True,
+        to_json=ipywidgets.widget_serialization["to_json"],
+        from_json=_python_owned("_source"),
+        echo_update=False,
+    )
 
     # A click in the page: {"scales": {...}}, the edits it wants. A separate trait so a
     # malformed request is logged and dropped here while `scales` keeps its value; not echoed.
@@ -145,24 +156,29 @@ class NetworkDiagram(NetworkWidget):
 
     _keywords = ("top_k", "all_edges", "error_scale")
 
-    def __init__(self, network=None, *, top_k=3, all_edges=False, error_scale="per_layer",
-                 **kwargs):
+    def __init__(
+        self, network=None, *, top_k=3, all_edges=False, error_scale="per_layer", **kwargs
+    ):
         self._activations = None
         self._deltas = None
         self._target = None
         self._linked_observer = None
         self._network_changing = False
-        super().__init__(network, top_k=top_k, all_edges=all_edges, error_scale=error_scale,
-                         **kwargs)
+        super().__init__(
+            network, top_k=top_k, all_edges=all_edges, error_scale=error_scale, **kwargs
+        )
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net):
         # Checked before the payload, which cannot even encode an empty layer.
         sizes = list(np.ravel(getattr(net, "sizes", [1, 1])))  # no sizes: network_payload says so
-        if len(sizes) < 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
-                                 for n in sizes):
-            raise ValueError(f"NetworkDiagram needs an input and an output layer with at least one "
-                             f"neuron each; got sizes {getattr(net, 'sizes', None)!r}")
+        if len(sizes) < 2 or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes
+        ):
+            raise ValueError(
+                f"NetworkDiagram needs an input and an output layer with at least one "
+                f"neuron each; got sizes {getattr(net, 'sizes', None)!r}"
+            )
         payload = network_payload(net)  # ValueError for a network the page cannot run
         sizes = payload["sizes"]
         state = {"_network": payload}
@@ -205,11 +221,15 @@ class NetworkDiagram(NetworkWidget):
             else:
                 a = np.asarray(x)
                 if a.shape not in ((784,), (28, 28)):
-                    raise ValueError(f"input must have shape (784,) or (28, 28) for a network with 784 inputs; "
-                                     f"got shape {a.shape}")
+                    raise ValueError(
+                        f"input must have shape (784,) or (28, 28) for a network with 784 inputs; "
+                        f"got shape {a.shape}"
+                    )
                 canvas.show(a)
             return
-        self.input = None if x is None else self._as_input(x)  # the trait checks the network's layers
+        self.input = (
+            None if x is None else self._as_input(x)
+        )  # the trait checks the network's layers
 
     def _as_input(self, x):
         """``x`` as the (sizes[0],) vector :meth:`show` puts in ``input``; ValueError if it is not one."""
@@ -218,15 +238,24 @@ class NetworkDiagram(NetworkWidget):
         shapes = [(n_in,)] + ([(28, 28)] if n_in == 784 else [])
         if a.shape not in shapes:
             want = " or ".join(str(s) for s in shapes)
-            raise ValueError(f"input must have shape {want} for a network with {n_in} inputs; got shape {a.shape}")
+            raise ValueError(
+                f"input must have shape {want} for a network with {n_in} inputs; got shape {a.shape}"
+            )
         if a.dtype.kind not in "fiub":
             raise ValueError(f"input must hold numbers; got dtype {a.dtype}")
         if a.dtype == np.uint8:
             a = a / np.float32(255)  # pixels 0..255, as DigitCanvas.show and to_mnist take them
-        if a.dtype.kind == "f" and a.size and np.isfinite(a).all() and np.abs(a).max() > np.finfo(np.float32).max:
+        if (
+            a.dtype.kind == "f"
+            and a.size
+            and np.isfinite(a).all()
+            and np.abs(a).max() > np.finfo(np.float32).max
+        ):
             # checked before the float32 cast, which would make them inf (with a RuntimeWarning)
-            raise ValueError(f"input values must lie within float32's range (|x| <= 3.4e38); "
-                             f"got values up to {np.abs(a).max():g}")
+            raise ValueError(
+                f"input values must lie within float32's range (|x| <= 3.4e38); "
+                f"got values up to {np.abs(a).max():g}"
+            )
         return a.reshape(-1)
 
     def show_errors(self, x, y):
@@ -246,8 +275,10 @@ class NetworkDiagram(NetworkWidget):
         self._check_forward(a, self.scales)
         deltas = self._errors_for(a, target, self.scales)
         if deltas is None:
-            raise ValueError(f"target y gives errors beyond float32's range (the page draws them in "
-                             f"float32); got target values up to {np.abs(target).max():g}")
+            raise ValueError(
+                f"target y gives errors beyond float32's range (the page draws them in "
+                f"float32); got target values up to {np.abs(target).max():g}"
+            )
         with self.hold_sync():
             previous = self._target
             self._target = target
@@ -282,10 +313,14 @@ class NetworkDiagram(NetworkWidget):
         if x is None:
             return None
         if x.size != self.network.sizes[0]:
-            raise TraitValueError(f"NetworkDiagram.input must hold {self.network.sizes[0]} values; got {x.size}")
+            raise TraitValueError(
+                f"NetworkDiagram.input must hold {self.network.sizes[0]} values; got {x.size}"
+            )
         if not np.isfinite(x).all():
-            raise TraitValueError("input contains NaN or infinite values (or values beyond float32's "
-                                  "range, about 3.4e38)")
+            raise TraitValueError(
+                "input contains NaN or infinite values (or values beyond float32's "
+                "range, about 3.4e38)"
+            )
         self._check_forward(x, self.scales)
         return x
 
@@ -298,8 +333,10 @@ class NetworkDiagram(NetworkWidget):
         for l, a in enumerate(acts[1:], start=1):
             if not np.isfinite(a).all():
                 edits = " with the edits (scales)" if scales else ""
-                raise TraitValueError(f"input{edits} drives layer {l} beyond float32's range (inf or NaN); "
-                                      f"got input values in [{x.min():g}, {x.max():g}]")
+                raise TraitValueError(
+                    f"input{edits} drives layer {l} beyond float32's range (inf or NaN); "
+                    f"got input values in [{x.min():g}, {x.max():g}]"
+                )
 
     def _errors_for(self, x, target, scales):
         """The errors for ``x`` and ``target``, or None where the page could not hold them (a
@@ -320,23 +357,33 @@ class NetworkDiagram(NetworkWidget):
     def _check_scales(scales, sizes) -> dict:
         """``scales`` as {int layer: {int neuron: float}}, without factors of 1; ValueError if bad."""
         if not isinstance(scales, dict):
-            raise ValueError(f"scales must be a dict {{layer: {{neuron: factor}}}}; got {type(scales).__name__}")
+            raise ValueError(
+                f"scales must be a dict {{layer: {{neuron: factor}}}}; got {type(scales).__name__}"
+            )
         hidden = range(1, len(sizes) - 1)
         out = {}
         for l, row in scales.items():
             layer = _index(l, "layer")
             if layer not in hidden:
-                raise ValueError(f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}; got {l!r}")
+                raise ValueError(
+                    f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}; got {l!r}"
+                )
             if not isinstance(row, dict):
-                raise ValueError(f"scales[{layer}] must be a dict {{neuron: factor}}; got {type(row).__name__}")
+                raise ValueError(
+                    f"scales[{layer}] must be a dict {{neuron: factor}}; got {type(row).__name__}"
+                )
             for n, s in row.items():
                 neuron = _index(n, "neuron")
                 if not 0 <= neuron < sizes[layer]:
-                    raise ValueError(f"neuron must be in 0..{sizes[layer] - 1} for layer {layer} "
-                                     f"({sizes[layer]} neurons); got {n!r}")
+                    raise ValueError(
+                        f"neuron must be in 0..{sizes[layer] - 1} for layer {layer} "
+                        f"({sizes[layer]} neurons); got {n!r}"
+                    )
                 if not _finite_number(s):
-                    raise ValueError(f"the factor of neuron {neuron} in layer {layer} must be a finite "
-                                     f"number; got {_number_text(s)}")
+                    raise ValueError(
+                        f"the factor of neuron {neuron} in layer {layer} must be a finite "
+                        f"number; got {_number_text(s)}"
+                    )
                 if float(s) != 1.0:
                     out.setdefault(layer, {})[neuron] = float(s)
         return out
@@ -385,20 +432,30 @@ class NetworkDiagram(NetworkWidget):
     @property
     def ablated(self) -> dict:
         """dict {layer: [neuron, ...]}: the neurons switched off (factor 0), sorted."""
-        return {l: sorted(n for n, s in row.items() if s == 0) for l, row in sorted(self.scales.items())
-                if any(s == 0 for s in row.values())}
+        return {
+            l: sorted(n for n, s in row.items() if s == 0)
+            for l, row in sorted(self.scales.items())
+            if any(s == 0 for s in row.values())
+        }
 
     @ablated.setter
     def ablated(self, value):
         if not isinstance(value, dict):
-            raise ValueError(f"ablated must be a dict {{layer: [neuron, ...]}}; got {type(value).__name__}")
+            raise ValueError(
+                f"ablated must be a dict {{layer: [neuron, ...]}}; got {type(value).__name__}"
+            )
         keep = {l: {n: s for n, s in row.items() if s != 0} for l, row in self.scales.items()}
         for l, neurons in value.items():
             # A string is iterable too: "12" would switch off neurons 1 and 2.
-            if isinstance(neurons, (str, bytes, dict)) or not isinstance(neurons, (list, tuple, set, frozenset,
-                                                                                   range, np.ndarray)):
-                raise ValueError(f"ablated[{l!r}] must be a list of neuron indices; got {neurons!r}")
-            items = neurons.reshape(-1).tolist() if isinstance(neurons, np.ndarray) else list(neurons)
+            if isinstance(neurons, (str, bytes, dict)) or not isinstance(
+                neurons, (list, tuple, set, frozenset, range, np.ndarray)
+            ):
+                raise ValueError(
+                    f"ablated[{l!r}] must be a list of neuron indices; got {neurons!r}"
+                )
+            items = (
+                neurons.reshape(-1).tolist() if isinstance(neurons, np.ndarray) else list(neurons)
+            )
             keep.setdefault(_index(l, "layer"), {}).update({n: 0.0 for n in items})
         self.scales = keep
 
@@ -410,7 +467,9 @@ class NetworkDiagram(NetworkWidget):
         try:
             if not isinstance(request, dict) or not isinstance(request.get("scales"), dict):
                 raise ValueError("a request must be a dict with a dict 'scales'")
-            self.scales = self._check_scales(request["scales"], self.network.sizes)  # and the overflow check
+            self.scales = self._check_scales(
+                request["scales"], self.network.sizes
+            )  # and the overflow check
         except (ValueError, TypeError) as e:
             logger.error("NetworkDiagram: ignored an edit from the browser (%s)", e)
             self.send_state("scales")  # put the page back in step with what Python has
@@ -425,8 +484,10 @@ class NetworkDiagram(NetworkWidget):
         twin = net.copy() if callable(getattr(net, "copy", None)) else copy.deepcopy(net)
         # A copy() that shares arrays (a shallow copy, a view) would let the edits below reach
         # the network itself.
-        if twin is net or any(np.shares_memory(np.asarray(a), np.asarray(b))
-                              for a, b in zip(twin.weights, net.weights)):
+        if twin is net or any(
+            np.shares_memory(np.asarray(a), np.asarray(b))
+            for a, b in zip(twin.weights, net.weights)
+        ):
             twin = copy.deepcopy(net)
         for layer, row in self.scales.items():
             for neuron, s in row.items():
@@ -452,8 +513,10 @@ class NetworkDiagram(NetworkWidget):
             self.probabilities = acts[-1]
             if not np.isfinite(acts[-1]).all():
                 # Only new weights get here (show and edits are checked first); argmax of NaN is 0.
-                logger.warning("NetworkDiagram: the network's output for the input shown is not finite "
-                               "(inf or NaN); no prediction")
+                logger.warning(
+                    "NetworkDiagram: the network's output for the input shown is not finite "
+                    "(inf or NaN); no prediction"
+                )
                 self.prediction, self._deltas, self._errors = None, None, None
                 return
             self.prediction = int(np.argmax(acts[-1]))
@@ -463,8 +526,10 @@ class NetworkDiagram(NetworkWidget):
             self._deltas = self._errors_for(x, self._target, self.scales)
             if self._deltas is None:
                 # New weights, or a new input for the old target (show_errors checked its own).
-                logger.warning("NetworkDiagram: the errors for the input shown are beyond float32's "
-                               "range; no errors shown")
+                logger.warning(
+                    "NetworkDiagram: the errors for the input shown are beyond float32's "
+                    "range; no errors shown"
+                )
                 self._errors = None
                 return
             self._errors = {
@@ -482,10 +547,14 @@ class NetworkDiagram(NetworkWidget):
             self.unlink()
             return
         if not isinstance(canvas, DigitCanvas):
-            raise ValueError(f"canvas must be a DigitCanvas (or None to unlink); got {type(canvas).__name__}")
+            raise ValueError(
+                f"canvas must be a DigitCanvas (or None to unlink); got {type(canvas).__name__}"
+            )
         if self.network.sizes[0] != 784:
-            raise ValueError(f"only a diagram whose network takes 784 inputs can follow a canvas; "
-                             f"this one takes {self.network.sizes[0]}")
+            raise ValueError(
+                f"only a diagram whose network takes 784 inputs can follow a canvas; "
+                f"this one takes {self.network.sizes[0]}"
+            )
         if canvas.comm is None:
             raise ValueError("canvas has been closed; link a DigitCanvas that is still open")
         self.unlink()
@@ -571,10 +640,13 @@ def _number_text(s) -> str:
 def _fitting_scales(scales, sizes) -> dict:
     """The edits in ``scales`` that still name a hidden neuron of a network of ``sizes``."""
     hidden = range(1, len(sizes) - 1)
-    kept = {l: {n: s for n, s in row.items() if n < sizes[l]} for l, row in scales.items() if l in hidden}
+    kept = {
+        l: {n: s for n, s in row.items() if n < sizes[l]}
+        for l, row in scales.items()
+        if l in hidden
+    }
     return {l: row for l, row in kept.items() if row}
 
 
 def _range_text(r) -> str:
     return "none (the network has no hidden layer)" if len(r) == 0 else f"{r.start}..{r.stop - 1}"
-
