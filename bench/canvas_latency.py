@@ -90,12 +90,14 @@ def main(argv=None):
 
     print(f"model: {name}")
     print(
-        f"{moves} pointer moves, one every {args.interval_ms:g} ms; {len(res['latency'])} frames with new input"
+        f"{moves} pointer moves, one every {args.interval_ms:g} ms; "
+        f"{len(res['latency'])} frames with new input"
     )
     for m in ("latency", "wait", "work"):
         v = np.array(res[m])
         print(
-            f"  {m:8s} p50 {np.percentile(v, 50):5.1f} ms   p95 {np.percentile(v, 95):5.1f} ms   max {v.max():5.1f} ms"
+            f"  {m:8s} p50 {np.percentile(v, 50):5.1f} ms   "
+            f"p95 {np.percentile(v, 95):5.1f} ms   max {v.max():5.1f} ms"
         )
     p95 = float(np.percentile(res["latency"], 95))
     print(f"latency p95 {p95:.1f} ms: {'within' if p95 < 16 else 'over'} the 16 ms target")

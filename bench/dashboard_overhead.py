@@ -125,7 +125,8 @@ def kernel_side(args):
     print(f"dashboard start + wait : {dash:10,.0f} samples/s")
     print(f"ratio dashboard / fit  : {dash / fit:.3f}")
     print(
-        f"messages to the page   : {max(rates):.1f} per second at most (largest {biggest:,} bytes of buffers)"
+        f"messages to the page   : {max(rates):.1f} per second at most "
+        f"(largest {biggest:,} bytes of buffers)"
     )
     total, kept, stride, size = decimation_bound()
     print(
@@ -398,13 +399,16 @@ def with_browser(args):
         f"{'default (0.2)' if args.update_interval is None else args.update_interval} s"
     )
     print(
-        f"net.fit (headless)          : {fit:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in fits)})"
+        f"net.fit (headless)          : {fit:10,.0f} samples/s   "
+        f"(each: {', '.join(f'{v:,.0f}' for v in fits)})"
     )
     print(
-        f"dashboard in the page       : {dash:10,.0f} samples/s   (each: {', '.join(f'{v:,.0f}' for v in dashes)})"
+        f"dashboard in the page       : {dash:10,.0f} samples/s   "
+        f"(each: {', '.join(f'{v:,.0f}' for v in dashes)})"
     )
     print(
-        f"ratio dashboard / fit       : {dash / fit:.3f} best to best, {sum(dashes) / sum(fits):.3f} mean to mean "
+        f"ratio dashboard / fit       : {dash / fit:.3f} best to best, "
+        f"{sum(dashes) / sum(fits):.3f} mean to mean "
         f"(target >= 0.95)"
     )
     print(
@@ -420,9 +424,11 @@ def with_browser(args):
     print(f"page main thread, share of each second while the dashboard trained: {cores(main_use)}")
     before, during, after, nodes, tiny_msgs = memory
     print(
-        f"page memory, {TINY_BATCHES:,} mini-batches of 1 sample on [4, 3, 2] ({tiny_rate:,.0f} mini-batches/s, "
+        f"page memory, {TINY_BATCHES:,} mini-batches of 1 sample on [4, 3, 2] "
+        f"({tiny_rate:,.0f} mini-batches/s, "
         f"{tiny_msgs:.1f} messages/s): JS heap after GC {before / 1e6:.1f} MB before, "
-        f"{after / 1e6:.1f} MB after; while training {min(during) / 1e6:.1f}-{max(during) / 1e6:.1f} MB "
+        f"{after / 1e6:.1f} MB after; while training "
+        f"{min(during) / 1e6:.1f}-{max(during) / 1e6:.1f} MB "
         f"(no GC forced, {len(during)} samples); DOM nodes {nodes[0]:,} before, {nodes[1]:,} after"
     )
     print(f"total time: {time.monotonic() - began:.0f} s")
@@ -491,7 +497,8 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
     before, nodes_before = heap(cdp)
     page.evaluate("""() => {
         window.nnwHeap = [];
-        window.nnwHeapTimer = setInterval(() => window.nnwHeap.push(performance.memory.usedJSHeapSize), 500);
+        window.nnwHeapTimer = setInterval(
+          () => window.nnwHeap.push(performance.memory.usedJSHeapSize), 500);
     }""")
     out = nb.run_cell(f"timed_dashboard({TINY_BATCHES})", timeout_ms=300_000)
     during = page.evaluate("() => { clearInterval(window.nnwHeapTimer); return window.nnwHeap; }")

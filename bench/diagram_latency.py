@@ -66,7 +66,8 @@ READ = """() => {
 # window, ahead of every widget, notes when a move is delivered against the event's timestamp.
 LISTEN = """() => {
   window.nnwDelivered = [];
-  window.addEventListener("pointermove", (e) => window.nnwDelivered.push(performance.now() - e.timeStamp),
+  window.addEventListener("pointermove",
+                          (e) => window.nnwDelivered.push(performance.now() - e.timeStamp),
                           { capture: true });
 }"""
 
@@ -229,7 +230,8 @@ def main(argv=None):
         e2e95 = float(np.percentile(e2e, 95)) if e2e else float("inf")
         print(f"\n{name}")
         print(
-            f"  pointer event   timestamp -> delivered to the page  {stats(alone['delivered'] + linked['delivered'])}"
+            f"  pointer event   timestamp -> delivered to the page  "
+            f"{stats(alone['delivered'] + linked['delivered'])}"
         )
         print(f"  canvas alone    latency  {stats(dur(alone['canvasLatency']))}")
         print(f"                  work     {stats(dur(alone['canvasWork']))}")
@@ -244,7 +246,8 @@ def main(argv=None):
         print(f"                                        diagram      {frame_counts(frames)}")
         frames95 = float(np.percentile(frames, 95)) if frames else float("inf")
         verdicts = [
-            f"diagram work p95 {work95:.2f} ms {'<=' if work95 <= work_target else '>'} {work_target:g} ms"
+            f"diagram work p95 {work95:.2f} ms {'<=' if work95 <= work_target else '>'} "
+            f"{work_target:g} ms"
         ]
         ok &= work95 <= work_target
         if work_target == 4.0:

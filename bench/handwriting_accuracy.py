@@ -119,7 +119,8 @@ def main(argv=None):
     pred = proba.argmax(axis=1)
     print(f"model: {name} {list(net.sizes)} {net.activation}/{net.output}")
     print(
-        f"strokes: {args.strokes}: {len(y)} drawn digits, rasterise + to_mnist {t_pre * 1e3:.1f} ms each"
+        f"strokes: {args.strokes}: {len(y)} drawn digits, "
+        f"rasterise + to_mnist {t_pre * 1e3:.1f} ms each"
     )
 
     worst_family = _report("per style family", [r[2] for r in rows], y, pred)

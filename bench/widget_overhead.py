@@ -66,8 +66,10 @@ def main():
             sends.append(n / t)
         a, w = statistics.median(alone), statistics.median(watched)
         print(
-            f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, watched by a canvas, a card and a diagram "
-            f"{w:.3f} s -> watched/alone {w / a:.3f}; widget updates {statistics.median(sends):.1f}/s"
+            f"{sizes} batch {batch_size}, {epochs} epochs: alone {a:.3f} s, "
+            "watched by a canvas, a card and a diagram "
+            f"{w:.3f} s -> watched/alone {w / a:.3f}; "
+            f"widget updates {statistics.median(sends):.1f}/s"
         )
 
 

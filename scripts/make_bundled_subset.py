@@ -1,4 +1,4 @@
-"""Make src/nnwidgets/datasets/bundled/mnist_subset.npz, the MNIST subset shipped inside the package.
+"""Make src/nnwidgets/datasets/bundled/mnist_subset.npz, the MNIST subset shipped in the package.
 
 Usage::
 

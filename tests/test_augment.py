@@ -1,4 +1,6 @@
-"""augment: identity when off, shape/dtype/range, shift keeps mass, rotation matches np.rot90, determinism."""
+"""augment: identity when off, shape/dtype/range, shift keeps mass, rotation matches np.rot90,
+determinism.
+"""
 
 import numpy as np
 import pytest

@@ -178,7 +178,10 @@ def test_close_unsubscribes(canvas, net):
 
 
 def test_network_forward_matches_parity_reference():
-    """The NumPy Network agrees (1e-5) with the float64 reference the JS forward pass matches (1e-9)."""
+    """The NumPy Network agrees (1e-5) with the float64 reference.
+
+    The JS forward pass matches the same reference (1e-9).
+    """
     fixture = json.loads((STROKES / "parity.json").read_text())
     X = np.array([c["pixels"] for c in fixture["preprocess"][:3]], np.float32)
     for case in fixture["forward"]:

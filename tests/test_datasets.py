@@ -1,4 +1,6 @@
-"""IDX parsing, the loader's checks and sources, the bundled subset, and (with NNWIDGETS_DATA) the real files."""
+"""IDX parsing, the loader's checks and sources, the bundled subset, and (with NNWIDGETS_DATA)
+the real files.
+"""
 
 import gzip
 import os
@@ -317,8 +319,10 @@ def test_damaged_cache_while_offline_names_the_damage(tmp_path):
         pytest.warns(RuntimeWarning, match="downloading it again"),
         pytest.raises(
             datasets.DownloadError,
-            match=rf"(?s)^the cached Tiny file is damaged and no fresh copy could be fetched\. {cached}: "
-            r".*Delete it, or fetch it again once online; could not download t10k-images.*127\.0\.0\.1:9/"
+            match=rf"(?s)^the cached Tiny file is damaged and no fresh copy could be fetched\. "
+            rf"{cached}: "
+            r".*Delete it, or fetch it again once online; "
+            r"could not download t10k-images.*127\.0\.0\.1:9/"
             r".*Offline\?",
         ),
     ):

@@ -79,7 +79,8 @@ def test_show_accepts_a_vector_or_an_image(net, x, shape):
     [
         (
             np.zeros(783),
-            r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs; got shape \(783,\)",
+            r"input must have shape \(784,\) or \(28, 28\) for a network with 784 inputs; "
+            r"got shape \(783,\)",
         ),
         (np.zeros((28, 27)), r"got shape \(28, 27\)"),
         (np.full(784, np.nan), "NaN or infinite"),

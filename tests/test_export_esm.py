@@ -82,7 +82,8 @@ for (let mount = 0; mount < 2; mount++) {
   const cleanupInit = await widget.initialize({ model });
   const cleanupRender = await widget.render({ model, el });
   const m = el.model, net = m.get("_network"), px = m.get("pixels");
-  const f32 = (a) => Array.from(new Float32Array(a.view.buffer, a.view.byteOffset, a.view.byteLength / 4));
+  const f32 = (a) =>
+    Array.from(new Float32Array(a.view.buffer, a.view.byteOffset, a.view.byteLength / 4));
   out.push({
     label: m.get("label"), seen: el.seen, styles: el.children.map((c) => c.textContent),
     weights: net.weights.map(f32), biases: net.biases.map(f32),
@@ -170,7 +171,10 @@ def test_directive_body_seeds_plain_keys(tmp_path, small_network):
     # Without the widget's own set, the seeded value shows: the probe sets "drawn" at once, so
     # use a widget whose render only reads.
     class Reader(Probe):
-        _esm = "export default { render({ model, el }) { el.model = model; el.seen = [model.get('label')]; } };"
+        _esm = (
+            "export default { render({ model, el }) { "
+            "el.model = model; el.seen = [model.get('label')]; } };"
+        )
 
     res = run_module(
         tmp_path,

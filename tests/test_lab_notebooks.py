@@ -40,7 +40,8 @@ def test_a_solution_region_becomes_a_stub_at_its_indentation():
         "    return y\n    ### END SOLUTION\n"
     )
     assert make_exercises.strip_solutions(source, "t") == (
-        'def f(x):\n    "doc"\n    # Hint: add one\n    raise NotImplementedError("your code here: write f")'
+        'def f(x):\n    "doc"\n    # Hint: add one\n'
+        '    raise NotImplementedError("your code here: write f")'
     )
 
 

@@ -132,7 +132,7 @@ def test_atomic_write_keeps_the_old_file_when_the_block_fails(tmp_path):
     assert os.listdir(tmp_path) == ["f.bin"]
 
 
-# -- files from anywhere: every malformed one is one ModelFileError naming the file ------------------
+# -- files from anywhere: every malformed one is one ModelFileError naming the file ----------------
 
 
 def members(net, path):

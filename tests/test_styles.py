@@ -95,8 +95,8 @@ def test_another_seed_draws_other_digits(styles):
 
 
 def test_the_shipped_model_reads_every_style_family(styles):
-    # issue 11's figures: at least 98% overall and 95% in every family (bench/handwriting_accuracy.py
-    # prints the same numbers with the misread digits)
+    # issue 11's figures: at least 98% overall and 95% in every family
+    # (bench/handwriting_accuracy.py prints the same numbers with the misread digits)
     import numpy as np
 
     from nnwidgets import load_pretrained

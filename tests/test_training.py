@@ -681,7 +681,7 @@ def test_a_callback_may_unsubscribe_itself_during_a_notification():
     assert seen == [net] and net._listeners == []
 
 
-# -- divergence, section 4.2: non-finite values never reach the weights -----------------------------
+# -- divergence, section 4.2: non-finite values never reach the weights ----------------------------
 
 
 def test_huge_learning_rate_is_diverged_with_the_last_finite_weights():
@@ -765,7 +765,7 @@ def test_bad_learning_rate_set_mid_run_is_refused_and_training_goes_on():
     assert all(np.isfinite(history.batch_loss))
 
 
-# -- divergence, section 4.3: runs that collapse without a NaN ---------------------------------------
+# -- divergence, section 4.3: runs that collapse without a NaN -------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -827,7 +827,7 @@ def test_deep_sigmoid_network_stuck_at_chance_is_not_flagged(mnist):
     assert history.status == "completed" and history.epoch_accuracy[-1] < 0.2
 
 
-# -- section 4.4: unscaled pixels -------------------------------------------------------------------
+# -- section 4.4: unscaled pixels ------------------------------------------------------------------
 
 
 def test_raw_pixels_warn_once_naming_the_fix(mnist):
@@ -850,7 +850,7 @@ def test_scaled_pixels_and_other_data_do_not_warn(mnist):
         make().fit(X * 100, y, epochs=1, learning_rate=1e-4)  # 8 features, not an image
 
 
-# -- section 4.9 --------------------------------------------------------------------------------------
+# -- section 4.9 -----------------------------------------------------------------------------------
 
 
 def test_a_trainer_runs_once():

@@ -194,7 +194,10 @@ def test_bundle_names_the_fix_when_missing():
 
 
 class Net:
-    """Just the attributes ModelInfo reads. 4-3-2: 4*3 + 3*2 weights + 3 + 2 biases = 23 parameters."""
+    """Just the attributes ModelInfo reads.
+
+    4-3-2: 4*3 + 3*2 weights + 3 + 2 biases = 23 parameters.
+    """
 
     def __init__(self, sizes=(4, 3, 2)):
         self.sizes = list(sizes)

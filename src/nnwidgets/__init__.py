@@ -1,4 +1,4 @@
-"""nnwidgets: a feed-forward network written from scratch in NumPy, and notebook widgets to explore it.
+"""nnwidgets: a feed-forward network from scratch in NumPy, and notebook widgets to explore it.
 
 The network and the data loaders import only NumPy; the widgets (and anywidget with them) are
 imported on first use, so ``from nnwidgets import Network`` stays light in scripts.

@@ -36,7 +36,7 @@ class Activation:
         raise NotImplementedError
 
     def backward(self, z, a, grad_a, out=None):
-        """The gradient with respect to ``z`` given the gradient ``grad_a`` with respect to ``a``."""
+        """The gradient with respect to ``z``, given the gradient ``grad_a`` w.r.t. ``a``."""
         return np.multiply(grad_a, self.prime(z, a), out=out)
 
     def __repr__(self):

@@ -335,7 +335,7 @@ class Network:
         return activations if return_activations else a
 
     def feedforward(self, a):
-        """The book's ``feedforward``: one example as a column vector (n_in, 1) in, (n_out, 1) out."""
+        """The book's ``feedforward``: one example as a column (n_in, 1) in, (n_out, 1) out."""
         a = np.asarray(a)
         return self.forward(a.reshape(1, -1)).reshape(-1, 1)
 

@@ -531,7 +531,8 @@ class Trainer:
                 raise EndTraining(
                     "diverged",
                     (
-                        f"training diverged: {exc} in epoch {epoch + 1}, mini-batch {batch + 1}, at "
+                        f"training diverged: {exc} in epoch {epoch + 1}, "
+                        f"mini-batch {batch + 1}, at "
                         f"learning_rate={eta:g}. The network keeps the weights from before that "
                         f"step; try a smaller learning rate."
                     ),

@@ -22,8 +22,14 @@ class MystLikeModel {
   }
   on(name, cb) { this.#target.addEventListener(name, cb); }
   off() { window.hostCalls.push("off"); throw new Error("MystAnyModel.off not implemented yet."); }
-  save_changes() { window.hostCalls.push("save_changes"); throw new Error("MystAnyModel.save_changes not implemented yet."); }
-  send() { window.hostCalls.push("send"); throw new Error("MystAnyModel.send not implemented yet."); }
+  save_changes() {
+    window.hostCalls.push("save_changes");
+    throw new Error("MystAnyModel.save_changes not implemented yet.");
+  }
+  send() {
+    window.hostCalls.push("send");
+    throw new Error("MystAnyModel.send not implemented yet.");
+  }
 }
 window.hostCalls = [];
 window.mounts = [];

@@ -1,4 +1,4 @@
-"""A fresh page in the shared browser, with what it reported as errors: for the static-page tests."""
+"""A fresh page in the shared browser, with the errors it reported: for the static-page tests."""
 
 from contextlib import contextmanager
 

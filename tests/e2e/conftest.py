@@ -84,7 +84,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    # Keep each phase's report on the item, so fixtures can tell in teardown whether the test failed.
+    # Keep each phase's report on the item, so fixtures can tell in teardown whether the test
+    # failed.
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
@@ -119,7 +120,10 @@ class JupyterServer:
         return "\n".join(lines[-n:])
 
     def shutdown_sessions(self, path: str) -> None:
-        """Stop the kernels of every session on ``path`` (each test's kernel, so two cores stay free)."""
+        """Stop the kernels of every session on ``path``.
+
+        Each test's kernel is stopped, so two cores stay free.
+        """
         try:
             for s in self.api("GET", "/api/sessions"):
                 if s.get("path") == path:
@@ -135,7 +139,10 @@ def _free_port() -> int:
 
 
 def _write_settings(settings_dir: Path) -> None:
-    """User settings for the test server: nothing pops up over the notebook, every cell is in the DOM."""
+    """User settings for the test server.
+
+    Nothing pops up over the notebook, every cell is in the DOM.
+    """
     files = {
         # The "get notified about official Jupyter news?" toast covers the notebook; say no.
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -213,7 +220,8 @@ def jupyter_server(tmp_path_factory) -> JupyterServer:
             except (urllib.error.URLError, ConnectionError, OSError):
                 if time.monotonic() > deadline:
                     raise RuntimeError(
-                        f"jupyter lab did not answer /api/status within {SERVER_START_TIMEOUT} s:\n{server.log_tail()}"
+                        f"jupyter lab did not answer /api/status within {SERVER_START_TIMEOUT} s:\n"
+                        f"{server.log_tail()}"
                     ) from None
                 time.sleep(0.1)  # polling a socket that is not listening yet; nothing to wait on
         yield server
@@ -244,7 +252,10 @@ def browser():
 
 @pytest.fixture(scope="session")
 def e2e_artifacts(tmp_path_factory) -> Path:
-    """Where screenshots of failed tests go: ``$NNWIDGETS_E2E_ARTIFACTS`` or under pytest's basetemp."""
+    """Where screenshots of failed tests go.
+
+    ``$NNWIDGETS_E2E_ARTIFACTS``, or under pytest's basetemp.
+    """
     env = os.environ.get("NNWIDGETS_E2E_ARTIFACTS")
     path = Path(env) if env else tmp_path_factory.getbasetemp() / "e2e-artifacts"
     path.mkdir(parents=True, exist_ok=True)
@@ -284,8 +295,10 @@ window.nnwOutputs = (cell) => {
   const join = (t) => (Array.isArray(t) ? t.join("") : t || "");
   for (const o of cell.model.outputs.toJSON()) {
     if (o.output_type === "stream") text += join(o.text);
-    else if (o.output_type === "error") error = {ename: o.ename, evalue: o.evalue, traceback: o.traceback.join("\\n")};
-    else if (o.data && o.data["text/plain"] !== undefined) text += join(o.data["text/plain"]) + "\\n";
+    else if (o.output_type === "error")
+      error = {ename: o.ename, evalue: o.evalue, traceback: o.traceback.join("\\n")};
+    else if (o.data && o.data["text/plain"] !== undefined)
+      text += join(o.data["text/plain"]) + "\\n";
   }
   return {text, error};
 };
@@ -372,7 +385,7 @@ class NotebookPage:
         return self.page.locator(".jp-Cell .jp-OutputArea")
 
     def dismiss_popups(self) -> None:
-        """Accept any open dialog and close any toast (none should appear with the test settings)."""
+        """Accept any open dialog and close any toast (none should show with the test settings)."""
         for button in self.page.locator(".jp-Dialog .jp-mod-accept").all():
             button.click()
         for button in self.page.locator(".Toastify__close-button").all():
@@ -380,7 +393,8 @@ class NotebookPage:
 
 
 def _notebook_json(cells: list[str]) -> dict:
-    # kernelspec is required: without it JupyterLab opens a "Select Kernel" dialog that swallows clicks.
+    # kernelspec is required: without it JupyterLab opens a "Select Kernel" dialog that swallows
+    # clicks.
     return {
         "cells": [
             {
@@ -412,7 +426,10 @@ _URLS = {"lab": "/lab/tree/{path}", "notebook": "/notebooks/{path}"}
 
 @pytest.fixture
 def open_notebook(request, jupyter_server, browser, e2e_artifacts):
-    """``open_notebook(cells: list[str], app="lab"|"notebook") -> NotebookPage`` (see the module docstring)."""
+    """``open_notebook(cells: list[str], app="lab"|"notebook") -> NotebookPage``.
+
+    See the module docstring.
+    """
     opened: list[tuple[object, NotebookPage]] = []
 
     def _open(cells: list[str], app: str = "lab", *, name: str | None = None) -> NotebookPage:

@@ -154,7 +154,8 @@ COLOUR_PIXELS = """() => {
   const runs = [[47, 111, 223], [217, 84, 43]], counts = [0, 0];
   for (let i = 0; i < d.length; i += 4) {
     runs.forEach(([r, g, b], k) => {
-      if (d[i + 3] > 240 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 40) counts[k]++;
+      if (d[i + 3] > 240 &&
+          Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 40) counts[k]++;
     });
   }
   return counts;
@@ -172,7 +173,8 @@ def test_interleaved_runs_grow_side_by_side(open_notebook):
     page.wait_for_timeout(1500)
     done = json.loads(
         nb.run_cell(
-            "import json; dash.pause(); print(json.dumps([len(h.batch_loss) for h in dash.histories]))"
+            "import json; dash.pause(); "
+            "print(json.dumps([len(h.batch_loss) for h in dash.histories]))"
         )
         .strip()
         .splitlines()[-1]

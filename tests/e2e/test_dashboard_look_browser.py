@@ -119,7 +119,9 @@ def test_change_label_sits_clear_of_the_plotted_area_in_either_theme(trained, th
                              return (0.299 * r + 0.587 * g + 0.114 * b) / 255; };
         const run = document.querySelector('.nnw-dash__runvalues');
         let el = run, bg = 'rgba(0, 0, 0, 0)';
-        while (el && /rgba\\(.*, 0\\)$|transparent/.test(bg)) { bg = getComputedStyle(el).backgroundColor; el = el.parentElement; }
+        while (el && /rgba\\(.*, 0\\)$|transparent/.test(bg)) {
+          bg = getComputedStyle(el).backgroundColor; el = el.parentElement;
+        }
         return [lum(getComputedStyle(run).color), lum(bg)];
     }""")
     assert abs(ink - paper) > 0.5, (theme, ink, paper)
@@ -139,7 +141,8 @@ def test_panel_captions_keep_their_phrases_whole_and_histogram_labels_are_readab
     nb, root = trained
     captions = root.locator(".nnw-dash__gallery figcaption")
     expect(captions.first).to_be_attached()
-    lines = nb.page.evaluate("""() => [...document.querySelectorAll('.nnw-dash__gallery figcaption')]
+    lines = nb.page.evaluate("""() =>
+        [...document.querySelectorAll('.nnw-dash__gallery figcaption')]
         .map((f) => [...f.children].map((s) => {
             const r = s.getBoundingClientRect(), lh = parseFloat(getComputedStyle(s).lineHeight);
             return [s.textContent, Math.round(r.height / lh)];

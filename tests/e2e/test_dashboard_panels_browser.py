@@ -89,7 +89,8 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
     expect(root.locator(".nnw-dash__status")).to_have_text("paused")
     cell = page.evaluate("""() => { let best = null, most = 0;
         for (const td of document.querySelectorAll('.nnw-dash__cell:not(.nnw-dash__cell--right)')) {
-          const n = Number(td.textContent || 0); if (n > most) { most = n; best = [td.dataset.true, td.dataset.pred]; } }
+          const n = Number(td.textContent || 0);
+          if (n > most) { most = n; best = [td.dataset.true, td.dataset.pred]; } }
         return best; }""")
     assert cell is not None
     panels.locator(f"td[data-true='{cell[0]}'][data-pred='{cell[1]}']").click()
@@ -109,7 +110,8 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
 SMOKE = """
 from nnwidgets import Network, TrainingDashboard, load_bundled
 data = load_bundled()
-dash = TrainingDashboard(Network([784, 20, 10], seed=0), train=(data.X_train[:1000], data.y_train[:1000]),
+dash = TrainingDashboard(Network([784, 20, 10], seed=0),
+                         train=(data.X_train[:1000], data.y_train[:1000]),
                          validation=(data.X_test[:300], data.y_test[:300]), epochs=2, batch_size=20)
 dash
 """
@@ -167,7 +169,8 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
         expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text(
             "learning_rate=0.1 · validation"
         )
-        plotted = page.evaluate("""() => { const c = document.querySelector('.nnw-dash__chart--loss canvas');
+        plotted = page.evaluate("""() => {
+            const c = document.querySelector('.nnw-dash__chart--loss canvas');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
         assert plotted > 500

@@ -86,7 +86,8 @@ def test_linked_diagram_follows_the_pen_in_jupyterlab(open_notebook):
         expect(diagram).to_have_attribute("data-prediction", digit)
         got = json.loads(
             nb.run_cell(
-                "print(json.dumps({'pixels': canvas.pixels.ravel().tolist(), 'prediction': diagram.prediction,"
+                "print(json.dumps({'pixels': canvas.pixels.ravel().tolist(), "
+                "'prediction': diagram.prediction,"
                 " 'same': bool(np.array_equal(diagram.input, canvas.pixels.ravel()))}))"
             )
             .strip()
@@ -107,7 +108,8 @@ net.fit(data.X_train[:2000], data.y_train[:2000], epochs=2, batch_size=32, learn
 x = data.X_test[7]
 plain = int(np.argmax(net.predict_proba(x[None])[0]))
 # a first-hidden neuron whose ablation changes the answer, so the click must show
-decisive = [n for n in range(16) if int(np.argmax(edited_forward(net, x, {1: {n: 0.0}})[-1])) != plain]
+decisive = [n for n in range(16)
+            if int(np.argmax(edited_forward(net, x, {1: {n: 0.0}})[-1])) != plain]
 assert decisive, "no single neuron decides this digit; pick another"
 neuron = decisive[0]
 diagram = NetworkDiagram(net)
@@ -151,8 +153,10 @@ def test_hover_details_click_ablates_and_reset(open_notebook):
     page_pred = int(diagram.get_attribute("data-prediction"))
     out = json.loads(
         nb.run_cell(
-            "print(json.dumps({'ablated': {str(k): v for k, v in diagram.ablated.items()}, 'prediction': diagram.prediction,"
-            " 'unchanged': bool((net.weights[0] != 0).any(axis=0).any() and (net.weights[1][:, neuron] != 0).any())}))"
+            "print(json.dumps({'ablated': {str(k): v for k, v in diagram.ablated.items()},"
+            " 'prediction': diagram.prediction,"
+            " 'unchanged': bool((net.weights[0] != 0).any(axis=0).any()"
+            " and (net.weights[1][:, neuron] != 0).any())}))"
         ).strip()
     )
     assert out["ablated"] == {"1": [neuron]}
@@ -193,7 +197,8 @@ diagram.show(data.X_test[0])
 stop = threading.Event()
 def train():
     while not stop.is_set():
-        net.fit(data.X_train[:3000], data.y_train[:3000], epochs=1, batch_size=16, learning_rate=0.05)
+        net.fit(data.X_train[:3000], data.y_train[:3000], epochs=1, batch_size=16,
+                learning_rate=0.05)
 trainer = threading.Thread(target=train, daemon=True)
 diagram
 """
@@ -297,7 +302,8 @@ def test_any_architecture_draws_numpys_layers(browser, tmp_path, sizes, activati
 PIXEL = """(el, [x, y]) => {
   const c = el.querySelector("canvas.nnw-diagram__canvas"), r = c.getBoundingClientRect();
   const k = c.width / r.width;
-  return Array.from(c.getContext("2d").getImageData(Math.round((x - r.left) * k), Math.round((y - r.top) * k), 1, 1).data);
+  return Array.from(c.getContext("2d").getImageData(
+    Math.round((x - r.left) * k), Math.round((y - r.top) * k), 1, 1).data);
 }"""
 
 
@@ -584,7 +590,8 @@ def test_keyboard_is_announced_and_the_card_has_scale_buttons(browser, tmp_path)
         expect(card).to_have_attribute("data-neuron", "5")
         plus = card.get_by_role("button", name="Scale neuron 5 of hidden layer 1 up by 0.25")
         minus = card.get_by_role("button", name="Scale neuron 5 of hidden layer 1 down by 0.25")
-        # the pointer crosses the drawing (and neurons 6, 7...) on its way: the card stays with neuron 5
+        # the pointer crosses the drawing (and neurons 6, 7...) on its way:
+        # the card stays with neuron 5
         target = plus.bounding_box()
         page.mouse.move(pos["x"], target["y"] + target["height"] / 2, steps=15)
         page.mouse.move(

@@ -61,7 +61,7 @@ def test_exported_page_works_from_disk_offline(browser, digit_network, tmp_path)
 
 
 def _rounded_to_float16(net):
-    """A float64 copy of ``net`` with every parameter rounded to float16, as the page stores them."""
+    """A float64 copy of ``net``, every parameter rounded to float16 as the page stores them."""
     from nnwidgets import Network
     from nnwidgets.widgets._base import function_name
 
@@ -202,16 +202,24 @@ def test_export_rejects_non_widgets(tmp_path):
 # observers it has pending, so a test can check that a widget's cleanup undoes all of it.
 _TRACK = """
 (() => {
-  const live = (window.nnwLive = { window: new Set(), document: new Set(), frames: new Set(), observers: 0 });
+  const live = (window.nnwLive = {
+    window: new Set(), document: new Set(), frames: new Set(), observers: 0 });
   for (const [name, target] of [["window", window], ["document", document]]) {
-    const add = target.addEventListener.bind(target), remove = target.removeEventListener.bind(target);
+    const add = target.addEventListener.bind(target),
+      remove = target.removeEventListener.bind(target);
     // only the widget's own: its module is loaded from a data: URL (Playwright adds listeners too)
     const mine = () => (new Error().stack || "").includes("data:text/javascript");
-    target.addEventListener = (type, fn, opts) => { if (mine()) live[name].add(type + "|" + fn); return add(type, fn, opts); };
-    target.removeEventListener = (type, fn, opts) => { live[name].delete(type + "|" + fn); return remove(type, fn, opts); };
+    target.addEventListener = (type, fn, opts) => {
+      if (mine()) live[name].add(type + "|" + fn); return add(type, fn, opts); };
+    target.removeEventListener = (type, fn, opts) => {
+      live[name].delete(type + "|" + fn); return remove(type, fn, opts); };
   }
-  const raf = window.requestAnimationFrame.bind(window), caf = window.cancelAnimationFrame.bind(window);
-  window.requestAnimationFrame = (cb) => { const id = raf((t) => { live.frames.delete(id); cb(t); }); live.frames.add(id); return id; };
+  const raf = window.requestAnimationFrame.bind(window),
+    caf = window.cancelAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => {
+    const id = raf((t) => { live.frames.delete(id); cb(t); });
+    live.frames.add(id); return id;
+  };
   window.cancelAnimationFrame = (id) => { live.frames.delete(id); caf(id); };
   const RO = window.ResizeObserver;
   window.ResizeObserver = class extends RO {
@@ -239,10 +247,12 @@ def test_cleanup_removes_every_listener_frame_and_observer(browser, digit_networ
         draw(page, pad, DIGITS["1"][0])
         left = page.evaluate("""() => {
             const pad = document.querySelector("canvas.nnw-canvas__pad");
-            pad.dispatchEvent(new PointerEvent("pointerdown", {pointerId: 7, clientX: 10, clientY: 10, bubbles: true}));
+            pad.dispatchEvent(new PointerEvent("pointerdown",
+              {pointerId: 7, clientX: 10, clientY: 10, bubbles: true}));
             window.nnwidgetsViews[0].cleanup();
             return {w: [...nnwLive.window], d: [...nnwLive.document], frames: nnwLive.frames.size,
-                    observers: nnwLive.observers, dom: document.querySelectorAll(".nnw-canvas").length};
+                    observers: nnwLive.observers,
+                    dom: document.querySelectorAll(".nnw-canvas").length};
         }""")
         assert left == {"w": [], "d": [], "frames": 0, "observers": 0, "dom": 0}, (before, left)
     finally:

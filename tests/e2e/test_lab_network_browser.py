@@ -50,7 +50,8 @@ from nnwidgets.labs import as_network
 data = load_bundled()
 net = Network([784, 30, 10], seed=0)
 dash = TrainingDashboard(as_network(net, seed=0), train=(data.X_train, data.y_train),
-                         validation=(data.X_test, data.y_test), epochs=3, batch_size=10, learning_rate=3.0)
+                         validation=(data.X_test, data.y_test), epochs=3, batch_size=10,
+                         learning_rate=3.0)
 dash.run()
 test_data = [(x.reshape(784, 1).astype(float), int(t)) for x, t in zip(data.X_test, data.y_test)]
 dash
@@ -107,7 +108,8 @@ def test_a_lab_network_trained_by_the_dashboard_reads_drawn_digits(open_notebook
     expect(page.locator(".nnw-dash__status")).to_have_text("completed")
     trained = json.loads(
         nb.run_cell(
-            "print(json.dumps({'dash': dash.history.val_accuracy[-1], 'epochs': dash.history.epochs,"
+            "print(json.dumps({'dash': dash.history.val_accuracy[-1],"
+            " 'epochs': dash.history.epochs,"
             " 'mine': net.evaluate(test_data) / len(test_data)}))"
         ).strip()
     )

@@ -43,7 +43,7 @@ def python_runs(page) -> int:
 
 
 def wait_for_fresh_reading(page, after: int, prediction: str) -> str:
-    """Wait until the reading cell has run again (more than ``after`` runs) and reads ``prediction``."""
+    """Wait until the reading cell has run again (over ``after`` runs) and reads ``prediction``."""
     page.wait_for_function(
         """([after, want]) => [...document.querySelectorAll("*")].some((e) => {
              const m = /python-run=(\\d+) python-prediction=(\\S+)/.exec(e.textContent || "");

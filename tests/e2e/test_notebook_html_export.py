@@ -104,7 +104,10 @@ CONTENT_TYPES = {
 
 
 def satisfies(version: str, spec: str) -> bool:
-    """npm semver, the forms these URLs use: ``*``, ``1.2.3``, ``^1.2.3``, ``~0.11.*``, ``1.0.*``."""
+    """npm semver, the forms these URLs use.
+
+    ``*``, ``1.2.3``, ``^1.2.3``, ``~0.11.*``, ``1.0.*``.
+    """
     from urllib.parse import unquote
 
     spec = unquote(spec).strip()
@@ -189,7 +192,8 @@ def require_cdn_packages():
     for package in ("requirejs", "@jupyter-widgets/html-manager", "anywidget"):
         if not (NODE_MODULES / package / "package.json").is_file():
             pytest.fail(
-                f"npm package {package} is missing: run `npm install` (package.json devDependencies)"
+                f"npm package {package} is missing: "
+                "run `npm install` (package.json devDependencies)"
             )
 
 
@@ -235,7 +239,10 @@ class ExportedPage:
 
 @contextmanager
 def exported_page(browser, html: Path):
-    """Open the exported page from disk, the CDNs answered from node_modules, nothing else reachable."""
+    """Open the exported page from disk.
+
+    The CDNs are answered from node_modules, nothing else is reachable.
+    """
     cdn = CdnFromNodeModules()
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.route(re.compile(r"^https?://"), cdn)
@@ -372,9 +379,10 @@ def test_nbconvert_html_links_diagram_to_canvas(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "nbconvert's HTML templates embed the widget state with json_dumps | escape_html_script, which "
-        "escapes only '/': '<!--<script>' in any string of the state puts the tokenizer into its "
-        "double-escaped script state, the state's <script> swallows the rest of the page and no widget "
+        "nbconvert's HTML templates embed the widget state with json_dumps | escape_html_script, "
+        "which escapes only '/': '<!--<script>' in any string of the state puts the tokenizer "
+        "into its double-escaped script state, the state's <script> swallows the rest of the page "
+        "and no widget "
         "renders. Upstream (nbconvert); export_html escapes '<' and so is not affected "
         "(tests/e2e/test_export_page.py). Flips to a pass when nbconvert escapes '<'."
     ),

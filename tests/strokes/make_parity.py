@@ -3,9 +3,10 @@
     python tests/strokes/make_parity.py
 
 `preprocess`: pen strokes and the 28x28 that rasterize_strokes + to_mnist make of them.
-`forward`: small networks, run on the first three `preprocess` digits (float32 weights, every activation) with inputs and the outputs of
-the forward pass computed in float64 from those float32 weights (the reference both the JS
-forward pass and Network.forward are checked against; tests/test_canvas.py checks Network).
+`forward`: small networks, run on the first three `preprocess` digits (float32 weights, every
+activation) with inputs and the outputs of the forward pass computed in float64 from those
+float32 weights (the reference both the JS forward pass and Network.forward are checked
+against; tests/test_canvas.py checks Network).
 """
 
 import json

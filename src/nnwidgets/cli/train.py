@@ -132,7 +132,10 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the trainer; the exit code (0, 1 when training fails, 2 for bad arguments, 130 on Ctrl-C)."""
+    """Run the trainer and return the exit code.
+
+    0 on success, 1 when training fails, 2 for bad arguments, 130 on Ctrl-C.
+    """
     try:
         return _main(argv)
     except KeyboardInterrupt:  # before training, or a second Ctrl-C while saving

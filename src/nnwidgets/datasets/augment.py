@@ -1,4 +1,4 @@
-"""Random distortions of digit images, so a network trained on MNIST also reads digits drawn by hand.
+"""Random distortions of digit images, so a network trained on MNIST also reads hand-drawn digits.
 
 Three kinds, each switched off by passing 0 or None:
 
@@ -80,7 +80,8 @@ def augment(
     images = _check_images(images)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"rng must be a numpy.random.Generator such as np.random.default_rng(0); got {type(rng).__name__}"
+            "rng must be a numpy.random.Generator such as np.random.default_rng(0); "
+            f"got {type(rng).__name__}"
         )
     shift = _check_number("max_shift", max_shift)
     rotation = _check_range("max_rotation", max_rotation, limit=None)
@@ -158,7 +159,7 @@ def _source_coordinates(shape, rng, shift, rotation, scale, shear, alpha, sigma)
 
 
 def _smooth(field, sigma):
-    """Gaussian smoothing of each (h, w) slice, as two 1-D convolutions (the Gaussian is separable)."""
+    """Gaussian smoothing of each (h, w) slice as two 1-D convolutions (Gaussians are separable)."""
     m, h, w = field.shape
     gx, gy = _gaussian_matrix(w, float(sigma)), _gaussian_matrix(h, float(sigma))
     # Along x: every row of every image at once, one matrix product.
@@ -246,7 +247,8 @@ def _check_images(images):
         )
     if not np.issubdtype(images.dtype, np.floating):
         raise TypeError(
-            f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; divide uint8 pixels by 255"
+            f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; "
+            "divide uint8 pixels by 255"
         )
     return images.astype(np.float32, copy=False)
 
@@ -266,7 +268,8 @@ def _check_range(name, value, limit):
     if isinstance(value, Real) and not isinstance(value, bool):
         if not value >= 0:
             raise ValueError(
-                f"{name} must be a non-negative number of degrees, a (low, high) pair or None; got {value!r}"
+                f"{name} must be a non-negative number of degrees, a (low, high) pair or None; "
+                f"got {value!r}"
             )
         lo, hi = -float(value), float(value)
     else:

@@ -48,7 +48,8 @@ def parse_idx(data, name="<bytes>", *, magic=None):
         raise ValueError(f"{name}: bad magic number: expected 0x{magic:08x}; got 0x{found:08x}")
     if data[0] != 0 or data[1] != 0 or data[2] != _UBYTE:
         raise ValueError(
-            f"{name}: bad magic number 0x{found:08x}: expected 0x0000080N (unsigned bytes, N dimensions)"
+            f"{name}: bad magic number 0x{found:08x}: "
+            "expected 0x0000080N (unsigned bytes, N dimensions)"
         )
     ndim = data[3]
     if ndim == 0:
@@ -56,7 +57,8 @@ def parse_idx(data, name="<bytes>", *, magic=None):
     header = 4 + 4 * ndim
     if len(data) < header:
         raise ValueError(
-            f"{name}: truncated header: {ndim} dimensions need {header} bytes, the file has {len(data)}"
+            f"{name}: truncated header: {ndim} dimensions need {header} bytes, "
+            f"the file has {len(data)}"
         )
     shape = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     expected = int(np.prod(shape, dtype=np.int64))
@@ -65,7 +67,8 @@ def parse_idx(data, name="<bytes>", *, magic=None):
         dims = " x ".join(str(d) for d in shape)
         what = "truncated" if payload < expected else "too long"
         raise ValueError(
-            f"{name}: {what}: dimensions {dims} need {expected} bytes of data, the file has {payload}"
+            f"{name}: {what}: dimensions {dims} need {expected} bytes of data, "
+            f"the file has {payload}"
         )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 

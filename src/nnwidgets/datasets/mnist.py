@@ -1,4 +1,4 @@
-"""MNIST and Fashion-MNIST: the real IDX files, checked, cached, and a bundled subset for offline use.
+"""MNIST and Fashion-MNIST: real IDX files, checked, cached, and a bundled subset for offline use.
 
 ``load_mnist()`` looks for the four files in this order and uses the first place that has them:
 
@@ -42,7 +42,10 @@ IMAGE_SHAPE = (28, 28)
 
 
 class Dataset(NamedTuple):
-    """Train and test arrays. With the defaults X is float32 (n, 784) in [0, 1] and y int64 (n,) in 0..9."""
+    """Train and test arrays.
+
+    With the defaults X is float32 (n, 784) in [0, 1] and y int64 (n,) in 0..9.
+    """
 
     X_train: np.ndarray
     y_train: np.ndarray
@@ -216,7 +219,8 @@ def load_mnist(
             )
         if path is not None:
             raise ValueError(
-                f"bundled=True reads the subset inside the package and takes no path; got path={path!r}"
+                "bundled=True reads the subset inside the package and takes no path; "
+                f"got path={path!r}"
             )
         return load_bundled(flatten=flatten, normalize=normalize)
     return _load(
@@ -254,7 +258,8 @@ def load_bundled(*, flatten=True, normalize=True):
 
     The digits are a class-stratified random selection (seed 0) from the official files, made
     by ``scripts/make_bundled_subset.py``, for training and testing offline.
-    MNIST is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0 (see ``datasets/bundled/README.md``).
+    MNIST is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0
+    (see ``datasets/bundled/README.md``).
 
     Parameters
     ----------
@@ -343,7 +348,8 @@ def _read_folder(spec, folder, origin):
     missing = [f.name for f, p in zip(spec.files, located) if p is None]
     if missing:
         raise FileNotFoundError(
-            f"{origin}: {folder} lacks {', '.join(missing)} (or the same names + .gz) for {spec.title}"
+            f"{origin}: {folder} lacks {', '.join(missing)} (or the same names + .gz) "
+            f"for {spec.title}"
         )
     return [_read_checked(f, p) for f, p in zip(spec.files, located)]
 
@@ -366,7 +372,8 @@ def _cached(f, folder, spec, download, progress):
     elif not download:
         raise FileNotFoundError(
             f"{spec.title} file {target} is not cached and download=False; pass download=True, "
-            f"or path= / {ENV_VAR} naming a directory that holds it, or use load_mnist(bundled=True)"
+            f"or path= / {ENV_VAR} naming a directory that holds it, "
+            "or use load_mnist(bundled=True)"
         )
     try:
         _download.fetch(f.name + ".gz", spec.mirrors, f.gz_sha256, target, progress=progress)

@@ -291,7 +291,10 @@ def _resample(path):
 
 
 def pen_strokes(digit, rng, style=None):
-    """One digit as pad strokes (lists of (x, y) in 280x280 pad pixels), in a random or named style."""
+    """One digit as pad strokes, in a random or named style.
+
+    Strokes are lists of (x, y) in 280x280 pad pixels.
+    """
     if not isinstance(digit, (int, np.integer)) or isinstance(digit, bool) or digit not in STYLES:
         raise ValueError(f"digit must be an int in 0..9; got {digit!r}")
     styles = STYLES[digit]
@@ -322,7 +325,7 @@ def pen_digits(n, *, seed=0):
 
 
 def _draw_half_size(strokes):
-    """``to_mnist(rasterize_strokes(strokes))``, drawn on a pad of half the size with half the brush.
+    """``to_mnist(rasterize_strokes(strokes))``, drawn on a half-size pad with half the brush.
 
     Ten times faster, and since to_mnist averages the ink down to 20 px it gives the same digit
     up to the anti-aliasing of the edges and, at times, the whole-pixel centring shift (which

@@ -119,11 +119,13 @@ def perceptron(fn):
         expected,
         [
             (
-                "returned the weighted sum w.x + b itself; a perceptron outputs 1 if it is > 0, else 0",
+                "returned the weighted sum w.x + b itself; "
+                "a perceptron outputs 1 if it is > 0, else 0",
                 sums,
             ),
             (
-                "outputs 1 when w.x + b is exactly 0; the book's rule is 1 only if w.x + b > 0 (third "
+                "outputs 1 when w.x + b is exactly 0; the book's rule is 1 only if w.x + b > 0 "
+                "(third "
                 "input)",
                 (sums >= 0).astype(float),
             ),
@@ -209,7 +211,8 @@ def sigmoid(fn):
         expected,
         [
             (
-                "sign error in the exponent: that is 1/(1 + e^z) = sigma(-z); sigma(z) = 1/(1 + e^(-z))",
+                "sign error in the exponent: that is 1/(1 + e^z) = sigma(-z); "
+                "sigma(z) = 1/(1 + e^(-z))",
                 ref.sigmoid(-Z),
             ),
             ("the 1 is missing: 1/e^(-z) is e^z; sigma(z) = 1/(1 + e^(-z))", np.exp(Z)),
@@ -347,12 +350,14 @@ def quadratic_cost(fn):
         expected,
         [
             (
-                f"averaged over the outputs too (divided by n*{k} = {n * k}): sum the squares over each "
+                f"averaged over the outputs too (divided by n*{k} = {n * k}): "
+                "sum the squares over each "
                 f"example's outputs (axis 1) and average over the {n} examples (axis 0) only",
                 sq.mean() / 2,
             ),
             (
-                f"averaged over the {k} outputs instead of the {n} examples: the mean runs over axis 0 "
+                f"averaged over the {k} outputs instead of the {n} examples: "
+                "the mean runs over axis 0 "
                 "(the examples), the sum over axis 1",
                 sq.sum(axis=0).mean() / 2,
             ),
@@ -371,7 +376,8 @@ def quadratic_cost(fn):
                 0.5 * np.abs(A_OUT - Y_OUT).sum(axis=1).mean(),
             ),
             (
-                f"operator precedence: `total / 2 * n` is (total / 2) * n, {n * n} times too large; "
+                "operator precedence: `total / 2 * n` is (total / 2) * n, "
+                f"{n * n} times too large; "
                 f"write total / (2 * n)",
                 sq.sum() / 2 * n,
             ),
@@ -671,7 +677,8 @@ def sigmoid_prime(fn):
             ("returned sigma(z) itself, not its derivative", s),
             ("sign error: sigma(z)(1 + sigma(z)) should be sigma(z)(1 - sigma(z))", s * (1 + s)),
             (
-                "sign error: the derivative of sigma is positive everywhere; sigma(z)(1 - sigma(z))",
+                "sign error: the derivative of sigma is positive everywhere; "
+                "sigma(z)(1 - sigma(z))",
                 -s * (1 - s),
             ),
             (
@@ -1203,12 +1210,14 @@ def feedforward_batch(fn):
                 rows(lambda A, w, b: s(A @ w.T + b), last=lambda A, w, b: A @ w.T + b),
             ),
             (
-                "only the first example (row) was fed forward, the loop runs over the wrong axis or "
+                "only the first example (row) was fed forward, "
+                "the loop runs over the wrong axis or "
                 "stops early: every row is an example",
                 ref.feedforward_batch(X_ROWS[:1], weights, flat_b),
             ),
             (
-                "stopped one layer short (the loop over weights[:-1], or a fixed number of layers): "
+                "stopped one layer short "
+                "(the loop over weights[:-1], or a fixed number of layers): "
                 "loop over every layer, zip(weights, biases)",
                 ref.feedforward_batch(X_ROWS, weights[:-1], flat_b[:-1]),
             ),

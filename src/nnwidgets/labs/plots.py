@@ -29,7 +29,10 @@ def _polyline(points, colour, width=2.0, dash=""):
 
 
 def _text(x, y, s, anchor="start", colour="#333"):
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" font-family="sans-serif" fill="{colour}" text-anchor="{anchor}">{s}</text>'
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" font-family="sans-serif" '
+        f'fill="{colour}" text-anchor="{anchor}">{s}</text>'
+    )
 
 
 def _svg(body):
@@ -51,7 +54,8 @@ def neuron_svg(z):
         _polyline([px(0, -0.1), px(0, 1.1)], "#bbb", 1),
         _polyline(step, "#999", 2, "5,4"),
         _polyline([px(a, s) for a, s in zip(zs, sig)], "#1f77b4"),
-        f'<circle cx="{px(zc, 1 / (1 + np.exp(-zc)))[0]:.1f}" cy="{px(zc, 1 / (1 + np.exp(-zc)))[1]:.1f}" r="5" fill="#d62728"/>',
+        f'<circle cx="{px(zc, 1 / (1 + np.exp(-zc)))[0]:.1f}" '
+        f'cy="{px(zc, 1 / (1 + np.exp(-zc)))[1]:.1f}" r="5" fill="#d62728"/>',
         _text(*px(6, 0), "z", "end"),
         _text(*px(-5.8, 1.05), "sigmoid (solid), step (dashed)"),
     ]
@@ -59,7 +63,10 @@ def neuron_svg(z):
 
 
 def bowl_svg(path, curvatures=(1.0, 4.0), lim=3.0):
-    r"""Level curves of :math:`C(v) = \tfrac12(c_1 v_1^2 + c_2 v_2^2)` and a descent ``path`` (k, 2)."""
+    r"""Level curves of :math:`C(v) = \tfrac12(c_1 v_1^2 + c_2 v_2^2)` and a descent ``path``.
+
+    ``path`` has shape (k, 2).
+    """
     px = _frame((-lim, lim), (-lim * 0.6, lim * 0.6))
     c1, c2 = curvatures
     t = np.linspace(0, 2 * np.pi, 73)
@@ -82,4 +89,7 @@ def bowl_svg(path, curvatures=(1.0, 4.0), lim=3.0):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#d62728"/>')
     body.append(_text(*px(0, 0), "min", "middle", "#555"))
     body.append(f'<rect x="0" y="0" width="{_W}" height="{_H}" fill="none" stroke="#ddd"/>')
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" viewBox="0 0 {_W} {_H}" overflow="hidden">{"".join(body)}</svg>'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
+        f'viewBox="0 0 {_W} {_H}" overflow="hidden">{"".join(body)}</svg>'
+    )

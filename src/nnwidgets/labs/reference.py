@@ -62,7 +62,7 @@ def backprop(x, y, weights, biases):
 
 
 def update_mini_batch(weights, biases, mini_batch, eta, backprop=backprop):
-    """One step of gradient descent on the mean gradient of ``mini_batch``; new (weights, biases)."""
+    """One gradient-descent step on the mean gradient of ``mini_batch``; new (weights, biases)."""
     sum_b = [np.zeros_like(b, dtype=float) for b in biases]
     sum_w = [np.zeros_like(w, dtype=float) for w in weights]
     for x, y in mini_batch:
@@ -77,7 +77,10 @@ def update_mini_batch(weights, biases, mini_batch, eta, backprop=backprop):
 
 
 def quadratic_cost(A, Y):
-    r""":math:`C = \frac{1}{2n} \sum_x \lVert y(x) - a(x) \rVert^2`, one example per row of A and Y."""
+    r""":math:`C = \frac{1}{2n} \sum_x \lVert y(x) - a(x) \rVert^2`.
+
+    One example per row of A and Y.
+    """
     return 0.5 * float(((np.asarray(A) - np.asarray(Y)) ** 2).sum(axis=1).mean())
 
 

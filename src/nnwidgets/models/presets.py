@@ -60,7 +60,8 @@ PRESETS = {
             "default",
             "The shipped model: [784, 800, 800, 10] ReLU, softmax, cross-entropy, dropout 0.2, "
             "momentum SGD with a cosine schedule, trained on randomly shifted, rotated, scaled, "
-            "sheared, elastically distorted and thickened digits so that pen-drawn digits read well.",
+            "sheared, elastically distorted and thickened digits "
+            "so that pen-drawn digits read well.",
             network=dict(
                 sizes=[784, 800, 800, 10],
                 activation="relu",

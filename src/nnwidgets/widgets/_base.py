@@ -155,7 +155,10 @@ class NetworkWidget(anywidget.AnyWidget):
 
     # -- for subclasses ------------------------------------------------------------------------
     def _network_state(self, net) -> dict:
-        """Check ``net`` for this widget and return ``{trait: value}`` showing it; raise if unusable."""
+        """Check ``net`` for this widget and return ``{trait: value}`` showing it.
+
+        Raise if ``net`` is unusable.
+        """
         raise NotImplementedError
 
     def _after_network_state(self) -> None:

@@ -128,7 +128,8 @@ class Array(traitlets.TraitType):
             a = np.array(value, dtype=self.dtype, order="C", copy=True)
         except (TypeError, ValueError) as e:
             raise TraitValueError(
-                f"{self._where()} must be convertible to a {self.dtype.name} array; got {type(value).__name__}: {e}"
+                f"{self._where()} must be convertible to a {self.dtype.name} array; "
+                f"got {type(value).__name__}: {e}"
             ) from None
         if self.shape is not None:
             ok = a.ndim == len(self.shape) and all(

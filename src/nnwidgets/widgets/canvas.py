@@ -1,7 +1,7 @@
 """DigitCanvas: draw a digit and watch the network read it, while you draw.
 
 >>> from nnwidgets import DigitCanvas
->>> canvas = DigitCanvas()               # the pretrained network; DigitCanvas(network=net) for yours
+>>> canvas = DigitCanvas()               # the pretrained net; DigitCanvas(network=net) for yours
 >>> canvas                               # draw with mouse, touch or pen
 >>> canvas.pixels                        # (28, 28) float32: exactly what the network sees
 >>> canvas.prediction, canvas.probabilities
@@ -115,7 +115,7 @@ class DigitCanvas(NetworkWidget):
     Undo or Clear), by :meth:`show` and by :meth:`clear`."""
 
     probabilities = Array(None, dtype="float32", shape=(10,)).tag(sync=True, **array_serialization)
-    """ndarray (10,) float32 or None: the NumPy network's output for ``pixels`` (None when blank)."""
+    """ndarray (10,) float32 or None: the NumPy network's output for ``pixels`` (None if blank)."""
 
     prediction = traitlets.Int(None, allow_none=True).tag(sync=True)
     """int or None: the most probable digit (None while the pad is blank)."""

@@ -164,9 +164,9 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     code = "".join(
         [
             (
-                f"// {type(widget).__name__}, exported by nnwidgets.export_esm: the widget's bundle, "
-                "its state\n// and the export host (js/export/), for MyST's {anywidget} directive or "
-                "any AFM host.\n"
+                f"// {type(widget).__name__}, exported by nnwidgets.export_esm: "
+                "the widget's bundle, its state\n// and the export host (js/export/), "
+                "for MyST's {anywidget} directive or any AFM host.\n"
             ),
             _module_code(esm),
             host_script(),

@@ -3,8 +3,8 @@
 Called by the dashboard's writer thread on a copy of the weights taken at an epoch's end (at
 most once a second while training, and by ``refresh_panels()``). The training thread waits for
 the GIL while this runs, so it has to be cheap: one forward pass over at most ``SAMPLE``
-validation examples, one backpropagation over a small training batch, a few histograms. Everything goes to the page as
-binary arrays (``_wire.array_to_json``); the page only draws.
+validation examples, one backpropagation over a small training batch, a few histograms.
+Everything goes to the page as binary arrays (``_wire.array_to_json``); the page only draws.
 
 The panels:
 
@@ -137,7 +137,10 @@ def neuron_health(activation, a):
                 "they have stopped learning"
             )
             if activation == "relu"
-            else "their input is negative on every one of the {n} examples (only the small leak learns)"
+            else (
+                "their input is negative on every one of the {n} examples "
+                "(only the small leak learns)"
+            )
         )
         return (
             bad,

@@ -114,7 +114,7 @@ class NetworkDiagram(NetworkWidget):
     20,000 connections; larger ones keep the top ``top_k``)."""
 
     probabilities = Array(None, dtype="float32", shape=(None,))
-    """ndarray (sizes[-1],) float32 or None: the output layer for ``input`` with the edits applied."""
+    """ndarray (sizes[-1],) float32 or None: the output layer for ``input``, edits applied."""
 
     prediction = traitlets.Int(None, allow_none=True)
     """int or None: the most active output neuron (None when there is no input)."""
@@ -232,14 +232,18 @@ class NetworkDiagram(NetworkWidget):
         )  # the trait checks the network's layers
 
     def _as_input(self, x):
-        """``x`` as the (sizes[0],) vector :meth:`show` puts in ``input``; ValueError if it is not one."""
+        """``x`` as the (sizes[0],) vector :meth:`show` puts in ``input``.
+
+        Raise ValueError if it is not one.
+        """
         n_in = self.network.sizes[0]
         a = np.asarray(x)
         shapes = [(n_in,)] + ([(28, 28)] if n_in == 784 else [])
         if a.shape not in shapes:
             want = " or ".join(str(s) for s in shapes)
             raise ValueError(
-                f"input must have shape {want} for a network with {n_in} inputs; got shape {a.shape}"
+                f"input must have shape {want} for a network with {n_in} inputs; "
+                f"got shape {a.shape}"
             )
         if a.dtype.kind not in "fiub":
             raise ValueError(f"input must hold numbers; got dtype {a.dtype}")
@@ -325,7 +329,10 @@ class NetworkDiagram(NetworkWidget):
         return x
 
     def _check_forward(self, x, scales):
-        """Raise if ``x`` with ``scales`` drives some layer to inf or NaN (the page computes in float32)."""
+        """Raise if ``x`` with ``scales`` drives some layer to inf or NaN.
+
+        The page computes in float32.
+        """
         if x is None or self._network_changing:
             return  # new weights are not refused for the input shown: _recompute reports it
         with np.errstate(over="ignore", invalid="ignore"):
@@ -355,7 +362,10 @@ class NetworkDiagram(NetworkWidget):
     # -- edits ---------------------------------------------------------------------------------
     @staticmethod
     def _check_scales(scales, sizes) -> dict:
-        """``scales`` as {int layer: {int neuron: float}}, without factors of 1; ValueError if bad."""
+        """``scales`` as {int layer: {int neuron: float}}, without factors of 1.
+
+        ValueError if bad.
+        """
         if not isinstance(scales, dict):
             raise ValueError(
                 f"scales must be a dict {{layer: {{neuron: factor}}}}; got {type(scales).__name__}"
@@ -366,7 +376,8 @@ class NetworkDiagram(NetworkWidget):
             layer = _index(l, "layer")
             if layer not in hidden:
                 raise ValueError(
-                    f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}; got {l!r}"
+                    f"layer must be a hidden layer, {_range_text(hidden)} for sizes {sizes}; "
+                    f"got {l!r}"
                 )
             if not isinstance(row, dict):
                 raise ValueError(
@@ -497,7 +508,10 @@ class NetworkDiagram(NetworkWidget):
     # -- what the diagram shows --------------------------------------------------------------------
     @property
     def activations(self):
-        """list of ndarray ``[x, a1, ..., aL]`` for ``input`` with the edits applied (None without input)."""
+        """list of ndarray ``[x, a1, ..., aL]`` for ``input`` with the edits applied.
+
+        None without input.
+        """
         return None if self._activations is None else [a.copy() for a in self._activations]
 
     def _recompute(self):
