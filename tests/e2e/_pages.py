@@ -4,13 +4,14 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def fresh_page(browser, *, viewport, offline=False, console=True, timeout=None):
+def fresh_page(browser, *, viewport, offline=False, console=True, timeout=None, **options):
     """Yield ``(page, errors)`` in a context of its own, closed on exit.
 
     ``errors`` collects uncaught page errors and, with ``console``, console errors too;
-    ``offline`` cuts the context off the network; ``timeout`` (ms) is the page's default wait.
+    ``offline`` cuts the context off the network; ``timeout`` (ms) is the page's default wait;
+    other ``options`` go to the context (``device_scale_factor=2`` for a high-DPI screen).
     """
-    context = browser.new_context(offline=offline, viewport=viewport)
+    context = browser.new_context(offline=offline, viewport=viewport, **options)
     page = context.new_page()
     if timeout is not None:
         page.set_default_timeout(timeout)

@@ -8,6 +8,7 @@ import pathlib
 
 import numpy as np
 import pytest
+from _pages import fresh_page
 from playwright.sync_api import expect
 
 from nnwidgets import BumpBuilder, bumps
@@ -101,14 +102,9 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
     b = BumpBuilder(free_steps=True)
     b.show_network(b.network())
     path = export_html([b], tmp_path / "bumps.html")
-    context = browser.new_context(
-        offline=True, viewport={"width": 900, "height": 700}, device_scale_factor=2
-    )
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    with fresh_page(
+        browser, viewport={"width": 900, "height": 700}, offline=True, device_scale_factor=2
+    ) as (page, errors):
         page.goto(path.as_uri())
         root = page.locator(".nnw-bumps")
         expect(root).to_have_count(1)
@@ -150,8 +146,6 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
         assert left == 0
         expect(page.locator(".nnw-bumps")).to_have_count(0)
         assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
@@ -160,73 +154,51 @@ def test_marimo_smoke_a_drag_reaches_python(browser, tmp_path):
 
     app = pathlib.Path(__file__).parent / "marimo_bumps_app.py"
     with marimo_run(app, tmp_path) as (url, log_path):
-        context = browser.new_context(viewport={"width": 1200, "height": 1000})
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            root = page.locator(".nnw-bumps")
-            expect(root).to_have_count(1, timeout=60_000)  # the kernel runs the cells first
-            drag(page, root.locator(".nnw-bumps__handle").nth(0), 60)
-            heights, _, dev = page_numbers(root)
-            assert heights[0] < -0.5
-            # marimo re-runs the reading cell with the page's heights
-            expect(page.get_by_text("python-heights=")).to_contain_text(
-                f"python-heights={','.join(map(repr, heights))} "
-            )
-            said = page.get_by_text("python-deviation=").inner_text()
-            said = float(said.split("python-deviation=")[1].split()[0])
-            assert said == pytest.approx(dev, abs=1e-12)
-        except Exception:
-            print(f"[e2e] marimo log tail:\n{log_path.read_text()[-3000:]}")
-            raise
-        finally:
-            context.close()
+        with fresh_page(
+            browser, viewport={"width": 1200, "height": 1000}, console=False, timeout=30_000
+        ) as (page, _):
+            try:
+                page.goto(url)
+                root = page.locator(".nnw-bumps")
+                expect(root).to_have_count(1, timeout=60_000)  # the kernel runs the cells first
+                drag(page, root.locator(".nnw-bumps__handle").nth(0), 60)
+                heights, _, dev = page_numbers(root)
+                assert heights[0] < -0.5
+                # marimo re-runs the reading cell with the page's heights
+                expect(page.get_by_text("python-heights=")).to_contain_text(
+                    f"python-heights={','.join(map(repr, heights))} "
+                )
+                said = page.get_by_text("python-deviation=").inner_text()
+                said = float(said.split("python-deviation=")[1].split()[0])
+                assert said == pytest.approx(dev, abs=1e-12)
+            except Exception:
+                print(f"[e2e] marimo log tail:\n{log_path.read_text()[-3000:]}")
+                raise
 
 
-def test_export_esm_module_drags_in_a_myst_like_host(browser, tmp_path):
+def test_export_esm_module_drags_in_a_myst_like_host(book):
     # The host page of _myst.py: MyST's model (get, set, on; save_changes, off and send
     # throw), the widget rendered into a shadow root with its stylesheet.
-    from _myst import _HOST_PAGE, ORIGIN
+    from _myst import ORIGIN
 
     from nnwidgets.widgets.export_esm import export_esm
 
-    (tmp_path / "index.html").write_text(_HOST_PAGE)
+    page, site = book
     b = BumpBuilder()
     b.fit_heights()
-    export_esm(b, tmp_path / "bumps.mjs")
-    types = {".html": "text/html", ".mjs": "text/javascript"}
-
-    def serve(route):
-        file = tmp_path / route.request.url[len(ORIGIN) + 1 :].split("?")[0]
-        if not route.request.url.startswith(ORIGIN + "/") or not file.is_file():
-            return route.abort()
-        return route.fulfill(
-            status=200, body=file.read_bytes(), headers={"content-type": types[file.suffix]}
-        )
-
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    try:
-        context.route("**/*", serve)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{ORIGIN}/index.html")
-        page.wait_for_function("() => typeof window.mount === 'function'")
-        mount = page.evaluate(
-            "(spec) => window.mount(spec)",
-            {"esm": f"{ORIGIN}/bumps.mjs", "css": None, "shadow": True, "json": {}},
-        )
-        root = page.locator(".nnw-bumps")
-        expect(root).to_have_attribute("data-success", "true")  # the exported heights
-        start = root.get_attribute("data-deviation")
-        assert float(start) == pytest.approx(0.3717, abs=1e-4)
-        drag(page, root.locator(".nnw-bumps__handle").nth(2), 40)
-        expect(root).not_to_have_attribute("data-deviation", start)
-        heights, steps, dev = page_numbers(root)
-        assert dev == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
-        page.evaluate("(i) => window.unmount(i)", mount)
-        expect(root).to_have_count(0)
-        assert not errors, errors
-    finally:
-        context.close()
+    export_esm(b, site / "bumps.mjs")
+    mount = page.evaluate(
+        "(spec) => window.mount(spec)",
+        {"esm": f"{ORIGIN}/bumps.mjs", "css": None, "shadow": True, "json": {}},
+    )
+    root = page.locator(".nnw-bumps")
+    expect(root).to_have_attribute("data-success", "true")  # the exported heights
+    start = root.get_attribute("data-deviation")
+    assert float(start) == pytest.approx(0.3717, abs=1e-4)
+    drag(page, root.locator(".nnw-bumps__handle").nth(2), 40)
+    expect(root).not_to_have_attribute("data-deviation", start)
+    heights, steps, dev = page_numbers(root)
+    assert dev == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+    page.evaluate("(i) => window.unmount(i)", mount)
+    expect(root).to_have_count(0)
+    assert not page.errors, page.errors

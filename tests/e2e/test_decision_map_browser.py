@@ -5,6 +5,7 @@ malformed data is ignored, it is sharp on a high-DPI screen, and cleanup removes
 
 import numpy as np
 import pytest
+from _pages import fresh_page
 from playwright.sync_api import expect
 
 from nnwidgets import DecisionMap, Network
@@ -89,14 +90,11 @@ PIXEL = """([x, y]) => {
 def test_exported_page_renders_the_map_with_no_kernel(browser, trained, tmp_path):
     net, data = trained
     path = export_html(DecisionMap(net, data, resolution=50), tmp_path / "map.html", title="Map")
-    context = browser.new_context(
-        offline=True, viewport={"width": 1000, "height": 800}, device_scale_factor=2
-    )
-    page = context.new_page()
-    errors, warnings = [], []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda msg: (errors if msg.type == "error" else warnings).append(msg.text))
-    try:
+    with fresh_page(
+        browser, viewport={"width": 1000, "height": 800}, offline=True, device_scale_factor=2
+    ) as (page, errors):
+        warnings = []
+        page.on("console", lambda msg: msg.type == "warning" and warnings.append(msg.text))
         page.goto(path.as_uri())
         root = page.locator(".nnw-dmap")
         expect(root).to_have_attribute("data-task", "binary")
@@ -141,8 +139,6 @@ def test_exported_page_renders_the_map_with_no_kernel(browser, trained, tmp_path
         expect(page.locator(".nnw-dmap")).to_have_count(0)
         page.wait_for_timeout(200)
         assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_softmax_and_regression_maps_render(browser, tmp_path):
@@ -155,11 +151,9 @@ def test_softmax_and_regression_maps_render(browser, tmp_path):
         DecisionMap(reg, (X, np.sin(X[:, 0])), resolution=30),
     ]
     path = export_html(maps, tmp_path / "two.html")
-    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1400})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with fresh_page(
+        browser, viewport={"width": 1000, "height": 1400}, offline=True, console=False
+    ) as (page, errors):
         page.goto(path.as_uri())
         roots = page.locator(".nnw-dmap")
         expect(roots).to_have_count(2)
@@ -170,8 +164,6 @@ def test_softmax_and_regression_maps_render(browser, tmp_path):
         expect(roots.nth(1)).to_have_attribute("data-accuracy", "")  # no accuracy for regression
         expect(roots.nth(1).locator(".nnw-dmap__stats")).to_contain_text("mean squared error")
         assert not errors, errors
-    finally:
-        context.close()
 
 
 def test_the_map_renders_in_notebook7(open_notebook):
@@ -215,11 +207,10 @@ def test_the_map_renders_in_marimo(browser, tmp_path):
 
     app = Path(__file__).parent / "marimo_decision_map_app.py"
     with marimo_run(app, tmp_path) as (url, log_path):
-        context = browser.new_context(viewport={"width": 1200, "height": 1000})
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        try:
+        with fresh_page(browser, viewport={"width": 1200, "height": 1000}, console=False) as (
+            page,
+            errors,
+        ):
             page.goto(url)
             root = page.locator(".nnw-dmap")
             expect(root).to_have_attribute("data-task", "binary", timeout=60_000)
@@ -228,5 +219,3 @@ def test_the_map_renders_in_marimo(browser, tmp_path):
             numpy_acc = float(text.split("numpy-accuracy=")[1].split()[0])
             assert abs(float(root.get_attribute("data-accuracy")) - numpy_acc) <= 0.01
             assert not errors, errors
-        finally:
-            context.close()
