@@ -36,14 +36,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+# The browser tests' chromium flags, one list for both.
+sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
+from _chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
 
 # New weights, one set per animation frame: the last ones, each value nudged by up to 1%.
 REDRAW = """async (count) => {

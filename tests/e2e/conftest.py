@@ -30,7 +30,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -41,17 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from _chromium import CHROMIUM, CHROMIUM_ARGS
 from _myst import _HOST_PAGE, ORIGIN
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SERVER_START_TIMEOUT = 90  # seconds; a cold start on a 2-core CI machine takes about 5
 KERNEL_TIMEOUT_MS = 120_000  # opening a notebook, starting its kernel, running all its cells
 CELL_TIMEOUT_MS = 60_000
