@@ -195,3 +195,29 @@ def test_slow_sends_are_spaced_out_so_the_writer_stays_mostly_idle():
     gaps = np.diff(widget.sends)
     assert len(widget.sends) >= 2
     assert (gaps >= 0.01 / _sync.MAX_DUTY * 0.9).all(), gaps
+
+
+def test_requests_for_a_widget_already_waiting_do_not_wake_the_writer(monkeypatch):
+    """A training thread notifies after every epoch, hundreds of times a second: only the first
+    request marks the widget; the others leave the writer asleep (each wake-up takes the GIL
+    from training), and the one send still reads the state as it is when sent."""
+
+    class Widget:
+        sent = []
+        value = 0
+
+        def _send_network_state(self):
+            self.sent.append(self.value)
+
+    writer = _sync._Writer()
+    wakes = []
+    notify_all = writer._cond.notify_all
+    monkeypatch.setattr(writer._cond, "notify_all", lambda: (wakes.append(1), notify_all()))
+    widget = Widget()
+    writer._next_allowed[widget] = time.monotonic() + 0.3  # sent recently: the next waits
+    for i in range(1, 101):
+        widget.value = i
+        writer.request(widget)
+    assert len(wakes) == 1
+    assert writer.flush(5.0)
+    assert widget.sent == [100]  # one send, of the latest state

@@ -38,6 +38,15 @@ class _Writer:
         self._thread = None
 
     def request(self, widget):
+        # Already dirty: the writer has it in hand and will read the state when it sends, so
+        # there is nothing to add and no reason to wake it (a training thread notifies after
+        # every epoch, hundreds of times a second for a small network, and each wake-up would
+        # take the GIL from it). A dict lookup is atomic; a widget the writer takes meanwhile
+        # is sent with the state read after it was taken, so this request is covered.
+        # (A writer that died is restarted below, as before.)
+        thread = self._thread
+        if widget in self._dirty and thread is not None and thread.is_alive():
+            return
         with self._cond:
             self._dirty.setdefault(widget, time.monotonic())
             if self._thread is None or not self._thread.is_alive():
