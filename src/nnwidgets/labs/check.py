@@ -428,6 +428,17 @@ def _update_variant(
     return new_w, new_b
 
 
+def _listed(value):
+    """``value``'s items as a list, or None where it is not a sequence of items (a string, a
+    dict, an array, a number, or an iterable whose iteration raises)."""
+    if isinstance(value, (str, bytes, dict, np.ndarray)):
+        return None
+    try:
+        return list(value)
+    except Exception:
+        return None
+
+
 def _pair(out, name, inputs, what):
     """``out`` as a pair of two things (lists, we hope), or a CheckFailed."""
     expected = Text(f"a pair {what}, each a list of arrays, one per layer")
@@ -439,10 +450,7 @@ def _pair(out, name, inputs, what):
             describe(out),
             f"should return the pair {what}, not a generator: return a tuple",
         )
-    try:
-        items = None if isinstance(out, (str, bytes, dict, np.ndarray)) else list(out)
-    except Exception:
-        items = None
+    items = _listed(out)
     if items is None or len(items) != 2:
         fail(name, inputs, expected, describe(out), f"should return the pair {what}")
     return items
@@ -584,10 +592,7 @@ def _layers(name, inputs, got, like, what, swapped=None):
             describe(got),
             f"{what} is a generator: build a list, [... for ...], not (... for ...)",
         )
-    try:
-        items = None if isinstance(got, (str, bytes, dict, np.ndarray)) else list(got)
-    except Exception:
-        items = None
+    items = _listed(got)
     if items is None:
         fail(
             name, inputs, shapes, describe(got), f"{what} should be a list of arrays, one per layer"
