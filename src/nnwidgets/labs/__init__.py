@@ -1,4 +1,4 @@
-"""Lab helpers for the book's Section 1: exercise checks, and the reader's network in the widgets.
+"""Lab helpers for the book's Sections 1 and 2: exercise checks, and the reader's network in the widgets.
 
 - :mod:`.check`: ``check.sigmoid(sigmoid)``, ``check.backprop(backprop)``, ...: run an exercise on
   a small input and say precisely what is wrong;
@@ -6,13 +6,15 @@
   ``backprop`` before lab 4 derives it);
 - :func:`as_network`: a reader's book-style network as an :class:`nnwidgets.Network` the widgets
   can show and the dashboard can train (it lives in :mod:`nnwidgets.book`; re-exported here);
-- :mod:`.plots`: small SVG pictures for the notebooks.
+- :mod:`.plots`: small SVG pictures for the notebooks;
+- :mod:`.figures`: ``figures.record(name, value, says=...)`` prints a measured figure as a
+  sentence and keeps it for the tests, which compare it with ``notebooks/figures.toml``.
 
 NumPy only: nothing here imports a widget.
 """
 
 from ..book import as_network
-from . import check, reference
+from . import check, figures, plots, reference
 from ._report import CheckFailed
 
-__all__ = ["CheckFailed", "as_network", "check", "reference"]
+__all__ = ["CheckFailed", "as_network", "check", "figures", "plots", "reference"]

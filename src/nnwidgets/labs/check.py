@@ -1233,3 +1233,34 @@ def feedforward_batch(fn):
         raw=raw,
     )
     passed(name, "right on 4 examples at once")
+
+
+# Section 2: one module of checks per lab, re-exported so that every check is `check.<name>`.
+from . import (  # noqa: E402
+    check_cost,
+    check_depth,
+    check_hyper,
+    check_init,
+    check_limits,
+    check_regularisation,
+    check_universality,
+)
+from .check_cost import *  # noqa: E402,F403  (lab 7)
+from .check_depth import *  # noqa: E402,F403  (lab 12)
+from .check_hyper import *  # noqa: E402,F403  (lab 10)
+from .check_init import *  # noqa: E402,F403  (lab 8)
+from .check_limits import *  # noqa: E402,F403  (lab 13)
+from .check_regularisation import *  # noqa: E402,F403  (lab 9)
+from .check_universality import *  # noqa: E402,F403  (lab 11)
+
+for _module in (
+    check_cost,
+    check_init,
+    check_regularisation,
+    check_hyper,
+    check_universality,
+    check_depth,
+    check_limits,
+):
+    __all__ += _module.__all__
+del _module

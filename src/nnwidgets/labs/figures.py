@@ -1,0 +1,110 @@
+"""Figures a lab measures: printed as a sentence, collected for the tests, never typed into prose.
+
+A Section 2 notebook never writes a measured number into its Markdown. A code cell measures it
+and calls :func:`record`, which prints it as a sentence under the cell and, when the environment
+variable ``NNWIDGETS_FIGURES`` names a file, appends it there as one JSON line. The tests run
+every notebook with that variable set and compare what was recorded with
+``notebooks/figures.toml`` through :func:`problem`, so a figure that drifts fails CI instead of
+silently disagreeing with the text around it.
+
+An entry of ``figures.toml`` (``[lab7.neuron_epochs_quadratic]``) holds ``value`` (what was last
+measured, by ``scripts/measure_section2.py``) and one way to compare:
+
+- ``exact = true``: equal (floats to 1e-9 relative: closed-form figures);
+- ``abs = 2.5`` or ``rel = 0.03``: within that distance of ``value``;
+- ``min`` and/or ``max``: within bounds (orderings are recorded as differences or ratios);
+
+plus ``says``, the ``source`` with its citation and ``source_value``, ``seeds``, ``data``
+(``"bundled"`` or ``"full"``) and ``measured_at`` (the commit).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+
+import numpy as np
+
+__all__ = ["record", "compare_prediction", "problem", "ENV"]
+
+ENV = "NNWIDGETS_FIGURES"
+_NAME = re.compile(r"lab\d+\.[a-z][a-z0-9_]*")
+
+
+def _plain(value):
+    """``value`` as a JSON-able Python scalar: a bool, an int, a float or a string."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _plain(value.item())
+    if isinstance(value, str):
+        return value
+    raise TypeError(
+        f"a figure's value must be a number, a bool or a string; got {type(value).__name__}"
+    )
+
+
+def record(name: str, value, *, says: str, fmt: str = "{}"):
+    """Print ``says: value`` (formatted by ``fmt``) and keep it for the tests; return ``value``.
+
+    ``name`` is ``"lab<N>.<snake_case>"``, the key of the figure in ``notebooks/figures.toml``.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValueError(f"a figure's name must look like 'lab7.some_figure'; got {name!r}")
+    plain = _plain(value)
+    print(f"{says}: {fmt.format(plain)}")
+    path = os.environ.get(ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"name": name, "value": plain}) + "\n")
+    return value
+
+
+def compare_prediction(prediction, outcome, *, question: str, tolerance=None) -> bool | None:
+    """Say how the reader's prediction compares with what the experiment gave.
+
+    ``tolerance`` makes a numeric prediction right when it is that close. A prediction left as
+    ``None`` (or ``...``) is not judged: the outcome is printed so the reader can still compare.
+    Returns whether the prediction was right, or None when there was none.
+    """
+    if prediction is None or prediction is Ellipsis:
+        print(f"{question} You did not write a prediction; the experiment says: {outcome}.")
+        return None
+    if tolerance is not None:
+        right = abs(float(prediction) - float(outcome)) <= tolerance
+    elif isinstance(outcome, str) and isinstance(prediction, str):
+        right = prediction.strip().lower() == outcome.strip().lower()
+    else:
+        right = prediction == outcome
+    verdict = "you were right" if right else "not what you expected: worth a second look"
+    print(f"{question} You predicted {prediction}; the experiment says {outcome}: {verdict}.")
+    return right
+
+
+def problem(entry: dict, value) -> str | None:
+    """Why ``value`` does not match the ``figures.toml`` entry, or None when it does."""
+    expected = entry.get("value")
+    if isinstance(value, str) or isinstance(expected, str) or isinstance(value, bool):
+        return None if value == expected else f"expected {expected!r}, recorded {value!r}"
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return f"recorded {value!r}, which is not a finite number"
+    if entry.get("exact"):
+        if not math.isclose(value, expected, rel_tol=1e-9, abs_tol=0.0):
+            return f"expected exactly {expected!r}, recorded {value!r}"
+    if "abs" in entry and abs(value - expected) > entry["abs"]:
+        return f"expected {expected!r} ± {entry['abs']}, recorded {value!r}"
+    if "rel" in entry and abs(value - expected) > entry["rel"] * abs(expected):
+        return f"expected {expected!r} ± {entry['rel']:.0%}, recorded {value!r}"
+    if "min" in entry and value < entry["min"]:
+        return f"expected at least {entry['min']!r}, recorded {value!r}"
+    if "max" in entry and value > entry["max"]:
+        return f"expected at most {entry['max']!r}, recorded {value!r}"
+    if not any(k in entry for k in ("exact", "abs", "rel", "min", "max")):
+        return "the entry says neither exact, abs, rel, min nor max: how should it be compared?"
+    return None
