@@ -1,4 +1,4 @@
-"""Lab helpers for the book's Sections 1 and 2: exercise checks, and the reader's network in the widgets.
+"""Lab helpers for the book's Sections 1 and 2: exercise checks, figures, plots, adapters.
 
 - :mod:`.check`: ``check.sigmoid(sigmoid)``, ``check.backprop(backprop)``, ...: run an exercise on
   a small input and say precisely what is wrong;
