@@ -51,7 +51,7 @@ function render({ model, el }: RenderProps<BumpModel>) {
   const free = !!m.get("free_steps");
 
   // ---- elements -----------------------------------------------------------------------------
-  const root = h("div", "nnw-bumps");
+  const root = h("div", "nnw-card nnw-bumps");
   const bar = h("div", "nnw-bumps__bar");
   const score = h("span", "nnw-bumps__score");
   const success = h("span", "nnw-bumps__success", "Success!");

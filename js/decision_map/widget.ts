@@ -76,7 +76,7 @@ export default {
   render({ model, el }: RenderProps<MapModel>) {
     const m = model as unknown as HostModel<MapModel>;
     const cleanups = new Cleanups();
-    const root = h("div", "nnw-dmap");
+    const root = h("div", "nnw-card nnw-dmap");
     const side = h("div", "nnw-dmap__neurons");
     const mapBox = h("div", "nnw-dmap__map");
     const heat = h("canvas", "nnw-dmap__heat");

@@ -24,7 +24,7 @@ interface InfoModel {
 }
 
 function draw(model: HostModel<InfoModel>, el: HTMLElement): void {
-  const card = h("div", "nnw-info");
+  const card = h("div", "nnw-card nnw-info");
   const head = h("div", "nnw-info__head");
   head.append(
     h("span", "nnw-info__title", model.get("title") || "nnwidgets"),
