@@ -1,0 +1,241 @@
+"""Lab 7's checks (the cost function) against typical wrong answers: each mistake gets its own
+diagnosis, right variants (float32, clipping, another formulation) pass, and whatever the
+reader's function returns or raises ends in a CheckFailed. A check that passes a wrong answer
+is a defect."""
+
+import numpy as np
+import pytest
+
+from nnwidgets.labs import CheckFailed, check
+
+
+def fails_with(check_fn, answer, *phrases):
+    """``check_fn(answer)`` raises CheckFailed whose message holds every phrase."""
+    with pytest.raises(CheckFailed) as info:
+        check_fn(answer)
+    message = str(info.value)
+    for phrase in phrases:
+        assert phrase in message, message
+    assert "input:" in message and "expected:" in message and "got:" in message, message
+    return message
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# -- cross_entropy_cost --------------------------------------------------------------------------
+def ce_book(A, Y):
+    """network2.py's CrossEntropyCost.fn, averaged over the rows."""
+    return np.mean(np.sum(np.nan_to_num(-Y * np.log(A) - (1 - Y) * np.log(1 - A)), axis=1))
+
+
+def ce_clipped(A, Y):
+    A = np.clip(A, 1e-12, 1 - 1e-12)
+    return -np.mean(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1))
+
+
+def ce_where(A, Y):
+    # The right class's term only where y = 1, the other's where y = 0: one-hot targets.
+    with np.errstate(divide="ignore"):
+        per_entry = np.where(Y == 1, -np.log(A), -np.log(1 - A))
+    return per_entry.sum(axis=1).mean()
+
+
+def ce_float32(A, Y):
+    A, Y = A.astype(np.float32), Y.astype(np.float32)
+    return ce_book(A, Y)
+
+
+CE_RIGHT = {"book's nan_to_num": ce_book, "clip": ce_clipped, "where": ce_where, "f32": ce_float32}
+
+
+def ce_terms(A, Y, log=np.log):
+    return np.nan_to_num(-Y * log(A) - (1 - Y) * log(1 - A))
+
+
+CE_MISTAKES = {
+    "log-likelihood only": (
+        lambda A, Y: np.mean(np.sum(np.nan_to_num(-Y * np.log(A)), axis=1)),
+        "(1 - y) ln(1 - a) term is missing",
+    ),
+    "NaN at a = y": (
+        lambda A, Y: -np.mean(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A), axis=1)),
+        "0 * ln 0",
+    ),
+    "sign": (lambda A, Y: -ce_book(A, Y), "sign is wrong"),
+    "sum over examples": (lambda A, Y: ce_terms(A, Y).sum(), "summed over the examples"),
+    "mean over outputs too": (
+        lambda A, Y: ce_terms(A, Y).mean(),
+        "averaged over the 3 outputs too",
+    ),
+    "mean over outputs, not examples": (
+        lambda A, Y: ce_terms(A, Y).sum(axis=0).mean(),
+        "instead of the 4 examples",
+    ),
+    "log10": (lambda A, Y: np.mean(np.sum(ce_terms(A, Y, np.log10), axis=1)), "log10"),
+    "log2": (lambda A, Y: np.mean(np.sum(ce_terms(A, Y, np.log2), axis=1)), "log2"),
+    "per example": (lambda A, Y: ce_terms(A, Y).sum(axis=1), "one cost per example"),
+    "per entry": (lambda A, Y: ce_terms(A, Y), "one number per output of each example"),
+    "A and Y swapped": (lambda A, Y: ce_book(Y, A), "A and Y swapped"),
+    "quadratic": (lambda A, Y: 0.5 * np.mean(np.sum((A - Y) ** 2, axis=1)), "quadratic cost"),
+    "clipped too hard": (
+        lambda A, Y: ce_clipped(np.clip(A, 0.01, 0.99), Y),
+        "exactly right",
+    ),
+    "no return": (lambda A, Y: None, "forget the `return`"),
+}
+
+
+@pytest.mark.parametrize("variant", CE_RIGHT)
+def test_cross_entropy_cost_passes_right_answers(variant, capsys):
+    check.cross_entropy_cost(CE_RIGHT[variant])
+    assert capsys.readouterr().out.startswith("\u2713 cross_entropy_cost")
+
+
+@pytest.mark.parametrize("mistake", CE_MISTAKES)
+def test_cross_entropy_cost_diagnoses(mistake):
+    fn, phrase = CE_MISTAKES[mistake]
+    fails_with(check.cross_entropy_cost, fn, phrase)
+
+
+def test_cross_entropy_cost_check_is_silent_about_numpy_warnings(recwarn):
+    # The naive formula warns (log of 0); the check's message is the one thing said.
+    fails_with(check.cross_entropy_cost, CE_MISTAKES["NaN at a = y"][0], "0 * ln 0")
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+# -- delta_cross_entropy -------------------------------------------------------------------------
+DELTA_RIGHT = {
+    "a - y": lambda Z, A, Y: A - Y,
+    "sigma(z) - y": lambda Z, A, Y: sigmoid(Z) - Y,
+    "f32": lambda Z, A, Y: (A - Y).astype(np.float32),
+}
+
+DELTA_MISTAKES = {
+    "quadratic delta": (
+        lambda Z, A, Y: (A - Y) * sigmoid(Z) * (1 - sigmoid(Z)),
+        "quadratic cost's delta",
+    ),
+    "dC/da": (lambda Z, A, Y: (A - Y) / (A * (1 - A)), "dC/da"),
+    "y - a": (lambda Z, A, Y: Y - A, "sign is wrong"),
+    "z for a": (lambda Z, A, Y: Z - Y, "used z where a belongs"),
+    "sigmoid twice": (lambda Z, A, Y: sigmoid(A) - Y, "applied the sigmoid to A"),
+    "divided by n": (lambda Z, A, Y: (A - Y) / len(A), "divided by the number of examples"),
+    "y missing": (lambda Z, A, Y: A, "y is missing"),
+    "sigma' of a": (
+        lambda Z, A, Y: (A - Y) * sigmoid(A) * (1 - sigmoid(A)),
+        "sigma'(a) instead of sigma'(z)",
+    ),
+    "transposed": (lambda Z, A, Y: (A - Y).T, "transpose"),
+    "summed over examples": (lambda Z, A, Y: (A - Y).sum(axis=0), "do not sum or average"),
+    "raises": (lambda Z, A, Y: Z @ A, "raised ValueError"),
+}
+
+
+@pytest.mark.parametrize("variant", DELTA_RIGHT)
+def test_delta_cross_entropy_passes_right_answers(variant, capsys):
+    check.delta_cross_entropy(DELTA_RIGHT[variant])
+    assert capsys.readouterr().out.startswith("\u2713 delta_cross_entropy")
+
+
+@pytest.mark.parametrize("mistake", DELTA_MISTAKES)
+def test_delta_cross_entropy_diagnoses(mistake):
+    fn, phrase = DELTA_MISTAKES[mistake]
+    fails_with(check.delta_cross_entropy, fn, phrase)
+
+
+# -- softmax -------------------------------------------------------------------------------------
+def softmax_right(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_logsumexp(Z):
+    m = Z.max(axis=1, keepdims=True)
+    return np.exp(Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
+
+
+SOFTMAX_RIGHT = {
+    "max subtracted": softmax_right,
+    "log-sum-exp": softmax_logsumexp,
+    "f32": lambda Z: softmax_right(Z.astype(np.float32)),
+}
+
+
+def softmax_naive(Z):
+    e = np.exp(Z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_global_max(Z):
+    e = np.exp(Z - Z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_column_max(Z):
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_axis0(Z):
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_axis0_rowmax(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_no_keepdims(Z):
+    e = np.exp(Z - Z.max(axis=1))
+    return e / e.sum(axis=1)
+
+
+def softmax_log(Z):
+    m = Z.max(axis=1, keepdims=True)
+    return Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
+
+
+SOFTMAX_MISTAKES = {
+    "no max subtraction": (softmax_naive, "e^1000 overflows"),
+    "one max for the whole array": (softmax_global_max, "each row's own maximum"),
+    "each column's max": (softmax_column_max, "each row's own maximum"),
+    "normalised over examples": (softmax_axis0, "normalised over the examples"),
+    "normalised over examples, row max": (softmax_axis0_rowmax, "normalised over the examples"),
+    "no keepdims": (softmax_no_keepdims, "keepdims=True"),
+    "no exp": (lambda Z: Z / Z.sum(axis=1, keepdims=True), "no exp"),
+    "log-softmax": (softmax_log, "log-softmax"),
+    "(n,) vector": (lambda Z: softmax_right(Z).max(axis=1), "one number per example"),
+    "not normalised": (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)), "without dividing"),
+    "whole array normalised": (
+        lambda Z: (
+            np.exp(Z - Z.max(axis=1, keepdims=True))
+            / np.exp(Z - Z.max(axis=1, keepdims=True)).sum()
+        ),
+        "every entry at once",
+    ),
+    "a string": (lambda Z: "softmax", "should be numbers"),
+}
+
+
+@pytest.mark.parametrize("variant", SOFTMAX_RIGHT)
+def test_softmax_passes_right_answers(variant, capsys):
+    check.softmax(SOFTMAX_RIGHT[variant])
+    assert capsys.readouterr().out.startswith("\u2713 softmax")
+
+
+@pytest.mark.parametrize("mistake", SOFTMAX_MISTAKES)
+def test_softmax_diagnoses(mistake):
+    fn, phrase = SOFTMAX_MISTAKES[mistake]
+    fails_with(check.softmax, fn, phrase)
+
+
+def test_an_unwritten_exercise_passes_its_not_implemented_error_through():
+    def stub(*args):
+        raise NotImplementedError("your code here: write softmax")
+
+    for check_fn in (check.cross_entropy_cost, check.delta_cross_entropy, check.softmax):
+        with pytest.raises(NotImplementedError):
+            check_fn(stub)
