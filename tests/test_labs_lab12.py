@@ -173,8 +173,9 @@ CHAIN_MISTAKES = {
     "one neuron short": (chain_mistake(short=True), "one neuron short"),
     "no biases": (chain_mistake(no_bias=True), "biases are missing"),
     "dC/db_L": (
-        lambda ws, bs, x, y: sigmoid_prime(chain_forward(ws, bs, x)[0][-1])
-        * (chain_forward(ws, bs, x)[1] - y),
+        lambda ws, bs, x, y: (
+            sigmoid_prime(chain_forward(ws, bs, x)[0][-1]) * (chain_forward(ws, bs, x)[1] - y)
+        ),
         "dC/db_L, the last neuron's",
     ),
     "hard-coded four neurons": (
