@@ -16,6 +16,11 @@ measured, by ``scripts/measure_section2.py``) and one way to compare:
 
 plus ``says``, the ``source`` with its citation and ``source_value``, ``seeds``, ``data``
 (``"bundled"`` or ``"full"``) and ``measured_at`` (the commit).
+
+The entries live in ``notebooks/figures.toml`` and in one fragment per lab,
+``notebooks/figures/lab<N>.toml``; :func:`read_entries` reads them all (a name defined twice is
+an error), :func:`read_recorded` reads what a run recorded, and :func:`compare_run` lists every
+disagreement between the two.
 """
 
 from __future__ import annotations
@@ -23,14 +28,25 @@ from __future__ import annotations
 import json
 import math
 import os
+import pathlib
 import re
 
 import numpy as np
 
-__all__ = ["record", "compare_prediction", "problem", "ENV"]
+__all__ = [
+    "ENV",
+    "compare_prediction",
+    "compare_run",
+    "problem",
+    "read_entries",
+    "read_recorded",
+    "record",
+]
 
 ENV = "NNWIDGETS_FIGURES"
 _NAME = re.compile(r"lab\d+\.[a-z][a-z0-9_]*")
+_WAYS = ("exact", "abs", "rel", "min", "max")
+DATA = ("bundled", "full")
 
 
 def _plain(value):
@@ -108,3 +124,109 @@ def problem(entry: dict, value) -> str | None:
     if not any(k in entry for k in ("exact", "abs", "rel", "min", "max")):
         return "the entry says neither exact, abs, rel, min nor max: how should it be compared?"
     return None
+
+
+def _toml(path: pathlib.Path) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    with open(path, "rb") as f:
+        try:
+            return tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise ValueError(f"{path} is not valid TOML: {e}") from None
+
+
+def _entry_problem(entry) -> str | None:
+    """What is wrong with the shape of one entry (not its value), or None."""
+    if not isinstance(entry, dict):
+        return f"must be a table; got {type(entry).__name__}"
+    if "value" not in entry:
+        return "has no value"
+    if not any(k in entry for k in _WAYS):
+        return "says neither exact, abs, rel, min nor max: how should it be compared?"
+    if entry.get("data", "bundled") not in DATA:
+        return f"data must be 'bundled' or 'full'; got {entry.get('data')!r}"
+    if not isinstance(entry.get("says"), str) or not entry["says"]:
+        return "has no says (what the figure is, in words)"
+    return None
+
+
+def read_entries(folder) -> dict[str, dict]:
+    """Every figure entry under ``folder`` (the notebooks folder), by name ``"lab7.key"``.
+
+    Reads ``folder/figures.toml`` when it exists and every ``folder/figures/*.toml`` fragment.
+    A name defined in two files, a name not shaped ``lab<N>.<snake_case>``, or an entry without
+    a value, a way to compare, ``says`` or a known ``data`` is a ValueError naming the file.
+    Each returned entry is the TOML table plus ``"file"``: the path it came from.
+    """
+    folder = pathlib.Path(folder)
+    files = [folder / "figures.toml"] if (folder / "figures.toml").exists() else []
+    files += sorted((folder / "figures").glob("*.toml"))
+    entries: dict[str, dict] = {}
+    for path in files:
+        for lab, table in _toml(path).items():
+            if not isinstance(table, dict):
+                raise ValueError(f"{path}: {lab!r} must be a table of figures like [lab7.name]")
+            for key, entry in table.items():
+                name = f"{lab}.{key}"
+                if not _NAME.fullmatch(name):
+                    raise ValueError(
+                        f"{path}: a figure's name must look like 'lab7.x'; got {name!r}"
+                    )
+                if name in entries:
+                    first = entries[name]["file"]
+                    raise ValueError(f"{path}: figure {name!r} is defined twice (also in {first})")
+                wrong = _entry_problem(entry)
+                if wrong:
+                    raise ValueError(f"{path}: figure {name!r} {wrong}")
+                entries[name] = {**entry, "file": str(path)}
+    return entries
+
+
+def read_recorded(path) -> list[tuple[str, object]]:
+    """The ``(name, value)`` pairs a run recorded into the file ``NNWIDGETS_FIGURES`` named, in
+    order (an absent file: none)."""
+    path = pathlib.Path(path)
+    if not path.exists():
+        return []
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            pairs.append((item["name"], item["value"]))
+    return pairs
+
+
+def compare_run(recorded, entries: dict, *, lab: str | None, data=("bundled",)) -> list[str]:
+    """Every disagreement between a notebook run's ``recorded`` figures and the ``entries``.
+
+    A recorded name without an entry, a value its entry refuses (:func:`problem`), and an entry
+    of ``lab`` (e.g. ``"lab7"``) whose ``data`` is in ``data`` but that the run never recorded.
+    Returns one sentence per disagreement (an empty list when they agree).
+    """
+    if isinstance(data, str):
+        data = (data,)
+    problems, seen = [], set()
+    for name, value in recorded:
+        seen.add(name)
+        entry = entries.get(name)
+        if entry is None:
+            problems.append(f"{name} = {value!r} was recorded but has no entry in figures.toml")
+            continue
+        wrong = problem(entry, value)
+        if wrong:
+            problems.append(f"{name} ({entry.get('says', '')}): {wrong} [{entry['file']}]")
+    if lab is not None:
+        for name, entry in entries.items():
+            if (
+                name.split(".")[0] == lab
+                and entry.get("data", "bundled") in data
+                and name not in seen
+            ):
+                problems.append(
+                    f"{name} has data = {entry.get('data', 'bundled')!r} in {entry['file']} but "
+                    "the notebook did not record it"
+                )
+    return problems
