@@ -17,6 +17,10 @@ The panels:
 * per layer, the histogram of the weighted inputs z on the sample, with the share of |z| > 4
   (where sigmoid's slope is below 0.018) said in words (:func:`z_summary`), before any
   training too (``refresh_panels()``);
+* with ``TrainingDashboard(..., calibration=True)``, the reliability diagram and the expected
+  calibration error of the run shown, and its ECE after every epoch (:mod:`.calibration`);
+* the share of first-layer weights with |w| < 0.01 in words, and another run's first-layer
+  weights beside them (``dash.compare_weights(i, j)``: L1 sparse beside L2 smooth);
 * with ``TrainingDashboard(..., layer_speed=n)``, the speed of learning of every hidden layer
   (NNDL ch5: ``||dC/db^l||`` of the mean cost over the first n training examples) at the start
   and after each epoch, one small log-scale chart per run, side by side (:func:`layer_speed_data`).
@@ -34,17 +38,22 @@ import numpy as np
 
 from ...layer_speed import LayerSpeed
 from .._wire import array_to_json
+from .calibration import calibration_entry
 
 __all__ = [
     "GRADIENT_BATCH",
     "IMAGE_SIDE",
     "SAMPLE",
     "Z_LIMIT",
+    "SMALL_WEIGHT",
     "attach_layer_speed",
     "check_layer_speed",
+    "compared_weights",
+    "first_layer",
     "layer_speed_data",
     "neuron_health",
     "panel_data",
+    "small_weights",
     "with_layer_speed",
     "z_summary",
 ]
@@ -191,12 +200,25 @@ def _neuron_sample(units, rng_seed=0):
     return np.sort(np.random.default_rng(rng_seed).choice(units, NEURONS, replace=False))
 
 
-def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label=""):
+def panel_data(
+    network,
+    X_val,
+    labels_val,
+    X_train,
+    Y_train,
+    *,
+    epoch,
+    label="",
+    calibration=False,
+    sample="validation",
+):
     """Everything the panels draw, as JSON with binary arrays. See the module docstring.
 
     ``X_val``/``labels_val`` are the examples the confusion matrix and activations use (the
-    first :data:`SAMPLE` are taken); ``X_train``/``Y_train`` the batch the gradients use (the
-    first :data:`GRADIENT_BATCH`).
+    first :data:`SAMPLE` are taken; ``sample`` names the set they come from);
+    ``X_train``/``Y_train`` the batch the gradients use (the first :data:`GRADIENT_BATCH`).
+    ``calibration`` adds the reliability diagram of the same forward pass
+    (:func:`.calibration.calibration_entry`).
     """
     X = np.asarray(X_val[:SAMPLE])
     # The forward pass, keeping each layer's weighted inputs z for their histograms.
@@ -244,8 +266,7 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
             }
             for i in gallery_idx
         ]
-        neurons = _neuron_sample(network.sizes[1])
-        first = network.weights[0][neurons]
+        neurons, first = first_layer(network)
     else:
         cells, gallery, neurons, first = [], [], np.arange(0), None
 
@@ -288,7 +309,55 @@ def panel_data(network, X_val, labels_val, X_train, Y_train, *, epoch, label="")
         "wrong": int(len(wrong)),
         "neurons": [int(i) for i in neurons],
         "first_weights": None if first is None else array_to_json(first),
+        **(small_weights(network) if images else {}),
         "layers": layers,
+        **(
+            {"calibration": calibration_entry(network, out, labels, where=sample)}
+            if calibration
+            else {}
+        ),
+    }
+
+
+# -- first-layer weights, and two runs' side by side -------------------------------------------
+#: A weight is "near zero" below this: L1 regularisation drives many first-layer weights there
+#: (the pixels at the edges of a digit never light up), L2 shrinks them all without zeroing any.
+SMALL_WEIGHT = 0.01
+
+
+def first_layer(network):
+    """``(neurons, weights)``: the sampled first-layer neurons and their incoming weights."""
+    neurons = _neuron_sample(network.sizes[1])
+    return neurons, network.weights[0][neurons]
+
+
+def small_weights(network):
+    """The share of ``network``'s first-layer weights with |w| < :data:`SMALL_WEIGHT`, and that
+    in words: ``{"small_share", "small_words"}``."""
+    w = network.weights[0]
+    share = float(np.count_nonzero(np.abs(w) < SMALL_WEIGHT) / w.size) if w.size else 0.0
+    return {
+        "small_share": share,
+        "small_words": (
+            f"{share:.1%} of the {w.size:,} first-layer weights have |w| < {SMALL_WEIGHT:g}"
+        ),
+    }
+
+
+def compared_weights(run, index):
+    """The first-layer weights of another run, drawn beside the panels' own: ``{"index", "run",
+    "neurons", "first_weights", "small_share", "small_words"}``; None when its inputs are not
+    28x28 images."""
+    net = run.network
+    if net.sizes[0] != IMAGE_SIDE * IMAGE_SIDE:
+        return None
+    neurons, first = first_layer(net)
+    return {
+        "index": index,
+        "run": run.label,
+        "neurons": [int(i) for i in neurons],
+        "first_weights": array_to_json(first),
+        **small_weights(net),
     }
 
 

@@ -12,21 +12,27 @@ computed here from the latest copy, at most once per ``PANEL_INTERVAL``.
 
 from __future__ import annotations
 
+import collections
 import copy
 import logging
 import math
 import threading
 import time
 
-from .panels import panel_data, with_layer_speed
+from . import calibration as calibration_panel
+from .panels import SAMPLE, compared_weights, panel_data, with_layer_speed
 
-__all__ = ["Publisher", "PANEL_INTERVAL"]
+__all__ = ["Publisher", "PANEL_INTERVAL", "MEASURE_BACKLOG"]
 
 logger = logging.getLogger("nnwidgets.dashboard")
 
 #: Seconds between two computations of the insight panels while training (epochs shorter than
 #: this skip to the latest): they cost tens of milliseconds of the writer's time.
 PANEL_INTERVAL = 1.0
+#: Epoch-end copies of the weights waiting for the writer to measure their calibration (one
+#: forward pass over the panels' sample each, a few ms): beyond this many (epochs far shorter
+#: than that), the oldest are dropped and their epochs have no ECE.
+MEASURE_BACKLOG = 50
 
 
 class Publisher:
@@ -62,6 +68,14 @@ class Publisher:
         self._message_sent = None  # which run statuses and messages the message was set for
         self._last_sent = 0.0
         self._writer = None
+        # What the panels show (set by the widget): the run whose panels these are (an index
+        # into runs; None follows the run training now or last) and the run whose first-layer
+        # weights are drawn beside them (None: none).
+        self.panels_run = None
+        self.compare_run = None
+        # With calibration on, every epoch-end copy also waits here for its ECE (the writer's).
+        self.calibration = False
+        self._measures = collections.deque(maxlen=MEASURE_BACKLOG)
 
     # -- the writer thread ---------------------------------------------------------------------
     def start(self, trained, then):
@@ -109,6 +123,7 @@ class Publisher:
     def publish(self):
         """Send everything new in one message. Any thread; one at a time."""
         with self._lock:
+            self._measure_pending()
             self._compute_pending_panels()
             control = self.control
             active = control.active
@@ -147,22 +162,51 @@ class Publisher:
             self._send(state)
 
     # -- panels: copied on the training thread, computed here -----------------------------------
-    def snapshot_for_panels(self, run, epoch):
-        """On the training thread: copy the weights for the writer (the latest copy wins)."""
+    def snapshot_for_panels(self, run, epoch, *, panels=True, measure=False):
+        """On the training thread: copy the weights for the writer. ``panels``: for the panels
+        (the latest copy wins); ``measure``: an epoch's end (or the start, epoch 0), whose
+        calibration the writer records when it is on (every copy, in order)."""
+        if not panels and not (measure and self.calibration):
+            return
         frozen = copy.copy(run.network)  # forward and backprop only read weights and biases
         frozen.weights = [w.copy() for w in run.network.weights]
         frozen.biases = [b.copy() for b in run.network.biases]
         with self._panels_lock:
-            self._panels_pending = (run, frozen, epoch)
+            if panels:
+                self._panels_pending = (run, frozen, epoch)
+            if measure and self.calibration:
+                self._measures.append((run, frozen, epoch))
 
     def set_panels(self, panels):
         """Send ``panels`` with the next update (computed on demand: ``refresh_panels``)."""
         with self._panels_lock:
             self._panels_next = panels
 
+    def chosen(self, index):
+        """The run at ``index`` of the runs, or None for None (or an index no longer there)."""
+        runs = self.runs
+        return runs[index] if index is not None and 0 <= index < len(runs) else None
+
+    def _measure_pending(self):
+        """The calibration (ECE) of every epoch-end copy waiting, into ``run.calibration``."""
+        while True:
+            with self._panels_lock:
+                if not self._measures:
+                    return
+                run, frozen, epoch = self._measures.popleft()
+            try:
+                X, labels, _ = self.sample_of(run, frozen)
+                ece = calibration_panel.measure(frozen, X, labels)
+            except Exception:  # a measure that fails must not stop the curves or the training
+                logger.exception("TrainingDashboard: could not measure the calibration")
+                continue
+            run.calibration.append((float(epoch), ece))
+
     def _compute_pending_panels(self):
         """The panels of the latest copy, at most once per PANEL_INTERVAL while training, and
-        always once training has ended."""
+        always once training has ended. With a run chosen (``panels_run``), only its copies
+        are drawn; when training ends, the chosen run's panels are computed once more (the
+        speeds and calibration of the runs that trained meanwhile)."""
         with self._panels_lock:
             pending, ending = self._panels_pending, self.control.active is None
             recent = time.monotonic() - self._panels_computed < PANEL_INTERVAL
@@ -170,8 +214,13 @@ class Publisher:
                 return
             self._panels_pending = None
         run, frozen, epoch = pending
+        chosen = self.chosen(self.panels_run)
+        if chosen is not None and chosen is not run:
+            if not ending:
+                return
+            run, frozen, epoch = chosen, None, chosen.trainer.epoch
         try:
-            panels = with_layer_speed(self.panels_for(run, epoch, frozen), self.runs)
+            panels = self.panels_for(run, epoch, frozen)
         except Exception:  # a panel that fails must not stop the curves or the training
             logger.exception("TrainingDashboard: could not compute the panels")
             return
@@ -179,19 +228,48 @@ class Publisher:
         self.set_panels(panels)
 
     @staticmethod
-    def panels_for(run, epoch, network=None):
-        """The panels of ``run`` (of ``network``, a copy of its weights, if given); None for a
-        network that does regression (no classes: the curves show its loss)."""
+    def sample_of(run, network=None):
+        """``(X, labels, where)``: the examples the panels of ``run`` look at (the first
+        ``SAMPLE`` validation examples, or training examples without validation data)."""
+        t = run.trainer
+        net = network or run.network
+        if t.validation is not None:
+            X, Y = t.validation
+            return X[:SAMPLE], net.classes(Y[:SAMPLE]), "validation"
+        return t.X[:SAMPLE], t.labels[:SAMPLE], "training"
+
+    def panels_for(self, run, epoch, network=None):
+        """The panels of ``run`` (of ``network``, a copy of its weights, if given), with every
+        run's speeds of learning, ``run``'s calibration per epoch and the compared run's
+        first-layer weights; None for a network that does regression (no classes: the curves
+        show its loss)."""
         t = run.trainer
         net = network or run.network
         if not net.has_accuracy:
             return None
-        if t.validation is not None:
-            X_val, Y_val = t.validation
-            labels = net.classes(Y_val)
-        else:
-            X_val, labels = t.X, t.labels
-        return panel_data(net, X_val, labels, t.X, t.Y, epoch=epoch, label=run.label)
+        X, labels, where = self.sample_of(run, net)
+        panels = panel_data(
+            net,
+            X,
+            labels,
+            t.X,
+            t.Y,
+            epoch=epoch,
+            label=run.label,
+            calibration=self.calibration,
+            sample=where,
+        )
+        panels["index"] = self.runs.index(run) if run in self.runs else None
+        if self.calibration and panels.get("calibration", {}).get("ece") is not None:
+            # the ECE line: the epochs measured so far, and this one if it is not among them
+            records = [r for r in list(run.calibration) if r[0] != epoch]
+            records.append((float(epoch), panels["calibration"]["ece"]))
+            records.sort(key=lambda r: r[0])
+            panels["calibration"].update(calibration_panel.history_entry(records))
+        other = self.chosen(self.compare_run)
+        if other is not None and other is not run and panels["first_weights"] is not None:
+            panels["compare"] = compared_weights(other, self.runs.index(other))
+        return with_layer_speed(panels, self.runs)
 
 
 def _run_state(run, active):

@@ -49,6 +49,8 @@ class Recorder(Callback):
 
     def on_train_begin(self, trainer):
         self.control.wait_turn(self.run)  # at once unless interleaved
+        # The calibration before any training (epoch 0): copied only when it is measured.
+        self.publisher.snapshot_for_panels(self.run, 0, panels=False, measure=True)
 
     def on_epoch_begin(self, trainer, epoch):
         self.epoch = epoch
@@ -61,7 +63,7 @@ class Recorder(Callback):
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.run.record_epoch(epoch + 1.0, logs)
-        self.publisher.snapshot_for_panels(self.run, epoch + 1)
+        self.publisher.snapshot_for_panels(self.run, epoch + 1, measure=True)
         self.control.after_epoch(self.run, last=epoch + 1 >= trainer.epochs)
 
     def on_train_end(self, trainer):

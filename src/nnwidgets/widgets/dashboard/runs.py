@@ -418,6 +418,9 @@ class Run:
         self.epoch = DecimatingSeries(EPOCH_CHANNELS, max_points)
         self.marks = []  # [{"x": epochs, "text": "learning_rate 0.1 → 0.01"}], the latest MAX_MARKS
         self.changes = []  # every live change: {"epoch", "batch", "name", "old", "new"}
+        # (epoch, ECE) at the start and after each epoch, with TrainingDashboard(calibration=
+        # True): measured by the writer on the panels' sample (dashboard/calibration.py).
+        self.calibration = []
         self.status = "pending"  # pending, running, then the History's status, or "error"
         self.message = ""
 

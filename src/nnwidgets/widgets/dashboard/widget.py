@@ -47,7 +47,8 @@ from ...training import Trainer
 from .._wire import TraitValueError, bundle
 from .control import TrainingControl, check_timeout
 from .grid import expand_grid
-from .panels import attach_layer_speed, check_layer_speed, with_layer_speed
+from .calibration import check_calibration
+from .panels import attach_layer_speed, check_layer_speed
 from .progress import ProgressCounters
 from .publisher import Publisher
 from .recorder import join_rotation, train_runs
@@ -70,7 +71,7 @@ _ESM, _CSS = bundle("dashboard")
 
 #: Traits the page may write (its log-scale toggle; the live settings, which it normally sends
 #: as messages); the others are the kernel's.
-_PAGE_WRITABLE = frozenset({"log_scale", *LIVE_SETTINGS})
+_PAGE_WRITABLE = frozenset({"log_scale", "panels_run", "compare_run", *LIVE_SETTINGS})
 #: Longest close() waits for the training and writer threads to end (one mini-batch, then the
 #: writer's last update); past it they are left to end by themselves, and a warning says so.
 CLOSE_TIMEOUT = 30.0
@@ -92,6 +93,37 @@ class _Setting(traitlets.TraitType):
             for run in getattr(obj, "runs", ()):
                 Trainer.live_settings()[self.name].check_for(run.trainer, value)
             return value
+        except ValueError as exc:
+            raise TraitValueError(str(exc)) from None
+
+
+def check_run_index(value, runs, name):
+    """``value`` as an index into ``runs`` (an int from 0 to len(runs) - 1), or None."""
+    if value is None:
+        return None
+    n = len(runs)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not 0 <= value < n
+    ):
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:60] + "..."  # the page's value may be long
+        raise ValueError(
+            f"{name} must be the index of one of the {n} runs (an int from 0 to {n - 1}, "
+            f"as in dash.runs[i]); got {text}"
+        )
+    return int(value)
+
+
+class _RunChoice(traitlets.TraitType):
+    """A run chosen for the panels: None, or an index into the dashboard's runs."""
+
+    info_text = "None or the index of a run"
+
+    def validate(self, obj, value):
+        try:
+            return check_run_index(value, getattr(obj, "runs", ()), self.name)
         except ValueError as exc:
             raise TraitValueError(str(exc)) from None
 
@@ -132,6 +164,13 @@ class TrainingDashboard(anywidget.AnyWidget):
         :class:`~nnwidgets.layer_speed.LayerSpeed`); the panel draws them on a log scale, one
         line per layer, one chart per run side by side. Runs not trained yet show their speeds
         at initialisation (``refresh_panels()``).
+    calibration : bool
+        Adds the calibration panel: the reliability diagram (15 confidence bins,
+        :func:`nnwidgets.metrics.reliability`) and the expected calibration error (ECE) of the
+        run the panels show, on their validation sample, said in words ("overconfident: 96.4%
+        mean confidence, 92.1% accuracy, ECE 3.1% ..."), and a line of its ECE at the start
+        and after every epoch (``run.calibration``, measured by the writer thread from the
+        weights copied at each epoch's end; default False).
     epochs, batch_size, learning_rate, momentum, l2, l1, dropout, schedule, step_size,
     step_gamma, early_stopping, shuffle, transform, threads, callbacks, monitor_train
         Passed to :class:`~nnwidgets.training.Trainer` (checked there); also the defaults of
@@ -169,6 +208,14 @@ class TrainingDashboard(anywidget.AnyWidget):
     log_scale = traitlets.Bool(False).tag(sync=True)
     """bool: loss drawn on a logarithmic axis (the page's toggle sets it too)."""
 
+    panels_run = _RunChoice(None, allow_none=True).tag(sync=True)
+    """int or None: the run whose insight panels are shown, an index into :attr:`runs`; None
+    (default) follows the run training now or the last one trained. Set by
+    :meth:`refresh_panels` and the page's run selector; setting it recomputes the panels."""
+    compare_run = _RunChoice(None, allow_none=True).tag(sync=True)
+    """int or None: a run whose first-layer weights are drawn beside those of the panels' run
+    (:meth:`compare_weights`, or the page's second selector); None: no comparison."""
+
     # Static facts of every run: label, settings, status, message, and the curves of runs that
     # have finished. Changes only when a run is added, starts or ends.
     _runs = traitlets.List().tag(sync=True)
@@ -195,6 +242,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         update_interval=0.2,
         interleave=False,
         layer_speed=None,
+        calibration=False,
         **settings,
     ):
         reject_unknown(settings, TRAINING_SETTINGS, type(self).__name__)
@@ -206,6 +254,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         interval = _check_update_interval(update_interval)
         _interleave_mode(interleave)  # checked now, so a typo fails here and not at start()
         self._layer_speed = check_layer_speed(layer_speed)
+        check_calibration(calibration)
         # The first run (and so every argument) is checked before the widget exists: a widget
         # made by a call that then fails would stay registered with the front end for good.
         first = Run(network, train, validation, label=label, max_points=max_points, **settings)
@@ -218,6 +267,8 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._publisher = Publisher(
             self.runs, self._control, self._progress, self._write_state, interval=interval
         )
+        self._publisher.calibration = calibration
+        self._choosing = False  # refresh_panels sets panels_run itself: no second computation
         self._starting = threading.Lock()  # one start (or run, or step from idle) at a time
         self._thread = None  # the background training thread of the latest start()
         # Shows a run's settings in the live traits (not a user change): the thread doing it
@@ -694,14 +745,75 @@ class TrainingDashboard(anywidget.AnyWidget):
                 self._results = results_panel_data(self.runs)
 
     # -- panels --------------------------------------------------------------------------------
-    def refresh_panels(self):
-        """Recompute the insight panels now, for the run training now or the last one trained
-        (the first before any has), and send them. Returns the panel data."""
-        run = self._current_run()
-        panels = with_layer_speed(self._publisher.panels_for(run, run.trainer.epoch), self.runs)
-        self._publisher.set_panels(panels)
+    @property
+    def calibration(self):
+        """bool: whether the panels include the calibration panel (set when made)."""
+        return self._publisher.calibration
+
+    def refresh_panels(self, run=None):
+        """Recompute the insight panels now and send them; returns the panel data.
+
+        ``run`` is the index of the run to show (``dash.runs[run]``; the page's run selector
+        does the same); by default the run training now or the last one trained (the first
+        before any has), as the panels follow while training. Sets :attr:`panels_run`.
+        """
+        index = check_run_index(run, self.runs, "run")
+        self._choosing = True
+        try:
+            self.panels_run = index
+        finally:
+            self._choosing = False
+        return self._recompute_panels()
+
+    def compare_weights(self, i, j):
+        """Show the first-layer weights of run ``j`` beside those of run ``i`` (indices into
+        :attr:`runs`; the panels then show run ``i``), each with the share of its weights
+        with |w| < 0.01 in words: L1's sparse weights beside L2's smooth ones. Returns
+        ``{label: share}`` for the two runs. ``compare_weights(i, None)`` ends the comparison.
+        """
+        first = check_run_index(i, self.runs, "i")
+        if first is None:
+            raise ValueError("i must be the index of one of the runs; got None")
+        second = check_run_index(j, self.runs, "j")
+        if second == first:
+            raise ValueError(
+                f"compare_weights() needs two different runs; got i = j = {first}"
+            )
+        for index in (first, second):
+            if index is not None and self.runs[index].network.sizes[0] != 784:
+                raise ValueError(
+                    f"compare_weights() draws first-layer weights as 28x28 images; run "
+                    f"{index} ({self.runs[index].label!r}) takes "
+                    f"{self.runs[index].network.sizes[0]} inputs"
+                )
+        self._choosing = True
+        try:
+            with self.hold_sync():
+                self.panels_run = first
+                self.compare_run = second
+        finally:
+            self._choosing = False
+        panels = self._recompute_panels()
+        if panels is None or second is None:
+            return {}
+        return {
+            panels["run"]: panels["small_share"],
+            panels["compare"]["run"]: panels["compare"]["small_share"],
+        }
+
+    @traitlets.observe("panels_run", "compare_run")
+    def _panel_choice_changed(self, change):
+        if not self._choosing:  # the page's selectors, or an assignment
+            self._recompute_panels()
+
+    def _recompute_panels(self):
+        publisher = self._publisher
+        publisher.panels_run, publisher.compare_run = self.panels_run, self.compare_run
+        run = publisher.chosen(self.panels_run) or self._current_run()
+        panels = publisher.panels_for(run, run.trainer.epoch)
+        publisher.set_panels(panels)
         if not self.training:
-            self._publisher.publish()
+            publisher.publish()
         return panels
 
     # -- the page ------------------------------------------------------------------------------
