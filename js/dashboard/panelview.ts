@@ -11,6 +11,7 @@ import {
   weightImage, zeroAt,
 } from "./panels";
 import { runColor } from "./palette";
+import { eceLine, formatEce, reliabilityBars } from "./calibration";
 
 type Wire = unknown;
 
@@ -37,6 +38,41 @@ export interface PanelData {
   }[];
   /** With TrainingDashboard(layer_speed=n): each run's speeds of learning per hidden layer. */
   layer_speed?: LayerSpeedRun[];
+  /** The index of the run these panels show (dash.runs[index]). */
+  index?: number | null;
+  /** The share of first-layer weights with |w| < 0.01, and that in words (28x28 inputs). */
+  small_share?: number;
+  small_words?: string;
+  /** With TrainingDashboard(calibration=True): the reliability diagram and ECE per epoch. */
+  calibration?: CalibrationData;
+  /** dash.compare_weights(i, j): run j's first-layer weights, drawn beside these. */
+  compare?: CompareData | null;
+}
+
+export interface CalibrationData {
+  /** null when the outputs are not probabilities; `words` then says why. */
+  ece: number | null;
+  words: string;
+  mce?: number;
+  mean_confidence?: number;
+  accuracy?: number;
+  n?: number;
+  /** Per confidence bin (15): examples, accuracy and mean confidence (NaN when empty). */
+  counts?: Wire;
+  bin_accuracy?: Wire;
+  bin_confidence?: Wire;
+  /** The ECE after each epoch measured so far (0 = before training). */
+  epochs?: Wire;
+  eces?: Wire;
+}
+
+export interface CompareData {
+  index: number;
+  run: string;
+  neurons: number[];
+  first_weights: Wire;
+  small_share: number;
+  small_words: string;
 }
 
 export interface LayerSpeedRun {
@@ -170,19 +206,122 @@ function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
   return sec;
 }
 
+/**
+ * The calibration panel: the reliability diagram (bars as high as each confidence bin's
+ * accuracy, the gap to its mean confidence shaded red, the diagonal where a calibrated network
+ * lies), the ECE after each epoch as a small line, and the verdict in words. The figures are in
+ * data attributes (data-ece, data-epoch, data-run), for scripts and tests.
+ */
+function calibrationPanel(c: CalibrationData, p: PanelData): HTMLElement {
+  const sec = h("section", "nnw-dash__panel nnw-dash__calibration");
+  sec.dataset.epoch = String(p.epoch);
+  sec.dataset.run = String(p.index ?? "");
+  sec.append(h("h4", "", `calibration of ${p.run || "this run"}: reliability diagram and `
+    + "expected calibration error (ECE) per epoch"));
+  const words = h("div", "nnw-dash__calwords", c.words);
+  if (c.ece == null || !c.counts || !c.bin_accuracy || !c.bin_confidence) {
+    sec.dataset.ece = "";
+    sec.append(words);
+    return sec;
+  }
+  sec.dataset.ece = String(c.ece);
+  const counts = decodeArray(c.counts).data;
+  const acc = decodeArray(c.bin_accuracy).data;
+  const conf = decodeArray(c.bin_confidence).data;
+  const epochs = c.epochs ? decodeArray(c.epochs).data : new Float32Array([p.epoch]);
+  const eces = c.eces ? decodeArray(c.eces).data : new Float32Array([c.ece]);
+  sec.dataset.eces = Array.from(eces).join(",");
+  const row = h("div", "nnw-dash__calrow");
+  const diagram = h("figure", "nnw-dash__calfig");
+  const relCanvas = h("canvas", "nnw-dash__relcanvas");
+  relCanvas.setAttribute("role", "img");
+  relCanvas.setAttribute("aria-label", `reliability diagram, ${counts.length} bins: ${c.words}`);
+  diagram.append(relCanvas, h("figcaption", "",
+    `${counts.length} bins: confidence across (0 to 1), accuracy up; red: the gap to the diagonal`));
+  const line = h("figure", "nnw-dash__calfig");
+  const eceCanvas = h("canvas", "nnw-dash__ececanvas");
+  eceCanvas.setAttribute("role", "img");
+  const caption = h("figcaption", "");
+  line.append(eceCanvas, caption);
+  row.append(diagram, line);
+  sec.append(row, words);
+  requestAnimationFrame(() => {
+    fitToDevice(relCanvas, { width: 180, height: 180 });
+    const ctx = relCanvas.getContext("2d");
+    if (!ctx) return;
+    const { width, height } = relCanvas;
+    ctx.clearRect(0, 0, width, height);
+    const bars = reliabilityBars(counts, acc, conf, width, height);
+    for (const b of bars) {
+      ctx.fillStyle = "#2f6fdf";
+      ctx.fillRect(b.x + 1, b.y, Math.max(1, b.width - 2), height - b.y);
+      ctx.fillStyle = "rgba(224, 70, 70, 0.45)"; // the gap: above the bar when overconfident
+      ctx.fillRect(b.x + 1, Math.min(b.y, b.confY), Math.max(1, b.width - 2), Math.abs(b.confY - b.y));
+    }
+    ctx.strokeStyle = "rgba(128, 128, 128, 0.9)";
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(0, height);
+    ctx.lineTo(width, 0);
+    ctx.stroke();
+  });
+  const { top, xMax } = eceLine(epochs, eces, 1, 1);
+  caption.textContent = `ECE per epoch (0 to ${formatEce(top)} up, epochs 0 to ${short(xMax)} `
+    + `across): now ${formatEce(c.ece)}`;
+  eceCanvas.setAttribute("aria-label", `ECE per epoch: ${Array.from(eces, formatEce).join(", ")}`);
+  requestAnimationFrame(() => {
+    fitToDevice(eceCanvas, { width: 220, height: 80 });
+    const ctx = eceCanvas.getContext("2d");
+    if (!ctx) return;
+    const { width, height } = eceCanvas;
+    ctx.clearRect(0, 0, width, height);
+    ctx.strokeStyle = ctx.fillStyle = "#e04646";
+    ctx.lineWidth = Math.max(1.5, width / 150);
+    for (const seg of eceLine(epochs, eces, width - 4, height - 4).segments) {
+      ctx.beginPath();
+      seg.forEach(([x, y], i) => (i ? ctx.lineTo(x + 2, y + 2) : ctx.moveTo(x + 2, y + 2)));
+      if (seg.length === 1) ctx.fillRect(seg[0][0], seg[0][1], 4, 4);
+      else ctx.stroke();
+    }
+  });
+  return sec;
+}
+
+/** A grid of first-layer weight images, one 28x28 per sampled neuron. */
+function weightGrid(weights: Wire, neurons: number[]): HTMLElement {
+  const w = decodeArray(weights);
+  const grid = h("div", "nnw-dash__tiles");
+  neurons.forEach((neuron, i) => {
+    const c = h("canvas", "nnw-dash__digit nnw-dash__neuron");
+    c.width = c.height = SIDE;
+    c.title = `neuron ${neuron}`;
+    const ctx = c.getContext("2d");
+    if (ctx) {
+      const img = ctx.createImageData(SIDE, SIDE);
+      img.data.set(weightImage(w.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), SIDE));
+      ctx.putImageData(img, 0, 0);
+    }
+    grid.append(c);
+  });
+  return grid;
+}
+
 /** Replace `root`'s content with the panels for `p` (or a note that none exist yet). */
 export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   if (!p) {
     root.replaceChildren(h("div", "nnw-dash__panelnote", "The panels appear after the first epoch (or dash.refresh_panels())."));
     delete root.dataset.epoch;
+    delete root.dataset.run;
     return;
   }
   root.dataset.epoch = String(p.epoch);
+  root.dataset.run = String(p.index ?? "");
   const head = h("div", "nnw-dash__panelhead",
     `${p.run ? p.run + " · " : ""}after epoch ${p.epoch} · ${p.n} validation examples · ` +
     `${formatPercent(p.accuracy)} right, ${p.wrong} wrong`);
   const parts: HTMLElement[] = [head];
   if (p.layer_speed && p.layer_speed.length) parts.push(layerSpeedPanel(p.layer_speed));
+  if (p.calibration) parts.push(calibrationPanel(p.calibration, p));
 
   const k = p.classes;
   const counts = decodeArray(p.confusion).data;
@@ -245,25 +384,32 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   }
   parts.push(row1);
 
-  // First hidden layer's weights, one 28x28 image per sampled neuron.
+  // First hidden layer's weights, one 28x28 image per sampled neuron; another run's beside
+  // them (dash.compare_weights), each with its share of weights near 0 in words.
   if (p.first_weights) {
-    const w = decodeArray(p.first_weights);
     const sec = h("section", "nnw-dash__panel nnw-dash__weights");
     sec.append(h("h4", "", `first hidden layer: incoming weights of ${p.neurons.length} neurons (blue negative, red positive)`));
-    const grid = h("div", "nnw-dash__tiles");
-    p.neurons.forEach((neuron, i) => {
-      const c = h("canvas", "nnw-dash__digit nnw-dash__neuron");
-      c.width = c.height = SIDE;
-      c.title = `neuron ${neuron}`;
-      const ctx = c.getContext("2d");
-      if (ctx) {
-        const img = ctx.createImageData(SIDE, SIDE);
-        img.data.set(weightImage(w.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), SIDE));
-        ctx.putImageData(img, 0, 0);
-      }
-      grid.append(c);
-    });
-    sec.append(grid);
+    const own = h("div", "nnw-dash__weightrun");
+    own.dataset.run = String(p.index ?? "");
+    own.dataset.smallShare = String(p.small_share ?? "");
+    if (p.compare) own.append(h("div", "nnw-dash__weightname", p.run || "this run"));
+    own.append(weightGrid(p.first_weights, p.neurons));
+    if (p.small_words) own.append(h("div", "nnw-dash__smallwords", p.small_words));
+    if (p.compare) {
+      const c = p.compare;
+      const other = h("div", "nnw-dash__weightrun nnw-dash__weightrun--compare");
+      other.dataset.run = String(c.index);
+      other.dataset.smallShare = String(c.small_share);
+      const name = h("div", "nnw-dash__weightname", c.run);
+      name.style.color = runColor(c.index);
+      other.append(name, weightGrid(c.first_weights, c.neurons),
+        h("div", "nnw-dash__smallwords", c.small_words));
+      const pair = h("div", "nnw-dash__weightpair");
+      pair.append(own, other);
+      sec.append(pair);
+    } else {
+      sec.append(own);
+    }
     parts.push(sec);
   }
 

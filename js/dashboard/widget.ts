@@ -21,6 +21,7 @@ import {
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
 import { renderResults, type ResultsData } from "./results";
+import { chosenIndex, runOptions } from "./runselect";
 import { describeProgress, fractionDone, type Progress } from "./progress";
 import { smooth } from "./smoothing";
 
@@ -58,6 +59,8 @@ interface DashModel {
   _live: (Curves & { run: number }) | null;
   _panels: PanelData | null;
   _results: ResultsData | null;
+  panels_run: number | null;
+  compare_run: number | null;
 }
 
 const SETTINGS = ["learning_rate", "momentum", "l2", "dropout"] as const;
@@ -297,7 +300,40 @@ export default {
     charts.append(lossBox, accBox);
     const panels = h("div", "nnw-dash__panels");
     const results = h("div", "nnw-dash__results");
-    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts, results, panels);
+    // Which run the panels show, and whose first-layer weights go beside its own: set in Python
+    // (panels_run, compare_run), which recomputes the panels. Without a kernel (an exported
+    // page) they show the choice but cannot change it.
+    const choice = h("div", "nnw-dash__fields nnw-dash__panelchoice");
+    const selectors = (["panels_run", "compare_run"] as const).map((name) => {
+      const label = h("label", "nnw-dash__field");
+      const select = h("select", `nnw-dash__select nnw-dash__select--${name === "panels_run" ? "run" : "compare"}`);
+      select.disabled = !canSend;
+      label.append(h("span", "", name === "panels_run" ? "panels of" : "first-layer weights beside"), select);
+      choice.append(label);
+      cleanups.listen(select, "change", () => {
+        model.set(name, chosenIndex(select.value));
+        saveChanges(model); // Python checks the index, recomputes the panels and sends them
+      });
+      return { name, select, none: name === "panels_run" ? "the run training now (or last)" : "no other run" };
+    });
+    let choiceKey = "";
+    function updateChoice() {
+      const labels = (model.get("_runs") ?? []).map((r) => r.label);
+      const key = JSON.stringify([labels, model.get("panels_run"), model.get("compare_run")]);
+      if (key === choiceKey) return;
+      choiceKey = key;
+      for (const { name, select, none } of selectors) {
+        select.replaceChildren(...runOptions(labels, model.get(name), none).map((o) => {
+          const option = h("option", "", o.text);
+          option.value = o.value;
+          option.selected = o.selected;
+          return option;
+        }));
+      }
+      choice.dataset.run = String(model.get("panels_run") ?? "");
+      choice.hidden = labels.length < 2; // one run: nothing to choose
+    }
+    root.append(controls, fields, progressBar, progressText, statusLine, legend, charts, results, choice, panels);
     el.replaceChildren(root);
 
     const hidden = new Set<number>();
@@ -515,7 +551,10 @@ export default {
     cleanups.on(model, "change:_runs", () => {
       schedule();
       updateControls();
+      updateChoice();
     });
+    cleanups.on(model, "change:panels_run", updateChoice);
+    cleanups.on(model, "change:compare_run", updateChoice);
     cleanups.on(model, "change:log_scale", () => {
       updateControls();
       schedule(true);
@@ -562,6 +601,7 @@ export default {
     updateProgress();
     updatePanels();
     updateResults();
+    updateChoice();
     draw();
     return () => {
       cleanups.run();
