@@ -35,4 +35,10 @@ describe("decodeNetwork", () => {
     expect(() => decodeNetwork({ ...state, activation: "swish" })).toThrow(/unknown activation "swish"/);
     expect(() => decodeNetwork({ sizes: [2, 1] } as any)).toThrow(/lists "weights" and "biases", got keys \[sizes\]/);
   });
+
+  it("says what Python says when the network has the reader's own function", () => {
+    const state = wireState(fixture.forward[0]);
+    const unsupported = "this page cannot run your activation MySoftplus: ...";
+    expect(() => decodeNetwork({ ...state, activation: "MySoftplus", unsupported })).toThrow(unsupported);
+  });
 });

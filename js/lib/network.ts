@@ -10,11 +10,15 @@ export interface NetworkState {
   output: string;
   weights: WireArray[];
   biases: WireArray[];
+  /** Set when the network has the reader's own function, which the page cannot run: what to
+   * say instead (network_payload in src/nnwidgets/widgets/_base.py). */
+  unsupported?: string;
 }
 
 /** null for no network; throws with the reason for one the page cannot run. */
 export function decodeNetwork(state: NetworkState | null | undefined): NetworkSpec | null {
   if (!state) return null;
+  if (typeof state.unsupported === "string") throw new Error(state.unsupported);
   if (!Array.isArray(state.weights) || !Array.isArray(state.biases)) {
     throw new Error(`the network must hold lists "weights" and "biases", got keys [${Object.keys(state).join(", ")}]`);
   }

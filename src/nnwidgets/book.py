@@ -28,7 +28,7 @@ import zlib
 
 import numpy as np
 
-from . import _checks
+from . import _checks, functions
 from .network import Network
 
 __all__ = ["as_network", "BookNetwork", "WATCH_INTERVAL"]
@@ -43,12 +43,19 @@ _wrappers: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 _wrappers_lock = threading.Lock()
 
 
-def as_network(book_net, *, seed=None):
+def as_network(book_net, *, seed=None, cost=None):
     """Wrap a book-style network (``sizes``, ``weights``, ``biases``; ``backprop(x, y)`` to train).
 
     The result is an :class:`nnwidgets.Network` with sigmoid neurons and the quadratic cost, as
-    in the book. Its forward pass is NumPy's, vectorised; its gradients come from
-    ``book_net.backprop``, one example at a time, averaged over each mini-batch: so
+    in the book, or the cost ``cost`` names: a built-in's name, or a network2-style cost (an
+    object or class with ``fn(a, y)`` and ``delta(z, a, y)``, one example per row, checked as
+    ``Network(cost=...)`` checks it). The book network's own ``backprop`` computes the
+    gradients, with whatever cost it uses; ``cost`` says which one that is, for the loss
+    training reports, :func:`~nnwidgets.gradcheck` and the diagram's errors. Given again for
+    the same book network, it replaces the wrapper's cost.
+
+    Its forward pass is NumPy's, vectorised; its gradients come from ``book_net.backprop``,
+    one example at a time, averaged over each mini-batch: so
     ``TrainingDashboard(as_network(net), ...)`` trains ``net`` with the reader's own
     backpropagation (the dashboard's own update step applies them, in place).
 
@@ -61,16 +68,25 @@ def as_network(book_net, *, seed=None):
     the array and why).
     """
     if isinstance(book_net, Network):
+        if cost is not None:
+            raise ValueError(
+                f"cost is for a book-style network; {book_net!r} is a Network already, with "
+                f"its own cost (make it with Network(..., cost=...)); got cost={cost!r}"
+            )
         return book_net
     sizes = _check_book(book_net)
     with _wrappers_lock:
         wrapper = _wrappers.get(id(book_net))
         if wrapper is None or wrapper._book is not book_net or wrapper.sizes != sizes:
-            wrapper = BookNetwork(book_net, seed=seed)
+            cost = "quadratic" if cost is None else cost
+            wrapper = BookNetwork(book_net, seed=seed, cost=cost)
             _wrappers[id(book_net)] = wrapper
-        elif seed is not None:
-            wrapper.seed = _checks.check_seed(seed)
-            wrapper.rng = np.random.default_rng(wrapper.seed)
+        else:
+            if seed is not None:
+                wrapper.seed = _checks.check_seed(seed)
+                wrapper.rng = np.random.default_rng(wrapper.seed)
+            if cost is not None:
+                wrapper._cost = functions.cost_from(cost, wrapper._output, sizes[-1])
     return wrapper
 
 
@@ -169,7 +185,7 @@ class BookNetwork(Network):
     Build it with :func:`as_network`, which keeps one per book network.
     """
 
-    def __init__(self, book_net, *, seed=None):
+    def __init__(self, book_net, *, seed=None, cost="quadratic"):
         _check_book(book_net)
         self._book = book_net
         self._seen = None  # the parameters' fingerprint when subscribers last heard of them
@@ -180,7 +196,7 @@ class BookNetwork(Network):
             book_net.sizes,
             activation="sigmoid",
             output="sigmoid",
-            cost="quadratic",
+            cost=cost,
             init="large",
             seed=seed,
             dtype="float64",
@@ -236,7 +252,7 @@ class BookNetwork(Network):
     def copy(self):
         """A plain, independent :class:`Network` with the same parameters (the reader's stay
         put)."""
-        twin = Network(**self.config())
+        twin = Network(**{**self.config(), **self._own_pieces()})
         twin.weights = [np.array(w, dtype=np.float64) for w in self.weights]
         twin.biases = [np.array(b, dtype=np.float64) for b in self.biases]
         return twin
@@ -257,7 +273,7 @@ class BookNetwork(Network):
                 f"computes the gradients; {type(self._book).__name__} has none "
                 f"(the widgets can still show it)"
             )
-        if dropout:
+        if np.any(np.asarray(dropout, dtype=float)):  # a rate, or one per hidden layer
             raise ValueError(
                 f"dropout needs the vectorised backprop; a book network's "
                 f"backprop(x, y) has none (got dropout={dropout})"

@@ -10,13 +10,31 @@ training writes each mini-batch's values into arrays it keeps instead of new one
 be ``grad_a`` itself); without it they return new arrays.
 
 Arrays are row-major: one example per row, so ``z`` and ``a`` have shape (n_examples, n_units).
+
+The reader's own pieces, network2's way (an activation with ``fn(z)`` and ``prime(z)``, a cost
+with ``fn(a, y)`` and ``delta(z, a, y)``), are wrapped by :func:`activation_from` and
+:func:`cost_from` into objects of the same kinds, checked on a probe and matched to a built-in
+where they compute the same function (which is what the widgets' pages and model files need).
 """
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "COSTS", "Activation", "Cost", "get_activation", "get_cost"]
+__all__ = [
+    "ACTIVATIONS",
+    "COSTS",
+    "Activation",
+    "Cost",
+    "CustomActivation",
+    "CustomCost",
+    "activation_from",
+    "cost_from",
+    "get_activation",
+    "get_cost",
+]
 
 # Clip so that log() and 1/a stay finite; well below float32's resolution near 0 and 1.
 _EPS = 1e-7
@@ -27,6 +45,13 @@ class Activation:
 
     name = ""
     elementwise = True
+    #: True for the reader's own (:class:`CustomActivation`), which no fast path assumes.
+    custom = False
+
+    @property
+    def builtin(self):
+        """The built-in activation this computes (its name), or None: what a page can run."""
+        return self.name
 
     def fn(self, z, out=None):
         raise NotImplementedError
@@ -155,6 +180,13 @@ class Cost:
     """A cost ``C(a, y)`` per example, and its gradient with respect to the output ``a``."""
 
     name = ""
+    #: True for the reader's own (:class:`CustomCost`): its ``delta(z, a, y)`` is BP1 itself.
+    custom = False
+
+    @property
+    def builtin(self):
+        """The built-in cost this computes (its name), or None: what a model file can store."""
+        return self.name
 
     def fn(self, a, y):
         """Cost of each example: shape (n,)."""
@@ -266,3 +298,270 @@ def get_cost(name, output="softmax"):
     if name == "cross_entropy" and output == "softmax":
         return CategoricalCrossEntropy()
     return COSTS[name]()
+
+
+# -- the reader's own pieces ----------------------------------------------------------------------
+
+#: The weighted inputs on which a reader's activation is compared with the built-ins: wide
+#: enough that sigmoid and tanh, or ReLU and leaky ReLU, differ; rows of 4, so that softmax
+#: (which normalises each row) is compared too.
+MATCH_GRID = np.linspace(-8.0, 8.0, 324).reshape(81, 4)
+#: How close (relative and absolute) a reader's function must stay to a built-in to be it.
+MATCH_TOLERANCE = 1e-9
+# The probe every reader's piece is checked on at construction: 4 examples, z in [-2, 2].
+_PROBE_ROWS = 4
+
+
+def piece_name(obj):
+    """How messages and labels name a reader's piece: its class's name (``MyCrossEntropy``)."""
+    return obj.__name__ if inspect.isclass(obj) else type(obj).__name__
+
+
+def _resolve(obj, methods, where):
+    """The object whose methods to call: an instance as it is; a class whose methods are
+    static (network2's ``CrossEntropyCost``) as it is; any other class, an instance of it."""
+    if not inspect.isclass(obj):
+        return obj
+    if all(
+        isinstance(inspect.getattr_static(obj, m, None), (staticmethod, classmethod))
+        for m in methods
+        if hasattr(obj, m)
+    ):
+        return obj
+    try:
+        return obj()
+    except Exception as exc:
+        raise TypeError(
+            f"{where} {obj.__name__} is a class whose {' and '.join(methods)} are not "
+            f"static methods, and calling {obj.__name__}() to make one failed "
+            f"({type(exc).__name__}: {exc}); pass an instance, {obj.__name__}(...)"
+        ) from None
+
+
+def _require_methods(obj, methods, where, expected):
+    """A TypeError naming the piece and what it lacks, unless it has every method."""
+    missing = [m for m in methods if not callable(getattr(obj, m, None))]
+    if missing:
+        raise TypeError(
+            f"{where} must be {expected}; got {piece_name(obj)}, which lacks "
+            f"{' and '.join(f'{m}()' for m in missing)}"
+        )
+
+
+def _probe_call(label, call, args, shape):
+    """``call(*args)`` as a float array of ``shape``, finite; else an error naming ``label``
+    (e.g. "cost MyCost: fn(a, y)"), what was expected and what came back."""
+    try:
+        value = call(*args)
+    except Exception as exc:
+        shapes = ", ".join(str(np.shape(a)) for a in args)
+        raise TypeError(
+            f"{label} failed on a probe of arrays shaped {shapes} (one example per row): "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    try:
+        out = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{label} must return an array of numbers of shape {shape}; got {type(value).__name__}"
+        ) from None
+    if out.shape != shape:
+        hint = ""
+        if len(shape) == 1 and out.shape == ():
+            hint = ": one number for all examples; sum over axis=1 only (one cost per row)"
+        elif len(shape) == 1 and out.shape == (shape[0], args[0].shape[1]):
+            hint = ": one number per output; sum over axis=1 (one cost per row)"
+        elif out.shape == shape[::-1]:
+            hint = ": transposed (rows are examples)"
+        raise ValueError(f"{label} must return shape {shape}; got shape {out.shape}{hint}")
+    if not np.isfinite(out).all():
+        raise ValueError(
+            f"{label} must return finite values on a probe with z in [-2, 2]; got "
+            f"{np.array2string(out.ravel()[:6], precision=4)}"
+        )
+    return out
+
+
+class CustomActivation(Activation):
+    r"""The reader's activation (network2's names): ``source.fn(z)`` and ``source.prime(z)``.
+
+    Element-wise, like every activation ``prime`` can describe. :attr:`builtin` is the name of
+    the built-in activation it computes (its ``fn`` within :data:`MATCH_TOLERANCE` of the
+    built-in's on :data:`MATCH_GRID`), or None.
+    """
+
+    custom = True
+
+    def __init__(self, source, *, where="activation", allowed=None):
+        expected = (
+            "the name of an activation or an object with fn(z) and prime(z) "
+            "(network2's names; one example per row)"
+        )
+        _require_methods(source, ("fn", "prime"), where, expected)
+        self.source = _resolve(source, ("fn", "prime"), where)
+        self.name = piece_name(source)
+        self.where = where
+        z = np.linspace(-2.0, 2.0, _PROBE_ROWS * 3).reshape(_PROBE_ROWS, 3)
+        for method in ("fn", "prime"):
+            label = f"{where} {self.name}: {method}(z)"
+            _probe_call(label, getattr(self.source, method), (z.copy(),), z.shape)
+        self._builtin = _match_activation(self.source.fn, allowed or tuple(ACTIVATIONS))
+
+    @property
+    def builtin(self):
+        return self._builtin
+
+    def fn(self, z, out=None):
+        a = self.source.fn(z)
+        if out is None:
+            return np.array(a, dtype=z.dtype)  # a new array: callers keep z as it was
+        np.copyto(out, a, casting="same_kind")
+        return out
+
+    def prime(self, z, a):
+        return np.asarray(self.source.prime(z), dtype=z.dtype)
+
+    def __repr__(self):
+        also = f", computes {self._builtin}" if self._builtin else ""
+        return f"<activation {self.name} (yours{also})>"
+
+
+def _match_activation(fn, allowed):
+    """The name of the allowed built-in whose values ``fn`` gives on the grid, or None."""
+    try:
+        with np.errstate(all="ignore"):
+            mine = np.asarray(fn(MATCH_GRID.copy()), dtype=np.float64)
+    except Exception:  # the probe passed; a function that fails on the grid matches nothing
+        return None
+    if mine.shape != MATCH_GRID.shape or not np.isfinite(mine).all():
+        return None
+    for name in allowed:
+        theirs = ACTIVATIONS[name]().fn(MATCH_GRID.copy())
+        if np.allclose(mine, theirs, rtol=MATCH_TOLERANCE, atol=MATCH_TOLERANCE):
+            return name
+    return None
+
+
+class CustomCost(Cost):
+    r"""The reader's cost (network2's names): ``source.fn(a, y)``, each example's cost, (n,);
+    ``source.delta(z, a, y)``, the output layer's error :math:`\delta^L = \partial C/\partial
+    z^L`, (n, n_out), the output activation's derivative included (BP1 whole).
+
+    :attr:`builtin` is the name of the built-in cost it computes (its ``fn`` and ``delta``
+    within :data:`MATCH_TOLERANCE` of the built-in's on the probe, for this output), or None.
+    """
+
+    custom = True
+
+    def __init__(self, source, output, n_out):
+        expected = (
+            f"one of {', '.join(map(repr, COSTS))} or an object with fn(a, y) and "
+            f"delta(z, a, y) (network2's names; one example per row)"
+        )
+        _require_methods(source, ("fn", "delta"), "cost", expected)
+        self.source = _resolve(source, ("fn", "delta"), "cost")
+        self.name = piece_name(source)
+        z, a, y = _cost_probe(output, n_out)
+        n = len(z)
+        fn = _probe_call(f"cost {self.name}: fn(a, y)", self.source.fn, (a, y), (n,))
+        delta = _probe_call(
+            f"cost {self.name}: delta(z, a, y)", self.source.delta, (z, a, y), (n, n_out)
+        )
+        self._builtin = _match_cost(fn, delta, output, z, a, y)
+
+    @property
+    def builtin(self):
+        return self._builtin
+
+    def fn(self, a, y):
+        return np.asarray(self.source.fn(a, y))
+
+    def delta(self, z, a, y, out=None):
+        """BP1, the reader's way: ``source.delta(z, a, y)`` (into ``out`` when given)."""
+        d = self.source.delta(z, a, y)
+        if out is None:
+            return np.array(d, dtype=z.dtype)
+        np.copyto(out, d, casting="same_kind")
+        return out
+
+    def grad(self, a, y):
+        raise TypeError(
+            f"cost {self.name} gives delta(z, a, y), the error dC/dz of the output layer, "
+            f"not the gradient dC/da; use delta"
+        )
+
+    def __repr__(self):
+        also = f", computes {self._builtin}" if self._builtin else ""
+        return f"<cost {self.name} (yours{also})>"
+
+
+def _cost_probe(output, n_out):
+    """``(z, a, y)`` for checking a cost: 4 examples, z in [-2, 2], a = output(z), one-hot y
+    (with one output: the desired outputs 0, 1, 1, 0)."""
+    z = np.linspace(-2.0, 2.0, _PROBE_ROWS * n_out).reshape(_PROBE_ROWS, n_out)
+    z = z[:, ::-1].copy() if n_out > 1 else z  # rows that differ in their largest entry
+    a = np.asarray(output.fn(z.copy()), dtype=np.float64)
+    if n_out == 1:
+        y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    else:
+        y = np.zeros((_PROBE_ROWS, n_out))
+        y[np.arange(_PROBE_ROWS), np.arange(_PROBE_ROWS) % n_out] = 1.0
+    return z, a, y
+
+
+def _match_cost(fn, delta, output, z, a, y):
+    """The name of the built-in cost whose values and output error (with this output) are
+    ``fn`` and ``delta`` on the probe, or None (always None for an output no built-in is)."""
+    out_name = output.builtin
+    if out_name is None:
+        return None
+    builtin_output = ACTIVATIONS[out_name]()
+    for name in COSTS:
+        cost = get_cost(name, out_name)
+        with np.errstate(all="ignore"):
+            theirs_fn = cost.fn(a, y)
+            if (out_name, name) in CANCELLING_PAIRS:
+                theirs_delta = a - y
+            else:
+                theirs_delta = builtin_output.backward(z, a, cost.grad(a, y))
+        tol = {"rtol": MATCH_TOLERANCE, "atol": MATCH_TOLERANCE}
+        if np.allclose(fn, theirs_fn, **tol) and np.allclose(delta, theirs_delta, **tol):
+            return name
+    return None
+
+
+def activation_from(value, *, where="activation", allowed=None):
+    """A built-in activation by name (or a built-in's object), or the reader's own object
+    (``fn(z)``, ``prime(z)``) wrapped as a :class:`CustomActivation`."""
+    if isinstance(value, str):
+        return get_activation(value, where=where, allowed=allowed)
+    if isinstance(value, Activation) and not value.custom:
+        return get_activation(value.name, where=where, allowed=allowed)
+    if isinstance(value, CustomActivation):
+        value = value.source
+    if not hasattr(value, "fn") and not hasattr(value, "prime"):
+        allowed = tuple(allowed or ACTIVATIONS)
+        raise TypeError(
+            f"{where} must be one of {', '.join(map(repr, allowed))} or an object with fn(z) "
+            f"and prime(z); got {value!r}"
+        )
+    return CustomActivation(value, where=where, allowed=allowed)
+
+
+def cost_from(value, output, n_out):
+    """A built-in cost by name (or a built-in's object), for ``output`` (an
+    :class:`Activation`), or the reader's own object (``fn(a, y)``, ``delta(z, a, y)``) wrapped
+    as a :class:`CustomCost` and checked with ``n_out`` outputs."""
+    out_name = output.builtin or output.name
+    if isinstance(value, str):
+        return get_cost(value, out_name)
+    if isinstance(value, Cost) and not value.custom:
+        return get_cost(value.name, out_name)
+    if isinstance(value, CustomCost):
+        value = value.source
+    if not hasattr(value, "fn") and not hasattr(value, "delta"):
+        raise TypeError(
+            f"cost must be one of {', '.join(map(repr, COSTS))} or an object with fn(a, y) "
+            f"and delta(z, a, y); got {value!r}"
+        )
+    return CustomCost(value, output, n_out)

@@ -3,11 +3,24 @@
 Each parameter is nudged by +eps and -eps and the cost measured both times; the central
 difference (C(w + eps) - C(w - eps)) / 2 eps approximates dC/dw with error O(eps^2), which
 backprop's answer should match closely in float64.
+
+A network made with the reader's own pieces (``Network(cost=obj)``, ``activation=obj``) has
+each piece checked against its own derivative too, so that a wrong one is named: a warning
+says, for instance, that the cost's ``delta(z, a, y)`` is not the derivative of its
+``fn(a, y)``.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from .network import output_error
+
+#: A piece whose derivative is this far (relative error) from its central difference is wrong;
+#: a right one, in float64 with eps = 1e-5, lands near 1e-10.
+PIECE_TOLERANCE = 1e-6
 
 
 def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, wrt="parameters"):
@@ -22,6 +35,12 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
     Use a float64 network: float32 rounding swamps the finite difference. Values around 1e-7
     or below mean the gradient is right; around 1e-2 or above, it is wrong. ReLU's kink at 0
     makes the difference one-sided there, so give such networks non-zero biases first.
+
+    With your own activation, output or cost (``Network(..., cost=obj)``), each is also
+    checked against its own derivative on the first examples of ``X``: your cost's
+    ``delta(z, a, y)`` against the central difference of ``fn(output(z), y)`` in z, your
+    activation's ``prime(z)`` against that of its ``fn(z)``. A piece that disagrees gets a
+    UserWarning naming it, with both answers for the first example.
     """
     if network.dtype != np.float64:
         raise ValueError(
@@ -32,6 +51,8 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
         raise ValueError(f"wrt must be 'parameters' or 'input'; got {wrt!r}")
     X = network.check_inputs(X)
     Y = network.targets(y, len(X))
+    for message in check_pieces(network, X, Y, eps=eps):
+        warnings.warn(message, UserWarning, stacklevel=2)
     if wrt == "input":
         if dropout:
             raise ValueError(
@@ -106,3 +127,60 @@ def _relative_error(numeric, analytic):
     """|numeric - analytic| / (|numeric| + |analytic|) over the whole vector (0 when both are 0)."""
     scale = np.linalg.norm(numeric) + np.linalg.norm(analytic)
     return float(np.linalg.norm(numeric - analytic) / scale) if scale else 0.0
+
+
+def check_pieces(network, X, Y, *, eps=1e-5, n=8):
+    """Messages naming each of the reader's own pieces that disagrees with its own derivative
+    on the first ``n`` examples of ``X`` (targets ``Y``); empty when all agree or none is the
+    reader's. ``X`` and ``Y`` as the network checks them."""
+    hidden = getattr(network, "activation_function", None)
+    output = getattr(network, "output_function", None)
+    cost = network.cost_function
+    if hidden is None or not (hidden.custom or output.custom or cost.custom):
+        return []
+    zs, activations = network._weighted_inputs(X[:n])
+    Y = Y[:n]
+    messages = []
+    with np.errstate(all="ignore"):
+        for f, where, layers in ((hidden, "activation", zs[:-1]), (output, "output", zs[-1:])):
+            if f.custom and layers:
+                numeric = [(f.fn(z + eps) - f.fn(z - eps)) / (2 * eps) for z in layers]
+                analytic = [f.prime(z, f.fn(z)) for z in layers]
+                error = _relative_error(np.concatenate(numeric, 1), np.concatenate(analytic, 1))
+                if not error <= PIECE_TOLERANCE:
+                    messages.append(
+                        f"gradcheck: the {where} {f.name}'s prime(z) is not the derivative of "
+                        f"its fn(z): relative error {error:.2g} against the central difference "
+                        f"(eps={eps:g}); for the first example prime gave "
+                        f"{_few(analytic[0][0])} where (fn(z + eps) - fn(z - eps)) / 2 eps "
+                        f"gives {_few(numeric[0][0])}"
+                    )
+        if cost.custom:
+            z = zs[-1]
+            analytic = output_error(output, cost, z, activations[-1], Y)
+            numeric = np.empty_like(z)
+            for k in range(z.shape[1]):  # examples are independent: one column at a time
+                step = np.zeros_like(z)
+                step[:, k] = eps
+                plus = cost.fn(output.fn(z + step), Y)
+                minus = cost.fn(output.fn(z - step), Y)
+                numeric[:, k] = (plus - minus) / (2 * eps)
+            error = _relative_error(numeric, analytic)
+            if not error <= PIECE_TOLERANCE:
+                messages.append(
+                    f"gradcheck: the cost {cost.name}'s delta(z, a, y) is not the derivative "
+                    f"of its fn(a, y) with respect to z through the output {output.name}: "
+                    f"relative error {error:.2g}; for the first example delta gave "
+                    f"{_few(analytic[0])} where the central difference of fn(output(z), y) "
+                    f"gives {_few(numeric[0])}. (With a sigmoid output and the cross-entropy, "
+                    f"sigma'(z) cancels and delta = a - y; a delta still multiplied by "
+                    f"sigma'(z) is the quadratic cost's.)"
+                )
+    return messages
+
+
+def _few(v, k=4):
+    """The first ``k`` numbers of ``v``, to quote in a message."""
+    v = np.ravel(v)
+    more = ", ..." if v.size > k else ""
+    return "[" + ", ".join(f"{x:.4g}" for x in v[:k]) + more + "]"

@@ -45,10 +45,14 @@ def output_error(output, cost, z, a, y, *, out=None):
     Returns a new (m, n_out) array: each example's :math:`\partial C/\partial z^L` (not divided
     by m). Where the cost's derivative cancels the output's (``functions.CANCELLING_PAIRS``:
     sigmoid or softmax with cross-entropy, softmax with log-likelihood) it is exactly
-    ``a - y``, which is also more accurate than multiplying the two. With ``out`` (an
-    (m, n_out) array) the error is written there instead.
+    ``a - y``, which is also more accurate than multiplying the two. A reader's own cost
+    (:class:`~nnwidgets.functions.CustomCost`) gives the whole of it, network2's way:
+    ``cost.delta(z, a, y)``. With ``out`` (an (m, n_out) array) the error is written there
+    instead.
     """
-    if (output.name, cost.name) in functions.CANCELLING_PAIRS:
+    if cost.custom:  # the reader's delta(z, a, y) is BP1 whole, f'(z) included (network2's)
+        return cost.delta(z, a, y, out=out)
+    if not output.custom and (output.name, cost.name) in functions.CANCELLING_PAIRS:
         return np.subtract(a, y, out=out)
     return output.backward(z, a, cost.grad(a, y), out=out)
 
@@ -169,12 +173,23 @@ class Network:
     sizes : sequence of int
         Neurons per layer, input first: ``[784, 100, 10]`` is 784 inputs, one hidden layer of
         100 neurons and 10 outputs.
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"}
-        Activation of the hidden layers.
-    output : {"softmax", "sigmoid", "tanh", "relu", "leaky_relu", "linear"}
-        Activation of the output layer.
-    cost : {"cross_entropy", "log_likelihood", "quadratic"}
-        The cost that training minimises.
+    activation : {"sigmoid", "tanh", "relu", "leaky_relu", "linear"} or object
+        Activation of the hidden layers: a name, or your own object (or class) with
+        ``fn(z)`` and ``prime(z)``, network2's names, one example per row.
+    output : {"softmax", "sigmoid", "tanh", "relu", "leaky_relu", "linear"} or object
+        Activation of the output layer: a name, or an object as for ``activation``.
+    cost : {"cross_entropy", "log_likelihood", "quadratic"} or object
+        The cost that training minimises: a name, or your own object (or class) with
+        ``fn(a, y)``, each example's cost, shape (n,), and ``delta(z, a, y)``, the output
+        layer's error dC/dz (BP1, the output's derivative included), shape (n, n_out).
+
+        Your pieces are checked on a small probe now (a missing method, a wrong shape or a
+        non-finite value is a TypeError/ValueError naming the object) and train like the
+        built-ins, by a generic path. The widgets' pages run only built-in functions: an
+        activation whose ``fn`` equals a built-in's on a grid of z (to 1e-9) runs there as that
+        one, and :meth:`save` stores such pieces by the built-in's name; for any other the
+        widgets say they cannot run it and :meth:`save` refuses. :func:`nnwidgets.gradcheck`
+        says which of your pieces disagrees with its own derivative.
     init : {"scaled", "large", "book"}
         ``"large"``: weights and biases drawn from N(0, 1), the book's first choice, which
         saturates sigmoid neurons. ``"scaled"``: weights from N(0, 1/n_in) (N(0, 2/n_in), He's
@@ -206,18 +221,18 @@ class Network:
         dtype="float32",
     ):
         self.sizes = _check_sizes(sizes)
-        self._hidden = functions.get_activation(
+        self._hidden = functions.activation_from(
             activation, where="activation", allowed=functions.HIDDEN_ACTIVATIONS
         )
-        self._output = functions.get_activation(output, where="output")
-        if output == "softmax" and self.sizes[-1] < 2:
+        self._output = functions.activation_from(output, where="output")
+        if self._output.name == "softmax" and self.sizes[-1] < 2:
             raise ValueError(
                 f"output='softmax' needs at least 2 output neurons: over one neuron "
                 f"it is always 1.0 and cannot learn; got sizes {self.sizes}. For a "
                 f"single yes/no output use output='sigmoid'"
             )
-        self._cost = functions.get_cost(cost, output)
-        _warn_if_mismatched(output, cost)
+        self._cost = functions.cost_from(cost, self._output, self.sizes[-1])
+        _warn_if_mismatched(self._output.builtin, self._cost.builtin)
         if init not in INITS:
             raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}; got {init!r}")
         self.init = init
@@ -236,18 +251,29 @@ class Network:
     # -- configuration -------------------------------------------------------------------------
     @property
     def activation(self):
-        """Name of the hidden layers' activation."""
+        """Name of the hidden layers' activation (for your own object, its class's name)."""
         return self._hidden.name
 
     @property
     def output(self):
-        """Name of the output layer's activation."""
+        """Name of the output layer's activation (for your own object, its class's name)."""
         return self._output.name
 
     @property
     def cost(self):
-        """Name of the cost function."""
+        """Name of the cost function (for your own object, its class's name)."""
         return self._cost.name
+
+    @property
+    def activation_function(self):
+        """The hidden layers' :class:`~nnwidgets.functions.Activation` object; its ``builtin``
+        is the built-in it computes (None for your own function that matches none)."""
+        return self._hidden
+
+    @property
+    def output_function(self):
+        """The output layer's :class:`~nnwidgets.functions.Activation` object."""
+        return self._output
 
     @property
     def cost_function(self):
@@ -297,10 +323,22 @@ class Network:
             "dtype": self.dtype.name,
         }
 
+    def _own_pieces(self):
+        """The reader's own objects among the activation, output and cost, as passed in."""
+        pieces = {"activation": self._hidden, "output": self._output, "cost": self._cost}
+        return {key: f.source for key, f in pieces.items() if f.custom}
+
     def __repr__(self):
+        own = self._own_pieces()
+
+        def shown(key):  # yours by its class's name: MyCrossEntropy, or MyCrossEntropy()
+            if key not in own:
+                return repr(getattr(self, key))
+            return getattr(self, key) + ("" if isinstance(own[key], type) else "()")
+
         return (
-            f"Network({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
-            f"cost={self.cost!r}, dtype={self.dtype.name!r})"
+            f"Network({self.sizes}, activation={shown('activation')}, "
+            f"output={shown('output')}, cost={shown('cost')}, dtype={self.dtype.name!r})"
         )
 
     def _initial_parameters(self):
@@ -312,7 +350,7 @@ class Network:
                 std, bias_std = 1.0 / np.sqrt(n_in), 1.0  # network2's default_weight_initializer
             else:
                 last = l == len(self.sizes) - 2
-                kind = self.output if last else self.activation
+                kind = (self._output if last else self._hidden).builtin
                 gain = 2.0 if kind in ("relu", "leaky_relu") else 1.0  # He et al. for ReLU
                 std, bias_std = np.sqrt(gain / n_in), 0.0
             weights.append((self.rng.standard_normal((n_out, n_in)) * std).astype(self.dtype))
@@ -380,7 +418,7 @@ class Network:
 
         One output of another kind is regression: no accuracy (training records NaN for it).
         """
-        return self.sizes[-1] >= 2 or self.output == "sigmoid"
+        return self.sizes[-1] >= 2 or self._output.builtin == "sigmoid"
 
     def classes(self, outputs):
         """The class each row of ``outputs`` (n, n_out) stands for, (n,) ints: the one rule
@@ -427,7 +465,8 @@ class Network:
         ``(nabla_b, nabla_w, a_out)``: lists shaped like ``biases`` and ``weights``, and the
         output activations (for the loss and accuracy, at no extra cost). ``dropout`` is the
         probability of silencing each hidden neuron (inverted dropout: survivors are scaled up
-        by 1/(1-p) so nothing changes at test time).
+        by 1/(1-p) so nothing changes at test time): one for every hidden layer, or a sequence
+        with one per hidden layer.
 
         ``out``, a :class:`Workspace` from :meth:`workspace`, is where a training loop has
         every array written instead of into new ones; the results are then views of it, which
@@ -445,6 +484,7 @@ class Network:
         work = Workspace(self, m) if out is None else out
         zs, activations, errors, delta_out = work.rows(m)
         L = len(self.weights)
+        rates = dropout_rates(dropout, L - 1)  # one per hidden layer, or None for no dropout
         # Forward, keeping what the backward pass needs: each layer's weighted input z, its
         # activation a = f(z) and what the next layer received (a, or a through dropout's mask).
         inputs, masks = [X], []
@@ -455,11 +495,13 @@ class Network:
             f = self._output if i == L - 1 else self._hidden
             a = f.fn(z, out=activations[i])  # a^l = f(z^l)
             if i < L - 1:
-                if dropout:
-                    mask = (rng.random(a.shape, dtype=np.float32) >= dropout).astype(a.dtype)
-                    mask /= 1.0 - dropout  # inverted dropout: survivors scaled by 1/(1-p)
-                    masks.append(mask)
+                p = rates[i] if rates else 0.0
+                mask = None
+                if p:
+                    mask = (rng.random(a.shape, dtype=np.float32) >= p).astype(a.dtype)
+                    mask /= 1.0 - p  # inverted dropout: survivors scaled by 1/(1-p)
                     a = a * mask  # what the next layer receives
+                masks.append(mask)
                 inputs.append(a)
 
         # BP1 and BP2: every layer's error delta^l = dC/dz^l, divided by m because the cost is
@@ -473,7 +515,13 @@ class Network:
         else:
             delta_out *= scale / m
         deltas = hidden_errors(
-            self.weights, zs, activations, delta_out, self._hidden, scales=masks or None, out=errors
+            self.weights,
+            zs,
+            activations,
+            delta_out,
+            self._hidden,
+            scales=masks if rates else None,
+            out=errors,
         )
         nabla_b, nabla_w = work.nabla_b, work.nabla_w
         for i, delta in enumerate(deltas):
@@ -625,7 +673,7 @@ class Network:
 
     def copy(self):
         """An independent copy with the same configuration and parameters (no subscribers)."""
-        twin = type(self)(**self.config())
+        twin = type(self)(**{**self.config(), **self._own_pieces()})
         twin.weights = [w.copy() for w in self.weights]
         twin.biases = [b.copy() for b in self.biases]
         return twin
@@ -636,8 +684,40 @@ class Network:
 
         ``dtype="float16"`` halves the file, at a precision cost that predictions rarely notice.
         A network with NaN or infinite weights is refused (ValueError saying which layer).
+        A file names its functions: your own activation or cost is stored as the built-in it
+        computes (``activation_function.builtin``), and one that computes none is refused
+        (ValueError naming it); nothing is written then.
         """
-        modelfile.write(path, self.config(), self.weights, self.biases, dtype=dtype)
+        modelfile.write(path, self._file_config(), self.weights, self.biases, dtype=dtype)
+
+    def _file_config(self):
+        """:meth:`config` with built-in names only, as a model file stores them."""
+        config = self.config()
+        kinds = {"activation": "activation", "output": "activation", "cost": "cost"}
+        for key, f in (
+            ("activation", self._hidden),
+            ("output", self._output),
+            ("cost", self._cost),
+        ):
+            if not f.custom:
+                continue
+            if f.builtin is None:
+                names = (
+                    functions.COSTS
+                    if key == "cost"
+                    else functions.HIDDEN_ACTIVATIONS
+                    if key == "activation"
+                    else functions.ACTIVATIONS
+                )
+                raise ValueError(
+                    f"cannot save: {key} {f.name} is your own {kinds[key]}, and a model file "
+                    f"stores functions by name; {f.name} computes none of the built-in ones "
+                    f"({', '.join(names)}), so a loaded network could not run it. Save the "
+                    f"parameters yourself (np.savez(path, *net.weights, *net.biases)) or train "
+                    f"with a built-in {kinds[key]}; nothing was written"
+                )
+            config[key] = f.builtin
+        return config
 
     @classmethod
     def load(cls, path):
@@ -688,6 +768,23 @@ def _warn_if_mismatched(output, cost):
             UserWarning,
             stacklevel=3,
         )
+
+
+def dropout_rates(dropout, n_hidden):
+    """``dropout`` as a tuple of one rate per hidden layer, or None when every rate is 0.
+
+    A number is every hidden layer's rate; a sequence must hold ``n_hidden`` of them (the
+    Trainer checks each is in [0, 1) with messages naming the setting).
+    """
+    if isinstance(dropout, numbers.Real):
+        return (float(dropout),) * n_hidden if dropout else None
+    rates = tuple(float(p) for p in dropout)
+    if len(rates) != n_hidden:
+        raise ValueError(
+            f"dropout must be one number for every hidden layer or a list of {n_hidden} (one "
+            f"per hidden layer); got {len(rates)}: {list(rates)}"
+        )
+    return rates if any(rates) else None
 
 
 def _check_sizes(sizes):

@@ -150,22 +150,60 @@ class LiveNumber:
         obj.__dict__[self.name] = self.check_for(obj, value)
 
     def check_for(self, trainer, value):
-        """:meth:`check`, and ask the trainer's network whether it can train so: a book
-        network's backprop has no dropout, whether dropout is asked at the start or mid-run."""
-        value = self.check(value)
-        if self.name == "dropout":
-            getattr(trainer.network, "check_trainable", lambda **_: None)(dropout=value)
-        return value
+        """:meth:`check`, for this trainer's network (the same rule here; see
+        :class:`LiveRates`)."""
+        return self.check(value)
 
-    def check(self, value):
+    def check(self, value, *, name=None):
         """``value`` as a float in range; ValueError/TypeError naming the setting if not."""
         return _checks.check_range(
-            value, self.name, self.low, self.high, low_open=self.low_open, high_open=self.high_open
+            value,
+            name or self.name,
+            self.low,
+            self.high,
+            low_open=self.low_open,
+            high_open=self.high_open,
         )
 
     def __repr__(self):
         bounds = _checks.describe_range(self.low, self.high, self.low_open, self.high_open)
         return f"<LiveNumber {self.name}: {bounds}>"
+
+
+class LiveRates(LiveNumber):
+    """A :class:`LiveNumber` that may also be one value per hidden layer (dropout): a number
+    for every hidden layer, or a list of numbers, each in range, kept as a tuple.
+
+    :meth:`check` checks the numbers; :meth:`check_for` also that a list has one per hidden
+    layer of the trainer's network, and asks that network whether it can train so (a book
+    network's backprop has no dropout), at the start or mid-run.
+    """
+
+    def check(self, value):
+        if isinstance(value, (list, tuple, np.ndarray)):
+            if np.ndim(value) != 1 or len(value) == 0:
+                raise ValueError(
+                    f"{self.name} must be a number, or a list with one number per hidden "
+                    f"layer; got {_checks._shorten(value)}"
+                )
+            return tuple(
+                LiveNumber.check(self, r, name=f"{self.name}[{i}]") for i, r in enumerate(value)
+            )
+        return super().check(value)
+
+    def check_for(self, trainer, value):
+        value = self.check(value)
+        network = trainer.network
+        if isinstance(value, tuple):
+            hidden = len(network.sizes) - 2
+            if len(value) != hidden:
+                raise ValueError(
+                    f"{self.name} must be one number for every hidden layer or a list of "
+                    f"{hidden} (one per hidden layer of sizes {list(network.sizes)}); got "
+                    f"{len(value)}: {list(value)}"
+                )
+        getattr(network, "check_trainable", lambda **_: None)(**{self.name: value})
+        return value
 
 
 class EndTraining(Exception):
@@ -201,8 +239,9 @@ class Trainer:
     l2, l1 : float
         The book's regularisation parameter lambda: the cost gains ``(l2 / 2n) sum w^2`` and
         ``(l1 / n) sum |w|``, where n is the size of the training set (weights only, not biases).
-    dropout : float in [0, 1)
-        Probability of dropping each hidden neuron during training.
+    dropout : float in [0, 1), or a list of them
+        Probability of dropping each hidden neuron during training: one for every hidden
+        layer, or a list with one per hidden layer (``[0.2, 0.5]`` for two), kept as a tuple.
     schedule : {"constant", "step", "cosine"} or callable
         How the learning rate changes: "step" multiplies it by ``step_gamma`` every ``step_size``
         epochs; "cosine" anneals it to zero along half a cosine; a callable gets the training
@@ -259,7 +298,7 @@ class Trainer:
     momentum = LiveNumber(0, 1, high_open=True)
     l2 = LiveNumber(0, math.inf)
     l1 = LiveNumber(0, math.inf)
-    dropout = LiveNumber(0, 1, high_open=True)
+    dropout = LiveRates(0, 1, high_open=True)
     notify_interval = LiveNumber(0, math.inf)
 
     @classmethod

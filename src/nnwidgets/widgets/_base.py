@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 
 import anywidget
 import numpy as np
 import traitlets
 
+from .. import functions
 from .._checks import reject_unknown
 from ..book import as_network, book_activation
 from . import _sync
@@ -30,7 +32,9 @@ __all__ = [
     "as_widget_network",
     "function_name",
     "layer_arrays",
+    "network_functions",
     "network_payload",
+    "page_function",
     "BROWSER_FUNCTIONS",
 ]
 
@@ -82,19 +86,68 @@ def layer_arrays(net, *, needs=("sizes", "weights", "biases", "activation", "out
     return sizes, weights, biases
 
 
+def page_function(net, where):
+    """``(name, own)`` for ``net``'s ``where`` ("activation" or "output"): the built-in the page
+    runs for it, and the name of the reader's own function when it computes no built-in (then
+    ``name`` is None; else ``own`` is None). A reader's function that equals a built-in on a
+    grid of z (``functions.CustomActivation.builtin``) runs in the page as that built-in."""
+    f = getattr(net, f"{where}_function", None)
+    if isinstance(f, functions.Activation) and f.custom:
+        return f.builtin, None if f.builtin else f.name
+    return function_name(getattr(net, where)), None
+
+
+def network_functions(net):
+    """``(hidden, output)``: the :class:`~nnwidgets.functions.Activation` objects that compute
+    ``net``'s layers in Python as the page does: the built-in a name (or a reader's matching
+    function) stands for; a reader's function that matches none, itself (the page cannot run
+    it, and says so; Python can)."""
+    pair = []
+    for where in ("activation", "output"):
+        name, own = page_function(net, where)
+        if own is not None:
+            pair.append(getattr(net, f"{where}_function"))
+        else:
+            pair.append(functions.get_activation(name, where=where))
+    return tuple(pair)
+
+
+def cannot_run_message(own):
+    """The page's words for functions it cannot run: ``own`` lists "activation MySoftplus"."""
+    names = " and ".join(own)
+    return (
+        f"this page cannot run your {names}: it runs only the built-in functions "
+        f"({', '.join(BROWSER_FUNCTIONS)}), and yours computes none of them on a grid of z. "
+        f"Training, predict and score still work in Python."
+    )
+
+
 def network_payload(net) -> dict:
     """A network as the page runs it: sizes, function names and binary float32 parameters.
 
-    Raises ``ValueError`` when the page cannot run the network's functions.
+    Raises ``ValueError`` when the page cannot run a function the network names. For the
+    reader's own function that matches no built-in, the payload carries ``unsupported``, a
+    message the page shows instead of running the network (``decodeNetwork`` throws it), and
+    a UserWarning says the same in Python.
     """
     sizes, weights, biases = layer_arrays(net)
-    activation, output = function_name(net.activation), function_name(net.output)
+    (activation, own_hidden), (output, own_output) = (
+        page_function(net, "activation"),
+        page_function(net, "output"),
+    )
+    own = [f"{w} {n}" for w, n in (("activation", own_hidden), ("output", own_output)) if n]
     for where, name in (("activation", activation), ("output", output)):
-        if name not in BROWSER_FUNCTIONS:
+        if name is not None and name not in BROWSER_FUNCTIONS:
             raise ValueError(
                 f"{where} must be one of {BROWSER_FUNCTIONS} to run in the browser; got {name!r}"
             )
+    extra = {}
+    if own:
+        extra["unsupported"] = message = cannot_run_message(own)
+        warnings.warn(f"{message[0].upper()}{message[1:]}", UserWarning, stacklevel=2)
+        activation, output = activation or own_hidden, output or own_output
     return {
+        **extra,
         "sizes": sizes,
         "activation": activation,
         "output": output,

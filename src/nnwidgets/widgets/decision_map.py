@@ -37,7 +37,7 @@ import numpy as np
 import traitlets
 
 from ..datasets.toy import FEATURES, check_features
-from ._base import NetworkWidget, function_name, network_payload
+from ._base import NetworkWidget, network_payload, page_function
 from ._wire import Array, array_serialization, bundle
 
 __all__ = ["TASKS", "DecisionMap"]
@@ -57,7 +57,7 @@ def _task(net) -> str:
     n_out = int(net.sizes[-1])
     if n_out >= 2:
         return "classes"
-    return "binary" if function_name(net.output) == "sigmoid" else "regression"
+    return "binary" if page_function(net, "output")[0] == "sigmoid" else "regression"
 
 
 def _pair(value, where):

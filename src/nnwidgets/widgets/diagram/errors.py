@@ -16,7 +16,7 @@ import numpy as np
 from ... import functions
 from ..._checks import target_vector  # the package's one label-to-target rule, for one example
 from ...network import hidden_errors, output_error
-from .._base import function_name
+from .._base import function_name, network_functions
 from .forward import edited_pass
 
 __all__ = ["cost_of", "edited_deltas", "target_vector"]
@@ -45,8 +45,7 @@ def edited_deltas(net, x, y, scales=None) -> list[np.ndarray]:
 
     ``scales`` are the diagram's edits ``{layer: {neuron: factor}}`` (hidden layers only).
     """
-    hidden = functions.get_activation(function_name(net.activation))
-    output = functions.get_activation(function_name(net.output), where="output")
+    hidden, output = network_functions(net)
     cost = cost_of(net)
     p = edited_pass(net, x, scales, dtype=np.float64)
     # Row vectors (1, n): one example, as Network's backprop sees a mini-batch.

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ... import functions
-from .._base import function_name
+from .._base import network_functions
 
 __all__ = ["EditedPass", "edited_pass", "edited_forward", "factors_of"]
 
@@ -51,8 +50,7 @@ def factors_of(scales, sizes) -> list[np.ndarray]:
 def edited_pass(net, x, scales=None, *, dtype=np.float32) -> EditedPass:
     """Input ``x`` through ``net`` with the edits ``scales`` applied, keeping every layer."""
     L = len(net.weights)
-    hidden = functions.get_activation(function_name(net.activation))
-    output = functions.get_activation(function_name(net.output), where="output")
+    hidden, output = network_functions(net)
     a = np.asarray(x, dtype=dtype).reshape(-1)
     sizes = [a.size] + [np.shape(b)[0] for b in net.biases]
     factors = factors_of(scales, sizes)
