@@ -247,6 +247,7 @@ def _latest_bolder_change(changes):
     """The latest live change that raised a setting, described with what it does; or None."""
     for change in reversed(list(changes)):
         name, old, new = change["name"], change["old"], change["new"]
+        old, new = float(np.max(old)), float(np.max(new))  # dropout may be a rate per layer
         if name in _BOLDER and new > old:
             where = f"epoch {change['epoch'] + 1}, after mini-batch {change['batch']}"
             hint = _BOLDER[name].format(
@@ -443,9 +444,8 @@ class Run:
             self.changes.append(
                 {"epoch": epoch, "batch": batch, "name": name, "old": old, "new": value}
             )
-            self.marks.append(
-                {"x": done / self.batches_per_epoch, "text": f"{name} {old:g} → {value:g}"}
-            )
+            text = f"{name} {_describe(old)} → {_describe(value)}"  # dropout: maybe per layer
+            self.marks.append({"x": done / self.batches_per_epoch, "text": text})
             del self.marks[:-MAX_MARKS]
 
     def set_grid(self, point):

@@ -89,8 +89,12 @@ class _Setting(traitlets.TraitType):
     def validate(self, obj, value):
         try:
             value = check_live_setting(self.name, value)
-            # Each run's network must be able to train so (a book network has no dropout).
-            for run in getattr(obj, "runs", ()):
+            # Each run's network must be able to train so (a book network has no dropout); a
+            # rate per hidden layer (a tuple) is for the runs with that many hidden layers.
+            runs = list(getattr(obj, "runs", ()))
+            if isinstance(value, tuple) and runs:
+                runs = [r for r in runs if len(r.network.sizes) - 2 == len(value)] or runs[:1]
+            for run in runs:
                 Trainer.live_settings()[self.name].check_for(run.trainer, value)
             return value
         except ValueError as exc:
