@@ -1,4 +1,8 @@
-"""The Section 1 labs: generated exercises are up to date and stop at their first stub.
+"""The labs of both sections: generated exercises are up to date and stop at their first stub,
+and notebooks/README.md lists each with its run time.
+
+Section 1 is labs 1 to 6 (the book's first half, chapters 1 and 2); Section 2 is labs 7 to 13,
+plus an optional capstone lab 14 (chapters 3 to 6).
 
 The solution notebooks (notebooks/lab*.ipynb) run top to bottom in tests/test_notebooks.py,
 with every other shipped notebook.
@@ -17,11 +21,21 @@ ROOT = pathlib.Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_exercises  # noqa: E402
 
-LABS = sorted((ROOT / "notebooks").glob("lab*.ipynb"))
+LABS = sorted((ROOT / "notebooks").glob("lab*.ipynb"), key=lambda p: int(p.name[3:].split("_")[0]))
+NUMBERS = [int(p.name[3:].split("_")[0]) for p in LABS]
 
 
-def test_there_are_six_labs():
-    assert [p.name.split("_")[0] for p in LABS] == [f"lab{i}" for i in range(1, 7)]
+def test_section_1_is_labs_1_to_6():
+    assert [n for n in NUMBERS if n <= 6] == list(range(1, 7))
+
+
+def test_section_2_is_labs_7_to_13_with_an_optional_14():
+    section_2 = [n for n in NUMBERS if n >= 7]
+    assert section_2 in (list(range(7, 14)), list(range(7, 15))), section_2
+
+
+def test_each_lab_number_has_one_notebook():
+    assert len(NUMBERS) == len(set(NUMBERS)), [p.name for p in LABS]
 
 
 def test_exercises_are_up_to_date():
