@@ -352,7 +352,8 @@ def _probe_call(label, call, args, shape):
     """``call(*args)`` as a float array of ``shape``, finite; else an error naming ``label``
     (e.g. "cost MyCost: fn(a, y)"), what was expected and what came back."""
     try:
-        value = call(*args)
+        with np.errstate(all="ignore"):  # a value that overflows is reported below, in words
+            value = call(*args)
     except Exception as exc:
         shapes = ", ".join(str(np.shape(a)) for a in args)
         raise TypeError(

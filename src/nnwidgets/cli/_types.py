@@ -43,6 +43,24 @@ def trainer_setting(name: str):
     return check
 
 
+def dropout_rates(text: str):
+    """``0.2`` for every hidden layer, or ``0.2,0.5``: one rate per hidden layer (how many the
+    network has is checked once it is made), each by the Trainer's own rule."""
+    rule = Trainer.live_settings()["dropout"]
+    expected = describe_range(rule.low, rule.high, rule.low_open, rule.high_open)
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number or comma-separated numbers (one per hidden layer), each "
+            f"{expected}; got {text!r}"
+        ) from None
+    try:
+        return rule.check(values[0] if len(values) == 1 else values)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {expected} (each rate); got {text!r}") from None
+
+
 def layer_sizes(text: str) -> list[int]:
     """``784,100,10``: from the 784 pixels to the 10 digits, every layer at least one neuron."""
     try:

@@ -22,7 +22,14 @@ from pathlib import Path
 from ..models.presets import PRESETS, get_preset
 from ..network import INITS
 from ..training import Callback, TrainingDiverged
-from ._types import existing_directory, layer_sizes, positive_int, prepare_output, trainer_setting
+from ._types import (
+    dropout_rates,
+    existing_directory,
+    layer_sizes,
+    positive_int,
+    prepare_output,
+    trainer_setting,
+)
 
 INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C (128 + SIGINT)
 
@@ -89,7 +96,11 @@ def build_parser():
     fit.add_argument("--momentum", type=trainer_setting("momentum"))
     fit.add_argument("--l2", type=trainer_setting("l2"))
     fit.add_argument("--l1", type=trainer_setting("l1"))
-    fit.add_argument("--dropout", type=trainer_setting("dropout"))
+    fit.add_argument(
+        "--dropout",
+        type=dropout_rates,
+        help="a rate for every hidden layer, or one per hidden layer: 0.2,0.5",
+    )
     fit.add_argument("--schedule", choices=["constant", "step", "cosine"])
     fit.add_argument(
         "--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)"
@@ -188,6 +199,13 @@ def _main(argv):
     # Everything that can be checked is checked before the data loads and training starts.
     try:
         net = Network(**net_kwargs, seed=args.seed, dtype=args.dtype)
+        if isinstance(fit_kwargs.get("dropout"), tuple):  # one rate per hidden layer
+            hidden = len(net.sizes) - 2
+            if len(fit_kwargs["dropout"]) != hidden:
+                raise ValueError(
+                    f"--dropout must give one rate, or {hidden} (one per hidden layer of "
+                    f"{','.join(map(str, net.sizes))}); got {len(fit_kwargs['dropout'])}"
+                )
         out = prepare_output(args.out) if args.out else None
     except (ValueError, TypeError) as exc:
         parser.error(str(exc))
