@@ -163,3 +163,55 @@ def test_before_training_the_panel_shows_the_initial_calibration(make_dash, smal
         reliability(d.runs[0].network.forward(p.X_val), p.y_val).ece
     )
     assert np.frombuffer(entry["epochs"]["view"], np.float32).tolist() == [0.0]
+
+
+# -- the writer measures each epoch's copy: the speed of learning too ----------------------------
+def test_the_speed_of_learning_is_measured_off_the_training_thread_as_the_callback_would(
+    monkeypatch, make_dash, make_net, small_problem
+):
+    from nnwidgets.layer_speed import LayerSpeed
+
+    p = small_problem
+    calls = []
+    measure = LayerSpeed.measure
+
+    def recording(self, net):
+        calls.append(threading.current_thread().name)
+        return measure(self, net)
+
+    monkeypatch.setattr(LayerSpeed, "measure", recording)
+    d = make_dash(make_net(activation="sigmoid"), epochs=3, layer_speed=50)
+    d.start()
+    d.wait(timeout=60)
+    assert set(calls) == {"nnwidgets-dashboard-writer"}
+    # the same records as LayerSpeed as a callback of net.fit, same network, same settings
+    twin = make_net(activation="sigmoid")
+    twin.fit(p.X, p.y, validation=(p.X_val, p.y_val), epochs=3, batch_size=p.batch_size,
+             learning_rate=0.05, threads=d.runs[0].trainer.threads,
+             callbacks=[LayerSpeed((p.X[:50], p.y[:50]))])
+    ours = d.runs[0].history.layer_speed
+    assert [e for e, _ in ours] == [0.0, 1.0, 2.0, 3.0]
+    np.testing.assert_allclose(
+        [s for _, s in ours], [s for _, s in twin.history_.layer_speed], rtol=1e-5
+    )
+
+
+def test_a_writer_that_falls_behind_leaves_the_measures_to_the_training_thread(
+    monkeypatch, make_dash, make_net
+):
+    # With a backlog of 1 every copy is measured at once, on the training thread, in order.
+    from nnwidgets.widgets.dashboard import publisher
+
+    monkeypatch.setattr(publisher, "MEASURE_BACKLOG", 1)
+    calls = []
+    measure = module.measure
+    monkeypatch.setattr(
+        module, "measure", lambda *a: calls.append(threading.current_thread().name) or measure(*a)
+    )
+    d = make_dash(make_net(activation="sigmoid"), epochs=5, layer_speed=50, calibration=True)
+    d.start()
+    d.wait(timeout=60)
+    assert set(calls) == {"nnwidgets-dashboard"}
+    run = d.runs[0]
+    assert [e for e, _ in run.calibration] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert [e for e, _ in run.history.layer_speed] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]

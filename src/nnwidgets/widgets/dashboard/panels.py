@@ -382,13 +382,13 @@ def attach_layer_speed(run, n):
     """Give ``run`` a :class:`~nnwidgets.layer_speed.LayerSpeed` on its first ``n`` training
     examples, kept as ``run.layer_speed``; its records go in ``run.history.layer_speed``.
 
-    It joins the run's own callbacks (``Run._user_callbacks``), which the dashboard's recorder
-    is added after when the run trains, so it stays however often the recorder is replaced.
+    It is not one of the Trainer's callbacks: the training thread only copies the weights at
+    the start and at each epoch's end (as it does for the panels), and the dashboard's writer
+    thread measures each copy (``Publisher._measure_pending``), so the backpropagation over
+    the probe costs the training nothing. The records are the callback's, in the same order.
     """
     t = run.trainer
     speed = LayerSpeed((t.X[:n], t.Y[:n]))
-    run._user_callbacks.append(speed)
-    t.callbacks = [*t.callbacks, speed]
     run.layer_speed = speed
     return speed
 

@@ -29,10 +29,11 @@ logger = logging.getLogger("nnwidgets.dashboard")
 #: Seconds between two computations of the insight panels while training (epochs shorter than
 #: this skip to the latest): they cost tens of milliseconds of the writer's time.
 PANEL_INTERVAL = 1.0
-#: Epoch-end copies of the weights waiting for the writer to measure their calibration (one
-#: forward pass over the panels' sample each, a few ms): beyond this many (epochs far shorter
-#: than that), the oldest are dropped and their epochs have no ECE.
-MEASURE_BACKLOG = 50
+#: Epoch-end copies of the weights waiting for the writer to measure them (the calibration: one
+#: forward pass over the panels' sample; the speed of learning: one backpropagation over the
+#: probe; a few ms each). When this many wait (epochs far shorter than their measures), the
+#: training thread measures them itself: every epoch keeps its record, and memory stays bounded.
+MEASURE_BACKLOG = 20
 
 
 class Publisher:
@@ -73,9 +74,11 @@ class Publisher:
         # weights are drawn beside them (None: none).
         self.panels_run = None
         self.compare_run = None
-        # With calibration on, every epoch-end copy also waits here for its ECE (the writer's).
+        # With calibration on, or a run's speed of learning recorded, every epoch-end copy also
+        # waits here for the writer to measure it (_measure_pending); one measure at a time.
         self.calibration = False
-        self._measures = collections.deque(maxlen=MEASURE_BACKLOG)
+        self._measures = collections.deque()
+        self._measuring = threading.Lock()
 
     # -- the writer thread ---------------------------------------------------------------------
     def start(self, trained, then):
@@ -165,8 +168,10 @@ class Publisher:
     def snapshot_for_panels(self, run, epoch, *, panels=True, measure=False):
         """On the training thread: copy the weights for the writer. ``panels``: for the panels
         (the latest copy wins); ``measure``: an epoch's end (or the start, epoch 0), whose
-        calibration the writer records when it is on (every copy, in order)."""
-        if not panels and not (measure and self.calibration):
+        calibration and speed of learning the writer records (every copy, in order), when
+        either is on."""
+        measure = measure and self.measures(run)
+        if not panels and not measure:
             return
         frozen = copy.copy(run.network)  # forward and backprop only read weights and biases
         frozen.weights = [w.copy() for w in run.network.weights]
@@ -174,8 +179,16 @@ class Publisher:
         with self._panels_lock:
             if panels:
                 self._panels_pending = (run, frozen, epoch)
-            if measure and self.calibration:
+            if measure:
                 self._measures.append((run, frozen, epoch))
+                behind = len(self._measures) >= MEASURE_BACKLOG
+        if measure and behind:  # the writer cannot keep up: measure here, in order
+            self._measure_pending()
+
+    def measures(self, run):
+        """Whether ``run``'s epoch-end copies are measured: calibration on, or its speed of
+        learning recorded (``layer_speed``)."""
+        return self.calibration or getattr(run, "layer_speed", None) is not None
 
     def set_panels(self, panels):
         """Send ``panels`` with the next update (computed on demand: ``refresh_panels``)."""
@@ -188,19 +201,27 @@ class Publisher:
         return runs[index] if index is not None and 0 <= index < len(runs) else None
 
     def _measure_pending(self):
-        """The calibration (ECE) of every epoch-end copy waiting, into ``run.calibration``."""
+        """Measure every epoch-end copy waiting, oldest first: its calibration (ECE) into
+        ``run.calibration`` and its speed of learning into ``run.layer_speed.records`` (the
+        run's ``history.layer_speed``). Any thread (the writer; the training thread when the
+        writer falls behind), one copy at a time, so each run's records stay in order."""
         while True:
-            with self._panels_lock:
-                if not self._measures:
-                    return
-                run, frozen, epoch = self._measures.popleft()
-            try:
-                X, labels, _ = self.sample_of(run, frozen)
-                ece = calibration_panel.measure(frozen, X, labels)
-            except Exception:  # a measure that fails must not stop the curves or the training
-                logger.exception("TrainingDashboard: could not measure the calibration")
-                continue
-            run.calibration.append((float(epoch), ece))
+            with self._measuring:
+                with self._panels_lock:
+                    if not self._measures:
+                        return
+                    run, frozen, epoch = self._measures.popleft()
+                try:
+                    speed = getattr(run, "layer_speed", None)
+                    if speed is not None:
+                        speed.records.append((float(epoch), speed.measure(frozen)))
+                    if self.calibration:
+                        X, labels, _ = self.sample_of(run, frozen)
+                        run.calibration.append(
+                            (float(epoch), calibration_panel.measure(frozen, X, labels))
+                        )
+                except Exception:  # a measure that fails must not stop the curves or training
+                    logger.exception("TrainingDashboard: could not measure an epoch's copy")
 
     def _compute_pending_panels(self):
         """The panels of the latest copy, at most once per PANEL_INTERVAL while training, and

@@ -49,7 +49,11 @@ class Recorder(Callback):
 
     def on_train_begin(self, trainer):
         self.control.wait_turn(self.run)  # at once unless interleaved
-        # The calibration before any training (epoch 0): copied only when it is measured.
+        speed = getattr(self.run, "layer_speed", None)
+        if speed is not None:  # LayerSpeed's own start, its records measured by the writer
+            speed.records = []
+            trainer.history.layer_speed = speed.records
+        # The calibration and speeds before any training (epoch 0), when they are measured.
         self.publisher.snapshot_for_panels(self.run, 0, panels=False, measure=True)
 
     def on_epoch_begin(self, trainer, epoch):
