@@ -169,3 +169,40 @@ def test_the_shared_error_scale_toggles_in_notebook7(open_notebook):
     nb.run_cell("diagram.error_scale = 'per_layer'")
     expect(toggle).not_to_be_checked()
     expect(root).to_have_attribute("data-error-scale", "per_layer")
+
+
+def test_an_exported_page_shows_the_chosen_runs_and_cannot_change_them(browser, tmp_path):
+    from _pages import fresh_page
+
+    from nnwidgets import Network, TrainingDashboard, load_bundled
+    from nnwidgets.widgets.export import export_html
+
+    data = load_bundled()
+    train = (data.X_train[:300], data.y_train[:300])
+    dash = TrainingDashboard(Network([784, 16, 10], seed=0), train=train, label="a",
+                             calibration=True)
+    dash.add_run(Network([784, 16, 10], seed=1), label="b")
+    dash.add_run(Network([784, 16, 10], seed=2), label="c")
+    shares = dash.compare_weights(2, 0)
+    ece = dash._panels["calibration"]["ece"]
+    path = export_html([dash], tmp_path / "chosen.html")
+    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (
+        page,
+        errors,
+    ):
+        page.goto(path.as_uri())
+        root = page.locator(".nnw-dash")
+        run_select = root.locator("select.nnw-dash__select--run")
+        expect(run_select).to_have_value("2")
+        expect(run_select).to_be_disabled()  # no kernel to recompute the panels
+        expect(root.locator("select.nnw-dash__select--compare")).to_have_value("0")
+        panels = root.locator(".nnw-dash__panels")
+        expect(panels).to_have_attribute("data-run", "2")
+        expect(panels.locator(".nnw-dash__panelhead")).to_contain_text("c · after epoch 0")
+        runs = panels.locator(".nnw-dash__weightrun")
+        expect(runs).to_have_count(2)
+        assert float(runs.nth(0).get_attribute("data-small-share")) == pytest.approx(shares["c"])
+        assert float(runs.nth(1).get_attribute("data-small-share")) == pytest.approx(shares["a"])
+        cal = panels.locator(".nnw-dash__calibration")
+        assert float(cal.get_attribute("data-ece")) == pytest.approx(ece, rel=1e-12)
+        assert not errors, errors
