@@ -186,9 +186,16 @@ def test_the_speed_of_learning_is_measured_off_the_training_thread_as_the_callba
     assert set(calls) == {"nnwidgets-dashboard-writer"}
     # the same records as LayerSpeed as a callback of net.fit, same network, same settings
     twin = make_net(activation="sigmoid")
-    twin.fit(p.X, p.y, validation=(p.X_val, p.y_val), epochs=3, batch_size=p.batch_size,
-             learning_rate=0.05, threads=d.runs[0].trainer.threads,
-             callbacks=[LayerSpeed((p.X[:50], p.y[:50]))])
+    twin.fit(
+        p.X,
+        p.y,
+        validation=(p.X_val, p.y_val),
+        epochs=3,
+        batch_size=p.batch_size,
+        learning_rate=0.05,
+        threads=d.runs[0].trainer.threads,
+        callbacks=[LayerSpeed((p.X[:50], p.y[:50]))],
+    )
     ours = d.runs[0].history.layer_speed
     assert [e for e, _ in ours] == [0.0, 1.0, 2.0, 3.0]
     np.testing.assert_allclose(

@@ -179,8 +179,9 @@ def test_an_exported_page_shows_the_chosen_runs_and_cannot_change_them(browser, 
 
     data = load_bundled()
     train = (data.X_train[:300], data.y_train[:300])
-    dash = TrainingDashboard(Network([784, 16, 10], seed=0), train=train, label="a",
-                             calibration=True)
+    dash = TrainingDashboard(
+        Network([784, 16, 10], seed=0), train=train, label="a", calibration=True
+    )
     dash.add_run(Network([784, 16, 10], seed=1), label="b")
     dash.add_run(Network([784, 16, 10], seed=2), label="c")
     shares = dash.compare_weights(2, 0)

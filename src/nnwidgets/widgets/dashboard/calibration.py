@@ -78,9 +78,13 @@ def describe(rel, n, where="validation"):
         verdict = "underconfident"
     else:
         verdict = "over- and underconfident in different bins"
-    return confidence, accuracy, (
-        f"{verdict}: {confidence:.1%} mean confidence, {accuracy:.1%} accuracy, "
-        f"ECE {rel.ece:.1%} (on {n} {where} examples, {len(rel.counts)} bins)"
+    return (
+        confidence,
+        accuracy,
+        (
+            f"{verdict}: {confidence:.1%} mean confidence, {accuracy:.1%} accuracy, "
+            f"ECE {rel.ece:.1%} (on {n} {where} examples, {len(rel.counts)} bins)"
+        ),
     )
 
 

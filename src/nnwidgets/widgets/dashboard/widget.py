@@ -45,9 +45,9 @@ import traitlets
 from ..._checks import reject_unknown
 from ...training import Trainer
 from .._wire import TraitValueError, bundle
+from .calibration import check_calibration
 from .control import TrainingControl, check_timeout
 from .grid import expand_grid
-from .calibration import check_calibration
 from .panels import attach_layer_speed, check_layer_speed
 from .progress import ProgressCounters
 from .publisher import Publisher
@@ -106,11 +106,7 @@ def check_run_index(value, runs, name):
     if value is None:
         return None
     n = len(runs)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or not 0 <= value < n
-    ):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < n:
         text = repr(value)
         text = text if len(text) <= 60 else text[:60] + "..."  # the page's value may be long
         raise ValueError(
@@ -780,9 +776,7 @@ class TrainingDashboard(anywidget.AnyWidget):
             raise ValueError("i must be the index of one of the runs; got None")
         second = check_run_index(j, self.runs, "j")
         if second == first:
-            raise ValueError(
-                f"compare_weights() needs two different runs; got i = j = {first}"
-            )
+            raise ValueError(f"compare_weights() needs two different runs; got i = j = {first}")
         for index in (first, second):
             if index is not None and self.runs[index].network.sizes[0] != 784:
                 raise ValueError(
