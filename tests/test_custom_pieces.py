@@ -365,3 +365,22 @@ def test_as_network_takes_the_book_networks_cost():
         as_network(book, cost=NoDelta())
     with pytest.raises(ValueError, match=r"cost is for a book-style network"):
         as_network(Network([6, 3]), cost=CrossEntropyCost)
+
+
+class MyReLU:
+    def fn(self, z):
+        return np.maximum(z, 0)
+
+    def prime(self, z):
+        return (z > 0).astype(float)
+
+
+def test_a_matched_relu_gets_the_initialisation_of_relu():
+    # init="scaled" draws N(0, 2/n_in) for ReLU layers (He) and N(0, 1/n_in) otherwise: the
+    # reader's ReLU is matched, so the same seed draws the same weights as activation="relu".
+    mine = Network([6, 5, 3], activation=MyReLU(), seed=4)
+    theirs = Network([6, 5, 3], activation="relu", seed=4)
+    np.testing.assert_array_equal(mine.weights[0], theirs.weights[0])
+    # A yes/no network with the reader's sigmoid output is still a classifier.
+    single = Network([6, 4, 1], output=MySigmoid(), cost="cross_entropy", seed=0)
+    assert single.has_accuracy and single.predict(X).dtype.kind == "i"
