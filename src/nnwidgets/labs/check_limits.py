@@ -106,9 +106,7 @@ def _ece_mistakes(P, y, n_bins):
     confidence, correct = P.max(axis=1), (P.argmax(axis=1) == y).astype(float)
     right, table = _ece_reference(P, y, n_bins)
     ones = confidence >= 1.0
-    kept = _table(
-        _bin_of(confidence[~ones], n_bins), correct[~ones], confidence[~ones], n_bins
-    )
+    kept = _table(_bin_of(confidence[~ones], n_bins), correct[~ones], confidence[~ones], n_bins)
     by_class = _table(P.argmax(axis=1), correct, confidence, P.shape[1])
     true_p = P[np.arange(n), y]
     by_true = _table(_bin_of(true_p, n_bins), correct, true_p, n_bins)
@@ -186,9 +184,7 @@ def _ece_pair(raw, name, inputs, expected):
 
 def _check_bins(got, table, name, inputs, n_bins):
     """``got`` is the per-bin table (count, accuracy, confidence); empty bins may hold 0 or NaN."""
-    expected_text = Text(
-        f"an ({n_bins}, 3) array: per bin its count, accuracy and mean confidence"
-    )
+    expected_text = Text(f"an ({n_bins}, 3) array: per bin its count, accuracy and mean confidence")
     bins = as_array(got, name, inputs, expected_text, what="bins")
     if bins.shape == (3, n_bins):
         fail(
@@ -391,8 +387,7 @@ def _check_fitted(fn, name, fitted, held_out, evaluation):
         raise TypeError("fit_temperature: fitted= needs held_out=(Z, y) and evaluation=(Z, y)")
     (Z_h, y_h), (Z_e, y_e) = held_out, evaluation
     inputs = (
-        f"T = {show(fitted)}; held-out examples {len(Z_h)}, evaluation (test) examples "
-        f"{len(Z_e)}"
+        f"T = {show(fitted)}; held-out examples {len(Z_h)}, evaluation (test) examples {len(Z_e)}"
     )
     T_h = _temperature(_quiet_call(fn, name, inputs, Z_h, y_h, expect="T"), name, inputs, 1.0)
     T = _temperature(fitted, name, inputs, T_h)
