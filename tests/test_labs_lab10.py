@@ -53,7 +53,9 @@ def test_momentum_step_agrees_with_the_trainer():
     X, y = data.X_train[:20], data.y_train[:20]
     net = Network([784, 5, 10], seed=0, dtype="float64")
     mine = net.copy()
-    Trainer(net, X, y, epochs=1, batch_size=10, learning_rate=0.3, momentum=0.9, shuffle=False).run()
+    Trainer(
+        net, X, y, epochs=1, batch_size=10, learning_rate=0.3, momentum=0.9, shuffle=False
+    ).run()
     velocity = [np.zeros_like(p) for p in mine.weights + mine.biases]
     params = mine.weights + mine.biases
     for start in (0, 10):
@@ -348,8 +350,10 @@ def _per_layer(f):
 N = np.linalg.norm
 RATIO_MISTAKES = {
     "one norm for all layers": (
-        lambda wb, wa: np.sqrt(sum(((a - b) ** 2).sum() for b, a in zip(wb, wa)))
-        / np.sqrt(sum((b**2).sum() for b in wb)),
+        lambda wb, wa: (
+            np.sqrt(sum(((a - b) ** 2).sum() for b, a in zip(wb, wa)))
+            / np.sqrt(sum((b**2).sum() for b in wb))
+        ),
         "one norm over all the layers together",
     ),
     "reversed": (lambda wb, wa: ratio_right(wb, wa)[::-1], "reverse order"),

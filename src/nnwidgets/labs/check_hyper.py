@@ -295,9 +295,7 @@ def _run_plateau(cls, name, inputs, args, script, eta0, callback=None):
     call(callback.on_train_begin, f"{name}.on_train_begin", inputs, trainer, expect="no error")
     rates, stop = [], None
     for epoch, accuracy in enumerate(script):
-        call(
-            callback.on_epoch_begin, f"{name}.on_epoch_begin", inputs, trainer, epoch, expect="ok"
-        )
+        call(callback.on_epoch_begin, f"{name}.on_epoch_begin", inputs, trainer, epoch, expect="ok")
         if trainer.stop_requested:  # asked for at the start of this epoch: none of it trains
             stop = epoch
             break
