@@ -14,6 +14,7 @@
 - :mod:`.series`: the bounded, decimating record of a curve.
 - :mod:`.progress`: how far training has got (samples, elapsed time without pauses).
 - :mod:`.panels`: what the insight panels show, computed from a copy of the weights.
+- :mod:`.calibration`: the calibration panel (reliability diagram, ECE in words, ECE per epoch).
 
 ``TrainingDashboard`` is imported on first use, so ``control`` and the other parts can be
 imported (and tested) without anywidget.
