@@ -163,13 +163,13 @@ def timed_fit():
     net.fit(X, y, **SETTINGS)
     return len(X) * SETTINGS["epochs"] / (time.perf_counter() - began)
 
-def show_dashboard(network, train, **settings):
+def show_dashboard(network, train, panels=True, **settings):
     # One dashboard on the page at a time: the previous one's views go away with it.
     global dash
     if dash is not None:
         dash.close()
     extra = {{}} if UPDATE_INTERVAL is None else {{"update_interval": UPDATE_INTERVAL}}
-    if network.sizes[0] == 784:  # the timed runs, not the [4, 3, 2] memory run
+    if panels and network.sizes[0] == 784:  # the timed runs, not the [4, 3, 2] memory run
         extra.update(PANELS)
     dash = TrainingDashboard(network, train=train, **extra, **settings)
     display(dash)
@@ -391,6 +391,7 @@ def with_browser(args):
         cpu_use,
         fit_cpu,
         main_use,
+        plain,
     ) = results
     fit, dash = max(fits), max(dashes)
     print(
@@ -422,6 +423,12 @@ def with_browser(args):
         f"{sum(dashes) / sum(fits):.3f} mean to mean "
         f"(target >= 0.95)"
     )
+    if plain:
+        print(
+            f"dashboard without the panels: {max(plain):10,.0f} samples/s   "
+            f"(each: {', '.join(f'{v:,.0f}' for v in plain)}); with / without "
+            f"{dash / max(plain):.3f} best to best, {sum(dashes) / sum(plain):.3f} mean to mean"
+        )
     print(
         f"messages received by page   : {max(rates):.1f} per second at most (each run: "
         f"{', '.join(f'{r:.1f}' for r in rates)}; largest frame {biggest:,} bytes)"
@@ -478,6 +485,7 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
     nb.run_cell("timed_dashboard(2000 * SETTINGS['epochs'])", timeout_ms=300_000)
 
     fits, dashes, rates, biggest, cpu_use, fit_cpu, main_use = [], [], [], 0, [], [], []
+    plain = []  # the dashboard without the optional panels, when they are on
     for _ in range(args.repeats):  # alternate, so drift on a shared machine hits both alike
         cpu_before = cpu_seconds()
         began = time.monotonic()
@@ -503,6 +511,14 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         cpu_use.append({k: v / float(_value(out, "seconds")) for k, v in cpu.items()})
         rates.append(len(counter.frames) / float(_value(out, "seconds")))
         biggest = max([biggest] + [n for _, n in counter.frames])
+        if args.calibration or args.layer_speed:  # the same dashboard without those panels
+            nb.run_cell(
+                "show_dashboard(Network([784, 100, 10], seed=0), (X, y), panels=False, **SETTINGS)"
+            )
+            page.locator(".nnw-dash").last.wait_for()
+            page.wait_for_timeout(300)
+            out = nb.run_cell("timed_dashboard(len(X) * SETTINGS['epochs'])", timeout_ms=300_000)
+            plain.append(float(_value(out, "rate")))
 
     shown = nb.run_cell(TINY.format(epochs=TINY_BATCHES // 1000))
     page.locator(".nnw-dash").last.wait_for()
@@ -534,6 +550,7 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         cpu_use,
         fit_cpu,
         main_use,
+        plain,
     )
 
 
