@@ -239,3 +239,23 @@ def test_an_unwritten_exercise_passes_its_not_implemented_error_through():
     for check_fn in (check.cross_entropy_cost, check.delta_cross_entropy, check.softmax):
         with pytest.raises(NotImplementedError):
             check_fn(stub)
+
+
+JUNK = [None, "text", {"a": 1}, (i for i in range(3)), np.array([1 + 2j]), 10**400, [1, [2, 3]]]
+
+
+@pytest.mark.parametrize("check_name", ["cross_entropy_cost", "delta_cross_entropy", "softmax"])
+@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
+def test_whatever_comes_back_the_check_says_what_is_wrong(check_name, junk):
+    with pytest.raises(CheckFailed):
+        getattr(check, check_name)(lambda *args: junk)
+
+
+@pytest.mark.parametrize("check_name", ["cross_entropy_cost", "delta_cross_entropy", "softmax"])
+@pytest.mark.parametrize("error", [ZeroDivisionError, KeyError, TypeError])
+def test_whatever_the_function_raises_the_check_names_it(check_name, error):
+    def raises(*args):
+        raise error("boom")
+
+    with pytest.raises(CheckFailed, match=f"raised {error.__name__}"):
+        getattr(check, check_name)(raises)
