@@ -384,3 +384,17 @@ def test_a_matched_relu_gets_the_initialisation_of_relu():
     # A yes/no network with the reader's sigmoid output is still a classifier.
     single = Network([6, 4, 1], output=MySigmoid(), cost="cross_entropy", seed=0)
     assert single.has_accuracy and single.predict(X).dtype.kind == "i"
+
+
+def test_the_packages_own_function_objects_are_the_built_ins():
+    from nnwidgets import functions
+
+    net = Network(
+        [6, 5, 3],
+        activation=functions.Sigmoid,
+        output=functions.Softmax(),
+        cost=functions.LogLikelihood,
+        seed=0,
+    )
+    assert (net.activation, net.output, net.cost) == ("sigmoid", "softmax", "log_likelihood")
+    assert not (net.activation_function.custom or net.cost_function.custom)  # the fast paths

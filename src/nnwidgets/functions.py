@@ -536,8 +536,9 @@ def activation_from(value, *, where="activation", allowed=None):
     (``fn(z)``, ``prime(z)``) wrapped as a :class:`CustomActivation`."""
     if isinstance(value, str):
         return get_activation(value, where=where, allowed=allowed)
-    if isinstance(value, Activation) and not value.custom:
-        return get_activation(value.name, where=where, allowed=allowed)
+    builtin = value if inspect.isclass(value) else type(value)
+    if issubclass(builtin, Activation) and builtin.name in ACTIVATIONS:  # Sigmoid or Sigmoid()
+        return get_activation(builtin.name, where=where, allowed=allowed)
     if isinstance(value, CustomActivation):
         value = value.source
     if not hasattr(value, "fn") and not hasattr(value, "prime"):
@@ -556,8 +557,9 @@ def cost_from(value, output, n_out):
     out_name = output.builtin or output.name
     if isinstance(value, str):
         return get_cost(value, out_name)
-    if isinstance(value, Cost) and not value.custom:
-        return get_cost(value.name, out_name)
+    builtin = value if inspect.isclass(value) else type(value)
+    if issubclass(builtin, Cost) and builtin.name in COSTS:  # CrossEntropy or CrossEntropy()
+        return get_cost(builtin.name, out_name)
     if isinstance(value, CustomCost):
         value = value.source
     if not hasattr(value, "fn") and not hasattr(value, "delta"):
