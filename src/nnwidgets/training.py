@@ -388,6 +388,7 @@ class Trainer:
         _checks.warn_if_raw_pixels(self.X)
         self.history = History()
         self.epoch = 0  # epochs completed
+        self.validation_outputs = None  # net.forward(X_val) at the latest epoch's end
         self._ran = False
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
         self.control = LoopControl()
@@ -696,6 +697,7 @@ class Trainer:
         if self.validation is not None:
             X_val, Y_val = self.validation
             a = net.forward(X_val)
+            self.validation_outputs = a  # for callbacks (the dashboard's calibration): no 2nd pass
             logs["val_loss"] = float(net.cost_function.fn(a, Y_val).mean())
             logs["val_accuracy"] = (
                 math.nan
