@@ -222,3 +222,22 @@ def test_a_writer_that_falls_behind_leaves_the_measures_to_the_training_thread(
     run = d.runs[0]
     assert [e for e, _ in run.calibration] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
     assert [e for e, _ in run.history.layer_speed] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_each_epochs_ece_is_read_from_the_trainers_validation_pass(monkeypatch, make_dash):
+    # The Trainer computes the outputs on the validation set at each epoch's end for its
+    # validation loss; the calibration reads them: the writer's only forward pass is the one
+    # before training (the panels run their own through _weighted_inputs).
+    calls = []
+    forward = Network.forward
+
+    def counting(self, X):
+        calls.append(threading.current_thread().name)
+        return forward(self, X)
+
+    monkeypatch.setattr(Network, "forward", counting)
+    d = make_dash(epochs=5, calibration=True)
+    d.start()
+    d.wait(timeout=60)
+    assert calls.count("nnwidgets-dashboard-writer") == 1
+    assert [e for e, _ in d.runs[0].calibration] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]

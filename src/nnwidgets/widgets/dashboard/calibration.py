@@ -9,8 +9,10 @@ the ECE after every epoch as a small line.
 
 The per-epoch ECE costs the training thread nothing: at each epoch's end (and at the start) the
 training thread already copies the weights for the panels; with calibration on, every copy also
-joins a short queue, and the writer thread computes each copy's ECE (one forward pass over the
-sample) into ``run.calibration``. The diagram itself comes from the panels' own forward pass.
+joins a queue, with the outputs on the validation set the Trainer has just computed for its
+validation loss (``trainer.validation_outputs``), and the writer thread reads each epoch's ECE
+from them into ``run.calibration`` (a forward pass of its own only at the start, or without
+validation data). The diagram itself comes from the panels' own forward pass.
 """
 
 from __future__ import annotations
@@ -113,10 +115,11 @@ def calibration_entry(network, out, labels, *, where="validation"):
     }
 
 
-def measure(network, X, labels):
+def measure(network, X, labels, out=None):
     """The ECE of ``network`` on ``X`` (the panels' sample) with classes ``labels``; NaN when its
-    outputs are not probabilities or are not finite (a diverged copy)."""
-    out = network.forward(X)
+    outputs are not probabilities or are not finite (a diverged copy). ``out``: its outputs on
+    ``X`` if already computed (the Trainer's validation pass), else a forward pass here."""
+    out = network.forward(X) if out is None else out
     P, _ = probabilities(network, out)
     if P is None or len(out) == 0 or not np.isfinite(P).all():
         return math.nan

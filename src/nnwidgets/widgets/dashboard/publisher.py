@@ -165,11 +165,13 @@ class Publisher:
             self._send(state)
 
     # -- panels: copied on the training thread, computed here -----------------------------------
-    def snapshot_for_panels(self, run, epoch, *, panels=True, measure=False):
+    def snapshot_for_panels(self, run, epoch, *, panels=True, measure=False, outputs=None):
         """On the training thread: copy the weights for the writer. ``panels``: for the panels
         (the latest copy wins); ``measure``: an epoch's end (or the start, epoch 0), whose
         calibration and speed of learning the writer records (every copy, in order), when
-        either is on."""
+        either is on. ``outputs``: the network's outputs on the validation set, which the
+        Trainer computed at this epoch's end (``trainer.validation_outputs``): the calibration
+        is then read from them, without a forward pass of its own."""
         measure = measure and self.measures(run)
         if not panels and not measure:
             return
@@ -180,7 +182,7 @@ class Publisher:
             if panels:
                 self._panels_pending = (run, frozen, epoch)
             if measure:
-                self._measures.append((run, frozen, epoch))
+                self._measures.append((run, frozen, epoch, outputs))
                 behind = len(self._measures) >= MEASURE_BACKLOG
         if measure and behind:  # the writer cannot keep up: measure here, in order
             self._measure_pending()
@@ -210,15 +212,20 @@ class Publisher:
                 with self._panels_lock:
                     if not self._measures:
                         return
-                    run, frozen, epoch = self._measures.popleft()
+                    run, frozen, epoch, outputs = self._measures.popleft()
                 try:
                     speed = getattr(run, "layer_speed", None)
                     if speed is not None:
                         speed.records.append((float(epoch), speed.measure(frozen)))
                     if self.calibration:
-                        X, labels, _ = self.sample_of(run, frozen)
+                        X, labels, where = self.sample_of(run, frozen)
+                        out = (
+                            outputs[:SAMPLE]
+                            if where == "validation" and outputs is not None
+                            else None
+                        )
                         run.calibration.append(
-                            (float(epoch), calibration_panel.measure(frozen, X, labels))
+                            (float(epoch), calibration_panel.measure(frozen, X, labels, out))
                         )
                 except Exception:  # a measure that fails must not stop the curves or training
                     logger.exception("TrainingDashboard: could not measure an epoch's copy")

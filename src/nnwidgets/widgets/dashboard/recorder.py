@@ -67,7 +67,9 @@ class Recorder(Callback):
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.run.record_epoch(epoch + 1.0, logs)
-        self.publisher.snapshot_for_panels(self.run, epoch + 1, measure=True)
+        self.publisher.snapshot_for_panels(
+            self.run, epoch + 1, measure=True, outputs=getattr(trainer, "validation_outputs", None)
+        )
         self.control.after_epoch(self.run, last=epoch + 1 >= trainer.epochs)
 
     def on_train_end(self, trainer):
