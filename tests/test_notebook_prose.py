@@ -6,8 +6,8 @@ gives. So, after maths (``$...$``, ``$$...$$``), code (spans and fenced blocks),
 URLs and link targets are stripped, any sentence of a Markdown cell holding a percentage
 (``12%``, ``12.5 %``) or a decimal number (``0.09``) fails, unless it carries a citation: a
 square-bracketed text with a letter in it that is not a link (``[NNDL ch3]``,
-``[Guo et al. 2017]``), marking a source's own number. A cell tagged ``cites`` (a table of source values) is exempt. Integers
-("30 hidden neurons", "lab 6") are fine.
+``[Guo et al. 2017]``), marking a source's own number. A cell tagged ``cites`` (a table of
+source values) is exempt. Integers ("30 hidden neurons", "lab 6") are fine.
 """
 
 import pathlib
