@@ -1237,6 +1237,7 @@ def feedforward_batch(fn):
 
 # Section 2: one module of checks per lab, re-exported so that every check is `check.<name>`.
 from . import (  # noqa: E402
+    check_capstone,
     check_cost,
     check_depth,
     check_hyper,
@@ -1245,6 +1246,7 @@ from . import (  # noqa: E402
     check_regularisation,
     check_universality,
 )
+from .check_capstone import *  # noqa: E402,F403  (lab 14)
 from .check_cost import *  # noqa: E402,F403  (lab 7)
 from .check_depth import *  # noqa: E402,F403  (lab 12)
 from .check_hyper import *  # noqa: E402,F403  (lab 10)
@@ -1261,6 +1263,7 @@ for _module in (
     check_universality,
     check_depth,
     check_limits,
+    check_capstone,
 ):
     __all__ += _module.__all__
 del _module
