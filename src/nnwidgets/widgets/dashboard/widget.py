@@ -161,9 +161,10 @@ class TrainingDashboard(anywidget.AnyWidget):
         Adds the speed-of-learning panel (NNDL ch5): every run records, at its start and after
         each epoch, each hidden layer's ``||dC/db^l||`` for the mean cost over its first
         ``layer_speed`` training examples (NNDL used 1000), in ``history.layer_speed`` (see
-        :class:`~nnwidgets.layer_speed.LayerSpeed`); the panel draws them on a log scale, one
-        line per layer, one chart per run side by side. Runs not trained yet show their speeds
-        at initialisation (``refresh_panels()``).
+        :class:`~nnwidgets.layer_speed.LayerSpeed`; measured by the writer thread from the
+        weights copied at each epoch's end, so the training thread does not wait for it); the
+        panel draws them on a log scale, one line per layer, one chart per run side by side.
+        Runs not trained yet show their speeds at initialisation (``refresh_panels()``).
     calibration : bool
         Adds the calibration panel: the reliability diagram (15 confidence bins,
         :func:`nnwidgets.metrics.reliability`) and the expected calibration error (ECE) of the
