@@ -137,15 +137,20 @@ class Workspace:
         """
         if X.dtype != self.dtype or Y.dtype != self.dtype:
             return X[idx], Y[idx]
+        if self._y is None:
+            self._y = np.empty((self.batch_size, self._sizes[-1]), self.dtype)
+        y = self._y[: len(idx)]
+        return self.gather_inputs(X, idx), np.take(Y, idx, axis=0, out=y, mode="clip")
+
+    def gather_inputs(self, X, idx):
+        """Rows ``idx`` of ``X`` alone, as :meth:`gather` copies them (a view of an array kept
+        for the next call, which overwrites it); a training loop that has its targets in order
+        already gathers only these."""
+        if X.dtype != self.dtype:
+            return X[idx]
         if self._x is None:
             self._x = np.empty((self.batch_size, self._sizes[0]), self.dtype)
-            self._y = np.empty((self.batch_size, self._sizes[-1]), self.dtype)
-        m = len(idx)
-        x, y = self._x[:m], self._y[:m]
-        return (
-            np.take(X, idx, axis=0, out=x, mode="clip"),
-            np.take(Y, idx, axis=0, out=y, mode="clip"),
-        )
+        return np.take(X, idx, axis=0, out=self._x[: len(idx)], mode="clip")
 
     def rows(self, m):
         """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""

@@ -557,16 +557,22 @@ class Trainer:
         net, n, history = self.network, len(self.X), self.history
         order = net.rng.permutation(n) if self.shuffle else np.arange(n)
         X = self.X if self.transform is None else self._transformed()
+        # The targets and classes in this epoch's order, once (small arrays): each mini-batch's
+        # are then contiguous slices, where gathering scattered rows misses the cache each time.
+        Y, labels = self.Y[order], None if self.labels is None else self.labels[order]
+        gather = self._work.gather_inputs if self._work is not None else None
         for batch, start in enumerate(range(0, n, self.batch_size)):
             if self.control.checkpoint():  # parks here while paused
                 raise EndTraining(
                     "stopped",
                     f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches",
                 )
-            idx = order[start : start + self.batch_size]
+            stop = start + self.batch_size
+            idx = order[start:stop]
             eta = self.current_learning_rate(epoch + start / n)
             try:
-                loss, outputs = self._step(X[idx], self.Y[idx], eta)
+                x = X[idx] if gather is None else gather(X, idx)
+                loss, outputs = self._step(x, Y[start:stop], eta)
             except _Blowup as exc:
                 raise EndTraining(
                     "diverged",
@@ -577,7 +583,8 @@ class Trainer:
                         f"step; try a smaller learning rate."
                     ),
                 ) from None
-            accuracy = self._batch_accuracy(outputs, idx)
+            classes = None if labels is None else labels[start:stop]
+            accuracy = self._batch_accuracy(outputs, classes)
             history.batch_loss.append(loss)
             history.batch_accuracy.append(accuracy)
             logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
@@ -675,14 +682,15 @@ class Trainer:
         )
         return f"W{bad}" if bad < L else f"b{bad - L}"
 
-    def _batch_accuracy(self, outputs, idx):
-        """The mini-batch's accuracy by the network's own rule (:meth:`Network.classes`);
-        NaN for regression. Keeps the predictions as :attr:`batch_predictions`."""
-        if self.labels is None:
+    def _batch_accuracy(self, outputs, labels):
+        """The mini-batch's accuracy by the network's own rule (:meth:`Network.classes`), given
+        its examples' classes; NaN for regression (``labels`` None). Keeps the predictions as
+        :attr:`batch_predictions`."""
+        if labels is None:
             self.batch_predictions = None
             return math.nan
         self.batch_predictions = predicted = self.network.classes(outputs)
-        return float(np.count_nonzero(predicted == self.labels[idx])) / len(idx)
+        return float(np.count_nonzero(predicted == labels)) / len(labels)
 
     def _end_epoch(self, epoch, started, first_batch):
         """The epoch's end: its means, validation, the record, early stopping, a stop."""
