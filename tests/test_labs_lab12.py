@@ -186,6 +186,12 @@ CHAIN_MISTAKES = {
         lambda ws, bs, x, y: [chain_right(ws, bs, x, y), 0.0, 1.0],
         "your first number is it",
     ),
+    "weights one neuron off": (
+        lambda ws, bs, x, y: chain_right(ws, bs, x, y) * ws[0] / ws[-1],
+        "one neuron off",
+    ),
+    "dC/dw_1": (lambda ws, bs, x, y: x * chain_right(ws, bs, x, y), "dC/dw_1"),
+    "half of a - y": (lambda ws, bs, x, y: chain_right(ws, bs, x, y) / 2, "the 1/2"),
     "float32 sums": (
         lambda ws, bs, x, y: np.float32(chain_right(ws, bs, x, y)) * np.float32(1.0001),
         "close but",
@@ -254,6 +260,12 @@ def window_with(**kw):
     return fn
 
 
+def window_without_minus_one(w):
+    """NNDL's bound copied with its '- 1' left out: ln(|w|(1 + sqrt(1 - 4/|w|))/2)."""
+    w = abs(w)
+    return 0.0 if w < 4 else 2 / w * np.log(w * (1 + np.sqrt(1 - 4 / w)) / 2)
+
+
 WINDOW_MISTAKES = {
     "NaN below 4": (window_with(nan=True), "where there is no window"),
     "a width below 4": (lambda w: window_right(max(abs(w), 4.5)), "where there is no window"),
@@ -271,6 +283,8 @@ WINDOW_MISTAKES = {
         "two ends",
     ),
     "raises": (lambda w: 1 / 0, "raised ZeroDivisionError"),
+    "0 for negative w": (lambda w: 0.0 if w < 4 else window_right(w), "0.0 for w = -10"),
+    "without the - 1": (window_without_minus_one, "the - 1"),
 }
 
 

@@ -71,6 +71,17 @@ SPREAD_MISTAKES = {
         "one per pixel",
     ),
     "column": (lambda X, sw, sb: spread_right(X, sw, sb)[:, None], "the values are right"),
+    # NNDL's own example has every input at 0 or 1, where sum x_j^2 is the number of ones: a
+    # reader who writes n_in gets one number, not one per input, and must hear about n_in.
+    "n_in as one number": (lambda X, sw, sb: np.sqrt(sw**2 * X.shape[1] + sb**2), "used n_in = 6"),
+    "square of the sum": (
+        lambda X, sw, sb: np.sqrt((sw * X).sum(axis=1) ** 2 + sb**2),
+        "squared the sum",
+    ),
+    "length not squared": (
+        lambda X, sw, sb: np.sqrt(sw**2 * np.linalg.norm(X, axis=1) + sb**2),
+        "length of x",
+    ),
     "raises": (lambda X, sw, sb: X @ X, "raised ValueError"),
 }
 

@@ -273,6 +273,22 @@ def _chain_mistakes(ws, bs, x, y):
             "returned dC/db_L, the last neuron's: the exercise asks for the first's, dC/db_1",
             _sigmoid_prime(zs[-1]) * (a - y),
         ),
+        (
+            "the weights are one neuron off: each w_j is paired with sigma'(z_j) of its own "
+            "neuron, from w_1 to w_(L-1). The product is sigma'(z_1) times w_2 sigma'(z_2) ... "
+            "w_L sigma'(z_L): the weight that carries a_(j-1) into z_j, then z_j's slope",
+            right * ws[0] / ws[-1],
+        ),
+        (
+            f"multiplied by x = a_0 = {x}: that is dC/dw_1 (z_1 = w_1 x + b_1). b_1 enters "
+            f"z_1 with the factor 1, so dC/db_1 has no x",
+            x * right,
+        ),
+        (
+            "half the right value: C = (a_L - y)^2 / 2, so dC/da_L = a_L - y (the 1/2 cancels "
+            "the 2 from the square)",
+            right / 2,
+        ),
     ]
 
 
@@ -359,6 +375,18 @@ def _window_mistakes(ws):
         (
             "a negative width for negative w: the window depends on |w| (use abs(w))",
             np.array([_window(w) * (1 if w > 0 else -1) for w in big]),
+        ),
+        (
+            f"0.0 for w = {min(big)}: the window depends on |w| only (a negative weight mirrors "
+            f"the interval), so test abs(w) < 4, not w < 4",
+            np.array([_window(w) if w > 0 else 0.0 for w in big]),
+        ),
+        (
+            "NNDL's bound without its '- 1': (2/|w|) ln(|w|(1 + sqrt(1 - 4/|w|))/2 - 1). From "
+            "the roots, ln(sigma+ / (1 - sigma+)) is that logarithm, the - 1 included",
+            np.array(
+                [2 / abs(w) * np.log(abs(w) * (1 + np.sqrt(1 - 4 / abs(w))) / 2) for w in big]
+            ),
         ),
         (
             "log10 where the natural logarithm belongs (np.log)",

@@ -54,6 +54,12 @@ def z_spread(fn):
                 f"returned one number{what}: return one spread per input, shape ({n},), "
                 f"since each digit has its own sum of squared pixels"
             )
+            if close(got.reshape(()), np.sqrt(sw**2 * n_in + sb**2)):
+                diagnosis = (
+                    f"returned one number: used n_in = {n_in} where sum_j x_j^2 belongs. That "
+                    f"is right only when every pixel is 1; a digit is mostly 0, so use each "
+                    f"row's own sum_j x_j^2, one spread per input, shape ({n},)"
+                )
         elif got.size == n:
             diagnosis = f"the spread has shape {got.shape}; return a flat array of shape ({n},)"
             if close(got.reshape(-1), expected):
@@ -106,6 +112,16 @@ def z_spread(fn):
                 "added sigma_b outside the square root: variances add, standard deviations "
                 "do not; sqrt(sigma_w^2 sum x_j^2 + sigma_b^2)",
                 np.sqrt(sw**2 * sq) + sb,
+            ),
+            (
+                "squared the sum, (sum_j sigma_w x_j)^2, where the sum of squares belongs: the "
+                "terms w_j x_j are independent, so their variances add, sum_j x_j^2 sigma_w^2",
+                np.sqrt((sw * X).sum(axis=1) ** 2 + sb**2),
+            ),
+            (
+                "used the length of x, sqrt(sum_j x_j^2), where its square sum_j x_j^2 belongs "
+                "(np.linalg.norm(X, axis=1) ** 2)",
+                np.sqrt(sw**2 * np.sqrt(sq) + sb**2),
             ),
             (
                 "sigma_w and sigma_b are swapped",
