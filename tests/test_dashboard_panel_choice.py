@@ -142,3 +142,23 @@ def test_compare_weights_needs_image_inputs(two_runs):
         r"\('sizes=8-16-3, learning_rate=0.05, seed=1'\) takes 8 inputs",
     ):
         two_runs.compare_weights(0, 1)
+
+
+def test_a_choice_made_while_the_writer_computes_wins(two_runs, monkeypatch):
+    # The writer is computing run 1's panels (the run it follows) when run 0 is chosen: the
+    # panels of the run chosen are the ones that stay, not those the writer then finishes.
+    from nnwidgets.widgets.dashboard import publisher as module
+
+    d = two_runs
+    original, chosen = module.panel_data, []
+
+    def choosing_meanwhile(*args, **kwargs):
+        if kwargs["label"] == d.runs[1].label and not chosen:
+            chosen.append(True)
+            d.refresh_panels(run=0)  # as from the main thread, while the writer computes
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "panel_data", choosing_meanwhile)
+    d._publisher.snapshot_for_panels(d.runs[1], 1)
+    d._publisher.publish()
+    assert chosen and d.panels_run == 0 and d._panels["index"] == 0

@@ -242,6 +242,7 @@ class Publisher:
                 return
             self._panels_pending = None
         run, frozen, epoch = pending
+        choice = (self.panels_run, self.compare_run)
         chosen = self.chosen(self.panels_run)
         if chosen is not None and chosen is not run:
             if not ending:
@@ -253,7 +254,10 @@ class Publisher:
             logger.exception("TrainingDashboard: could not compute the panels")
             return
         self._panels_computed = time.monotonic()
-        self.set_panels(panels)
+        with self._panels_lock:
+            # Another run chosen meanwhile (refresh_panels, the page): its panels win.
+            if choice == (self.panels_run, self.compare_run):
+                self._panels_next = panels
 
     @staticmethod
     def sample_of(run, network=None):

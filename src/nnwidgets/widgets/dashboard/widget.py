@@ -807,7 +807,8 @@ class TrainingDashboard(anywidget.AnyWidget):
 
     def _recompute_panels(self):
         publisher = self._publisher
-        publisher.panels_run, publisher.compare_run = self.panels_run, self.compare_run
+        with publisher._panels_lock:  # a computation under way for the old choice is dropped
+            publisher.panels_run, publisher.compare_run = self.panels_run, self.compare_run
         run = publisher.chosen(self.panels_run) or self._current_run()
         panels = publisher.panels_for(run, run.trainer.epoch)
         publisher.set_panels(panels)
