@@ -413,3 +413,31 @@ def test_an_unwritten_exercise_passes_through():
     for name in ("l2_step", "l1_step", "dropout", "should_stop"):
         with pytest.raises(NotImplementedError):
             getattr(check, name)(stub)
+
+
+# -- whatever comes back, a diagnosis and never a crash ------------------------------------------
+ODD_ANSWERS = [
+    None,
+    1.5,
+    "w, b",
+    {"w": 1},
+    [],
+    [1, 2, 3],
+    (None, None),
+    ("a", "b"),
+    (np.zeros(3), np.zeros(3)),
+    (np.full((4, 5), np.nan), np.zeros(4)),
+    (x for x in range(2)),
+    (np.zeros((2000, 20)), np.zeros((2000, 20), complex)),
+    (np.zeros((2000, 20)), np.full((2000, 20), np.nan)),
+    (True, 1.5),
+    (object(), object()),
+    np.zeros((2000, 20)),
+]
+
+
+@pytest.mark.parametrize("name", ["l2_step", "l1_step", "dropout", "should_stop"])
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+def test_an_odd_answer_is_a_check_failure(name, answer):
+    with pytest.raises(CheckFailed):
+        getattr(check, name)(lambda *args, **kwargs: answer)
