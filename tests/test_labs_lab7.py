@@ -206,6 +206,10 @@ SOFTMAX_MISTAKES = {
     "normalised over examples, row max": (softmax_axis0_rowmax, "normalised over the examples"),
     "no keepdims": (softmax_no_keepdims, "keepdims=True"),
     "no exp": (lambda Z: Z / Z.sum(axis=1, keepdims=True), "no exp"),
+    "max subtracted above the line only": (
+        lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)) / np.exp(Z).sum(axis=1, keepdims=True),
+        "in the numerator only",
+    ),
     "log-softmax": (softmax_log, "log-softmax"),
     "(n,) vector": (lambda Z: softmax_right(Z).max(axis=1), "one number per example"),
     "not normalised": (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)), "without dividing"),

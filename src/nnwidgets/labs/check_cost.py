@@ -370,6 +370,8 @@ def softmax(fn):
     e_cols = np.exp(Z_SOFT - Z_SOFT.max(axis=0, keepdims=True))
     with np.errstate(all="ignore"):
         no_exp = Z_SOFT / Z_SOFT.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        top_only = e_rows / np.exp(Z_SOFT).sum(axis=1, keepdims=True)  # e^1000 = inf below
     shifted = Z_SOFT - Z_SOFT.max(axis=1, keepdims=True)
     log_softmax = shifted - np.log(e_rows.sum(axis=1, keepdims=True))
     diagnose(
@@ -394,6 +396,13 @@ def softmax(fn):
             (
                 "no exp: softmax is e^z / sum e^z, not z / sum z (which breaks for negative z)",
                 no_exp,
+            ),
+            (
+                "subtracted each row's maximum in the numerator only: the sum below still has "
+                "e^z, which overflows for z = 1000 (so the first row is 0) and no longer "
+                "matches the shifted numerator. Compute e = np.exp(Z - Z.max(axis=1, "
+                "keepdims=True)) once and divide it by e.sum(axis=1, keepdims=True)",
+                top_only,
             ),
             (
                 "returned the log-softmax, z - max - ln sum e^(z - max): exponentiate it, or "

@@ -170,7 +170,8 @@ def layer_speeds(fn):
             inputs,
             expected,
             got,
-            f"returned {got.size} numbers: the network has {hidden} hidden layers, one speed "
+            f"returned {got.size} number{'s' * (got.size != 1)}: the network has {hidden} "
+            f"hidden layers, one speed "
             f"each (the input layer has no biases, and the output layer is left out)",
         )
     diagnose(got, expected, _speed_mistakes(net, X, Y), name, inputs, what="the speeds", raw=raw)
