@@ -150,7 +150,7 @@ class Workspace:
             return X[idx]
         if self._x is None:
             self._x = np.empty((self.batch_size, self._sizes[0]), self.dtype)
-        return np.take(X, idx, axis=0, out=self._x[: len(idx)], mode="clip")
+        return X.take(idx, 0, self._x[: len(idx)], "clip")  # the method: no Python wrapper
 
     def rows(self, m):
         """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""
@@ -781,6 +781,8 @@ def dropout_rates(dropout, n_hidden):
     A number is every hidden layer's rate; a sequence must hold ``n_hidden`` of them (the
     Trainer checks each is in [0, 1) with messages naming the setting).
     """
+    if dropout.__class__ is float and not dropout:  # no dropout, the common case: at once
+        return None
     if isinstance(dropout, numbers.Real):
         return (float(dropout),) * n_hidden if dropout else None
     rates = tuple(float(p) for p in dropout)
