@@ -12,4 +12,8 @@ describe("palette", () => {
     expect(withAlpha("#2f6fdf", 0.5)).toBe("rgba(47, 111, 223, 0.5)");
     expect(() => withAlpha("blue", 1)).toThrow(/#rrggbb/);
   });
+
+  it("gives every run a colour withAlpha accepts (a grid of ten runs drew nothing)", () => {
+    for (let i = 0; i < 8; i++) expect(withAlpha(runColor(i), 0.5)).toMatch(/^rgba\(/);
+  });
 });

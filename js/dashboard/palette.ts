@@ -1,6 +1,6 @@
 // One colour per run, distinct for the usual handful of runs and readable on white.
 
-const RUNS = ["#2f6fdf", "#d9542b", "#2a9d5c", "#8e44ad", "#c7a000", "#16a2b8", "#d63384", "#555"];
+const RUNS = ["#2f6fdf", "#d9542b", "#2a9d5c", "#8e44ad", "#c7a000", "#16a2b8", "#d63384", "#555555"];
 
 /** The colour of run `i` (cycling after eight). */
 export function runColor(i: number): string {
