@@ -694,6 +694,32 @@ def test_huge_learning_rate_is_diverged_with_the_last_finite_weights():
     assert net.history_.status == "diverged"
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_a_step_proven_small_by_a_bound_is_still_checked_when_it_blows_up(momentum):
+    # At mini-batch 1 the arrays a step is made of (errors, inputs) are smaller than the step,
+    # and a bound from them stands in for the check of every entry while it proves the step
+    # small. Five steps go that way; then a learning rate of 1e300 must still end in divergence
+    # with the weights from before the sixth step.
+    kept = []
+
+    class BlowUpAfterFive(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if batch == 4:
+                kept.extend(w.copy() for w in trainer.network.weights)
+                trainer.learning_rate = 1e300
+
+    net = make()
+    trainer = Trainer(
+        net, X, y, epochs=1, batch_size=1, momentum=momentum, callbacks=[BlowUpAfterFive()]
+    )
+    with pytest.raises(TrainingDiverged, match=r"update to \w+ became NaN or infinite"):
+        trainer.run()
+    assert trainer._bound_is_cheaper  # the bound did stand in for the first five checks
+    assert len(net.history_.batch_loss) == 5
+    for w, before in zip(net.weights, kept):
+        np.testing.assert_array_equal(w, before)
+
+
 def test_schedule_returning_nan_is_named_and_changes_nothing():
     def broken_schedule(epoch):
         return float("nan") if epoch >= 1 else 1.0
