@@ -720,6 +720,36 @@ def test_a_step_proven_small_by_a_bound_is_still_checked_when_it_blows_up(moment
         np.testing.assert_array_equal(w, before)
 
 
+def test_a_subclass_backprop_is_checked_entry_by_entry():
+    # The bound reads the errors and activations the package's own backprop leaves in the
+    # workspace; a subclass's backprop may produce its gradient otherwise, so its steps are
+    # always checked in full. This one writes an infinite gradient from its third step on.
+    class Poisoned(Network):
+        poison = False
+
+        def backprop(self, X, Y, *, dropout=0.0, rng=None, out=None, scale=1.0):
+            nabla_b, nabla_w, a = super().backprop(
+                X, Y, dropout=dropout, rng=rng, out=out, scale=scale
+            )
+            if self.poison:
+                nabla_w[0][0, 0] = np.inf
+            return nabla_b, nabla_w, a
+
+    kept = []
+
+    class PoisonAfterTwo(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            if batch == 1:
+                kept.extend(w.copy() for w in trainer.network.weights)
+                trainer.network.poison = True
+
+    net = Poisoned([8, 16, 4], seed=0)
+    with pytest.raises(TrainingDiverged, match=r"update to W0 became NaN or infinite"):
+        net.fit(X, y, epochs=1, batch_size=1, callbacks=[PoisonAfterTwo()])
+    for w, before in zip(net.weights, kept):
+        np.testing.assert_array_equal(w, before)
+
+
 def test_schedule_returning_nan_is_named_and_changes_nothing():
     def broken_schedule(epoch):
         return float("nan") if epoch >= 1 else 1.0

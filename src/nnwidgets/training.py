@@ -26,6 +26,7 @@ from ._blas import blas_threads
 from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from here)
 from .loop_control import LoopControl
 from .momentum import Velocity
+from .network import Network
 
 __all__ = [
     "Callback",
@@ -709,8 +710,11 @@ class Trainer:
                 start += p.size
         self._velocity = Velocity(shapes, dtype)
         self._update_bound = 0.0  # the norm of the velocity is at most this
-        sizes = net.sizes if self._work is not None else None
-        self._bound_is_cheaper = bool(sizes) and (
+        # The bound reads the errors and activations the package's own backprop writes into
+        # the workspace; a subclass's backprop may write them otherwise, or not at all.
+        own = self._work is not None and type(net).backprop is Network.backprop
+        sizes = net.sizes
+        self._bound_is_cheaper = own and (
             4 * self.batch_size * (sum(sizes[:-1]) + sum(sizes[1:])) < len(self._step_flat)
         )
 
