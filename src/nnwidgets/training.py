@@ -611,11 +611,12 @@ class Trainer:
         """
         net, n = self.network, len(self.X)
         l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
+        dropout = self.dropout
         weights, biases = net.weights, net.biases
         # Overflow is detected below and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly.
         with np.errstate(over="ignore", invalid="ignore"):
-            a = self._plain_step(X, Y, eta)  # -eta * grad into self._step_flat
+            a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
             loss = net.cost_function.mean(a, Y)
             if l2:
                 loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in weights)
@@ -633,7 +634,7 @@ class Trainer:
             # update, unless a bound from the small arrays it came from already proves it is.
             # Finite steps on finite weights cannot overflow: both are far below the largest
             # float.
-            if not self._update_is_small(X, mu, l2 or l1):
+            if not self._update_is_small(X, mu, l2 or l1 or dropout):
                 square = float(np.dot(v, v))
                 if not math.isfinite(square):
                     raise _Blowup(
@@ -645,7 +646,7 @@ class Trainer:
             p += v_p  # w += v
         return loss, a
 
-    def _plain_step(self, X, Y, eta):
+    def _plain_step(self, X, Y, eta, dropout):
         """Write ``-eta * grad`` for this mini-batch into ``self._step_flat``; return the output
         activations.
 
@@ -655,15 +656,13 @@ class Trainer:
         """
         net = self.network
         if self._work is not None:
-            return net.backprop(
-                X, Y, dropout=self.dropout, rng=net.rng, out=self._work, scale=-eta
-            )[2]
-        nabla_b, nabla_w, a = net.backprop(X, Y, dropout=self.dropout, rng=net.rng)
+            return net.backprop(X, Y, dropout=dropout, rng=net.rng, out=self._work, scale=-eta)[2]
+        nabla_b, nabla_w, a = net.backprop(X, Y, dropout=dropout, rng=net.rng)
         for view, g in zip(self._step_views, nabla_w + nabla_b):
             np.multiply(g, -eta, out=view)
         return a
 
-    def _update_is_small(self, X, mu, regularised):
+    def _update_is_small(self, X, mu, other_terms):
         """True when the update is provably below 1e15 in norm, hence finite, and no check of
         its 80,000 entries is needed: bounded by the arrays backprop made it from, a tenth of
         the size at mini-batch 10.
@@ -672,12 +671,13 @@ class Trainer:
         most ``|delta| |a|`` in Frobenius norm, and its biases' at most ``sqrt(m) |delta|``;
         momentum's ``v = mu v + step`` is at most ``mu`` times the last bound plus this one.
         NaN or infinity anywhere makes the bound so, and the exact check runs. Only for the
-        network's own backprop without dropout or regularisation (their steps have other
-        terms; they are checked exactly), and where those arrays are much smaller than the
-        update (at mini-batch 64 and [784, 100, 10] they are not, and the exact check is as
-        cheap).
+        network's own backprop, without regularisation (its terms are not bounded here) or
+        dropout (the layers receive masked activations, which are not kept), and where those
+        arrays are much smaller than the update (at mini-batch 64 and [784, 100, 10] they are
+        not, and the exact check is as cheap). ``other_terms`` says regularisation or dropout
+        is on for this step.
         """
-        if not self._bound_is_cheaper or regularised or self.dropout:
+        if not self._bound_is_cheaper or other_terms:  # regularisation or dropout
             return False
         m = len(X)
         _, activations, errors, delta_out = self._work.rows(m)
