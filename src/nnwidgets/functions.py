@@ -240,8 +240,9 @@ class CrossEntropy(Cost):
 
     def mean(self, a, y):
         # -[y ln a + (1 - y) ln(1 - a)] summed = -[y . (ln a - ln(1 - a)) + sum ln(1 - a)]
-        a = np.minimum(np.maximum(a, _EPS), 1.0 - _EPS)  # np.clip, minus its Python wrapper
-        log_1ma = np.log(np.subtract(1.0, a, out=np.empty_like(a)))
+        a = np.maximum(a, _EPS)  # np.clip, minus its Python wrapper, into one new array
+        np.minimum(a, 1.0 - _EPS, out=a)
+        log_1ma = np.log(np.subtract(1.0, a))
         log_ratio = np.subtract(np.log(a, out=a), log_1ma, out=a)
         total = np.vdot(y, log_ratio) + np.add.reduce(log_1ma, axis=None)
         return -float(total) / len(a)
