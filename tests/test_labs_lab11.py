@@ -133,7 +133,7 @@ BUMP_MISTAKES = {
     ),
     "s1 > s2 swapped quietly": (
         lambda x, s1, s2, h, w=1000: bump_right(x, min(s1, s2), max(s1, s2), h, w),
-        "s1 > s2 was accepted silently",
+        "s1 > s2 was swapped quietly into the bump from s2 to s1",
     ),
     "s1 > s2 a TypeError": (
         lambda x, s1, s2, h, w=1000: bump_right(x, s1, s2, h, w) if s1 <= s2 else 1 + "",
@@ -297,6 +297,17 @@ BN_MISTAKES = {
         "reshape it to",
     ),
     "ignores f": (nndl_whatever_f, "whatever f is"),
+    "both +h": (
+        lambda f, N: [
+            [network(f, N)[0][0], np.abs(network(f, N)[0][1])],
+            network(f, N)[1],
+        ],
+        "the output weights add up to",
+    ),
+    "pairs mixed up": (  # biases listed rising steps first, output weights in pairs
+        lambda f, N: [network(f, N)[0], network(f, N, order="rising first")[1]],
+        "the right numbers, +h_k and -h_k, on the wrong hidden neurons",
+    ),
     "one list": (lambda f, N: network(f, N)[0], "must each be a list"),
     "None": (lambda f, N: None, "return statement missing"),
     "raises": (lambda f, N: f(np.arange(100) / 100) @ np.ones((3, 3)), "raised ValueError"),

@@ -76,3 +76,103 @@ def test_an_unwritten_make_run_stops_with_its_not_implemented_error():
     with pytest.raises(NotImplementedError) as info:
         check.capstone(make_run)
     assert "is not written yet" in info.value._render_traceback_()[1]
+
+
+# -- check.capstone_rules: the finished run against the rules ------------------------------------
+from nnwidgets.labs.check_capstone import LockedTestSet, TimeBudget  # noqa: E402
+
+X_TINY, Y_TINY = np.random.default_rng(0).random((40, 784)), np.arange(40) % 10
+
+
+def timed_run(seconds=60):
+    net = Network([784, 8, 10], seed=0)
+    budget = TimeBudget(seconds)
+    net.fit(X_TINY, Y_TINY, epochs=2, batch_size=10, callbacks=[budget])
+    return net, budget
+
+
+def rules_fail(net, budget, test, *phrases):
+    with pytest.raises(CheckFailed) as info:
+        check.capstone_rules(net, budget, test)
+    message = str(info.value)
+    for phrase in phrases:
+        assert phrase in message, message
+    return message
+
+
+def test_a_run_within_the_rules_passes(capsys):
+    test = LockedTestSet(X_TINY, Y_TINY)
+    net, budget = timed_run()
+    test.open()
+    check.capstone_rules(net, budget, test)
+    assert "the test set opened once, after training" in capsys.readouterr().out
+
+
+def test_the_test_set_opened_before_training_is_refused():
+    test = LockedTestSet(X_TINY, Y_TINY)
+    test.open()  # a peek while still designing
+    net, budget = timed_run()
+    rules_fail(net, budget, test, "looked at the test set before the end", "before training ended")
+
+
+def test_the_test_set_opened_twice_is_refused():
+    test = LockedTestSet(X_TINY, Y_TINY)
+    net, budget = timed_run()
+    test.open()
+    test.open()
+    rules_fail(net, budget, test, "looked at the test set more than once", "opened 2 times")
+
+
+def test_the_test_set_never_opened_is_refused():
+    net, budget = timed_run()
+    rules_fail(net, budget, LockedTestSet(X_TINY, Y_TINY), "open the test set once")
+
+
+def test_a_larger_budget_is_refused():
+    test = LockedTestSet(X_TINY, Y_TINY)
+    net, budget = timed_run(seconds=120)
+    test.open()
+    rules_fail(net, budget, test, "trained past the time budget", "this budget allowed 120")
+
+
+def test_a_run_trained_without_its_budget_is_refused():
+    net, budget = Network([784, 8, 10], seed=0), TimeBudget(60)
+    net.fit(X_TINY, Y_TINY, epochs=1)  # callbacks=[budget] forgotten
+    test = LockedTestSet(X_TINY, Y_TINY)
+    test.open()
+    rules_fail(net, budget, test, "trained past the time budget", "never timed a run")
+
+
+def test_training_again_after_the_timed_run_is_refused():
+    test = LockedTestSet(X_TINY, Y_TINY)
+    net, budget = timed_run()
+    net.fit(X_TINY, Y_TINY, epochs=1)  # more training, untimed
+    test.open()
+    rules_fail(net, budget, test, "trained past the time budget", "trained again")
+
+
+def test_the_budget_counts_mini_batches_longer_than_a_second():
+    """Each mini-batch here takes 1.5 s (a callback sleeps): a budget of 2.5 s must stop the
+    run after two. A budget that counted at most a second a mini-batch (to leave out pauses)
+    would let it train three, and a big enough network any number, past its budget."""
+    import time
+
+    from nnwidgets import Callback
+
+    class Slow(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            time.sleep(1.5)
+
+    net, budget = Network([784, 8, 10], seed=0), TimeBudget(2.5)
+    history = net.fit(X_TINY, Y_TINY, epochs=5, batch_size=10, callbacks=[Slow(), budget])
+    assert history.status == "stopped"
+    assert len(history.batch_loss) == 2
+    assert 3.0 <= budget.used < 3.5
+
+
+def test_only_the_notebooks_budget_and_test_set_are_taken():
+    net, budget = timed_run()
+    test = LockedTestSet(X_TINY, Y_TINY)
+    test.open()
+    rules_fail(net, 60, test, "pass the TimeBudget the run trained with")
+    rules_fail(net, budget, (X_TINY, Y_TINY), "pass the LockedTestSet")

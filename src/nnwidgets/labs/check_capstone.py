@@ -13,11 +13,16 @@ design).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
+from ..training import Callback
 from ._report import Text, fail, passed
 
-__all__ = ["capstone"]
+__all__ = ["LockedTestSet", "TimeBudget", "capstone", "capstone_rules"]
+
+BUDGET = 60.0  # seconds of training the capstone allows
 
 # What the notebook passes itself, so a run cannot: its data and its time budget.
 _NOTEBOOK_SETS = {
@@ -159,3 +164,108 @@ def capstone(fn):
         for k, v in settings.items()
     )
     passed(name, f"{network.sizes} {network.activation}, {shown}")
+
+
+# -- the rules, after the run ---------------------------------------------------------------------
+class TimeBudget(Callback):
+    """Stops training once it has trained for ``seconds`` (pauses excluded), at the next
+    mini-batch, and keeps what :func:`capstone_rules` reads: the seconds used, the run's
+    history, and when training ended."""
+
+    def __init__(self, seconds=BUDGET):
+        self.seconds, self.used = float(seconds), 0.0
+        self.history = self.ended = None
+
+    def on_train_begin(self, trainer):
+        self.history, self.ended = trainer.history, None
+        self.last, self._typical, self._parked = time.perf_counter(), 0.0, False
+
+    def on_batch_end(self, trainer, batch, logs):
+        now = time.perf_counter()
+        gap = now - self.last
+        if self._parked:  # the loop waited at a pause before this mini-batch: count a usual one
+            gap = min(gap, self._typical)
+        else:
+            self._typical = gap
+        self.used += gap
+        self.last, self._parked = now, trainer.paused
+        if self.used > self.seconds:
+            trainer.stop()
+
+    def on_train_end(self, trainer):
+        self.ended = time.perf_counter()
+
+    def __repr__(self):
+        return f"TimeBudget({self.seconds:g} s, {self.used:.1f} s used)"
+
+
+class LockedTestSet:
+    """The test set, locked: :meth:`open` hands out ``(X, y)`` and notes when, so that
+    :func:`capstone_rules` can tell whether it was looked at before the end, or more than
+    once."""
+
+    def __init__(self, X, y):
+        self._X, self._y = X, y
+        self.opened = []  # time.perf_counter() at each open
+
+    def open(self):
+        self.opened.append(time.perf_counter())
+        return self._X, self._y
+
+    def __len__(self):
+        return len(self._y)
+
+    def __repr__(self):
+        return f"LockedTestSet({len(self)} examples, opened {len(self.opened)} times)"
+
+
+def capstone_rules(network, budget, test, *, seconds=BUDGET):
+    """Refuse a finished capstone run that broke a rule, saying which: ``network`` trained
+    within ``budget`` (a :class:`TimeBudget` of at most ``seconds``) and not after it, and
+    ``test`` (a :class:`LockedTestSet`) opened once, after training ended."""
+    name = "capstone_rules"
+    inputs = f"network {getattr(network, 'sizes', '?')}, {budget!r}, {test!r}"
+    if not isinstance(budget, TimeBudget):
+        fail(name, inputs, Text("the notebook's TimeBudget"), Text(type(budget).__name__),
+             "pass the TimeBudget the run trained with (callbacks=[budget]): only it says how "
+             "long the run trained")
+    if not isinstance(test, LockedTestSet):
+        fail(name, inputs, Text("the notebook's LockedTestSet"), Text(type(test).__name__),
+             "pass the LockedTestSet the test digits came from (test.open())")
+    if budget.history is None:
+        fail(name, inputs, Text("a run trained with callbacks=[budget]"),
+             Text("the budget never started"),
+             "trained past the time budget: the budget never timed a run, so nothing stopped "
+             "it at 60 seconds. Give it to the run: callbacks=[budget]")
+    if budget.seconds > seconds:
+        fail(name, inputs, Text(f"a budget of at most {seconds:g} s"),
+             Text(f"TimeBudget({budget.seconds:g})"),
+             f"trained past the time budget: the rules allow {seconds:g} seconds of training, "
+             f"this budget allowed {budget.seconds:g}")
+    history = getattr(network, "history_", None)
+    if history is not budget.history:
+        fail(name, inputs, Text("the network as the timed run left it"),
+             Text("a network trained again after it" if history is not None
+                  else "a network that never trained"),
+             "trained past the time budget: this network's last training is not the run the "
+             "budget timed (was it trained again, or is it another network?). Report the "
+             "network the timed run trained")
+    if not test.opened:
+        fail(name, inputs, Text("the test set opened once, at the end"),
+             Text("never opened"),
+             "open the test set once, after training: X_test, y_test = test.open()")
+    if budget.ended is None or test.opened[0] < budget.ended:
+        fail(name, inputs, Text("the test set opened after training ended"),
+             Text("opened while the run was still to be trained or training"
+                  if budget.ended is None else
+                  f"opened {budget.ended - test.opened[0]:.1f} s before training ended"),
+             "looked at the test set before the end: a design chosen after seeing test digits "
+             "has been fitted to them, and its test accuracy flatters it. Train, choose by "
+             "validation accuracy, then open the test set")
+    if len(test.opened) > 1:
+        fail(name, inputs, Text("the test set opened once"),
+             Text(f"opened {len(test.opened)} times"),
+             "looked at the test set more than once: every look after the first can steer the "
+             "next choice. Report the first number")
+    passed(name, f"trained {budget.used:.0f} s of the {seconds:g} allowed; the test set opened "
+           f"once, after training")

@@ -207,16 +207,35 @@ def bump(fn):
             "s2), not another kind of error",
         )
     else:
-        got = np.asarray(raw, dtype=float) if raw is not None else None
-        dip = "a dip of depth h below 0 between s2 and s1" if got is not None else "a result"
+        try:
+            got = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError):
+            got = None
+        swapped = (
+            got is not None
+            and got.size == X_BUMP.size
+            and close(got.reshape(X_BUMP.shape), _bump(X_BUMP, S1, S2, H, W))
+        )
+        if swapped:
+            dip = "the bump from s2 to s1: the two were swapped quietly"
+            why = (
+                "s1 > s2 was swapped quietly into the bump from s2 to s1: a caller who passes "
+                "s1 > s2 has made a mistake, and swapping hides it. Refuse it: "
+                "`if s1 > s2: raise ValueError(...)` saying what arrived"
+            )
+        else:
+            dip = "a dip of depth h below 0 between s2 and s1" if got is not None else "a result"
+            why = (
+                "s1 > s2 was accepted silently: h * (step(s1) - step(s2)) is then a negative "
+                "bump, which no caller asking for a bump means. Check the order and raise a "
+                "ValueError saying what arrived (`if s1 > s2: raise ValueError(...)`)"
+            )
         fail(
             name,
             inputs,
             Text("a ValueError: s1 must be at most s2"),
             Text(f"{dip}: {show(raw)}" if got is not None else show(raw)),
-            "s1 > s2 was accepted silently: h * (step(s1) - step(s2)) is then a negative "
-            "bump, which no caller asking for a bump means. Check the order and raise a "
-            "ValueError saying what arrived (`if s1 > s2: raise ValueError(...)`)",
+            why,
         )
     passed(
         name, f"h [step(s1) - step(s2)] for h = {H}, from s1 = {S1} to s2 = {S2}; s1 > s2 refused"
@@ -472,6 +491,20 @@ def bumps_network(fn):
         for diagnosis, wrong in _height_mistakes(f, n):
             if close(got, wrong):
                 failed(diagnosis)
+        w_out, ref_out = arrays[1][0], reference[0][1][0]
+        if close(np.sort(w_out), np.sort(ref_out)):
+            failed(
+                "the output weights are the right numbers, +h_k and -h_k, on the wrong hidden "
+                "neurons: +h_k belongs to the neuron stepping at k/N (bias -1000 k/N), -h_k to "
+                "the one stepping at (k+1)/N. List the neurons in the same order in weights[1] "
+                "and biases[0]"
+            )
+        if not np.isclose(w_out.sum(), 0.0, atol=1e-6 * max(1.0, np.abs(w_out).max())):
+            failed(
+                f"the output weights add up to {w_out.sum():.3g}, not 0: each bump is +h_k on "
+                f"the neuron stepping at k/N and -h_k on the one stepping at (k+1)/N, so the "
+                f"staircase comes back down after each bump. Is the -h_k missing, or is it +h_k?"
+            )
         means = _means(g, which, n)[which]
         score = _deviation(got, f)
         if close(got, means):
