@@ -158,6 +158,24 @@ L2_MISTAKES = {
         lambda w, b, nw, nb, eta, lmbda, n, m: w @ nw,
         "raised ValueError",
     ),
+    "gradient over n": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: (
+            (1 - eta * lmbda / n) * w - eta / n * nw,
+            b - eta / n * nb,
+        ),
+        "the gradient is divided by n = 12",
+    ),
+    "lambda not over n": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: l2_right(w, b, nw, nb, eta, lmbda, 1, m),
+        "lambda is not divided by n",
+    ),
+    "lambda over m, biases decayed too": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: (
+            (1 - eta * lmbda / m) * w - eta / m * nw,
+            (1 - eta * lmbda / m) * b - eta / m * nb,
+        ),
+        "divided by the mini-batch size.*and the new biases are wrong too",
+    ),
 }
 
 
@@ -206,7 +224,32 @@ L1_MISTAKES = {
     "halved": (_l1_with(np.sign, scale=0.5), "the pull is halved"),
     "wrong sign": (_l1_with(np.sign, scale=-1.0), "wrong sign"),
     "biases too": (_l1_with(np.sign, bias_too=True), "the biases are regularised too"),
+    "sgn(0) = -1": (_l1_with(lambda w: np.where(w > 0, 1.0, -1.0)), r"sgn\(0\) is taken as -1"),
+    "sgn of the gradient": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: (
+            w - eta * lmbda / n * np.sign(nw) - eta / m * nw,
+            b - eta / m * nb,
+        ),
+        r"the sign of the gradient",
+    ),
+    "doubled": (_l1_with(np.sign, scale=2.0), "a factor 2 in the pull"),
+    "sgn after the step": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: _after_step(w, b, nw, nb, eta, lmbda, n, m, np.sign),
+        "the sign of the weights after the gradient step",
+    ),
+    "clipped at 0": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: _after_step(w, b, nw, nb, eta, lmbda, n, m, None),
+        "the pull stops at 0",
+    ),
 }
+
+
+def _after_step(w, b, nw, nb, eta, lmbda, n, m, sign):
+    """L1's pull applied to the weights after the gradient step (sign), or clipped at 0."""
+    u = w - eta / m * nw
+    pull = eta * lmbda / n
+    new = u - pull * sign(u) if sign else np.sign(u) * np.maximum(np.abs(u) - pull, 0.0)
+    return new, b - eta / m * nb
 
 
 @pytest.mark.parametrize("mistake", L1_MISTAKES, ids=str)
@@ -286,6 +329,10 @@ DROPOUT_MISTAKES = {
     "one mask (n_units,)": (
         _dropping(shape=lambda A: A.shape[1:]),
         r"one mask of shape \(20,\) is shared",
+    ),
+    "whole examples dropped": (
+        _dropping(shape=lambda A: (len(A), 1), mask_out=lambda m, p: np.tile(m, (1, 20))),
+        r"each example \(row\) is kept or dropped whole",
     ),
     "one mask, broadcast": (
         _dropping(shape=lambda A: A.shape[1:], mask_out=lambda m, p: np.tile(m, (2000, 1))),
@@ -396,6 +443,16 @@ STOP_MISTAKES = {
     "only the bool": (lambda acc, patience: stop_right(acc, patience)[0], "should return the pair"),
     "raises": (lambda acc, patience: acc.index(max(acc)) / 0, "raised ZeroDivisionError"),
     "stop a string": (lambda acc, patience: ("no", 1), "stop should be True or False"),
+    "== patience": (
+        lambda acc, patience: (len(acc) - stop_right(acc, patience)[1] == patience,
+                               stop_right(acc, patience)[1]),
+        r"stays True \(>=, not ==\)",
+    ),
+    "a tie in the last epochs keeps it going": (
+        lambda acc, patience: (len(acc) >= patience and max(acc[-patience:]) < max(acc),
+                               stop_right(acc, patience)[1]),
+        "a tie counts as an improvement",
+    ),
 }
 
 

@@ -51,8 +51,10 @@ def _problem():
         seed=9,
         dtype="float64",
     )
-    # Exactly zero weights, where sgn(0) = 0 (an L1 step leaves them to the gradient).
-    net.weights[0][1, 2] = net.weights[0][3, 0] = net.weights[1][0, 1] = 0.0
+    # Exactly zero weights, where sgn(0) = 0 (an L1 step leaves them to the gradient); their
+    # gradients have both signs, so sgn(0) taken as 1 and the sign of the stepped weight differ.
+    net.weights[0][1, 2] = net.weights[0][3, 0] = net.weights[0][0, 3] = 0.0
+    net.weights[1][0, 1] = 0.0
     rng = np.random.default_rng(19)
     X = rng.uniform(0.0, 1.0, (N_TRAIN, SIZES[0]))
     y = np.arange(N_TRAIN) % SIZES[-1]
@@ -150,6 +152,17 @@ def _step_mistakes(kind, w, b, nw, nb):
             f"- (eta/m) nabla_w: {rule}",
             (right_w + 2 * eta / m * nw, b + eta / m * nb),
         ),
+        (
+            f"the gradient is divided by n = {n}, the training set's size: nabla_w and nabla_b "
+            f"are sums over the mini-batch's m = {m} examples, so the step is (eta/m) times "
+            f"them (n belongs only in the regularisation's lambda/n)",
+            (right_w + eta / m * nw - eta / n * nw, b - eta / n * nb),
+        ),
+        (
+            f"lambda is not divided by n = {n}: the regularisation term is (lambda/n) times "
+            f"its derivative, so {rule}",
+            (decayed(eta * lmbda), right_b),
+        ),
     ]
     if kind == "l2":
         mistakes += [
@@ -175,7 +188,20 @@ def _step_mistakes(kind, w, b, nw, nb):
             ),
         ]
     else:
+        stepped = plain_w  # the weights after the gradient step, before the pull
         mistakes += [
+            (
+                "the pull uses the sign of the weights after the gradient step: sgn(w) is "
+                "taken of the weights the step starts from (a weight of exactly 0 feels no "
+                f"pull): {rule}",
+                (stepped - eta * lmbda / n * np.sign(stepped), right_b),
+            ),
+            (
+                "the pull stops at 0 (the weight is clipped where it would cross zero, the "
+                "'proximal' variant): the book's step, and the Trainer's, subtracts "
+                f"(eta*lambda/n) sgn(w) whatever the result: {rule}",
+                (np.sign(stepped) * np.maximum(np.abs(stepped) - eta * lmbda / n, 0), right_b),
+            ),
             (
                 "that is L2's step: the weights are pulled by eta*lambda/n times w itself; L1 "
                 f"pulls by a constant, eta*lambda/n times sgn(w): {rule}",
@@ -188,8 +214,24 @@ def _step_mistakes(kind, w, b, nw, nb):
                 (plain_w - eta * lmbda / n * np.where(w >= 0, 1.0, -1.0), right_b),
             ),
             (
+                "sgn(0) is taken as -1 (a weight of exactly 0 moves): np.sign(0) is 0, so a "
+                "zero weight feels no pull, only its gradient (np.where(w > 0, 1, -1) is not "
+                "sgn)",
+                (plain_w - eta * lmbda / n * np.where(w > 0, 1.0, -1.0), right_b),
+            ),
+            (
                 f"|w| is used where sgn(w) belongs: the derivative of |w| is sgn(w), so {rule}",
                 (plain_w - eta * lmbda / n * np.abs(w), right_b),
+            ),
+            (
+                "the pull is the sign of the gradient, sgn(nabla_w): L1 pulls each weight "
+                f"towards 0, by the sign of the weight itself: {rule}",
+                (plain_w - eta * lmbda / n * np.sign(nw), right_b),
+            ),
+            (
+                "a factor 2 in the pull: the derivative of (lambda/n) |w| is (lambda/n) sgn(w) "
+                f"(no square, so no 2 comes down): {rule}",
+                (decayed(2 * eta * lmbda / n), right_b),
             ),
             (
                 "the pull is halved: the derivative of (lambda/n) |w| is (lambda/n) sgn(w), "
@@ -277,11 +319,24 @@ def _check_step(fn, name, kind):
                 "NaN where a weight is exactly 0: w / |w| is 0/0 there; use np.sign(w), "
                 "which is 0 at 0",
             )
-        for diagnosis, (wrong_w, wrong_b) in _step_mistakes(kind, w, b, nw, nb):
+        mistakes = _step_mistakes(kind, w, b, nw, nb)
+        for diagnosis, (wrong_w, wrong_b) in mistakes:
             if close(got_w, wrong_w) and close(got_b, wrong_b):
                 if close(got_w, expected[0]):  # only the biases are wrong: show them
                     fail(name, inputs, expected[1], got_b, diagnosis)
                 fail(name, inputs, expected[0], got_w, diagnosis)
+        # Two mistakes at once, one in w and one in b: name the one in w, then say b is off.
+        if not close(got_b, expected[1]):
+            for diagnosis, (wrong_w, _) in mistakes:
+                if close(got_w, wrong_w) and not close(wrong_w, expected[0]):
+                    fail(
+                        name,
+                        inputs,
+                        expected[0],
+                        got_w,
+                        f"{diagnosis}; and the new biases are wrong too: "
+                        "b -> b - (eta/m) nabla_b",
+                    )
         if not close(got_w, expected[0]):
             fail(
                 name,
@@ -461,6 +516,15 @@ def dropout(fn):
             "one mask is shared by every example (every row drops the same neurons): each "
             "example drops its own, so draw the mask with shape A.shape",
         )
+    if np.all(mask == mask[:, :1]):
+        fail(
+            name,
+            inputs,
+            Text("a draw for every activation"),
+            Text("one draw per example: each row's mask all 0s or all 1s"),
+            "each example (row) is kept or dropped whole: draw one number per activation, "
+            "rng.random(A.shape), so that every neuron of every example is dropped on its own",
+        )
     if abs(share - (1 - p)) < DROP_TOLERANCE:
         fail(
             name,
@@ -583,9 +647,12 @@ def dropout(fn):
 
 # -- early stopping ----------------------------------------------------------------------------
 #: A made-up run of validation accuracies: a rise, a drop and a recovery (not a reason to
-#: stop), two ties with the best (not improvements), no improvement for PATIENCE epochs, then a
-#: rise above the epoch before that still stays below the best.
-ACCURACIES = [0.50, 0.62, 0.70, 0.68, 0.71, 0.71, 0.69, 0.72, 0.72, 0.70, 0.71, 0.69, 0.715]
+#: stop), three ties with the best (not improvements; the last on the epoch the run should stop,
+#: so a rule counting ties stops later than one that is off by one), no improvement for PATIENCE
+#: epochs, then a rise above the epoch before that still stays below the best.
+ACCURACIES = [
+    0.50, 0.62, 0.70, 0.68, 0.71, 0.71, 0.69, 0.72, 0.72, 0.70, 0.72, 0.69, 0.715, 0.70, 0.71,
+]  # fmt: skip
 PATIENCE = 3
 
 
@@ -644,6 +711,12 @@ def _stop_mistakes(acc, patience):
             "the best epoch is the first to reach the maximum",
             k - last_best >= patience,
             last_best,
+        ),
+        (
+            f"stop is True only on the epoch exactly {patience} after the best, and False "
+            "again after it: once patience epochs have passed it stays True (>=, not ==)",
+            k - best == patience,
+            best,
         ),
         (
             "best_epoch counts from 0 (a list index): epochs count from 1, as the dashboard "
@@ -720,7 +793,7 @@ def should_stop(fn):
             name,
             f"right after each of {len(acc)} epochs: stops after epoch {first}, "
             f"{PATIENCE} epochs after the best (epoch {right_best[first - 1]}), "
-            f"through a drop, a recovery and two ties",
+            f"through a drop, a recovery and three ties",
         )
         return
     wrong = int(np.argmax((stops != right_stop) | (bests != right_best)))
