@@ -116,6 +116,15 @@ MOMENTUM_MISTAKES = {
         lambda w, v, g, eta, mu: (w - eta * (mu * v + g), mu * v + g),
         "PyTorch's convention",
     ),
+    "eta missing": (lambda w, v, g, eta, mu: (w + mu * v - g, mu * v - g), "eta is missing"),
+    "gradient twice": (
+        lambda w, v, g, eta, mu: (w + mu * v - 2 * eta * g, mu * v - eta * g),
+        "the gradient step is taken twice",
+    ),
+    "v with the opposite sign": (
+        lambda w, v, g, eta, mu: (w - (mu * v + eta * g), mu * v + eta * g),
+        "v kept with the opposite sign",
+    ),
     "only w": (lambda w, v, g, eta, mu: w + mu * v - eta * g, "returned only the new w"),
     "only v": (lambda w, v, g, eta, mu: mu * v - eta * g, "returned only the new v"),
     "None": (lambda w, v, g, eta, mu: None, "should return the pair (w, v)"),
@@ -157,6 +166,8 @@ def plateau_class(
     default_floor=1 / 128,
     watch="val_accuracy",
     attribute="learning_rate",
+    exact=False,
+    absolute_floor=False,
 ):
     """The reader's PlateauHalving, right by default, with one typical mistake when asked."""
 
@@ -184,11 +195,12 @@ def plateau_class(
                 self.waited = 0
             else:
                 self.waited += 1
-                halve = self.waited >= self.patience + extra_wait
+                wait = self.patience + extra_wait
+                halve = self.waited == wait if exact else self.waited >= wait
             self.previous = score
             if not halve:
                 return
-            limit = self.eta0 * self.floor
+            limit = self.floor if absolute_floor else self.eta0 * self.floor
             if check_first and trainer.learning_rate <= limit:
                 trainer.stop()
                 return
@@ -264,6 +276,11 @@ PLATEAU_MISTAKES = {
     ),
     "tie improves": (dict(tie=True), "counts a tie"),
     "no reset after halving": (dict(reset=False), "does not count afresh"),
+    "no reset after halving, ==": (dict(reset=False, exact=True), "halves once and then never"),
+    "floor not times the start": (
+        dict(absolute_floor=True),
+        "the floor is compared with the learning rate itself",
+    ),
     "never stops": (dict(stops=False), "never stops"),
     "stops below the floor": (dict(below=True), "stops one halving late"),
     "checks the floor first": (dict(check_first=True), "stops one plateau late"),

@@ -118,6 +118,22 @@ def momentum_step(fn):
             pair(w + v - eta * g, v - eta * g),
         ),
         (
+            "eta is missing: v = mu v - grad takes the whole gradient as a step; the learning "
+            "rate scales it, v = mu v - eta grad",
+            pair(w + mu * v - g, mu * v - g),
+        ),
+        (
+            "the gradient step is taken twice: the new v already holds - eta grad, so w = w + v "
+            "with nothing more",
+            pair(w + moved - eta * g, moved),
+        ),
+        (
+            "v kept with the opposite sign (v = mu v + eta grad, then w = w - v): that is the "
+            "same rule only for a v stored negated; here v is the step itself, as the Trainer "
+            "keeps it, so v = mu v - eta grad and w = w + v",
+            pair(w - (mu * v + eta * g), mu * v + eta * g),
+        ),
+        (
             "mu multiplies the gradient instead of the old velocity: v = mu v - eta grad",
             pair(w + v - mu * eta * g, v - mu * eta * g),
         ),
@@ -222,7 +238,7 @@ PLATEAU_VAL_LOSS = tuple(1.0 - 0.01 * k for k in range(len(PLATEAU_SCRIPT)))
 PLATEAU_ETA0, PLATEAU_PATIENCE, PLATEAU_FLOOR = 0.8, 3, 1 / 8
 #: The second script, for the default floor: the best comes first, then nothing improves.
 FLAT_SCRIPT = (0.9,) + (0.8,) * 29
-FLAT_ETA0, FLAT_PATIENCE = 1.0, 2
+FLAT_ETA0, FLAT_PATIENCE = 2.0, 2  # not 1: a floor compared with eta itself then shows
 
 
 def _plateau_reference(
@@ -240,6 +256,7 @@ def _plateau_reference(
     from_start=False,
     check_first=False,
     wait=None,
+    exact=False,
 ):
     """``(rates, stop)``: the learning rate after each epoch and the epoch after which training
     stops (None if it never does) under the rule, or under one typical mistake of it."""
@@ -256,7 +273,7 @@ def _plateau_reference(
             waited = 0
         else:
             waited += 1
-            halve = waited >= wait
+            halve = waited == wait if exact else waited >= wait
         previous = accuracy
         limit = eta0 * floor
         if halve and check_first and eta <= limit * (1 + 1e-9):
@@ -402,6 +419,17 @@ def PlateauHalving(cls):  # noqa: N802 - named after the class it checks
     flat = _plateau_reference(FLAT_SCRIPT, FLAT_ETA0, FLAT_PATIENCE, 1 / 128)
     _, *got_flat = _run_plateau(cls, name, flat_inputs, (FLAT_PATIENCE,), FLAT_SCRIPT, FLAT_ETA0)
     if not _same(got_flat, flat):
+        absolute = _plateau_reference(FLAT_SCRIPT, FLAT_ETA0, FLAT_PATIENCE, 1 / 128 / FLAT_ETA0)
+        if _same(got_flat, absolute):
+            fail(
+                name,
+                flat_inputs,
+                _rates_text(*flat),
+                _rates_text(*got_flat),
+                "the floor is compared with the learning rate itself (stop once eta <= floor): "
+                "it is a fraction of the starting rate, so stop once eta <= floor * the "
+                "starting eta (read it in on_train_begin)",
+            )
         floors = {f"1/{2**k}": 2.0**-k for k in range(1, 12) if 2**k != 128}
         match = next(
             (
@@ -466,6 +494,12 @@ def _diagnose_plateau(name, inputs, got, expected, script, eta0, patience, floor
             "does not count afresh after halving, so it halves again the next epoch: set the "
             "count of epochs without improvement back to 0 when you halve",
             ref(reset_after_halving=False),
+        ),
+        (
+            "halves once and then never again on the same plateau: the count of epochs "
+            "without improvement runs past patience, so `== patience` never fires again; set "
+            "the count back to 0 when you halve",
+            ref(reset_after_halving=False, exact=True),
         ),
         (
             "never stops: call trainer.stop() once the learning rate has come down to "
