@@ -90,6 +90,10 @@ def _ece_variant(kind):
             return _ece(bins, n, gap=lambda a, c: np.abs(correct.mean() - c)), bins
         if kind == "percent":
             return 100 * _ece(bins, n), bins
+        if kind == "count weighted":
+            return n * _ece(bins, n), bins
+        if kind == "squared":
+            return _ece(bins, n, gap=lambda a, c: (a - c) ** 2), bins
         if kind == "only ece":
             return _ece(bins, n)
         if kind == "bins transposed":
@@ -115,6 +119,8 @@ ECE_MISTAKES = {
     "fifteen": "n_bins ignored",
     "linspace": "14 bins instead of 15",
     "percent": "in percent",
+    "count weighted": "weighted by its bin's count |B_m|, not its share",
+    "squared": "squared gaps",
     "only ece": "returned one number",
     "bins transposed": "bins is transposed",
     "bins wrong accuracy": "accuracy (column 1) differs",
@@ -207,6 +213,10 @@ TEMPERATURE_MISTAKES = {
     "probabilities renormalised": (
         _probabilities_renormalised,
         "T does not depend on the logits",
+    ),
+    "probabilities as logits": (
+        lambda Z, y: temperature_golden(metrics.softmax(Z), y),
+        "T divides the probabilities, softmax(P / T)",
     ),
     "log T": (lambda Z, y: np.log(temperature_golden(Z, y)), "returned ln T"),
     "coarse": (lambda Z, y: round(temperature_golden(Z, y) * 1.04, 3), "make the search finer"),
@@ -316,7 +326,9 @@ def _gradient_variant(kind):
         sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
         hidden = sig if kind == "sigmoid" else (lambda z: np.maximum(z, 0))
         zs, a = _forward(X, weights, biases, hidden)
-        delta = {"sign": Y - a, "no softmax": zs[-1] - Y}.get(kind, a - Y)
+        delta = {"sign": Y - a, "no softmax": zs[-1] - Y, "sigmoid output": sig(zs[-1]) - Y}.get(
+            kind, a - Y
+        )
         for l in range(len(weights) - 2, -1, -1):
             if kind == "w not transposed":
                 delta = delta @ weights[l + 1].T
@@ -338,6 +350,7 @@ def _gradient_variant(kind):
             "averaged": G.mean(axis=0),
             "averaged, kept rows": np.tile(G.mean(axis=0), (len(G), 1)),
             "summed": G.sum(axis=0, keepdims=True),
+            "summed, kept rows": np.tile(G.sum(axis=0), (len(G), 1)),
             "divided by n": G / len(G),
         }.get(kind, G)
 
@@ -354,6 +367,8 @@ GRADIENT_MISTAKES = {
     "averaged": "averaged over the batch",
     "averaged, kept rows": "averaged over the batch",
     "summed": "summed over the batch",
+    "summed, kept rows": "summed over the batch",
+    "sigmoid output": "delta^L from a sigmoid output",
     "divided by n": "divided by the number of examples (6)",
     "sign": "the sign is wrong",
     "no softmax": "softmax is missing",
@@ -413,6 +428,10 @@ FGSM_MISTAKES = {
     "unit step": (
         lambda X, G, e: np.clip(X + e * G / np.linalg.norm(G, axis=1, keepdims=True), 0, 1),
         "G / ||G||",
+    ),
+    "max step": (
+        lambda X, G, e: np.clip(X + e * G / np.abs(G).max(axis=1, keepdims=True), 0, 1),
+        "G / max|G|",
     ),
     "batch sign": (
         lambda X, G, e: np.clip(X + e * np.sign(G.mean(axis=0)), 0, 1),

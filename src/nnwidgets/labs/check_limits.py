@@ -167,6 +167,16 @@ def _ece_mistakes(P, y, n_bins):
             _ece_of(fifteen, n) if n_bins != 15 else None,
         ),
         ("in percent: the ECE is a fraction between 0 and 1", 100 * right),
+        (
+            f"each gap weighted by its bin's count |B_m|, not its share |B_m| / n: divide by "
+            f"the number of examples, n = {n}",
+            n * right,
+        ),
+        (
+            "squared gaps: the ECE adds |acc(B_m) - conf(B_m)|, each weighted by |B_m| / n, "
+            "not their squares",
+            float(np.sum(table[:, 0] / n * (table[:, 1] - table[:, 2]) ** 2)),
+        ),
     ]
 
 
@@ -343,13 +353,18 @@ def fit_temperature(fn, *, fitted=None, held_out=None, evaluation=None):
             "check that the function uses its arguments Z and y, not the notebook's "
             "variables",
         )
-    for T, best, inputs in found.values():
+    for (T, best, inputs), Z in zip(found.values(), (Z_OVER, Z_UNDER)):
         if _near(T, best):
             continue
         if abs(T - np.log(best)) <= 0.01 * abs(np.log(best)):
             why = "returned ln T: the search may run over ln T, but return T itself"
         elif T <= 0:
             why = "a temperature is a positive number"
+        elif _near(T, _best_temperature(_softmax(Z), T_Y), 0.02):
+            why = (
+                "T divides the probabilities, softmax(P / T) with P = softmax(Z): temperature "
+                "scaling divides the logits z^L themselves, softmax(Z / T)"
+            )
         elif _near(T, 1.0 / best):
             why = (
                 "the logits are multiplied by T: temperature scaling divides them, "
@@ -465,7 +480,7 @@ def _backward(X, Y, weights, biases, *, primes=None, hidden="relu", out="softmax
     sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
     act = sig if hidden == "sigmoid" else (lambda z: np.maximum(z, 0.0))
     zs, a = _relu_forward(X, weights, biases, hidden=act)
-    delta = (a if out == "softmax" else zs[-1]) - Y  # BP1, softmax with the log-likelihood
+    delta = {"softmax": a, "z": zs[-1], "sigmoid": sig(zs[-1])}[out] - Y  # BP1
     L = len(weights)
     for l in range(L - 2, -1, -1):  # BP2, down to the first hidden layer
         delta = delta @ weights[l + 1]
@@ -490,6 +505,16 @@ def _gradient_mistakes(X, Y, weights, biases):
             "averaged over the batch: each example needs its own gradient (FGSM nudges each "
             "digit along its own); keep one row per example",
             np.broadcast_to(right.mean(axis=0), right.shape),
+        ),
+        (
+            "summed over the batch: each example needs its own gradient, of its own cost "
+            "(FGSM nudges each digit along its own); keep one row per example",
+            np.broadcast_to(right.sum(axis=0), right.shape),
+        ),
+        (
+            "delta^L from a sigmoid output: this network's output layer is a softmax, so "
+            "delta^L = softmax(z^L) - y",
+            _backward(X, Y, weights, biases, out="sigmoid"),
         ),
         (
             "the first hidden layer's ReLU slope is missing: delta^2 = (delta^3 w^3) * "
@@ -656,6 +681,11 @@ def _fgsm_mistakes(X, G, eps):
             "a step along G / ||G|| (the steepest step of a given length): FGSM moves every "
             "pixel by eps along sign(G)",
             np.clip(X + eps * unit, 0, 1),
+        ),
+        (
+            "a step along G / max|G| (each row scaled so its largest entry moves by eps): "
+            "FGSM moves every pixel by exactly eps, along sign(G)",
+            np.clip(X + eps * G / np.abs(G).max(axis=1, keepdims=True), 0, 1),
         ),
         (
             "the sign of the batch's mean gradient: each example moves along its own "
