@@ -21,6 +21,12 @@ def shift(X, rng):
     return np.roll(X, int(rng.integers(-1, 2)), axis=1)
 
 
+def augment_rows(X, rng):
+    from nnwidgets.datasets.augment import augment
+
+    return augment(X, rng)  # X is (n, 784): augment wants (n, 28, 28)
+
+
 def right(seed):
     net = Network([784, 64, 10], activation="relu", seed=seed)
     return net, dict(epochs=5, batch_size=64, learning_rate=0.05, momentum=0.9, transform=shift)
@@ -54,6 +60,18 @@ MISTAKES = {
         "must be made from seed",
     ),
     "seed ignored": (lambda seed: (Network([784, 30, 10], seed=0), {}), "the seed is not used"),
+    "transform keeps images": (
+        lambda seed: (right(seed)[0], {"transform": lambda X, rng: X.reshape(-1, 28, 28)}),
+        "reshape back with .reshape(len(X), 784)",
+    ),
+    "augment on rows": (
+        lambda seed: (right(seed)[0], {"transform": augment_rows}),
+        "the transform raised",
+    ),
+    "transform without rng": (
+        lambda seed: (right(seed)[0], {"transform": lambda X: X}),
+        "and a random generator rng",
+    ),
     "wrong sizes": (lambda seed: (Network([784, 30, 2], seed=seed), {}), "10 outputs"),
     "not a network": (lambda seed: ("net", {}), "must be an nnwidgets.Network"),
     "settings a list": (lambda seed: (right(seed)[0], [("epochs", 3)]), "must be a dict"),

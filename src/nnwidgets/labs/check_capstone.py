@@ -136,6 +136,30 @@ def capstone(fn):
             Text(f"{type(exc).__name__}: {exc}"),
             "the Trainer refuses these settings (its message above says which and why)",
         )
+    transform = settings.get("transform")
+    if transform is not None:  # it runs only once training starts: try it on the stand-ins now
+        shape = Text("transform(X, rng) returning X's shape, (20, 784)")
+        try:
+            out = np.asarray(transform(X.copy(), np.random.default_rng(0)))
+        except Exception as exc:
+            fail(
+                name,
+                "transform(X, rng) with X of shape (20, 784), rng = np.random.default_rng(0)",
+                shape,
+                Text(f"{type(exc).__name__}: {exc}"),
+                "the transform raised: it receives the training images as rows, X of shape "
+                "(n, 784), and a random generator rng; augment wants (n, 28, 28), so reshape "
+                "before it and back to (n, 784) after",
+            )
+        if out.shape != X.shape:
+            fail(
+                name,
+                "transform(X, rng) with X of shape (20, 784), rng = np.random.default_rng(0)",
+                shape,
+                Text(f"shape {out.shape}"),
+                "the transform must return the images as it got them, rows of 784 pixels: "
+                "reshape back with .reshape(len(X), 784)",
+            )
     again, _ = _pair(_call(fn, 0, "make_run(seed=0), a second time"), "make_run(seed=0)")
     other, _ = _pair(_call(fn, 1, "make_run(seed=1)"), "make_run(seed=1)")
     same = all(np.array_equal(a, b) for a, b in zip(network.weights, again.weights))
