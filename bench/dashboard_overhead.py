@@ -33,11 +33,12 @@ and net.fit's two threads lost more than they gained in the kernel next to the p
 
 ``--panels`` (calibration and layer_speed on, 2,000 validation digits for both sides) also times
 the same dashboard without those two panels, alternated, so their own cost shows on a busy
-machine. On the shared 2-core machine (4 Dec 2026, 8 sessions at work), with / without: 0.987
-best to best and 1.021 mean to mean at load 3.4 (dashboard / net.fit 0.817 there, and 0.924 for
-the dashboard without --panels at load 3.1-3.5), 0.930 and 0.891 at load 2.4-4.2 where single
-runs varied threefold. In the kernel alone the training thread's CPU time per sample was the
-same with and without them (10.0 and 10.2 us); the writer used 0.03 of a core more.
+machine. On the shared 2-core machine (4 Dec 2026, 8 sessions at work): dashboard / net.fit
+1.038 best to best, 0.985 mean to mean at load 1.0-2.4; 0.817 at load 3.4; 0.732 at load
+2.4-3.1 (single runs varied up to threefold). With / without the two panels over four runs:
+0.987, 0.930, 1.155, 0.854 best to best. In the kernel alone the training thread's CPU time per
+sample was the same with and without them (10.0 and 10.2 us); the writer used 0.03 of a core
+more.
 """
 
 from __future__ import annotations
