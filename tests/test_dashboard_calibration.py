@@ -139,6 +139,11 @@ def test_the_writer_measures_every_epoch_off_the_training_thread(monkeypatch, ma
         return measure(*args)
 
     monkeypatch.setattr(module, "measure", recording)
+    # A backlog the 31 copies cannot fill: on a busy machine the writer may fall behind these
+    # very short epochs, and then (by design, tested below) the training thread measures.
+    from nnwidgets.widgets.dashboard import publisher
+
+    monkeypatch.setattr(publisher, "MEASURE_BACKLOG", 1000)
     d = make_dash(epochs=30, calibration=True)
     d.start()
     d.wait(timeout=60)
