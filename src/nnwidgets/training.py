@@ -104,6 +104,9 @@ class History:
         schedule, ended it).
     message : str
         Why training ended, in words.
+    restored_epoch : int or None
+        With ``early_stopping``: the epoch (counted from 1) whose weights were restored when
+        training stopped early; None otherwise.
     """
 
     def __init__(self):
@@ -114,6 +117,7 @@ class History:
         self.learning_rate, self.epoch_time = [], []
         self.status = "pending"
         self.message = ""
+        self.restored_epoch = None
 
     @property
     def epochs(self):
@@ -801,6 +805,7 @@ class Trainer:
         best_score, best_parameters, best_epoch = self._best
         if best_parameters is not None and epoch + 1 - best_epoch >= self.early_stopping:
             net.weights, net.biases = best_parameters
+            self.history.restored_epoch = best_epoch
             what = "lower validation loss" if regression else "better validation accuracy"
             value = (
                 f"val_loss={-best_score:.4g}" if regression else f"val_accuracy={best_score:.4f}"
