@@ -20,6 +20,7 @@ import {
 } from "./legend";
 import { runColor, withAlpha } from "./palette";
 import { renderPanels, type PanelData } from "./panelview";
+import { restoredMark, statusText, type RestoredMark, type RestoredWire } from "./restored";
 import { renderResults, type ResultsData } from "./results";
 import { chosenIndex, runOptions } from "./runselect";
 import { describeProgress, fractionDone, type Progress } from "./progress";
@@ -35,6 +36,8 @@ interface Curves {
     train_loss?: Wire; train_accuracy?: Wire;
   };
   marks: { x: number; text: string }[];
+  /** early stopping's restored epoch, once the run ended so (absent from older kernels) */
+  restored?: RestoredWire | null;
 }
 
 interface RunState {
@@ -42,6 +45,7 @@ interface RunState {
   settings: Record<string, unknown>;
   status: string;
   message: string;
+  restored_epoch?: number | null;
   changes: number;
   curves: Curves | null;
 }
@@ -71,16 +75,18 @@ interface Decoded {
   ex: Float32Array; eloss: Float32Array; eacc: Float32Array; vloss: Float32Array; vacc: Float32Array;
   tloss: Float32Array; tacc: Float32Array;
   marks: { x: number; text: string }[];
+  restored: RestoredMark | null;
 }
 
 function decodeCurves(c: Curves): Decoded {
   const d = (w: Wire) => decodeArray(w).data;
   const ex = d(c.epoch.x);
   const none = () => new Float32Array(ex.length).fill(NaN); // no monitor_train in this kernel
+  const vloss = d(c.epoch.val_loss), vacc = d(c.epoch.val_accuracy);
   return {
     bx: d(c.batch.x), loss: d(c.batch.loss), acc: d(c.batch.accuracy), count: d(c.batch.count),
     ex, eloss: d(c.epoch.loss), eacc: d(c.epoch.accuracy),
-    vloss: d(c.epoch.val_loss), vacc: d(c.epoch.val_accuracy), marks: c.marks,
+    vloss, vacc, marks: c.marks, restored: restoredMark(c.restored, ex, vloss, vacc),
     tloss: c.epoch.train_loss ? d(c.epoch.train_loss) : none(),
     tacc: c.epoch.train_accuracy ? d(c.epoch.train_accuracy) : none(),
   };
@@ -180,12 +186,23 @@ function isFaded(runs: RunState[], i: number, live: number | null): boolean {
 const LABEL_BAND = 18;
 const LABEL_FONT = "11px system-ui, -apple-system, 'Segoe UI', sans-serif";
 
+/** A mark on the charts: a settings change, or early stopping's restored epoch (`restored`),
+ * which also has a dot on the validation curve at `loss` or `accuracy`. */
+interface ChartMark {
+  x: number;
+  text: string;
+  color: string;
+  restored?: { loss: number; accuracy: number };
+}
+
 /**
  * Settings changes (learning rate and friends): a dashed vertical line through the plot at
  * each, and its text ("learning_rate 0.05 -> 0.01") above the plotted area, in the band
  * LABEL_BAND keeps free, so it never covers a curve (accuracy near 1 runs along the top).
+ * Early stopping's restored epoch: a denser dashed line, its label ("restored: epoch 20") and a
+ * dot where it meets the run's validation curve.
  */
-function marksPlugin(getMarks: () => { x: number; text: string; color: string }[]): uPlot.Plugin {
+function marksPlugin(kind: Kind, getMarks: () => ChartMark[]): uPlot.Plugin {
   let layer: HTMLElement | null = null;
   return {
     hooks: {
@@ -197,17 +214,27 @@ function marksPlugin(getMarks: () => { x: number; text: string; color: string }[
         const ctx = u.ctx;
         const { top, height } = u.bbox;
         const dpr = uPlot.pxRatio;
-        const shown: { x: number; text: string; color: string }[] = [];
+        const shown: ChartMark[] = [];
         ctx.save();
-        ctx.setLineDash([4 * dpr, 3 * dpr]);
         for (const m of getMarks()) {
           const x = u.valToPos(m.x, "x", true);
           if (!Number.isFinite(x) || x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) continue;
           ctx.strokeStyle = m.color;
+          ctx.lineWidth = (m.restored ? 1.5 : 1) * dpr;
+          ctx.setLineDash(m.restored ? [2 * dpr, 2 * dpr] : [4 * dpr, 3 * dpr]);
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + height);
           ctx.stroke();
+          const y = m.restored ? m.restored[kind] : NaN;
+          const py = Number.isFinite(y) ? u.valToPos(y, "y", true) : NaN;
+          if (Number.isFinite(py) && py >= top - 1 && py <= top + height + 1) {
+            ctx.setLineDash([]);
+            ctx.fillStyle = m.color;
+            ctx.beginPath();
+            ctx.arc(x, py, 4.5 * dpr, 0, 2 * Math.PI);
+            ctx.fill();
+          }
           shown.push({ ...m, x: x / dpr });
         }
         ctx.font = LABEL_FONT;
@@ -216,7 +243,7 @@ function marksPlugin(getMarks: () => { x: number; text: string; color: string }[
         if (!layer) return;
         const lefts = placeLabels(shown.map((m, i) => ({ x: m.x, width: widths[i] })), u.width);
         const labels = shown.map((m, i) => {
-          const label = h("span", "nnw-dash__mark", m.text);
+          const label = h("span", "nnw-dash__mark" + (m.restored ? " nnw-dash__mark--restored" : ""), m.text);
           label.style.color = m.color;
           label.style.left = `${lefts[i]}px`;
           label.style.top = `${Math.max(0, top / dpr - LABEL_BAND + 1)}px`;
@@ -339,7 +366,7 @@ export default {
     const hidden = new Set<number>();
     let plots: { loss: uPlot; accuracy: uPlot } | null = null;
     let structure = "";
-    let marks: { x: number; text: string; color: string }[] = [];
+    let marks: ChartMark[] = [];
     let frame = 0;
     let rebuild = false;
 
@@ -369,7 +396,10 @@ export default {
       const log = !!model.get("log_scale");
       marks = [];
       data.forEach((d, i) => {
-        if (d && !hidden.has(i)) for (const m of d.marks) marks.push({ ...m, color: runColor(i) });
+        if (!d || hidden.has(i)) return;
+        for (const m of d.marks) marks.push({ ...m, color: runColor(i) });
+        const r = d.restored;
+        if (r) marks.push({ x: r.x, text: r.text, color: runColor(i), restored: { loss: r.loss, accuracy: r.accuracy } });
       });
       const faded = runs.map((_r, i) => isFaded(runs, i, live));
       const theme = themeColors();
@@ -408,7 +438,7 @@ export default {
             // The two charts share a cursor; where it is, the legend shows each run's values.
             cursor: { drag: { x: true, y: false }, sync: { key: syncKey } },
             hooks: { setCursor: [(u: uPlot) => showValuesAt(u.cursor.idx ?? null)] },
-            plugins: [marksPlugin(() => marks)],
+            plugins: [marksPlugin(kind, () => marks)],
           }, d as uPlot.AlignedData, box);
         plots = {
           loss: make("loss", built[0].series, built[0].data, lossBox),
@@ -479,7 +509,7 @@ export default {
       });
     }
     function drawLegend(runs: RunState[], data: (Decoded | null)[]) {
-      const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message]), [...hidden]]);
+      const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message, r.restored_epoch]), [...hidden]]);
       if (key !== legendKey) {
         legendKey = key;
         valueSpans = [];
@@ -491,7 +521,7 @@ export default {
           swatch.style.background = runColor(i);
           const values = h("span", "nnw-dash__runvalues");
           valueSpans.push(values);
-          chip.append(swatch, h("span", "nnw-dash__runlabel", run.label), h("span", "nnw-dash__runstatus", run.status),
+          chip.append(swatch, h("span", "nnw-dash__runlabel", run.label), h("span", "nnw-dash__runstatus", statusText(run.status, run.restored_epoch)),
             values);
           chip.onclick = () => {
             if (hidden.has(i)) hidden.delete(i);

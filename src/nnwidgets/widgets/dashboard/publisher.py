@@ -310,6 +310,8 @@ def _run_state(run, active):
         "settings": run.public_settings(),
         "status": run.status,
         "message": run.message,
+        # early stopping's restored epoch (from 1), or None: the legend's status says it
+        "restored_epoch": run.restored_epoch if run.status == "early_stopped" else None,
         "changes": len(run.changes),
         "curves": None if active or run.status == "pending" else run.curves(),
     }

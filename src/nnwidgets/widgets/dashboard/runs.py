@@ -500,6 +500,20 @@ class Run:
         """Mini-batches trained so far (read by the training thread's callback: no lock)."""
         return len(self.history.batch_accuracy)
 
+    @property
+    def restored_epoch(self):
+        """The epoch (from 1) whose weights early stopping restored, once the run ended so;
+        else None (``history.restored_epoch``)."""
+        return getattr(self.history, "restored_epoch", None)
+
+    def restored_mark(self):
+        """The mark of the restored epoch on the curves (``{"x", "text", "kind"}``), or None:
+        the weights the network ends with are that epoch's, not the last drawn."""
+        epoch = self.restored_epoch
+        if epoch is None:
+            return None
+        return {"x": float(epoch), "text": f"restored: epoch {epoch}", "kind": "restored"}
+
     def curves(self):
         """The run's curves as the page draws them: bucketed columns as binary float32."""
         self.read_new_batches()
@@ -519,6 +533,7 @@ class Run:
                 **{name: array_to_json(e[i]) for i, name in enumerate(EPOCH_CHANNELS, 1)},
             },
             "marks": list(self.marks),
+            "restored": self.restored_mark(),
         }
 
     def public_settings(self):
