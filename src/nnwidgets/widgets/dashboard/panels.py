@@ -98,13 +98,36 @@ def _histogram(values, bins=BINS):
     }
 
 
-def neuron_health(activation, a):
+#: What the panels say of a reader's activation that computes no built-in one (no known slope).
+UNJUDGED = "saturation is judged only for the built-in activations"
+
+
+def judged_activation(function):
+    """``(kind, own)`` for a layer's activation (a name or an ``Activation``): ``kind``, the
+    built-in the words judge it as (a reader's function that computes a built-in is judged as
+    that one, ``functions.CustomActivation.builtin``; None for one that computes none), and
+    ``own``, the reader's function's name (None for a built-in)."""
+    name = getattr(function, "name", str(function))
+    if not getattr(function, "custom", False):
+        return name, None
+    return getattr(function, "builtin", None), name
+
+
+def neuron_health(activation, a, *, own=None):
     """``(unhealthy, total, sentence)`` for one hidden layer's activations ``a`` (n, units).
 
     Sigmoid and tanh neurons count when saturated on most examples, (leaky) ReLUs when never
-    active; other activations have nothing to report (``unhealthy`` is None).
+    active; other built-in activations have nothing to report (``unhealthy`` is None), and
+    neither has a reader's function ``own`` that computes no built-in (``activation`` None:
+    the sentence says saturation is judged only for the built-ins). A reader's function that
+    computes one is judged as it, and the sentence says so (see :func:`judged_activation`).
     """
     n, units = a.shape
+    if activation is None:
+        return None, units, f"{units} {own} neurons: {UNJUDGED}"
+    if own is not None:  # the reader's own, computing a built-in: judged as that one
+        bad, units, words = neuron_health(activation, a)
+        return bad, units, f"{words} (your {own} computes {activation})"
     if activation in ("sigmoid", "tanh"):
         low = 0.0 if activation == "sigmoid" else -1.0
         near = (a < low + SATURATION_MARGIN) | (a > 1.0 - SATURATION_MARGIN)
@@ -159,13 +182,16 @@ def neuron_health(activation, a):
     return None, units, f"{units} {activation} neurons: no saturation to report"
 
 
-def z_summary(activation, z):
+def z_summary(activation, z, *, own=None):
     """``(share, sentence)`` for a layer's weighted inputs ``z`` (n, units) computed by
     ``activation``: ``share`` is the fraction of the values with |z| > :data:`Z_LIMIT`, the
-    sentence what that means for this activation."""
+    sentence what that means for this activation (None: a reader's function that computes no
+    built-in, named ``own``, whose slope is not known here)."""
     z = np.asarray(z)
     share = float(np.count_nonzero(np.abs(z) > Z_LIMIT) / z.size) if z.size else 0.0
     beyond = f"{share:.0%} of the weighted inputs z lie beyond \u00b1{Z_LIMIT:g}"
+    if activation is None:
+        return share, f"{beyond} (your {own}: {UNJUDGED})"
     if activation == "sigmoid":
         return share, (
             f"{beyond}, where \u03c3'(z) < 0.018 (a fourteenth of \u03c3'(0) = 0.25): "
@@ -279,9 +305,12 @@ def panel_data(
     for l in range(L):
         hidden = l < L - 1
         name = network.activation if hidden else network.output
+        # A reader's activation is judged as the built-in it computes, if any (not by name).
+        function = getattr(network, "activation_function" if hidden else "output_function", name)
+        kind, own = judged_activation(function)
         a = activations[l + 1]
-        bad, units, words = neuron_health(name, a) if hidden else (None, a.shape[1], "")
-        z_share, z_words = z_summary(name, zs[l])
+        bad, units, words = neuron_health(kind, a, own=own) if hidden else (None, a.shape[1], "")
+        z_share, z_words = z_summary(kind, zs[l], own=own)
         layers.append(
             {
                 "name": f"layer {l + 1} ({'hidden' if hidden else 'output'}, {units} {name})",
