@@ -34,6 +34,7 @@ there.
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 import time
@@ -457,6 +458,18 @@ class TrainingDashboard(anywidget.AnyWidget):
                 network, train, validation, label=label, max_points=self.max_points, **merged
             )
         except ValueError as exc:
+            # The Trainer's messages start with the setting they refuse: one this run took
+            # from the dashboard (a dropout per hidden layer of another depth) is the cause,
+            # and the hint names it; else the data it took, if any.
+            cause = next(
+                (k for k in merged if k not in settings and re.match(rf"{k}\b", str(exc))),
+                None,
+            )
+            if cause is not None:
+                raise ValueError(
+                    f"{exc} (add_run() uses the dashboard's {cause}={_shown(merged[cause])} "
+                    f"unless given: pass {cause}= for this run)"
+                ) from None
             if not inherited:
                 raise
             raise ValueError(
@@ -905,6 +918,12 @@ def _join(thread, timeout):
         return True
     thread.join(timeout)
     return not thread.is_alive()
+
+
+def _shown(value):
+    """A setting as the reader wrote it: a tuple of rates per layer as the list they passed."""
+    text = repr(list(value) if isinstance(value, tuple) else value)
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def _check_update_interval(value):
