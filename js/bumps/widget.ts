@@ -104,7 +104,11 @@ function render({ model, el }: RenderProps<BumpModel>) {
       })
     : [];
   const legend = h("div", "nnw-bumps__legend");
-  root.append(bar, plot, legend);
+  // Why the overlaid network is not drawn (the reader's activation the page cannot run: the
+  // message Python sends, as the diagram, canvas and DecisionMap show it); empty otherwise.
+  const error = h("div", "nnw-bumps__error");
+  error.setAttribute("role", "status");
+  root.append(bar, plot, legend, error);
   el.append(root);
   cleanups.add(() => root.remove());
 
@@ -138,13 +142,16 @@ function render({ model, el }: RenderProps<BumpModel>) {
     state.space = v === "output" ? "output" : "logit";
   }
   function readOverlay() {
+    const v = m.get("_network");
     try {
-      const v = m.get("_network");
       state.overlay = decodeNetwork(v);
       state.overlayLabel = v?.label ?? "";
+      error.textContent = "";
     } catch (e) {
-      console.error("BumpBuilder: cannot draw the overlaid network:", e);
       state.overlay = null;
+      error.textContent = `Cannot draw this network: ${e instanceof Error ? e.message : e}`;
+      // Python said why already (a UserWarning); other bad data is for the developer too.
+      if (typeof v?.unsupported !== "string") console.warn("BumpBuilder: cannot draw the overlaid network:", e);
     }
   }
   function refit() {
