@@ -98,3 +98,57 @@ def test_restored_epoch_saturation_words_and_bumps_message_in_the_page(browser, 
     for w in (early, mine, softplus):
         w.close()
     bumps.close()
+
+
+LIVE = """
+import numpy as np
+from nnwidgets import BumpBuilder, Network, TrainingDashboard
+
+rng = np.random.default_rng(0)
+X = rng.random((60, 4)); Y = (X[:, 0] + X[:, 1] > 1).astype(int)
+X_VAL = rng.random((40, 4)); Y_VAL = (X_VAL[:, 0] + X_VAL[:, 1] > 1).astype(int); Y_VAL[:8] ^= 1
+dash = TrainingDashboard(Network([4, 5, 2], seed=0), train=(X, Y), validation=(X_VAL, Y_VAL),
+                         epochs=60, batch_size=10, learning_rate=1.0, early_stopping=3)
+display(dash)
+
+class Softplus:
+    def fn(self, z):
+        return np.log1p(np.exp(z))
+    def prime(self, z):
+        return 1 / (1 + np.exp(-z))
+
+bumps = BumpBuilder()
+display(bumps)
+"""
+
+
+def test_live_dashboard_and_bumps_in_jupyterlab(open_notebook):
+    nb = open_notebook([LIVE], app="lab")
+    dash = nb.page.locator(".nnw-dash")
+    expect(dash.locator(".nnw-dash__runstatus")).to_have_text("pending")
+    expect(dash.locator(".nnw-dash__mark--restored")).to_have_count(0)
+    # trained in the background: the mark and the status arrive when the run ends
+    nb.run_cell("dash.start(); dash.wait(); print(dash.history.restored_epoch)")
+    expect(dash.locator(".nnw-dash__runstatus")).to_have_text(
+        f"early_stopped \u00b7 restored epoch {RESTORED}"
+    )
+    for chart in ("loss", "accuracy"):
+        mark = dash.locator(f".nnw-dash__chart--{chart} .nnw-dash__mark--restored")
+        expect(mark).to_have_text(f"restored: epoch {RESTORED}")
+    # the overlay of an activation the page cannot run: the message in the page, the warning
+    # in Python; a network it can run clears the message
+    error = nb.page.locator(".nnw-bumps .nnw-bumps__error")
+    expect(error).to_be_hidden()
+    out = nb.run_cell(
+        "import warnings\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    bumps.show_network(Network([1, 4, 1], activation=Softplus(), output='sigmoid'))\n"
+        "print('warned:', str(w[0].message)[:46])"
+    )
+    assert "warned: This page cannot run your activation Softplus" in out
+    expect(error).to_contain_text("Cannot draw this network: this page cannot run your activation")
+    nb.run_cell("bumps.show_network(Network([1, 4, 1], output='sigmoid', seed=0));")
+    expect(error).to_be_hidden()
+    assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
+    nb.run_cell("dash.close(); bumps.close()")
