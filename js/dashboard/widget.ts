@@ -216,11 +216,12 @@ function marksPlugin(kind: Kind, getMarks: () => ChartMark[]): uPlot.Plugin {
         const dpr = uPlot.pxRatio;
         const shown: ChartMark[] = [];
         ctx.save();
+        const width = ctx.lineWidth; // the settings changes' lines, as before
         for (const m of getMarks()) {
           const x = u.valToPos(m.x, "x", true);
           if (!Number.isFinite(x) || x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) continue;
           ctx.strokeStyle = m.color;
-          ctx.lineWidth = (m.restored ? 1.5 : 1) * dpr;
+          ctx.lineWidth = m.restored ? 1.5 * dpr : width;
           ctx.setLineDash(m.restored ? [2 * dpr, 2 * dpr] : [4 * dpr, 3 * dpr]);
           ctx.beginPath();
           ctx.moveTo(x, top);
