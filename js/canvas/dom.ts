@@ -17,6 +17,8 @@ export interface CanvasDom {
   stepsBtn: HTMLButtonElement;
   /** your drawing, cropped, 20x20, 28x28 */
   stepCanvases: HTMLCanvasElement[];
+  /** Their captions. */
+  stepCaptions: HTMLElement[];
 }
 
 const STEP_NAMES = ["your drawing", "cropped to the ink", "scaled to fit 20\u00d720", "centred in 28\u00d728"];
@@ -57,17 +59,39 @@ export function buildCanvasDom(el: HTMLElement): CanvasDom {
   toolbar.append(undoBtn, clearBtn, stepsBtn);
 
   const steps = h("div", "nnw-canvas__steps");
+  const stepCaptions: HTMLElement[] = [];
+  // the crop and the 20x20 (and the arrows into them) are a drawing's only, hidden for a digit
+  // from Python, which is read as given
+  const drawnOnly = (i: number) => (i === 1 || i === 2 ? " nnw-canvas__step--drawn" : "");
   const stepCanvases = STEP_NAMES.map((name, i) => {
-    if (i > 0) steps.append(h("span", "nnw-canvas__arrow", "\u2192"));
-    const fig = h("figure", "nnw-canvas__step");
+    if (i > 0) steps.append(h("span", `nnw-canvas__arrow${drawnOnly(i - 1)}`, "\u2192"));
+    const fig = h("figure", `nnw-canvas__step${drawnOnly(i)}`);
     const c = h("canvas", "nnw-canvas__step-image");
-    fig.append(c, h("figcaption", "", name));
+    const caption = h("figcaption", "", name);
+    stepCaptions.push(caption);
+    fig.append(c, caption);
     steps.append(fig);
     return c;
   });
+  steps.append(h("span", "nnw-canvas__given-note", GIVEN_NOTE));
   root.append(main, toolbar, steps);
   el.append(root);
-  return { root, pad, hint, verdictDigit, verdictConf, bars, error, undoBtn, clearBtn, stepsBtn, stepCanvases };
+  return {
+    root, pad, hint, verdictDigit, verdictConf, bars, error, undoBtn, clearBtn, stepsBtn,
+    stepCanvases, stepCaptions,
+  };
+}
+
+const GIVEN_NOTE = "A digit from Python is already 28\u00d728: the network reads it as given, "
+  + "with no cropping, scaling or centring (until you draw on it).";
+
+/** Whether the strip shows a digit from Python read as given (root's data-given too). */
+export function stepsAsGiven(dom: CanvasDom, given: boolean): void {
+  if (dom.root.classList.contains("nnw-canvas--given") === given) return;
+  dom.root.classList.toggle("nnw-canvas--given", given);
+  dom.root.dataset.given = given ? "true" : "";
+  dom.stepCaptions[0].textContent = given ? "from Python" : STEP_NAMES[0];
+  dom.stepCaptions[3].textContent = given ? "28\u00d728, as given" : STEP_NAMES[3];
 }
 
 export function stepsOpen(dom: CanvasDom): boolean {

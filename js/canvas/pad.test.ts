@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { rasterizeStrokes, type Stroke } from "./strokes";
-import { PadDrawing, unionRect, WHOLE_PAD } from "./pad";
+import { toMnist } from "./preprocess";
+import { PAD, rasterizeStrokes, type Stroke } from "./strokes";
+import { PadDrawing, unionRect, upscale, WHOLE_PAD } from "./pad";
 
 const L: Stroke = [[40, 40], [40, 200], [150, 200]];
 
@@ -48,10 +49,9 @@ describe("PadDrawing", () => {
     expect(d.undo()).toBe(false);
   });
 
-  it("strokes go over a background from Python, and clear removes both", () => {
+  it("strokes go over a digit from Python, and clear removes both", () => {
     const d = new PadDrawing();
-    const bg = new Float64Array(280 * 280).fill(0.25);
-    d.show([L], bg);
+    d.show([L], new Float32Array(28 * 28).fill(0.25));
     expect(d.ink.data[0]).toBe(0.25);
     expect(d.ink.data[100 * 280 + 40]).toBe(1);
     d.undo();
@@ -59,6 +59,50 @@ describe("PadDrawing", () => {
     d.clear();
     expect(d.ink.data.every((v) => v === 0)).toBe(true);
     expect(d.activePointer).toBeNull();
+  });
+});
+
+describe("what the network reads from the pad", () => {
+  // A 7 in MNIST's form with an FGSM-like nudge: +-0.1 on every pixel (clipped to [0, 1]).
+  // The nudge inks the whole frame, so a drawing's preprocessing (crop to the ink, rescale to
+  // 20 px, re-centre) would shrink the 7 into a 20x20 box: not what Python asked to show.
+  const seven = toMnist(rasterizeStrokes([[[40, 40], [220, 40], [120, 250]]]), PAD, PAD);
+  const nudged = Float32Array.from(seven, (v, i) => Math.min(1, Math.max(0, v + (i % 3 ? 0.1 : -0.1))));
+  const preprocessed = toMnist(upscale(nudged), PAD, PAD);
+
+  it("reads a digit from Python exactly as given", () => {
+    expect(preprocessed.some((v, i) => Math.abs(v - nudged[i]) > 0.05)).toBe(true); // the bug
+    const d = new PadDrawing();
+    d.show([], nudged);
+    const { pixels, steps } = d.read();
+    expect(Array.from(pixels)).toEqual(Array.from(nudged));
+    expect(steps).toBeNull();
+    pixels[0] = 0.5; // a copy: the reading cannot change the pad
+    expect(d.read().pixels[0]).toBe(nudged[0]);
+  });
+
+  it("preprocesses the ink once the pen draws on it, and reads it as given again on undo", () => {
+    const d = new PadDrawing();
+    d.show([], nudged);
+    d.begin(1, L[0]);
+    d.extend(1, L.slice(1));
+    const drawing = d.read(); // the stroke in progress counts
+    expect(drawing.steps).not.toBeNull();
+    expect(Array.from(drawing.pixels)).toEqual(Array.from(toMnist(d.ink.data, PAD, PAD)));
+    d.end(1);
+    expect(d.read().steps).not.toBeNull();
+    d.undo();
+    expect(Array.from(d.read().pixels)).toEqual(Array.from(nudged));
+    d.clear();
+    expect(d.read().pixels.every((v) => v === 0)).toBe(true);
+    expect(d.read().steps).not.toBeNull(); // a blank pad: a drawing from a clean pad
+  });
+
+  it("preprocesses strokes from Python, and rejects a digit of the wrong size", () => {
+    const d = new PadDrawing();
+    d.show([L], null);
+    expect(Array.from(d.read().pixels)).toEqual(Array.from(toMnist(rasterizeStrokes([L]), PAD, PAD)));
+    expect(() => d.show([], new Float32Array(100))).toThrow(/784 values \(28x28\), got 100/);
   });
 });
 

@@ -1,7 +1,9 @@
-// The drawing pad. PadDrawing is what is on it (the ink, the strokes, a background digit from
-// Python, the pointer that is drawing) and has no DOM, so vitest can drive it; PadSurface puts
-// it on a canvas sized for the screen and maps pointer positions to pad pixels.
+// The drawing pad. PadDrawing is what is on it (the ink, the strokes, a digit from Python, the
+// pointer that is drawing) and what the network reads from it, and has no DOM, so vitest can
+// drive it; PadSurface puts it on a canvas sized for the screen and maps pointer positions to
+// pad pixels.
 import { fitToDevice } from "../lib/paint";
+import { SIZE, toMnistSteps, type MnistSteps } from "./preprocess";
 import { appendPoint, Ink, PAD, toPad, type Point, type Stroke } from "./strokes";
 
 /** Pad pixels [c0, r0, c1, r1), half-open. */
@@ -16,6 +18,24 @@ export function unionRect(a: Rect | null, b: Rect | null): Rect | null {
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 }
 
+/** A 28x28 digit blown up to pad size (each pixel a 10x10 block), so that new strokes add ink
+ * on top of it. */
+export function upscale(px: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(PAD * PAD);
+  const k = PAD / SIZE;
+  for (let r = 0; r < PAD; r++) {
+    for (let c = 0; c < PAD; c++) out[r * PAD + c] = px[Math.floor(r / k) * SIZE + Math.floor(c / k)];
+  }
+  return out;
+}
+
+/** What the network reads from the pad: 28x28 pixels, and the preprocessing steps that made
+ * them from the ink (null when the pixels are Python's digit as given). */
+export interface PadReading {
+  pixels: Float32Array;
+  steps: MnistSteps | null;
+}
+
 export class PadDrawing {
   readonly ink = new Ink();
   strokes: Stroke[] = [];
@@ -23,7 +43,9 @@ export class PadDrawing {
   current: Stroke | null = null;
   /** The pointer drawing it: one pen at a time, a second finger is ignored. */
   activePointer: number | null = null;
-  /** A digit Python put on the pad (show()), upscaled to pad size; strokes add ink on top. */
+  /** A digit Python put on the pad (show()), as given: 28x28, already in MNIST's form. */
+  private given: Float32Array | null = null;
+  /** The same digit upscaled to pad size; strokes add ink on top. */
   private background: Float64Array | null = null;
   /** Pad pixels changed since the last paint. */
   dirty: Rect | null = WHOLE_PAD;
@@ -69,18 +91,37 @@ export class PadDrawing {
     this.strokes = [];
     this.current = null;
     this.activePointer = null;
+    this.given = null;
     this.background = null;
     this.redraw();
   }
 
-  /** Show what Python sent: these strokes over this background (null: none). A stroke in
+  /** Show what Python sent: these strokes over this 28x28 digit (null: none). A stroke in
    * progress is dropped, and its pointer released so the next pen-down draws. */
-  show(strokes: Stroke[], background: Float64Array | null): void {
+  show(strokes: Stroke[], digit: ArrayLike<number> | null): void {
+    if (digit && digit.length !== SIZE * SIZE) {
+      throw new RangeError(`digit must hold ${SIZE * SIZE} values (28x28), got ${digit.length}`);
+    }
     this.strokes = strokes;
     this.current = null;
     this.activePointer = null;
-    this.background = background;
+    this.given = digit ? Float32Array.from(digit) : null;
+    this.background = digit ? upscale(digit) : null;
     this.redraw();
+  }
+
+  /**
+   * What the network reads. Python's digit alone is read exactly as given: it is already in
+   * MNIST's form, and preprocessing it as a drawing (crop to the ink, rescale to 20 px,
+   * re-centre) would change it, and can undo a nudge made to fool the network. Once strokes
+   * are on it (or none was given), the ink is preprocessed like MNIST, as `to_mnist` does.
+   */
+  read(): PadReading {
+    if (this.given && !this.strokes.length && !this.current) {
+      return { pixels: this.given.slice(), steps: null };
+    }
+    const steps = toMnistSteps(this.ink.data, PAD, PAD);
+    return { pixels: steps.result, steps };
   }
 
   private redraw(): void {

@@ -33,3 +33,10 @@ export function stepImages(ink: Float64Array, s: MnistSteps): Image[] {
 export function paintSteps(canvases: HTMLCanvasElement[], ink: Float64Array, s: MnistSteps): void {
   stepImages(ink, s).forEach((img, i) => paintDigit(canvases[i], img.data, img.rows, img.cols));
 }
+
+/** The strip for a digit from Python, read as given: the pad, and the 28x28 itself (the crop
+ * and 20x20 steps are hidden: nothing was cropped or scaled). */
+export function paintGiven(canvases: HTMLCanvasElement[], ink: Float64Array, digit: ArrayLike<number>): void {
+  paintDigit(canvases[0], ink, PAD, PAD);
+  paintDigit(canvases[3], digit, SIZE, SIZE);
+}

@@ -7,8 +7,8 @@ import { decodeArray, encodeArray } from "../lib/wire";
 import { pageModel } from "../lib/page-model.testutil";
 import { toMnist } from "./preprocess";
 import { PAD, type Stroke } from "./strokes";
-import { PadDrawing } from "./pad";
-import { digitFromPython, drawnBy, followPython, PadSync, sendReport, upscale, type CanvasModel } from "./sync";
+import { PadDrawing, upscale } from "./pad";
+import { digitFromPython, drawnBy, followPython, PadSync, sendReport, type CanvasModel } from "./sync";
 
 const fixture = JSON.parse(readFileSync(new URL("../../tests/strokes/parity.json", import.meta.url), "utf8"));
 /** A real digit as Python would show() it: the fixture's first preprocessed drawing. */
@@ -91,7 +91,7 @@ describe("the round trip through Python", () => {
     expect(digitFromPython(model, mine, false)).toBeNull();
     const seen = digitFromPython(model, other, false)!;
     expect(seen.strokes).toEqual(SEVEN);
-    expect(seen.background).toBeNull(); // the strokes redraw it exactly
+    expect(seen.digit).toBeNull(); // the strokes redraw it exactly
   });
 
   it("a view opening on its own drawing loads it (another cell showing the same canvas)", () => {
@@ -102,23 +102,25 @@ describe("the round trip through Python", () => {
     expect(digitFromPython(model, sync, true)!.strokes).toEqual(SEVEN);
   });
 
-  it("shows a digit from show() as a background that preprocesses back to itself", () => {
+  it("shows a digit from show() as the 28x28 given, which the pad reads as it is", () => {
     const { model } = canvasModel();
     model.set("_echo", "");
     model.set("strokes", []);
     model.set("pixels", encodeArray(DIGIT, [28, 28]));
-    const { strokes, background } = digitFromPython(model, new PadSync("me"), false)!;
+    const { strokes, digit } = digitFromPython(model, new PadSync("me"), false)!;
     expect(strokes).toEqual([]);
-    expect(background![15 * PAD + 27]).toBe(DIGIT[28 + 2]); // pad (15, 27) is pixel (1, 2)
-    const again = toMnist(background!, PAD, PAD);
-    again.forEach((v, i) => expect(Math.abs(v - DIGIT[i])).toBeLessThan(1e-5));
+    expect(Array.from(digit!)).toEqual(Array.from(DIGIT));
+    const pad = new PadDrawing();
+    pad.show(strokes, digit);
+    expect(pad.ink.data[15 * PAD + 27]).toBe(DIGIT[28 + 2]); // pad (15, 27) is pixel (1, 2)
+    expect(Array.from(pad.read().pixels)).toEqual(Array.from(DIGIT));
   });
 
   it("a clear() from Python empties the pad", () => {
     const { model } = canvasModel();
     model.set("strokes", SEVEN);
     model.set("pixels", encodeArray(new Float32Array(784), [28, 28]));
-    expect(digitFromPython(model, new PadSync("me"), false)).toEqual({ strokes: SEVEN, background: null });
+    expect(digitFromPython(model, new PadSync("me"), false)).toEqual({ strokes: SEVEN, digit: null });
   });
 
   it("keeps the pad when the pixels cannot be read", () => {

@@ -75,25 +75,15 @@ export function drawnBy(strokes: readonly Stroke[], px: ArrayLike<number>): bool
   return mine.every((v, i) => Math.abs(v - px[i]) < 1e-6);
 }
 
-/** A 28x28 digit blown up to pad size (each pixel a 10x10 block), so that preprocessing it
- * again gives it back and new strokes add ink on top of it. */
-export function upscale(px: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(PAD * PAD);
-  const k = PAD / SIZE;
-  for (let r = 0; r < PAD; r++) {
-    for (let c = 0; c < PAD; c++) out[r * PAD + c] = px[Math.floor(r / k) * SIZE + Math.floor(c / k)];
-  }
-  return out;
-}
-
 /**
  * What the pad should show for the model's `pixels` and `strokes`, or null to leave it as it
  * is: the view's own report coming back (unless `first`, a view opening on a drawing), or
- * pixels that cannot be read.
+ * pixels that cannot be read. `digit` is the 28x28 to put under the strokes (PadDrawing.show),
+ * null when the pad is blank or the strokes alone make the pixels.
  */
 export function digitFromPython(
   model: Pick<HostModel<CanvasModel>, "get">, sync: PadSync, first: boolean,
-): { strokes: Stroke[]; background: Float64Array | null } | null {
+): { strokes: Stroke[]; digit: Float32Array | null } | null {
   if (!first && sync.isOwnEcho(model.get("_echo"))) return null;
   let px: Float32Array;
   try {
@@ -103,8 +93,8 @@ export function digitFromPython(
   }
   const strokes = copyStrokes(model.get("strokes") || []);
   const blank = !px.some((v) => v > 0);
-  const background = blank || drawnBy(strokes, px) ? null : upscale(px);
-  return { strokes, background };
+  const digit = blank || drawnBy(strokes, px) ? null : px;
+  return { strokes, digit };
 }
 
 /** What the view does when Python changes a trait. */

@@ -1,7 +1,8 @@
 // DigitCanvas: a drawing pad, the network's ten probabilities following the pen, and a strip
 // showing the preprocessing. Everything that runs per pointer move happens here in the page
-// (ink -> to_mnist -> forward pass -> bars, once per animation frame); Python hears from the
-// pad only when a stroke ends (src/nnwidgets/widgets/canvas.py). This file wires the parts:
+// (ink -> to_mnist -> forward pass -> bars, once per animation frame; a digit Python put on the
+// pad is read as given until the pen adds to it); Python hears from the pad only when a stroke
+// ends (src/nnwidgets/widgets/canvas.py). This file wires the parts:
 // dom.ts builds the elements, pad.ts holds the drawing, sync.ts talks to Python.
 import type { RenderProps } from "@anywidget/types";
 import { Cleanups } from "../lib/cleanup";
@@ -11,11 +12,10 @@ import { FrameScheduler } from "../lib/frames";
 import { FrameLatency } from "../lib/latency";
 import { publishLive } from "../lib/live";
 import { decodeNetwork } from "../lib/network";
-import { toMnistSteps, type MnistSteps } from "./preprocess";
-import { PAD } from "./strokes";
-import { buildCanvasDom, setStepsOpen, showReading, stepsOpen } from "./dom";
+import type { MnistSteps } from "./preprocess";
+import { buildCanvasDom, setStepsOpen, showReading, stepsAsGiven, stepsOpen } from "./dom";
 import { PadDrawing, PadSurface, WHOLE_PAD } from "./pad";
-import { paintSteps } from "./steps";
+import { paintGiven, paintSteps } from "./steps";
 import { digitFromPython, followPython, PadSync, sendReport, type CanvasModel } from "./sync";
 
 function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
@@ -31,9 +31,11 @@ function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
   let lastSteps: MnistSteps | null = null;
 
   // ---- per frame: paint the ink, preprocess, run the network, move the bars ------------
+  /** The 28x28 the network reads (Python's digit as given, or the ink preprocessed). */
   function compute(): Float32Array {
-    lastSteps = toMnistSteps(drawing.ink.data, PAD, PAD);
-    return lastSteps.result;
+    const reading = drawing.read();
+    lastSteps = reading.steps;
+    return reading.pixels;
   }
 
   function predictAndPaint(pixels: Float32Array) {
@@ -48,7 +50,10 @@ function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
     }
     showReading(dom, p);
     dom.hint.hidden = !blank || drawing.current !== null;
-    if (lastSteps && stepsOpen(dom)) paintSteps(dom.stepCanvases, drawing.ink.data, lastSteps);
+    stepsAsGiven(dom, !lastSteps);
+    if (!stepsOpen(dom)) return;
+    if (lastSteps) paintSteps(dom.stepCanvases, drawing.ink.data, lastSteps);
+    else paintGiven(dom.stepCanvases, drawing.ink.data, pixels);
   }
 
   function onFrame() {
@@ -150,7 +155,7 @@ function render({ model: anyModel, el }: RenderProps<CanvasModel>) {
   function loadPixels(first = false) {
     const digit = digitFromPython(model, sync, first);
     if (!digit) return;
-    drawing.show(digit.strokes, digit.background);
+    drawing.show(digit.strokes, digit.digit);
     schedule();
   }
 

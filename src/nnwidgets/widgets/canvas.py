@@ -14,6 +14,8 @@ sends as binary float32 buffers, so the bar chart follows the pen with no round 
 kernel. When a stroke ends the 28x28 digit comes back here, and ``prediction`` and
 ``probabilities`` are recomputed with the NumPy network, so they are what ``network.predict``
 says. Preprocessing is ``nnwidgets.preprocess.to_mnist`` (mirrored in ``js/canvas/preprocess.ts``).
+A digit given from Python (``show``, or assigning ``pixels``) is already in MNIST's form: the page
+reads it as given, not preprocessed again, until the pen draws on it (``js/canvas/pad.ts``).
 """
 
 from __future__ import annotations
@@ -142,6 +144,10 @@ class DigitCanvas(NetworkWidget):
 
     _keywords = ("show_steps",)
 
+    # True while a report from the page sets `pixels`; any other change to them is a digit given
+    # from Python (show, clear, canvas.pixels = ...), which no view drew and no strokes make.
+    _from_page = False
+
     def __init__(self, network=None, *, show_steps=False, **kwargs):
         super().__init__(network, show_steps=show_steps, **kwargs)
 
@@ -155,6 +161,10 @@ class DigitCanvas(NetworkWidget):
     # -- pixels --------------------------------------------------------------------------------
     @traitlets.observe("pixels")
     def _pixels_changed(self, change):
+        if not self._from_page:
+            with self.hold_sync():  # one message: views show it whoever drew last
+                self._echo = ""
+                self.strokes = []
         self._predict()
 
     def _predict(self):
@@ -188,17 +198,25 @@ class DigitCanvas(NetworkWidget):
                 "DigitCanvas: rejected pixels from the browser (%s); keeping the previous digit", e
             )
             return
-        with self.hold_sync():
-            self._echo = seq
-            self.strokes = strokes
-            self.pixels = px
+        self._from_page = True
+        try:
+            with self.hold_sync():
+                self._echo = seq
+                self.strokes = strokes
+                self.pixels = px
+        finally:
+            self._from_page = False
 
     # -- Python-side drawing ---------------------------------------------------------------------
     def show(self, digit):
         """Put a digit on the pad: a (28, 28) image or a (784,) vector, values in [0, 1] (or uint8).
 
-        The pad shows it, the strokes are cleared, and ``prediction`` is recomputed. Draw on top
-        to add ink. A bad digit raises and leaves the pad as it was.
+        The digit is taken as already in MNIST's form (a test digit, an FGSM-nudged one): the pad
+        shows it and reads it exactly as given, so its bars, ``prediction`` and
+        ``probabilities`` are the network's output on it (never cropped, rescaled or re-centred as
+        a drawing is). The strokes are cleared. Draw on top to add ink: the pad then preprocesses
+        the drawing as usual (Undo back to the digit reads it as given again). A bad digit raises
+        and leaves the pad as it was.
         """
         a = np.asarray(digit)
         if a.shape not in ((28, 28), (784,)):
@@ -207,7 +225,7 @@ class DigitCanvas(NetworkWidget):
             )
         with self.hold_sync():
             self.pixels = a.reshape(28, 28)  # checked by the trait before anything changes
-            self._echo = ""
+            self._echo = ""  # (the observer does this too, but only when the pixels change)
             self.strokes = []
 
     def clear(self):
