@@ -1,6 +1,5 @@
 """The shipped notebooks run from top to bottom in a real kernel, offline, without errors, and
-every figure they record agrees with its entry in notebooks/figures.toml (and the per-lab
-fragments notebooks/figures/lab<N>.toml).
+every figure they record agrees with its entry in notebooks/figures.toml.
 
 The labs with a ``FULL_MNIST = False`` line also run, as slow tests, with that line set to True
 on the full MNIST that NNWIDGETS_DATA names, and their ``data = "full"`` figures are checked.

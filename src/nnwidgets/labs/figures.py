@@ -17,9 +17,9 @@ measured, by ``scripts/measure_section2.py``) and one way to compare:
 plus ``says``, the ``source`` with its citation and ``source_value``, ``seeds``, ``data``
 (``"bundled"`` or ``"full"``) and ``measured_at`` (the commit).
 
-The entries live in ``notebooks/figures.toml`` and in one fragment per lab,
-``notebooks/figures/lab<N>.toml``; :func:`read_entries` reads them all (a name defined twice is
-an error), :func:`read_recorded` reads what a run recorded, and :func:`compare_run` lists every
+The entries live in ``notebooks/figures.toml``, one section per lab (a lab being written may
+keep its own ``notebooks/figures/lab<N>.toml`` until it is merged in); :func:`read_entries`
+reads them all (a name defined twice is an error), :func:`read_recorded` reads what a run recorded, and :func:`compare_run` lists every
 disagreement between the two.
 """
 
