@@ -250,46 +250,88 @@ def capstone_rules(network, budget, test, *, seconds=BUDGET):
     name = "capstone_rules"
     inputs = f"network {getattr(network, 'sizes', '?')}, {budget!r}, {test!r}"
     if not isinstance(budget, TimeBudget):
-        fail(name, inputs, Text("the notebook's TimeBudget"), Text(type(budget).__name__),
-             "pass the TimeBudget the run trained with (callbacks=[budget]): only it says how "
-             "long the run trained")
+        fail(
+            name,
+            inputs,
+            Text("the notebook's TimeBudget"),
+            Text(type(budget).__name__),
+            "pass the TimeBudget the run trained with (callbacks=[budget]): only it says how "
+            "long the run trained",
+        )
     if not isinstance(test, LockedTestSet):
-        fail(name, inputs, Text("the notebook's LockedTestSet"), Text(type(test).__name__),
-             "pass the LockedTestSet the test digits came from (test.open())")
+        fail(
+            name,
+            inputs,
+            Text("the notebook's LockedTestSet"),
+            Text(type(test).__name__),
+            "pass the LockedTestSet the test digits came from (test.open())",
+        )
     if budget.history is None:
-        fail(name, inputs, Text("a run trained with callbacks=[budget]"),
-             Text("the budget never started"),
-             "trained past the time budget: the budget never timed a run, so nothing stopped "
-             "it at 60 seconds. Give it to the run: callbacks=[budget]")
+        fail(
+            name,
+            inputs,
+            Text("a run trained with callbacks=[budget]"),
+            Text("the budget never started"),
+            "trained past the time budget: the budget never timed a run, so nothing stopped "
+            "it at 60 seconds. Give it to the run: callbacks=[budget]",
+        )
     if budget.seconds > seconds:
-        fail(name, inputs, Text(f"a budget of at most {seconds:g} s"),
-             Text(f"TimeBudget({budget.seconds:g})"),
-             f"trained past the time budget: the rules allow {seconds:g} seconds of training, "
-             f"this budget allowed {budget.seconds:g}")
+        fail(
+            name,
+            inputs,
+            Text(f"a budget of at most {seconds:g} s"),
+            Text(f"TimeBudget({budget.seconds:g})"),
+            f"trained past the time budget: the rules allow {seconds:g} seconds of training, "
+            f"this budget allowed {budget.seconds:g}",
+        )
     history = getattr(network, "history_", None)
     if history is not budget.history:
-        fail(name, inputs, Text("the network as the timed run left it"),
-             Text("a network trained again after it" if history is not None
-                  else "a network that never trained"),
-             "trained past the time budget: this network's last training is not the run the "
-             "budget timed (was it trained again, or is it another network?). Report the "
-             "network the timed run trained")
+        fail(
+            name,
+            inputs,
+            Text("the network as the timed run left it"),
+            Text(
+                "a network trained again after it"
+                if history is not None
+                else "a network that never trained"
+            ),
+            "trained past the time budget: this network's last training is not the run the "
+            "budget timed (was it trained again, or is it another network?). Report the "
+            "network the timed run trained",
+        )
     if not test.opened:
-        fail(name, inputs, Text("the test set opened once, at the end"),
-             Text("never opened"),
-             "open the test set once, after training: X_test, y_test = test.open()")
+        fail(
+            name,
+            inputs,
+            Text("the test set opened once, at the end"),
+            Text("never opened"),
+            "open the test set once, after training: X_test, y_test = test.open()",
+        )
     if budget.ended is None or test.opened[0] < budget.ended:
-        fail(name, inputs, Text("the test set opened after training ended"),
-             Text("opened while the run was still to be trained or training"
-                  if budget.ended is None else
-                  f"opened {budget.ended - test.opened[0]:.1f} s before training ended"),
-             "looked at the test set before the end: a design chosen after seeing test digits "
-             "has been fitted to them, and its test accuracy flatters it. Train, choose by "
-             "validation accuracy, then open the test set")
+        fail(
+            name,
+            inputs,
+            Text("the test set opened after training ended"),
+            Text(
+                "opened while the run was still to be trained or training"
+                if budget.ended is None
+                else f"opened {budget.ended - test.opened[0]:.1f} s before training ended"
+            ),
+            "looked at the test set before the end: a design chosen after seeing test digits "
+            "has been fitted to them, and its test accuracy flatters it. Train, choose by "
+            "validation accuracy, then open the test set",
+        )
     if len(test.opened) > 1:
-        fail(name, inputs, Text("the test set opened once"),
-             Text(f"opened {len(test.opened)} times"),
-             "looked at the test set more than once: every look after the first can steer the "
-             "next choice. Report the first number")
-    passed(name, f"trained {budget.used:.0f} s of the {seconds:g} allowed; the test set opened "
-           f"once, after training")
+        fail(
+            name,
+            inputs,
+            Text("the test set opened once"),
+            Text(f"opened {len(test.opened)} times"),
+            "looked at the test set more than once: every look after the first can steer the "
+            "next choice. Report the first number",
+        )
+    passed(
+        name,
+        f"trained {budget.used:.0f} s of the {seconds:g} allowed; the test set opened "
+        f"once, after training",
+    )

@@ -19,8 +19,8 @@ plus ``says``, the ``source`` with its citation and ``source_value``, ``seeds``,
 
 The entries live in ``notebooks/figures.toml``, one section per lab (a lab being written may
 keep its own ``notebooks/figures/lab<N>.toml`` until it is merged in); :func:`read_entries`
-reads them all (a name defined twice is an error), :func:`read_recorded` reads what a run recorded, and :func:`compare_run` lists every
-disagreement between the two.
+reads them all (a name defined twice is an error), :func:`read_recorded` reads what a run
+recorded, and :func:`compare_run` lists every disagreement between the two.
 """
 
 from __future__ import annotations
