@@ -444,13 +444,17 @@ STOP_MISTAKES = {
     "raises": (lambda acc, patience: acc.index(max(acc)) / 0, "raised ZeroDivisionError"),
     "stop a string": (lambda acc, patience: ("no", 1), "stop should be True or False"),
     "== patience": (
-        lambda acc, patience: (len(acc) - stop_right(acc, patience)[1] == patience,
-                               stop_right(acc, patience)[1]),
+        lambda acc, patience: (
+            len(acc) - stop_right(acc, patience)[1] == patience,
+            stop_right(acc, patience)[1],
+        ),
         r"stays True \(>=, not ==\)",
     ),
     "a tie in the last epochs keeps it going": (
-        lambda acc, patience: (len(acc) >= patience and max(acc[-patience:]) < max(acc),
-                               stop_right(acc, patience)[1]),
+        lambda acc, patience: (
+            len(acc) >= patience and max(acc[-patience:]) < max(acc),
+            stop_right(acc, patience)[1],
+        ),
         "a tie counts as an improvement",
     ),
 }

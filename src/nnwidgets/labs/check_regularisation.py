@@ -334,8 +334,7 @@ def _check_step(fn, name, kind):
                         inputs,
                         expected[0],
                         got_w,
-                        f"{diagnosis}; and the new biases are wrong too: "
-                        "b -> b - (eta/m) nabla_b",
+                        f"{diagnosis}; and the new biases are wrong too: b -> b - (eta/m) nabla_b",
                     )
         if not close(got_w, expected[0]):
             fail(
