@@ -3,24 +3,10 @@ gets its own diagnosis, and right answers (float32, other formulations) pass."""
 
 import numpy as np
 import pytest
+from _labs import fails_with, sigmoid
 
 from nnwidgets.labs import CheckFailed, check
 from nnwidgets.labs.check_depth import CHAINS, chain_numerical, speed_example
-
-
-def fails_with(check_fn, answer, *phrases):
-    """``check_fn(answer)`` raises CheckFailed whose message holds every phrase."""
-    with pytest.raises(CheckFailed) as info:
-        check_fn(answer)
-    message = str(info.value)
-    for phrase in phrases:
-        assert phrase in message, message
-    assert "input:" in message and "expected:" in message and "got:" in message, message
-    return message
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 # -- layer_speeds --------------------------------------------------------------------------------

@@ -4,19 +4,11 @@ NaN for empty bins) pass. A check that passes a wrong answer is a defect."""
 
 import numpy as np
 import pytest
+from _labs import fails_with
 
 from nnwidgets import metrics
 from nnwidgets.labs import CheckFailed, check
 from nnwidgets.labs import check_limits as lab13
-
-
-def fails_with(check_fn, answer, *phrases, **kwargs):
-    """``check_fn(answer)`` raises CheckFailed whose message holds every phrase."""
-    with pytest.raises(CheckFailed) as info:
-        check_fn(answer, **kwargs)
-    for phrase in phrases:
-        assert phrase in str(info.value), str(info.value)
-    return str(info.value)
 
 
 # -- ece -----------------------------------------------------------------------------------------

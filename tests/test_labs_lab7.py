@@ -5,23 +5,9 @@ is a defect."""
 
 import numpy as np
 import pytest
+from _labs import fails_with, sigmoid
 
 from nnwidgets.labs import CheckFailed, check
-
-
-def fails_with(check_fn, answer, *phrases):
-    """``check_fn(answer)`` raises CheckFailed whose message holds every phrase."""
-    with pytest.raises(CheckFailed) as info:
-        check_fn(answer)
-    message = str(info.value)
-    for phrase in phrases:
-        assert phrase in message, message
-    assert "input:" in message and "expected:" in message and "got:" in message, message
-    return message
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 # -- cross_entropy_cost --------------------------------------------------------------------------
