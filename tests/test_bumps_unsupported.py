@@ -4,27 +4,10 @@ that computes a built-in runs in the page as it, with neither."""
 
 import warnings
 
-import numpy as np
 import pytest
+from _pieces import MySigmoid, Softplus
 
 from nnwidgets import BumpBuilder, Network
-
-
-class Softplus:
-    def fn(self, z):
-        return np.log1p(np.exp(z))
-
-    def prime(self, z):
-        return 1 / (1 + np.exp(-z))
-
-
-class MySigmoid:
-    def fn(self, z):
-        return 1 / (1 + np.exp(-z))
-
-    def prime(self, z):
-        s = self.fn(z)
-        return s * (1 - s)
 
 
 def test_unmatched_activation_warns_and_sends_the_pages_message():

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _pieces import MySigmoid, Softplus
 
 from nnwidgets import Network, gradcheck
 from nnwidgets.book import as_network
@@ -45,25 +46,6 @@ class StillQuadraticDelta(MyCrossEntropy):
 
     def delta(self, z, a, y):
         return (a - y) * a * (1 - a)
-
-
-class MySigmoid:
-    def fn(self, z):
-        return 1.0 / (1.0 + np.exp(-z))
-
-    def prime(self, z):
-        s = self.fn(z)
-        return s * (1 - s)
-
-
-class Softplus:
-    """ln(1 + e^z): no built-in computes it."""
-
-    def fn(self, z):
-        return np.log1p(np.exp(z))
-
-    def prime(self, z):
-        return 1.0 / (1.0 + np.exp(-z))
 
 
 class SoftplusWrongPrime(Softplus):

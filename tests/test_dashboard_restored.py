@@ -5,6 +5,7 @@ that does not fit its network."""
 
 import numpy as np
 import pytest
+from _pieces import MySigmoid, Softplus
 
 from nnwidgets import Network, TrainingDashboard
 from nnwidgets.widgets.dashboard.panels import panel_data
@@ -86,21 +87,6 @@ def test_a_run_that_completes_marks_nothing():
 
 
 # -- the reader's own activation in the histograms panel ---------------------------------------
-class MySigmoid:
-    def fn(self, z):
-        return 1 / (1 + np.exp(-z))
-
-    def prime(self, z):
-        s = self.fn(z)
-        return s * (1 - s)
-
-
-class Softplus:
-    def fn(self, z):
-        return np.log1p(np.exp(z))
-
-    def prime(self, z):
-        return 1 / (1 + np.exp(-z))
 
 
 def _hidden_layer_words(activation):
