@@ -2,7 +2,8 @@
 its ECE read back and matched against Python's own), the run selector (the panels of the run
 chosen in the page, and Python's panels_run says so), two runs' first-layer weights side by
 side (chosen in the page, and from Python), the weighted-inputs (z), speed-of-learning and
-results panels, and the diagram's shared error scale toggled in Notebook 7.
+results panels (the diagram's shared error scale is toggled in both front ends in
+test_layer_speed_browser.py).
 
 One notebook per front end: a grid of four [784, 16, 10] runs (two learning rates x L1 on and
 off) of 2 epochs on 1,000 bundled digits, trained headless through run(), then the page read.
@@ -142,33 +143,6 @@ def test_section2_panels_in_the_page(open_notebook, app):
     assert float(other.get_attribute("data-small-share")) == pytest.approx(shares[labels[0]])
     assert shares[labels[1]] > shares[labels[0]]  # L1 leaves more weights near 0
     assert not [e for e in nb.console_errors if "nnw" in e or "uplot" in e.lower()]
-
-
-TOGGLE = """
-import json
-from nnwidgets import Network, NetworkDiagram, load_bundled
-net = Network([784, 30, 30, 30, 30, 10], activation="sigmoid", output="sigmoid", init="book",
-              seed=0)
-diagram = NetworkDiagram(net)
-diagram.show_errors(load_bundled().X_test[7], 3)
-diagram
-"""
-
-
-def test_the_shared_error_scale_toggles_in_notebook7(open_notebook):
-    nb = open_notebook([TOGGLE], app="notebook")
-    root = nb.page.locator(".nnw-diagram")
-    expect(root).to_have_attribute("data-error-scale", "per_layer")
-    toggle = root.locator("input.nnw-diagram__shared-scale")
-    expect(toggle).not_to_be_checked()
-    toggle.check()
-    expect(root).to_have_attribute("data-error-scale", "shared")
-    expect(root.locator(".nnw-diagram__legend")).to_contain_text("every layer on one scale")
-    nb.page.wait_for_timeout(300)
-    assert json.loads(nb.run_cell("print(json.dumps(diagram.error_scale))")) == "shared"
-    nb.run_cell("diagram.error_scale = 'per_layer'")
-    expect(toggle).not_to_be_checked()
-    expect(root).to_have_attribute("data-error-scale", "per_layer")
 
 
 def test_an_exported_page_shows_the_chosen_runs_and_cannot_change_them(browser, tmp_path):

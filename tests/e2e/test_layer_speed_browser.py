@@ -142,14 +142,16 @@ diagram
 """
 
 
-def test_the_pages_toggle_sets_error_scale_in_python_and_back(open_notebook):
-    nb = open_notebook([TOGGLE], app="lab")
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_the_pages_toggle_sets_error_scale_in_python_and_back(open_notebook, app):
+    nb = open_notebook([TOGGLE], app=app)
     root = nb.page.locator(".nnw-diagram")
     expect(root).to_have_attribute("data-error-scale", "per_layer")
     toggle = root.locator("input.nnw-diagram__shared-scale")
     expect(toggle).not_to_be_checked()
     toggle.check()
     expect(root).to_have_attribute("data-error-scale", "shared")
+    expect(root.locator(".nnw-diagram__legend")).to_contain_text("every layer on one scale")
     nb.page.wait_for_timeout(300)
     assert json.loads(nb.run_cell("print(json.dumps(diagram.error_scale))")) == "shared"
     nb.run_cell("diagram.error_scale = 'per_layer'")
