@@ -182,10 +182,10 @@ def test_lab5_shows_the_dashboard_then_trains_in_the_background_and_its_canvas_s
     expect(progress).not_to_have_text(first, timeout=30_000)  # live updates while it trains
 
     # The cell after waits for the end and prints the accuracy the dashboard shows, rounded
-    # the same way (88.5% for 1771 of 2000 on both, where the lab once typed 88.6%).
+    # the same way (88.5% for 1771 of 2000 on both), through figures.record.
     [evaluate] = lab5_cells("lab5-09")
     out = nb.run_cell(evaluate, timeout_ms=300_000)
-    shown = re.search(r"= (\d+\.\d%)", out).group(1)
+    shown = re.search(r"(\d+\.\d%)", out).group(1)  # "...: 1771 / 2000: 88.5%"
     expect(status).to_have_text("completed")
     expect(root.locator(".nnw-dash__panelhead")).to_contain_text(
         f"after epoch 3 · 2000 validation examples · {shown} right"
