@@ -266,3 +266,18 @@ def test_nndl_ch5_figure_each_layer_slower_than_the_next_at_initialisation(seed)
     he = Network(sizes, activation="relu", output="sigmoid", init="scaled", seed=seed)
     speeds = layer_speeds(he, X, y)
     assert 0.3 <= speeds[-1] / speeds[0] <= 3
+
+
+def test_a_network_with_its_own_backprop_is_measured_with_it():
+    # A book network's backprop is the reader's: the speed must come from it, not from the
+    # package's BP1-BP3 (here the reader's gradients are twice the true ones, so it shows).
+    class Doubled(Network):
+        def backprop(self, X, Y, **options):
+            nabla_b, nabla_w, a = super().backprop(X, Y, **options)
+            return [2 * b for b in nabla_b], nabla_w, a
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((20, 5)), rng.integers(0, 3, 20)
+    plain = Network([5, 4, 3], seed=0)
+    doubled = Doubled([5, 4, 3], seed=0)
+    assert layer_speeds(doubled, X, y) == pytest.approx([2 * s for s in layer_speeds(plain, X, y)])

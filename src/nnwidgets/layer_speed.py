@@ -4,9 +4,9 @@ For hidden layer l the speed is :math:`\lVert\partial C/\partial b^l\rVert`, the
 bias gradient of the *mean* cost over a fixed probe set. By BP3 the bias gradient is the error
 :math:`\delta^l` itself, averaged over the probe, so this is the book's
 :math:`\lVert\delta^l\rVert` (``fig/generate_gradient.py`` averages ``network2``'s ``nabla_b``
-over the first 1,000 training digits and takes each hidden layer's norm). It is measured with
-:meth:`Network.backprop <nnwidgets.network.Network.backprop>`, the same BP1-BP3 the network
-trains with, and without dropout: the network as it stands.
+over the first 1,000 training digits and takes each hidden layer's norm). It is measured with the
+same BP1-BP3 the network trains with (a reader's own ``backprop`` when the network has one),
+skipping BP4's weight gradients, and without dropout: the network as it stands.
 
 NumPy only, like the rest of the core: no widget is imported here.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
+from .network import Network
 from .training import Callback
 
 __all__ = ["LayerSpeed", "layer_speeds"]
@@ -33,7 +34,11 @@ def layer_speeds(net, X, y):
 
 
 def _speeds(net, X, Y):
-    nabla_b, _, _ = net.backprop(X, Y)  # BP3: nabla_b[i] is the mean delta of layer i + 2
+    if type(net).backprop is Network.backprop:
+        # BP1 to BP3 only, about half a backprop: the bias gradients are the mean errors.
+        nabla_b = net._mean_errors(X, Y)
+    else:  # the reader's own backprop (a book network): measured with theirs
+        nabla_b, _, _ = net.backprop(X, Y)  # BP3: nabla_b[i] is the mean delta of layer i + 2
     return [float(np.linalg.norm(nb)) for nb in nabla_b[:-1]]
 
 

@@ -557,6 +557,16 @@ class Network:
         deltas = hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
         return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
 
+    def _mean_errors(self, X, Y):
+        r"""BP1 to BP3 for checked inputs ``X`` and targets ``Y``: each layer's error averaged
+        over the examples, which is :math:`\partial C/\partial b^l` of the mean cost (BP3),
+        ``[b^2, ..., b^L]``. No BP4 (its products cost as much as the forward pass) and no
+        dropout: what :mod:`~nnwidgets.layer_speed` measures."""
+        zs, activations = self._weighted_inputs(X)
+        delta = output_error(self._output, self._cost, zs[-1], activations[-1], Y)  # BP1
+        deltas = hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
+        return [d.mean(axis=0) for d in deltas]  # BP3
+
     # -- training ------------------------------------------------------------------------------
     def fit(self, X, y, *, epochs=10, batch_size=64, learning_rate=0.1, **options):
         """Train by mini-batch stochastic gradient descent; returns the :class:`History`.
