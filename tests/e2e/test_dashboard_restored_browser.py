@@ -6,6 +6,7 @@ judged; BumpBuilder says in the page that it cannot run the reader's activation.
 import numpy as np
 import pytest
 from _pages import fresh_page
+from _pieces import MySigmoid, Softplus
 from playwright.sync_api import expect
 
 from nnwidgets import BumpBuilder, Network, TrainingDashboard
@@ -21,23 +22,6 @@ X_VAL = _rng.random((40, 4))
 Y_VAL = (X_VAL[:, 0] + X_VAL[:, 1] > 1).astype(int)
 Y_VAL[:8] ^= 1
 RESTORED = 7
-
-
-class MySigmoid:
-    def fn(self, z):
-        return 1 / (1 + np.exp(-z))
-
-    def prime(self, z):
-        s = self.fn(z)
-        return s * (1 - s)
-
-
-class Softplus:
-    def fn(self, z):
-        return np.log1p(np.exp(z))
-
-    def prime(self, z):
-        return 1 / (1 + np.exp(-z))
 
 
 def _saturated(activation):
