@@ -21,8 +21,9 @@ the distortions apply to the real digits) was chosen by cross-validation over wr
 which splits the 30 writers into 5 folds of 6, fine-tunes on 4 folds' writers (with MNIST
 training digits 0..49,999) and reads the 5th fold's writers, each digit drawn in three hands
 training never uses (and MNIST training digits 50,000..59,999), so no writer is in both
-training and validation; it prints the accuracy per writer, the worst writer and the
-confusions. Neither MNIST's test set nor the style benchmark chose anything.
+training and validation; it prints the accuracy per writer, the worst writer, the
+confusions, and each fold model's reading of the MNIST and style validation sets (below).
+Neither MNIST's test set nor the style benchmark chose anything.
 ``bench/handwriting_accuracy.py --by-writer DIR`` reads the fold models ``--save-folds`` wrote.
 
 The recipes tried (all from step 2's network at learning rate 0.003, with the preset's batch
@@ -44,6 +45,32 @@ The rule (set while the last two runs were under way): of the recipes reaching t
 across writers (pooled 98% or better, worst writer 90% or better), the one that keeps MNIST
 best. Distorting the real digits as MNIST's are (on top of their hands' own size, width and
 slant) cost MNIST 0.07 points for 0.12 on the pen digits.
+
+Style retention, validated (the rule revised, and written here before the runs below): step 3
+took the style benchmark from 99.8% to 99.45%, a sign that fine-tuning forgets some of step
+2's synthetic styles, and cv measured nothing of them. So cv also reads a style validation
+set: 5,000 synthetic pen digits made by the training side's generator
+(``nnwidgets.datasets.pen``) with a seed used nowhere else (``STYLE_CHECK_SEED``; step 2
+trained on seed 20251126 and checked on 20251127; the benchmark is another generator,
+tests/strokes/make_styles.py, seed 11, and chose nothing). Candidates rehearse step 2's
+styles during fine-tuning: ``--pen N`` mixes in the first N of step 2's own 20,000 synthetic
+digits (seed 20251126), distorted as MNIST's are. The rule: of the recipes reaching the goals
+across writers (pooled 98% or better, worst writer 90% or better), the one with the best mean
+of MNIST validation and style validation (each the mean over the five fold models); of
+recipes within 0.05 points of that best, the one with the fewest synthetic digits.
+
+    epochs hands copies MNIST  distort pen  synthetic   pen     worst   MNIST   styles  mean
+    5      6     3      30000  no           0           98.27%  91.2%   0.9946  0.9920  0.9933
+    5      6     3      30000  no           5000        98.27%  90.7%   0.9943  0.9965  0.9954
+    5      6     3      30000  no           10000       98.24%  90.1%   0.9940  0.9971  0.9955
+
+(step 2's network, before fine-tuning: MNIST validation 0.9948, style validation 0.9960.) All
+three reach the writer goals; 10,000 synthetic digits is best on the mean by 0.01 points, so the
+rule chooses 5,000. Built by ``pendigits --pen 5000`` (27 s), that model then read, once: style
+benchmark 99.82% (549/550), worst family 95.5% (2 as a Z); MNIST test 99.38%, below the
+issue's 99.4%. The shipped model is still the first row's (``--pen 0``, MNIST test 99.44%,
+benchmark 99.45%): trading MNIST's goal for the benchmark's is the maintainers' call, and
+trying other recipes or seeds against either test set is what the issue forbids.
 
 Times on the 2-core development machine (shared with other jobs, ``--threads 1``): step 1
 about 12 minutes; step 2 a few minutes; drawing the real digits (7,494 a hand, exactly as the
@@ -71,6 +98,7 @@ RECIPE = {
     "copies": 3,
     "mnist": 30000,
     "augment_pen": False,
+    "pen": 0,
 }
 FOLDS = 5
 # cv validates on MNIST's last 10,000 training digits, never on its test set
@@ -78,6 +106,11 @@ MNIST_VALIDATION = 10000
 TRAIN_HAND_SEED = 1000  # hand h of the training pool is drawn with seed TRAIN_HAND_SEED + h
 CHECK_HAND_SEED = 2000  # the hands validation digits are drawn in: never used for training
 CHECK_HANDS = 3
+# cv's style validation: synthetic pen digits by the training generator, from a seed no training
+# run and no benchmark uses (step 2 trains on SYNTHETIC_SEED, checks on SYNTHETIC_SEED + 1)
+SYNTHETIC_SEED = 20251126
+STYLE_CHECK_SEED = 7_041_917
+STYLE_CHECK = 5000
 
 
 def main(argv=None):
@@ -90,7 +123,7 @@ def main(argv=None):
     s.add_argument(
         "--pen", type=int, default=20000, help="synthetic pen digits mixed into training"
     )
-    s.add_argument("--pen-seed", type=int, default=20251126)
+    s.add_argument("--pen-seed", type=int, default=SYNTHETIC_SEED)
     s.add_argument("--epochs", type=int, default=10)
     s.add_argument("--learning-rate", type=float, default=0.003)
 
@@ -134,7 +167,11 @@ def main(argv=None):
             help="apply the preset's distortions to the real pen digits too (1) or not (0)",
         )
         q.add_argument(
-            "--pen", type=int, default=0, help="synthetic pen digits mixed in (step 2's)"
+            "--pen",
+            type=int,
+            default=RECIPE["pen"],
+            help="synthetic pen digits mixed in to rehearse step 2's styles: the first N of "
+            "step 2's 20,000",
         )
         q.add_argument(
             "--distill",
@@ -224,10 +261,11 @@ def pendigits(args):
     print(f"start: MNIST test {net.score(data.X_test, data.y_test):.4f}", flush=True)
     fine_tune(net, pool, pen.y, data.X_train, data.y_train, args)
     X_check = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)
+    X_sv, y_sv = _pen_set(STYLE_CHECK, STYLE_CHECK_SEED)
     print(
         f"MNIST test {net.score(data.X_test, data.y_test):.4f}; the 30 writers' digits in "
-        f"other hands (seen in training) {_score_pool(net, X_check, pen.y):.4f}; "
-        f"{time.perf_counter() - started:.0f}s",
+        f"other hands (seen in training) {_score_pool(net, X_check, pen.y):.4f}; style "
+        f"validation {net.score(X_sv, y_sv):.4f}; {time.perf_counter() - started:.0f}s",
         flush=True,
     )
     _save(net, args.out, data)
@@ -249,8 +287,10 @@ def fine_tune(net, pool, y_pen, X_mnist, y_mnist, args):
     rng = np.random.default_rng(args.seed)
     pick = rng.choice(len(X_mnist), size=min(args.mnist, len(X_mnist)), replace=False)
     n_pen = pool.shape[1] * args.copies
-    extra = _pen_set(args.pen, 20251126)[0] if args.pen else np.empty((0, 784), np.float32)
-    y_extra = _pen_set(args.pen, 20251126)[1] if args.pen else np.empty(0, np.int64)
+    if args.pen:  # the first args.pen of step 2's synthetic digits, distorted like MNIST's
+        extra, y_extra = _pen_set(args.pen, SYNTHETIC_SEED)
+    else:
+        extra, y_extra = np.empty((0, 784), np.float32), np.empty(0, np.int64)
     X = np.concatenate([X_mnist[pick], extra, np.zeros((n_pen, 784), np.float32)])
     y = np.concatenate([y_mnist[pick], y_extra, np.tile(y_pen, args.copies)])
     if args.distill:
@@ -286,15 +326,21 @@ def cross_validate(args):
     pen = load_pendigits()
     pool = pen_pool(pen, args.hands)
     check = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)
+    X_sv, y_sv = _pen_set(STYLE_CHECK, STYLE_CHECK_SEED)
     base = _base_network(args.base)
     folds = writer_folds(pen.writer, args.folds)
     pred = np.full((CHECK_HANDS, len(pen.y)), -1)
     proba = np.zeros((CHECK_HANDS, len(pen.y), 10), np.float32)
-    mnist_ok = []
+    mnist_ok, style_ok = [], []
     print(
         f"recipe: epochs {args.epochs}, learning rate {args.learning_rate}, hands {args.hands}, "
         f"copies {args.copies}, MNIST {args.mnist}, augment pen {args.augment_pen}, "
         f"synthetic pen {args.pen}, distill {args.distill}, seed {args.seed}",
+        flush=True,
+    )
+    print(
+        f"start: MNIST validation {base.score(X_mv, y_mv):.4f}, style validation "
+        f"{base.score(X_sv, y_sv):.4f}",
         flush=True,
     )
     for k, held in enumerate(folds):
@@ -305,10 +351,12 @@ def cross_validate(args):
             proba[h, out] = net.predict_proba(check[h, out])
         pred[:, out] = proba[:, out].argmax(axis=2)
         mnist_ok.append(net.score(X_mv, y_mv))
+        style_ok.append(net.score(X_sv, y_sv))
         acc = (pred[:, out] == pen.y[out]).mean()
         print(
             f"fold {k + 1}: writers {held.tolist()}: held-out pen digits {acc:.4f}, "
-            f"MNIST validation {mnist_ok[-1]:.4f}  {time.perf_counter() - started:.0f}s",
+            f"MNIST validation {mnist_ok[-1]:.4f}, style validation {style_ok[-1]:.4f}  "
+            f"{time.perf_counter() - started:.0f}s",
             flush=True,
         )
         if args.save_folds:
@@ -320,6 +368,12 @@ def cross_validate(args):
     report_by_writer(pen.y, pen.writer, pred, proba)
     print(
         f"MNIST validation (training digits 50,000..59,999) mean over folds {np.mean(mnist_ok):.4f}"
+    )
+    print(
+        f"style validation ({STYLE_CHECK:,} synthetic pen digits, seed {STYLE_CHECK_SEED}) mean "
+        f"over folds {np.mean(style_ok):.4f}; mean of the two "
+        f"{(np.mean(mnist_ok) + np.mean(style_ok)) / 2:.4f}",
+        flush=True,
     )
     return 0
 
@@ -477,9 +531,14 @@ def _pen_set(n, seed):
     # the generator's own source names the cache, so a changed generator makes a new set
     version = hashlib.sha256(pathlib.Path(pen.__file__).read_bytes()).hexdigest()[:10]
     path = CACHE / "pen-digits" / f"pen-{n}-{seed}-{version}.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return f["X"].astype(np.float32) / 255, f["y"]
+    # the first n digits of a seed are the same however many are made: a larger set serves too
+    made = sorted(
+        (int(q.name.split("-")[1]), q) for q in path.parent.glob(f"pen-*-{seed}-{version}.npz")
+    )
+    for size, q in made:
+        if size >= n:
+            with np.load(q) as f:
+                return f["X"][:n].astype(np.float32) / 255, f["y"][:n]
     started = time.perf_counter()
     X, y = pen.pen_digits(n, seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,14 @@ def test_the_same_seed_gives_the_same_digits_and_another_seed_others():
     assert not np.array_equal(X1, X3)
 
 
+def test_fewer_digits_from_a_seed_are_the_first_of_more():
+    # scripts/train_default.py serves pen_digits(n, seed) from a larger set made from the seed
+    X, y = pen_digits(25, seed=5)
+    X_first, y_first = pen_digits(12, seed=5)
+    np.testing.assert_array_equal(X[:12], X_first)
+    np.testing.assert_array_equal(y[:12], y_first)
+
+
 def test_rows_are_mnist_style_digits_with_labels_cycling_0_to_9():
     X, y = pen_digits(20, seed=1)
     assert X.shape == (20, 784) and X.dtype == np.float32
