@@ -1,13 +1,27 @@
-"""How many BLAS threads the matrix products use.
+"""How many BLAS threads the matrix products use, and one product NumPy cannot make.
 
 On a machine with few cores, OpenBLAS's thread pool makes the small matrix products of
 mini-batch training several times slower than one thread does (bench/train_speed.py measures
 it), so training chooses the count deliberately instead of taking the library's default.
+
+A training step adds BP4's product straight into the weights, ``w += delta^T a``. NumPy's
+``matmul`` can only write a product into an array of its own, which the step then adds to the
+weights: a second pass over the largest array there is. BLAS's ``gemm`` computes
+``c = alpha a b + beta c`` and with ``beta = 1`` adds as it goes, so :func:`product_adder`
+calls it directly (through ctypes, in the very library NumPy uses) where it can.
 """
 
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
 from contextlib import contextmanager
 
-from threadpoolctl import threadpool_limits
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+__all__ = ["blas_threads", "product_adder"]
 
 
 @contextmanager
@@ -18,3 +32,110 @@ def blas_threads(n):
         return
     with threadpool_limits(limits=int(n), user_api="blas"):
         yield
+
+
+# CBLAS's constants (cblas.h).
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+#: At most this many arrays' addresses are remembered (a run uses about ten).
+_REMEMBERED = 64
+
+
+@functools.lru_cache(maxsize=None)
+def _numpy_gemm(dtype):
+    """``cblas_sgemm`` (float32) or ``cblas_dgemm`` (float64) of the BLAS NumPy itself was
+    built with, as a ctypes function, or None where it cannot be found for certain.
+
+    Only a library in NumPy's own folder (the OpenBLAS its wheels ship) and only its 64-bit
+    integer interface, whose symbols end in ``64_``: there the argument types are known, where
+    a guess at a C integer's width could crash the interpreter.
+    """
+    letter = {"float32": "s", "float64": "d"}.get(np.dtype(dtype).name)
+    if letter is None:
+        return None
+    numpy_dir = os.path.dirname(os.path.dirname(os.path.abspath(np.__file__)))
+    for info in threadpool_info():
+        path = info.get("filepath") or ""
+        if info.get("user_api") != "blas" or not os.path.abspath(path).startswith(numpy_dir):
+            continue
+        if "numpy" not in os.path.relpath(path, numpy_dir).split(os.sep)[0]:
+            continue  # another package's BLAS beside NumPy (torch's, scipy's)
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            return None
+        for name in (f"scipy_cblas_{letter}gemm64_", f"cblas_{letter}gemm64_"):
+            gemm = getattr(library, name, None)
+            if gemm is not None:
+                real = ctypes.c_float if letter == "s" else ctypes.c_double
+                i64, pointer = ctypes.c_int64, ctypes.c_void_p
+                gemm.argtypes = [ctypes.c_int] * 3 + [i64] * 3 + [real, pointer, i64]
+                gemm.argtypes += [pointer, i64, real, pointer, i64]
+                gemm.restype = None
+                return gemm
+    return None
+
+
+class _ProductAdder:
+    """``add(a, b, c)``: ``c += a^T @ b`` for ``a`` (k, m), ``b`` (k, n), ``c`` (m, n)."""
+
+    def __init__(self, gemm, dtype):
+        self._gemm, self._dtype = gemm, np.dtype(dtype)
+        # (id(a), id(b), id(c)) -> (a, b, c, gemm's arguments): a training loop passes the same
+        # arrays every step, and asking an array for its address costs as much as the call.
+        # Holding the arrays keeps their ids from being reused by others, and their memory
+        # where it is (an array that others reference cannot be resized).
+        self._calls = {}
+
+    def _suits(self, x, writes=False):
+        return (
+            x.dtype == self._dtype
+            and x.ndim == 2
+            and x.flags.c_contiguous
+            and x.flags.aligned
+            and (x.flags.writeable or not writes)
+        )
+
+    def __call__(self, a, b, c):
+        call = self._calls.get((id(a), id(b), id(c)))
+        if call is None or call[0] is not a or call[1] is not b or call[2] is not c:
+            call = self._prepare(a, b, c)
+        if call is None:
+            c += a.T @ b  # NumPy's way: a new product, then a pass adding it
+        else:
+            self._gemm(*call[3])
+
+    def _prepare(self, a, b, c):
+        """The cached call for these arrays, or None when they do not suit gemm."""
+        if not (self._suits(a) and self._suits(b) and self._suits(c, writes=True)):
+            return None
+        (k, m), n = a.shape, b.shape[1]
+        if b.shape[0] != k or c.shape != (m, n) or np.shares_memory(c, a) or np.shares_memory(c, b):
+            return None
+        arguments = (_ROW_MAJOR, _TRANS, _NO_TRANS, m, n, k, 1.0)
+        arguments += (a.ctypes.data, m, b.ctypes.data, n, 1.0, c.ctypes.data, n)
+        if len(self._calls) >= _REMEMBERED:
+            self._calls.clear()
+        call = self._calls[id(a), id(b), id(c)] = (a, b, c, arguments)
+        return call
+
+
+def product_adder(dtype):
+    """A function ``add(a, b, c)`` that does ``c += a.T @ b`` (``a`` of shape (k, m), ``b``
+    (k, n), ``c`` (m, n), all of ``dtype``) in one call of BLAS's ``gemm``; or None where
+    NumPy's BLAS cannot be called so (then ``c += a.T @ b`` is the way).
+
+    Arrays that do not suit the call (another dtype, not C-contiguous, ``c`` read-only or
+    overlapping an input) are added NumPy's way, with the same result.
+    """
+    gemm = _numpy_gemm(np.dtype(dtype).name)
+    if gemm is None:
+        return None
+    adder = _ProductAdder(gemm, dtype)
+    # One small product, checked against NumPy's, before trusting the library with weights.
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal((3, 5)).astype(dtype)
+    c = rng.standard_normal((4, 5)).astype(dtype)
+    expected = c + a.T @ b
+    adder(a, b, c)
+    adder._calls.clear()
+    return adder if np.allclose(c, expected, rtol=1e-5, atol=1e-5) else None

@@ -126,6 +126,7 @@ class Workspace:
         self._rows = {batch_size: full}
         self._sizes = sizes
         self._x = self._y = None  # gather's, made at its first call
+        self._x_rows = {}  # m -> the first m rows of self._x
 
     def gather(self, X, Y, idx):
         """Rows ``idx`` of ``X`` and of the targets ``Y``, one mini-batch, copied into arrays
@@ -148,9 +149,12 @@ class Workspace:
         already gathers only these."""
         if X.dtype != self.dtype:
             return X[idx]
-        if self._x is None:
-            self._x = np.empty((self.batch_size, self._sizes[0]), self.dtype)
-        return X.take(idx, 0, self._x[: len(idx)], "clip")  # the method: no Python wrapper
+        x = self._x_rows.get(len(idx))
+        if x is None:  # the same view every time for each size: a loop may remember it
+            if self._x is None:
+                self._x = np.empty((self.batch_size, self._sizes[0]), self.dtype)
+            x = self._x_rows[len(idx)] = self._x[: len(idx)]
+        return X.take(idx, 0, x, "clip")  # the method: no Python wrapper
 
     def rows(self, m):
         """Views of the first ``m`` rows: (zs, activations, hidden errors, output error)."""
@@ -479,6 +483,34 @@ class Network:
         ``-eta`` and receives the step ``-eta * gradient`` itself, for the price of scaling the
         small output error instead of every weight.
         """
+        work = Workspace(self, len(X)) if out is None else out
+        # The forward pass, BP1 and BP2 (and how the book's layer numbers map to lists there).
+        deltas, inputs, a_out = self._errors(X, Y, dropout=dropout, rng=rng, out=work, scale=scale)
+        nabla_b, nabla_w = self._gradients(deltas, inputs, work)  # BP3 and BP4
+        return nabla_b, nabla_w, a_out
+
+    @staticmethod
+    def _gradients(deltas, inputs, work):
+        """The second half of :meth:`backprop`: BP3 and BP4 from :meth:`_errors`' results,
+        written into the workspace ``work``; returns its ``(nabla_b, nabla_w)``."""
+        nabla_b, nabla_w = work.nabla_b, work.nabla_w
+        for i, delta in enumerate(deltas):
+            np.add.reduce(delta, axis=0, out=nabla_b[i])  # BP3: dC/db^l = delta^l
+            np.matmul(delta.T, inputs[i], out=nabla_w[i])  # BP4: dC/dw^l = delta^l (a^{l-1})^T
+        return nabla_b, nabla_w
+
+    def _errors(self, X, Y, *, dropout=0.0, rng=None, out=None, scale=1.0):
+        """The first half of :meth:`backprop`: the forward pass, then BP1 and BP2.
+
+        Returns ``(deltas, inputs, a_out)``: every layer's error (``deltas[i]``, (m, n), for
+        the layer ``weights[i]`` feeds, divided by m and times ``scale`` like the gradients),
+        what each layer received (``inputs[0]`` is ``X``; after dropout, the masked
+        activations) and the output activations. BP3 and BP4 make the gradients of them:
+        ``nabla_b[i] = deltas[i].sum(axis=0)``, ``nabla_w[i] = deltas[i].T @ inputs[i]``
+        (:meth:`_gradients`, the second half), or a training step adds them straight into the
+        parameters. Arguments as for :meth:`backprop`; with ``out`` the results are
+        views of that workspace.
+        """
         # Layer numbers. The book calls the input layer 1 and writes w^l, b^l, z^l, a^l for the
         # weights and biases *into* layer l, its weighted input and its activation (a^1 = x).
         # Python lists start at 0 and hold no weights for the input layer, so with l = i + 2:
@@ -528,11 +560,7 @@ class Network:
             scales=masks if rates else None,
             out=errors,
         )
-        nabla_b, nabla_w = work.nabla_b, work.nabla_w
-        for i, delta in enumerate(deltas):
-            np.add.reduce(delta, axis=0, out=nabla_b[i])  # BP3: dC/db^l = delta^l
-            np.matmul(delta.T, inputs[i], out=nabla_w[i])  # BP4: dC/dw^l = delta^l (a^{l-1})^T
-        return nabla_b, nabla_w, activations[-1]
+        return deltas, inputs, activations[-1]
 
     def workspace(self, batch_size):
         """A :class:`Workspace` for :meth:`backprop` on up to ``batch_size`` examples."""

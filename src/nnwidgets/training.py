@@ -22,7 +22,7 @@ from array import array
 import numpy as np
 
 from . import _checks
-from ._blas import blas_threads
+from ._blas import blas_threads, product_adder
 from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from here)
 from .loop_control import LoopControl
 from .momentum import Velocity
@@ -226,6 +226,11 @@ class EndTraining(Exception):
 #: An update of smaller norm has finite entries, and so does its sum of squares, in float32
 #: too: the exact check would pass it (see Trainer._update_is_small).
 _SMALL_UPDATE = 1e15
+
+
+#: Weight matrices of at least this many entries have BP4's product added into them inside
+#: BLAS's gemm (one pass over them saved); for smaller ones the call costs more than the pass.
+_ADDED_IN_GEMM = 10_000
 
 
 class _Blowup(Exception):
@@ -570,6 +575,12 @@ class Trainer:
         # The targets and classes in this epoch's order, once (small arrays): each mini-batch's
         # are then contiguous slices, where gathering scattered rows misses the cache each time.
         Y, labels = self.Y[order], None if self.labels is None else self.labels[order]
+        # So too each input's squared norm, for the bound on the update (see _step_bound).
+        x_square = None
+        if self._bound_is_cheaper:
+            if self._x_square is None or self.transform is not None:
+                self._x_square = np.einsum("ij,ij->i", X, X)
+            x_square = self._x_square[order]
         gather = self._work.gather_inputs if self._work is not None else None
         for batch, start in enumerate(range(0, n, self.batch_size)):
             if self.control.checkpoint():  # parks here while paused
@@ -582,7 +593,9 @@ class Trainer:
             eta = self.current_learning_rate(epoch + start / n)
             try:
                 x = X[idx] if gather is None else gather(X, idx)
-                loss, outputs = self._step(x, Y[start:stop], eta)
+                loss, outputs = self._step(
+                    x, Y[start:stop], eta, None if x_square is None else x_square[start:stop]
+                )
             except _Blowup as exc:
                 raise EndTraining(
                     "diverged",
@@ -606,21 +619,28 @@ class Trainer:
                 net.notify_changed()
                 self._last_notified = time.perf_counter()
 
-    def _step(self, X, Y, eta):
+    def _step(self, X, Y, eta, x_square=None):
         """One mini-batch: gradients, then the update. Returns (loss, output activations).
 
         Every step is checked before any weight changes, so a blow-up (a NaN loss, or a step
         that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
-        place and raises :class:`_Blowup`.
+        place and raises :class:`_Blowup`. ``x_square`` holds the squared norms of the rows of
+        ``X`` (for :meth:`_step_bound`), or None.
         """
         net, n = self.network, len(self.X)
         l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
         dropout = self.dropout
         weights, biases = net.weights, net.biases
+        # The plain step (no momentum, regularisation or dropout) of the network's own
+        # backprop goes straight into the weights once a bound proves it finite.
+        direct = self._add_product is not None and not (mu or l2 or l1 or dropout)
         # Overflow is detected below and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly.
         with np.errstate(over="ignore", invalid="ignore"):
-            a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
+            if direct:  # the forward pass, BP1 and BP2, with delta times -eta
+                deltas, inputs, a = net._errors(X, Y, out=self._work, scale=-eta)
+            else:
+                a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
             loss = net.cost_function.mean(a, Y)
             if l2:
                 loss += 0.5 * l2 / n * sum(float(np.vdot(w, w)) for w in weights)
@@ -628,6 +648,24 @@ class Trainer:
                 loss += l1 / n * sum(float(np.abs(w).sum()) for w in weights)
             if not math.isfinite(loss):
                 raise _Blowup(f"the loss became {loss}")
+            if direct:
+                bound = self._step_bound(deltas, inputs, x_square, 0.0)
+                if bound is not None:
+                    self._update_bound = bound
+                    # BP4 and BP3 added into the parameters as they are made: w += delta^T a
+                    # and b += the sum of delta, delta holding -eta/m times the error (for the
+                    # step -eta * grad); no step is written out and added in a second pass.
+                    work = self._work
+                    for w, b, delta, a_in, step_w, step_b in zip(
+                        weights, biases, deltas, inputs, work.nabla_w, work.nabla_b
+                    ):
+                        if w.size < _ADDED_IN_GEMM:  # NumPy's product, then an add: cheaper
+                            w += np.matmul(delta.T, a_in, out=step_w)
+                        else:
+                            self._add_product(delta, a_in, w)  # w += delta^T a (BP4)
+                        b += np.add.reduce(delta, axis=0, out=step_b)  # (BP3)
+                    return loss, a
+                net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
             for w, step_w in zip(weights, self._step_views):
                 if l2:
                     step_w -= (eta * l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
@@ -638,13 +676,19 @@ class Trainer:
             # update, unless a bound from the small arrays it came from already proves it is.
             # Finite steps on finite weights cannot overflow: both are far below the largest
             # float.
-            if not self._update_is_small(X, mu, l2 or l1 or dropout):
+            bound = None
+            if self._bound_is_cheaper and not (direct or l2 or l1 or dropout):
+                _, activations, errors, delta_out = self._work.rows(len(X))
+                deltas, inputs = (*errors, delta_out), (X, *activations[:-1])
+                bound = self._step_bound(deltas, inputs, x_square, mu)
+            if bound is None:
                 square = float(np.dot(v, v))
                 if not math.isfinite(square):
                     raise _Blowup(
                         f"the update to {self._first_non_finite(v)} became NaN or infinite"
                     )
-                self._update_bound = math.sqrt(square)
+                bound = math.sqrt(square)
+            self._update_bound = bound
         views = self._velocity.views if v is self._velocity.v else self._step_views
         for p, v_p in zip(weights + biases, views):
             p += v_p  # w += v
@@ -666,37 +710,32 @@ class Trainer:
             np.multiply(g, -eta, out=view)
         return a
 
-    def _update_is_small(self, X, mu, other_terms):
-        """True when the update is provably below 1e15 in norm, hence finite, and no check of
-        its 80,000 entries is needed: bounded by the arrays backprop made it from, a tenth of
-        the size at mini-batch 10.
+    def _step_bound(self, deltas, inputs, x_square, mu):
+        """A bound on the update's norm when it proves the update below 1e15, hence finite
+        (no check of its 80,000 entries is needed then); else None.
 
         By BP4 a layer's step is ``delta^T a`` (``delta`` already scaled by ``-eta``), at
         most ``|delta| |a|`` in Frobenius norm, and its biases' at most ``sqrt(m) |delta|``;
         momentum's ``v = mu v + step`` is at most ``mu`` times the last bound plus this one.
-        NaN or infinity anywhere makes the bound so, and the exact check runs. Only for the
-        network's own backprop, without regularisation (its terms are not bounded here) or
-        dropout (the layers receive masked activations, which are not kept), and where those
-        arrays are much smaller than the update (at mini-batch 64 and [784, 100, 10] they are
-        not, and the exact check is as cheap). ``other_terms`` says regularisation or dropout
-        is on for this step.
+        ``deltas`` and ``inputs`` are the errors and layer inputs the step is made of, and
+        ``x_square`` the squared norms of the inputs' rows, so the largest array, the mini-batch
+        of inputs, is not read again. NaN or infinity anywhere makes the bound so, and None
+        comes back. Only for the network's own backprop without regularisation (its terms are
+        not bounded here) or dropout (the layers receive masked activations, which are not
+        kept).
         """
-        if not self._bound_is_cheaper or other_terms:  # regularisation or dropout
-            return False
-        m = len(X)
-        _, activations, errors, delta_out = self._work.rows(m)
-        square = 0.0
-        for delta, a in zip((*errors, delta_out), (X, *activations[:-1])):
+        m = len(x_square)
+        square = float(np.vdot(deltas[0], deltas[0])) * (float(np.add.reduce(x_square)) + m)
+        for delta, a in zip(deltas[1:], inputs[1:]):
             square += float(np.vdot(delta, delta)) * (float(np.vdot(a, a)) + m)
         bound = math.sqrt(square) + (mu * self._update_bound if mu else 0.0)
-        if not bound < _SMALL_UPDATE:  # NaN is not < either
-            return False
-        self._update_bound = bound
-        return True
+        return bound if bound < _SMALL_UPDATE else None  # NaN is not < either
 
     def _prepare_step(self):
         """The run's buffers: the flat step (the workspace's gradient when the network's own
-        backprop can write into it) and the velocity."""
+        backprop can write into it) and the velocity; whether the update's bound is cheaper
+        than checking every entry, and whether the plain step may go straight into the
+        weights."""
         net = self.network
         params = net.weights + net.biases
         shapes = [p.shape for p in params]
@@ -715,12 +754,20 @@ class Trainer:
         self._velocity = Velocity(shapes, dtype)
         self._update_bound = 0.0  # the norm of the velocity is at most this
         # The bound reads the errors and activations the package's own backprop writes into
-        # the workspace; a subclass's backprop may write them otherwise, or not at all.
-        own = self._work is not None and type(net).backprop is Network.backprop
-        sizes = net.sizes
-        self._bound_is_cheaper = own and (
-            4 * self.batch_size * (sum(sizes[:-1]) + sum(sizes[1:])) < len(self._step_flat)
+        # the workspace; a subclass's backprop may write them otherwise, or not at all. It
+        # reads the hidden layers' activations and every layer's errors (the inputs' squared
+        # norms are kept per epoch): worth it where those are much smaller than the update.
+        own = (
+            self._work is not None
+            and type(net).backprop is Network.backprop
+            and type(net)._errors is Network._errors
         )
+        sizes = net.sizes
+        read = self.batch_size * (sum(sizes[1:-1]) + sum(sizes[1:]))
+        self._bound_is_cheaper = own and 4 * read < len(self._step_flat)
+        self._x_square = None  # each training input's squared norm, when the bound is used
+        # BLAS's gemm adds BP4's product into the weights (see _blas.product_adder).
+        self._add_product = product_adder(dtype) if self._bound_is_cheaper else None
 
     def _first_non_finite(self, v):
         """The name (W0, b1, ...) of the first parameter whose update is not finite (the

@@ -1,0 +1,127 @@
+"""BLAS from training's side: the product added into an array inside gemm, and the thread limit.
+
+The adder must give what NumPy's product and add give, and must never write where NumPy would
+not: arrays that do not suit the call go NumPy's way.
+"""
+
+import os
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from nnwidgets import Network, training
+from nnwidgets._blas import product_adder
+
+
+def arrays(dtype, k=7, m=5, n=9, seed=0):
+    """``a`` (k, m), ``b`` (k, n), ``c`` (m, n): three different sizes, so a transposition or
+    a swapped leading dimension fails."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.standard_normal((k, m)).astype(dtype),
+        rng.standard_normal((k, n)).astype(dtype),
+        rng.standard_normal((m, n)).astype(dtype),
+    )
+
+
+def test_the_openblas_numpys_wheels_ship_is_found_and_passes_its_check():
+    # NumPy's wheels bundle OpenBLAS with 64-bit integers (symbols ending in 64_) in a folder
+    # beside numpy/; where that is the BLAS in use, the adder must be there.
+    numpy_dir = os.path.dirname(os.path.dirname(os.path.abspath(np.__file__)))
+    bundled = [
+        i
+        for i in threadpool_info()
+        if i["internal_api"] == "openblas" and i["filepath"].startswith(numpy_dir)
+    ]
+    if not bundled or "64_" not in os.path.basename(bundled[0]["filepath"]):
+        pytest.skip("NumPy here does not use the OpenBLAS its wheels ship")
+    assert product_adder(np.float32) is not None
+    assert product_adder(np.float64) is not None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_product_is_added_into_c_as_numpy_adds_it(dtype):
+    add = product_adder(dtype)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(dtype)
+    expected = c.copy()
+    expected += np.matmul(a.T, b)
+    add(a, b, c)
+    assert add._calls, "the product went NumPy's way, not through gemm"
+    np.testing.assert_allclose(c, expected, rtol=10 * np.finfo(dtype).eps, atol=0)
+    add(a, b, c)  # the second call takes the remembered arguments: the same sum again
+    expected += np.matmul(a.T, b)
+    np.testing.assert_allclose(c, expected, rtol=10 * np.finfo(dtype).eps, atol=0)
+
+
+def test_a_new_array_in_the_same_place_is_the_one_written():
+    add = product_adder(np.float32)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, first = arrays(np.float32)
+    add(a, b, first)
+    kept = first.copy()
+    second = np.zeros_like(first)  # as when training's weights are replaced by new arrays
+    add(a, b, second)
+    np.testing.assert_array_equal(first, kept)
+    np.testing.assert_allclose(second, a.T @ b, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "unsuited",
+    [
+        "fortran",  # not C-contiguous
+        "float64",  # not the adder's dtype
+        "view",  # every other column: strided
+    ],
+)
+def test_arrays_that_do_not_suit_gemm_are_added_numpys_way(unsuited):
+    add = product_adder(np.float32)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(np.float32)
+    if unsuited == "fortran":
+        c = np.asfortranarray(c)
+    elif unsuited == "float64":
+        c = c.astype(np.float64)
+    else:
+        wide = np.zeros((c.shape[0], 2 * c.shape[1]), np.float32)
+        wide[:, ::2] = c
+        c = wide[:, ::2]
+    expected = c + a.T @ b
+    add(a, b, c)
+    assert not add._calls
+    np.testing.assert_allclose(c, expected, rtol=1e-6)
+
+
+def test_a_read_only_array_is_refused_as_numpy_refuses_it():
+    add = product_adder(np.float32)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(np.float32)
+    c.setflags(write=False)
+    with pytest.raises(ValueError, match="read-only"):
+        add(a, b, c)
+
+
+def test_training_adds_bp4_inside_gemm_to_the_weights_numpy_would_give(monkeypatch):
+    # [200, 64, 4]: the first layer's 12,800 weights are many enough for the product to be
+    # added inside gemm; the other path writes the step and adds it. Mini-batch 16, plain
+    # SGD, and a last mini-batch of 300 % 16 = 12 examples.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((300, 200)).astype(np.float32)
+    y = rng.integers(0, 4, 300)
+
+    def train():
+        net = Network([200, 64, 4], activation="sigmoid", output="softmax", seed=0)
+        net.fit(X, y, epochs=2, batch_size=16, learning_rate=0.3, threads=1)
+        return net
+
+    in_gemm = train()
+    monkeypatch.setattr(training, "product_adder", lambda dtype: None)
+    step_then_add = train()
+    for p, q in zip(in_gemm.weights + in_gemm.biases, step_then_add.weights + step_then_add.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(in_gemm.history_.batch_loss, step_then_add.history_.batch_loss)
