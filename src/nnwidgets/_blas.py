@@ -43,7 +43,8 @@ _REMEMBERED = 64
 @functools.lru_cache(maxsize=None)
 def _numpy_gemm(dtype):
     """``cblas_sgemm`` (float32) or ``cblas_dgemm`` (float64) of the BLAS NumPy itself was
-    built with, as a ctypes function, or None where it cannot be found for certain.
+    built with, as a ctypes function (64-bit integers; no argtypes, so every argument must be
+    a ctypes object of the right type), or None where it cannot be found for certain.
 
     Only a library in NumPy's own folder (the OpenBLAS its wheels ship) and only its 64-bit
     integer interface, whose symbols end in ``64_``: there the argument types are known, where
@@ -66,10 +67,8 @@ def _numpy_gemm(dtype):
         for name in (f"scipy_cblas_{letter}gemm64_", f"cblas_{letter}gemm64_"):
             gemm = getattr(library, name, None)
             if gemm is not None:
-                real = ctypes.c_float if letter == "s" else ctypes.c_double
-                i64, pointer = ctypes.c_int64, ctypes.c_void_p
-                gemm.argtypes = [ctypes.c_int] * 3 + [i64] * 3 + [real, pointer, i64]
-                gemm.argtypes += [pointer, i64, real, pointer, i64]
+                # No argtypes: the caller passes ctypes objects it made once (converting
+                # Python numbers at every call would double the call's cost).
                 gemm.restype = None
                 return gemm
     return None
@@ -111,8 +110,12 @@ class _ProductAdder:
         (k, m), n = a.shape, b.shape[1]
         if b.shape[0] != k or c.shape != (m, n) or np.shares_memory(c, a) or np.shares_memory(c, b):
             return None
-        arguments = (_ROW_MAJOR, _TRANS, _NO_TRANS, m, n, k, 1.0)
-        arguments += (a.ctypes.data, m, b.ctypes.data, n, 1.0, c.ctypes.data, n)
+        real = ctypes.c_float if self._dtype == np.float32 else ctypes.c_double
+        enum, size, address = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+        one = real(1.0)
+        arguments = (enum(_ROW_MAJOR), enum(_TRANS), enum(_NO_TRANS), size(m), size(n), size(k))
+        arguments += (one, address(a.ctypes.data), size(m), address(b.ctypes.data), size(n))
+        arguments += (one, address(c.ctypes.data), size(n))  # alpha, a, b, beta = 1, c
         if len(self._calls) >= _REMEMBERED:
             self._calls.clear()
         call = self._calls[id(a), id(b), id(c)] = (a, b, c, arguments)

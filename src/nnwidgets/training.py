@@ -228,11 +228,6 @@ class EndTraining(Exception):
 _SMALL_UPDATE = 1e15
 
 
-#: Weight matrices of at least this many entries have BP4's product added into them inside
-#: BLAS's gemm (one pass over them saved); for smaller ones the call costs more than the pass.
-_ADDED_IN_GEMM = 10_000
-
-
 class _Blowup(Exception):
     """A step that would leave non-finite weights; the loop reports it as divergence."""
 
@@ -655,14 +650,10 @@ class Trainer:
                     # BP4 and BP3 added into the parameters as they are made: w += delta^T a
                     # and b += the sum of delta, delta holding -eta/m times the error (for the
                     # step -eta * grad); no step is written out and added in a second pass.
-                    work = self._work
-                    for w, b, delta, a_in, step_w, step_b in zip(
-                        weights, biases, deltas, inputs, work.nabla_w, work.nabla_b
+                    for w, b, delta, a_in, step_b in zip(
+                        weights, biases, deltas, inputs, self._work.nabla_b
                     ):
-                        if w.size < _ADDED_IN_GEMM:  # NumPy's product, then an add: cheaper
-                            w += np.matmul(delta.T, a_in, out=step_w)
-                        else:
-                            self._add_product(delta, a_in, w)  # w += delta^T a (BP4)
+                        self._add_product(delta, a_in, w)  # w += delta^T a (BP4)
                         b += np.add.reduce(delta, axis=0, out=step_b)  # (BP3)
                     return loss, a
                 net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
