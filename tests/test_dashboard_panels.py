@@ -84,6 +84,32 @@ def test_panels_are_computed_by_the_writer_at_most_once_a_second(
     assert decoded(d._panels["confusion"]).trace() == (predicted == y_val).sum()
 
 
+def test_the_training_thread_copies_the_weights_for_the_panels_a_few_times_a_second(
+    monkeypatch, make_dash
+):
+    # A copy at every epoch's end cost a fast run more than the panels drawn from it: 400
+    # epochs of a few ms are copied about four times a second, and the last epoch always.
+    from nnwidgets.widgets.dashboard import publisher as module
+
+    copies = []
+    real_copy = module.copy.copy
+
+    def counting_copy(obj):
+        copies.append(threading.current_thread().name)
+        return real_copy(obj)
+
+    monkeypatch.setattr(module.copy, "copy", counting_copy)
+    d = make_dash(epochs=400)
+    began = time.monotonic()
+    d.start()
+    d.wait(timeout=30)
+    elapsed = time.monotonic() - began
+    assert elapsed > 1.0  # a copy an epoch would be 400
+    assert 2 <= len(copies) <= elapsed / module.PANEL_COPY_INTERVAL + 3
+    assert set(copies) == {"nnwidgets-dashboard"}
+    assert d._panels["epoch"] == 400
+
+
 def test_refresh_panels_on_demand_before_training(make_dash, decoded):
     d = make_dash()
     p = d.refresh_panels()

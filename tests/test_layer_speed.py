@@ -4,6 +4,7 @@ The closed form of a chain of one neuron per layer is checked by hand, without b
 callback is checked against ``net.backprop``'s own bias gradients and for when it records.
 """
 
+import copy
 import itertools
 
 import numpy as np
@@ -281,3 +282,33 @@ def test_a_network_with_its_own_backprop_is_measured_with_it():
     plain = Network([5, 4, 3], seed=0)
     doubled = Doubled([5, 4, 3], seed=0)
     assert layer_speeds(doubled, X, y) == pytest.approx([2 * s for s in layer_speeds(plain, X, y)])
+
+
+def test_the_probe_is_checked_once_for_copies_of_a_network_and_again_for_another_dtype(
+    problem, monkeypatch
+):
+    # The dashboard measures a new copy of the weights each epoch: checking the probe again
+    # for every copy was a tenth of the measure. A network that converts inputs otherwise
+    # (another dtype) gets the probe converted for it.
+    net, X, y = problem
+    expected = backprop_speeds(net, X[:40], y[:40])
+    checked = []
+    real = Network.check_inputs
+    monkeypatch.setattr(
+        Network, "check_inputs", lambda self, X: checked.append(self.dtype) or real(self, X)
+    )
+    speed = LayerSpeed((X[:40], y[:40]))
+    copies = []
+    for _ in range(3):  # as the dashboard copies them: the weights, not the whole object
+        c = copy.copy(net)
+        c.weights, c.biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+        copies.append(c)
+    speeds = [speed.measure(c) for c in copies]
+    assert checked == [np.float64]
+    assert speeds[0] == speeds[1] == speeds[2]
+    assert np.allclose(speeds[0], expected, rtol=1e-12)
+    narrow = Network([8, 7, 6, 3], activation="sigmoid", dtype="float32", seed=3)
+    narrow.set_parameters(net.weights, net.biases)
+    assert np.allclose(speed.measure(narrow), speeds[0], rtol=1e-4)
+    assert checked == [np.float64, np.float32]
+    assert speed._checked[1].dtype == np.float32

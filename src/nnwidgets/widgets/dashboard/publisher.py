@@ -22,13 +22,18 @@ import time
 from . import calibration as calibration_panel
 from .panels import SAMPLE, compared_weights, panel_data, with_layer_speed
 
-__all__ = ["Publisher", "PANEL_INTERVAL", "MEASURE_BACKLOG"]
+__all__ = ["Publisher", "PANEL_INTERVAL", "PANEL_COPY_INTERVAL", "MEASURE_BACKLOG"]
 
 logger = logging.getLogger("nnwidgets.dashboard")
 
 #: Seconds between two computations of the insight panels while training (epochs shorter than
 #: this skip to the latest): they cost tens of milliseconds of the writer's time.
 PANEL_INTERVAL = 1.0
+#: Seconds between two copies of the weights for the panels alone (an epoch whose copy is also
+#: measured is always copied): the panels are drawn at most once per PANEL_INTERVAL, and a copy
+#: at every end of a fast run's epochs (a [2, 8, 8, 1] network ends 1,000 a second) cost the
+#: training thread more than the panels did. The panels then show an epoch at most this old.
+PANEL_COPY_INTERVAL = PANEL_INTERVAL / 4
 #: Epoch-end copies of the weights waiting for the writer to measure them (the calibration: one
 #: forward pass over the panels' sample; the speed of learning: one backpropagation over the
 #: probe; a few ms each). When this many wait (epochs far shorter than their measures), the
@@ -64,6 +69,7 @@ class Publisher:
         # panels from (the training thread only copies: ~0.1 ms, not the panels' ~50 ms).
         self._panels_pending = None
         self._panels_computed = -math.inf  # monotonic time the panels were last computed
+        self._panels_copied = {}  # run: monotonic time its weights were last copied for them
         self._panels_next = None  # panel data computed, not sent yet
         self._runs_sent = None  # what the runs looked like in the last _runs sent
         self._message_sent = None  # which run statuses and messages the message was set for
@@ -165,16 +171,26 @@ class Publisher:
             self._send(state)
 
     # -- panels: copied on the training thread, computed here -----------------------------------
-    def snapshot_for_panels(self, run, epoch, *, panels=True, measure=False, outputs=None):
+    def snapshot_for_panels(
+        self, run, epoch, *, panels=True, measure=False, outputs=None, final=False
+    ):
         """On the training thread: copy the weights for the writer. ``panels``: for the panels
-        (the latest copy wins); ``measure``: an epoch's end (or the start, epoch 0), whose
-        calibration and speed of learning the writer records (every copy, in order), when
-        either is on. ``outputs``: the network's outputs on the validation set, which the
-        Trainer computed at this epoch's end (``trainer.validation_outputs``): the calibration
-        is then read from them, without a forward pass of its own."""
+        (the latest copy wins; at most one copy per PANEL_COPY_INTERVAL unless ``final``, the
+        weights the run ends with, or the copy is measured anyway); ``measure``: an epoch's end
+        (or the start, epoch 0), whose calibration and speed of learning the writer records
+        (every copy, in order), when either is on. ``outputs``: the network's outputs on the
+        validation set, which the Trainer computed at this epoch's end
+        (``trainer.validation_outputs``): the calibration is then read from them, without a
+        forward pass of its own."""
         measure = measure and self.measures(run)
+        now = time.monotonic()
+        recent = now - self._panels_copied.get(run, -math.inf) < PANEL_COPY_INTERVAL
+        if panels and recent and not (final or measure):
+            panels = False  # a copy this recent is waiting or was drawn: the next one will do
         if not panels and not measure:
             return
+        if panels:
+            self._panels_copied[run] = now
         frozen = copy.copy(run.network)  # forward and backprop only read weights and biases
         frozen.weights = [w.copy() for w in run.network.weights]
         frozen.biases = [b.copy() for b in run.network.biases]

@@ -75,7 +75,7 @@ class Recorder(Callback):
     def on_train_end(self, trainer):
         # The weights the network ends with: restored by early stopping, or the last finite
         # ones after a divergence, or those of a stop mid-epoch.
-        self.publisher.snapshot_for_panels(self.run, trainer.epoch)
+        self.publisher.snapshot_for_panels(self.run, trainer.epoch, final=True)
 
 
 def train_runs(runs, control, progress, publisher, *, inline=False, on_run_start=None):
