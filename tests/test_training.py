@@ -967,3 +967,112 @@ def test_history_keeps_each_mini_batch_in_eight_bytes():
         assert memoryview(values).nbytes == 8 * len(values) == 8 * 2 * 75
         assert values[0] == list(values)[0] and all(np.isfinite(values))
     assert history.to_dict()["batch_loss"] == list(history.batch_loss)  # JSON-ready
+
+
+# -- losses and accuracies recorded several mini-batches at once -----------------------------------
+
+# [200, 64, 4] on 300 points: its 13,124 parameters dwarf a mini-batch of 10's errors and
+# activations, so each step goes into the weights inside gemm once a bound proves it finite,
+# and with no callback of the reader's the losses and accuracies wait to be recorded several
+# mini-batches at once. A callback that does nothing makes the loop record each at once.
+_wide = np.random.default_rng(2)
+WIDE_LABELS = _wide.integers(0, 4, 300)
+WIDE_X = (_wide.normal(0, 1.0, (4, 200))[WIDE_LABELS] + _wide.normal(0, 1.0, (300, 200))).astype(
+    np.float32
+)
+
+
+def wide(**kwargs):
+    return Network([200, 64, 4], seed=0, **kwargs)
+
+
+class DoesNothing(Callback):
+    pass
+
+
+@pytest.mark.parametrize(
+    "net_kwargs",
+    [
+        dict(activation="sigmoid", output="sigmoid", cost="cross_entropy"),
+        dict(activation="relu", output="softmax", cost="cross_entropy"),
+        dict(activation="tanh", output="sigmoid", cost="quadratic"),
+    ],
+)
+def test_records_made_later_are_those_a_callback_would_see(net_kwargs):
+    later = Trainer(wide(**net_kwargs), WIDE_X, WIDE_LABELS, epochs=2, batch_size=10)
+    at_once = Trainer(
+        wide(**net_kwargs), WIDE_X, WIDE_LABELS, epochs=2, batch_size=10, callbacks=[DoesNothing()]
+    )
+    a, b = later.run(), at_once.run()
+    assert later._may_record_later and not at_once._may_record_later
+    assert len(a.batch_loss) == len(a.batch_accuracy) == 2 * 30
+    assert list(a.batch_accuracy) == list(b.batch_accuracy)
+    assert a.epoch_accuracy == b.epoch_accuracy
+    # the mean of the examples' costs against Cost.mean: the same to float32 rounding
+    np.testing.assert_allclose(a.batch_loss, b.batch_loss, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a.epoch_loss, b.epoch_loss, rtol=1e-5, atol=1e-6)
+    for p, q in zip(later.network.weights, at_once.network.weights):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(later.batch_predictions, at_once.batch_predictions)
+
+
+def test_a_paused_loop_has_recorded_every_mini_batch_it_ran():
+    # No notification in between (notify_interval 1000 s): the records must be written
+    # before the loop parks, or a step would seem not to have run.
+    trainer = Trainer(
+        wide(), WIDE_X, WIDE_LABELS, epochs=10_000, batch_size=10, notify_interval=1000
+    )
+    worker = threading.Thread(target=trainer.run)
+    trainer.pause()  # parks before the first mini-batch
+    worker.start()
+    try:
+        assert trainer.wait_paused(timeout=30)
+        assert trainer._may_record_later
+        assert len(trainer.history.batch_loss) == 0
+        for total in (3, 10, 45):  # 45: across the end of the first epoch (30 mini-batches)
+            trainer.step(total - len(trainer.history.batch_loss))
+            assert trainer.wait_paused(timeout=30)
+            assert len(trainer.history.batch_loss) == len(trainer.history.batch_accuracy) == total
+    finally:
+        trainer.stop()
+        worker.join(timeout=30)
+    assert trainer.history.status == "stopped" and len(trainer.history.batch_loss) == 45
+
+
+def test_a_step_that_blows_up_after_records_kept_for_later_leaves_them_recorded():
+    # The schedule multiplies the rate by 1e300 from the middle of the first epoch: the first
+    # 15 mini-batches (300 / 10 / 2) train and are recorded, the 16th diverges.
+    net = wide()
+    trainer = Trainer(
+        net,
+        WIDE_X,
+        WIDE_LABELS,
+        epochs=2,
+        batch_size=10,
+        schedule=lambda progress: 1.0 if progress < 0.5 else 1e300,
+        notify_interval=1000,
+    )
+    with pytest.raises(TrainingDiverged, match=r"update to W\d became NaN or infinite"):
+        trainer.run()
+    assert trainer._may_record_later
+    assert len(trainer.history.batch_loss) == len(trainer.history.batch_accuracy) == 15
+    assert np.isfinite(trainer.history.batch_loss).all()
+    assert all(np.isfinite(w).all() for w in net.weights)
+
+
+def test_the_collapse_watch_judges_records_made_later_as_those_made_at_once(mnist):
+    messages = []
+    for callbacks in ([], [DoesNothing()]):
+        net = Network([784, 30, 10], seed=0, **RELU_SOFTMAX)
+        with pytest.raises(TrainingDiverged) as caught:
+            net.fit(
+                mnist.X_train,
+                mnist.y_train,
+                epochs=3,
+                batch_size=32,
+                learning_rate=3,
+                callbacks=callbacks,
+            )
+        messages.append(str(caught.value))
+    assert "no longer depends on its input" in messages[0]
+    assert messages[0] == messages[1]

@@ -61,6 +61,25 @@ class CollapseWatch(Callback):
             self.same += int(np.bincount(predicted, minlength=self.n_out).max())
             self.correct += round(logs["accuracy"] * len(predicted))
 
+    def on_batches_end(self, trainer, first, sizes, predicted, correct):
+        """:meth:`on_batch_end` for consecutive mini-batches at once (the loop records them so
+        when nothing else reads them at each step): ``first`` is the first one's number,
+        ``sizes`` their sizes, ``predicted`` their examples' classes one after the other, and
+        ``correct`` how many each got right."""
+        if not self.applies:
+            return
+        count = len(sizes)
+        late = (first + np.arange(count)) * trainer.batch_size + sizes > self.half
+        if not late.any():
+            return
+        # How many of each mini-batch's examples went to each class: one bincount for all.
+        batch_of = np.repeat(np.arange(count), sizes)
+        per_class = np.bincount(batch_of * self.n_out + predicted, minlength=count * self.n_out)
+        most = per_class.reshape(count, self.n_out).max(axis=1)
+        self.seen += int(sizes[late].sum())
+        self.same += int(most[late].sum())
+        self.correct += int(correct[late].sum())
+
     def on_epoch_end(self, trainer, epoch, logs):
         if not self.applies:
             return
