@@ -4,7 +4,7 @@
 // draws it. Pure parts (colours, bar geometry, weight images) are in panels.ts.
 import { h } from "../lib/dom";
 import { decodeArray, type NDArray } from "../lib/wire";
-import { fitToDevice, paintDigit } from "../lib/paint";
+import { fitToDevice, grayToRgba } from "../lib/paint";
 import { formatPercent } from "./legend";
 import {
   beyondBands, cellTitle, confusionCells, decadeRange, histogramBars, layerColor, short, speedLines,
@@ -87,11 +87,35 @@ export interface LayerSpeedRun {
 
 const SIDE = 28;
 
-function digitCanvas(pool: NDArray, index: number, className: string): HTMLCanvasElement {
-  const c = h("canvas", className);
+// The thumbnails (digits, first-layer weights) are images drawn once through one scratch
+// canvas, not a canvas each: the page hands every canvas's bitmap to the compositor on each
+// frame it draws (five a second while the charts update), and the panels' 50 thumbnails made
+// that a third of each frame's work on the main thread.
+let scratch: HTMLCanvasElement | null = null;
+
+/** A SIDE x SIDE image of `rgba` (SIDE * SIDE * 4 bytes) as an <img> of `className`. */
+function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement {
+  const img = h("img", className);
+  img.width = img.height = SIDE;
+  scratch ??= document.createElement("canvas");
+  scratch.width = scratch.height = SIDE;
+  const ctx = scratch.getContext("2d");
+  if (ctx) {
+    const data = ctx.createImageData(SIDE, SIDE);
+    data.data.set(rgba);
+    ctx.putImageData(data, 0, 0);
+    img.src = scratch.toDataURL();
+  }
+  return img;
+}
+
+function digitImage(pool: NDArray, index: number, className: string): HTMLImageElement {
   const px = pool.data.subarray(index * SIDE * SIDE, (index + 1) * SIDE * SIDE);
-  paintDigit(c, Array.from(px, (v) => v / 255), SIDE, SIDE); // uint8 arrives as 0..255
-  return c;
+  const rgba = new Uint8ClampedArray(SIDE * SIDE * 4);
+  grayToRgba(Array.from(px, (v) => v / 255), SIDE * SIDE, rgba); // uint8 arrives as 0..255
+  const img = thumbnail(rgba, className);
+  img.alt = "a digit";
+  return img;
 }
 
 /** Beyond this |z| a sigmoid's slope is below 0.018 (panels.py's Z_LIMIT). */
@@ -292,16 +316,10 @@ function weightGrid(weights: Wire, neurons: number[]): HTMLElement {
   const w = decodeArray(weights);
   const grid = h("div", "nnw-dash__tiles");
   neurons.forEach((neuron, i) => {
-    const c = h("canvas", "nnw-dash__digit nnw-dash__neuron");
-    c.width = c.height = SIDE;
-    c.title = `neuron ${neuron}`;
-    const ctx = c.getContext("2d");
-    if (ctx) {
-      const img = ctx.createImageData(SIDE, SIDE);
-      img.data.set(weightImage(w.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), SIDE));
-      ctx.putImageData(img, 0, 0);
-    }
-    grid.append(c);
+    const rgba = weightImage(w.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), SIDE);
+    const img = thumbnail(rgba, "nnw-dash__digit nnw-dash__neuron");
+    img.title = img.alt = `neuron ${neuron}`;
+    grid.append(img);
   });
   return grid;
 }
@@ -355,7 +373,7 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
         td.classList.add("nnw-dash__cell--selected");
         const entry = p.cells.find((e) => e.true === r && e.pred === c);
         const label = h("div", "nnw-dash__cellnote", cellTitle(cell, total) + (pool ? "" : " (inputs are not 28x28 images)"));
-        const digits = pool && entry ? entry.images.map((i) => digitCanvas(pool, i, "nnw-dash__digit")) : [];
+        const digits = pool && entry ? entry.images.map((i) => digitImage(pool, i, "nnw-dash__digit")) : [];
         shown.replaceChildren(label, ...digits);
         shown.dataset.true = String(r);
         shown.dataset.pred = String(c);
@@ -376,7 +394,7 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
       const tile = h("figure", "nnw-dash__tile");
       const caption = h("figcaption", "");
       caption.append(h("span", "", `said ${g.pred} (${formatPercent(g.p, 0)})`), h("span", "", `was ${g.true}`));
-      tile.append(digitCanvas(pool, g.image, "nnw-dash__digit"), caption);
+      tile.append(digitImage(pool, g.image, "nnw-dash__digit"), caption);
       grid.append(tile);
     }
     gal.append(grid);

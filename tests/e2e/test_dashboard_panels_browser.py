@@ -70,8 +70,8 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
     )
     first_epoch = int(panels.get_attribute("data-epoch"))
     expect(panels.locator(".nnw-dash__conftable td.nnw-dash__cell")).to_have_count(100)
-    expect(panels.locator(".nnw-dash__gallery canvas")).to_have_count(24)
-    expect(panels.locator(".nnw-dash__weights canvas")).to_have_count(24)
+    expect(panels.locator(".nnw-dash__gallery img")).to_have_count(24)
+    expect(panels.locator(".nnw-dash__weights img")).to_have_count(24)
     expect(panels.locator(".nnw-dash__histcanvas")).to_have_count(6)  # 2 layers x 3
     expect(panels.locator(".nnw-dash__health").first).to_contain_text("30 ReLUs")
     # the histograms were painted (a canvas with bars is not blank)
@@ -96,7 +96,16 @@ def test_panels_update_each_epoch_while_a_canvas_keeps_predicting(open_notebook)
     panels.locator(f"td[data-true='{cell[0]}'][data-pred='{cell[1]}']").click()
     shown = panels.locator(".nnw-dash__celldigits")
     expect(shown).to_contain_text(f"true {cell[0]}, called {cell[1]}")
-    assert 1 <= shown.locator("canvas").count() <= 8
+    assert 1 <= shown.locator("img.nnw-dash__digit").count() <= 8
+    # Each digit is a 28x28 image of that digit: dark ink on white, not one flat colour.
+    inks = shown.locator("img.nnw-dash__digit").first.evaluate("""(img) => new Promise((done) => {
+        const read = () => { const c = document.createElement('canvas'); c.width = c.height = 28;
+          const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, 0, 28, 28).data, levels = new Set();
+          for (let i = 0; i < d.length; i += 4) levels.add(d[i]);
+          done([img.naturalWidth, img.naturalHeight, levels.size]); };
+        img.complete ? read() : img.addEventListener('load', read); })""")
+    assert inks[:2] == [28, 28] and inks[2] > 2
 
     # Still predicting after all that, from Python's side too.
     assert json.loads(nb.run_cell("print(json.dumps(canvas.prediction))")) in range(10)
@@ -127,7 +136,7 @@ def test_notebook7_smoke(open_notebook):
     expect(root.locator(".nnw-dash__progress")).to_be_visible()
     expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text("validation")
     expect(root.locator(".nnw-dash__panels")).to_have_attribute("data-epoch", "2")
-    expect(root.locator(".nnw-dash__gallery canvas").first).to_be_visible()
+    expect(root.locator(".nnw-dash__gallery img").first).to_be_visible()
     assert (
         nb.run_cell("print(dash.history.status, len(dash.history.epoch_loss))").strip()
         == "completed 2"
@@ -177,8 +186,8 @@ def test_exported_dashboard_shows_curves_panels_and_divergence_offline(browser, 
         panels = root.locator(".nnw-dash__panels")
         expect(panels.locator(".nnw-dash__conftable td.nnw-dash__cell")).to_have_count(100)
         panels.locator(".nnw-dash__cell--right").first.click()
-        expect(panels.locator(".nnw-dash__celldigits canvas").first).to_be_visible()
-        expect(panels.locator(".nnw-dash__weights canvas")).to_have_count(20)
+        expect(panels.locator(".nnw-dash__celldigits img").first).to_be_visible()
+        expect(panels.locator(".nnw-dash__weights img")).to_have_count(20)
         for action in ("start", "pause", "step", "stop"):  # nothing to steer without a kernel
             expect(root.locator(f"button[data-action={action}]")).to_be_disabled()
         for name in ("learning_rate", "momentum", "l2", "dropout"):  # nor settings to change

@@ -128,7 +128,7 @@ def test_section2_panels_in_the_page(open_notebook, app):
     assert s["compare_run"] == 0 and s["compare"][0] == 0
     assert float(other.get_attribute("data-small-share")) == pytest.approx(s["compare"][1])
     expect(other.locator(".nnw-dash__smallwords")).to_have_text(s["compare"][2])
-    expect(other.locator("canvas.nnw-dash__neuron")).to_have_count(16)
+    expect(other.locator("img.nnw-dash__neuron")).to_have_count(16)
     own = weights.locator(".nnw-dash__weightrun").first
     assert float(own.get_attribute("data-small-share")) == pytest.approx(s["small"])
 
