@@ -1076,3 +1076,31 @@ def test_the_collapse_watch_judges_records_made_later_as_those_made_at_once(mnis
         messages.append(str(caught.value))
     assert "no longer depends on its input" in messages[0]
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("where", ["callback", "subscriber", "schedule"])
+def test_the_readers_code_called_by_the_loop_runs_under_the_readers_numpy_settings(where):
+    # The loop turns numpy's overflow warnings off for its own steps (divergence is reported in
+    # words instead); code of the reader's that it calls keeps the reader's settings, here
+    # "raise", so an overflow there surfaces as the reader asked.
+    calls = []
+
+    def overflow():  # only at the first call, which comes from inside the loop
+        calls.append(1)
+        return np.float32(3e38) * np.float32(10 if len(calls) == 1 else 1)
+
+    class Overflows(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            overflow()
+
+    net = wide()
+    options = dict(epochs=1, batch_size=10, notify_interval=0)
+    if where == "callback":
+        options["callbacks"] = [Overflows()]
+    elif where == "subscriber":
+        net.subscribe(lambda network: overflow())
+    else:
+        options["schedule"] = lambda progress: float(overflow() > 0)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow"):
+        net.fit(WIDE_X, WIDE_LABELS, **options)
+    assert net.history_.status == "failed"

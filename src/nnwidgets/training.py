@@ -611,7 +611,7 @@ class Trainer:
 
     def _epoch(self, epoch):
         """One pass over the training set, one mini-batch at a time."""
-        net, n, history = self.network, len(self.X), self.history
+        net, n = self.network, len(self.X)
         order = net.rng.permutation(n) if self.shuffle else np.arange(n)
         X = self.X if self.transform is None else self._transformed()
         # The targets and classes in this epoch's order, once (small arrays): each mini-batch's
@@ -626,59 +626,80 @@ class Trainer:
         gather = self._work.gather_inputs if self._work is not None else None
         later = _LaterRecords(self, Y, labels) if self._may_record_later else None
         control = self.control
+        # Overflow in a step is detected and reported as divergence, in words; numpy's own
+        # warnings would only repeat it less clearly. So they are off for the whole loop, once,
+        # except around the reader's code it calls (callbacks, subscribers, a schedule), which
+        # runs under the reader's settings.
+        reader = np.geterr()
         try:
-            for batch, start in enumerate(range(0, n, self.batch_size)):
-                if later and (control.paused or control.stop_requested):
-                    later.record()  # the history complete before the loop parks or stops
-                if control.checkpoint():  # parks here while paused
-                    raise EndTraining(
-                        "stopped",
-                        f"stopped on request during epoch {epoch + 1}, after {batch} mini-batches",
-                    )
-                stop = start + self.batch_size
-                idx = order[start:stop]
-                eta = self.current_learning_rate(epoch + start / n)
-                try:
-                    x = X[idx] if gather is None else gather(X, idx)
-                    loss, outputs = self._step(
-                        x,
-                        Y[start:stop],
-                        eta,
-                        None if x_square is None else x_square[start:stop],
-                        later is not None,
-                    )
-                except _Blowup as exc:
-                    raise EndTraining(
-                        "diverged",
-                        (
-                            f"training diverged: {exc} in epoch {epoch + 1}, "
-                            f"mini-batch {batch + 1}, at "
-                            f"learning_rate={eta:g}. The network keeps the weights from before "
-                            f"that step; try a smaller learning rate."
-                        ),
-                    ) from None
-                if loss is None:  # proven finite, and nothing reads it now: recorded later
-                    later.add(batch, start, outputs)
-                else:
-                    if later:
-                        later.record()  # those before it first
-                    classes = None if labels is None else labels[start:stop]
-                    accuracy = self._batch_accuracy(outputs, classes)
-                    history.batch_loss.append(loss)
-                    history.batch_accuracy.append(accuracy)
-                    logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
-                    for cb in self._callbacks:
-                        cb.on_batch_end(self, batch, logs)
-                # Subscribers see the weights move during long epochs, a few times a second;
-                # perf_counter is cheap next to a mini-batch.
-                if time.perf_counter() - self._last_notified >= self.notify_interval:
-                    if later:
-                        later.record()
-                    net.notify_changed()
-                    self._last_notified = time.perf_counter()
+            with np.errstate(over="ignore", invalid="ignore"):
+                for batch, start in enumerate(range(0, n, self.batch_size)):
+                    if later and (control.paused or control.stop_requested):
+                        later.record()  # the history complete before the loop parks or stops
+                    if control.checkpoint():  # parks here while paused
+                        raise EndTraining(
+                            "stopped",
+                            f"stopped on request during epoch {epoch + 1}, after {batch} "
+                            f"mini-batches",
+                        )
+                    stop = start + self.batch_size
+                    idx = order[start:stop]
+                    if callable(self.schedule):
+                        with np.errstate(**reader):
+                            eta = self.current_learning_rate(epoch + start / n)
+                    else:
+                        eta = self.current_learning_rate(epoch + start / n)
+                    try:
+                        x = X[idx] if gather is None else gather(X, idx)
+                        loss, outputs = self._step(
+                            x,
+                            Y[start:stop],
+                            eta,
+                            None if x_square is None else x_square[start:stop],
+                            later is not None,
+                        )
+                    except _Blowup as exc:
+                        raise EndTraining(
+                            "diverged",
+                            (
+                                f"training diverged: {exc} in epoch {epoch + 1}, "
+                                f"mini-batch {batch + 1}, at learning_rate={eta:g}. The "
+                                f"network keeps the weights from before that step; try a "
+                                f"smaller learning rate."
+                            ),
+                        ) from None
+                    if loss is None:  # proven finite, and nothing reads it now: recorded later
+                        later.add(batch, start, outputs)
+                    else:
+                        if later:
+                            later.record()  # those before it first
+                        classes = None if labels is None else labels[start:stop]
+                        self._record(batch, loss, outputs, classes, eta, reader)
+                    # Subscribers see the weights move during long epochs, a few times a
+                    # second; perf_counter is cheap next to a mini-batch.
+                    if time.perf_counter() - self._last_notified >= self.notify_interval:
+                        if later:
+                            later.record()
+                        with np.errstate(**reader):
+                            net.notify_changed()
+                        self._last_notified = time.perf_counter()
         finally:
             if later:
                 later.record()  # the epoch's end, or a stop, a divergence, an error
+
+    def _record(self, batch, loss, outputs, classes, eta, reader):
+        """A mini-batch's loss and accuracy into the history and to the callbacks, at once;
+        the reader's callbacks run under the reader's numpy error settings ``reader``."""
+        history = self.history
+        accuracy = self._batch_accuracy(outputs, classes)
+        history.batch_loss.append(loss)
+        history.batch_accuracy.append(accuracy)
+        logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
+        self._watch.on_batch_end(self, batch, logs)  # the built-in one first
+        if len(self._callbacks) > 1:
+            with np.errstate(**reader):
+                for cb in self._callbacks[1:]:
+                    cb.on_batch_end(self, batch, logs)
 
     def _step(self, X, Y, eta, x_square=None, later=False):
         """One mini-batch: gradients, then the update. Returns (loss, output activations).
@@ -687,7 +708,8 @@ class Trainer:
         that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
         place and raises :class:`_Blowup`. ``x_square`` holds the squared norms of the rows of
         ``X`` (for :meth:`_step_bound`), or None. With ``later``, a loss that the bound proves
-        finite is not computed: the loss returned is None (see :class:`_LaterRecords`).
+        finite is not computed: the loss returned is None (see :class:`_LaterRecords`). Runs
+        with numpy's overflow and invalid-value warnings off (see :meth:`_epoch`).
         """
         net, n = self.network, len(self.X)
         l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
@@ -696,54 +718,49 @@ class Trainer:
         # The plain step (no momentum, regularisation or dropout) of the network's own
         # backprop goes straight into the weights once a bound proves it finite.
         direct = self._add_product is not None and not (mu or l2 or l1 or dropout)
-        # Overflow is detected below and reported as divergence, in words; numpy's own
-        # warnings would only repeat it less clearly.
-        with np.errstate(over="ignore", invalid="ignore"):
-            if direct:
-                # The forward pass, BP1 and BP2, with delta times -eta; then the bound. Every
-                # error finite means finite outputs, and for those _may_record_later admits,
-                # a finite loss.
-                deltas, inputs, a = net._errors(X, Y, out=self._work, scale=-eta)
-                bound = self._step_bound(deltas, inputs, x_square, 0.0)
-                loss = None if later and bound is not None else self._loss(a, Y, 0.0, 0.0)
-                if bound is not None:
-                    self._update_bound = bound
-                    # BP4 and BP3 added into the parameters as they are made: w += delta^T a
-                    # and b += the sum of delta, delta holding -eta/m times the error (for the
-                    # step -eta * grad); no step is written out and added in a second pass.
-                    for w, b, delta, a_in, step_b in zip(
-                        weights, biases, deltas, inputs, self._work.nabla_b
-                    ):
-                        self._add_product(delta, a_in, w)  # w += delta^T a (BP4)
-                        b += np.add.reduce(delta, axis=0, out=step_b)  # (BP3)
-                    return loss, a
-                net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
-            else:
-                a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
-                loss = self._loss(a, Y, l2, l1)
-            for w, step_w in zip(weights, self._step_views):
-                if l2:
-                    step_w -= (eta * l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
-                if l1:
-                    step_w -= (eta * l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
-            v = self._velocity.update(self._step_flat, mu)  # v = mu * v - eta * grad
-            # A sum of squares is finite only if every entry is: one call checks the whole
-            # update, unless a bound from the small arrays it came from already proves it is.
-            # Finite steps on finite weights cannot overflow: both are far below the largest
-            # float.
-            bound = None
-            if self._bound_is_cheaper and not (direct or l2 or l1 or dropout):
-                _, activations, errors, delta_out = self._work.rows(len(X))
-                deltas, inputs = (*errors, delta_out), (X, *activations[:-1])
-                bound = self._step_bound(deltas, inputs, x_square, mu)
-            if bound is None:
-                square = float(np.dot(v, v))
-                if not math.isfinite(square):
-                    raise _Blowup(
-                        f"the update to {self._first_non_finite(v)} became NaN or infinite"
-                    )
-                bound = math.sqrt(square)
-            self._update_bound = bound
+        if direct:
+            # The forward pass, BP1 and BP2, with delta times -eta; then the bound. Every
+            # error finite means finite outputs, and for those _may_record_later admits,
+            # a finite loss.
+            deltas, inputs, a = net._errors(X, Y, out=self._work, scale=-eta)
+            bound = self._step_bound(deltas, inputs, x_square, 0.0)
+            loss = None if later and bound is not None else self._loss(a, Y, 0.0, 0.0)
+            if bound is not None:
+                self._update_bound = bound
+                # BP4 and BP3 added into the parameters as they are made: w += delta^T a
+                # and b += the sum of delta, delta holding -eta/m times the error (for the
+                # step -eta * grad); no step is written out and added in a second pass.
+                for w, b, delta, a_in, step_b in zip(
+                    weights, biases, deltas, inputs, self._work.nabla_b
+                ):
+                    self._add_product(delta, a_in, w)  # w += delta^T a (BP4)
+                    b += np.add.reduce(delta, axis=0, out=step_b)  # (BP3)
+                return loss, a
+            net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
+        else:
+            a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
+            loss = self._loss(a, Y, l2, l1)
+        for w, step_w in zip(weights, self._step_views):
+            if l2:
+                step_w -= (eta * l2 / n) * w  # weight decay: d/dw of (l2/2n) w^2
+            if l1:
+                step_w -= (eta * l1 / n) * np.sign(w)  # d/dw of (l1/n) |w|
+        v = self._velocity.update(self._step_flat, mu)  # v = mu * v - eta * grad
+        # A sum of squares is finite only if every entry is: one call checks the whole
+        # update, unless a bound from the small arrays it came from already proves it is.
+        # Finite steps on finite weights cannot overflow: both are far below the largest
+        # float.
+        bound = None
+        if self._bound_is_cheaper and not (direct or l2 or l1 or dropout):
+            _, activations, errors, delta_out = self._work.rows(len(X))
+            deltas, inputs = (*errors, delta_out), (X, *activations[:-1])
+            bound = self._step_bound(deltas, inputs, x_square, mu)
+        if bound is None:
+            square = float(np.dot(v, v))
+            if not math.isfinite(square):
+                raise _Blowup(f"the update to {self._first_non_finite(v)} became NaN or infinite")
+            bound = math.sqrt(square)
+        self._update_bound = bound
         views = self._velocity.views if v is self._velocity.v else self._step_views
         for p, v_p in zip(weights + biases, views):
             p += v_p  # w += v
