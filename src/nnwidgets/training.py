@@ -617,12 +617,15 @@ class Trainer:
         # The targets and classes in this epoch's order, once (small arrays): each mini-batch's
         # are then contiguous slices, where gathering scattered rows misses the cache each time.
         Y, labels = self.Y[order], None if self.labels is None else self.labels[order]
-        # So too each input's squared norm, for the bound on the update (see _step_bound).
+        # And the sum of each mini-batch's inputs' squared norms, for the bound on the update
+        # (see _step_bound): the inputs' squared norms kept for the run (they change only with
+        # a transform), summed in this epoch's mini-batches at once.
         x_square = None
         if self._bound_is_cheaper:
             if self._x_square is None or self.transform is not None:
                 self._x_square = np.einsum("ij,ij->i", X, X)
-            x_square = self._x_square[order]
+            x_square = np.add.reduceat(self._x_square[order], np.arange(0, n, self.batch_size))
+            x_square = x_square.tolist()
         gather = self._work.gather_inputs if self._work is not None else None
         later = _LaterRecords(self, Y, labels) if self._may_record_later else None
         control = self.control
@@ -655,7 +658,7 @@ class Trainer:
                             x,
                             Y[start:stop],
                             eta,
-                            None if x_square is None else x_square[start:stop],
+                            None if x_square is None else x_square[batch],
                             later is not None,
                         )
                     except _Blowup as exc:
@@ -706,10 +709,10 @@ class Trainer:
 
         Every step is checked before any weight changes, so a blow-up (a NaN loss, or a step
         that overflows, as a learning rate of 1e300 makes) leaves the last finite weights in
-        place and raises :class:`_Blowup`. ``x_square`` holds the squared norms of the rows of
-        ``X`` (for :meth:`_step_bound`), or None. With ``later``, a loss that the bound proves
-        finite is not computed: the loss returned is None (see :class:`_LaterRecords`). Runs
-        with numpy's overflow and invalid-value warnings off (see :meth:`_epoch`).
+        place and raises :class:`_Blowup`. ``x_square`` is the sum of the squared norms of the
+        rows of ``X`` (for :meth:`_step_bound`), or None. With ``later``, a loss that the bound
+        proves finite is not computed: the loss returned is None (see :class:`_LaterRecords`).
+        Runs with numpy's overflow and invalid-value warnings off (see :meth:`_epoch`).
         """
         net, n = self.network, len(self.X)
         l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
@@ -803,14 +806,14 @@ class Trainer:
         most ``|delta| |a|`` in Frobenius norm, and its biases' at most ``sqrt(m) |delta|``;
         momentum's ``v = mu v + step`` is at most ``mu`` times the last bound plus this one.
         ``deltas`` and ``inputs`` are the errors and layer inputs the step is made of, and
-        ``x_square`` the squared norms of the inputs' rows, so the largest array, the mini-batch
-        of inputs, is not read again. NaN or infinity anywhere makes the bound so, and None
-        comes back. Only for the network's own backprop without regularisation (its terms are
-        not bounded here) or dropout (the layers receive masked activations, which are not
-        kept).
+        ``x_square`` the sum of the inputs' squared norms (the first layer's ``|a|^2``), so the
+        largest array, the mini-batch of inputs, is not read again. NaN or infinity anywhere
+        makes the bound so, and None comes back. Only for the network's own backprop without
+        regularisation (its terms are not bounded here) or dropout (the layers receive masked
+        activations, which are not kept).
         """
-        m = len(x_square)
-        square = float(np.vdot(deltas[0], deltas[0])) * (float(np.add.reduce(x_square)) + m)
+        m = len(deltas[0])
+        square = float(np.vdot(deltas[0], deltas[0])) * (x_square + m)
         for delta, a in zip(deltas[1:], inputs[1:]):
             square += float(np.vdot(delta, delta)) * (float(np.vdot(a, a)) + m)
         bound = math.sqrt(square) + (mu * self._update_bound if mu else 0.0)
