@@ -44,6 +44,10 @@ class Recorder(Callback):
     def __init__(self, run, control, progress, publisher, *, inline=False):
         self.run, self.control, self.progress, self.publisher = run, control, progress, publisher
         self.inline = inline
+        # Bookkeeping only, which the loop may call under its own numpy settings, unless it
+        # sends the updates itself (run()): the widget's observers then run here, and they may
+        # be the reader's.
+        self.runs_reader_code = inline
         self.epoch = 0
         self._per_epoch = run.batches_per_epoch
 
