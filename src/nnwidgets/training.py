@@ -67,6 +67,11 @@ class Callback:
     #: dashboard's recorder) say False: switching the settings around every mini-batch's call
     #: cost a fast run 7% of its time.
     runs_reader_code = True
+    #: Whether ``on_batch_end`` reads the mini-batch's loss and accuracy (``logs``, or the
+    #: history) when it is called. A callback that says False is called with ``logs`` None, and
+    #: the loop may then record several mini-batches at once (faster: see ``_LaterRecords``);
+    #: it calls ``trainer.flush_records()`` first if it must read the history after all.
+    reads_batch_logs = True
 
     def on_train_begin(self, trainer):
         pass
@@ -643,6 +648,7 @@ class Trainer:
             x_square = x_square.tolist()
         gather = self._work.gather_inputs if self._work is not None else None
         later = _LaterRecords(self, Y, labels) if self._may_record_later else None
+        self._later = later  # for flush_records()
         control = self.control
         # Overflow in a step is detected and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly. So they are off for the whole loop, once,
@@ -688,6 +694,7 @@ class Trainer:
                         ) from None
                     if loss is None:  # proven finite, and nothing reads it now: recorded later
                         later.add(batch, start, outputs)
+                        self._tell_callbacks(batch, None, reader)
                     else:
                         if later:
                             later.record()  # those before it first
@@ -704,6 +711,15 @@ class Trainer:
         finally:
             if later:
                 later.record()  # the epoch's end, or a stop, a divergence, an error
+            self._later = None
+
+    def flush_records(self):
+        """Record now the mini-batches whose loss and accuracy wait to be recorded together
+        (see :attr:`Callback.reads_batch_logs`): the history is then complete. Called on the
+        training thread, from a callback."""
+        later = getattr(self, "_later", None)
+        if later:
+            later.record()
 
     def _record(self, batch, loss, outputs, classes, eta, reader):
         """A mini-batch's loss and accuracy into the history and to the callbacks, at once;
@@ -714,6 +730,11 @@ class Trainer:
         history.batch_accuracy.append(accuracy)
         logs = {"loss": loss, "accuracy": accuracy, "learning_rate": eta}
         self._watch.on_batch_end(self, batch, logs)  # the built-in one first
+        self._tell_callbacks(batch, logs, reader)
+
+    def _tell_callbacks(self, batch, logs, reader):
+        """The callbacks' ``on_batch_end`` (the collapse watch's aside), the reader's code
+        under the reader's numpy error settings ``reader``."""
         for cb in self._callbacks[1:]:
             if cb.runs_reader_code:
                 with np.errstate(**reader):
@@ -874,13 +895,13 @@ class Trainer:
         # BLAS's gemm adds BP4's product into the weights (see _blas.product_adder).
         self._add_product = product_adder(dtype) if self._bound_is_cheaper else None
         # The losses and accuracies may wait, to be recorded several mini-batches at once
-        # (_LaterRecords), where nothing reads them at each step (no callback but the built-in
-        # collapse watch) and a step proven finite proves its loss finite: outputs in [0, 1]
-        # (the built-in sigmoid and softmax), a built-in cost and targets in [0, 1].
+        # (_LaterRecords), where nothing reads them at each step (no callback that does:
+        # Callback.reads_batch_logs) and a step proven finite proves its loss finite: outputs
+        # in [0, 1] (the built-in sigmoid and softmax), a built-in cost and targets in [0, 1].
         output, cost = net.output_function, net.cost_function
         self._may_record_later = bool(
             self._add_product is not None
-            and len(self._callbacks) == 1
+            and not any(cb.reads_batch_logs for cb in self._callbacks[1:])
             and self.labels is not None
             and not output.custom
             and output.name in ("sigmoid", "softmax")

@@ -231,16 +231,20 @@ class TrainingControl:
             self._cond.wait_for(lambda: self._turn is run or self._stop)
             self._flush(run)
 
-    def after_batch(self, run, end_of_epoch):
+    def after_batch(self, run, end_of_epoch, before=None):
         """After each of ``run``'s mini-batches (``end_of_epoch`` after an epoch's last): apply
         queued changes, pass the turn after n mini-batches, wake a waiting step.
 
         Runs for every mini-batch on the training thread: on the common path (no change
-        queued, no step waiting, no turn to pass) it only reads a few attributes.
+        queued, no step waiting, no turn to pass) it only reads a few attributes. Otherwise
+        ``before()`` is called first (the Trainer's ``flush_records``: the run's history
+        complete, for counting its mini-batches and marking where a change applies).
         """
         every = self._every
         if not (self._pending or self._stepping or every):
             return
+        if before is not None:
+            before()
         if every == "epoch":
             turns = end_of_epoch
         else:

@@ -63,9 +63,15 @@ class Recorder(Callback):
     def on_epoch_begin(self, trainer, epoch):
         self.epoch = epoch
 
+    # The losses are the writer's to read, from the history: the loop may record them a few
+    # mini-batches at a time (the control has them recorded before it counts or changes).
+    reads_batch_logs = False
+
     def on_batch_end(self, trainer, batch, logs):
         self.progress.batch_done(self.run, self.epoch, batch)
-        self.control.after_batch(self.run, batch + 1 == self._per_epoch)
+        self.control.after_batch(
+            self.run, batch + 1 == self._per_epoch, before=trainer.flush_records
+        )
         if self.inline:
             self.publisher.publish_if_due()
 

@@ -1,0 +1,92 @@
+"""A dashboard on a network big enough that the loop records the losses a few mini-batches at
+a time (its recorder reads none of them: ``Callback.reads_batch_logs`` False): the same history
+as ``fit``'s, and the control counts mini-batches and marks changes on a complete history."""
+
+import numpy as np
+import pytest
+
+from nnwidgets import Callback, Network, TrainingDashboard, load_bundled
+
+SETTINGS = dict(batch_size=10, learning_rate=0.1)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    data = load_bundled()
+    return data.X_train[:600], data.y_train[:600]
+
+
+def network():
+    return Network([784, 30, 10], seed=1)  # big enough for the update's bound and gemm
+
+
+class Spy(Callback):
+    """Reads no losses either (so the loop may still wait to record them): notes, at each
+    mini-batch, which network trained it, its learning rate, and how far the history lags."""
+
+    reads_batch_logs = False
+
+    def __init__(self):
+        self.trained, self.rates, self.lags, self.deferred = [], [], [], None
+
+    def on_train_begin(self, trainer):
+        self.deferred = trainer._may_record_later  # the path these tests are about
+
+    def on_batch_end(self, trainer, batch, logs):
+        assert logs is None
+        self.trained.append(trainer.network)
+        self.rates.append(trainer.learning_rate)
+        done = trainer.epoch * -(-len(trainer.X) // trainer.batch_size) + batch + 1
+        self.lags.append(done - len(trainer.history.batch_loss))
+
+
+def test_a_dashboards_run_records_what_fit_records(digits):
+    spy = Spy()
+    d = TrainingDashboard(network(), train=digits, epochs=2, callbacks=[spy], **SETTINGS)
+    try:
+        d.start()
+        d.wait(timeout=30)
+    finally:
+        d.close()
+    history, expected = d.runs[0].history, network().fit(*digits, epochs=2, **SETTINGS)
+    assert spy.deferred and max(spy.lags) > 0  # recorded later, and then completely:
+    assert len(history.batch_loss) == len(expected.batch_loss) == 120
+    np.testing.assert_allclose(history.batch_loss, expected.batch_loss, rtol=1e-6)
+    assert history.batch_accuracy == expected.batch_accuracy
+    assert d.runs[0].batch.total == 120  # every mini-batch reached the curve
+
+
+def test_interleaved_runs_count_their_turns_on_a_complete_history(digits):
+    spy = Spy()
+    a, b = network(), network()
+    d = TrainingDashboard(a, train=digits, epochs=1, interleave=7, callbacks=[spy], **SETTINGS)
+    d.add_run(b)
+    try:
+        d.start()
+        d.wait(timeout=30)
+    finally:
+        d.close()
+    assert spy.deferred
+    expected = []
+    for start in range(0, 60, 7):  # 60 mini-batches each, in turns of 7
+        n = min(7, 60 - start)
+        expected += [a] * n + [b] * n
+    assert [net is a for net in spy.trained] == [net is a for net in expected]
+
+
+def test_a_change_is_marked_at_the_mini_batch_it_applies_from(digits, wait_for):
+    spy = Spy()
+    d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
+    try:
+        d.start()
+        wait_for(lambda: len(spy.rates) >= 30)
+        d.learning_rate = 0.02  # applied after the mini-batch training now
+        wait_for(lambda: d.runs[0].changes)
+        d.stop()
+        d.wait(timeout=30)
+    finally:
+        d.close()
+    assert spy.deferred
+    (change,) = d.runs[0].changes
+    position = change["epoch"] * d.runs[0].batches_per_epoch + change["batch"]
+    assert spy.rates.index(0.02) == position > 30
