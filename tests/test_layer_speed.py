@@ -312,3 +312,25 @@ def test_the_probe_is_checked_once_for_copies_of_a_network_and_again_for_another
     assert np.allclose(speed.measure(narrow), speeds[0], rtol=1e-4)
     assert checked == [np.float64, np.float32]
     assert speed._checked[1].dtype == np.float32
+
+
+def test_every_k_mini_batches_while_the_loop_records_losses_later():
+    # LayerSpeed reads no loss (reads_batch_logs False): on a network big enough the loop
+    # records the losses a few mini-batches at a time, and the speeds come at the same places.
+    from nnwidgets import Callback, load_bundled
+
+    class Deferred(Callback):
+        reads_batch_logs = False
+
+        def on_train_begin(self, trainer):
+            self.deferred = trainer._may_record_later
+
+    data = load_bundled()
+    X, y = data.X_train[:300], data.y_train[:300]
+    speed, deferred = LayerSpeed((X[:100], y[:100]), every=7), Deferred()
+    net = Network([784, 30, 10], seed=1)
+    net.fit(X, y, epochs=2, batch_size=10, learning_rate=0.1, callbacks=[speed, deferred])
+    assert deferred.deferred
+    progress = [p for p, _ in speed.records]
+    assert progress == pytest.approx([0.0, *(k * 7 * 10 / 300 for k in range(1, 9))])
+    assert len(net.history_.batch_loss) == 60

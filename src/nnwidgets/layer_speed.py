@@ -115,6 +115,8 @@ class LayerSpeed(Callback):
         self._batches = 0
         self._record(trainer, 0.0)
 
+    reads_batch_logs = False  # it measures the network, whatever the losses were
+
     def on_batch_end(self, trainer, batch, logs):
         if self.every == "epoch":
             return
