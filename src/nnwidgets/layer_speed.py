@@ -69,6 +69,8 @@ class LayerSpeed(Callback):
     >>> net.history_.layer_speed[0]      # (0.0, [0.003, 0.017, 0.07, 0.285]) or so
     """
 
+    reads_batch_logs = False  # it measures the network, whatever the losses were
+
     def __init__(self, probe, *, every="epoch"):
         try:
             X, y = probe
@@ -114,8 +116,6 @@ class LayerSpeed(Callback):
         trainer.history.layer_speed = self.records
         self._batches = 0
         self._record(trainer, 0.0)
-
-    reads_batch_logs = False  # it measures the network, whatever the losses were
 
     def on_batch_end(self, trainer, batch, logs):
         if self.every == "epoch":

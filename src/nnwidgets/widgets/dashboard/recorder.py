@@ -41,6 +41,10 @@ class Recorder(Callback):
         update when one is due (``run()`` trains and sends on the caller's thread).
     """
 
+    # The losses are the writer's to read, from the history: the loop may record them a few
+    # mini-batches at a time (the control has them recorded before it counts or changes).
+    reads_batch_logs = False
+
     def __init__(self, run, control, progress, publisher, *, inline=False):
         self.run, self.control, self.progress, self.publisher = run, control, progress, publisher
         self.inline = inline
@@ -62,10 +66,6 @@ class Recorder(Callback):
 
     def on_epoch_begin(self, trainer, epoch):
         self.epoch = epoch
-
-    # The losses are the writer's to read, from the history: the loop may record them a few
-    # mini-batches at a time (the control has them recorded before it counts or changes).
-    reads_batch_logs = False
 
     def on_batch_end(self, trainer, batch, logs):
         self.progress.batch_done(self.run, self.epoch, batch)
