@@ -987,7 +987,8 @@ def wide(**kwargs):
 
 
 class DoesNothing(Callback):
-    pass
+    def on_batch_end(self, trainer, batch, logs):
+        pass
 
 
 @pytest.mark.parametrize(
@@ -1104,3 +1105,31 @@ def test_the_readers_code_called_by_the_loop_runs_under_the_readers_numpy_settin
     with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow"):
         net.fit(WIDE_X, WIDE_LABELS, **options)
     assert net.history_.status == "failed"
+
+
+def test_a_callback_without_on_batch_end_lets_the_records_wait():
+    # An epoch printer (SGD's, a timer) has nothing to do per mini-batch: the loop skips it
+    # there, so it does not make every mini-batch be recorded at once. One that listens to
+    # mini-batches does.
+    class EpochsOnly(Callback):
+        def __init__(self):
+            self.epochs = []
+
+        def on_epoch_end(self, trainer, epoch, logs):
+            self.epochs.append((epoch, len(trainer.history.batch_loss)))
+
+    class Batches(Callback):
+        def __init__(self):
+            self.batches = 0
+
+        def on_batch_end(self, trainer, batch, logs):
+            self.batches += 1
+
+    epochs_only, batches = EpochsOnly(), Batches()
+    waits = Trainer(wide(), WIDE_X, WIDE_LABELS, epochs=2, batch_size=10, callbacks=[epochs_only])
+    waits.run()
+    assert waits._may_record_later
+    assert epochs_only.epochs == [(0, 30), (1, 60)]  # the history complete at each epoch's end
+    at_once = Trainer(wide(), WIDE_X, WIDE_LABELS, epochs=2, batch_size=10, callbacks=[batches])
+    at_once.run()
+    assert not at_once._may_record_later and batches.batches == 60

@@ -469,6 +469,7 @@ class Trainer:
         self.validation_outputs = None  # net.forward(X_val) at the latest epoch's end
         self._ran = False
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
+        self._batch_callbacks = []  # while running: those with an on_batch_end of their own
         self.control = LoopControl()
 
     def _monitor_sample(self, n):
@@ -617,6 +618,9 @@ class Trainer:
 
         self._watch = CollapseWatch()
         self._callbacks = [self._watch, *self.callbacks]  # the built-in one first
+        # Those of the reader's callbacks that have an on_batch_end of their own: the others
+        # (an epoch printer, a timer) cost the loop nothing per mini-batch.
+        self._batch_callbacks = [cb for cb in self.callbacks if _hears_batches(cb)]
         self._prepare_step()
         self._best = (-math.inf, None, 0)  # (validation score, parameters, epoch) to restore
         self._last_notified = time.perf_counter()
@@ -736,7 +740,7 @@ class Trainer:
     def _tell_callbacks(self, batch, logs, reader):
         """The callbacks' ``on_batch_end`` (the collapse watch's aside), the reader's code
         under the reader's numpy error settings ``reader``."""
-        for cb in self._callbacks[1:]:
+        for cb in self._batch_callbacks:
             if cb.runs_reader_code:
                 with np.errstate(**reader):
                     cb.on_batch_end(self, batch, logs)
@@ -902,7 +906,7 @@ class Trainer:
         output, cost = net.output_function, net.cost_function
         self._may_record_later = bool(
             self._add_product is not None
-            and not any(cb.reads_batch_logs for cb in self._callbacks[1:])
+            and not any(cb.reads_batch_logs for cb in self._batch_callbacks)
             and self.labels is not None
             and not output.custom
             and output.name in ("sigmoid", "softmax")
@@ -1022,6 +1026,13 @@ class Trainer:
 OPTIONS = tuple(
     name for name, p in inspect.signature(Trainer).parameters.items() if p.kind is p.KEYWORD_ONLY
 )
+
+
+def _hears_batches(callback):
+    """False when ``callback``'s ``on_batch_end`` is :class:`Callback`'s own, which does
+    nothing."""
+    method = callback.on_batch_end
+    return getattr(method, "__func__", None) is not Callback.on_batch_end
 
 
 def snapshot(net):
