@@ -26,6 +26,24 @@ though not the caches they emptied).
     NNWIDGETS_DATA=... python bench/train_speed.py   # PyTorch optional: pip install ".[bench]"
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
     python bench/train_speed.py --clock cpu --threads 1       # on a busy machine
+
+Printed on the 2-core development machine (load average 0.56 before, 0.93 after; PyTorch
+2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py``, full MNIST::
+
+                             fit     bound   PyTorch  fit/bound  fit/PyTorch  fit/loop
+    sigmoid b=10 t=1         179,403   250,898    30,691       0.72        5.85x     24.6x
+    sigmoid b=10 t=2         154,943   292,971    31,585       0.53        4.91x     21.2x
+    sigmoid b=64 t=1         246,487   310,431   107,824       0.79        2.29x     33.8x
+    sigmoid b=64 t=2         257,238   316,925   131,962       0.81        1.95x     35.3x
+    softmax b=10 t=1         145,636   283,759    31,746       0.51        4.59x     20.0x
+    softmax b=10 t=2         181,337   294,383    33,825       0.62        5.36x     24.9x
+    softmax b=64 t=1         246,144   303,078   107,593       0.81        2.29x     33.8x
+    softmax b=64 t=2         257,391   320,121   131,472       0.80        1.96x     35.3x
+
+and, just before it, twice by ``--samples 30000 --repeats 3`` (load 1.3 to 0.7): fit / bound
+0.58-0.66 at mini-batch 10 and 0.76-0.89 at 64, 4.6-5.4x PyTorch at 10 and 1.95-2.36x at 64.
+A figure moves by up to 0.1 between runs on the shared machine; the README has the ranges and
+what changed.
 """
 
 from __future__ import annotations
