@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from nnwidgets import Callback, Network, load_bundled
+from nnwidgets import Callback, Network, load_bundled, training
 from nnwidgets.training import Trainer, TrainingDiverged, auto_threads
 
 # Four Gaussian clusters in 8 dimensions, 300 training and 100 validation points: learnable
@@ -1133,3 +1133,24 @@ def test_a_callback_without_on_batch_end_lets_the_records_wait():
     at_once = Trainer(wide(), WIDE_X, WIDE_LABELS, epochs=2, batch_size=10, callbacks=[batches])
     at_once.run()
     assert not at_once._may_record_later and batches.batches == 60
+
+
+def test_momentum_turned_off_and_on_mid_run_starts_again_from_rest(monkeypatch):
+    # With momentum 0 a plain step goes into the weights inside gemm, past the velocity; the
+    # velocity must still be forgotten there, as a step through it with momentum 0 forgets it.
+    class Switch(Callback):
+        def on_batch_end(self, trainer, batch, logs):
+            trainer.momentum = {3: 0.0, 5: 0.9}.get(batch, trainer.momentum)
+
+    def train():
+        net = wide()
+        net.fit(WIDE_X, WIDE_LABELS, epochs=1, batch_size=10, momentum=0.9, callbacks=[Switch()])
+        return net
+
+    in_gemm = train()
+    monkeypatch.setattr(training, "product_adder", lambda dtype: None)
+    through_velocity = train()
+    for p, q in zip(
+        in_gemm.weights + in_gemm.biases, through_velocity.weights + through_velocity.biases
+    ):
+        np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-7)

@@ -67,6 +67,12 @@ class Velocity:
                 self._flush()
         return self.v
 
+    def forget(self):
+        """Momentum is off for a step that does not come through :meth:`update` (the training
+        loop may add a plain step straight into the weights): the next step with momentum
+        starts from a zero velocity, as after ``update(step, 0)``."""
+        self._zero = True
+
     def _flush(self):
         """Set entries below TINY to zero (before the steady shrinking makes them subnormal)."""
         np.copyto(self.v, 0, where=np.abs(self.v) < TINY)

@@ -773,6 +773,7 @@ class Trainer:
             loss = None if later and bound is not None else self._loss(a, Y, 0.0, 0.0)
             if bound is not None:
                 self._update_bound = bound
+                self._velocity.forget()  # momentum is off for this step
                 # BP4 and BP3 added into the parameters as they are made: w += delta^T a
                 # and b += the sum of delta, delta holding -eta/m times the error (for the
                 # step -eta * grad); no step is written out and added in a second pass.
