@@ -39,7 +39,10 @@ machine. On the shared 2-core machine (4 Dec 2026, 8 sessions at work): dashboar
 2.4-3.1 (single runs varied up to threefold). With / without the two panels over four runs:
 0.987, 0.930, 1.155, 0.854 best to best. In the kernel alone the training thread's CPU time per
 sample was the same with and without them (10.0 and 10.2 us); the writer used 0.03 of a core
-more.
+more. On 5 Dec, after net.fit became about a quarter faster at batch size 10 (150,000-157,000
+samples/s here): ``--panels`` 0.809 and 0.816 best to best at load 0.9-2.8 (0.97 and 1.04 against
+the dashboard without the two panels; chromium 0.32 of a core against 0.11 while net.fit ran),
+``--panels --epochs 60`` 0.859 at load 2.2-3.1; kernel side only 0.979.
 """
 
 from __future__ import annotations
