@@ -1154,3 +1154,23 @@ def test_momentum_turned_off_and_on_mid_run_starts_again_from_rest(monkeypatch):
         in_gemm.weights + in_gemm.biases, through_velocity.weights + through_velocity.biases
     ):
         np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-7)
+
+
+def test_biases_replaced_mid_run_keep_learning_inside_gemm():
+    # The plain step adds the biases' step (delta^T 1) inside gemm, into a row view it keeps
+    # of each bias vector; biases the network is given mid-run (a restore, a load) must be
+    # the ones that move from then on, exactly as the old ones would have.
+    class Replace(Callback):
+        def on_epoch_end(self, trainer, epoch, logs):
+            if epoch == 0:
+                net = trainer.network
+                net.biases = [b.copy() for b in net.biases]
+
+    def train(callbacks):
+        net = wide()
+        net.fit(WIDE_X, WIDE_LABELS, epochs=2, batch_size=16, callbacks=callbacks)
+        return net
+
+    replaced, kept = train([Replace()]), train([])
+    for p, q in zip(replaced.weights + replaced.biases, kept.weights + kept.biases):
+        np.testing.assert_array_equal(p, q)
