@@ -116,3 +116,25 @@ def test_cost_mean_is_the_mean_of_fn(name, output, dtype):
         float(cost.fn(a, y).mean()), rel=1e-6 if dtype == np.float32 else 1e-12
     )
     np.testing.assert_array_equal(a, before)  # the outputs are left alone
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(10, 10), (31, 10), (32, 10), (64, 10), (1000, 10), (40, 64)])
+def test_softmax_of_many_short_rows_is_the_row_by_row_formula_exactly(shape, dtype):
+    # From 32 rows on, each row's max is taken down the columns of a transposed copy: the
+    # same maxima, so the same outputs to the bit, large logits, NaN, infinities and -0 too.
+    rng = np.random.default_rng(3)
+    z = (rng.standard_normal(shape) * 300).astype(dtype)
+    z[1, 2], z[2, :] = np.nan, -np.inf
+    z[3, 0], z[4, 1], z[5, :] = np.inf, -np.inf, -0.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+        e = np.exp(e)
+        expected = e / np.add.reduce(e, axis=-1, keepdims=True)
+        got = functions.get_activation("softmax").fn(z)
+        out = np.empty_like(z)
+        into = functions.get_activation("softmax").fn(z, out=out)
+    assert into is out
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(out, expected)
+    assert np.isfinite(got[6:]).all()

@@ -164,7 +164,15 @@ class Softmax(Activation):
     def fn(self, z, out=None):
         # The ufuncs' own reductions: z.max() and e.sum() go through Python wrappers first,
         # which at 10 rows cost as much as the arithmetic.
-        e = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)  # no overflow
+        if z.ndim == 2 and len(z) >= 32 and z.shape[1] <= 64:
+            # Many short rows (mini-batches of 10 outputs): each row's max taken down the
+            # columns of a transposed copy, in a few long vector passes (a reduction along each
+            # short row costs some 50 ns a row: 3.9 us for 64 rows of 10 against 1.4). The
+            # same maxima exactly, so the same result.
+            peak = np.maximum.reduce(np.ascontiguousarray(z.T), axis=0)[:, None]
+        else:
+            peak = np.maximum.reduce(z, axis=-1, keepdims=True)
+        e = np.subtract(z, peak, out=out)  # no overflow
         np.exp(e, out=e)
         e /= np.add.reduce(e, axis=-1, keepdims=True)
         return e
