@@ -3,25 +3,16 @@ restored on both charts and says it in the run's status; the histograms panel ju
 reader's own sigmoid as the sigmoid and says plainly that an unmatched activation is not
 judged; BumpBuilder says in the page that it cannot run the reader's activation."""
 
-import numpy as np
 import pytest
 from _pages import fresh_page
 from _pieces import MySigmoid, Softplus
+from _stalling import RESTORED, X_VAL, Y_VAL, X, Y
 from playwright.sync_api import expect
 
 from nnwidgets import BumpBuilder, Network, TrainingDashboard
 from nnwidgets.widgets.export import export_html
 
 pytestmark = pytest.mark.e2e
-
-# As tests/test_dashboard_restored.py: early stopping after epoch 10 restores epoch 7.
-_rng = np.random.default_rng(0)
-X = _rng.random((60, 4))
-Y = (X[:, 0] + X[:, 1] > 1).astype(int)
-X_VAL = _rng.random((40, 4))
-Y_VAL = (X_VAL[:, 0] + X_VAL[:, 1] > 1).astype(int)
-Y_VAL[:8] ^= 1
-RESTORED = 7
 
 
 def _saturated(activation):
