@@ -470,6 +470,7 @@ class Trainer:
         self._ran = False
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
         self._batch_callbacks = []  # while running: those with an on_batch_end of their own
+        self._later = None  # while an epoch runs: its _LaterRecords, if it records later
         self.control = LoopControl()
 
     def _monitor_sample(self, n):
@@ -653,7 +654,7 @@ class Trainer:
             x_square = x_square.tolist()
         gather = self._work.gather_inputs if self._work is not None else None
         later = _LaterRecords(self, Y, labels) if self._may_record_later else None
-        self._later = later  # for flush_records()
+        self._later = later
         control = self.control
         # Overflow in a step is detected and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly. So they are off for the whole loop, once,
@@ -722,9 +723,8 @@ class Trainer:
         """Record now the mini-batches whose loss and accuracy wait to be recorded together
         (see :attr:`Callback.reads_batch_logs`): the history is then complete. Called on the
         training thread, from a callback."""
-        later = getattr(self, "_later", None)
-        if later:
-            later.record()
+        if self._later:
+            self._later.record()
 
     def _record(self, batch, loss, outputs, classes, eta, reader):
         """A mini-batch's loss and accuracy into the history and to the callbacks, at once;
