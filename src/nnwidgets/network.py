@@ -579,21 +579,22 @@ class Network:
         ``wrt="input"`` checks it against finite differences; FGSM steps along its sign.
         """
         X = self.check_inputs(X)
-        Y = self.targets(y, len(X))
+        deltas = self._each_examples_errors(X, self.targets(y, len(X)))
+        return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
+
+    def _each_examples_errors(self, X, Y):
+        """BP1 and BP2 for checked inputs ``X`` and targets ``Y``, no dropout: every layer's
+        error, one row per example, not divided by their number."""
         zs, activations = self._weighted_inputs(X)
         delta = output_error(self._output, self._cost, zs[-1], activations[-1], Y)  # BP1
-        deltas = hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
-        return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
+        return hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
 
     def _mean_errors(self, X, Y):
         r"""BP1 to BP3 for checked inputs ``X`` and targets ``Y``: each layer's error averaged
         over the examples, which is :math:`\partial C/\partial b^l` of the mean cost (BP3),
         ``[b^2, ..., b^L]``. No BP4 (its products cost as much as the forward pass) and no
         dropout: what :mod:`~nnwidgets.layer_speed` measures."""
-        zs, activations = self._weighted_inputs(X)
-        delta = output_error(self._output, self._cost, zs[-1], activations[-1], Y)  # BP1
-        deltas = hidden_errors(self.weights, zs, activations, delta, self._hidden)  # BP2
-        return [d.mean(axis=0) for d in deltas]  # BP3
+        return [d.mean(axis=0) for d in self._each_examples_errors(X, Y)]  # BP3
 
     # -- training ------------------------------------------------------------------------------
     def fit(self, X, y, *, epochs=10, batch_size=64, learning_rate=0.1, **options):
