@@ -19,13 +19,16 @@ Beside each figure, measured in the same run, between the same epochs:
 
 The machine may be shared and noisy, so the three are timed in turns, epoch after epoch, and
 each figure is the best of ``--repeats`` epochs; the ratios are what to compare across runs.
-On a machine busy with other work, ``--clock cpu`` times the CPU time of the training thread
-instead of the wall clock (1 thread only: it leaves out the time other programs held the core,
-though not the caches they emptied).
+With one thread, every contender works on the calling thread alone (OpenBLAS and PyTorch run
+a one-thread product there), so by default (``--clock auto``) the one-thread rows time that
+thread's CPU time: on a quiet machine the same as the wall clock, and on a shared one it leaves
+out the time other programs held the core (though not the caches they emptied), which moved a
+wall-clock ratio by 0.1 between runs. Rows with more threads need the wall clock, which counts
+the other threads' work. ``--clock wall`` times every row by the wall clock.
 
     NNWIDGETS_DATA=... python bench/train_speed.py   # PyTorch optional: pip install ".[bench]"
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
-    python bench/train_speed.py --clock cpu --threads 1       # on a busy machine
+    python bench/train_speed.py --clock wall                  # every row by the wall clock
 
 Printed on the 2-core development machine (load average 0.56 before, 0.93 after; PyTorch
 2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py``, full MNIST::
@@ -68,7 +71,7 @@ NETWORKS = {  # name: (hidden activation, output activation); cost cross-entropy
 }
 PAUSE = 0.25  # seconds between contenders, outside the clocks
 CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
-clock = CLOCKS["wall"]
+clock = CLOCKS["wall"]  # set per row by main()
 WARM_UP = 3000  # samples each contender trains once before timing: caches, pools, allocations
 
 
@@ -271,15 +274,15 @@ def main(argv=None):
     parser.add_argument("--threads", default="1,2", help="BLAS thread counts, comma-separated")
     parser.add_argument(
         "--clock",
-        choices=CLOCKS,
-        default="wall",
-        help="wall: elapsed time; cpu: the training thread's CPU time (only with --threads 1)",
+        choices=("auto", *CLOCKS),
+        default="auto",
+        help="wall: elapsed time; cpu: the training thread's CPU time (only with --threads 1); "
+        "auto (the default): cpu for one thread, wall for more",
     )
     args = parser.parse_args(argv)
     if args.clock == "cpu" and args.threads != "1":
         parser.error("--clock cpu needs --threads 1: other threads' work is not counted")
     global clock
-    clock = CLOCKS[args.clock]
     try:
         import torch
 
@@ -294,11 +297,17 @@ def main(argv=None):
     )
     print(
         f"network {SIZES} float32, cross-entropy, plain SGD; best of {args.repeats} epochs, "
-        f"the contenders timed in turns by the {args.clock} clock"
+        f"the contenders timed in turns by "
+        + (
+            "the training thread's CPU time with 1 thread, the wall clock with more"
+            if args.clock == "auto"
+            else f"the {args.clock} clock"
+        )
         + (f"; PyTorch {torch.__version__}" if have_torch else "")
     )
     if not have_torch:
         print("PyTorch is not installed, so the PyTorch ratio is skipped: pip install '.[bench]'")
+    clock = CLOCKS["wall" if args.clock == "wall" else "cpu"]  # the book's loop: 1 thread
     loop = book_loop_rate(X, y, args.repeats)
     print(f"book per-example loop (softmax, b=10, t=1): {loop:,.0f} samples/s")
     print()
@@ -309,6 +318,8 @@ def main(argv=None):
     for network in args.networks.split(","):
         for batch in map(int, args.batches.split(",")):
             for threads in map(int, args.threads.split(",")):
+                one = "cpu" if threads == 1 else "wall"
+                clock = CLOCKS[one if args.clock == "auto" else args.clock]
                 rate = measure(X, y, network, batch, threads, args.repeats, have_torch)
                 row = (
                     f"{f'{network} b={batch} t={threads}':22s}{rate['fit']:10,.0f}"
