@@ -1,8 +1,9 @@
 """How far a :class:`~nnwidgets.widgets.dashboard.TrainingDashboard`'s training has got.
 
-The training thread notes each mini-batch's position here (a tuple, nothing more: it runs for
-every mini-batch); the writer turns the positions into the ``progress`` trait (samples, elapsed
-time without the pauses, which the control counts) when it sends.
+The training thread notes each mini-batch's position in ``position`` (the recorder stores a
+tuple there itself, nothing more: it runs for every mini-batch); the writer turns the positions
+into the ``progress`` trait (samples, elapsed time without the pauses, which the control
+counts) when it sends.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ class ProgressCounters:
         """Count ``runs`` (trained together) from zero; ``paused_seconds``: the control's count
         of time paused so far, which is not theirs."""
         self.runs = list(runs)
-        self.position = {run: (0, 0) for run in self.runs}
+        # The same dict, cleared: the recorders write into it (Recorder.on_batch_end).
+        self.position.clear()
+        self.position.update((run, (0, 0)) for run in self.runs)
         self.started = time.monotonic()
         self.paused_before = paused_seconds
 
@@ -38,9 +41,6 @@ class ProgressCounters:
         """Count ``run`` with the runs begun together (it joined their turns)."""
         self.runs = [*self.runs, run]
         self.position[run] = (0, 0)
-
-    def batch_done(self, run, epoch, batch):
-        self.position[run] = (epoch, batch + 1)  # samples are worked out when sent, not here
 
     def _samples(self, run):
         epoch, batch = self.position.get(run, (0, 0))
