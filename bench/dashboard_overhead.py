@@ -583,7 +583,7 @@ def main():
         default=None,
         help="epochs per measurement (default 1, or 20 with --browser: a few seconds each)",
     )
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
         "--samples", type=int, default=10_000, help="training digits (default all 10,000)"
     )
