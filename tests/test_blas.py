@@ -96,6 +96,26 @@ def test_arrays_that_do_not_suit_gemm_are_added_numpys_way(unsuited):
     np.testing.assert_allclose(c, expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("suited", [True, False])
+def test_a_prepared_call_adds_the_product_every_time_it_is_called(suited):
+    # prepare(a, b, c) makes the call once, for a loop that adds the same arrays every step;
+    # arrays that do not suit gemm (here c in Fortran order) get a call that adds NumPy's way.
+    add = product_adder(np.float32)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(np.float32)
+    if not suited:
+        c = np.asfortranarray(c)
+    expected = c.copy()
+    call = add.prepare(a, b, c)
+    assert call.arrays[2] is c
+    for _ in range(2):
+        call()
+        expected += np.matmul(a.T, b)
+        np.testing.assert_allclose(c, expected, rtol=1e-6)
+    assert not add._calls  # it left the adder's own memory alone
+
+
 def test_a_read_only_array_is_refused_as_numpy_refuses_it():
     add = product_adder(np.float32)
     if add is None:

@@ -1156,15 +1156,17 @@ def test_momentum_turned_off_and_on_mid_run_starts_again_from_rest(monkeypatch):
         np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-7)
 
 
-def test_biases_replaced_mid_run_keep_learning_inside_gemm():
-    # The plain step adds the biases' step (delta^T 1) inside gemm, into a row view it keeps
-    # of each bias vector; biases the network is given mid-run (a restore, a load) must be
-    # the ones that move from then on, exactly as the old ones would have.
+@pytest.mark.parametrize("replaced", ["biases", "weights"])
+def test_parameters_replaced_mid_run_keep_learning_inside_gemm(replaced):
+    # The plain step adds the weights' and biases' steps inside gemm, through calls made once
+    # for the arrays (a row view of each bias vector); parameters the network is given mid-run
+    # (a restore, a load) must be the ones that move from then on, exactly as the old ones
+    # would have.
     class Replace(Callback):
         def on_epoch_end(self, trainer, epoch, logs):
             if epoch == 0:
                 net = trainer.network
-                net.biases = [b.copy() for b in net.biases]
+                setattr(net, replaced, [p.copy() for p in getattr(net, replaced)])
 
     def train(callbacks):
         net = wide()
@@ -1174,3 +1176,22 @@ def test_biases_replaced_mid_run_keep_learning_inside_gemm():
     replaced, kept = train([Replace()]), train([])
     for p, q in zip(replaced.weights + replaced.biases, kept.weights + kept.biases):
         np.testing.assert_array_equal(p, q)
+
+
+def test_a_relu_layers_huge_activations_still_stop_a_step_that_overflows():
+    # The bound that proves a step finite takes a hidden layer's |a|^2 as a.size where the
+    # activation's values lie in [-1, 1] (sigmoid, tanh), and sums the squares otherwise. ReLU's
+    # are unbounded: here they are finite, 8e36 each, and the output layer's step delta^T a
+    # (about 100 * 0.75 * 8e36) overflows float32, so it must end as divergence with the
+    # weights from before it, not be added.
+    net = Network([8, 16, 4], activation="relu", output="softmax", seed=0)
+    net.weights[0][:] = 1e18  # z = 8e36 for inputs of 1e18
+    net.weights[1][:] = 1e-3  # the outputs' z = 1.3e35: finite, softmax 1/4 each
+    before = [p.copy() for p in net.weights + net.biases]
+    inputs = np.full((4, 8), 1e18)
+    trainer = Trainer(net, inputs, [0, 1, 2, 3], epochs=1, batch_size=1, learning_rate=100)
+    with pytest.raises(TrainingDiverged, match=r"update to W1 became NaN or infinite"):
+        trainer.run()
+    assert trainer._bound_is_cheaper and trainer._add_product is not None  # the direct path
+    for p, kept in zip(net.weights + net.biases, before):
+        np.testing.assert_array_equal(p, kept)

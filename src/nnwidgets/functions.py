@@ -47,6 +47,9 @@ class Activation:
     elementwise = True
     #: True for the reader's own (:class:`CustomActivation`), which no fast path assumes.
     custom = False
+    #: The largest :math:`|f(z)|` for any z where the values are bounded (1 for sigmoid, tanh and
+    #: softmax), else None: training's bound on a step then needs no sum of the squares.
+    largest = None
 
     @property
     def builtin(self):
@@ -72,6 +75,7 @@ class Sigmoid(Activation):
     r""":math:`\sigma(z) = 1 / (1 + e^{-z})`, :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`."""
 
     name = "sigmoid"
+    largest = 1.0
 
     def fn(self, z, out=None):
         # 0.5 * (1 + tanh(z/2)) is the same function without overflow in exp(-z) for large -z.
@@ -89,6 +93,7 @@ class Tanh(Activation):
     r""":math:`\tanh(z)`, :math:`\tanh'(z) = 1 - \tanh^2(z)`."""
 
     name = "tanh"
+    largest = 1.0
 
     def fn(self, z, out=None):
         return np.tanh(z, out=out)
@@ -160,6 +165,7 @@ class Softmax(Activation):
 
     name = "softmax"
     elementwise = False
+    largest = 1.0
 
     def fn(self, z, out=None):
         # The ufuncs' own reductions: z.max() and e.sum() go through Python wrappers first,

@@ -656,6 +656,7 @@ class Trainer:
         later = _LaterRecords(self, Y, labels) if self._may_record_later else None
         self._later = later
         control = self.control
+        constant = not callable(self.schedule) and self.schedule == "constant"
         # Overflow in a step is detected and reported as divergence, in words; numpy's own
         # warnings would only repeat it less clearly. So they are off for the whole loop, once,
         # except around the reader's code it calls (callbacks, subscribers, a schedule), which
@@ -674,7 +675,9 @@ class Trainer:
                         )
                     stop = start + self.batch_size
                     idx = order[start:stop]
-                    if callable(self.schedule):
+                    if constant:  # current_learning_rate's value, without its call
+                        eta = self.learning_rate
+                    elif callable(self.schedule):
                         with np.errstate(**reader):
                             eta = self.current_learning_rate(epoch + start / n)
                     else:
@@ -774,21 +777,11 @@ class Trainer:
             if bound is not None:
                 self._update_bound = bound
                 self._velocity.forget()  # momentum is off for this step
-                # BP4 and BP3 added into the parameters as they are made, in gemm: w += delta^T a
-                # and b += delta^T 1 (the sum of delta's rows; a column of ones as the second
-                # product's left side, the same sums as np.add.reduce's, in half the time at
-                # mini-batch 64), delta holding -eta/m times the error (for the step
-                # -eta * grad); no step is written out and added in a second pass.
-                add, rows = self._add_product, self._bias_rows
-                ones = self._ones.get(len(X))
-                if ones is None:
-                    ones = self._ones[len(X)] = np.ones((len(X), 1), a.dtype)
-                for i, (w, b, delta, a_in) in enumerate(zip(weights, biases, deltas, inputs)):
-                    add(delta, a_in, w)  # w += delta^T a (BP4)
-                    held, row = rows[i]
-                    if held is not b:  # the network's biases were replaced (a restore, a load)
-                        rows[i] = b, row = b, b.reshape(1, -1)
-                    add(ones, delta, row)  # b += delta^T 1 (BP3)
+                # BP4 and BP3 added into the parameters as they are made, in gemm (delta holds
+                # -eta/m times the error, for the step -eta * grad): no step is written out
+                # and added in a second pass.
+                for add in self._direct_updates(deltas, inputs):
+                    add()
                 return loss, a
             net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
         else:
@@ -819,6 +812,28 @@ class Trainer:
         for p, v_p in zip(weights + biases, views):
             p += v_p  # w += v
         return loss, a
+
+    def _direct_updates(self, deltas, inputs):
+        """The gemm calls that add a mini-batch's step into the parameters: for each layer
+        ``w += delta^T a`` (BP4), then ``b += delta^T 1`` (BP3: the sum of delta's rows, a
+        column of ones as the product's left side; the same sums as ``np.add.reduce``'s, in half
+        the time at mini-batch 64). ``deltas`` and ``inputs`` are the workspace's arrays, the
+        same every step for a mini-batch size, so the calls are made once per size, and again
+        if any array changes (the network's parameters replaced by a restore or a load)."""
+        net = self.network
+        arrays = (*net.weights, *net.biases, *deltas, *inputs)
+        ids = [*map(id, arrays)]
+        held = self._updates.get(len(inputs[0]))
+        # The calls hold the arrays they use, so an id among theirs is still the same array.
+        if held is not None and held[0] == ids:
+            return held[1]
+        prepare, ones = self._add_product.prepare, np.ones((len(inputs[0]), 1), deltas[0].dtype)
+        calls = []
+        for w, b, delta, a_in in zip(net.weights, net.biases, deltas, inputs):
+            calls.append(prepare(delta, a_in, w))  # w += delta^T a
+            calls.append(prepare(ones, delta, b.reshape(1, -1)))  # b += delta^T 1
+        self._updates[len(inputs[0])] = (ids, calls)
+        return calls
 
     def _loss(self, a, Y, l2, l1):
         """The mini-batch's mean cost with the regularisation terms; :class:`_Blowup` unless it
@@ -862,11 +877,17 @@ class Trainer:
         makes the bound so, and None comes back. Only for the network's own backprop without
         regularisation (its terms are not bounded here) or dropout (the layers receive masked
         activations, which are not kept).
+
+        A hidden layer's ``|a|^2`` is at most ``a.size`` when its activation's values lie in
+        [-1, 1] (sigmoid, tanh), and taken so. Its own error then catches a NaN among them:
+        ``f'(z)`` is ``a (1 - a)`` or ``1 - a^2`` there, so the row's error is NaN too.
         """
         m = len(deltas[0])
+        largest = self.network.activation_function.largest
         square = float(np.vdot(deltas[0], deltas[0])) * (x_square + m)
         for delta, a in zip(deltas[1:], inputs[1:]):
-            square += float(np.vdot(delta, delta)) * (float(np.vdot(a, a)) + m)
+            a_square = float(np.vdot(a, a)) if largest is None else a.size * largest * largest
+            square += float(np.vdot(delta, delta)) * (a_square + m)
         bound = math.sqrt(square) + (mu * self._update_bound if mu else 0.0)
         return bound if bound < _SMALL_UPDATE else None  # NaN is not < either
 
@@ -907,10 +928,7 @@ class Trainer:
         self._x_square = None  # each training input's squared norm, when the bound is used
         # BLAS's gemm adds BP4's product into the weights (see _blas.product_adder).
         self._add_product = product_adder(dtype) if self._bound_is_cheaper else None
-        # The biases' step is delta^T 1: a column of m ones for each mini-batch size m, and
-        # each bias vector as a row, kept with it (gemm's adder knows the arrays it has seen).
-        self._ones = {}
-        self._bias_rows = [(b, b.reshape(1, -1)) for b in net.biases]
+        self._updates = {}  # mini-batch size -> its gemm calls (see _direct_updates)
         # The losses and accuracies may wait, to be recorded several mini-batches at once
         # (_LaterRecords), where nothing reads them at each step (no callback that does:
         # Callback.reads_batch_logs) and a step proven finite proves its loss finite: outputs
