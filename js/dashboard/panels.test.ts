@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { css, diverging, sequential } from "../lib/colors";
 import {
-  beyondBands, cellTitle, confusionCells, decadeRange, gridColumns, histogramBars, layerColor,
-  short, speedLines, weightImage, zeroAt,
+  beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, gridColumns,
+  histogramBars, layerColor, RecentMap, short, speedLines, weightImage, zeroAt,
 } from "./panels";
 
 // 3 classes, rows true, columns predicted. Row 0: 8 right, 2 called 1. Row 1: all 5 right.
@@ -147,5 +147,68 @@ describe("beyondBands", () => {
     expect(beyondBands(-3, 3, 4)).toEqual([]);
     expect(beyondBands(-8, -5, 4)).toEqual([[0, 1]]); // all of it beyond -4
     expect(beyondBands(1, 1, 4)).toEqual([]);
+  });
+});
+
+describe("RecentMap", () => {
+  it("keeps the most recently stored entries, the oldest going first", () => {
+    const m = new RecentMap<string, number>(2);
+    m.set("a", 1);
+    m.set("b", 2);
+    m.set("a", 3); // re-stored: now newer than b
+    m.set("c", 4); // over max: b, the oldest, goes
+    expect(m.size).toBe(2);
+    expect(m.get("a")).toBe(3);
+    expect(m.get("b")).toBeUndefined();
+    expect(m.get("c")).toBe(4);
+  });
+
+  it("refuses a max that is not a positive integer", () => {
+    expect(() => new RecentMap(0)).toThrow("max must be a positive integer, got 0");
+  });
+});
+
+describe("bytesKey", () => {
+  it("is equal for equal bytes and differs when one byte does", () => {
+    const a = new Uint8ClampedArray(28 * 28 * 4).map((_, i) => i % 251);
+    const b = a.slice();
+    expect(bytesKey(a)).toBe(bytesKey(b));
+    b[3000] += 1; // one pixel of the thumbnail
+    expect(bytesKey(a)).not.toBe(bytesKey(b));
+    const long = new Uint8Array(5000), other = long.slice();
+    other[4999] = 7; // in the second chunk
+    expect(bytesKey(long)).not.toBe(bytesKey(other));
+    expect(bytesKey(long).length).toBe(5000);
+  });
+});
+
+describe("bmpDataUrl", () => {
+  // 2x3 (width != height catches a transposition): red, green / blue, white / black, grey.
+  const rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255,
+    0, 0, 0, 255, 128, 128, 128, 255];
+  const url = bmpDataUrl(rgba, 2, 3);
+  const bytes = Uint8Array.from(atob(url.split(",")[1]), (c) => c.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+
+  it("writes a 24-bit BMP header, top-down", () => {
+    expect(url.startsWith("data:image/bmp;base64,")).toBe(true);
+    expect(String.fromCharCode(bytes[0], bytes[1])).toBe("BM");
+    const row = 8; // 2 pixels x 3 bytes, padded to 4
+    expect(bytes.length).toBe(54 + row * 3);
+    expect(view.getUint32(2, true)).toBe(bytes.length);
+    expect(view.getUint32(10, true)).toBe(54);
+    expect(view.getInt32(18, true)).toBe(2);
+    expect(view.getInt32(22, true)).toBe(-3); // rows from the top
+    expect(view.getUint16(28, true)).toBe(24);
+  });
+
+  it("stores each row's pixels blue, green, red, padded to 4 bytes", () => {
+    expect(Array.from(bytes.subarray(54, 62))).toEqual([0, 0, 255, 0, 255, 0, 0, 0]);
+    expect(Array.from(bytes.subarray(62, 70))).toEqual([255, 0, 0, 255, 255, 255, 0, 0]);
+    expect(Array.from(bytes.subarray(70, 78))).toEqual([0, 0, 0, 128, 128, 128, 0, 0]);
+  });
+
+  it("refuses pixels that do not fill the image", () => {
+    expect(() => bmpDataUrl([0, 0, 0, 255], 2, 3)).toThrow("a 2x3 image needs 24 RGBA bytes, got 4");
   });
 });

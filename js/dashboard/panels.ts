@@ -187,3 +187,82 @@ export function beyondBands(lo: number, hi: number, limit: number): [number, num
   if (hi > limit) bands.push([at(Math.max(limit, lo)), 1]);
   return bands;
 }
+
+// ---- the thumbnails' images, kept by content ------------------------------------------------
+
+/**
+ * A map that keeps its `max` most recently stored entries (the oldest go first): the panels'
+ * thumbnails by their pixels, so a digit shown again (the gallery's mistakes change little
+ * from one epoch to the next) reuses its encoded image instead of encoding it again.
+ */
+export class RecentMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(readonly max: number) {
+    if (!(Number.isInteger(max) && max > 0)) {
+      throw new Error(`max must be a positive integer, got ${max}`);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key); // re-stored: now the most recent
+    this.entries.set(key, value);
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
+  }
+}
+
+/** Bytes (each 0..255) as a string with one character per byte: a key equal for equal bytes
+ * (windows-1252, as TextDecoder's "latin1" is, gives every byte its own character). */
+export function bytesKey(bytes: Uint8Array | Uint8ClampedArray): string {
+  return LATIN1.decode(bytes);
+}
+
+const LATIN1 = new TextDecoder("latin1");
+
+/**
+ * A `width` x `height` image of opaque RGBA bytes (alpha ignored) as a data URL of a 24-bit
+ * BMP, rows top-down. Encoding it is a copy, where a canvas's PNG (toDataURL) compresses: the
+ * panels make 50 thumbnails each time they arrive.
+ */
+export function bmpDataUrl(rgba: ArrayLike<number>, width: number, height: number): string {
+  if (rgba.length !== width * height * 4) {
+    throw new Error(`a ${width}x${height} image needs ${width * height * 4} RGBA bytes, `
+      + `got ${rgba.length}`);
+  }
+  const row = Math.ceil((width * 3) / 4) * 4; // rows pad to 4 bytes
+  const size = 54 + row * height;
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = 0x42; // "BM"
+  bytes[1] = 0x4d;
+  view.setUint32(2, size, true);
+  view.setUint32(10, 54, true); // where the pixels start
+  view.setUint32(14, 40, true); // BITMAPINFOHEADER
+  view.setInt32(18, width, true);
+  view.setInt32(22, -height, true); // negative: the first row is the top one
+  view.setUint16(26, 1, true); // planes
+  view.setUint16(28, 24, true); // bits per pixel, BI_RGB (0) at 30
+  view.setUint32(34, row * height, true);
+  for (let y = 0; y < height; y++) {
+    let o = 54 + y * row;
+    for (let x = 0; x < width; x++) {
+      const i = 4 * (y * width + x);
+      bytes[o++] = rgba[i + 2]; // stored blue, green, red
+      bytes[o++] = rgba[i + 1];
+      bytes[o++] = rgba[i];
+    }
+  }
+  let binary = "";
+  for (let i = 0; i < size; i += 8192) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return "data:image/bmp;base64," + btoa(binary);
+}

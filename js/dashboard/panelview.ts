@@ -4,11 +4,11 @@
 // draws it. Pure parts (colours, bar geometry, weight images) are in panels.ts.
 import { h } from "../lib/dom";
 import { decodeArray, type NDArray } from "../lib/wire";
-import { fitToDevice, grayToRgba } from "../lib/paint";
+import { devicePixels, fitToDevice, grayToRgba } from "../lib/paint";
 import { formatPercent } from "./legend";
 import {
-  beyondBands, cellTitle, confusionCells, decadeRange, histogramBars, layerColor, short, speedLines,
-  weightImage, zeroAt,
+  beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, histogramBars, layerColor,
+  RecentMap, short, speedLines, weightImage, zeroAt,
 } from "./panels";
 import { runColor } from "./palette";
 import { eceLine, formatEce, reliabilityBars } from "./calibration";
@@ -87,26 +87,36 @@ export interface LayerSpeedRun {
 
 const SIDE = 28;
 
-// The thumbnails (digits, first-layer weights) are images drawn once through one scratch
-// canvas, not a canvas each: the page hands every canvas's bitmap to the compositor on each
-// frame it draws (five a second while the charts update), and the panels' 50 thumbnails made
-// that a third of each frame's work on the main thread.
-let scratch: HTMLCanvasElement | null = null;
+// The thumbnails (digits, first-layer weights) are images (BMP data URLs, panels.ts), not a
+// canvas each: the page hands every canvas's bitmap to the compositor on each frame it draws
+// (five a second while the charts update), and the panels' 50 thumbnails made that a third of
+// each frame's work on the main thread.
+// Encoded thumbnails by their pixels: a digit shown again (the gallery's mistakes and the
+// confusion cells' digits change little from one epoch to the next) is not encoded again.
+const encoded = new RecentMap<string, string>(256);
 
 /** A SIDE x SIDE image of `rgba` (SIDE * SIDE * 4 bytes) as an <img> of `className`. */
 function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement {
   const img = h("img", className);
   img.width = img.height = SIDE;
-  scratch ??= document.createElement("canvas");
-  scratch.width = scratch.height = SIDE;
-  const ctx = scratch.getContext("2d");
-  if (ctx) {
-    const data = ctx.createImageData(SIDE, SIDE);
-    data.data.set(rgba);
-    ctx.putImageData(data, 0, 0);
-    img.src = scratch.toDataURL();
-  }
+  const key = bytesKey(rgba);
+  let url = encoded.get(key);
+  if (url === undefined) encoded.set(key, (url = bmpDataUrl(rgba, SIDE, SIDE)));
+  img.src = url;
   return img;
+}
+
+/**
+ * A canvas of `className` whose backing store already has the size its CSS gives it (`css`,
+ * times devicePixelRatio). Drawn in a later frame, fitToDevice then reads its size and finds
+ * nothing to change: without this each canvas's resize made the next one's read lay the page
+ * out again, a layout per canvas each time the panels arrive.
+ */
+function sizedCanvas(className: string, css: { width: number; height: number }): HTMLCanvasElement {
+  const canvas = h("canvas", className);
+  canvas.width = devicePixels(css.width, window.devicePixelRatio);
+  canvas.height = devicePixels(css.height, window.devicePixelRatio);
+  return canvas;
 }
 
 function digitImage(pool: NDArray, index: number, className: string): HTMLImageElement {
@@ -124,14 +134,15 @@ const Z_LIMIT = 4;
 function histogramCanvas(title: string, hist: Histogram, band = 0): HTMLElement {
   const box = h("figure", "nnw-dash__hist");
   // The z histograms have their own class: "nnw-dash__histcanvas" counts the three per layer.
-  const canvas = h("canvas", band ? "nnw-dash__zcanvas" : "nnw-dash__histcanvas");
+  const size = band ? { width: 300, height: 48 } : { width: 150, height: 48 };
+  const canvas = sizedCanvas(band ? "nnw-dash__zcanvas" : "nnw-dash__histcanvas", size);
   const caption = h("figcaption", "");
   caption.append(h("span", "nnw-dash__histname", title), `${short(hist.lo)} … ${short(hist.hi)}`);
   box.append(canvas, caption);
   box.dataset.kind = title;
   // Drawn once laid out (fitToDevice reads the CSS size), so in a frame after insertion.
   requestAnimationFrame(() => {
-    fitToDevice(canvas, { width: 150, height: 48 });
+    fitToDevice(canvas, size);
     const ctx = canvas.getContext("2d");
     if (!ctx) return;
     const counts = decodeArray(hist.counts).data;
@@ -182,7 +193,7 @@ function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
   sec.dataset.range = range.join(",");
   for (const { r, progress, speeds } of decoded) {
     const fig = h("figure", "nnw-dash__speedchart");
-    const canvas = h("canvas", "nnw-dash__speedcanvas");
+    const canvas = sizedCanvas("nnw-dash__speedcanvas", { width: 220, height: 120 });
     const k = progress.length;
     const last = k ? Array.from(speeds.subarray((k - 1) * r.layers, k * r.layers)) : [];
     const caption = h("figcaption", "");
@@ -257,13 +268,13 @@ function calibrationPanel(c: CalibrationData, p: PanelData): HTMLElement {
   sec.dataset.eces = Array.from(eces).join(",");
   const row = h("div", "nnw-dash__calrow");
   const diagram = h("figure", "nnw-dash__calfig");
-  const relCanvas = h("canvas", "nnw-dash__relcanvas");
+  const relCanvas = sizedCanvas("nnw-dash__relcanvas", { width: 180, height: 180 });
   relCanvas.setAttribute("role", "img");
   relCanvas.setAttribute("aria-label", `reliability diagram, ${counts.length} bins: ${c.words}`);
   diagram.append(relCanvas, h("figcaption", "",
     `${counts.length} bins: confidence across (0 to 1), accuracy up; red: the gap to the diagonal`));
   const line = h("figure", "nnw-dash__calfig");
-  const eceCanvas = h("canvas", "nnw-dash__ececanvas");
+  const eceCanvas = sizedCanvas("nnw-dash__ececanvas", { width: 220, height: 80 });
   eceCanvas.setAttribute("role", "img");
   const caption = h("figcaption", "");
   line.append(eceCanvas, caption);

@@ -24,6 +24,7 @@ import { restoredMark, statusText, type RestoredMark, type RestoredWire } from "
 import { renderResults, type ResultsData } from "./results";
 import { chosenIndex, runOptions } from "./runselect";
 import { describeProgress, fractionDone, type Progress } from "./progress";
+import { OnScreen, watchOnScreen } from "./onscreen";
 import { smooth } from "./smoothing";
 
 type Wire = unknown; // {view: DataView, dtype, shape}, decoded by decodeArray
@@ -101,10 +102,20 @@ function halfLifeFor(settings: Record<string, unknown>): number {
 
 type Kind = "loss" | "accuracy";
 
+/** A run's smoothed mini-batch loss and accuracy, computed once per drawing for the charts
+ * and the legend alike. */
+interface Smoothed { loss: Float64Array; acc: Float64Array }
+
+function smoothRun(run: RunState, d: Decoded | null): Smoothed | null {
+  if (!d) return null;
+  const half = halfLifeFor(run.settings);
+  return { loss: smooth(d.loss, d.count, half), acc: smooth(d.acc, d.count, half) };
+}
+
 /** The series of one chart: per run raw mini-batches (faint), smoothed, epoch mean, validation,
  * drawn in LINE_STYLES. `paper` is the page's background (the hollow markers' fill). */
-function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hidden: Set<number>,
-  live: number | null, paper: string) {
+function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[],
+  smoothed: (Smoothed | null)[], hidden: Set<number>, live: number | null, paper: string) {
   const points: Points[] = [];
   const series: uPlot.Series[] = [{ label: "x", value: (_u, v) => (v == null ? "–" : v.toFixed(2)) }];
   const fmt = (_u: uPlot, v: number | null) => (v == null ? "–" : v.toPrecision(4));
@@ -116,7 +127,8 @@ function chartSeries(kind: Kind, runs: RunState[], data: (Decoded | null)[], hid
     const faded = isFaded(runs, i, live);
     const raw = d ? (kind === "loss" ? d.loss : d.acc) : new Float32Array();
     const bx = d ? d.bx : new Float32Array();
-    const sm = d ? smooth(raw, d.count, halfLifeFor(run.settings)) : new Float64Array();
+    const s = smoothed[i];
+    const sm = s ? (kind === "loss" ? s.loss : s.acc) : new Float64Array();
     const ex = d ? d.ex : new Float32Array();
     points.push({ x: bx, y: raw }, { x: bx, y: sm },
       { x: ex, y: d ? (kind === "loss" ? d.eloss : d.eacc) : new Float32Array() },
@@ -176,6 +188,18 @@ function styleSample(style: AnyStyle): SVGSVGElement {
     svg.append(dot);
   }
   return svg;
+}
+
+type Theme = { ink: string; grid: string; paper: string };
+
+/** `el.textContent = text`, unless it already says so. */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** `el[key] = value`, unless it already is (a property such as disabled, value, checked). */
+function setIf<E extends HTMLElement, K extends keyof E>(el: E, key: K, value: E[K]): void {
+  if (el[key] !== value) el[key] = value;
 }
 
 function isFaded(runs: RunState[], i: number, live: number | null): boolean {
@@ -370,6 +394,9 @@ export default {
     let marks: ChartMark[] = [];
     let frame = 0;
     let rebuild = false;
+    // The charts redraw only while on screen (onscreen.ts); scrolled back, they catch up.
+    const chartsOnScreen = new OnScreen();
+    cleanups.add(watchOnScreen(charts, chartsOnScreen, () => schedule()));
 
     // The charts' width, read when it changes (ResizeObserver below) rather than on every draw:
     // reading clientWidth after the progress text changed would force a layout per update.
@@ -394,7 +421,21 @@ export default {
     function draw() {
       frame = 0;
       const { runs, data, live } = runData();
+      const smoothed = runs.map((run, i) => smoothRun(run, data[i]));
       const log = !!model.get("log_scale");
+      const faded = runs.map((_r, i) => isFaded(runs, i, live));
+      const theme = themeColors();
+      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width(), theme,
+        anyMonitored(runs)]);
+      const rebuildNow = !plots || rebuild || key !== structure;
+      // Off screen, the curves wait (chartsOnScreen catches them up when they come into view);
+      // a new structure is built anyway, so uPlot's series and legend are always current.
+      if (chartsOnScreen.due() || rebuildNow) drawCharts(runs, data, smoothed, live, log, theme, key);
+      drawLegend(runs, data, smoothed);
+    }
+
+    function drawCharts(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[],
+      live: number | null, log: boolean, theme: Theme, key: string) {
       marks = [];
       data.forEach((d, i) => {
         if (!d || hidden.has(i)) return;
@@ -402,12 +443,8 @@ export default {
         const r = d.restored;
         if (r) marks.push({ x: r.x, text: r.text, color: runColor(i), restored: { loss: r.loss, accuracy: r.accuracy } });
       });
-      const faded = runs.map((_r, i) => isFaded(runs, i, live));
-      const theme = themeColors();
-      const key = JSON.stringify([runs.map((r) => r.label), [...hidden], log, faded, width(), theme,
-        anyMonitored(runs)]);
       const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
-        const { points, series } = chartSeries(kind, runs, data, hidden, live, theme.paper);
+        const { points, series } = chartSeries(kind, runs, data, smoothed, hidden, live, theme.paper);
         return { kind, series, data: align(points, kind === "loss" && log) };
       });
       if (!plots || rebuild || key !== structure) {
@@ -451,7 +488,6 @@ export default {
         plots.loss.setData(built[0].data as uPlot.AlignedData);
         plots.accuracy.setData(built[1].data as uPlot.AlignedData);
       }
-      drawLegend(runs, data);
     }
 
     // One legend for both charts: a chip per run (its colour, label, status and latest values;
@@ -462,7 +498,9 @@ export default {
     let valueSpans: HTMLElement[] = [];
     const syncKey = `nnw-dash-${Math.random().toString(36).slice(2)}`; // this view's two charts
     let cursorIdx: number | null = null;
-    let shown: { runs: RunState[]; data: (Decoded | null)[] } = { runs: [], data: [] };
+    let shown: { runs: RunState[]; data: (Decoded | null)[]; smoothed: (Smoothed | null)[] } = {
+      runs: [], data: [], smoothed: [],
+    };
     const cursorNote = h("span", "nnw-dash__cursor");
     const runChips = h("div", "nnw-dash__runs");
     const styleKey = h("div", "nnw-dash__key");
@@ -488,7 +526,7 @@ export default {
       writeValues();
     }
     function writeValues() {
-      const { runs, data } = shown;
+      const { runs, data, smoothed } = shown;
       const at = cursorIdx !== null && plots ? cursorIdx : null;
       const x = at !== null && plots ? plots.loss.data[0][at] : null;
       cursorNote.textContent = x != null ? `values at epoch ${x.toFixed(2)}` : "";
@@ -498,10 +536,9 @@ export default {
         if (at !== null && plots && !hidden.has(i)) {
           text = describeLatest(valuesAt(plots.loss.data, plots.accuracy.data, i, at));
         } else if (d) {
+          const s = smoothed[i] ?? smoothRun(run, d)!;
           text = describeLatest(latestValues({
-            smoothLoss: smooth(d.loss, d.count, halfLifeFor(run.settings)),
-            smoothAcc: smooth(d.acc, d.count, halfLifeFor(run.settings)),
-            vloss: d.vloss, vacc: d.vacc,
+            smoothLoss: s.loss, smoothAcc: s.acc, vloss: d.vloss, vacc: d.vacc,
           }));
           const tl = lastFinite(d.tloss), ta = lastFinite(d.tacc);
           if (tl !== null || ta !== null) text += ` · training set ${formatLoss(tl)} · ${formatPercent(ta)}`;
@@ -509,7 +546,7 @@ export default {
         if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
       });
     }
-    function drawLegend(runs: RunState[], data: (Decoded | null)[]) {
+    function drawLegend(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[]) {
       const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message, r.restored_epoch]), [...hidden]]);
       if (key !== legendKey) {
         legendKey = key;
@@ -532,7 +569,7 @@ export default {
           return chip;
         }));
       }
-      shown = { runs, data };
+      shown = { runs, data, smoothed };
       if (anyMonitored(runs) !== trainKey.isConnected) {
         if (trainKey.isConnected) trainKey.remove();
         else styleKey.insertBefore(trainKey, cursorNote);
@@ -542,12 +579,20 @@ export default {
 
     // The page's text and background colours (JupyterLab's light or dark theme, or a plain
     // page), read from the dashboard's computed style, for what uPlot paints on its canvas.
-    function themeColors(): { ink: string; grid: string; paper: string } {
+    // Read once per theme (themeWatch below forgets them), not on every drawing: after the
+    // progress text changed, getComputedStyle recalculates the page's style first. Kept only
+    // once the dashboard's stylesheet answers (its variables set), in case it loads late.
+    let theme: Theme | null = null;
+    function themeColors(): Theme {
+      if (theme) return theme;
       const style = getComputedStyle(root);
       const ink = style.color || "#1c1c38";
-      const paper = style.getPropertyValue("--nnw-dash-paper").trim() || "#fff";
+      const paperVar = style.getPropertyValue("--nnw-dash-paper").trim();
+      const paper = paperVar || "#fff";
       const grid = style.getPropertyValue("--nnw-dash-grid").trim() || "rgba(0, 0, 0, 0.08)";
-      return { ink, grid, paper };
+      const read = { ink, grid, paper };
+      if (paperVar && root.isConnected) theme = read;
+      return read;
     }
 
     function schedule(structural = false) {
@@ -555,27 +600,31 @@ export default {
       if (!frame) frame = requestAnimationFrame(draw);
     }
 
+    // Each write below happens only when the value changed: a write of the same value still
+    // marks the element's style or layout for recalculation in the next frame.
     function updateControls() {
       const status = model.get("status");
       const pending = (model.get("_runs") ?? []).filter((r) => r.status === "pending").length;
       const on = enabledActions(status, pending);
-      for (const [a, b] of buttons) b.disabled = !canSend || !on.has(a);
-      statusBadge.textContent = status;
-      statusBadge.dataset.status = status;
-      root.dataset.status = status;
-      message.textContent = model.get("message");
+      for (const [a, b] of buttons) setIf(b, "disabled", !canSend || !on.has(a));
+      setText(statusBadge, status);
+      if (statusBadge.dataset.status !== status) statusBadge.dataset.status = status;
+      if (root.dataset.status !== status) root.dataset.status = status;
+      setText(message, model.get("message"));
       const editable = canSend && settingsEditable(status, pending);
       for (const [name, input] of inputs) {
-        input.disabled = !editable;
-        if (document.activeElement !== input) input.value = String(model.get(name));
+        setIf(input, "disabled", !editable);
+        if (document.activeElement !== input) setIf(input, "value", String(model.get(name)));
       }
-      logBox.checked = !!model.get("log_scale");
+      setIf(logBox, "checked", !!model.get("log_scale"));
     }
 
+    let fill = "";
     function updateProgress() {
       const p = model.get("progress");
-      progressText.textContent = describeProgress(p).join(" · ");
-      progressFill.style.transform = `scaleX(${fractionDone(p).toFixed(4)})`;
+      setText(progressText, describeProgress(p).join(" · "));
+      const transform = `scaleX(${fractionDone(p).toFixed(4)})`;
+      if (transform !== fill) progressFill.style.transform = fill = transform;
     }
 
     cleanups.on(model, "change:_live", () => schedule());
@@ -592,13 +641,20 @@ export default {
     });
     for (const name of ["status", "message", ...SETTINGS]) cleanups.on(model, `change:${name}`, updateControls);
     cleanups.on(model, "change:progress", updateProgress);
-    const updatePanels = () => {
+    // The panels, like the charts, are drawn only while on screen; they catch up (with the
+    // latest panels) when scrolled back into view.
+    const panelsOnScreen = new OnScreen();
+    const drawPanels = () => {
       try {
         renderPanels(panels, model.get("_panels"));
       } catch (e) {
         panels.replaceChildren(h("div", "nnw-dash__panelnote", `could not draw the panels: ${e}`));
       }
     };
+    const updatePanels = () => {
+      if (panelsOnScreen.due()) drawPanels();
+    };
+    cleanups.add(watchOnScreen(panels, panelsOnScreen, updatePanels));
     cleanups.on(model, "change:_panels", updatePanels);
     const updateResults = () => {
       try {
@@ -617,7 +673,10 @@ export default {
     cleanups.add(() => resize.disconnect());
     // JupyterLab switches themes by an attribute on <body>: redraw the charts' canvas in the
     // new theme's colours (the HTML around them follows by itself, through CSS variables).
-    const themeWatch = new MutationObserver(() => schedule(true));
+    const themeWatch = new MutationObserver(() => {
+      theme = null;
+      schedule(true);
+    });
     themeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-name"] });
     cleanups.add(() => themeWatch.disconnect());
     cleanups.add(() => {

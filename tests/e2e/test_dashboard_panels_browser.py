@@ -135,6 +135,8 @@ def test_notebook7_smoke(open_notebook):
     expect(root.locator(".nnw-dash__status")).to_have_text("completed", timeout=30_000)
     expect(root.locator(".nnw-dash__progress")).to_be_visible()
     expect(root.locator(".nnw-dash__chart--loss .u-legend")).to_contain_text("validation")
+    # The panels draw only while on screen (below the charts here): a reader scrolls to them.
+    root.locator(".nnw-dash__panels").scroll_into_view_if_needed()
     expect(root.locator(".nnw-dash__panels")).to_have_attribute("data-epoch", "2")
     expect(root.locator(".nnw-dash__gallery img").first).to_be_visible()
     assert (

@@ -108,6 +108,7 @@ def test_section2_panels_in_the_page(open_notebook, app):
     select = root.locator("select.nnw-dash__select--run")
     expect(select.locator("option")).to_have_count(5)  # "the run training now" and 4 runs
     select.select_option("2")
+    panels.scroll_into_view_if_needed()  # drawn only while on screen, as a reader sees them
     expect(panels).to_have_attribute("data-run", "2")
     expect(cal).to_have_attribute("data-run", "2")
     expect(panels.locator(".nnw-dash__panelhead")).to_contain_text(s["labels"][2])
@@ -121,6 +122,7 @@ def test_section2_panels_in_the_page(open_notebook, app):
     weights = panels.locator(".nnw-dash__weights")
     expect(weights.locator(".nnw-dash__weightrun--compare")).to_have_count(0)
     root.locator("select.nnw-dash__select--compare").select_option("0")
+    panels.scroll_into_view_if_needed()
     other = weights.locator(".nnw-dash__weightrun--compare")
     expect(other).to_have_attribute("data-run", "0")
     page.wait_for_timeout(200)
@@ -134,6 +136,8 @@ def test_section2_panels_in_the_page(open_notebook, app):
 
     # ...and from Python: L1 (run 1: learning rate 0.1, l1=5) beside no L1 (run 0)
     shares = json.loads(nb.run_cell("print(json.dumps(dash.compare_weights(1, 0)))"))
+    # The panels draw only while on screen; the cells run since pushed them up: scroll back.
+    panels.scroll_into_view_if_needed()
     expect(panels).to_have_attribute("data-run", "1")
     expect(other).to_have_attribute("data-run", "0")
     expect(select).to_have_value("1")
