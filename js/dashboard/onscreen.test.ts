@@ -21,6 +21,14 @@ describe("OnScreen", () => {
     expect(gate.seen(true)).toBe(false); // a repeated report asks for nothing more
   });
 
+  it("asks for one catch-up when the observer reports twice before it runs", () => {
+    const gate = new OnScreen();
+    gate.seen(false);
+    gate.due();
+    expect(gate.seen(true)).toBe(true);
+    expect(gate.seen(true)).toBe(false); // the catch-up already asked for is enough
+  });
+
   it("owes nothing when nothing arrived while away", () => {
     const gate = new OnScreen();
     gate.seen(false);
