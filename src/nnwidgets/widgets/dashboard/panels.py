@@ -264,11 +264,16 @@ def panel_data(
     pool, cells = [], {}
     wrong = np.flatnonzero(predicted != labels)
     if images:
-        for i in range(len(X)):
-            key = (int(labels[i]), int(predicted[i]))
-            kept = cells.setdefault(key, [])
-            if len(kept) < PER_CELL:
-                kept.append(i)
+        # The first PER_CELL examples of each (true, predicted) cell, found with one stable
+        # sort rather than a Python loop over the sample: the writer holds the GIL for that
+        # loop (3 ms of 2,000 examples, once a second) while the training thread waits.
+        keys = labels.astype(np.int64) * classes + predicted
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.diff(ordered, prepend=-1)).tolist()  # each cell's first
+        for start, end in zip(starts, [*starts[1:], len(order)]):
+            true, pred = divmod(int(ordered[start]), classes)
+            cells[(true, pred)] = order[start : min(end, start + PER_CELL)].tolist()
         gallery_idx = [int(i) for i in wrong[:GALLERY]]
         chosen = sorted({i for kept in cells.values() for i in kept} | set(gallery_idx))
         where = {i: k for k, i in enumerate(chosen)}
