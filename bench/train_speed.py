@@ -18,7 +18,9 @@ Beside each figure, measured in the same run, between the same epochs:
   read the loss and accuracy), with the same thread count.
 
 The machine may be shared and noisy, so the three are timed in turns, epoch after epoch, and
-each figure is the best of ``--repeats`` epochs; the ratios are what to compare across runs.
+each figure is the best of ``--repeats`` epochs. The ratios are what to compare across runs:
+each is the median over the repeats of the ratio between two adjacent epochs (fit's and the
+other's), since the machine's speed drifts more between repeats than between neighbours.
 With one thread, every contender works on the calling thread alone (OpenBLAS and PyTorch run
 a one-thread product there), so by default (``--clock auto``) the one-thread rows time that
 thread's CPU time: on a quiet machine the same as the wall clock, and on a shared one it leaves
@@ -206,7 +208,16 @@ def measure(X, y, network, batch_size, threads, repeats, with_torch):
         threads=threads,
         callbacks=[_Turns(others, times)],
     )
-    return {name: len(X) / min(t) for name, t in times.items()}
+    rates = {name: len(X) / min(t) for name, t in times.items()}
+    # fit / other, from each repeat's pair of adjacent epochs, the median over repeats: the
+    # machine's speed (another program's load on the shared caches and cores, the clock rate)
+    # drifts between repeats more than between two adjacent epochs
+    ratios = {
+        name: float(np.median([o / f for o, f in zip(t, times["fit"])]))
+        for name, t in times.items()
+        if name != "fit"
+    }
+    return rates, ratios
 
 
 def book_loop_rate(X, y, repeats):
@@ -320,14 +331,14 @@ def main(argv=None):
             for threads in map(int, args.threads.split(",")):
                 one = "cpu" if threads == 1 else "wall"
                 clock = CLOCKS[one if args.clock == "auto" else args.clock]
-                rate = measure(X, y, network, batch, threads, args.repeats, have_torch)
+                rate, ratio = measure(X, y, network, batch, threads, args.repeats, have_torch)
                 row = (
                     f"{f'{network} b={batch} t={threads}':22s}{rate['fit']:10,.0f}"
                     f"{rate['bound']:10,.0f}"
                 )
                 row += f"{rate['torch']:10,.0f}" if have_torch else f"{'-':>10s}"
-                row += f"{rate['fit'] / rate['bound']:11.2f}"
-                row += f"{rate['fit'] / rate['torch']:12.2f}x" if have_torch else f"{'-':>13s}"
+                row += f"{ratio['bound']:11.2f}"
+                row += f"{ratio['torch']:12.2f}x" if have_torch else f"{'-':>13s}"
                 row += f"{rate['fit'] / loop:9.1f}x"
                 print(row, flush=True)
     print(f"\nload average afterwards {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
