@@ -18,6 +18,23 @@ def test_derivative_matches_central_difference(name):
     np.testing.assert_allclose(f.prime(Z, f.fn(Z)), numeric, rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("into", ["new", "out", "grad_a"])
+def test_backward_is_the_incoming_gradient_times_the_derivative(name, into):
+    # What backpropagation calls (BP2: grad_a * f'(z)), into a new array, a given one, or the
+    # incoming gradient itself as training passes it; checked against finite differences.
+    f = functions.get_activation(name)
+    eps = 1e-6
+    numeric = (f.fn(Z + eps) - f.fn(Z - eps)) / (2 * eps)
+    g = np.array([[0.3, -0.1, 0.7, 0.05, -2.0, 1.5]])
+    grad_a = g.copy()
+    out = {"new": None, "out": np.empty_like(g), "grad_a": grad_a}[into]
+    result = f.backward(Z, f.fn(Z), grad_a, out=out)
+    np.testing.assert_allclose(result, g * numeric, rtol=1e-6, atol=1e-9)
+    if out is not None:
+        assert result is out
+
+
 def test_worked_values():
     # sigmoid(0) = 1/2; tanh(0) = 0; relu(-2) = 0; leaky_relu(-2) = -0.02
     z = np.array([0.0, -2.0])

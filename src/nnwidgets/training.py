@@ -642,7 +642,7 @@ class Trainer:
         X = self.X if self.transform is None else self._transformed()
         # The targets and classes in this epoch's order, once (small arrays): each mini-batch's
         # are then contiguous slices, where gathering scattered rows misses the cache each time.
-        Y, labels = self.Y[order], None if self.labels is None else self.labels[order]
+        Y, labels = self.Y.take(order, 0), None if self.labels is None else self.labels[order]
         # And the sum of each mini-batch's inputs' squared norms, for the bound on the update
         # (see _step_bound): the inputs' squared norms kept for the run (they change only with
         # a transform), summed in this epoch's mini-batches at once.
