@@ -104,6 +104,17 @@ describe("weightImage", () => {
   it("refuses the wrong number of weights", () => {
     expect(() => weightImage(new Float32Array(5), 2)).toThrow(/2x2 weight image needs 4 weights, got 5/);
   });
+
+  it("gives diverging()'s colour to the bit for every kind of value", () => {
+    // 28x28: values across and beyond the limit, the anchors' edges, NaN and infinities.
+    const w = new Float64Array(784).map((_, i) => (i - 392) / 97.3);
+    w.set([NaN, Infinity, -Infinity, 0, -0, 4, -4, 1e-300, 2 / 3], 0);
+    const img = weightImage(w, 28, 4);
+    for (let i = 0; i < 784; i++) {
+      expect(Array.from(img.slice(4 * i, 4 * i + 4))).toEqual([...diverging(w[i], 4), 255]);
+    }
+    expect(() => weightImage(w, 28, 0)).toThrow("limit must be a positive finite number, got 0");
+  });
 });
 
 describe("speed of learning", () => {

@@ -4,7 +4,7 @@
 // draws it. Pure parts (colours, bar geometry, weight images) are in panels.ts.
 import { h } from "../lib/dom";
 import { decodeArray, type NDArray } from "../lib/wire";
-import { devicePixels, fitToDevice, grayToRgba } from "../lib/paint";
+import { devicePixels, grayToRgba } from "../lib/paint";
 import { formatPercent } from "./legend";
 import {
   beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, histogramBars, layerColor,
@@ -12,6 +12,7 @@ import {
 } from "./panels";
 import { runColor } from "./palette";
 import { eceLine, formatEce, reliabilityBars } from "./calibration";
+import { morphChildren } from "./morph";
 
 type Wire = unknown;
 
@@ -107,10 +108,10 @@ function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement
 }
 
 /**
- * A canvas of `className` whose backing store already has the size its CSS gives it (`css`,
- * times devicePixelRatio). Drawn in a later frame, fitToDevice then reads its size and finds
- * nothing to change: without this each canvas's resize made the next one's read lay the page
- * out again, a layout per canvas each time the panels arrive.
+ * A canvas of `className` whose backing store has the size styles.css gives it (`css`, which
+ * must match it) times devicePixelRatio, so it can be drawn at once, before it is inserted.
+ * (Drawn in a later frame after reading its laid-out size, each canvas's resize made the next
+ * one's read lay the page out again: a layout per canvas each time the panels arrived.)
  */
 function sizedCanvas(className: string, css: { width: number; height: number }): HTMLCanvasElement {
   const canvas = h("canvas", className);
@@ -119,10 +120,16 @@ function sizedCanvas(className: string, css: { width: number; height: number }):
   return canvas;
 }
 
+/** Draw into `canvas` now (nothing, where the host gives no 2D context). */
+function paintCanvas(canvas: HTMLCanvasElement, draw: (ctx: CanvasRenderingContext2D) => void): void {
+  const ctx = canvas.getContext("2d");
+  if (ctx) draw(ctx);
+}
+
 function digitImage(pool: NDArray, index: number, className: string): HTMLImageElement {
   const px = pool.data.subarray(index * SIDE * SIDE, (index + 1) * SIDE * SIDE);
   const rgba = new Uint8ClampedArray(SIDE * SIDE * 4);
-  grayToRgba(Array.from(px, (v) => v / 255), SIDE * SIDE, rgba); // uint8 arrives as 0..255
+  grayToRgba(px.map((v) => v / 255), SIDE * SIDE, rgba); // uint8 arrives as 0..255
   const img = thumbnail(rgba, className);
   img.alt = "a digit";
   return img;
@@ -140,13 +147,8 @@ function histogramCanvas(title: string, hist: Histogram, band = 0): HTMLElement 
   caption.append(h("span", "nnw-dash__histname", title), `${short(hist.lo)} … ${short(hist.hi)}`);
   box.append(canvas, caption);
   box.dataset.kind = title;
-  // Drawn once laid out (fitToDevice reads the CSS size), so in a frame after insertion.
-  requestAnimationFrame(() => {
-    fitToDevice(canvas, size);
-    const ctx = canvas.getContext("2d");
-    if (!ctx) return;
+  paintCanvas(canvas, (ctx) => {
     const counts = decodeArray(hist.counts).data;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (band) {
       ctx.fillStyle = "rgba(224, 70, 70, 0.18)"; // where the neurons barely learn
       for (const [a, b] of beyondBands(hist.lo, hist.hi, band)) {
@@ -210,12 +212,8 @@ function layerSpeedPanel(runs: LayerSpeedRun[]): HTMLElement {
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", `${r.run}: speed of learning per hidden layer, ${at}: `
       + last.map((s, l) => `hidden ${l + 1} ${short(s)}`).join(", "));
-    requestAnimationFrame(() => {
-      fitToDevice(canvas, { width: 220, height: 120 });
-      const ctx = canvas.getContext("2d");
-      if (!ctx) return;
+    paintCanvas(canvas, (ctx) => {
       const { width, height } = canvas;
-      ctx.clearRect(0, 0, width, height);
       // A faint line at each decade, so a factor of ten reads as one step.
       ctx.fillStyle = "rgba(128, 128, 128, 0.25)";
       const decades = Math.round(Math.log10(range[1] / range[0]));
@@ -280,12 +278,8 @@ function calibrationPanel(c: CalibrationData, p: PanelData): HTMLElement {
   line.append(eceCanvas, caption);
   row.append(diagram, line);
   sec.append(row, words);
-  requestAnimationFrame(() => {
-    fitToDevice(relCanvas, { width: 180, height: 180 });
-    const ctx = relCanvas.getContext("2d");
-    if (!ctx) return;
+  paintCanvas(relCanvas, (ctx) => {
     const { width, height } = relCanvas;
-    ctx.clearRect(0, 0, width, height);
     const bars = reliabilityBars(counts, acc, conf, width, height);
     for (const b of bars) {
       ctx.fillStyle = "#2f6fdf";
@@ -304,12 +298,8 @@ function calibrationPanel(c: CalibrationData, p: PanelData): HTMLElement {
   caption.textContent = `ECE per epoch (0 to ${formatEce(top)} up, epochs 0 to ${short(xMax)} `
     + `across): now ${formatEce(c.ece)}`;
   eceCanvas.setAttribute("aria-label", `ECE per epoch: ${Array.from(eces, formatEce).join(", ")}`);
-  requestAnimationFrame(() => {
-    fitToDevice(eceCanvas, { width: 220, height: 80 });
-    const ctx = eceCanvas.getContext("2d");
-    if (!ctx) return;
+  paintCanvas(eceCanvas, (ctx) => {
     const { width, height } = eceCanvas;
-    ctx.clearRect(0, 0, width, height);
     ctx.strokeStyle = ctx.fillStyle = "#e04646";
     ctx.lineWidth = Math.max(1.5, width / 150);
     for (const seg of eceLine(epochs, eces, width - 4, height - 4).segments) {
@@ -337,14 +327,14 @@ function weightGrid(weights: Wire, neurons: number[]): HTMLElement {
 
 /** Replace `root`'s content with the panels for `p` (or a note that none exist yet). */
 export function renderPanels(root: HTMLElement, p: PanelData | null): void {
+  const generation = (shownGeneration.get(root) ?? 0) + 1;
+  shownGeneration.set(root, generation);
   if (!p) {
     root.replaceChildren(h("div", "nnw-dash__panelnote", "The panels appear after the first epoch (or dash.refresh_panels())."));
     delete root.dataset.epoch;
     delete root.dataset.run;
     return;
   }
-  root.dataset.epoch = String(p.epoch);
-  root.dataset.run = String(p.index ?? "");
   const head = h("div", "nnw-dash__panelhead",
     `${p.run ? p.run + " · " : ""}after epoch ${p.epoch} · ${p.n} validation examples · ` +
     `${formatPercent(p.accuracy)} right, ${p.wrong} wrong`);
@@ -379,9 +369,16 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
       td.title = cellTitle(cell, total);
       td.dataset.true = String(r);
       td.dataset.pred = String(c);
-      td.onclick = () => {
+      // The cell, its table and the digits' box are found from the click, not captured: the
+      // panels on the page are updated in place (morph.ts) from a tree built afresh, so this
+      // handler is carried over to the page's own cell.
+      td.onclick = (event) => {
+        const target = event.currentTarget as HTMLElement;
+        const table = target.closest("table");
+        const shown = table?.parentElement?.querySelector<HTMLElement>(".nnw-dash__celldigits");
+        if (!table || !shown) return;
         for (const el of table.querySelectorAll(".nnw-dash__cell--selected")) el.classList.remove("nnw-dash__cell--selected");
-        td.classList.add("nnw-dash__cell--selected");
+        target.classList.add("nnw-dash__cell--selected");
         const entry = p.cells.find((e) => e.true === r && e.pred === c);
         const label = h("div", "nnw-dash__cellnote", cellTitle(cell, total) + (pool ? "" : " (inputs are not 28x28 images)"));
         const digits = pool && entry ? entry.images.map((i) => digitImage(pool, i, "nnw-dash__digit")) : [];
@@ -475,5 +472,20 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
     }
     parts.push(zsec);
   }
-  root.replaceChildren(...parts);
+  // The new panels go in once their thumbnails are decoded: put in at once, each image that
+  // finished loading later made the page draw another frame (some ten frames per panels).
+  const show = () => {
+    if (shownGeneration.get(root) !== generation) return; // newer panels arrived meanwhile
+    root.dataset.epoch = String(p.epoch);
+    root.dataset.run = String(p.index ?? "");
+    const fresh = document.createElement("div");
+    fresh.append(...parts);
+    morphChildren(root, fresh); // in place: only what changed is styled and laid out again
+  };
+  const images = parts.flatMap((part) => Array.from(part.querySelectorAll("img")));
+  if (images.length === 0 || typeof images[0].decode !== "function") show();
+  else void Promise.all(images.map((img) => img.decode().catch(() => undefined))).then(show);
 }
+
+/** The latest panels asked for per panels element: an older set still decoding is dropped. */
+const shownGeneration = new WeakMap<HTMLElement, number>();

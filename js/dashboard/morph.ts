@@ -1,0 +1,45 @@
+// The panels updated in place. Python sends new panels about once a second while training; the
+// page builds them afresh (panelview.ts) and then makes the panels on the page look like the
+// new ones, node by node, instead of swapping the whole tree: a swapped tree of some 500
+// elements is styled, laid out and painted anew each time, where most of it (the confusion
+// matrix's table, the figures, the captions' words) is the same from one epoch to the next.
+//
+// What is compared: the node's kind (a different element or a text node is swapped), text,
+// attributes (class, style, title, data-*) and the `onclick` property. Canvases are always
+// swapped (their pixels are the news) and images when their source changed (the new one is
+// decoded already: set on the old image, its source would load in a later frame).
+
+/** Make `target`'s children look like `source`'s; nodes of `source` may be moved into it. */
+export function morphChildren(target: Node, source: Node): void {
+  const olds = Array.from(target.childNodes);
+  const news = Array.from(source.childNodes);
+  for (let i = 0; i < news.length; i++) {
+    const o = olds[i], n = news[i];
+    if (o === undefined) target.appendChild(n);
+    else if (o.nodeType !== n.nodeType || o.nodeName !== n.nodeName || swapped(o, n)) {
+      target.replaceChild(n, o);
+    } else morphNode(o, n);
+  }
+  for (let i = news.length; i < olds.length; i++) target.removeChild(olds[i]);
+}
+
+/** Whether `o` (of the same kind as `n`) is replaced by `n` rather than updated. */
+function swapped(o: Node, n: Node): boolean {
+  if (n.nodeName === "CANVAS") return true;
+  if (n.nodeName === "IMG") return (o as Element).getAttribute("src") !== (n as Element).getAttribute("src");
+  return false;
+}
+
+function morphNode(o: Node, n: Node): void {
+  if (o.nodeType !== 1) { // text (or a comment)
+    if (o.nodeValue !== n.nodeValue) o.nodeValue = n.nodeValue;
+    return;
+  }
+  const oe = o as HTMLElement, ne = n as HTMLElement;
+  for (const a of Array.from(oe.attributes)) if (!ne.hasAttribute(a.name)) oe.removeAttribute(a.name);
+  for (const a of Array.from(ne.attributes)) {
+    if (oe.getAttribute(a.name) !== a.value) oe.setAttribute(a.name, a.value);
+  }
+  if (oe.onclick !== ne.onclick) oe.onclick = ne.onclick;
+  morphChildren(oe, ne);
+}
