@@ -80,6 +80,21 @@ class FakeElement extends FakeNode {
   }
 }
 
+/** A canvas whose pixels are a list of what was drawn, so a copy can be seen. */
+class FakeCanvas extends FakeElement {
+  drawn: string[] = [];
+  constructor(readonly width: number, readonly height: number, ...drawn: string[]) {
+    super("canvas");
+    this.drawn = drawn;
+  }
+  getContext() {
+    return {
+      clearRect: () => (this.drawn = []),
+      drawImage: (from: FakeCanvas) => this.drawn.push(...from.drawn),
+    };
+  }
+}
+
 const el = (tag: string, attrs: Record<string, string> = {}, ...kids: (FakeNode | string)[]) =>
   new FakeElement(tag, attrs, kids);
 const morph = (target: FakeElement, source: FakeElement) =>
@@ -122,11 +137,23 @@ describe("morphChildren", () => {
     expect((target.childNodes[0] as FakeElement).childNodes[1]).toBe(img); // same source: kept
   });
 
-  it("swaps canvases, images with a new source, and nodes of another kind", () => {
-    const target = el("div", {}, el("canvas"), el("img", { src: "data:1" }), el("span", {}, "x"));
-    const canvas = el("canvas"), img = el("img", { src: "data:2" }), div = el("div", {}, "x");
-    morph(target, el("div", {}, canvas, img, div));
-    expect(target.childNodes).toEqual([canvas, img, div]);
+  it("copies a canvas's pixels into one of the same size, and swaps one of another size", () => {
+    const same = new FakeCanvas(150, 48, "old bars"), other = new FakeCanvas(150, 48, "old");
+    const target = el("div", {}, same, other);
+    const bigger = new FakeCanvas(300, 48, "new");
+    morph(target, el("div", {}, new FakeCanvas(150, 48, "new bars", "zero line"), bigger));
+    expect(target.childNodes[0]).toBe(same);
+    expect(same.drawn).toEqual(["new bars", "zero line"]);
+    expect(target.childNodes[1]).toBe(bigger);
+  });
+
+  it("gives an image its new source in place, and swaps nodes of another kind", () => {
+    const img = el("img", { src: "data:1", alt: "a digit" });
+    const target = el("div", {}, img, el("span", {}, "x"));
+    const div = el("div", {}, "x");
+    morph(target, el("div", {}, el("img", { src: "data:2", alt: "a digit" }), div));
+    expect(target.childNodes).toEqual([img, div]);
+    expect(img.getAttribute("src")).toBe("data:2");
   });
 
   it("adds and removes children to match, and carries the click handlers over", () => {

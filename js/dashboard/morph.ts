@@ -5,9 +5,10 @@
 // matrix's table, the figures, the captions' words) is the same from one epoch to the next.
 //
 // What is compared: the node's kind (a different element or a text node is swapped), text,
-// attributes (class, style, title, data-*) and the `onclick` property. Canvases are always
-// swapped (their pixels are the news) and images when their source changed (the new one is
-// decoded already: set on the old image, its source would load in a later frame).
+// attributes (class, style, title, data-*, an image's src) and the `onclick` property. A
+// canvas's pixels are copied into the page's canvas of the same size (a canvas of another size
+// is swapped). An image's new source is a data URL, which loads at once, decoded already
+// (panelview.ts waits for that), so it shows in the same frame as the rest.
 
 /** Make `target`'s children look like `source`'s; nodes of `source` may be moved into it. */
 export function morphChildren(target: Node, source: Node): void {
@@ -25,9 +26,9 @@ export function morphChildren(target: Node, source: Node): void {
 
 /** Whether `o` (of the same kind as `n`) is replaced by `n` rather than updated. */
 function swapped(o: Node, n: Node): boolean {
-  if (n.nodeName === "CANVAS") return true;
-  if (n.nodeName === "IMG") return (o as Element).getAttribute("src") !== (n as Element).getAttribute("src");
-  return false;
+  if (n.nodeName !== "CANVAS") return false;
+  const oc = o as HTMLCanvasElement, nc = n as HTMLCanvasElement;
+  return oc.width !== nc.width || oc.height !== nc.height || !oc.getContext("2d");
 }
 
 function morphNode(o: Node, n: Node): void {
@@ -41,5 +42,10 @@ function morphNode(o: Node, n: Node): void {
     if (oe.getAttribute(a.name) !== a.value) oe.setAttribute(a.name, a.value);
   }
   if (oe.onclick !== ne.onclick) oe.onclick = ne.onclick;
+  if (oe.nodeName === "CANVAS") { // same size (swapped otherwise): the new pixels
+    const canvas = oe as HTMLCanvasElement, ctx = canvas.getContext("2d")!;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(ne as HTMLCanvasElement, 0, 0);
+  }
   morphChildren(oe, ne);
 }
