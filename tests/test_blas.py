@@ -116,6 +116,26 @@ def test_a_prepared_call_adds_the_product_every_time_it_is_called(suited):
     assert not add._calls  # it left the adder's own memory alone
 
 
+@pytest.mark.parametrize("suited", [True, False])
+def test_a_prepared_call_with_beta_keeps_that_share_of_c(suited):
+    # beta (a scalar whose value may change between calls) makes c = beta c + a^T b: 0 ignores
+    # what c held, NaN included, as momentum's first step ignores the velocity.
+    add = product_adder(np.float64)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(np.float64)
+    if not suited:
+        c = np.asfortranarray(c)
+    beta = add.scalar()
+    call = add.prepare(a, b, c, beta=beta)
+    c[0, 0] = np.nan
+    call()
+    np.testing.assert_allclose(c, a.T @ b, rtol=1e-12)
+    beta.value = 0.9
+    call()
+    np.testing.assert_allclose(c, 1.9 * (a.T @ b), rtol=1e-12)
+
+
 def test_a_read_only_array_is_refused_as_numpy_refuses_it():
     add = product_adder(np.float32)
     if add is None:

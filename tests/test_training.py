@@ -1195,3 +1195,22 @@ def test_a_relu_layers_huge_activations_still_stop_a_step_that_overflows():
     assert trainer._bound_is_cheaper and trainer._add_product is not None  # the direct path
     for p, kept in zip(net.weights + net.biases, before):
         np.testing.assert_array_equal(p, kept)
+
+
+def test_momentum_inside_gemm_fades_a_velocity_without_passing_through_subnormals():
+    # With momentum the step is made inside gemm, v = mu v - eta grad, into the velocity. Pixel
+    # 0 is ink in the first example only: its weights' velocity then shrinks by mu = 0.9 every
+    # step, from about 1e-3 to float32's subnormals (below 1.2e-38) after some 760 steps and to
+    # 0 after some 920. After 850 it must hold no subnormal: they cost the CPU ~20x.
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 4, 850)
+    X = (rng.normal(0, 1, (4, 200))[labels] + rng.normal(0, 1, (850, 200))).astype(np.float32)
+    X[1:, 0] = 0.0
+    trainer = Trainer(
+        wide(), X, labels, epochs=1, batch_size=1, learning_rate=0.01, momentum=0.9, shuffle=False
+    )
+    trainer.run()
+    assert any(into_velocity for _, into_velocity in trainer._updates)  # made inside gemm
+    v = trainer._velocity.v
+    assert not ((v != 0) & (np.abs(v) < np.finfo(np.float32).tiny)).any()
+    assert (trainer._velocity.views[0][:, 0] == 0).all()  # pixel 0's, faded to zero

@@ -103,21 +103,36 @@ class _ProductAdder:
         else:
             self._gemm(*call[3])
 
-    def prepare(self, a, b, c):
+    def prepare(self, a, b, c, *, beta=None):
         """A function of no arguments that does ``c += a.T @ b`` for these very arrays, each
         time it is called, as this adder does: for a loop that adds the same arrays every
         step, without even the adder's look-up (a third of a small product's time). It holds
-        the arrays (as ``arrays``), so their memory stays where the call writes."""
-        arguments = self._arguments(a, b, c)
+        the arrays (as ``arrays``), so their memory stays where the call writes.
+
+        With ``beta``, a number from :meth:`scalar`, the call does ``c = beta * c + a.T @ b``
+        with the value ``beta`` holds at that moment (0 ignores what ``c`` held, NaN too).
+        """
+        arguments = self._arguments(a, b, c, beta)
         if arguments is None:
 
             def add():
-                np.add(c, a.T @ b, out=c)  # NumPy's way
+                if beta is None:
+                    np.add(c, a.T @ b, out=c)  # NumPy's way
+                elif beta.value == 0:
+                    np.matmul(a.T, b, out=c)
+                else:
+                    np.multiply(c, beta.value, out=c)
+                    np.add(c, a.T @ b, out=c)
 
         else:
             add = functools.partial(self._gemm, *arguments)
         add.arrays = (a, b, c)
         return add
+
+    def scalar(self, value=0.0):
+        """A number of the adder's dtype whose ``value`` may change between calls made by
+        :meth:`prepare` (its ``beta``)."""
+        return (ctypes.c_float if self._dtype == np.float32 else ctypes.c_double)(value)
 
     def _remember(self, a, b, c):
         """The cached call for these arrays, or None when they do not suit gemm."""
@@ -129,9 +144,9 @@ class _ProductAdder:
         call = self._calls[id(a), id(b), id(c)] = (a, b, c, arguments)
         return call
 
-    def _arguments(self, a, b, c):
-        """gemm's arguments (ctypes objects) for ``c += a.T @ b``, or None when these arrays do
-        not suit it."""
+    def _arguments(self, a, b, c, beta=None):
+        """gemm's arguments (ctypes objects) for ``c = beta c + a.T @ b`` (``beta`` 1 when None),
+        or None when these arrays do not suit it."""
         if not (self._suits(a) and self._suits(b) and self._suits(c, writes=True)):
             return None
         (k, m), n = a.shape, b.shape[1]
@@ -142,7 +157,8 @@ class _ProductAdder:
         one = real(1.0)
         arguments = (enum(_ROW_MAJOR), enum(_TRANS), enum(_NO_TRANS), size(m), size(n), size(k))
         arguments += (one, address(a.ctypes.data), size(m), address(b.ctypes.data), size(n))
-        arguments += (one, address(c.ctypes.data), size(n))  # alpha, a, b, beta = 1, c
+        beta = one if beta is None else beta
+        arguments += (beta, address(c.ctypes.data), size(n))  # alpha = 1, a, b, beta, c
         return arguments
 
 

@@ -57,15 +57,29 @@ class Velocity:
             return step
         if self._zero:
             np.copyto(self.v, step)  # mu * 0 + step
-            self._zero = False
         else:
             self.v *= mu
             self.v += step
-            self._since_flush += 1
-            # from TINY to the subnormals takes ln(TINY / _SUBNORMAL) / ln(1 / mu) steps
-            if self._since_flush * math.log(1 / mu) >= math.log(TINY / _SUBNORMAL) - 1:
-                self._flush()
+        self.made(mu)
         return self.v
+
+    def keeps(self, mu):
+        """How much of the velocity the step ``v = mu * v + step`` keeps: ``mu``, or 0 while
+        the velocity holds nothing yet. For a step made outside :meth:`update` (the training
+        loop makes it inside gemm, ``v = keeps(mu) * v + step``), which then calls
+        :meth:`made`."""
+        return 0.0 if self._zero else mu
+
+    def made(self, mu):
+        """After ``v = keeps(mu) * v + step`` (``mu`` > 0): v holds a velocity, and entries
+        about to become subnormal are set to zero when due."""
+        if self._zero:
+            self._zero = False
+            return
+        self._since_flush += 1
+        # from TINY to the subnormals takes ln(TINY / _SUBNORMAL) / ln(1 / mu) steps
+        if self._since_flush * math.log(1 / mu) >= math.log(TINY / _SUBNORMAL) - 1:
+            self._flush()
 
     def forget(self):
         """Momentum is off for a step that does not come through :meth:`update` (the training

@@ -764,24 +764,33 @@ class Trainer:
         l2, l1, mu = self.l2, self.l1, self.momentum  # one read each: others may assign
         dropout = self.dropout
         weights, biases = net.weights, net.biases
-        # The plain step (no momentum, regularisation or dropout) of the network's own
-        # backprop goes straight into the weights once a bound proves it finite.
-        direct = self._add_product is not None and not (mu or l2 or l1 or dropout)
+        # The step of the network's own backprop without regularisation or dropout goes
+        # straight into the weights (plain SGD), or into the velocity (momentum), inside gemm,
+        # once a bound proves it finite.
+        direct = self._add_product is not None and not (l2 or l1 or dropout)
         if direct:
             # The forward pass, BP1 and BP2, with delta times -eta; then the bound. Every
             # error finite means finite outputs, and for those _may_record_later admits,
             # a finite loss.
             deltas, inputs, a = net._errors(X, Y, out=self._work, scale=-eta)
-            bound = self._step_bound(deltas, inputs, x_square, 0.0)
+            bound = self._step_bound(deltas, inputs, x_square, mu)
             loss = None if later and bound is not None else self._loss(a, Y, 0.0, 0.0)
             if bound is not None:
                 self._update_bound = bound
-                self._velocity.forget()  # momentum is off for this step
-                # BP4 and BP3 added into the parameters as they are made, in gemm (delta holds
-                # -eta/m times the error, for the step -eta * grad): no step is written out
-                # and added in a second pass.
-                for add in self._direct_updates(deltas, inputs):
-                    add()
+                # BP4 and BP3 made inside gemm (delta holds -eta/m times the error, for the
+                # step -eta * grad): no step is written out and added in a second pass.
+                velocity = self._velocity
+                if not mu:
+                    velocity.forget()  # momentum is off for this step
+                    for add in self._gemm_updates(deltas, inputs):
+                        add()  # w += -eta * grad
+                    return loss, a
+                self._keep.value = velocity.keeps(mu)
+                for add in self._gemm_updates(deltas, inputs, into_velocity=True):
+                    add()  # v = mu * v - eta * grad
+                velocity.made(mu)
+                for p, v_p in zip(weights + biases, velocity.views):
+                    p += v_p  # w += v
                 return loss, a
             net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
         else:
@@ -813,26 +822,31 @@ class Trainer:
             p += v_p  # w += v
         return loss, a
 
-    def _direct_updates(self, deltas, inputs):
+    def _gemm_updates(self, deltas, inputs, into_velocity=False):
         """The gemm calls that add a mini-batch's step into the parameters: for each layer
         ``w += delta^T a`` (BP4), then ``b += delta^T 1`` (BP3: the sum of delta's rows, a
         column of ones as the product's left side; the same sums as ``np.add.reduce``'s, in half
-        the time at mini-batch 64). ``deltas`` and ``inputs`` are the workspace's arrays, the
-        same every step for a mini-batch size, so the calls are made once per size, and again
-        if any array changes (the network's parameters replaced by a restore or a load)."""
-        net = self.network
-        arrays = (*net.weights, *net.biases, *deltas, *inputs)
-        ids = [*map(id, arrays)]
-        held = self._updates.get(len(inputs[0]))
+        the time at mini-batch 64). ``into_velocity``: into the velocity instead, keeping
+        ``self._keep`` of it, ``v_w = keep * v_w + delta^T a`` (and the biases' likewise).
+
+        ``deltas`` and ``inputs`` are the workspace's arrays, the same every step for a
+        mini-batch size, so the calls are made once per size, and again if any array changes
+        (the network's parameters replaced by a restore or a load)."""
+        net, velocity = self.network, self._velocity
+        targets = velocity.views if into_velocity else [*net.weights, *net.biases]
+        ids = [*map(id, targets), *map(id, deltas), *map(id, inputs)]
+        key = (len(inputs[0]), into_velocity)
+        held = self._updates.get(key)
         # The calls hold the arrays they use, so an id among theirs is still the same array.
         if held is not None and held[0] == ids:
             return held[1]
         prepare, ones = self._add_product.prepare, np.ones((len(inputs[0]), 1), deltas[0].dtype)
-        calls = []
-        for w, b, delta, a_in in zip(net.weights, net.biases, deltas, inputs):
-            calls.append(prepare(delta, a_in, w))  # w += delta^T a
-            calls.append(prepare(ones, delta, b.reshape(1, -1)))  # b += delta^T 1
-        self._updates[len(inputs[0])] = (ids, calls)
+        keep = self._keep if into_velocity else None
+        L, calls = len(deltas), []
+        for w, b, delta, a_in in zip(targets[:L], targets[L:], deltas, inputs):
+            calls.append(prepare(delta, a_in, w, beta=keep))  # w += delta^T a
+            calls.append(prepare(ones, delta, b.reshape(1, -1), beta=keep))  # b += delta^T 1
+        self._updates[key] = (ids, calls)
         return calls
 
     def _loss(self, a, Y, l2, l1):
@@ -928,7 +942,9 @@ class Trainer:
         self._x_square = None  # each training input's squared norm, when the bound is used
         # BLAS's gemm adds BP4's product into the weights (see _blas.product_adder).
         self._add_product = product_adder(dtype) if self._bound_is_cheaper else None
-        self._updates = {}  # mini-batch size -> its gemm calls (see _direct_updates)
+        self._updates = {}  # (mini-batch size, into the velocity) -> its gemm calls
+        if self._add_product is not None:
+            self._keep = self._add_product.scalar()  # the velocity's share kept (_gemm_updates)
         # The losses and accuracies may wait, to be recorded several mini-batches at once
         # (_LaterRecords), where nothing reads them at each step (no callback that does:
         # Callback.reads_batch_logs) and a step proven finite proves its loss finite: outputs
