@@ -8,6 +8,9 @@ The book's chapter 3 update, for every weight and bias at once::
 The training loop hands over the plain step ``-eta * grad`` as one flat array (weights, then
 biases, as :class:`~nnwidgets.network.Workspace` lays out the gradient), so the update is two
 in-place operations on one array, and with ``mu = 0`` none: the velocity is the step itself.
+Where it can, the loop makes ``v = mu * v - eta * grad`` inside BLAS's gemm instead, straight
+into :attr:`Velocity.views` (:meth:`Velocity.keeps` says how much of v to keep, and
+:meth:`Velocity.made` does the rest of :meth:`Velocity.update`'s work).
 """
 
 from __future__ import annotations
