@@ -86,12 +86,9 @@ class Sigmoid(Activation):
         return a
 
     def prime(self, z, a):
-        return a * (1.0 - a)
-
-    def backward(self, z, a, grad_a, out=None):
         prime = np.subtract(1.0, a)  # a (1 - a) in one new array, not two
         prime *= a
-        return np.multiply(grad_a, prime, out=out)
+        return prime
 
 
 class Tanh(Activation):
@@ -105,11 +102,6 @@ class Tanh(Activation):
 
     def prime(self, z, a):
         return 1.0 - a * a
-
-    def backward(self, z, a, grad_a, out=None):
-        prime = np.multiply(a, a)  # 1 - a^2 in one new array, not two
-        np.subtract(1.0, prime, out=prime)
-        return np.multiply(grad_a, prime, out=out)
 
 
 class ReLU(Activation):
