@@ -160,7 +160,9 @@ noise, not a candidate: the rule had already kept the shipped recipe): the shipp
 ``--seed 1`` reads 98.26%, worst 90.8% (28), MNIST validation 0.9945 (0.9946 0.9942 0.9948
 0.9944 0.9947), styles 0.9919, so by seed alone the shipped recipe itself would fall below its
 own floor. The floor and --mnist 40000's shortfall are within that noise, and a further round
-of this kind would choose on it. The style benchmark stays at the shipped model's 99.45% (worst
+of this kind would choose on it. (The training code changed, bit for bit the same on this path,
+while the round ran: on 9667c79 --mnist 40000 again printed the same figures and losses line for
+line, and step 3 rebuilt the shipped file byte for byte, 42 s at load 2.5.) The style benchmark stays at the shipped model's 99.45% (worst
 family 95.5%), short of the issue's 99.5%.
 
 Times on the 2-core development machine (shared with other jobs, ``--threads 1``): step 1
