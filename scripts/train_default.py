@@ -162,8 +162,8 @@ noise, not a candidate: the rule had already kept the shipped recipe): the shipp
 own floor. The floor and --mnist 40000's shortfall are within that noise, and a further round
 of this kind would choose on it. (The training code changed, bit for bit the same on this path,
 while the round ran: on 9667c79 --mnist 40000 again printed the same figures and losses line for
-line, and step 3 rebuilt the shipped file byte for byte, 42 s at load 2.5.) The style benchmark stays at the shipped model's 99.45% (worst
-family 95.5%), short of the issue's 99.5%.
+line, and step 3 rebuilt the shipped file byte for byte, 42 s at load 2.5.) The style
+benchmark stays at the shipped model's 99.45% (worst family 95.5%), short of the issue's 99.5%.
 
 Times on the 2-core development machine (shared with other jobs, ``--threads 1``): step 1
 about 12 minutes; step 2 a few minutes; drawing the real digits (7,494 a hand, exactly as the
