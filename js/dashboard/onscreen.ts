@@ -40,18 +40,24 @@ export class OnScreen {
 }
 
 /**
- * Feed `gate` from an IntersectionObserver on `el` (a margin of `margin` pixels counts as on
- * screen, so a part scrolled towards is drawn before it shows), calling `catchUp` when it comes
- * into view owing a drawing. Returns the function that stops watching; where the host has no
- * IntersectionObserver the part stays "on screen" and always draws.
+ * Feed `gate` from an IntersectionObserver on `els` (the part is on screen while any of them
+ * is; a margin of `margin` pixels counts as on screen, so a part scrolled towards is drawn
+ * before it shows), calling `catchUp` when it comes into view owing a drawing. Returns the
+ * function that stops watching; where the host has no IntersectionObserver the part stays
+ * "on screen" and always draws.
  */
-export function watchOnScreen(el: Element, gate: OnScreen, catchUp: () => void,
+export function watchOnScreen(els: Element | Element[], gate: OnScreen, catchUp: () => void,
   margin = 200): () => void {
   if (typeof IntersectionObserver !== "function") return () => {};
+  const list = Array.isArray(els) ? els : [els];
+  const showing = new Set<Element>();
   const observer = new IntersectionObserver((entries) => {
-    const last = entries[entries.length - 1];
-    if (gate.seen(last.isIntersecting)) catchUp();
+    for (const e of entries) {
+      if (e.isIntersecting) showing.add(e.target);
+      else showing.delete(e.target);
+    }
+    if (gate.seen(showing.size > 0)) catchUp();
   }, { rootMargin: `${margin}px 0px` });
-  observer.observe(el);
+  for (const el of list) observer.observe(el);
   return () => observer.disconnect();
 }

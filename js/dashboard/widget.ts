@@ -394,9 +394,11 @@ export default {
     let marks: ChartMark[] = [];
     let frame = 0;
     let rebuild = false;
-    // The charts redraw only while on screen (onscreen.ts); scrolled back, they catch up.
+    // The charts redraw only while on screen (onscreen.ts); scrolled back, they catch up. So
+    // do the legend's values (several updates a second) while a run trains; anything else
+    // (a run starting or ending, a pause) is written wherever the legend is.
     const chartsOnScreen = new OnScreen();
-    cleanups.add(watchOnScreen(charts, chartsOnScreen, () => schedule()));
+    cleanups.add(watchOnScreen([legend, charts], chartsOnScreen, () => schedule()));
 
     // The charts' width, read when it changes (ResizeObserver below) rather than on every draw:
     // reading clientWidth after the progress text changed would force a layout per update.
@@ -430,8 +432,9 @@ export default {
       const rebuildNow = !plots || rebuild || key !== structure;
       // Off screen, the curves wait (chartsOnScreen catches them up when they come into view);
       // a new structure is built anyway, so uPlot's series and legend are always current.
-      if (chartsOnScreen.due() || rebuildNow) drawCharts(runs, data, smoothed, live, log, theme, key);
-      drawLegend(runs, data, smoothed);
+      const due = chartsOnScreen.due();
+      if (due || rebuildNow) drawCharts(runs, data, smoothed, live, log, theme, key);
+      drawLegend(runs, data, smoothed, due || model.get("status") !== "running");
     }
 
     function drawCharts(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[],
@@ -546,9 +549,11 @@ export default {
         if (valueSpans[i] && valueSpans[i].textContent !== text) valueSpans[i].textContent = text;
       });
     }
-    function drawLegend(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[]) {
+    function drawLegend(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[],
+      values: boolean) {
       const key = JSON.stringify([runs.map((r) => [r.label, r.status, r.message, r.restored_epoch]), [...hidden]]);
-      if (key !== legendKey) {
+      const rebuilt = key !== legendKey;
+      if (rebuilt) {
         legendKey = key;
         valueSpans = [];
         runChips.replaceChildren(...runs.map((run, i) => {
@@ -574,7 +579,7 @@ export default {
         if (trainKey.isConnected) trainKey.remove();
         else styleKey.insertBefore(trainKey, cursorNote);
       }
-      writeValues();
+      if (values || rebuilt) writeValues();
     }
 
     // The page's text and background colours (JupyterLab's light or dark theme, or a plain
@@ -619,8 +624,13 @@ export default {
       setIf(logBox, "checked", !!model.get("log_scale"));
     }
 
+    // The progress line, like the legend's values, waits off screen while a run trains.
+    const progressOnScreen = new OnScreen();
+    cleanups.add(watchOnScreen([progressBar, progressText, statusLine], progressOnScreen,
+      () => updateProgress()));
     let fill = "";
     function updateProgress() {
+      if (model.get("status") === "running" && !progressOnScreen.due()) return;
       const p = model.get("progress");
       setText(progressText, describeProgress(p).join(" · "));
       const transform = `scaleX(${fractionDone(p).toFixed(4)})`;
@@ -641,6 +651,11 @@ export default {
     });
     for (const name of ["status", "message", ...SETTINGS]) cleanups.on(model, `change:${name}`, updateControls);
     cleanups.on(model, "change:progress", updateProgress);
+    // Training paused or ended: what waited off screen is written now.
+    cleanups.on(model, "change:status", () => {
+      if (progressOnScreen.stale) updateProgress();
+      if (chartsOnScreen.stale) schedule();
+    });
     // The panels, like the charts, are drawn only while on screen; they catch up (with the
     // latest panels) when scrolled back into view.
     const panelsOnScreen = new OnScreen();
