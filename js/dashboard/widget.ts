@@ -7,8 +7,8 @@
 // line style); uPlot's per-chart legends stay in the DOM but hidden (styles.css): they keep
 // the state of each series, which scripts and tests read. Python (src/nnwidgets/widgets/dashboard.py) sends at most a few
 // updates a second, each replacing the `_live` curves; this view redraws once per frame, and
-// while a run trains only the parts on screen (onscreen.ts): the rest catch up when scrolled
-// back into view, or when training pauses or ends.
+// only the parts on screen (onscreen.ts): the charts and panels catch up when scrolled back
+// into view; the progress line and the legend's values also when training pauses or ends.
 import uPlot from "uplot";
 import { Cleanups } from "../lib/cleanup";
 import { h } from "../lib/dom";
