@@ -140,11 +140,14 @@ describe("morphChildren", () => {
   it("copies a canvas's pixels into one of the same size, and swaps one of another size", () => {
     const same = new FakeCanvas(150, 48, "old bars"), other = new FakeCanvas(150, 48, "old");
     const target = el("div", {}, same, other);
-    const bigger = new FakeCanvas(300, 48, "new");
-    morph(target, el("div", {}, new FakeCanvas(150, 48, "new bars", "zero line"), bigger));
+    const bigger = new FakeCanvas(300, 48, "new"), fresh = new FakeCanvas(150, 48, "new bars", "zero line");
+    const free: unknown[] = [];
+    morphChildren(target as unknown as Node, el("div", {}, fresh, bigger) as unknown as Node,
+      (c) => free.push(c));
     expect(target.childNodes[0]).toBe(same);
     expect(same.drawn).toEqual(["new bars", "zero line"]);
     expect(target.childNodes[1]).toBe(bigger);
+    expect(free).toEqual([fresh]); // copied, so free for reuse; the swapped one is on the page
   });
 
   it("gives an image its new source in place, and swaps nodes of another kind", () => {

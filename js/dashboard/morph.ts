@@ -10,8 +10,12 @@
 // is swapped). An image's new source is a data URL, which loads at once, decoded already
 // (panelview.ts waits for that), so it shows in the same frame as the rest.
 
-/** Make `target`'s children look like `source`'s; nodes of `source` may be moved into it. */
-export function morphChildren(target: Node, source: Node): void {
+/**
+ * Make `target`'s children look like `source`'s; nodes of `source` may be moved into it.
+ * `recycle` receives each canvas of `source` whose pixels were copied (free for reuse).
+ */
+export function morphChildren(target: Node, source: Node,
+  recycle?: (canvas: HTMLCanvasElement) => void): void {
   const olds = Array.from(target.childNodes);
   const news = Array.from(source.childNodes);
   for (let i = 0; i < news.length; i++) {
@@ -19,7 +23,7 @@ export function morphChildren(target: Node, source: Node): void {
     if (o === undefined) target.appendChild(n);
     else if (o.nodeType !== n.nodeType || o.nodeName !== n.nodeName || swapped(o, n)) {
       target.replaceChild(n, o);
-    } else morphNode(o, n);
+    } else morphNode(o, n, recycle);
   }
   for (let i = news.length; i < olds.length; i++) target.removeChild(olds[i]);
 }
@@ -31,21 +35,34 @@ function swapped(o: Node, n: Node): boolean {
   return oc.width !== nc.width || oc.height !== nc.height || !oc.getContext("2d");
 }
 
-function morphNode(o: Node, n: Node): void {
+function morphNode(o: Node, n: Node, recycle?: (canvas: HTMLCanvasElement) => void): void {
   if (o.nodeType !== 1) { // text (or a comment)
     if (o.nodeValue !== n.nodeValue) o.nodeValue = n.nodeValue;
     return;
   }
   const oe = o as HTMLElement, ne = n as HTMLElement;
-  for (const a of Array.from(oe.attributes)) if (!ne.hasAttribute(a.name)) oe.removeAttribute(a.name);
-  for (const a of Array.from(ne.attributes)) {
-    if (oe.getAttribute(a.name) !== a.value) oe.setAttribute(a.name, a.value);
+  if (!sameAttributes(oe, ne)) {
+    for (const a of Array.from(oe.attributes)) if (!ne.hasAttribute(a.name)) oe.removeAttribute(a.name);
+    for (const a of Array.from(ne.attributes)) {
+      if (oe.getAttribute(a.name) !== a.value) oe.setAttribute(a.name, a.value);
+    }
   }
   if (oe.onclick !== ne.onclick) oe.onclick = ne.onclick;
   if (oe.nodeName === "CANVAS") { // same size (swapped otherwise): the new pixels
     const canvas = oe as HTMLCanvasElement, ctx = canvas.getContext("2d")!;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(ne as HTMLCanvasElement, 0, 0);
+    recycle?.(ne as HTMLCanvasElement);
   }
-  morphChildren(oe, ne);
+  morphChildren(oe, ne, recycle);
+}
+
+/** Whether both have the same attributes in the same order (the builder's usual case). */
+function sameAttributes(o: Element, n: Element): boolean {
+  const oa = o.attributes, na = n.attributes;
+  if (oa.length !== na.length) return false;
+  for (let i = 0; i < na.length; i++) {
+    if (oa[i].name !== na[i].name || oa[i].value !== na[i].value) return false;
+  }
+  return true;
 }

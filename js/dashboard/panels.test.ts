@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { css, diverging, sequential } from "../lib/colors";
+import { css, diverging, sequential, symmetricLimit } from "../lib/colors";
 import {
   beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, gridColumns,
   histogramBars, layerColor, RecentMap, short, speedLines, weightImage, zeroAt,
@@ -114,6 +114,9 @@ describe("weightImage", () => {
       expect(Array.from(img.slice(4 * i, 4 * i + 4))).toEqual([...diverging(w[i], 4), 255]);
     }
     expect(() => weightImage(w, 28, 0)).toThrow("limit must be a positive finite number, got 0");
+    // Its own limit by default: symmetricLimit's, the largest finite magnitude (here 4).
+    expect(weightImage(w, 28)).toEqual(weightImage(w, 28, symmetricLimit(Array.from(w))));
+    expect(weightImage(new Float32Array(784), 28)).toEqual(weightImage(new Float32Array(784), 28, 1));
   });
 });
 

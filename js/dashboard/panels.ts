@@ -1,7 +1,7 @@
 // The insight panels' pure parts: confusion-matrix colouring and read-outs, histogram bar
 // geometry, and first-layer weights as RGBA images. No DOM here (tested under node); the
 // drawing is in panelview.ts.
-import { css, diverging, DIVERGING, sequential, symmetricLimit } from "../lib/colors";
+import { css, diverging, DIVERGING, sequential } from "../lib/colors";
 
 export interface ConfusionCell {
   row: number; // true class
@@ -88,7 +88,7 @@ export function short(v: number): string {
  * negative, red positive), scaled by `limit` (one limit per neuron: each image uses its
  * full range, since we look at patterns, not at sizes).
  */
-export function weightImage(weights: ArrayLike<number>, side = 28, limit = symmetricLimit(Array.from(weights))): Uint8ClampedArray {
+export function weightImage(weights: ArrayLike<number>, side = 28, limit = ownLimit(weights)): Uint8ClampedArray {
   const n = side * side;
   if (weights.length !== n) throw new Error(`a ${side}x${side} weight image needs ${n} weights, got ${weights.length}`);
   diverging(0, limit); // the limit's check, with diverging's message
@@ -108,6 +108,16 @@ export function weightImage(weights: ArrayLike<number>, side = 28, limit = symme
     out[4 * i + 3] = 255;
   }
   return out;
+}
+
+/** symmetricLimit(weights), without copying them into an array first. */
+function ownLimit(weights: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const a = Math.abs(weights[i]);
+    if (a > m && Number.isFinite(a)) m = a;
+  }
+  return m > 0 ? m : 1;
 }
 
 /** Columns of a grid of `n` tiles of `tile` px with `gap` px between them, in `width` px. */

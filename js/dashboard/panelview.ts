@@ -114,10 +114,29 @@ function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement
  * one's read lay the page out again: a layout per canvas each time the panels arrived.)
  */
 function sizedCanvas(className: string, css: { width: number; height: number }): HTMLCanvasElement {
+  const width = devicePixels(css.width, window.devicePixelRatio);
+  const height = devicePixels(css.height, window.devicePixelRatio);
+  const spare = spareCanvases.get(`${className} ${width}x${height}`)?.pop();
+  if (spare) {
+    const ctx = spare.getContext("2d") as (CanvasRenderingContext2D & { reset?: () => void }) | null;
+    if (ctx && typeof ctx.reset === "function") ctx.reset(); // pixels and state (line dash...)
+    else ctx?.clearRect(0, 0, width, height);
+    return spare;
+  }
   const canvas = h("canvas", className);
-  canvas.width = devicePixels(css.width, window.devicePixelRatio);
-  canvas.height = devicePixels(css.height, window.devicePixelRatio);
+  canvas.width = width;
+  canvas.height = height;
   return canvas;
+}
+
+// Canvases of a built tree whose pixels went into the page's own (morph.ts), by class and size:
+// the next panels draw into them instead of making (and sizing) new ones.
+const spareCanvases = new Map<string, HTMLCanvasElement[]>();
+function recycle(canvas: HTMLCanvasElement): void {
+  const key = `${canvas.className} ${canvas.width}x${canvas.height}`;
+  const list = spareCanvases.get(key) ?? [];
+  if (list.length < 8) list.push(canvas);
+  spareCanvases.set(key, list);
 }
 
 /** Draw into `canvas` now (nothing, where the host gives no 2D context). */
@@ -480,7 +499,7 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
     root.dataset.run = String(p.index ?? "");
     const fresh = document.createElement("div");
     fresh.append(...parts);
-    morphChildren(root, fresh); // in place: only what changed is styled and laid out again
+    morphChildren(root, fresh, recycle); // in place: only what changed is styled and laid out again
   };
   const images = parts.flatMap((part) => Array.from(part.querySelectorAll("img")));
   if (images.length === 0 || typeof images[0].decode !== "function") show();
