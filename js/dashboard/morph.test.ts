@@ -112,7 +112,8 @@ describe("morphChildren", () => {
   it("makes the target look like the source, keeping the nodes that stay", () => {
     const cell = el("td", { class: "c", style: "background: red" }, "3");
     const row = el("tr", {}, cell, el("td", { title: "old" }, "1"));
-    const target = el("div", {}, el("h4", {}, "epoch 1"), el("table", {}, row), el("p", {}, "gone"));
+    const target = el("div", {},
+      el("h4", {}, "epoch 1"), el("table", {}, row), el("p", {}, "gone"));
     const source = el("div", {},
       el("h4", {}, "epoch 2"),
       el("table", {}, el("tr", {}, el("td", { class: "c", style: "background: blue" }, "4"),
@@ -140,7 +141,8 @@ describe("morphChildren", () => {
   it("copies a canvas's pixels into one of the same size, and swaps one of another size", () => {
     const same = new FakeCanvas(150, 48, "old bars"), other = new FakeCanvas(150, 48, "old");
     const target = el("div", {}, same, other);
-    const bigger = new FakeCanvas(300, 48, "new"), fresh = new FakeCanvas(150, 48, "new bars", "zero line");
+    const bigger = new FakeCanvas(300, 48, "new");
+    const fresh = new FakeCanvas(150, 48, "new bars", "zero line");
     const free: unknown[] = [];
     morphChildren(target as unknown as Node, el("div", {}, fresh, bigger) as unknown as Node,
       (c) => free.push(c));
@@ -165,7 +167,8 @@ describe("morphChildren", () => {
     const li = el("li", {}, "1");
     li.onclick = handler;
     morph(target, el("ul", {}, li, el("li", {}, "2"), el("li", {}, "3")));
-    expect(target.childNodes.map((n) => html(n))).toEqual(["<LI>1</LI>", "<LI>2</LI>", "<LI>3</LI>"]);
+    expect(target.childNodes.map((n) => html(n)))
+      .toEqual(["<LI>1</LI>", "<LI>2</LI>", "<LI>3</LI>"]);
     expect((target.childNodes[0] as FakeElement).onclick).toBe(handler);
     morph(target, el("ul", {}, el("li", {}, "1")));
     expect(target.childNodes.length).toBe(1);

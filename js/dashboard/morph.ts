@@ -42,7 +42,9 @@ function morphNode(o: Node, n: Node, recycle?: (canvas: HTMLCanvasElement) => vo
   }
   const oe = o as HTMLElement, ne = n as HTMLElement;
   if (!sameAttributes(oe, ne)) {
-    for (const a of Array.from(oe.attributes)) if (!ne.hasAttribute(a.name)) oe.removeAttribute(a.name);
+    for (const a of Array.from(oe.attributes)) {
+      if (!ne.hasAttribute(a.name)) oe.removeAttribute(a.name);
+    }
     for (const a of Array.from(ne.attributes)) {
       if (oe.getAttribute(a.name) !== a.value) oe.setAttribute(a.name, a.value);
     }

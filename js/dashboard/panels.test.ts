@@ -116,7 +116,8 @@ describe("weightImage", () => {
     expect(() => weightImage(w, 28, 0)).toThrow("limit must be a positive finite number, got 0");
     // Its own limit by default: symmetricLimit's, the largest finite magnitude (here 4).
     expect(weightImage(w, 28)).toEqual(weightImage(w, 28, symmetricLimit(Array.from(w))));
-    expect(weightImage(new Float32Array(784), 28)).toEqual(weightImage(new Float32Array(784), 28, 1));
+    const zeros = new Float32Array(784);
+    expect(weightImage(zeros, 28)).toEqual(weightImage(zeros, 28, 1));
   });
 });
 
@@ -223,6 +224,7 @@ describe("bmpDataUrl", () => {
   });
 
   it("refuses pixels that do not fill the image", () => {
-    expect(() => bmpDataUrl([0, 0, 0, 255], 2, 3)).toThrow("a 2x3 image needs 24 RGBA bytes, got 4");
+    expect(() => bmpDataUrl([0, 0, 0, 255], 2, 3))
+      .toThrow("a 2x3 image needs 24 RGBA bytes, got 4");
   });
 });

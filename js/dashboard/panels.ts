@@ -88,7 +88,8 @@ export function short(v: number): string {
  * negative, red positive), scaled by `limit` (one limit per neuron: each image uses its
  * full range, since we look at patterns, not at sizes).
  */
-export function weightImage(weights: ArrayLike<number>, side = 28, limit = ownLimit(weights)): Uint8ClampedArray {
+export function weightImage(weights: ArrayLike<number>, side = 28,
+  limit = ownLimit(weights)): Uint8ClampedArray {
   const n = side * side;
   if (weights.length !== n) throw new Error(`a ${side}x${side} weight image needs ${n} weights, got ${weights.length}`);
   diverging(0, limit); // the limit's check, with diverging's message

@@ -7,8 +7,8 @@ import { decodeArray, type NDArray } from "../lib/wire";
 import { devicePixels, grayToRgba } from "../lib/paint";
 import { formatPercent } from "./legend";
 import {
-  beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, histogramBars, layerColor,
-  RecentMap, short, speedLines, weightImage, zeroAt,
+  beyondBands, bmpDataUrl, bytesKey, cellTitle, confusionCells, decadeRange, histogramBars,
+  layerColor, RecentMap, short, speedLines, weightImage, zeroAt,
 } from "./panels";
 import { runColor } from "./palette";
 import { eceLine, formatEce, reliabilityBars } from "./calibration";
@@ -118,7 +118,8 @@ function sizedCanvas(className: string, css: { width: number; height: number }):
   const height = devicePixels(css.height, window.devicePixelRatio);
   const spare = spareCanvases.get(`${className} ${width}x${height}`)?.pop();
   if (spare) {
-    const ctx = spare.getContext("2d") as (CanvasRenderingContext2D & { reset?: () => void }) | null;
+    type Resettable = CanvasRenderingContext2D & { reset?: () => void };
+    const ctx = spare.getContext("2d") as Resettable | null;
     if (ctx && typeof ctx.reset === "function") ctx.reset(); // pixels and state (line dash...)
     else ctx?.clearRect(0, 0, width, height);
     return spare;
@@ -140,7 +141,8 @@ function recycle(canvas: HTMLCanvasElement): void {
 }
 
 /** Draw into `canvas` now (nothing, where the host gives no 2D context). */
-function paintCanvas(canvas: HTMLCanvasElement, draw: (ctx: CanvasRenderingContext2D) => void): void {
+function paintCanvas(canvas: HTMLCanvasElement,
+  draw: (ctx: CanvasRenderingContext2D) => void): void {
   const ctx = canvas.getContext("2d");
   if (ctx) draw(ctx);
 }

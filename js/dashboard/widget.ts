@@ -425,7 +425,6 @@ export default {
     function draw() {
       frame = 0;
       const { runs, data, live } = runData();
-      const smoothed = runs.map((run, i) => smoothRun(run, data[i]));
       const log = !!model.get("log_scale");
       const faded = runs.map((_r, i) => isFaded(runs, i, live));
       const theme = themeColors();
@@ -435,8 +434,11 @@ export default {
       // Off screen, the curves wait (chartsOnScreen catches them up when they come into view);
       // a new structure is built anyway, so uPlot's series and legend are always current.
       const due = chartsOnScreen.due();
+      const values = due || model.get("status") !== "running";
+      const smoothed = due || rebuildNow || values
+        ? runs.map((run, i) => smoothRun(run, data[i])) : [];
       if (due || rebuildNow) drawCharts(runs, data, smoothed, live, log, theme, key);
-      drawLegend(runs, data, smoothed, due || model.get("status") !== "running");
+      drawLegend(runs, data, smoothed, values);
     }
 
     function drawCharts(runs: RunState[], data: (Decoded | null)[], smoothed: (Smoothed | null)[],
@@ -449,7 +451,8 @@ export default {
         if (r) marks.push({ x: r.x, text: r.text, color: runColor(i), restored: { loss: r.loss, accuracy: r.accuracy } });
       });
       const built = (["loss", "accuracy"] as Kind[]).map((kind) => {
-        const { points, series } = chartSeries(kind, runs, data, smoothed, hidden, live, theme.paper);
+        const { points, series } =
+          chartSeries(kind, runs, data, smoothed, hidden, live, theme.paper);
         return { kind, series, data: align(points, kind === "loss" && log) };
       });
       if (!plots || rebuild || key !== structure) {
@@ -639,7 +642,13 @@ export default {
       if (transform !== fill) progressFill.style.transform = fill = transform;
     }
 
-    cleanups.on(model, "change:_live", () => schedule());
+    cleanups.on(model, "change:_live", () => {
+      // Off screen while a run trains, new curves change nothing on the page (drawn, the legend
+      // would skip its values and the charts their curves): no frame is asked for. The charts
+      // and the legend catch up when they come into view or training pauses or ends.
+      if (!chartsOnScreen.shown && model.get("status") === "running") chartsOnScreen.due();
+      else schedule();
+    });
     cleanups.on(model, "change:_runs", () => {
       schedule();
       updateControls();
