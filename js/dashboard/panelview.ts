@@ -94,15 +94,24 @@ const SIDE = 28;
 // each frame's work on the main thread.
 // Encoded thumbnails by their pixels: a digit shown again (the gallery's mistakes and the
 // confusion cells' digits change little from one epoch to the next) is not encoded again.
-const encoded = new RecentMap<string, string>(256);
+// Kept per panels element (a dashboard's view), with the spare canvases below, so they go
+// when the view goes; `kept` is the one renderPanels is building for.
+interface Kept {
+  generation: number; // the latest panels asked for: an older set still decoding is dropped
+  encoded: RecentMap<string, string>;
+  spare: Map<string, HTMLCanvasElement[]>;
+}
+const keptFor = new WeakMap<HTMLElement, Kept>();
+const newKept = (): Kept => ({ generation: 0, encoded: new RecentMap(256), spare: new Map() });
+let kept = newKept();
 
 /** A SIDE x SIDE image of `rgba` (SIDE * SIDE * 4 bytes) as an <img> of `className`. */
 function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement {
   const img = h("img", className);
   img.width = img.height = SIDE;
   const key = bytesKey(rgba);
-  let url = encoded.get(key);
-  if (url === undefined) encoded.set(key, (url = bmpDataUrl(rgba, SIDE, SIDE)));
+  let url = kept.encoded.get(key);
+  if (url === undefined) kept.encoded.set(key, (url = bmpDataUrl(rgba, SIDE, SIDE)));
   img.src = url;
   return img;
 }
@@ -116,7 +125,7 @@ function thumbnail(rgba: Uint8ClampedArray, className: string): HTMLImageElement
 function sizedCanvas(className: string, css: { width: number; height: number }): HTMLCanvasElement {
   const width = devicePixels(css.width, window.devicePixelRatio);
   const height = devicePixels(css.height, window.devicePixelRatio);
-  const spare = spareCanvases.get(`${className} ${width}x${height}`)?.pop();
+  const spare = kept.spare.get(`${className} ${width}x${height}`)?.pop();
   if (spare) {
     type Resettable = CanvasRenderingContext2D & { reset?: () => void };
     const ctx = spare.getContext("2d") as Resettable | null;
@@ -132,12 +141,12 @@ function sizedCanvas(className: string, css: { width: number; height: number }):
 
 // Canvases of a built tree whose pixels went into the page's own (morph.ts), by class and size:
 // the next panels draw into them instead of making (and sizing) new ones.
-const spareCanvases = new Map<string, HTMLCanvasElement[]>();
-function recycle(canvas: HTMLCanvasElement): void {
+function recycle(spare: Kept["spare"], canvas: HTMLCanvasElement): void {
+  canvas.remove(); // out of its built tree, which would otherwise live on with it
   const key = `${canvas.className} ${canvas.width}x${canvas.height}`;
-  const list = spareCanvases.get(key) ?? [];
+  const list = spare.get(key) ?? [];
   if (list.length < 8) list.push(canvas);
-  spareCanvases.set(key, list);
+  spare.set(key, list);
 }
 
 /** Draw into `canvas` now (nothing, where the host gives no 2D context). */
@@ -348,8 +357,10 @@ function weightGrid(weights: Wire, neurons: number[]): HTMLElement {
 
 /** Replace `root`'s content with the panels for `p` (or a note that none exist yet). */
 export function renderPanels(root: HTMLElement, p: PanelData | null): void {
-  const generation = (shownGeneration.get(root) ?? 0) + 1;
-  shownGeneration.set(root, generation);
+  const mine = keptFor.get(root) ?? newKept();
+  keptFor.set(root, mine);
+  kept = mine;
+  const generation = ++mine.generation;
   if (!p) {
     root.replaceChildren(h("div", "nnw-dash__panelnote", "The panels appear after the first epoch (or dash.refresh_panels())."));
     delete root.dataset.epoch;
@@ -496,17 +507,22 @@ export function renderPanels(root: HTMLElement, p: PanelData | null): void {
   // The new panels go in once their thumbnails are decoded: put in at once, each image that
   // finished loading later made the page draw another frame (some ten frames per panels).
   const show = () => {
-    if (shownGeneration.get(root) !== generation) return; // newer panels arrived meanwhile
+    if (mine.generation !== generation) return; // newer panels arrived meanwhile
     root.dataset.epoch = String(p.epoch);
     root.dataset.run = String(p.index ?? "");
     const fresh = document.createElement("div");
     fresh.append(...parts);
-    morphChildren(root, fresh, recycle); // in place: only what changed is styled and laid out again
+    // In place: only what changed is styled and laid out again.
+    morphChildren(root, fresh, (canvas) => recycle(mine.spare, canvas));
   };
   const images = parts.flatMap((part) => Array.from(part.querySelectorAll("img")));
   if (images.length === 0 || typeof images[0].decode !== "function") show();
   else void Promise.all(images.map((img) => img.decode().catch(() => undefined))).then(show);
 }
 
-/** The latest panels asked for per panels element: an older set still decoding is dropped. */
-const shownGeneration = new WeakMap<HTMLElement, number>();
+/** Forget what was kept for `root`'s panels (its view is going away; a closed view's element
+ * may live on in the host, and would keep its spare canvases). */
+export function releasePanels(root: HTMLElement): void {
+  keptFor.delete(root);
+  kept = newKept();
+}

@@ -21,7 +21,7 @@ import {
   placeLabels, valuesAt, type LineStyle,
 } from "./legend";
 import { runColor, withAlpha } from "./palette";
-import { renderPanels, type PanelData } from "./panelview";
+import { releasePanels, renderPanels, type PanelData } from "./panelview";
 import { restoredMark, statusText, type RestoredMark, type RestoredWire } from "./restored";
 import { renderResults, type ResultsData } from "./results";
 import { chosenIndex, runOptions } from "./runselect";
@@ -681,6 +681,7 @@ export default {
       if (panelsOnScreen.due()) drawPanels();
     };
     cleanups.add(watchOnScreen(panels, panelsOnScreen, updatePanels));
+    cleanups.add(() => releasePanels(panels));
     cleanups.on(model, "change:_panels", updatePanels);
     const updateResults = () => {
       try {
