@@ -149,10 +149,13 @@ class Publisher:
             state["_live"] = (
                 None if active is None else {"run": runs.index(active), **active.curves()}
             )
+            # The status before the progress: once it says "paused" the loop is parked, so the
+            # progress read after it is final (read the other way round, a mini-batch that
+            # ended in between changed the progress in the next update, after "paused").
+            state["status"] = _status(control, active, runs)
             state["progress"] = self.progress.progress(
                 runs, active, control.parked, control.paused_seconds()
             )
-            state["status"] = _status(control, active, runs)
             if control.interleaving and active is not None:
                 state["settings"] = active  # the inputs show the run whose turn it is
             # A session or a run started, or a run ended: say why. Anything else said (a
