@@ -76,6 +76,39 @@ def test_pause_holds_training_and_resume_goes_on(dash, wait_for):
     wait_for(lambda: len(dash.history.batch_loss) > n + 10)
 
 
+def test_an_update_that_says_paused_carries_the_progress_as_parked(dash, wait_for):
+    # The loop parks between the update's two reads (status and progress), after one more
+    # mini-batch: an update must not say "paused" with the progress from before that mini-batch,
+    # which the page would then change, after "paused", at the next update.
+    dash.start()
+    wait_for(lambda: len(dash.history.batch_loss) >= 10)
+    run, progress = dash.runs[0], dash._progress.progress
+    parked_at = []
+
+    def park_while_read(*args, **kwargs):
+        got = progress(*args, **kwargs)
+        if not parked_at:  # the first read: a mini-batch ends, then the loop parks
+            read = dash._progress.position[run]
+            wait_for(lambda: dash._progress.position[run] != read)
+            dash.pause()
+            wait_for(lambda: dash._control.parked)
+            parked_at.append(dash._progress.position[run])
+        return got
+
+    def as_parked():
+        epoch, batch = parked_at[0]
+        return (dash.progress["epoch"], dash.progress["batch"]) == (epoch + 1, batch)
+
+    dash._progress.progress = park_while_read
+    dash._publisher.publish()
+    del dash._progress.progress
+    assert parked_at
+    assert dash.status != "paused" or as_parked()
+    dash._publisher.publish()  # the next update, as the writer would send it
+    assert dash.status == "paused" and as_parked()
+    dash.stop()
+
+
 def test_pause_stop_wait_returns_as_soon_as_training_stops(dash, wait_for):
     dash.start()
     wait_for(lambda: len(dash.history.batch_loss) >= 10)
