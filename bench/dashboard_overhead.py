@@ -48,7 +48,10 @@ sample was the same with and without them (10.0 and 10.2 us); the writer used 0.
 more. On 5 Dec, after net.fit became about a quarter faster at batch size 10 (150,000-157,000
 samples/s here): ``--panels`` 0.809 and 0.816 best to best at load 0.9-2.8 (0.97 and 1.04 against
 the dashboard without the two panels; chromium 0.32 of a core against 0.11 while net.fit ran),
-``--panels --epochs 60`` 0.859 at load 2.2-3.1; kernel side only 0.979.
+``--panels --epochs 60`` 0.859 at load 2.2-3.1; kernel side only 0.979. Later on 5 Dec, the page
+drawing only what is on screen and this bench keeping the whole dashboard on screen: ``--panels``
+0.912 and 0.920 best to best at load 0.2-1.1 (0.94 without the two panels; chromium 0.37 of a
+core against 0.12 idle).
 """
 
 from __future__ import annotations
