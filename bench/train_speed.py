@@ -32,23 +32,26 @@ the other threads' work. ``--clock wall`` times every row by the wall clock.
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
     python bench/train_speed.py --clock wall                  # every row by the wall clock
 
-Printed on the 2-core development machine (load average 0.56 before, 0.93 after; PyTorch
-2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py``, full MNIST::
+Printed on the 2-core development machine (load average 0.00 before, 0.24 after; PyTorch
+2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py --samples 30000 --repeats 3``,
+one-thread rows by thread CPU time, two-thread rows by the wall clock::
 
                              fit     bound   PyTorch  fit/bound  fit/PyTorch  fit/loop
-    sigmoid b=10 t=1         179,403   250,898    30,691       0.72        5.85x     24.6x
-    sigmoid b=10 t=2         154,943   292,971    31,585       0.53        4.91x     21.2x
-    sigmoid b=64 t=1         246,487   310,431   107,824       0.79        2.29x     33.8x
-    sigmoid b=64 t=2         257,238   316,925   131,962       0.81        1.95x     35.3x
-    softmax b=10 t=1         145,636   283,759    31,746       0.51        4.59x     20.0x
-    softmax b=10 t=2         181,337   294,383    33,825       0.62        5.36x     24.9x
-    softmax b=64 t=1         246,144   303,078   107,593       0.81        2.29x     33.8x
-    softmax b=64 t=2         257,391   320,121   131,472       0.80        1.96x     35.3x
+    sigmoid b=10 t=1         180,553   310,762    36,988       0.58        4.91x     22.1x
+    sigmoid b=10 t=2         179,095   297,974    35,547       0.60        4.98x     22.0x
+    sigmoid b=64 t=1         293,472   349,313   128,949       0.84        2.23x     36.0x
+    sigmoid b=64 t=2         327,519   360,625   156,075       0.92        2.11x     40.1x
+    softmax b=10 t=1         189,021   309,490    37,502       0.61        5.14x     23.2x
+    softmax b=10 t=2         173,515   295,755    37,101       0.59        4.70x     21.3x
+    softmax b=64 t=1         285,132   348,047   127,844       0.81        2.23x     35.0x
+    softmax b=64 t=2         317,791   391,505   157,692       0.79        1.97x     39.0x
 
-and, just before it, twice by ``--samples 30000 --repeats 3`` (load 1.3 to 0.7): fit / bound
-0.58-0.66 at mini-batch 10 and 0.76-0.89 at 64, 4.6-5.4x PyTorch at 10 and 1.95-2.36x at 64.
-A figure moves by up to 0.1 between runs on the shared machine; the README has the ranges and
-what changed.
+and right after it (load 0.24 to 0.67): fit / bound 0.55-0.65 at mini-batch 10 and 0.79-0.84
+at 64, 4.65-5.70x PyTorch at 10, 2.20-2.24x at 64 with one thread and 1.83-1.91x with two.
+With another program busy on the second core (a niced training), the two-thread rows swing
+wildly: OpenBLAS's idle thread yields its core between products, and fit, whose products
+have element-wise work between them, then waits for it up to a scheduler tick per product
+(37,685 samples/s in one such row). The README has the ranges and what changed.
 """
 
 from __future__ import annotations
