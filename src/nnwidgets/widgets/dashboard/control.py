@@ -242,14 +242,14 @@ class TrainingControl:
         """After each of ``run``'s mini-batches (``end_of_epoch`` after an epoch's last): apply
         queued changes, pass the turn after n mini-batches, wake a waiting step.
 
-        Runs for every mini-batch on the training thread: on the common path (no change
-        queued, no step waiting, no turn to pass) it only reads a few attributes. Otherwise
-        ``before()`` is called first (the Trainer's ``flush_records``: the run's history
-        complete, for counting its mini-batches and marking where a change applies).
+        On the training thread; the recorder calls it only when :attr:`wants_batches` (a
+        change queued, a step waiting, or turns to pass). ``before()`` is called first (the
+        Trainer's ``flush_records``: the run's history complete, for counting its mini-batches
+        and marking where a change applies).
         """
-        every = self._every
-        if not (self._pending or self._stepping or every):
+        if not self.wants_batches:
             return
+        every = self._every
         if before is not None:
             before()
         if every == "epoch":
