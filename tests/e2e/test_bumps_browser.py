@@ -119,7 +119,10 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
         # a free step moves with the keyboard, and the score follows
         step = root.locator(".nnw-bumps__step").nth(0)
         step.focus()
+        before = root.get_attribute("data-steps")
         step.press("ArrowRight")
+        # The page writes its numbers with the next frame's drawing, not in the key's handler.
+        expect(root).not_to_have_attribute("data-steps", before)
         heights, steps, moved = page_numbers(root)
         assert steps[1] == pytest.approx(0.21, abs=1e-12)
         assert moved == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
