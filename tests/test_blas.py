@@ -96,16 +96,21 @@ def test_arrays_that_do_not_suit_gemm_are_added_numpys_way(unsuited):
     np.testing.assert_allclose(c, expected, rtol=1e-6)
 
 
+def prepared_arrays(dtype, suited):
+    """The adder for ``dtype`` and arrays a, b, c for it; c in Fortran order (which gemm's
+    call here does not take, so the prepared call adds NumPy's way) unless ``suited``."""
+    add = product_adder(dtype)
+    if add is None:
+        pytest.skip("NumPy's BLAS offers no gemm to call here")
+    a, b, c = arrays(dtype)
+    return add, a, b, c if suited else np.asfortranarray(c)
+
+
 @pytest.mark.parametrize("suited", [True, False])
 def test_a_prepared_call_adds_the_product_every_time_it_is_called(suited):
     # prepare(a, b, c) makes the call once, for a loop that adds the same arrays every step;
     # arrays that do not suit gemm (here c in Fortran order) get a call that adds NumPy's way.
-    add = product_adder(np.float32)
-    if add is None:
-        pytest.skip("NumPy's BLAS offers no gemm to call here")
-    a, b, c = arrays(np.float32)
-    if not suited:
-        c = np.asfortranarray(c)
+    add, a, b, c = prepared_arrays(np.float32, suited)
     expected = c.copy()
     call = add.prepare(a, b, c)
     assert call.arrays[2] is c
@@ -120,12 +125,7 @@ def test_a_prepared_call_adds_the_product_every_time_it_is_called(suited):
 def test_a_prepared_call_with_beta_keeps_that_share_of_c(suited):
     # beta (a scalar whose value may change between calls) makes c = beta c + a^T b: 0 ignores
     # what c held, NaN included, as momentum's first step ignores the velocity.
-    add = product_adder(np.float64)
-    if add is None:
-        pytest.skip("NumPy's BLAS offers no gemm to call here")
-    a, b, c = arrays(np.float64)
-    if not suited:
-        c = np.asfortranarray(c)
+    add, a, b, c = prepared_arrays(np.float64, suited)
     beta = add.scalar()
     call = add.prepare(a, b, c, beta=beta)
     c[0, 0] = np.nan
