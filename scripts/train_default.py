@@ -223,6 +223,7 @@ RECIPE = {
     "mnist": 30000,
     "augment_pen": False,
     "pen": 0,
+    "alpha": 1.0,
 }
 FOLDS = 5
 # cv validates on MNIST's last 10,000 training digits, never on its test set
@@ -306,7 +307,21 @@ def main(argv=None):
         )
         if name == "pendigits":
             q.add_argument("--out", required=True, help="where to save the network (.npz, float16)")
+            q.add_argument(
+                "--alpha",
+                type=float,
+                default=RECIPE["alpha"],
+                help="the weights kept: (1 - alpha) * the base's + alpha * the fine-tuned "
+                "network's (1: the fine-tuned network)",
+            )
         else:
+            q.add_argument(
+                "--alphas",
+                type=_alphas,
+                default=[RECIPE["alpha"]],
+                help="comma-separated alphas (see pendigits --alpha), each read from the same "
+                "fold models",
+            )
             q.add_argument("--save-folds", help="a folder to save each fold's model in")
             q.add_argument("--folds", type=int, default=FOLDS)
     for q in sub.choices.values():
@@ -381,13 +396,16 @@ def pendigits(args):
     data = load_mnist(args.data) if args.data else load_mnist()
     pen = load_pendigits()
     pool = pen_pool(pen, args.hands)
-    net = _as_float32(Network.load(args.base), args.seed)
+    base = Network.load(args.base)
+    net = _as_float32(base, args.seed)
     print(f"start: MNIST test {net.score(data.X_test, data.y_test):.4f}", flush=True)
     fine_tune(net, pool, pen.y, data.X_train, data.y_train, args)
+    net = interpolate(base, net, args.alpha)
     X_check = pen_pool(pen, CHECK_HANDS, seed=CHECK_HAND_SEED)
     X_sv, y_sv = _pen_set(STYLE_CHECK, STYLE_CHECK_SEED)
     print(
-        f"MNIST test {net.score(data.X_test, data.y_test):.4f}; the 30 writers' digits in "
+        f"alpha {args.alpha:g}: MNIST test {net.score(data.X_test, data.y_test):.4f}; "
+        f"the 30 writers' digits in "
         f"other hands (seen in training) {_score_pool(net, X_check, pen.y):.4f}; style "
         f"validation {net.score(X_sv, y_sv):.4f}; {time.perf_counter() - started:.0f}s",
         flush=True,
@@ -437,6 +455,23 @@ def fine_tune(net, pool, y_pen, X_mnist, y_mnist, args):
     return net
 
 
+def interpolate(base, tuned, alpha):
+    """A new network whose weights and biases are ``(1 - alpha) * base + alpha * tuned``.
+
+    Weight-space ensembling (WiSE-FT, Wortsman et al. 2022): ``tuned`` was fine-tuned from
+    ``base``, so the straight path between them usually stays low in loss; alpha 1 is ``tuned``.
+    """
+
+    def mix(b, t):
+        return (1 - alpha) * b.astype(t.dtype) + alpha * t
+
+    mixed = tuned.copy()
+    mixed.set_parameters(
+        list(map(mix, base.weights, tuned.weights)), list(map(mix, base.biases, tuned.biases))
+    )
+    return mixed
+
+
 def cross_validate(args):
     """Fine-tune on 4 folds of writers, read the 5th; print per writer, the worst, confusions."""
     from nnwidgets import load_mnist
@@ -453,13 +488,18 @@ def cross_validate(args):
     X_sv, y_sv = _pen_set(STYLE_CHECK, STYLE_CHECK_SEED)
     base = _base_network(args.base)
     folds = writer_folds(pen.writer, args.folds)
-    pred = np.full((CHECK_HANDS, len(pen.y)), -1)
-    proba = np.zeros((CHECK_HANDS, len(pen.y), 10), np.float32)
-    mnist_ok, style_ok = [], []
+    alphas = args.alphas
+    if args.save_folds and len(alphas) > 1:
+        sys.exit(f"--save-folds saves one model per fold: give one alpha, got {alphas}")
+    pred = np.full((len(alphas), CHECK_HANDS, len(pen.y)), -1)
+    proba = np.zeros((len(alphas), CHECK_HANDS, len(pen.y), 10), np.float32)
+    mnist_ok = np.zeros((len(alphas), len(folds)))
+    style_ok = np.zeros((len(alphas), len(folds)))
     print(
         f"recipe: epochs {args.epochs}, learning rate {args.learning_rate}, hands {args.hands}, "
         f"copies {args.copies}, MNIST {args.mnist}, augment pen {args.augment_pen}, "
-        f"synthetic pen {args.pen}, distill {args.distill}, seed {args.seed}",
+        f"synthetic pen {args.pen}, distill {args.distill}, seed {args.seed}, "
+        f"alphas {' '.join(f'{a:g}' for a in alphas)}",
         flush=True,
     )
     print(
@@ -469,36 +509,49 @@ def cross_validate(args):
     )
     for k, held in enumerate(folds):
         out = np.isin(pen.writer, held)
-        net = _as_float32(base, args.seed + k)
-        fine_tune(net, pool[:, ~out], pen.y[~out], X_m, y_m, args)
-        for h in range(CHECK_HANDS):
-            proba[h, out] = net.predict_proba(check[h, out])
-        pred[:, out] = proba[:, out].argmax(axis=2)
-        mnist_ok.append(net.score(X_mv, y_mv))
-        style_ok.append(net.score(X_sv, y_sv))
-        acc = (pred[:, out] == pen.y[out]).mean()
-        print(
-            f"fold {k + 1}: writers {held.tolist()}: held-out pen digits {acc:.4f}, "
-            f"MNIST validation {mnist_ok[-1]:.4f}, style validation {style_ok[-1]:.4f}  "
-            f"{time.perf_counter() - started:.0f}s",
-            flush=True,
-        )
+        tuned = _as_float32(base, args.seed + k)
+        fine_tune(tuned, pool[:, ~out], pen.y[~out], X_m, y_m, args)
+        for i, alpha in enumerate(alphas):  # every alpha from the same fine-tuned network
+            net = interpolate(base, tuned, alpha)
+            for h in range(CHECK_HANDS):
+                proba[i, h, out] = net.predict_proba(check[h, out])
+            pred[i][:, out] = proba[i][:, out].argmax(axis=2)
+            mnist_ok[i, k] = net.score(X_mv, y_mv)
+            style_ok[i, k] = net.score(X_sv, y_sv)
+            acc = (pred[i][:, out] == pen.y[out]).mean()
+            print(
+                f"fold {k + 1}, alpha {alpha:g}: writers {held.tolist()}: held-out pen digits "
+                f"{acc:.4f}, MNIST validation {mnist_ok[i, k]:.4f}, style validation "
+                f"{style_ok[i, k]:.4f}  {time.perf_counter() - started:.0f}s",
+                flush=True,
+            )
         if args.save_folds:
             folder = pathlib.Path(args.save_folds)
             folder.mkdir(parents=True, exist_ok=True)
             net.save(folder / f"fold-{k + 1}.npz", dtype="float16")
     if args.save_folds:
         np.save(pathlib.Path(args.save_folds) / "folds.npy", np.array(folds))
-    report_by_writer(pen.y, pen.writer, pred, proba)
-    print(
-        f"MNIST validation (training digits 50,000..59,999) mean over folds {np.mean(mnist_ok):.4f}"
-    )
-    print(
-        f"style validation ({STYLE_CHECK:,} synthetic pen digits, seed {STYLE_CHECK_SEED}) mean "
-        f"over folds {np.mean(style_ok):.4f}; mean of the two "
-        f"{(np.mean(mnist_ok) + np.mean(style_ok)) / 2:.4f}",
-        flush=True,
-    )
+    rows = []
+    for i, alpha in enumerate(alphas):
+        print(f"\n-- alpha {alpha:g}")
+        pooled, per = report_by_writer(pen.y, pen.writer, pred[i], proba[i])
+        per_fold = " ".join(f"{v:.4f}" for v in mnist_ok[i])
+        print(
+            f"MNIST validation (training digits 50,000..59,999) mean over folds "
+            f"{mnist_ok[i].mean():.4f} ({per_fold})"
+        )
+        print(
+            f"style validation ({STYLE_CHECK:,} synthetic pen digits, seed {STYLE_CHECK_SEED}) "
+            f"mean over folds {style_ok[i].mean():.4f}",
+            flush=True,
+        )
+        worst = min(per, key=per.get)
+        rows.append(
+            f"{alpha:<5g}  {pooled:.2%}  {per[worst]:.1%} ({worst})  {mnist_ok[i].mean():.4f} "
+            f"({per_fold})  {style_ok[i].mean():.4f}"
+        )
+    print("\nalpha  pen     worst (writer)  MNIST validation (per fold)              styles")
+    print("\n".join(rows), flush=True)
     return 0
 
 
@@ -635,6 +688,16 @@ def _save(net, out, data):
         f"saved {out} ({pathlib.Path(out).stat().st_size / 1e6:.2f} MB); as saved (float16): "
         f"MNIST test {saved.score(data.X_test, data.y_test):.4f}"
     )
+
+
+def _alphas(text):
+    """``--alphas``: comma-separated numbers, e.g. ``0.5,0.8,1``."""
+    try:
+        return [float(a) for a in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers such as 0.5,0.8,1, got {text!r}"
+        ) from None
 
 
 def _as_float32(net, seed):
