@@ -26,7 +26,7 @@ from ._blas import blas_threads, product_adder
 from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from here)
 from .loop_control import LoopControl
 from .momentum import Velocity
-from .network import Network
+from .network import Network, aligned_copy, aligned_empty
 
 __all__ = [
     "Callback",
@@ -920,7 +920,8 @@ class Trainer:
             self._step_flat = self._work.gradient
             self._step_views = self._work.nabla_w + self._work.nabla_b
         else:
-            self._step_flat = np.zeros(sum(p.size for p in params), dtype)
+            self._step_flat = aligned_empty(sum(p.size for p in params), dtype)
+            self._step_flat[:] = 0
             self._step_views, start = [], 0
             for p in params:
                 self._step_views.append(self._step_flat[start : start + p.size].reshape(p.shape))
@@ -1083,7 +1084,7 @@ def _hears_batches(callback):
 
 def snapshot(net):
     """Copies of the network's weights and biases, to restore later."""
-    return [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    return [aligned_copy(w) for w in net.weights], [aligned_copy(b) for b in net.biases]
 
 
 def auto_threads(net, batch_size, *, cores=None):
