@@ -20,14 +20,14 @@ dashboard does (so both do the same training work and only the watching differs;
 ones that count what would go to the page (as bench/dashboard_overhead.py does without
 --browser): the map's writer sends the weights up to ten times a second while it trains.
 A third variant, the dashboard without the map, separates the map's cost from the dashboard's.
-Printed: samples/s of each, best of --repeats, and the ratio two ways. Best to best: each
-variant's fastest run (on this shared 2-core machine one run in three of any of them can lose a
-tenth to another job, so the best of several is each variant's speed undisturbed more often).
-Paired, the figure judged against the goal: the median over the repeats of each watched run's
-speed to that of the net.fit run just before it, as bench/train_speed.py compares its
-contenders. A slow spell then slows both sides of a pair, where one lucky net.fit run alone
-moved the best-to-best ratio by 0.03 between runs of this script (0.895 to 0.925 over five
-runs on 5 Dec, with the code unchanged). --repeats 7 by default: seven pairs for the median.
+Printed: samples/s of each, best of --repeats, and the ratio two ways. Best to best, the
+figure judged against the goal: each variant's fastest run (on this shared 2-core machine one
+run in three of any of them can lose a tenth to another job, so the best of several is each
+variant's speed undisturbed more often). Paired: the median over the repeats of each watched
+run's speed to that of the net.fit run just before it (as bench/train_speed.py compares its
+contenders), which keeps the disturbed repeats in: the watched runs have more threads than
+net.fit (the dashboard's writer, the map's), and another job on the second core slows them
+more, so on a busy machine it reads lower. --repeats 7 by default.
 """
 
 from __future__ import annotations
@@ -161,13 +161,9 @@ def throughput(args):
         dashes.append(rate)
         sent.append(n)
         bare.append(watched(with_map=False)[0])
-    # Two estimates of the same ratio. Best to best: each variant's fastest run. Paired: the
-    # median over the repeats of each repeat's watched run to the net.fit run just before it,
-    # so a disturbance that slows one repeat slows both sides of its pair (the estimate
-    # bench/train_speed.py uses): on this shared machine a single lucky net.fit run moves the
-    # first by a few hundredths, and the second hardly at all.
-    best = max(dashes) / max(fits)
-    ratio = float(np.median([d / f for d, f in zip(dashes, fits)]))
+    # Two estimates (see the docstring): best to best, judged; and the median of the pairs.
+    ratio = max(dashes) / max(fits)
+    paired = float(np.median([d / f for d, f in zip(dashes, fits)]))
     print(
         f"\ntraining [2, 8, 8, 1] on 250 spiral points, {args.epochs} epochs, mini-batch 10, "
         f"best of {args.repeats} (load average {os.getloadavg()[0]:.2f}):"
@@ -180,7 +176,7 @@ def throughput(args):
     )
     print(f"  dashboard alone (no map)         {max(bare):9,.0f} samples/s")
     print(
-        f"  ratio {ratio:.3f} paired, {best:.3f} best to best (to net.fit with the same "
+        f"  ratio {ratio:.3f} best to best, {paired:.3f} paired (to net.fit with the same "
         f"validation; {max(dashes) / max(plain):.3f} best to best to net.fit without it); the "
         f"map's own share: {max(dashes) / max(bare):.3f} of the dashboard alone"
     )
