@@ -136,6 +136,24 @@ def test_a_prepared_call_with_beta_keeps_that_share_of_c(suited):
     np.testing.assert_allclose(c, 1.9 * (a.T @ b), rtol=1e-12)
 
 
+@pytest.mark.parametrize("suited", [True, False])
+def test_a_prepared_call_with_alpha_scales_the_product_by_its_value_at_each_call(suited):
+    # alpha (a scalar like beta) makes c = beta c + alpha a^T b: a training step passes -eta/m
+    # there, which changes between steps, instead of scaling the small errors first.
+    add, a, b, c = prepared_arrays(np.float64, suited)
+    alpha, beta = add.scalar(-0.5), add.scalar(0.0)
+    call = add.prepare(a, b, c, alpha=alpha, beta=beta)
+    call()
+    np.testing.assert_allclose(c, -0.5 * (a.T @ b), rtol=1e-12)
+    alpha.value, beta.value = 0.25, 1.0
+    call()
+    np.testing.assert_allclose(c, -0.25 * (a.T @ b), rtol=1e-12)
+    alpha.value = 2.0
+    call = add.prepare(a, b, c, alpha=alpha)  # beta left out: c += alpha a^T b
+    call()
+    np.testing.assert_allclose(c, 1.75 * (a.T @ b), rtol=1e-12)
+
+
 def test_a_read_only_array_is_refused_as_numpy_refuses_it():
     add = product_adder(np.float32)
     if add is None:

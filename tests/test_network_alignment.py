@@ -61,8 +61,10 @@ def test_the_training_buffers_start_on_a_line():
     trainer = Trainer(net, X, np.arange(50) % 10, epochs=1, batch_size=10, momentum=0.5)
     trainer.run()
     work = trainer._work
-    zs, activations, errors, delta_out = work.rows(10)
-    arrays = [work.gradient, work._x, *zs, *activations, *errors, delta_out]
+    zs, activations, _, _ = work.rows(10)
+    # Every layer's errors lie in one array, one after the other (all_errors): it starts on
+    # a line, and so does the first layer's.
+    arrays = [work.gradient, work._x, *zs, *activations, work.all_errors(10)]
     arrays += [trainer._velocity.v, *parameters(net)]
     assert all(starts_on_a_line(a) for a in arrays)
     # The rows of a mini-batch of inputs lie 784 * 4 bytes apart, a multiple of 64 too.

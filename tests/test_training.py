@@ -1197,6 +1197,30 @@ def test_a_relu_layers_huge_activations_still_stop_a_step_that_overflows():
         np.testing.assert_array_equal(p, kept)
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_a_finite_step_too_large_for_the_bound_to_prove_is_the_step_backprop_gives(momentum):
+    # Inputs of 1e20 put the bound on the step (which reads their squared norm, 8e40) far
+    # above 1e15, though the step itself is finite: the saturated sigmoid layer passes no
+    # error back (a (1 - a) is 0), so W0's step is 0 and W1's is eta times a mean of errors
+    # (each at most 1) times activations in [0, 1]. The direct path then writes the step out,
+    # from errors it has left unscaled for gemm, and checks every entry: the weights must
+    # move as backprop's gradient says, -eta * grad.
+    net = Network([8, 16, 4], activation="sigmoid", output="sigmoid", seed=0)
+    inputs = np.full((1, 8), 1e20, np.float32)
+    reference = net.copy()
+    nabla_b, nabla_w, _ = reference.backprop(inputs, reference.targets([2]))
+    trainer = Trainer(
+        net, inputs, [2], epochs=1, batch_size=1, learning_rate=0.5, momentum=momentum
+    )
+    trainer.run()
+    assert trainer._bound_is_cheaper and trainer._add_product is not None  # the direct path
+    assert not trainer._updates  # no step went in through gemm: the bound proved none
+    for p, p0, g in zip(net.weights + net.biases, reference.weights + reference.biases,
+                        nabla_w + nabla_b):
+        np.testing.assert_allclose(p, p0 - 0.5 * g, rtol=1e-6, atol=1e-7)
+    assert np.abs(net.weights[1] - reference.weights[1]).max() > 0.01  # it did move
+
+
 def test_momentum_inside_gemm_fades_a_velocity_without_passing_through_subnormals():
     # With momentum the step is made inside gemm, v = mu v - eta grad, into the velocity. Pixel
     # 0 is ink in the first example only: its weights' velocity then shrinks by mu = 0.9 every

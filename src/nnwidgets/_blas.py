@@ -103,26 +103,30 @@ class _ProductAdder:
         else:
             self._gemm(*call[3])
 
-    def prepare(self, a, b, c, *, beta=None):
+    def prepare(self, a, b, c, *, alpha=None, beta=None):
         """A function of no arguments that does ``c += a.T @ b`` for these very arrays, each
         time it is called, as this adder does: for a loop that adds the same arrays every
         step, without even the adder's look-up (a third of a small product's time). It holds
         the arrays (as ``arrays``), so their memory stays where the call writes.
 
-        With ``beta``, a number from :meth:`scalar`, the call does ``c = beta * c + a.T @ b``
-        with the value ``beta`` holds at that moment (0 ignores what ``c`` held, NaN too).
+        ``alpha`` and ``beta``, numbers from :meth:`scalar`, make the call
+        ``c = beta * c + alpha * a.T @ b`` with the values they hold at that moment (a beta of
+        0 ignores what ``c`` held, NaN too); either left out is 1.
         """
-        arguments = self._arguments(a, b, c, beta)
+        arguments = self._arguments(a, b, c, alpha, beta)
         if arguments is None:
 
-            def add():
+            def add():  # NumPy's way
+                product = a.T @ b
+                if alpha is not None:
+                    product *= alpha.value
                 if beta is None:
-                    np.add(c, a.T @ b, out=c)  # NumPy's way
+                    np.add(c, product, out=c)
                 elif beta.value == 0:
-                    np.matmul(a.T, b, out=c)
+                    np.copyto(c, product)
                 else:
                     np.multiply(c, beta.value, out=c)
-                    np.add(c, a.T @ b, out=c)
+                    np.add(c, product, out=c)
 
         else:
             add = functools.partial(self._gemm, *arguments)
@@ -131,7 +135,7 @@ class _ProductAdder:
 
     def scalar(self, value=0.0):
         """A number of the adder's dtype whose ``value`` may change between calls made by
-        :meth:`prepare` (its ``beta``)."""
+        :meth:`prepare` (its ``alpha`` or ``beta``)."""
         return (ctypes.c_float if self._dtype == np.float32 else ctypes.c_double)(value)
 
     def _remember(self, a, b, c):
@@ -144,9 +148,9 @@ class _ProductAdder:
         call = self._calls[id(a), id(b), id(c)] = (a, b, c, arguments)
         return call
 
-    def _arguments(self, a, b, c, beta=None):
-        """gemm's arguments (ctypes objects) for ``c = beta c + a.T @ b`` (``beta`` 1 when None),
-        or None when these arrays do not suit it."""
+    def _arguments(self, a, b, c, alpha=None, beta=None):
+        """gemm's arguments (ctypes objects) for ``c = beta c + alpha a.T @ b`` (``alpha`` and
+        ``beta`` 1 when None), or None when these arrays do not suit it."""
         if not (self._suits(a) and self._suits(b) and self._suits(c, writes=True)):
             return None
         (k, m), n = a.shape, b.shape[1]
@@ -156,9 +160,10 @@ class _ProductAdder:
         enum, size, address = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
         one = real(1.0)
         arguments = (enum(_ROW_MAJOR), enum(_TRANS), enum(_NO_TRANS), size(m), size(n), size(k))
-        arguments += (one, address(a.ctypes.data), size(m), address(b.ctypes.data), size(n))
+        alpha = one if alpha is None else alpha
+        arguments += (alpha, address(a.ctypes.data), size(m), address(b.ctypes.data), size(n))
         beta = one if beta is None else beta
-        arguments += (beta, address(c.ctypes.data), size(n))  # alpha = 1, a, b, beta, c
+        arguments += (beta, address(c.ctypes.data), size(n))  # alpha, a, b, beta, c
         return arguments
 
 

@@ -142,13 +142,12 @@ class Workspace:
         for n_out in sizes[1:]:
             self.nabla_b.append(self.gradient[start : start + n_out])
             start += n_out
-        full = (
-            [aligned_empty((batch_size, n), dtype) for n in sizes[1:]],  # z
-            [aligned_empty((batch_size, n), dtype) for n in sizes[1:]],  # a = f(z)
-            [aligned_empty((batch_size, n), dtype) for n in sizes[1:-1]],  # hidden errors
-            aligned_empty((batch_size, sizes[-1]), dtype),
-        )  # the output error
-        self._rows = {batch_size: full}
+        self._zs = [aligned_empty((batch_size, n), dtype) for n in sizes[1:]]
+        self._activations = [aligned_empty((batch_size, n), dtype) for n in sizes[1:]]  # f(z)
+        # Every layer's error in one array, the first m rows of each lying one after the
+        # other for a mini-batch of m (see rows): one call then reads all of them.
+        self._errors = aligned_empty(batch_size * sum(sizes[1:]), dtype)
+        self._rows, self._all_errors = {}, {}  # m -> rows(m), all_errors(m)
         self._sizes = sizes
         self._x = self._y = None  # gather's, made at its first call
         self._x_rows = {}  # m -> the first m rows of self._x
@@ -189,14 +188,27 @@ class Workspace:
                 raise ValueError(
                     f"this workspace holds mini-batches of 1 to {self.batch_size} examples; got {m}"
                 )
-            zs, activations, errors, delta_out = self._rows[self.batch_size]
+            errors, start = [], 0
+            for n in self._sizes[1:]:
+                errors.append(self._errors[start : start + m * n].reshape(m, n))
+                start += m * n
             views = self._rows[m] = (
-                [z[:m] for z in zs],
-                [a[:m] for a in activations],
-                [e[:m] for e in errors],
-                delta_out[:m],
+                [z[:m] for z in self._zs],
+                [a[:m] for a in self._activations],
+                errors[:-1],
+                errors[-1],
             )
+            self._all_errors[m] = self._errors[:start]
         return views
+
+    def all_errors(self, m):
+        """Every layer's error for a mini-batch of ``m``, as :meth:`rows` lays them out, in one
+        flat array (so that one call sums all their squares)."""
+        errors = self._all_errors.get(m)
+        if errors is None:
+            self.rows(m)
+            errors = self._all_errors[m]
+        return errors
 
 
 class Network:
@@ -534,7 +546,8 @@ class Network:
         ``nabla_b[i] = deltas[i].sum(axis=0)``, ``nabla_w[i] = deltas[i].T @ inputs[i]``
         (:meth:`_gradients`, the second half), or a training step adds them straight into the
         parameters. Arguments as for :meth:`backprop`; with ``out`` the results are
-        views of that workspace.
+        views of that workspace. ``scale=None`` leaves each example's error as it is, neither
+        divided nor scaled: for a training step whose products scale instead (gemm's alpha).
         """
         # Layer numbers. The book calls the input layer 1 and writes w^l, b^l, z^l, a^l for the
         # weights and biases *into* layer l, its weighted input and its activation (a^1 = x).
@@ -574,7 +587,7 @@ class Network:
         )
         if scale == 1.0:
             delta_out /= m
-        else:
+        elif scale is not None:
             delta_out *= scale / m
         deltas = hidden_errors(
             self.weights,

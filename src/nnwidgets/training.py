@@ -769,16 +769,18 @@ class Trainer:
         # once a bound proves it finite.
         direct = self._add_product is not None and not (l2 or l1 or dropout)
         if direct:
-            # The forward pass, BP1 and BP2, with delta times -eta; then the bound. Every
-            # error finite means finite outputs, and for those _may_record_later admits,
-            # a finite loss.
-            deltas, inputs, a = net._errors(X, Y, out=self._work, scale=-eta)
-            bound = self._step_bound(deltas, inputs, x_square, mu)
+            # The forward pass, BP1 and BP2, each example's error as it is (the step is
+            # -eta/m times its products); then the bound. Every error finite means finite
+            # outputs, and for those _may_record_later admits, a finite loss.
+            deltas, inputs, a = net._errors(X, Y, out=self._work, scale=None)
+            factor = eta / len(X)
+            bound = self._step_bound(inputs, x_square, mu, factor)
             loss = None if later and bound is not None else self._loss(a, Y, 0.0, 0.0)
             if bound is not None:
                 self._update_bound = bound
-                # BP4 and BP3 made inside gemm (delta holds -eta/m times the error, for the
-                # step -eta * grad): no step is written out and added in a second pass.
+                # BP4 and BP3 made inside gemm, times -eta/m (its alpha), for the step
+                # -eta * grad: no step is written out and added in a second pass.
+                self._alpha.value = -factor
                 velocity = self._velocity
                 if not mu:
                     velocity.forget()  # momentum is off for this step
@@ -792,6 +794,8 @@ class Trainer:
                 for p, v_p in zip(weights + biases, velocity.views):
                     p += v_p  # w += v
                 return loss, a
+            errors = self._work.all_errors(len(X))
+            errors *= -factor  # the errors as backprop(scale=-eta) gives them
             net._gradients(deltas, inputs, self._work)  # -eta * grad into self._step_flat
         else:
             a = self._plain_step(X, Y, eta, dropout)  # -eta * grad into self._step_flat
@@ -808,9 +812,8 @@ class Trainer:
         # float.
         bound = None
         if self._bound_is_cheaper and not (direct or l2 or l1 or dropout):
-            _, activations, errors, delta_out = self._work.rows(len(X))
-            deltas, inputs = (*errors, delta_out), (X, *activations[:-1])
-            bound = self._step_bound(deltas, inputs, x_square, mu)
+            activations = self._work.rows(len(X))[1]
+            bound = self._step_bound((X, *activations[:-1]), x_square, mu, 1.0)
         if bound is None:
             square = float(np.dot(v, v))
             if not math.isfinite(square):
@@ -828,6 +831,7 @@ class Trainer:
         column of ones as the product's left side; the same sums as ``np.add.reduce``'s, in half
         the time at mini-batch 64). ``into_velocity``: into the velocity instead, keeping
         ``self._keep`` of it, ``v_w = keep * v_w + delta^T a`` (and the biases' likewise).
+        Every product is times ``self._alpha``, the step's ``-eta/m``.
 
         ``deltas`` and ``inputs`` are the workspace's arrays, the same every step for a
         mini-batch size, so the calls are made once per size, and again if any array changes
@@ -841,11 +845,11 @@ class Trainer:
         if held is not None and held[0] == ids:
             return held[1]
         prepare, ones = self._add_product.prepare, np.ones((len(inputs[0]), 1), deltas[0].dtype)
-        keep = self._keep if into_velocity else None
+        alpha, keep = self._alpha, self._keep if into_velocity else None
         L, calls = len(deltas), []
         for w, b, delta, a_in in zip(targets[:L], targets[L:], deltas, inputs):
-            calls.append(prepare(delta, a_in, w, beta=keep))  # w += delta^T a
-            calls.append(prepare(ones, delta, b.reshape(1, -1), beta=keep))  # b += delta^T 1
+            calls.append(prepare(delta, a_in, w, alpha=alpha, beta=keep))  # w += delta^T a
+            calls.append(prepare(ones, delta, b.reshape(1, -1), alpha=alpha, beta=keep))  # BP3
         self._updates[key] = (ids, calls)
         return calls
 
@@ -878,14 +882,17 @@ class Trainer:
             np.multiply(g, -eta, out=view)
         return a
 
-    def _step_bound(self, deltas, inputs, x_square, mu):
+    def _step_bound(self, inputs, x_square, mu, factor):
         """A bound on the update's norm when it proves the update below 1e15, hence finite
         (no check of its 80,000 entries is needed then); else None.
 
-        By BP4 a layer's step is ``delta^T a`` (``delta`` already scaled by ``-eta``), at
-        most ``|delta| |a|`` in Frobenius norm, and its biases' at most ``sqrt(m) |delta|``;
-        momentum's ``v = mu v + step`` is at most ``mu`` times the last bound plus this one.
-        ``deltas`` and ``inputs`` are the errors and layer inputs the step is made of, and
+        By BP4 a layer's step is ``factor`` times ``delta^T a`` (``factor`` is eta/m where
+        the errors in the workspace are each example's own, 1 where they are already scaled),
+        at most ``factor |delta| |a|`` in Frobenius norm, and its biases' at most
+        ``factor sqrt(m) |delta|``; so the whole step is at most ``factor`` times
+        ``sqrt(sum |delta|^2 * sum (|a|^2 + m))`` (every layer's errors lie in one array, whose
+        squares one call sums). Momentum's ``v = mu v + step`` is at most ``mu`` times the last
+        bound plus this one. ``inputs`` are the layer inputs the step is made of, and
         ``x_square`` the sum of the inputs' squared norms (the first layer's ``|a|^2``), so the
         largest array, the mini-batch of inputs, is not read again. NaN or infinity anywhere
         makes the bound so, and None comes back. Only for the network's own backprop without
@@ -893,16 +900,18 @@ class Trainer:
         activations, which are not kept).
 
         A hidden layer's ``|a|^2`` is at most ``a.size`` when its activation's values lie in
-        [-1, 1] (sigmoid, tanh), and taken so. Its own error then catches a NaN among them:
+        [-1, 1] (sigmoid, tanh), and taken so. The errors then catch a NaN among them:
         ``f'(z)`` is ``a (1 - a)`` or ``1 - a^2`` there, so the row's error is NaN too.
         """
-        m = len(deltas[0])
+        m = len(inputs[0])
+        errors = self._work.all_errors(m)
         largest = self.network.activation_function.largest
-        square = float(np.vdot(deltas[0], deltas[0])) * (x_square + m)
-        for delta, a in zip(deltas[1:], inputs[1:]):
-            a_square = float(np.vdot(a, a)) if largest is None else a.size * largest * largest
-            square += float(np.vdot(delta, delta)) * (a_square + m)
-        bound = math.sqrt(square) + (mu * self._update_bound if mu else 0.0)
+        a_square = x_square + len(inputs) * m
+        for a in inputs[1:]:
+            a_square += float(np.vdot(a, a)) if largest is None else a.size * largest * largest
+        bound = factor * math.sqrt(float(np.vdot(errors, errors)) * a_square)
+        if mu:
+            bound += mu * self._update_bound
         return bound if bound < _SMALL_UPDATE else None  # NaN is not < either
 
     def _prepare_step(self):
@@ -946,6 +955,7 @@ class Trainer:
         self._updates = {}  # (mini-batch size, into the velocity) -> its gemm calls
         if self._add_product is not None:
             self._keep = self._add_product.scalar()  # the velocity's share kept (_gemm_updates)
+            self._alpha = self._add_product.scalar()  # the step's -eta/m (_gemm_updates)
         # The losses and accuracies may wait, to be recorded several mini-batches at once
         # (_LaterRecords), where nothing reads them at each step (no callback that does:
         # Callback.reads_batch_logs) and a step proven finite proves its loss finite: outputs
