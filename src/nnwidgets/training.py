@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import operator
 import os
 import time
 from array import array
@@ -703,7 +704,8 @@ class Trainer:
                         ) from None
                     if loss is None:  # proven finite, and nothing reads it now: recorded later
                         later.add(batch, start, outputs)
-                        self._tell_callbacks(batch, None, reader)
+                        if self._batch_callbacks:
+                            self._tell_callbacks(batch, None, reader)
                     else:
                         if later:
                             later.record()  # those before it first
@@ -837,12 +839,11 @@ class Trainer:
         mini-batch size, so the calls are made once per size, and again if any array changes
         (the network's parameters replaced by a restore or a load)."""
         net, velocity = self.network, self._velocity
-        targets = velocity.views if into_velocity else [*net.weights, *net.biases]
-        ids = [*map(id, targets), *map(id, deltas), *map(id, inputs)]
+        targets = velocity.views if into_velocity else (*net.weights, *net.biases)
+        arrays = (*targets, *deltas, *inputs)
         key = (len(inputs[0]), into_velocity)
         held = self._updates.get(key)
-        # The calls hold the arrays they use, so an id among theirs is still the same array.
-        if held is not None and held[0] == ids:
+        if held is not None and all(map(operator.is_, held[0], arrays)):
             return held[1]
         prepare, ones = self._add_product.prepare, np.ones((len(inputs[0]), 1), deltas[0].dtype)
         alpha, keep = self._alpha, self._keep if into_velocity else None
@@ -850,7 +851,7 @@ class Trainer:
         for w, b, delta, a_in in zip(targets[:L], targets[L:], deltas, inputs):
             calls.append(prepare(delta, a_in, w, alpha=alpha, beta=keep))  # w += delta^T a
             calls.append(prepare(ones, delta, b.reshape(1, -1), alpha=alpha, beta=keep))  # BP3
-        self._updates[key] = (ids, calls)
+        self._updates[key] = (arrays, calls)
         return calls
 
     def _loss(self, a, Y, l2, l1):
