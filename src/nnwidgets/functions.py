@@ -196,6 +196,13 @@ class Softmax(Activation):
         return np.multiply(a, grad_a - (grad_a * a).sum(axis=-1, keepdims=True), out=out)
 
 
+def _row_sums(x):
+    """Each row's sum, as a product with a column of ones: NumPy's sum along rows as short as
+    an output layer's (10 entries) takes some seven times as long (33 against 5 us for 2,048
+    rows), and training records its losses so."""
+    return x @ np.ones(x.shape[-1], x.dtype)
+
+
 class Cost:
     """A cost ``C(a, y)`` per example, and its gradient with respect to the output ``a``."""
 
@@ -252,7 +259,9 @@ class CrossEntropy(Cost):
 
     def fn(self, a, y):
         a = np.clip(a, _EPS, 1.0 - _EPS)
-        return -(y * np.log(a) + (1.0 - y) * np.log(1.0 - a)).sum(axis=-1)
+        log_1ma = np.log(1.0 - a)
+        # y ln a + (1 - y) ln(1 - a) = y (ln a - ln(1 - a)) + ln(1 - a), in fewer passes
+        return -_row_sums(y * (np.log(a) - log_1ma) + log_1ma)
 
     def grad(self, a, y):
         a = np.clip(a, _EPS, 1.0 - _EPS)
@@ -274,7 +283,7 @@ class LogLikelihood(Cost):
     name = "log_likelihood"
 
     def fn(self, a, y):
-        return -(y * np.log(np.clip(a, _EPS, 1.0))).sum(axis=-1)
+        return -_row_sums(y * np.log(np.clip(a, _EPS, 1.0)))
 
     def grad(self, a, y):
         return -y / np.clip(a, _EPS, 1.0)
