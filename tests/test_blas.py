@@ -1,4 +1,5 @@
-"""BLAS from training's side: the product added into an array inside gemm, and the thread limit.
+"""BLAS from training's side: the product added into an array inside gemm, the thread limit,
+and products taken a few rows at a time where BLAS's small-matrix kernels are faster.
 
 The adder must give what NumPy's product and add give, and must never write where NumPy would
 not: arrays that do not suit the call go NumPy's way.
@@ -8,9 +9,9 @@ import os
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from nnwidgets import Network, training
+from nnwidgets import Network, _blas, training
 from nnwidgets._blas import product_adder
 
 
@@ -183,3 +184,28 @@ def test_training_adds_bp4_inside_gemm_to_the_weights_numpy_would_give(monkeypat
     for p, q in zip(in_gemm.weights + in_gemm.biases, step_then_add.weights + step_then_add.biases):
         np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(in_gemm.history_.batch_loss, step_then_add.history_.batch_loss)
+
+
+def small_kernels_or_skip():
+    if _blas._small_kernels() is None:
+        pytest.skip("NumPy's BLAS has no small-matrix kernels product_rows knows here")
+
+
+def test_product_rows_keeps_each_block_within_openblas_small_kernels_limits():
+    # OpenBLAS sends a product a (rows, n_in) @ w.T to its small-matrix kernel when it has at
+    # most a million multiply-adds and at most 1,200 outputs; [784, 100] gives 12 rows (12 x
+    # 78,400 = 940,800 and 1,200 outputs; 13 rows would be 1,019,200 and 1,300).
+    small_kernels_or_skip()
+    with threadpool_limits(1, user_api="blas"):
+        assert _blas.product_rows(64, 784, 100, np.float32) == 12
+        assert _blas.product_rows(64, 784, 30, np.float32) == 40  # 1,200 outputs
+        assert _blas.product_rows(12, 784, 100, np.float32) is None  # one block is the product
+        assert _blas.product_rows(64, 100, 10, np.float32) is None  # small already
+        assert _blas.product_rows(64, 256, 256, np.float32) is None  # blocks of 4: too few rows
+        assert _blas.product_rows(64, 784, 100, np.float64) is None  # sgemm's kernels only
+        assert _blas.product_rows(512, 784, 100, np.float32) == 12
+    with threadpool_limits(2, user_api="blas"):
+        # The small kernel runs on one thread: a large product is left to the threads.
+        assert _blas.product_rows(64, 784, 100, np.float32) == 12
+        if _blas._small_kernels()() > 1:
+            assert _blas.product_rows(128, 784, 100, np.float32) is None

@@ -61,6 +61,17 @@ def _product(a, w):
     return a @ w.T
 
 
+def _product_into(a, w, out, rows=None):
+    """``a @ w.T`` written into ``out``, ``rows`` rows of ``a`` at a time when given: BLAS's
+    kernels for small products can be faster than its general way (see
+    :meth:`Workspace.product_rows`)."""
+    if rows is None:
+        return np.matmul(a, w.T, out=out)
+    for start in range(0, len(a), rows):
+        np.matmul(a[start : start + rows], w.T, out=out[start : start + rows])
+    return out
+
+
 def output_error(output, cost, z, a, y, *, out=None):
     r"""BP1, the output layer's error: :math:`\delta^L = \nabla_a C \odot f'(z^L)`.
 
@@ -148,6 +159,7 @@ class Workspace:
         # other for a mini-batch of m (see rows): one call then reads all of them.
         self._errors = aligned_empty(batch_size * sum(sizes[1:]), dtype)
         self._rows, self._all_errors = {}, {}  # m -> rows(m), all_errors(m)
+        self._product_rows = {}  # m -> product_rows(m)
         self._sizes = sizes
         self._x = self._y = None  # gather's, made at its first call
         self._x_rows = {}  # m -> the first m rows of self._x
@@ -200,6 +212,20 @@ class Workspace:
             )
             self._all_errors[m] = self._errors[:start]
         return views
+
+    def product_rows(self, m):
+        """For each layer, how many rows of a mini-batch of ``m`` its forward product takes at
+        a time (None: all at once), as :func:`nnwidgets._blas.product_rows` finds fastest
+        with the BLAS threads in effect when first asked for this ``m``."""
+        rows = self._product_rows.get(m)
+        if rows is None:
+            from ._blas import product_rows  # threadpoolctl, only when training asks
+
+            sizes = self._sizes
+            rows = self._product_rows[m] = [
+                product_rows(m, n_in, n_out, self.dtype) for n_in, n_out in zip(sizes, sizes[1:])
+            ]
+        return rows
 
     def all_errors(self, m):
         """Every layer's error for a mini-batch of ``m``, as :meth:`rows` lays them out, in one
@@ -564,8 +590,9 @@ class Network:
         # activation a = f(z) and what the next layer received (a, or a through dropout's mask).
         inputs, masks = [X], []
         a = X
+        blocks = work.product_rows(m)  # (the product's rows at a time: a matter of speed)
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = np.matmul(a, w.T, out=zs[i])
+            z = _product_into(a, w, zs[i], blocks[i])
             z += b  # z^l = w^l a^{l-1} + b^l
             f = self._output if i == L - 1 else self._hidden
             a = f.fn(z, out=activations[i])  # a^l = f(z^l)
