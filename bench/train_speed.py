@@ -34,26 +34,33 @@ the other threads' work. ``--clock wall`` times every row by the wall clock.
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
     python bench/train_speed.py --clock wall                  # every row by the wall clock
 
-Printed on the 2-core development machine (load average 0.00 before, 0.24 after; PyTorch
-2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py --samples 30000 --repeats 3``,
-one-thread rows by thread CPU time, two-thread rows by the wall clock::
+Printed on the 2-core development machine at 08:00 on 5 Dec (load average 0.70 before, 0.81
+after; PyTorch 2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py --samples 30000
+--repeats 3``, one-thread rows by thread CPU time, two-thread rows by the wall clock::
 
                              fit     bound   PyTorch  fit/bound  fit/PyTorch  fit/loop
-    sigmoid b=10 t=1         180,553   310,762    36,988       0.58        4.91x     22.1x
-    sigmoid b=10 t=2         179,095   297,974    35,547       0.60        4.98x     22.0x
-    sigmoid b=64 t=1         293,472   349,313   128,949       0.84        2.23x     36.0x
-    sigmoid b=64 t=2         327,519   360,625   156,075       0.92        2.11x     40.1x
-    softmax b=10 t=1         189,021   309,490    37,502       0.61        5.14x     23.2x
-    softmax b=10 t=2         173,515   295,755    37,101       0.59        4.70x     21.3x
-    softmax b=64 t=1         285,132   348,047   127,844       0.81        2.23x     35.0x
-    softmax b=64 t=2         317,791   391,505   157,692       0.79        1.97x     39.0x
+    sigmoid b=10 t=1         195,433   311,789    33,778       0.62        5.52x     25.4x
+    sigmoid b=10 t=2         187,503   315,114    35,448       0.60        5.29x     24.3x
+    sigmoid b=64 t=1         293,658   353,658   116,096       0.84        2.58x     38.1x
+    sigmoid b=64 t=2         301,775   374,188   147,206       0.81        2.04x     39.2x
+    softmax b=10 t=1         174,136   308,336    34,933       0.57        4.97x     22.6x
+    softmax b=10 t=2         179,959   303,834    35,465       0.59        4.93x     23.4x
+    softmax b=64 t=1         291,974   351,221   114,284       0.82        2.48x     37.9x
+    softmax b=64 t=2         289,102   389,666   149,160       0.74        1.94x     37.5x
 
-and right after it (load 0.24 to 0.67): fit / bound 0.55-0.65 at mini-batch 10 and 0.79-0.84
-at 64, 4.65-5.70x PyTorch at 10, 2.20-2.24x at 64 with one thread and 1.83-1.91x with two.
-With another program busy on the second core (a niced training), the two-thread rows swing
-wildly: OpenBLAS's idle thread yields its core between products, and fit, whose products
-have element-wise work between them, then waits for it up to a scheduler tick per product
-(37,685 samples/s in one such row). The README has the ranges and what changed.
+and over it and the runs before it that morning (load 0.4-1.3), the code as printed: at
+mini-batch 10 (four runs from 07:47) fit / bound 0.59-0.64 with sigmoid and 0.56-0.60 with
+softmax, 4.86-5.63x PyTorch; at 64 (from 07:52: three runs with one thread, five with two)
+0.80-0.85 with one thread and 0.74-0.84 with two, 2.41-2.70x PyTorch with one thread and
+1.94-2.31x with two. With the
+forward products taken in blocks of rows (``_blas.product_rows``), the bound at 64 is some 15%
+higher than before (both take them so), and fit's products gain little from a second thread:
+only BP4's product of the first layer is split. With another program busy on the second core
+(a niced training), the two-thread rows swing wildly: OpenBLAS's idle thread yields its core
+between products, and fit, whose products have element-wise work between them, then waits for
+it up to a scheduler tick per product (37,685 samples/s in one such row); a shorter
+``OPENBLAS_THREAD_TIMEOUT`` (4) made it worse still (1.33-1.45x PyTorch on a quiet machine).
+The README has the ranges and what changed.
 """
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ class Workspace:
 
     def product_rows(self, m):
         """For each layer, how many rows of a mini-batch of ``m`` its forward product takes at
-        a time (None: all at once), as :func:`nnwidgets._blas.product_rows` finds fastest
+        a time (None: all at once), as :func:`nnwidgets._blas.product_rows` says is fastest
         with the BLAS threads in effect when first asked for this ``m``."""
         rows = self._product_rows.get(m)
         if rows is None:
