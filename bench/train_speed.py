@@ -50,7 +50,7 @@ after; PyTorch 2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py -
 
 and over it and the runs before it that morning (load 0.4-1.3), the code as printed: at
 mini-batch 10 (four runs from 07:47) fit / bound 0.59-0.64 with sigmoid and 0.56-0.60 with
-softmax, 4.86-5.63x PyTorch; at 64 (from 07:52: three runs with one thread, five with two)
+softmax, 4.86-5.63x PyTorch; at 64 (from 07:52: five runs with one thread, seven with two)
 0.80-0.85 with one thread and 0.74-0.84 with two, 2.41-2.70x PyTorch with one thread and
 1.94-2.31x with two. With the
 forward products taken in blocks of rows (``_blas.product_rows``), the bound at 64 is some 15%
