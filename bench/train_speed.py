@@ -75,8 +75,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 from nnwidgets import Callback, Network  # noqa: E402
-from nnwidgets.datasets import load_bundled, load_mnist  # noqa: E402
 from nnwidgets._blas import product_rows  # noqa: E402
+from nnwidgets.datasets import load_bundled, load_mnist  # noqa: E402
 from nnwidgets.network import _product_into, aligned_copy, aligned_empty  # noqa: E402
 
 SIZES = [784, 100, 10]

@@ -1215,8 +1215,9 @@ def test_a_finite_step_too_large_for_the_bound_to_prove_is_the_step_backprop_giv
     trainer.run()
     assert trainer._bound_is_cheaper and trainer._add_product is not None  # the direct path
     assert not trainer._updates  # no step went in through gemm: the bound proved none
-    for p, p0, g in zip(net.weights + net.biases, reference.weights + reference.biases,
-                        nabla_w + nabla_b):
+    for p, p0, g in zip(
+        net.weights + net.biases, reference.weights + reference.biases, nabla_w + nabla_b
+    ):
         np.testing.assert_allclose(p, p0 - 0.5 * g, rtol=1e-6, atol=1e-7)
     assert np.abs(net.weights[1] - reference.weights[1]).max() > 0.01  # it did move
 
