@@ -25,9 +25,10 @@ figure judged against the goal: each variant's fastest run (on this shared 2-cor
 run in three of any of them can lose a tenth to another job, so the best of several is each
 variant's speed undisturbed more often). Paired: the median over the repeats of each watched
 run's speed to that of the net.fit run just before it (as bench/train_speed.py compares its
-contenders), which keeps the disturbed repeats in: the watched runs have more threads than
-net.fit (the dashboard's writer, the map's), and another job on the second core slows them
-more, so on a busy machine it reads lower. --repeats 7 by default.
+contenders), which keeps the disturbed repeats in (the watched runs have more threads than
+net.fit, the dashboard's writer and the map's, and another job on the second core slows them
+more). Over eleven runs on the morning of 5 Dec (load 0.6-1.6): best to best 0.85-0.97, paired
+0.83-0.97, each above the other in some runs; the README has them. --repeats 7 by default.
 """
 
 from __future__ import annotations
