@@ -52,6 +52,10 @@ the dashboard without the two panels; chromium 0.32 of a core against 0.11 while
 drawing only what is on screen and this bench keeping the whole dashboard on screen: ``--panels``
 0.912 and 0.920 best to best at load 0.2-1.1 (0.94 without the two panels; chromium 0.37 of a
 core against 0.12 idle).
+On the morning of 5 Dec (after issue 15's third round), ``--panels`` 0.941 and 0.887 best to best
+at load 0.9-2.1; kernel side only with runs of 20 epochs (``--epochs 20 --repeats 3``: the
+default single epoch is shorter than the panels' once-a-second work and leaves it out) 0.908,
+and 0.920 with ``--panels``, at load 1.4.
 """
 
 from __future__ import annotations
