@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnwidgets import Network
-from nnwidgets.network import ALIGNMENT, aligned_copy, aligned_empty
+from nnwidgets.network import ALIGNMENT, aligned_copy, aligned_empty, aligned_zeros
 from nnwidgets.training import Trainer, snapshot
 
 
@@ -23,6 +23,15 @@ def test_aligned_arrays_start_on_a_line_and_have_the_shape_and_dtype_asked_for(s
         assert starts_on_a_line(a)
         assert a.shape == np.empty(shape).shape and a.dtype == dtype
         assert a.flags.c_contiguous and a.flags.writeable
+
+
+def test_aligned_zeros_are_zeros_on_a_line():
+    for _ in range(10):
+        # Garbage first, so that the zeros' memory is likely to have held something else.
+        np.full(4096, np.nan)
+        z = aligned_zeros((37, 11), np.float32)
+        assert starts_on_a_line(z) and z.shape == (37, 11) and z.dtype == np.float32
+        assert not z.any() and not np.isnan(z).any()
 
 
 def test_an_aligned_copy_has_the_values_as_astype_gives_them():

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from .network import aligned_empty
+from .network import aligned_zeros
 
 __all__ = ["Velocity"]
 
@@ -43,8 +43,7 @@ class Velocity:
 
     def __init__(self, shapes, dtype):
         sizes = [int(np.prod(shape)) for shape in shapes]
-        self.v = aligned_empty(sum(sizes), dtype)  # where BLAS reads it fastest
-        self.v[:] = 0
+        self.v = aligned_zeros(sum(sizes), dtype)  # where BLAS reads it fastest
         self.views, start = [], 0
         for shape, size in zip(shapes, sizes):
             self.views.append(self.v[start : start + size].reshape(shape))

@@ -39,6 +39,13 @@ def aligned_empty(shape, dtype):
     return buffer[start : start + size].view(dtype).reshape(shape)
 
 
+def aligned_zeros(shape, dtype):
+    """``np.zeros(shape, dtype)``, placed as :func:`aligned_empty` places it."""
+    out = aligned_empty(shape, dtype)
+    out[...] = 0
+    return out
+
+
 def aligned_copy(a, dtype=None):
     """A copy of ``a`` (as ``dtype``, like ``astype``), placed as :func:`aligned_empty` places
     it."""

@@ -27,7 +27,7 @@ from ._blas import blas_threads, product_adder
 from ._checks import raw_pixel_top  # noqa: F401  (the dashboard imports it from here)
 from .loop_control import LoopControl
 from .momentum import Velocity
-from .network import Network, aligned_copy, aligned_empty
+from .network import Network, aligned_copy, aligned_zeros
 
 __all__ = [
     "Callback",
@@ -930,8 +930,7 @@ class Trainer:
             self._step_flat = self._work.gradient
             self._step_views = self._work.nabla_w + self._work.nabla_b
         else:
-            self._step_flat = aligned_empty(sum(p.size for p in params), dtype)
-            self._step_flat[:] = 0
+            self._step_flat = aligned_zeros(sum(p.size for p in params), dtype)
             self._step_views, start = [], 0
             for p in params:
                 self._step_views.append(self._step_flat[start : start + p.size].reshape(p.shape))
