@@ -155,3 +155,53 @@ def test_softmax_of_many_short_rows_is_the_row_by_row_formula_exactly(shape, dty
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(out, expected)
     assert np.isfinite(got[6:]).all()
+
+
+def _softmax_in_float64(z):
+    """The shifted formula in float64: the reference the float32 outputs are held to."""
+    z = np.asarray(z, np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# Rows that the formula without a shift cannot take: a logit of 1000 (e^z overflows), 88.5
+# (each e^z fits in float32, the row's sum does not), all far below zero (every e^z underflows to 0), and
+# around -95 (e^z subnormal: its sum is below 1, the outputs would lose precision).
+EXTREME_ROWS = {
+    "1000": [1000.0, 1001.0, 990.0, 0.0],
+    "88.5": [88.5, 88.5, 88.5, 88.5],
+    "-1000": [-1000.0, -1001.0, -1003.0, -1000.5],
+    "-95": [-95.0, -96.5, -100.0, -97.0],
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("row", list(EXTREME_ROWS))
+@pytest.mark.parametrize("into", ["new", "out", "z"])
+def test_softmax_of_extreme_logits_is_the_shifted_formula(row, dtype, into):
+    # Beside ordinary rows (which alone take the faster unshifted way), the row makes softmax
+    # fall back to the shifted form: no warning, no NaN, the float64 formula to rounding;
+    # in place too, where the unshifted way would have overwritten the logits it falls back on.
+    z = np.array([[0.5, -1.0, 2.0, 0.0], EXTREME_ROWS[row], [3.0, 1.0, -2.0, 0.25]], dtype)
+    expected = _softmax_in_float64(z)
+    given = z.copy()
+    out = {"new": None, "out": np.empty_like(z), "z": given}[into]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow is expected
+        a = functions.get_activation("softmax").fn(given, out=out)
+    assert a.dtype == dtype
+    np.testing.assert_allclose(a, expected, rtol=2e-6 if dtype == np.float32 else 1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(10, 10), (64, 10), (3, 4)])
+def test_softmax_of_ordinary_logits_is_the_formula_to_rounding(shape, dtype):
+    # The unshifted way (logits up to 64 and every row's sum of e^z at least 1), near both
+    # limits too: a row peaking at 64 and one whose largest logit is 0.
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal(shape) * 4).astype(dtype)
+    z[0, 0], z[1] = 64.0, -rng.random(shape[1]).astype(dtype) * 3
+    z[1, 1] = 0.0
+    with np.errstate(all="raise"):
+        a = functions.get_activation("softmax").fn(z)
+    rtol = 2e-6 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(a, _softmax_in_float64(z), rtol=rtol)

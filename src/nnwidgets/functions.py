@@ -42,6 +42,9 @@ _EPS = 1e-7
 # anew at every call, a fifth of the call's time on a mini-batch of 10 rows (0.54 against
 # 0.43 us); the values are exact in float32 and float64 alike, so the results are the same.
 _ZERO, _HALF, _ONE = np.float32(0.0), np.float32(0.5), np.float32(1.0)
+#: Softmax skips the shift by each row's max where no logit is above this: e^64 is 6e27, so a
+#: row of up to 5e10 such terms sums below float32's largest number (3.4e38).
+_SHIFT_FREE = np.float32(64.0)
 
 
 class Activation:
@@ -176,6 +179,17 @@ class Softmax(Activation):
     def fn(self, z, out=None):
         # The ufuncs' own reductions: z.max() and e.sum() go through Python wrappers first,
         # which at 10 rows cost as much as the arithmetic.
+        if out is not z and z.size and _SHIFT_FREE >= np.maximum.reduce(z, axis=None):  # not NaN
+            # e^z / sum e^z without first shifting every row by its max (a reduction along
+            # each short row, the costliest part: 3.1 against 3.9 us for 10 rows of 10). No
+            # z above 64 means no e^z overflows, nor any row's sum; a sum of at least 1 means
+            # that an e^z too small for full precision (subnormal) makes an output at least
+            # as small, subnormal in the shifted form too: the same outputs to float rounding.
+            e = np.exp(z, out=out)
+            total = np.add.reduce(e, axis=-1, keepdims=True)
+            if np.minimum.reduce(total, axis=None) >= _ONE:
+                e /= total
+                return e
         if z.ndim == 2 and len(z) >= 32 and z.shape[1] <= 64:
             # Many short rows (mini-batches of 10 outputs): each row's max taken down the
             # columns of a transposed copy, in a few long vector passes (a reduction along each
