@@ -591,48 +591,43 @@ class Network:
         m = len(X)
         work = Workspace(self, m) if out is None else out
         zs, activations, errors, delta_out = work.rows(m)
-        L = len(self.weights)
+        weights, biases, hidden = self.weights, self.biases, self._hidden
+        L = len(weights)
         rates = dropout_rates(dropout, L - 1)  # one per hidden layer, or None for no dropout
         # Forward, keeping what the backward pass needs: each layer's weighted input z, its
         # activation a = f(z) and what the next layer received (a, or a through dropout's mask).
+        # The hidden layers, then the output layer: the loop asks no question a step could
+        # answer once (at mini-batch 10 a step's Python costs as much as its smaller products).
         inputs, masks = [X], []
         a = X
         blocks = work.product_rows(m)  # (the product's rows at a time: a matter of speed)
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = _product_into(a, w, zs[i], blocks[i])
-            z += b  # z^l = w^l a^{l-1} + b^l
-            f = self._output if i == L - 1 else self._hidden
-            a = f.fn(z, out=activations[i])  # a^l = f(z^l)
-            if i < L - 1:
-                p = rates[i] if rates else 0.0
+        for i in range(L - 1):
+            z = _product_into(a, weights[i], zs[i], blocks[i])
+            z += biases[i]  # z^l = w^l a^{l-1} + b^l
+            a = hidden.fn(z, out=activations[i])  # a^l = f(z^l)
+            if rates is not None:
                 mask = None
-                if p:
-                    mask = (rng.random(a.shape, dtype=np.float32) >= p).astype(a.dtype)
-                    mask /= 1.0 - p  # inverted dropout: survivors scaled by 1/(1-p)
+                if rates[i]:
+                    mask = (rng.random(a.shape, dtype=np.float32) >= rates[i]).astype(a.dtype)
+                    mask /= 1.0 - rates[i]  # inverted dropout: survivors scaled by 1/(1-p)
                     a = a * mask  # what the next layer receives
                 masks.append(mask)
-                inputs.append(a)
+            inputs.append(a)
+        z = _product_into(a, weights[-1], zs[-1], blocks[-1])
+        z += biases[-1]  # z^L = w^L a^{L-1} + b^L
+        a_out = self._output.fn(z, out=activations[-1])  # a^L = f(z^L)
 
         # BP1 and BP2: every layer's error delta^l = dC/dz^l, divided by m because the cost is
         # a mean over the mini-batch (the errors, and so the gradients, are linear in delta^L:
         # dividing, or scaling, it once scales them all).
-        delta_out = output_error(
-            self._output, self._cost, zs[-1], activations[-1], Y, out=delta_out
-        )
+        delta_out = output_error(self._output, self._cost, z, a_out, Y, out=delta_out)
         if scale == 1.0:
             delta_out /= m
         elif scale is not None:
             delta_out *= scale / m
-        deltas = hidden_errors(
-            self.weights,
-            zs,
-            activations,
-            delta_out,
-            self._hidden,
-            scales=masks if rates else None,
-            out=errors,
-        )
-        return deltas, inputs, activations[-1]
+        scales = masks if rates else None
+        deltas = hidden_errors(weights, zs, activations, delta_out, hidden, scales=scales, out=errors)
+        return deltas, inputs, a_out
 
     def workspace(self, batch_size):
         """A :class:`Workspace` for :meth:`backprop` on up to ``batch_size`` examples."""
