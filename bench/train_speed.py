@@ -34,25 +34,35 @@ the other threads' work. ``--clock wall`` times every row by the wall clock.
     python bench/train_speed.py --samples 5000 --repeats 1   # a quick check
     python bench/train_speed.py --clock wall                  # every row by the wall clock
 
-Printed on the 2-core development machine at 08:00 on 5 Dec (load average 0.70 before, 0.81
+Printed on the 2-core development machine at 10:31 on 5 Dec (load average 0.26 before, 0.28
 after; PyTorch 2.13.0+cpu) by ``NNWIDGETS_DATA=... python bench/train_speed.py --samples 30000
 --repeats 3``, one-thread rows by thread CPU time, two-thread rows by the wall clock::
 
                              fit     bound   PyTorch  fit/bound  fit/PyTorch  fit/loop
-    sigmoid b=10 t=1         195,433   311,789    33,778       0.62        5.52x     25.4x
-    sigmoid b=10 t=2         187,503   315,114    35,448       0.60        5.29x     24.3x
-    sigmoid b=64 t=1         293,658   353,658   116,096       0.84        2.58x     38.1x
-    sigmoid b=64 t=2         301,775   374,188   147,206       0.81        2.04x     39.2x
-    softmax b=10 t=1         174,136   308,336    34,933       0.57        4.97x     22.6x
-    softmax b=10 t=2         179,959   303,834    35,465       0.59        4.93x     23.4x
-    softmax b=64 t=1         291,974   351,221   114,284       0.82        2.48x     37.9x
-    softmax b=64 t=2         289,102   389,666   149,160       0.74        1.94x     37.5x
+    sigmoid b=10 t=1         188,915   300,268    33,092       0.63        6.12x     26.8x
+    sigmoid b=10 t=2         185,537   294,647    34,214       0.62        5.36x     26.3x
+    sigmoid b=64 t=1         293,003   359,610   116,735       0.81        2.54x     41.5x
+    sigmoid b=64 t=2         293,952   368,915   145,839       0.72        1.84x     41.7x
+    softmax b=10 t=1         193,470   320,345    36,967       0.61        5.30x     27.4x
+    softmax b=10 t=2         196,845   321,426    36,809       0.61        5.40x     27.9x
+    softmax b=64 t=1         306,857   370,030   122,126       0.83        2.57x     43.5x
+    softmax b=64 t=2         318,220   389,008   156,161       0.82        2.08x     45.1x
 
-and over it and the runs before it that morning (load 0.4-1.3), the code as printed: at
-mini-batch 10 (four runs from 07:47) fit / bound 0.59-0.64 with sigmoid and 0.56-0.60 with
-softmax, 4.86-5.63x PyTorch; at 64 (from 07:52: five runs with one thread, seven with two)
-0.80-0.85 with one thread and 0.74-0.84 with two, 2.41-2.70x PyTorch with one thread and
-1.94-2.31x with two. With the
+and over it and the three runs before it from 10:19 (load 0.3-2.8, other sessions busy on the
+cores), the code as printed (softmax without the shift by each row's max, the forward pass's
+hidden layers in a loop of their own): fit / bound at mini-batch 10 0.61-0.64 with sigmoid and
+0.58-0.62 with softmax (0.56-0.60 before), 5.0-6.1x PyTorch; at 64 0.78-0.83 with one thread
+and 0.72-0.83 with two, 2.41-2.57x PyTorch with one thread and 1.84-2.36x with two (left out:
+three rows timed while another job held the second core, two PyTorch figures at 10 with two
+threads and sigmoid at 64 with two). Fit gains only 1-2% from a
+second thread at mini-batch 64 (epochs alternated between one and two threads in one fit, wall
+clock, load 0.3): only BP4's product of the first layer is split, 58 -> 46 us alone, and less
+in the loop, where the forward product right after it reads the weights both threads wrote
+(that pair: 132 -> 124 us, against 138 -> 127 for the bound's pair, whose product writes a
+separate array). Before, at 08:00 (load 0.7-0.8) and over that morning's runs (load
+0.4-1.3): at mini-batch 10 0.59-0.64 with sigmoid and 0.56-0.60 with softmax, 4.86-5.63x
+PyTorch; at 64 0.80-0.85 with one thread and 0.74-0.84 with two, 2.41-2.70x PyTorch with one
+thread and 1.94-2.31x with two. With the
 forward products taken in blocks of rows (``_blas.product_rows``), the bound at 64 is some 15%
 higher than before (both take them so), and fit's products gain little from a second thread:
 only BP4's product of the first layer is split. With another program busy on the second core

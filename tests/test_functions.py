@@ -165,8 +165,8 @@ def _softmax_in_float64(z):
 
 
 # Rows that the formula without a shift cannot take: a logit of 1000 (e^z overflows), 88.5
-# (each e^z fits in float32, the row's sum does not), all far below zero (every e^z underflows to 0), and
-# around -95 (e^z subnormal: its sum is below 1, the outputs would lose precision).
+# (each e^z fits in float32, the row's sum does not), all far below zero (every e^z underflows
+# to 0), and around -95 (e^z subnormal: its sum is below 1, the outputs would lose precision).
 EXTREME_ROWS = {
     "1000": [1000.0, 1001.0, 990.0, 0.0],
     "88.5": [88.5, 88.5, 88.5, 88.5],

@@ -626,7 +626,9 @@ class Network:
         elif scale is not None:
             delta_out *= scale / m
         scales = masks if rates else None
-        deltas = hidden_errors(weights, zs, activations, delta_out, hidden, scales=scales, out=errors)
+        deltas = hidden_errors(
+            weights, zs, activations, delta_out, hidden, scales=scales, out=errors
+        )
         return deltas, inputs, a_out
 
     def workspace(self, batch_size):
