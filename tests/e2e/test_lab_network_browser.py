@@ -134,11 +134,12 @@ def test_a_lab_network_trained_by_the_dashboard_reads_drawn_digits(open_notebook
         assert got["strokes"] == len(strokes)
         assert np.max(got["pixels"]) > 0.99  # a real drawing reached Python
         mine = np.array(got["feedforward"])
-        assert (
-            int(np.argmax(mine))
-            == int(digit)
-            == got["canvas_prediction"]
-            == got["diagram_prediction"]
+        # As one tuple, so a failure shows all three readings (a chained == stops at the first).
+        readings = (int(np.argmax(mine)), got["canvas_prediction"], got["diagram_prediction"])
+        assert readings == (int(digit),) * 3, (
+            f"drawn {digit}: (the reader's feedforward, canvas, diagram) read {readings}; "
+            f"feedforward {np.round(mine, 3).tolist()}, "
+            f"page {canvas.get_attribute('data-prediction')}"
         )
         # the canvas's forward pass in the page, and again in Python, == the reader's feedforward
         np.testing.assert_allclose(page_floats(canvas, "data-probabilities"), mine, atol=1e-5)
