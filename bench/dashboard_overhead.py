@@ -55,7 +55,9 @@ core against 0.12 idle).
 On the morning of 5 Dec (after issue 15's third round), ``--panels`` 0.941 and 0.887 best to best
 at load 0.9-2.1; kernel side only with runs of 20 epochs (``--epochs 20 --repeats 3``: the
 default single epoch is shorter than the panels' once-a-second work and leaves it out) 0.908,
-and 0.920 with ``--panels``, at load 1.4.
+and 0.920 with ``--panels``, at load 1.4. Later on 5 Dec (issue 15's fourth round): ``--panels``
+0.905, 0.923 and 0.924 best to best at load 0.5-1.1, against the dashboard without the two
+panels 0.975-0.987 (chromium 0.35 of a core, the page's main thread 0.28-0.30 of each second).
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ contenders), which keeps the disturbed repeats in (the watched runs have more th
 net.fit, the dashboard's writer and the map's, and another job on the second core slows them
 more). Over eleven runs on the morning of 5 Dec (load 0.6-1.6): best to best 0.85-0.97, paired
 0.83-0.97, each above the other in some runs; the README has them. --repeats 7 by default.
+Eight more later on 5 Dec (after issue 15's fourth round): 0.957, 0.930, 0.941, 0.910 at load
+0.5-2.6, 0.844 beside a CI trial (load 5.5), then 0.882, 0.908, 0.890 at load 1.0-1.5.
 """
 
 from __future__ import annotations
