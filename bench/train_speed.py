@@ -54,7 +54,9 @@ hidden layers in a loop of their own): fit / bound at mini-batch 10 0.61-0.64 wi
 0.58-0.62 with softmax (0.56-0.60 before), 5.0-6.1x PyTorch; at 64 0.78-0.83 with one thread
 and 0.72-0.83 with two, 2.41-2.57x PyTorch with one thread and 1.84-2.36x with two (left out:
 three rows timed while another job held the second core, two PyTorch figures at 10 with two
-threads and sigmoid at 64 with two). Fit gains only 1-2% from a
+threads and sigmoid at 64 with two). A fifth run at 11:10 (load 0.9 before, 0.6 after): 0.62
+and 0.61 (sigmoid, 10), 0.60 and 0.58 (softmax, 10), 0.84 and 0.86 (sigmoid, 64), 0.79 and 0.86
+(softmax, 64), PyTorch 5.27-5.65x at 10 and 2.11-2.56x at 64. Fit gains only 1-2% from a
 second thread at mini-batch 64 (epochs alternated between one and two threads in one fit, wall
 clock, load 0.3): only BP4's product of the first layer is split, 58 -> 46 us alone, and less
 in the loop, where the forward product right after it reads the weights both threads wrote
