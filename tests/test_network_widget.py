@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nnwidgets.network import Network
+from nnwidgets.training import Callback
 from nnwidgets.widgets import _sync
 from nnwidgets.widgets.canvas import DigitCanvas
 from nnwidgets.widgets.info import ModelInfo
@@ -125,13 +126,30 @@ def test_a_canvas_follows_fit_in_a_background_thread():
     canvas = DigitCanvas(net)
     sends = []
     canvas.observe(lambda c: sends.append(1), names="_network")
-    t = threading.Thread(target=net.fit, args=(X, y), kwargs=dict(epochs=2, batch_size=10))
+    during = []  # (what the canvas was sent, the network's weights) after the first epoch
+
+    class AfterFirstEpoch(Callback):
+        # Training notifies at every epoch's end, before the callbacks: here, with training
+        # still under way, that notification must reach the canvas. (Waiting for it makes the
+        # test independent of speed: two epochs of 3,000 digits take some 30 ms, less than
+        # the writer's 0.1 s between two sends, so without it one send may hold both.)
+        def on_epoch_end(self, trainer, epoch, logs):
+            if epoch == 0:
+                flushed = _sync.flush()
+                during.append((flushed, sent_weights(canvas, 0).copy(), net.weights[0].copy()))
+
+    kwargs = dict(epochs=2, batch_size=10, callbacks=[AfterFirstEpoch()])
+    t = threading.Thread(target=net.fit, args=(X, y), kwargs=kwargs)
     t.start()
     t.join(60)
     assert not t.is_alive()
     assert _sync.flush()
+    [(flushed, sent_mid, weights_mid)] = during
+    assert flushed
+    np.testing.assert_array_equal(sent_mid, weights_mid)  # the first epoch's weights
     np.testing.assert_array_equal(sent_weights(canvas, 0), net.weights[0])
     np.testing.assert_array_equal(sent_weights(canvas, -1), net.weights[-1])
+    assert not np.array_equal(sent_mid, net.weights[0])  # the second epoch moved them
     assert len(sends) >= 2
 
 
