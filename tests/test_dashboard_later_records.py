@@ -90,3 +90,59 @@ def test_a_change_is_marked_at_the_mini_batch_it_applies_from(digits, wait_for):
     (change,) = d.runs[0].changes
     position = change["epoch"] * d.runs[0].batches_per_epoch + change["batch"]
     assert spy.rates.index(0.02) == position > 30
+
+
+def test_the_recorder_is_called_per_mini_batch_only_while_it_has_work_there(digits, wait_for):
+    # A call per mini-batch costs a small network's training a few per cent: while nothing
+    # waits (no change, no step, no turns) the loop leaves the dashboard's recorder out, and a
+    # change brings it back for the next mini-batch.
+    from nnwidgets.widgets.dashboard.recorder import Recorder
+
+    calls = []
+    spy = Spy()
+    d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
+    try:
+        d.start()
+        wait_for(lambda: len(spy.rates) >= 30)
+        (recorder,) = [cb for cb in d.runs[0].trainer.callbacks if isinstance(cb, Recorder)]
+        hear = recorder.on_batch_end
+        recorder.on_batch_end = lambda *args: (calls.append(len(spy.rates)), hear(*args))
+        wait_for(lambda: len(spy.rates) >= 60)
+        assert calls == []  # 30 mini-batches, none heard
+        d.learning_rate = 0.02
+        wait_for(lambda: d.runs[0].changes)
+        wait_for(lambda: len(spy.rates) >= len(calls) + 30)
+        d.stop()
+        d.wait(timeout=30)
+    finally:
+        d.close()
+    (change,) = d.runs[0].changes
+    applied_at = change["epoch"] * d.runs[0].batches_per_epoch + change["batch"]
+    assert spy.rates.index(0.02) == applied_at
+    # Heard once after the change (it applied it and had no more work), not ever after.
+    assert calls == [applied_at]
+
+
+def test_a_step_wakes_the_recorder_for_its_mini_batch(digits, wait_for):
+    # The step waits for the recorder's word that its mini-batch is done: the recorder must hear
+    # that mini-batch although it heard none before (else the step waits out park_timeout).
+    from nnwidgets.widgets.dashboard.recorder import Recorder
+
+    calls = []
+    spy = Spy()
+    d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
+    try:
+        d.start()
+        wait_for(lambda: len(spy.rates) >= 30)
+        (recorder,) = [cb for cb in d.runs[0].trainer.callbacks if isinstance(cb, Recorder)]
+        hear = recorder.on_batch_end
+        recorder.on_batch_end = lambda *args: (calls.append(len(spy.rates)), hear(*args))
+        d.pause()
+        parked_at = len(spy.rates)
+        d.step()
+        assert len(spy.rates) == parked_at + 1
+        assert calls == [parked_at + 1]  # heard the step's mini-batch, which woke the step
+        d.stop()
+        d.wait(timeout=30)
+    finally:
+        d.close()

@@ -88,11 +88,11 @@ def test_an_update_that_says_paused_carries_the_progress_as_parked(dash, wait_fo
     def park_while_read(*args, **kwargs):
         got = progress(*args, **kwargs)
         if not parked_at:  # the first read: a mini-batch ends, then the loop parks
-            read = dash._progress.position[run]
-            wait_for(lambda: dash._progress.position[run] != read)
+            read = run.trainer.position
+            wait_for(lambda: run.trainer.position != read)
             dash.pause()
             wait_for(lambda: dash._control.parked)
-            parked_at.append(dash._progress.position[run])
+            parked_at.append(run.trainer.position)
         return got
 
     def as_parked():

@@ -1135,6 +1135,74 @@ def test_a_callback_without_on_batch_end_lets_the_records_wait():
     assert not at_once._may_record_later and batches.batches == 60
 
 
+def test_a_callback_hears_mini_batches_only_while_it_says_so():
+    # A callback with work between mini-batches only now and then (the dashboard's recorder)
+    # says so through hears_batches; the loop asks again when told (listen_again) and leaves it
+    # out otherwise, so that it costs nothing per mini-batch while it has nothing to do.
+    class Sometimes(Callback):
+        reads_batch_logs = False
+
+        def __init__(self):
+            self.listening, self.heard = False, []
+
+        @property
+        def hears_batches(self):
+            return self.listening
+
+        def on_batch_end(self, trainer, batch, logs):
+            self.heard.append(trainer.position)
+            if len(self.heard) == 3:  # done: the loop runs without it from the next one
+                self.listening = False
+                trainer.listen_again()
+
+        def on_epoch_end(self, trainer, epoch, logs):
+            if epoch == 0:  # from the second epoch's first mini-batch
+                self.listening = True
+                trainer.listen_again()
+
+    sometimes = Sometimes()
+    trainer = Trainer(wide(), WIDE_X, WIDE_LABELS, epochs=3, batch_size=10, callbacks=[sometimes])
+    assert trainer.position == (0, 0)
+    trainer.run()
+    # Three calls, each after its mini-batch (the trainer's position already counts it).
+    assert sometimes.heard == [(1, 1), (1, 2), (1, 3)]
+    assert trainer._may_record_later  # it reads no logs, so the records still wait
+    assert trainer.position == (2, 30)  # the last epoch, all 30 of its mini-batches done
+
+
+def test_listen_again_from_another_thread_takes_effect_at_the_next_mini_batch():
+    class Later(Callback):
+        reads_batch_logs = False
+        listening = False
+
+        def __init__(self):
+            self.heard = []
+
+        @property
+        def hears_batches(self):
+            return self.listening
+
+        def on_batch_end(self, trainer, batch, logs):
+            self.heard.append(trainer.position)
+            trainer.stop()
+
+    later = Later()
+    trainer = Trainer(wide(), WIDE_X, WIDE_LABELS, epochs=50, batch_size=10, callbacks=[later])
+    trainer.pause()
+    thread = threading.Thread(target=trainer.run, daemon=True)
+    thread.start()
+    try:
+        assert trainer.wait_paused(timeout=10)  # parked before the first mini-batch
+        later.listening = True
+        trainer.listen_again()
+        trainer.step(2)
+        assert trainer.wait_paused(timeout=10) is False  # it ended instead of parking again
+    finally:
+        trainer.stop()
+        thread.join(timeout=10)
+    assert later.heard == [(0, 1)]  # heard the first mini-batch after it asked, and stopped
+
+
 def test_momentum_turned_off_and_on_mid_run_starts_again_from_rest(monkeypatch):
     # With momentum 0 a plain step goes into the weights inside gemm, past the velocity; the
     # velocity must still be forgotten there, as a step through it with momentum 0 forgets it.

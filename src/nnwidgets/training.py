@@ -17,6 +17,7 @@ import math
 import numbers
 import operator
 import os
+import threading
 import time
 from array import array
 
@@ -73,6 +74,13 @@ class Callback:
     #: the loop may then record several mini-batches at once (faster: see ``_LaterRecords``);
     #: it calls ``trainer.flush_records()`` first if it must read the history after all.
     reads_batch_logs = True
+    #: Whether the loop calls ``on_batch_end`` now. None: whenever the class has an
+    #: ``on_batch_end`` of its own. A callback with work between mini-batches only some of the
+    #: time (the dashboard's recorder: while a change or a step waits, or runs take turns) makes
+    #: this a property and calls ``trainer.listen_again()`` when its answer changes; a call
+    #: per mini-batch costs a small network's loop a few per cent. Such a callback must not read
+    #: the mini-batches' logs (``reads_batch_logs`` False).
+    hears_batches = None
 
     def on_train_begin(self, trainer):
         pass
@@ -467,10 +475,14 @@ class Trainer:
         _checks.warn_if_raw_pixels(self.X)
         self.history = History()
         self.epoch = 0  # epochs completed
+        # (epoch from 0, mini-batches done in it) while training: one tuple, so that another
+        # thread (the dashboard's progress line) reads both halves of the same moment.
+        self.position = (0, 0)
         self.validation_outputs = None  # net.forward(X_val) at the latest epoch's end
         self._ran = False
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
-        self._batch_callbacks = []  # while running: those with an on_batch_end of their own
+        self._batch_callbacks = []  # while running: those that hear each mini-batch now
+        self._listeners_lock = threading.Lock()  # listen_again from any thread
         self._later = None  # while an epoch runs: its _LaterRecords, if it records later
         self.control = LoopControl()
 
@@ -620,9 +632,10 @@ class Trainer:
 
         self._watch = CollapseWatch()
         self._callbacks = [self._watch, *self.callbacks]  # the built-in one first
-        # Those of the reader's callbacks that have an on_batch_end of their own: the others
-        # (an epoch printer, a timer) cost the loop nothing per mini-batch.
-        self._batch_callbacks = [cb for cb in self.callbacks if _hears_batches(cb)]
+        # Those of the reader's callbacks that hear mini-batches (an on_batch_end of their own,
+        # unless hears_batches says otherwise): the others (an epoch printer, a timer) cost the
+        # loop nothing per mini-batch.
+        self.listen_again()
         self._prepare_step()
         self._best = (-math.inf, None, 0)  # (validation score, parameters, epoch) to restore
         self._last_notified = time.perf_counter()
@@ -702,6 +715,7 @@ class Trainer:
                                 f"smaller learning rate."
                             ),
                         ) from None
+                    self.position = (epoch, batch + 1)  # before callbacks that may wait
                     if loss is None:  # proven finite, and nothing reads it now: recorded later
                         later.add(batch, start, outputs)
                         if self._batch_callbacks:
@@ -723,6 +737,13 @@ class Trainer:
             if later:
                 later.record()  # the epoch's end, or a stop, a divergence, an error
             self._later = None
+
+    def listen_again(self):
+        """Ask every callback again whether it hears each mini-batch
+        (:attr:`Callback.hears_batches`). Any thread; the loop calls the new set from its next
+        mini-batch."""
+        with self._listeners_lock:  # the last to ask writes the answer of the latest state
+            self._batch_callbacks = [cb for cb in self.callbacks if _hears_batches(cb)]
 
     def flush_records(self):
         """Record now the mini-batches whose loss and accuracy wait to be recorded together
@@ -963,7 +984,7 @@ class Trainer:
         output, cost = net.output_function, net.cost_function
         self._may_record_later = bool(
             self._add_product is not None
-            and not any(cb.reads_batch_logs for cb in self._batch_callbacks)
+            and not any(cb.reads_batch_logs for cb in self.callbacks if _has_batch_end(cb))
             and self.labels is not None
             and not output.custom
             and output.name in ("sigmoid", "softmax")
@@ -1086,6 +1107,13 @@ OPTIONS = tuple(
 
 
 def _hears_batches(callback):
+    """Whether the loop calls ``callback.on_batch_end`` now: its :attr:`~Callback.hears_batches`,
+    or when that is None, whether it has an ``on_batch_end`` of its own."""
+    hears = callback.hears_batches
+    return _has_batch_end(callback) if hears is None else bool(hears)
+
+
+def _has_batch_end(callback):
     """False when ``callback``'s ``on_batch_end`` is :class:`Callback`'s own, which does
     nothing."""
     method = callback.on_batch_end

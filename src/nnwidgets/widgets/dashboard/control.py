@@ -234,8 +234,9 @@ class TrainingControl:
     @property
     def wants_batches(self):
         """Whether :meth:`after_batch` has anything to do: a change queued, a step waiting,
-        or runs taking turns. The recorder asks this first, so that the common mini-batch
-        costs an attribute read or three instead of a call with its arguments."""
+        or runs taking turns. The recorder hears mini-batches only while it is true
+        (``Recorder.hears_batches``), so what makes it true tells the run's trainer to ask
+        again (``trainer.listen_again()``), and the common mini-batch costs no call at all."""
         return bool(self._pending or self._stepping or self._every)
 
     def after_batch(self, run, end_of_epoch, before=None):
@@ -311,6 +312,8 @@ class TrainingControl:
             self._pending.setdefault(run, {})[name] = value
             if run.trainer.parked:  # it waits at a pause: apply now, before it is released
                 self._flush(run)
+            else:  # its recorder applies it after the mini-batch running now
+                run.trainer.listen_again()
             return run
 
     def pause(self, *, wait=True):
@@ -366,6 +369,7 @@ class TrainingControl:
             before = run.batches_done  # the step's mini-batch is this run's
             self._flush(run)
             self._stepping += 1
+            run.trainer.listen_again()  # its recorder wakes this step after the mini-batch
             try:
                 run.trainer.step(1)
                 self._cond.wait_for(

@@ -1,9 +1,9 @@
 """How far a :class:`~nnwidgets.widgets.dashboard.TrainingDashboard`'s training has got.
 
-The training thread notes each mini-batch's position in ``position`` (the recorder stores a
-tuple there itself, nothing more: it runs for every mini-batch); the writer turns the positions
-into the ``progress`` trait (samples, elapsed time without the pauses, which the control
-counts) when it sends.
+Each run's Trainer keeps its own position (``trainer.position``: the epoch and the mini-batches
+done in it, one tuple it writes after every mini-batch); the writer turns the positions into the
+``progress`` trait (samples, elapsed time without the pauses, which the control counts) when it
+sends.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ class ProgressCounters:
 
     def __init__(self):
         self.runs = []
-        self.position = {}  # Run -> (epoch, mini-batches done in it)
         self.started = time.monotonic()
         self.paused_before = 0.0
 
@@ -31,19 +30,15 @@ class ProgressCounters:
         """Count ``runs`` (trained together) from zero; ``paused_seconds``: the control's count
         of time paused so far, which is not theirs."""
         self.runs = list(runs)
-        # The same dict, cleared: the recorders write into it (Recorder.on_batch_end).
-        self.position.clear()
-        self.position.update((run, (0, 0)) for run in self.runs)
         self.started = time.monotonic()
         self.paused_before = paused_seconds
 
     def add(self, run):
         """Count ``run`` with the runs begun together (it joined their turns)."""
         self.runs = [*self.runs, run]
-        self.position[run] = (0, 0)
 
     def _samples(self, run):
-        epoch, batch = self.position.get(run, (0, 0))
+        epoch, batch = run.trainer.position
         n = len(run.trainer.X)
         return epoch * n + min(n, batch * run.trainer.batch_size)
 
@@ -59,7 +54,7 @@ class ProgressCounters:
         if active is None:
             return {"run": None, "runs": len(runs)}
         t = active.trainer
-        epoch, batch = self.position.get(active, (0, 0))
+        epoch, batch = t.position
         counted = self.runs if active in self.runs else [active]
         samples = sum(self._samples(r) for r in counted)
         total = sum(r.trainer.epochs * len(r.trainer.X) for r in counted)

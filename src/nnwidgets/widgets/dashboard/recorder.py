@@ -3,12 +3,13 @@ callback each run's Trainer calls.
 
 :func:`train_runs` trains the pending runs one after another, or interleaved: every run on a
 thread of its own, but only the one whose turn it is (the :class:`~.control.TrainingControl`
-keeps the turn). The :class:`Recorder` is the Trainer callback: it counts each mini-batch for
-the progress line, tells the control a mini-batch ended (changes applied, the turn passed, a
-step woken), copies the weights at an epoch's end for the panels, and, when the dashboard trains
-in the caller's thread (``run()``), sends the updates itself. It runs for every mini-batch
-while the training thread holds the GIL, so on the common path it does next to nothing; the
-writer reads the losses from the Trainer's History itself.
+keeps the turn). The :class:`Recorder` is the Trainer callback: it tells the control a
+mini-batch ended (changes applied, the turn passed, a step woken), copies the weights at an
+epoch's end for the panels, and, when the dashboard trains in the caller's thread (``run()``),
+sends the updates itself. The loop calls it after a mini-batch only while it has work there
+(:attr:`Recorder.hears_batches`): a call per mini-batch cost a small network's training a few
+per cent. The writer reads the losses from the Trainer's History, and the progress line the
+Trainer's ``position``.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ class Recorder(Callback):
     run : Run
         The run it records.
     control : TrainingControl
-        Told after each mini-batch and epoch; holds the turn of interleaved runs.
-    progress : ProgressCounters
-        Counts each mini-batch.
+        Told after each epoch, and after a mini-batch while it has work there; holds the turn
+        of interleaved runs.
     publisher : Publisher
         Given a copy of the weights at each epoch's end; with ``inline``, asked to send an
         update when one is due (``run()`` trains and sends on the caller's thread).
@@ -45,16 +45,14 @@ class Recorder(Callback):
     # mini-batches at a time (the control has them recorded before it counts or changes).
     reads_batch_logs = False
 
-    def __init__(self, run, control, progress, publisher, *, inline=False):
-        self.run, self.control, self.progress, self.publisher = run, control, progress, publisher
+    def __init__(self, run, control, publisher, *, inline=False):
+        self.run, self.control, self.publisher = run, control, publisher
         self.inline = inline
         # Bookkeeping only, which the loop may call under its own numpy settings, unless it
         # sends the updates itself (run()): the widget's observers then run here, and they may
         # be the reader's.
         self.runs_reader_code = inline
-        self.epoch = 0
         self._per_epoch = run.batches_per_epoch
-        self._positions = progress.position  # run -> (epoch, mini-batches done in it)
 
     def on_train_begin(self, trainer):
         self.control.wait_turn(self.run)  # at once unless interleaved
@@ -65,14 +63,14 @@ class Recorder(Callback):
         # The calibration and speeds before any training (epoch 0), when they are measured.
         self.publisher.snapshot_for_panels(self.run, 0, panels=False, measure=True)
 
-    def on_epoch_begin(self, trainer, epoch):
-        self.epoch = epoch
+    @property
+    def hears_batches(self):
+        """Whether the loop calls :meth:`on_batch_end` now: when ``run()`` sends the updates
+        from the training thread, or while the control has work between mini-batches (it calls
+        ``trainer.listen_again()`` when work arrives; this callback when it is done)."""
+        return self.inline or self.control.wants_batches
 
     def on_batch_end(self, trainer, batch, logs):
-        # Every mini-batch, on the training thread: a tiny network runs 40,000 a second, and
-        # each call or bound method here costs it a share. So the position goes straight into
-        # the progress's dict, and the control is called only when it has something to do.
-        self._positions[self.run] = (self.epoch, batch + 1)
         control = self.control
         if control.wants_batches:
             control.after_batch(
@@ -80,6 +78,8 @@ class Recorder(Callback):
             )
         if self.inline:
             self.publisher.publish_if_due()
+        elif not control.wants_batches:
+            trainer.listen_again()  # nothing left to do here: the loop runs without this call
 
     def on_epoch_end(self, trainer, epoch, logs):
         self.run.record_epoch(epoch + 1.0, logs)
@@ -116,7 +116,7 @@ def train_runs(runs, control, progress, publisher, *, inline=False, on_run_start
         run.status = "running"
         if on_run_start is not None:
             on_run_start(run)
-        _train_run(run, control, progress, publisher, inline)
+        _train_run(run, control, publisher, inline)
         if run.status not in ("completed", "early_stopped"):
             break  # stopped, diverged or failed: the runs after it wait for another start
 
@@ -140,7 +140,7 @@ def _train_interleaved(runs, control, progress, publisher, inline, on_run_start)
         threading.Thread(
             target=_train_run,
             daemon=True,
-            args=(run, control, progress, publisher, inline),
+            args=(run, control, publisher, inline),
             name=f"nnwidgets-dashboard-run-{i + 1}",
         )
         for i, run in enumerate(runs)
@@ -167,16 +167,16 @@ def join_rotation(run, control, progress, publisher, number):
     progress.add(run)
     threading.Thread(
         target=_train_run,
-        args=(run, control, progress, publisher, False),
+        args=(run, control, publisher, False),
         name=f"nnwidgets-dashboard-run-{number}",
         daemon=True,
     ).start()
     return True
 
 
-def _train_run(run, control, progress, publisher, inline):
+def _train_run(run, control, publisher, inline):
     """Train one run on this thread, recording why it ended."""
-    run.add_callback(Recorder(run, control, progress, publisher, inline=inline))
+    run.add_callback(Recorder(run, control, publisher, inline=inline))
     try:
         run.trainer.run()
     except TrainingDiverged:
