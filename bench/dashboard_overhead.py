@@ -58,6 +58,12 @@ default single epoch is shorter than the panels' once-a-second work and leaves i
 and 0.920 with ``--panels``, at load 1.4. Later on 5 Dec (issue 15's fourth round): ``--panels``
 0.905, 0.923 and 0.924 best to best at load 0.5-1.1, against the dashboard without the two
 panels 0.975-0.987 (chromium 0.35 of a core, the page's main thread 0.28-0.30 of each second).
+That afternoon (load 0.8-2.0): ``--panels`` 0.905, 0.932 and 0.912 best to best; with book-length
+epochs (``--panels --full-mnist --samples 50000 --epochs 4``) 1.034, 0.998, 0.996 and 1.000, the
+same 200,000 samples in 4 epoch ends instead of 20 (each has the panels' measures); kernel side
+only (``--epochs 20 --repeats 3``) 0.955. After the recorder stopped being called at every
+mini-batch: ``--panels`` 0.887, 0.919 and 0.895 (alternated with the code before it, 0.895 and
+0.915: no change that stands out of the noise here), kernel side only 0.923.
 """
 
 from __future__ import annotations
