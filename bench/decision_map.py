@@ -34,7 +34,8 @@ Eight more later on 5 Dec (after issue 15's fourth round): 0.957, 0.930, 0.941, 
 afternoon 0.887, 0.902, 0.912 (load 1.4-2.0); then, the dashboard's recorder no longer called
 after every mini-batch (``Callback.hears_batches``), 0.923, 0.914 and 0.927 (load 1.0-1.1; paired
 0.887-0.914), and 0.864-0.926 in four runs alternated with the code before it (load 1.3-1.9),
-where the dashboard alone went from 0.885-0.912 of ``net.fit`` to 0.946-0.984.
+where the dashboard alone went from 0.885-0.912 of ``net.fit`` to 0.946-0.984. Six more runs of
+the bench (load 0.8-1.1): 0.913, 0.908, 0.926, 0.907, 0.919, 0.920.
 """
 
 from __future__ import annotations
