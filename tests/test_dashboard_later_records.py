@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnwidgets import Callback, Network, TrainingDashboard, load_bundled
+from nnwidgets.widgets.dashboard.recorder import Recorder
 
 SETTINGS = dict(batch_size=10, learning_rate=0.1)
 
@@ -92,21 +93,26 @@ def test_a_change_is_marked_at_the_mini_batch_it_applies_from(digits, wait_for):
     assert spy.rates.index(0.02) == position > 30
 
 
+def heard_by_recorder(dash, spy):
+    """From now on, the mini-batches (counted by ``spy``) after which the dashboard's recorder
+    is called: a list that grows as training goes on."""
+    calls = []
+    (recorder,) = [cb for cb in dash.runs[0].trainer.callbacks if isinstance(cb, Recorder)]
+    hear = recorder.on_batch_end
+    recorder.on_batch_end = lambda *args: (calls.append(len(spy.rates)), hear(*args))
+    return calls
+
+
 def test_the_recorder_is_called_per_mini_batch_only_while_it_has_work_there(digits, wait_for):
     # A call per mini-batch costs a small network's training a few per cent: while nothing
     # waits (no change, no step, no turns) the loop leaves the dashboard's recorder out, and a
     # change brings it back for the next mini-batch.
-    from nnwidgets.widgets.dashboard.recorder import Recorder
-
-    calls = []
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
     try:
         d.start()
         wait_for(lambda: len(spy.rates) >= 30)
-        (recorder,) = [cb for cb in d.runs[0].trainer.callbacks if isinstance(cb, Recorder)]
-        hear = recorder.on_batch_end
-        recorder.on_batch_end = lambda *args: (calls.append(len(spy.rates)), hear(*args))
+        calls = heard_by_recorder(d, spy)
         wait_for(lambda: len(spy.rates) >= 60)
         assert calls == []  # 30 mini-batches, none heard
         d.learning_rate = 0.02
@@ -127,17 +133,12 @@ def test_the_recorder_is_called_per_mini_batch_only_while_it_has_work_there(digi
 def test_a_step_wakes_the_recorder_for_its_mini_batch(digits, wait_for):
     # The step waits for the recorder's word that its mini-batch is done: the recorder must hear
     # that mini-batch although it heard none before (else the step waits out park_timeout).
-    from nnwidgets.widgets.dashboard.recorder import Recorder
-
-    calls = []
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
     try:
         d.start()
         wait_for(lambda: len(spy.rates) >= 30)
-        (recorder,) = [cb for cb in d.runs[0].trainer.callbacks if isinstance(cb, Recorder)]
-        hear = recorder.on_batch_end
-        recorder.on_batch_end = lambda *args: (calls.append(len(spy.rates)), hear(*args))
+        calls = heard_by_recorder(d, spy)
         d.pause()
         parked_at = len(spy.rates)
         d.step()
