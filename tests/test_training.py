@@ -1135,22 +1135,30 @@ def test_a_callback_without_on_batch_end_lets_the_records_wait():
     assert not at_once._may_record_later and batches.batches == 60
 
 
+class Switchable(Callback):
+    """Hears mini-batches while ``listening`` (its ``hears_batches``), noting the trainer's
+    position after each one it hears."""
+
+    reads_batch_logs = False
+
+    def __init__(self):
+        self.listening, self.heard = False, []
+
+    @property
+    def hears_batches(self):
+        return self.listening
+
+    def on_batch_end(self, trainer, batch, logs):
+        self.heard.append(trainer.position)
+
+
 def test_a_callback_hears_mini_batches_only_while_it_says_so():
     # A callback with work between mini-batches only now and then (the dashboard's recorder)
     # says so through hears_batches; the loop asks again when told (listen_again) and leaves it
     # out otherwise, so that it costs nothing per mini-batch while it has nothing to do.
-    class Sometimes(Callback):
-        reads_batch_logs = False
-
-        def __init__(self):
-            self.listening, self.heard = False, []
-
-        @property
-        def hears_batches(self):
-            return self.listening
-
+    class Sometimes(Switchable):
         def on_batch_end(self, trainer, batch, logs):
-            self.heard.append(trainer.position)
+            super().on_batch_end(trainer, batch, logs)
             if len(self.heard) == 3:  # done: the loop runs without it from the next one
                 self.listening = False
                 trainer.listen_again()
@@ -1171,19 +1179,9 @@ def test_a_callback_hears_mini_batches_only_while_it_says_so():
 
 
 def test_listen_again_from_another_thread_takes_effect_at_the_next_mini_batch():
-    class Later(Callback):
-        reads_batch_logs = False
-        listening = False
-
-        def __init__(self):
-            self.heard = []
-
-        @property
-        def hears_batches(self):
-            return self.listening
-
+    class Later(Switchable):
         def on_batch_end(self, trainer, batch, logs):
-            self.heard.append(trainer.position)
+            super().on_batch_end(trainer, batch, logs)
             trainer.stop()
 
     later = Later()
