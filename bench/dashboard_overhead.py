@@ -64,6 +64,24 @@ same 200,000 samples in 4 epoch ends instead of 20 (each has the panels' measure
 only (``--epochs 20 --repeats 3``) 0.955. After the recorder stopped being called at every
 mini-batch: ``--panels`` 0.887, 0.919 and 0.895 (alternated with the code before it, 0.895 and
 0.915: no change that stands out of the noise here), kernel side only 0.923.
+
+Where the time goes. ``--browser`` also prints the training thread's own clocks for both sides
+(a callback on each run reads the thread's wall and CPU time and Linux's per-thread context
+switch counts): the share of its wall time it spent on a core, its CPU time per sample, and per
+second how often it waited for another thread (voluntary switches: the GIL above all, which
+the dashboard's writer holds between its NumPy calls) and how often it was preempted. The
+dashboard's ratio to ``net.fit`` is the product of the two: the ratio of those shares over the
+ratio of the CPU times. Later on 5 Dec (load 0.5-2.2), ``--panels`` 0.913, 0.923 and 0.922 best to
+best: on a core 0.983-0.993 of the time with ``net.fit`` and 0.936-0.946 with the dashboard,
+CPU time per sample 1.028-1.040 times ``net.fit``'s, 2-3 waits a second against 459-503, 18-26
+preemptions against 67-92. So about 5 points go to time off the core and 3-4 to the training
+thread working slower, although its own dashboard work is some 0.1 ms an epoch (copying the
+weights for the writer); the writer's measures (2.7 ms of CPU per epoch's copy) run beside it
+and share the caches and memory. Without ``--panels`` (no validation data, no calibration, no
+speed of learning): 0.975, on a core 0.985 and 0.953, CPU time per sample 0.995 times, 125
+waits a second. An experiment not kept: the calibration's ECE taken on the training thread from
+the Trainer's validation outputs instead of on the writer, which cut the waits with calibration
+alone from about 560 to 200 a run (kernel side) but left ``--panels`` at 0.898 and 0.908.
 """
 
 from __future__ import annotations
@@ -180,6 +198,7 @@ import numpy as np
 from IPython.display import display
 from nnwidgets import Network, TrainingDashboard
 from nnwidgets.datasets import load_bundled, load_mnist
+from nnwidgets.training import Callback
 
 data = load_mnist(download=False) if {full_mnist} else load_bundled()
 X, y = data.X_train[:{samples}], data.y_train[:{samples}]
@@ -191,11 +210,40 @@ PANELS = dict(calibration={calibration}, layer_speed={layer_speed})
 UPDATE_INTERVAL = {update_interval}
 dash = None
 
+class ThreadClock(Callback):
+    # The training thread's own clocks over a run: its wall and CPU time, and how often it
+    # gave up its core (voluntary context switches: waits, for the GIL above all) or had it
+    # taken (preemptions). Linux's per-thread counters; -1 where they cannot be read. It hears
+    # no mini-batches, so the loop runs as it would without it.
+    last = ""
+
+    @staticmethod
+    def switches():
+        try:
+            with open("/proc/thread-self/status") as f:
+                fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)
+            return int(fields["voluntary_ctxt_switches"]), int(fields["nonvoluntary_ctxt_switches"])
+        except (OSError, KeyError, ValueError):
+            return -1, -1
+
+    def on_train_begin(self, trainer):
+        self.began = (time.perf_counter(), time.thread_time(), self.switches())
+
+    def on_train_end(self, trainer):
+        wall0, cpu0, (waits0, preempted0) = self.began
+        waits, preempted = self.switches()
+        ThreadClock.last = (
+            f"wall={{time.perf_counter() - wall0}} cpu={{time.thread_time() - cpu0}} "
+            f"waits={{waits - waits0 if waits0 >= 0 else -1}} "
+            f"preempted={{preempted - preempted0 if preempted0 >= 0 else -1}}"
+        )
+
 def timed_fit():
     net = Network([784, 100, 10], seed=0)
     began = time.perf_counter()
-    net.fit(X, y, **SETTINGS)
-    return len(X) * SETTINGS["epochs"] / (time.perf_counter() - began)
+    net.fit(X, y, callbacks=[ThreadClock()], **SETTINGS)
+    rate = len(X) * SETTINGS["epochs"] / (time.perf_counter() - began)
+    print(f"rate={{rate}} {{ThreadClock.last}}")  # one line: run_cell may miss a second
 
 def show_dashboard(network, train, panels=True, **settings):
     # One dashboard on the page at a time: the previous one's views go away with it.
@@ -205,7 +253,7 @@ def show_dashboard(network, train, panels=True, **settings):
     extra = {{}} if UPDATE_INTERVAL is None else {{"update_interval": UPDATE_INTERVAL}}
     if panels and network.sizes[0] == 784:  # the timed runs, not the [4, 3, 2] memory run
         extra.update(PANELS)
-    dash = TrainingDashboard(network, train=train, **extra, **settings)
+    dash = TrainingDashboard(network, train=train, callbacks=[ThreadClock()], **extra, **settings)
     display(dash)
     print("model_id=" + dash.model_id)
 
@@ -215,7 +263,7 @@ def timed_dashboard(samples):
     dash.wait()
     seconds = time.perf_counter() - began
     assert dash.status == "completed", (dash.status, dash.message)
-    print(f"rate={{samples / seconds}} seconds={{seconds}}")
+    print(f"rate={{samples / seconds}} seconds={{seconds}} {{ThreadClock.last}}")
 
 timed_fit()  # warm up (imports, BLAS)
 """
@@ -254,6 +302,44 @@ STOP_KEEPING = "() => { clearInterval(window.nnwKeep); return window.nnwChecks; 
 
 def _value(text, key):
     return text.split(f"{key}=")[1].split()[0]
+
+
+def thread_clock(out, rate):
+    """The training thread's clocks over one timed run, from the ``ThreadClock`` fields the
+    kernel printed: the share of its wall time it was on a core, its CPU time per sample in
+    microseconds, and per second its waits (voluntary context switches) and preemptions (None
+    where the kernel could not read them)."""
+    wall, cpu = float(_value(out, "wall")), float(_value(out, "cpu"))
+    waits, preempted = int(_value(out, "waits")), int(_value(out, "preempted"))
+    return {
+        "on_cpu": cpu / wall,
+        "us_per_sample": cpu / (rate * wall) * 1e6,
+        "waits": waits / wall if waits >= 0 else None,
+        "preempted": preempted / wall if preempted >= 0 else None,
+    }
+
+
+def clocks_line(fit_clocks, dash_clocks):
+    """What the training thread did while net.fit and while the dashboard trained, the means
+    over the runs: whether the dashboard costs it work (CPU time per sample) or time off its
+    core (waiting for the GIL or a lock, or preempted by the page and the writer)."""
+
+    def mean(clocks, key):
+        values = [c[key] for c in clocks]
+        return None if None in values else sum(values) / len(values)
+
+    def per_second(key):
+        fit, dash = mean(fit_clocks, key), mean(dash_clocks, key)
+        return "unknown" if fit is None or dash is None else f"{fit:.0f} and {dash:.0f}"
+
+    fit_us, dash_us = mean(fit_clocks, "us_per_sample"), mean(dash_clocks, "us_per_sample")
+    return (
+        f"training thread, net.fit and the dashboard (means over runs): on a core "
+        f"{mean(fit_clocks, 'on_cpu'):.3f} and {mean(dash_clocks, 'on_cpu'):.3f} of its wall "
+        f"time; CPU time per sample {fit_us:.2f} and {dash_us:.2f} us (dashboard / fit "
+        f"{dash_us / fit_us:.3f}); waits {per_second('waits')} a second, preempted "
+        f"{per_second('preempted')} a second"
+    )
 
 
 class FrameCounter:
@@ -452,6 +538,8 @@ def with_browser(args):
         plain,
         seen,
         page_height,
+        fit_clocks,
+        dash_clocks,
     ) = results
     fit, dash = max(fits), max(dashes)
     print(
@@ -506,6 +594,7 @@ def with_browser(args):
     print(f"CPU in cores, mean over runs: with the dashboard: {cores(cpu_use)}")
     print(f"                              net.fit (page idle): {cores(fit_cpu)}")
     print(f"page main thread, share of each second while the dashboard trained: {cores(main_use)}")
+    print(clocks_line(fit_clocks, dash_clocks))
     before, during, after, nodes, tiny_msgs = memory
     print(
         f"page memory, {TINY_BATCHES:,} mini-batches of 1 sample on [4, 3, 2] "
@@ -561,10 +650,13 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
 
     fits, dashes, rates, biggest, cpu_use, fit_cpu, main_use = [], [], [], 0, [], [], []
     plain = []  # the dashboard without the optional panels, when they are on
+    fit_clocks, dash_clocks = [], []  # the training thread's clocks (thread_clock), per run
     for _ in range(args.repeats):  # alternate, so drift on a shared machine hits both alike
         cpu_before = cpu_seconds()
         began = time.monotonic()
-        fits.append(float(nb.run_cell("print(timed_fit())").split()[-1]))
+        out = nb.run_cell("timed_fit()")
+        fits.append(float(_value(out, "rate")))
+        fit_clocks.append(thread_clock(out, fits[-1]))
         fit_cpu.append(
             {k: (v - cpu_before[k]) / (time.monotonic() - began) for k, v in cpu_seconds().items()}
         )
@@ -585,6 +677,7 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         page.wait_for_timeout(300)  # the last update's frame
         seen.append(page.evaluate(STOP_KEEPING))
         dashes.append(float(_value(out, "rate")))
+        dash_clocks.append(thread_clock(out, dashes[-1]))
         cpu_use.append({k: v / float(_value(out, "seconds")) for k, v in cpu.items()})
         rates.append(len(counter.frames) / float(_value(out, "seconds")))
         biggest = max([biggest] + [n for _, n in counter.frames])
@@ -632,6 +725,8 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         plain,
         seen,
         page_height,
+        fit_clocks,
+        dash_clocks,
     )
 
 
