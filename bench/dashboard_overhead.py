@@ -242,8 +242,10 @@ def timed_fit():
     net = Network([784, 100, 10], seed=0)
     began = time.perf_counter()
     net.fit(X, y, callbacks=[ThreadClock()], **SETTINGS)
-    rate = len(X) * SETTINGS["epochs"] / (time.perf_counter() - began)
-    print(f"rate={{rate}} {{ThreadClock.last}}")  # one line: run_cell may miss a second
+    samples = len(X) * SETTINGS["epochs"]
+    rate = samples / (time.perf_counter() - began)
+    # One line: run_cell may miss a second one.
+    print(f"rate={{rate}} samples={{samples}} {{ThreadClock.last}}")
 
 def show_dashboard(network, train, panels=True, **settings):
     # One dashboard on the page at a time: the previous one's views go away with it.
@@ -263,7 +265,8 @@ def timed_dashboard(samples):
     dash.wait()
     seconds = time.perf_counter() - began
     assert dash.status == "completed", (dash.status, dash.message)
-    print(f"rate={{samples / seconds}} seconds={{seconds}} {{ThreadClock.last}}")
+    rate = samples / seconds
+    print(f"rate={{rate}} seconds={{seconds}} samples={{samples}} {{ThreadClock.last}}")
 
 timed_fit()  # warm up (imports, BLAS)
 """
@@ -304,7 +307,7 @@ def _value(text, key):
     return text.split(f"{key}=")[1].split()[0]
 
 
-def thread_clock(out, rate):
+def thread_clock(out):
     """The training thread's clocks over one timed run, from the ``ThreadClock`` fields the
     kernel printed: the share of its wall time it was on a core, its CPU time per sample in
     microseconds, and per second its waits (voluntary context switches) and preemptions (None
@@ -313,7 +316,7 @@ def thread_clock(out, rate):
     waits, preempted = int(_value(out, "waits")), int(_value(out, "preempted"))
     return {
         "on_cpu": cpu / wall,
-        "us_per_sample": cpu / (rate * wall) * 1e6,
+        "us_per_sample": cpu / int(_value(out, "samples")) * 1e6,
         "waits": waits / wall if waits >= 0 else None,
         "preempted": preempted / wall if preempted >= 0 else None,
     }
@@ -656,7 +659,7 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         began = time.monotonic()
         out = nb.run_cell("timed_fit()")
         fits.append(float(_value(out, "rate")))
-        fit_clocks.append(thread_clock(out, fits[-1]))
+        fit_clocks.append(thread_clock(out))
         fit_cpu.append(
             {k: (v - cpu_before[k]) / (time.monotonic() - began) for k, v in cpu_seconds().items()}
         )
@@ -677,7 +680,7 @@ def _measure(args, browser, server, tmp, NotebookPage, prelude, notebook_json, j
         page.wait_for_timeout(300)  # the last update's frame
         seen.append(page.evaluate(STOP_KEEPING))
         dashes.append(float(_value(out, "rate")))
-        dash_clocks.append(thread_clock(out, dashes[-1]))
+        dash_clocks.append(thread_clock(out))
         cpu_use.append({k: v / float(_value(out, "seconds")) for k, v in cpu.items()})
         rates.append(len(counter.frames) / float(_value(out, "seconds")))
         biggest = max([biggest] + [n for _, n in counter.frames])
