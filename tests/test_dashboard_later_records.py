@@ -2,6 +2,8 @@
 a time (its recorder reads none of them: ``Callback.reads_batch_logs`` False): the same history
 as ``fit``'s, and the control counts mini-batches and marks changes on a complete history."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -41,6 +43,25 @@ class Spy(Callback):
         self.lags.append(done - len(trainer.history.batch_loss))
 
 
+@contextlib.contextmanager
+def training(dash):
+    """Start ``dash`` for the block; at its end stop it and wait until it has stopped. Closed
+    however the block ends."""
+    try:
+        dash.start()
+        yield
+        dash.stop()
+        dash.wait(timeout=30)
+    finally:
+        dash.close()
+
+
+def change_position(run):
+    """The mini-batch (counted from 0 across epochs) that ``run``'s one change applies from."""
+    (change,) = run.changes
+    return change["epoch"] * run.batches_per_epoch + change["batch"]
+
+
 def test_a_dashboards_run_records_what_fit_records(digits):
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=2, callbacks=[spy], **SETTINGS)
@@ -78,19 +99,12 @@ def test_interleaved_runs_count_their_turns_on_a_complete_history(digits):
 def test_a_change_is_marked_at_the_mini_batch_it_applies_from(digits, wait_for):
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
-    try:
-        d.start()
+    with training(d):
         wait_for(lambda: len(spy.rates) >= 30)
         d.learning_rate = 0.02  # applied after the mini-batch training now
         wait_for(lambda: d.runs[0].changes)
-        d.stop()
-        d.wait(timeout=30)
-    finally:
-        d.close()
     assert spy.deferred
-    (change,) = d.runs[0].changes
-    position = change["epoch"] * d.runs[0].batches_per_epoch + change["batch"]
-    assert spy.rates.index(0.02) == position > 30
+    assert spy.rates.index(0.02) == change_position(d.runs[0]) > 30
 
 
 def heard_by_recorder(dash, spy):
@@ -109,8 +123,7 @@ def test_the_recorder_is_called_per_mini_batch_only_while_it_has_work_there(digi
     # change brings it back for the next mini-batch.
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
-    try:
-        d.start()
+    with training(d):
         wait_for(lambda: len(spy.rates) >= 30)
         calls = heard_by_recorder(d, spy)
         wait_for(lambda: len(spy.rates) >= 60)
@@ -119,12 +132,7 @@ def test_the_recorder_is_called_per_mini_batch_only_while_it_has_work_there(digi
         wait_for(lambda: d.runs[0].changes)
         after = len(spy.rates)
         wait_for(lambda: len(spy.rates) >= after + 30)  # 30 more, unheard again
-        d.stop()
-        d.wait(timeout=30)
-    finally:
-        d.close()
-    (change,) = d.runs[0].changes
-    applied_at = change["epoch"] * d.runs[0].batches_per_epoch + change["batch"]
+    applied_at = change_position(d.runs[0])
     assert spy.rates.index(0.02) == applied_at
     # Heard once after the change (it applied it and had no more work), not ever after.
     assert calls == [applied_at]
@@ -135,8 +143,7 @@ def test_a_step_wakes_the_recorder_for_its_mini_batch(digits, wait_for):
     # that mini-batch although it heard none before (else the step waits out park_timeout).
     spy = Spy()
     d = TrainingDashboard(network(), train=digits, epochs=50, callbacks=[spy], **SETTINGS)
-    try:
-        d.start()
+    with training(d):
         wait_for(lambda: len(spy.rates) >= 30)
         calls = heard_by_recorder(d, spy)
         d.pause()
@@ -144,7 +151,3 @@ def test_a_step_wakes_the_recorder_for_its_mini_batch(digits, wait_for):
         d.step()
         assert len(spy.rates) == parked_at + 1
         assert calls == [parked_at + 1]  # heard the step's mini-batch, which woke the step
-        d.stop()
-        d.wait(timeout=30)
-    finally:
-        d.close()
