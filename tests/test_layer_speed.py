@@ -334,3 +334,18 @@ def test_every_k_mini_batches_while_the_loop_records_losses_later():
     progress = [p for p, _ in speed.records]
     assert progress == pytest.approx([0.0, *(k * 7 * 10 / 300 for k in range(1, 9))])
     assert len(net.history_.batch_loss) == 60
+
+
+def test_a_run_training_before_its_first_measure_gets_an_empty_line(make_dash, make_net):
+    # The window between a run starting to train and the writer measuring its first copy: its
+    # network is busy (not measured here) and no speed is recorded yet. The panel must still
+    # be made, with no points for that run, not fail on the empty arrays.
+    dash = make_dash(make_net(activation="sigmoid"), layer_speed=30)
+    second = Network([8, 5, 4, 3], activation="sigmoid", seed=2)
+    dash.add_run(second)
+    with second.exclusive_training():  # as a Trainer holds it while it runs
+        entries = dash.refresh_panels()["layer_speed"]
+    progress, speeds = _decoded(entries[1])
+    assert entries[1]["speeds"]["shape"] == [0, 2]
+    assert progress.size == 0 and speeds.shape == (0, 2)
+    assert _decoded(entries[0])[0].tolist() == [0.0]  # the other run, measured at its start

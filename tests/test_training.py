@@ -366,6 +366,11 @@ def test_transform_runs_every_epoch_and_training_sees_its_result():
         (dict(early_stopping=3), "early_stopping needs validation data"),
         (dict(validation=[1, 2, 3]), r"validation must be a pair"),
         (dict(callbacks=[print]), "callbacks must be Callback instances"),
+        # The validation pair's faults name it, not the training data's X and y.
+        (dict(validation=(X_val[:0], y_val[:0])), "^X_val is empty: expected at least one"),
+        (dict(validation=(X_val[:, :1], y_val)), r"^X_val must have shape \(n_samples, 8\)"),
+        (dict(validation=(X_val, y_val[:-1])), rf"^y_val must be {len(y_val)} integer labels"),
+        (dict(validation=(X_val, y_val + 5)), "^y_val: labels must be in 0..3"),
     ],
 )
 def test_bad_training_options_are_named(kwargs, message):

@@ -34,30 +34,32 @@ __all__ = [
 ]
 
 
-def check_inputs(X, n_in, dtype):
-    """``X`` as a finite (n, n_in) array of ``dtype``; images (n, 28, 28) are flattened."""
+def check_inputs(X, n_in, dtype, name="X"):
+    """``X`` as a finite (n, n_in) array of ``dtype``; images (n, 28, 28) are flattened. ``name``
+    is what the messages call it (``X_val`` for validation data)."""
     try:
         X = np.asarray(X, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"X must be an array of numbers; got {type(X).__name__}") from exc
+        raise TypeError(f"{name} must be an array of numbers; got {type(X).__name__}") from exc
     if X.ndim == 1 and X.size == n_in:
         X = X.reshape(1, n_in)
     elif X.ndim > 2 and int(np.prod(X.shape[1:])) == n_in:
         X = X.reshape(len(X), n_in)
     if X.ndim != 2 or X.shape[1] != n_in:
         raise ValueError(
-            f"X must have shape (n_samples, {n_in}) for this network's "
+            f"{name} must have shape (n_samples, {n_in}) for this network's "
             f"{n_in} inputs; got shape {X.shape}"
         )
     if len(X) == 0:
-        raise ValueError("X is empty: expected at least one example")
+        raise ValueError(f"{name} is empty: expected at least one example")
     if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or infinite values; inputs must be finite")
+        raise ValueError(f"{name} contains NaN or infinite values; inputs must be finite")
     return X
 
 
-def check_labels(y, n, n_out):
-    """Integer labels (n,) in 0..n_out-1, or finite targets (n, n_out).
+def check_labels(y, n, n_out, name="y"):
+    """Integer labels (n,) in 0..n_out-1, or finite targets (n, n_out); ``name`` is what the
+    messages call them.
 
     With one output, ``y`` holds the desired outputs themselves, (n,) or (n, 1): returned as
     (n, 1) targets (labels 0 and 1 of a yes/no network are such numbers).
@@ -66,44 +68,44 @@ def check_labels(y, n, n_out):
     if n_out == 1 and y.shape in ((n,), (n, 1)):
         if y.dtype.kind not in "biuf":
             raise ValueError(
-                f"y must hold numbers (the desired output of the network's one "
+                f"{name} must hold numbers (the desired output of the network's one "
                 f"neuron); got dtype {y.dtype}"
             )
         y = y.reshape(n, 1)
     if y.ndim == 2 and y.shape == (n, n_out):
         if not np.isfinite(y).all():
-            raise ValueError("y contains NaN or infinite values")
+            raise ValueError(f"{name} contains NaN or infinite values")
         return y
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or len(y) != n:
         if n_out == 1:
             raise ValueError(
-                f"y must be the desired outputs of the network's one neuron, "
+                f"{name} must be the desired outputs of the network's one neuron, "
                 f"shape ({n},) or ({n}, 1); got shape {y.shape}"
             )
         raise ValueError(
-            f"y must be {n} integer labels (shape ({n},)) or targets of shape "
+            f"{name} must be {n} integer labels (shape ({n},)) or targets of shape "
             f"({n}, {n_out}); got shape {y.shape}"
         )
     if y.dtype.kind not in "iu":
         if y.dtype.kind == "f" and np.isfinite(y).all() and (y == np.round(y)).all():
             y = y.astype(np.int64)
         else:
-            raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
+            raise ValueError(f"{name} must hold integer class labels; got dtype {y.dtype}")
     if y.min() < 0 or y.max() >= n_out:
         bad = y[(y < 0) | (y >= n_out)][0]
-        raise ValueError(f"labels must be in 0..{n_out - 1} for {n_out} outputs; got {bad}")
+        raise ValueError(f"{name}: labels must be in 0..{n_out - 1} for {n_out} outputs; got {bad}")
     return y
 
 
-def targets(y, n, n_out, dtype):
+def targets(y, n, n_out, dtype, name="y"):
     """The (n, n_out) target matrix of ``dtype`` for labels (one-hot) or targets ``y``.
 
     The one label-to-target rule of the package: for a batch here, for one example in
     :func:`target_vector`.
     """
-    y = check_labels(y, n, n_out)
+    y = check_labels(y, n, n_out, name)
     if y.ndim == 2:
         return y.astype(dtype, copy=False)
     Y = np.zeros((n, n_out), dtype=dtype)

@@ -850,18 +850,20 @@ class Network:
         return net
 
     # -- input checks, for the training loop and gradcheck too ------------------------------------
-    def check_inputs(self, X):
-        """``X`` as a finite (n, n_in) array of this network's dtype (images are flattened)."""
-        return _checks.check_inputs(X, self.sizes[0], self.dtype)
+    def check_inputs(self, X, *, name="X"):
+        """``X`` as a finite (n, n_in) array of this network's dtype (images are flattened);
+        ``name`` is what an error message calls it."""
+        return _checks.check_inputs(X, self.sizes[0], self.dtype, name)
 
-    def targets(self, y, n=None):
+    def targets(self, y, n=None, *, name="y"):
         """The (n, n_out) target matrix for integer labels (one-hot) or targets ``y``.
 
         With one output neuron each number is the desired output itself ((n,) or (n, 1)):
-        labels 0 and 1 for a yes/no network, any number for regression.
+        labels 0 and 1 for a yes/no network, any number for regression. ``name`` is what an
+        error message calls them.
         """
         n = len(y) if n is None else n
-        return _checks.targets(y, n, self.sizes[-1], self.dtype)
+        return _checks.targets(y, n, self.sizes[-1], self.dtype, name)
 
 
 # Pairs that train but do not mean what the user asked for. A sigmoid output with the

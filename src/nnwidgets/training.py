@@ -452,8 +452,8 @@ class Trainer:
                 X_val, y_val = validation
             except (TypeError, ValueError):
                 raise ValueError("validation must be a pair (X_val, y_val)") from None
-            X_val = net.check_inputs(X_val)
-            self.validation = (X_val, net.targets(y_val, len(X_val)))
+            X_val = net.check_inputs(X_val, name="X_val")
+            self.validation = (X_val, net.targets(y_val, len(X_val), name="y_val"))
         if early_stopping is not None:
             early_stopping = _checks.positive_int(early_stopping, "early_stopping")
             if self.validation is None:

@@ -195,3 +195,31 @@ def test_the_z_panel_shows_saturation_before_training(browser, tmp_path):
             }
             return red > 20 && blue > 20; }""")
         assert not errors, errors
+
+
+def test_a_run_not_measured_yet_shows_no_record_beside_the_others(browser, tmp_path):
+    # A run that has begun training but whose first speeds the writer has not measured yet
+    # crosses the wire as an empty line: its chart says so, the other run's is drawn.
+    data = load_bundled()
+    train = (data.X_train[:200], data.y_train[:200])
+    first = Network([784, 30, 30, 10], activation="sigmoid", seed=0)
+    second = Network([784, 30, 30, 10], activation="sigmoid", seed=1)
+    dash = TrainingDashboard(first, train=train, layer_speed=100, label="measured")
+    dash.add_run(second, label="starting")
+    with second.exclusive_training():  # as its Trainer holds it from the start
+        dash.refresh_panels()
+    path = export_html([dash], tmp_path / "starting.html")
+    with fresh_page(browser, viewport={"width": 1200, "height": 1400}, offline=True) as (
+        page,
+        errors,
+    ):
+        page.goto(path.as_uri())
+        charts = page.locator(".nnw-dash__layerspeed .nnw-dash__speedchart")
+        expect(charts).to_have_count(2)
+        expect(charts.nth(0)).to_have_attribute("data-records", "1")
+        expect(charts.nth(1)).to_have_attribute("data-records", "0")
+        expect(charts.nth(1).locator("figcaption")).to_contain_text("starting · no record yet")
+        page.wait_for_function(
+            f"() => ({PAINTED})(document.querySelectorAll('.nnw-dash__speedcanvas')[0]) > 0"
+        )
+        assert not errors, errors

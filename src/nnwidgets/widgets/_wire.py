@@ -56,8 +56,15 @@ def array_to_json(value: np.ndarray | None, widget=None) -> dict | None:
         return None
     a = np.asarray(value)
     dtype = np.uint8 if a.dtype == np.uint8 else np.float32
-    a = np.ascontiguousarray(a, dtype=dtype)
-    return {"view": memoryview(a).cast("B"), "dtype": a.dtype.name, "shape": list(a.shape)}
+    # order="C", not ascontiguousarray, which turns a 0-d array into shape (1,). The bytes as
+    # a flat uint8 view: memoryview.cast refuses a shape with a 0 in it (a line with no
+    # points yet), and the page reads the shape from "shape" anyway.
+    a = np.asarray(a, dtype=dtype, order="C")
+    return {
+        "view": memoryview(a.reshape(-1).view(np.uint8)),
+        "dtype": a.dtype.name,
+        "shape": list(a.shape),
+    }
 
 
 def array_from_json(value: dict | None, widget=None) -> np.ndarray | None:
