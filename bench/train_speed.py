@@ -61,9 +61,9 @@ second thread at mini-batch 64 (epochs alternated between one and two threads in
 clock, load 0.3): only BP4's product of the first layer is split, 58 -> 46 us alone, and less
 in the loop, where the forward product right after it reads the weights both threads wrote
 (that pair: 132 -> 124 us, against 138 -> 127 for the bound's pair, whose product writes a
-separate array; timed again that evening, bench/RESULTS.md, the forward product right after
-the threaded one was 9-10 us slower whether that one wrote into the weights or into another
-array, so the weights' cache lines are at most a small part of it). Before, at 08:00 (load
+separate array; timed again inside a loop that evening, bench/RESULTS.md, the forward product
+was 9 us slower with two threads when BP4 had added into the weights and not when it wrote
+another array: the worker thread's half of the weights comes back from the other core). Before, at 08:00 (load
 0.7-0.8) and over that morning's runs (load 0.4-1.3): at mini-batch 10 0.59-0.64 with sigmoid
 and 0.56-0.60 with softmax, 4.86-5.63x PyTorch; at 64 0.80-0.85 with one thread and 0.74-0.84
 with two, 2.41-2.70x PyTorch with one thread and 1.94-2.31x with two. With the forward products
