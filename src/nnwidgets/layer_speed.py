@@ -104,8 +104,8 @@ class LayerSpeed(Callback):
         # time cost a tenth of the measure.
         key = (type(net), net.sizes[0], net.sizes[-1], getattr(net, "dtype", None))
         if self._checked is None or self._checked[0] != key:
-            X = net.check_inputs(self.probe[0])
-            self._checked = (key, X, net.targets(self.probe[1], len(X)))
+            X = net.check_inputs(self.probe[0], name="the probe's X")
+            self._checked = (key, X, net.targets(self.probe[1], len(X), name="the probe's y"))
         return _speeds(net, *self._checked[1:])
 
     def _record(self, trainer, progress):
