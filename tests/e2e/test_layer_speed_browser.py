@@ -223,3 +223,28 @@ def test_a_run_not_measured_yet_shows_no_record_beside_the_others(browser, tmp_p
             f"() => ({PAINTED})(document.querySelectorAll('.nnw-dash__speedcanvas')[0]) > 0"
         )
         assert not errors, errors
+
+
+STARTING = """
+from nnwidgets import Network, TrainingDashboard, load_bundled
+data = load_bundled()
+first = Network([784, 30, 30, 10], activation="sigmoid", seed=0)
+second = Network([784, 30, 30, 10], activation="sigmoid", seed=1)
+dash = TrainingDashboard(first, train=(data.X_train[:200], data.y_train[:200]), layer_speed=100,
+                         label="measured")
+dash.add_run(second, label="starting")
+dash
+"""
+
+
+def test_an_empty_line_crosses_the_kernels_comm_to_the_page(open_notebook):
+    # The same empty line sent live (a binary buffer of no bytes in a comm message), not
+    # embedded in a page.
+    nb = open_notebook([STARTING], app="lab")
+    charts = nb.page.locator(".nnw-dash__layerspeed .nnw-dash__speedchart")
+    nb.run_cell("with second.exclusive_training():\n    dash.refresh_panels()")
+    expect(charts).to_have_count(2)
+    expect(charts.nth(0)).to_have_attribute("data-records", "1")
+    expect(charts.nth(1)).to_have_attribute("data-records", "0")
+    expect(charts.nth(1).locator("figcaption")).to_contain_text("starting · no record yet")
+    assert not nb.console_errors, nb.console_errors
