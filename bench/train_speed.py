@@ -63,12 +63,12 @@ in the loop, where the forward product right after it reads the weights both thr
 (that pair: 132 -> 124 us, against 138 -> 127 for the bound's pair, whose product writes a
 separate array; timed again inside a loop that evening, bench/RESULTS.md, the forward product
 was 9 us slower with two threads when BP4 had added into the weights and not when it wrote
-another array: the worker thread's half of the weights comes back from the other core). Before, at 08:00 (load
-0.7-0.8) and over that morning's runs (load 0.4-1.3): at mini-batch 10 0.59-0.64 with sigmoid
-and 0.56-0.60 with softmax, 4.86-5.63x PyTorch; at 64 0.80-0.85 with one thread and 0.74-0.84
-with two, 2.41-2.70x PyTorch with one thread and 1.94-2.31x with two. With the forward products
-taken in blocks of rows (``_blas.product_rows``), the bound at 64 is some 15%
-higher than before (both take them so), and fit's products gain little from a second thread:
+another array: the worker thread's half of the weights comes back from the other core). Before,
+at 08:00 (load 0.7-0.8) and over that morning's runs (load 0.4-1.3): at mini-batch 10 0.59-0.64
+with sigmoid and 0.56-0.60 with softmax, 4.86-5.63x PyTorch; at 64 0.80-0.85 with one thread and
+0.74-0.84 with two, 2.41-2.70x PyTorch with one thread and 1.94-2.31x with two. With the forward
+products taken in blocks of rows (``_blas.product_rows``), the bound at 64 is some 15% higher
+than before (both take them so), and fit's products gain little from a second thread:
 only BP4's product of the first layer is split. With another program busy on the second core
 (a niced training), the two-thread rows swing wildly: OpenBLAS's idle thread yields its core
 between products, and fit, whose products have element-wise work between them, then waits for
