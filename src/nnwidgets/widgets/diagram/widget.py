@@ -170,7 +170,7 @@ class NetworkDiagram(NetworkWidget):
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net):
-        # Checked before the payload, which cannot even encode an empty layer.
+        # Checked before the payload: a layer with no neuron has nothing to draw or run.
         sizes = list(np.ravel(getattr(net, "sizes", [1, 1])))  # no sizes: network_payload says so
         if len(sizes) < 2 or any(
             isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes
