@@ -197,6 +197,15 @@ def test_the_z_panel_shows_saturation_before_training(browser, tmp_path):
         assert not errors, errors
 
 
+def expect_measured_and_starting(charts):
+    """The two speed charts of a dashboard whose first run was measured at its start and whose
+    second, "starting", has begun training with nothing measured yet."""
+    expect(charts).to_have_count(2)
+    expect(charts.nth(0)).to_have_attribute("data-records", "1")
+    expect(charts.nth(1)).to_have_attribute("data-records", "0")
+    expect(charts.nth(1).locator("figcaption")).to_contain_text("starting · no record yet")
+
+
 def test_a_run_not_measured_yet_shows_no_record_beside_the_others(browser, tmp_path):
     # A run that has begun training but whose first speeds the writer has not measured yet
     # crosses the wire as an empty line: its chart says so, the other run's is drawn.
@@ -215,10 +224,7 @@ def test_a_run_not_measured_yet_shows_no_record_beside_the_others(browser, tmp_p
     ):
         page.goto(path.as_uri())
         charts = page.locator(".nnw-dash__layerspeed .nnw-dash__speedchart")
-        expect(charts).to_have_count(2)
-        expect(charts.nth(0)).to_have_attribute("data-records", "1")
-        expect(charts.nth(1)).to_have_attribute("data-records", "0")
-        expect(charts.nth(1).locator("figcaption")).to_contain_text("starting · no record yet")
+        expect_measured_and_starting(charts)
         page.wait_for_function(
             f"() => ({PAINTED})(document.querySelectorAll('.nnw-dash__speedcanvas')[0]) > 0"
         )
@@ -243,8 +249,5 @@ def test_an_empty_line_crosses_the_kernels_comm_to_the_page(open_notebook):
     nb = open_notebook([STARTING], app="lab")
     charts = nb.page.locator(".nnw-dash__layerspeed .nnw-dash__speedchart")
     nb.run_cell("with second.exclusive_training():\n    dash.refresh_panels()")
-    expect(charts).to_have_count(2)
-    expect(charts.nth(0)).to_have_attribute("data-records", "1")
-    expect(charts.nth(1)).to_have_attribute("data-records", "0")
-    expect(charts.nth(1).locator("figcaption")).to_contain_text("starting · no record yet")
+    expect_measured_and_starting(charts)
     assert not nb.console_errors, nb.console_errors
