@@ -280,6 +280,64 @@ def test_bad_assignments_from_python_raise_and_change_nothing():
     assert b.heights == [0.1] * 5 and b.steps == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
 
+def test_heights_and_steps_take_what_numpy_computes():
+    # The widget's own maths returns arrays; a learner assigns them as they come.
+    b = BumpBuilder(free_steps=True)
+    b.heights = bumps.best_heights(b._goal_logit, b.steps)
+    assert b.deviation == pytest.approx(bumps.deviation(b._goal_logit, b.heights, b.steps))
+    assert all(type(h) is float for h in b.heights)
+    b.heights = [np.float32(0.5), np.int64(1), 2, 0.25, np.float64(-1)]
+    assert b.heights == [0.5, 1.0, 2.0, 0.25, -1.0]
+    b.steps = np.array([0, 0.1, 0.4, 0.6, 0.8, 1])
+    assert b.steps == [0.0, 0.1, 0.4, 0.6, 0.8, 1.0]
+    with pytest.raises(traitlets.TraitError, match="'heights' trait of a BumpBuilder"):
+        b.heights = None
+    with pytest.raises(ValueError, match=r"heights must be a list of numbers \(a 1-D array\)"):
+        b.heights = np.ones((5, 2))
+    assert b.heights == [0.5, 1.0, 2.0, 0.25, -1.0]
+
+
+def test_an_array_goal_has_the_callables_limit():
+    with pytest.raises(ValueError, match=r"1-D array of 2 to 100,000\); got shape \(100001,\)"):
+        BumpBuilder(f=np.full(100_001, 0.5))
+    assert len(BumpBuilder(f=np.full(100_000, 0.5)).goal) == 100_000
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda g, s: bumps.deviation(g, [1, 2], s), ValueError, "one height per pair \\(5\\)"),
+        (lambda g, s: bumps.deviation(g, [0.1] * 9, s), ValueError, "one height per pair"),
+        (lambda g, s: bumps.deviation(g[:0], [0.1] * 5, s), ValueError, "goal_logit must be"),
+        (lambda g, s: bumps.best_heights(g, 5), ValueError, "steps must be a list of the N"),
+        (
+            lambda g, s: bumps.best_heights(g, [0, 0.8, 0.2, 0.5, 0.9, 1]),
+            ValueError,
+            "increase strictly",
+        ),
+        (
+            lambda g, s: bumps.weighted_output([0.5], [1, 2], s),
+            ValueError,
+            "one height per pair",
+        ),
+        (
+            lambda g, s: bumps.weighted_output([0.5], [1] * 5, s, steepness=True),
+            ValueError,
+            "steepness must be a positive finite number",
+        ),
+        (
+            lambda g, s: bumps.bump_network([1] * 5, steepness=True),
+            ValueError,
+            "steepness must be a positive finite number",
+        ),
+    ],
+)
+def test_the_maths_checks_its_arguments(call, error, match):
+    g = bumps.logit(bumps.sample_goal())
+    with pytest.raises(error, match=match):
+        call(g, bumps.uniform_steps(5))
+
+
 # -- show_network --------------------------------------------------------------------------------
 
 

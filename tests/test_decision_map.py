@@ -329,3 +329,84 @@ def test_export_html_carries_the_map(net, data, tmp_path):
 if __name__ == "__main__":
     FIXTURE.write_text(json.dumps(make_fixture()) + "\n")
     print(f"wrote {FIXTURE}")
+
+
+# -- changing what is shown: validators that roll back, data and networks switched whole --------
+
+
+def test_a_value_refused_inside_set_state_is_put_back(net, data):
+    # The page's changes arrive through set_state, which holds notifications: only a TraitError
+    # from a validator makes traitlets put the old value back (a ValueError kept the new one).
+    m = DecisionMap(net, data, resolution=50, extent=[-1, 1, -1, 1])
+    for bad in ({"resolution": 5}, {"extent": [1, 0, 0, 1]}, {"features": ["x1", "x3"]}):
+        with pytest.raises(ValueError):
+            m.set_state(bad)
+    assert (m.resolution, m.extent, m.features) == (50, [-1.0, 1.0, -1.0, 1.0], ["x1", "x2"])
+    with pytest.raises(ValueError, match="network must take 2 inputs"):
+        with m.hold_trait_notifications():
+            m.network = Network([3, 4, 1], output="sigmoid")
+    assert m.network is net and m.get_state()["_network"]["sizes"] == [2, 8, 8, 1]
+
+
+def test_resolution_follows_one_rule_and_extent_takes_numpy_values(net, data):
+    m = DecisionMap(net, data)
+    m.resolution = np.int64(60)  # a NumPy int is an int
+    assert m.resolution == 60 and type(m.resolution) is int
+    for bad in (75.0, 112.5, "80", True):  # as the constructor: whole numbers only, as ints
+        with pytest.raises(ValueError, match="resolution must be an int from 10 to 400"):
+            m.resolution = bad
+    assert m.resolution == 60
+    X = np.asarray(data.train[0], np.float32)
+    m.extent = [X[:, 0].min(), X[:, 0].max(), X[:, 1].min(), X[:, 1].max()]  # float32 items
+    assert all(type(v) is float for v in m.extent)
+    m.extent = np.array([-2, 2, -1, 1])
+    assert m.extent == [-2.0, 2.0, -1.0, 1.0]
+    with pytest.raises(ValueError, match="a finite width"):
+        m.extent = [-1e308, 1e308, -1, 1]
+    assert m.extent == [-2.0, 2.0, -1.0, 1.0]
+
+
+def test_the_data_change_together_through_set_data(net, data):
+    m = DecisionMap(net, data)
+    before = m.points.copy()
+    with pytest.raises(AttributeError, match=r"points is read-only.*m.set_data\(data\)"):
+        m.points = np.zeros((3, 2))
+    with pytest.raises(AttributeError, match="targets is read-only"):
+        m.targets = np.full(len(before), np.nan)
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        m.task = "regression"  # follows the network's output layer
+    # refused as the constructor refuses it, before anything changes
+    with pytest.raises(ValueError, match="data labels must be classes 0..1 .* label 3 is 7"):
+        m.set_data((np.zeros((4, 2)), [0, 1, 1, 7]))
+    with pytest.raises(ValueError, match=r"data X must be finite; point 0 is \[0.0, nan\]"):
+        m.set_data((np.array([[0.0, np.nan]]), [1]))
+    np.testing.assert_array_equal(m.points, before)
+    other = toy.xor(n=60, noise=0.1, seed=3)
+    assert m.set_data(other) is m
+    assert len(m.points) == len(m.targets) == len(m.is_test) == 60
+    assert m.is_test.sum() == len(other.test[0])
+    X = other.train[0]
+    assert m.extent[0] < X[:, 0].min() and m.extent[1] > X[:, 0].max()  # fitted to the new points
+    m.set_data(data, extent=[-9, 9, -9, 9])
+    assert m.extent == [-9.0, 9.0, -9.0, 9.0] and len(m.points) == len(before)
+
+
+def test_set_network_switches_the_number_of_inputs(net, data):
+    m = DecisionMap(net, data)
+    front_end_update(m, {"_report": {"accuracy": 0.75}})
+    three = Network([3, 5, 1], activation="tanh", output="sigmoid", seed=2)
+    assert m.set_network(three, features=["x1", "x2", "x1*x2"]) is m
+    assert m.features == ["x1", "x2", "x1*x2"] and m.network is three
+    assert m.get_state()["_network"]["sizes"] == [3, 5, 1]
+    assert m.page_accuracy is None  # the old network's; the page reports the new one's
+    assert not net._listeners and three._listeners
+    # refused whole: neither the features nor the network change
+    with pytest.raises(ValueError, match=r"takes 2 inputs .* but the features name 3"):
+        m.set_network(Network([2, 4, 1], output="sigmoid"), features=["x1", "x2", "x1^2"])
+    with pytest.raises(ValueError, match="must be one of"):  # a function the page cannot run
+        m.set_network(_odd_function_network(), features=["x1", "x2"])
+    assert m.features == ["x1", "x2", "x1*x2"] and m.network is three
+    assert m.get_state()["_network"]["sizes"] == [3, 5, 1]
+    with pytest.raises(ValueError, match=r"takes 2 inputs .* but the features name 3"):
+        m.set_network(net)  # the features are kept: 3 names, and net takes 2 inputs
+    assert m.network is three

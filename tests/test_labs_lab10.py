@@ -383,7 +383,7 @@ RATIO_MISTAKES = {
         _per_layer(lambda b, a: N(a - b, axis=1) / N(b, axis=1)),
         "one number: the norm of the whole matrix",
     ),
-    "None": (lambda wb, wa: None, "return"),
+    "None": (lambda wb, wa: None, "the list of ratios is None"),
     "generator": (lambda wb, wa: (N(a - b) / N(b) for b, a in zip(wb, wa)), "generator"),
 }
 

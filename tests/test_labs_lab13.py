@@ -278,6 +278,35 @@ def test_fit_temperature_diagnoses_fitting_on_the_evaluation_examples(which, phr
     )
 
 
+def test_fit_temperature_fails_a_T_left_at_none():
+    held_out, evaluation = _split()  # the exercise stub's `T = None`, never replaced
+    fails_with(
+        check.fit_temperature,
+        temperature_golden,
+        "T is None: set T = fit_temperature(Z_val, y_val) first",
+        fitted=None,
+        held_out=held_out,
+        evaluation=evaluation,
+    )
+
+
+@pytest.mark.parametrize(
+    "given, missing",
+    [
+        ((), "held_out=(Z_val, y_val) and evaluation=(Z_test, y_test)"),
+        (("held_out",), "evaluation=(Z_test, y_test)"),
+        (("evaluation",), "held_out=(Z_val, y_val)"),
+    ],
+    ids=["neither", "no evaluation", "no held_out"],
+)
+def test_fit_temperature_names_the_arguments_fitted_needs(given, missing):
+    held_out, evaluation = _split()
+    pairs = {"held_out": held_out, "evaluation": evaluation}
+    with pytest.raises(TypeError) as info:
+        check.fit_temperature(temperature_golden, fitted=1.0, **{k: pairs[k] for k in given})
+    assert f"is missing {missing}:" in str(info.value)
+
+
 # -- input_gradient ------------------------------------------------------------------------------
 def _forward(X, weights, biases, hidden=lambda z: np.maximum(z, 0)):
     zs, a = [], X

@@ -39,7 +39,18 @@ def right_defaults(seed):
     return Network([784, 30, 10], seed=seed), {}
 
 
-@pytest.mark.parametrize("fn", [right, right_early_stopping, right_defaults])
+def right_monitored(seed):
+    # monitor_train up to the real training set's 8,000 digits is a valid setting
+    return Network([784, 30, 10], seed=seed), dict(epochs=2, monitor_train=1000)
+
+
+def right_monitor_all(seed):
+    return Network([784, 30, 10], seed=seed), dict(epochs=2, monitor_train=8000)
+
+
+@pytest.mark.parametrize(
+    "fn", [right, right_early_stopping, right_defaults, right_monitored, right_monitor_all]
+)
 def test_a_fair_setup_passes(fn, capsys):
     check.capstone(fn)
     assert capsys.readouterr().out.startswith("\u2713 capstone: [784, ")
@@ -69,6 +80,10 @@ MISTAKES = {
     "transform without rng": (
         lambda seed: (right(seed)[0], {"transform": lambda X: X}),
         "and a random generator rng",
+    ),
+    "monitor_train beyond the training set": (
+        lambda seed: (right(seed)[0], {"monitor_train": 8001}),
+        "from 1 to 8000",
     ),
     "wrong sizes": (lambda seed: (Network([784, 30, 2], seed=seed), {}), "10 outputs"),
     "not a network": (lambda seed: ("net", {}), "must be an nnwidgets.Network"),

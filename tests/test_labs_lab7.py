@@ -142,10 +142,28 @@ def softmax_logsumexp(Z):
     return np.exp(Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
 
 
+def softmax_loops(Z):
+    out = []
+    for row in Z:
+        top = max(row)
+        e = [float(np.exp(z - top)) for z in row]
+        out.append([x / sum(e) for x in e])
+    return out  # a list of lists
+
+
+def softmax_in_place(Z):
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
 SOFTMAX_RIGHT = {
     "max subtracted": softmax_right,
     "log-sum-exp": softmax_logsumexp,
     "f32": lambda Z: softmax_right(Z.astype(np.float32)),
+    "loops, lists": softmax_loops,
+    "in place": softmax_in_place,
 }
 
 
@@ -179,6 +197,16 @@ def softmax_no_keepdims(Z):
     return e / e.sum(axis=1)
 
 
+def softmax_shifted_by(shift):
+    """Softmax with ``shift(Z)`` (a column) subtracted from each row: right when it is the max."""
+
+    def fn(Z):
+        e = np.exp(Z - shift(Z))
+        return e / e.sum(axis=1, keepdims=True)
+
+    return fn
+
+
 def softmax_log(Z):
     m = Z.max(axis=1, keepdims=True)
     return Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
@@ -207,6 +235,14 @@ SOFTMAX_MISTAKES = {
         "every entry at once",
     ),
     "a string": (lambda Z: "softmax", "should be numbers"),
+    "row min subtracted": (
+        softmax_shifted_by(lambda Z: Z.min(axis=1, keepdims=True)),
+        "the row's minimum",
+    ),
+    "row mean subtracted": (
+        softmax_shifted_by(lambda Z: Z.mean(axis=1, keepdims=True)),
+        "the row's mean",
+    ),
 }
 
 
@@ -220,6 +256,13 @@ def test_softmax_passes_right_answers(variant, capsys):
 def test_softmax_diagnoses(mistake):
     fn, phrase = SOFTMAX_MISTAKES[mistake]
     fails_with(check.softmax, fn, phrase)
+
+
+@pytest.mark.parametrize("statistic", ["min", "mean"])
+def test_softmax_shifted_by_the_row_min_or_mean_fails_on_a_wide_row(statistic):
+    # Both are right on rows spanning 2, and overflow to nan on a row like (-1000, 0, 1000).
+    fn = softmax_shifted_by(lambda Z: getattr(Z, statistic)(axis=1, keepdims=True))
+    fails_with(check.softmax, fn, "-1000", "nan", "Z.max(axis=1, keepdims=True)", "e^0 = 1")
 
 
 def test_an_unwritten_exercise_passes_its_not_implemented_error_through():

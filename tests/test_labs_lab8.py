@@ -223,6 +223,18 @@ INIT_MISTAKES = {
         init_with(right_std, draw=lambda rng, shape: np.random.standard_normal(shape)),
         "the rng passed in",
     ),
+    "own seeded generator": (
+        lambda sizes, rng, scheme: init_right(sizes, np.random.default_rng(42), scheme),
+        "the rng passed in",
+    ),
+    "own generator, seeded per layer": (
+        init_with(right_std, draw=lambda rng, shape: np.random.default_rng(7).normal(size=shape)),
+        "the rng passed in",
+    ),
+    "a bias vector short": (
+        lambda sizes, rng, scheme: (lambda w, b: (w, b[:-1]))(*init_right(sizes, rng, scheme)),
+        "one bias vector per layer",
+    ),
     "input layer included": (
         lambda sizes, rng, scheme: init_right([sizes[0], *sizes], rng, scheme),
         "one for the input layer too",

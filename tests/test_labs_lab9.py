@@ -95,6 +95,10 @@ L2_MISTAKES = {
         ),
         "the decay is halved",
     ),
+    "biases unchanged": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: ((1 - eta * lmbda / n) * w - eta / m * nw, b),
+        r"b was returned unchanged: the biases still take the plain step b - \(eta/m\) nabla_b",
+    ),
     "wrong sign": (
         lambda w, b, nw, nb, eta, lmbda, n, m: (
             (1 + eta * lmbda / n) * w - eta / m * nw,
@@ -224,6 +228,10 @@ L1_MISTAKES = {
     "halved": (_l1_with(np.sign, scale=0.5), "the pull is halved"),
     "wrong sign": (_l1_with(np.sign, scale=-1.0), "wrong sign"),
     "biases too": (_l1_with(np.sign, bias_too=True), "the biases are regularised too"),
+    "biases unchanged": (
+        lambda w, b, nw, nb, eta, lmbda, n, m: (l1_right(w, b, nw, nb, eta, lmbda, n, m)[0], b),
+        r"b was returned unchanged: the biases still take the plain step",
+    ),
     "sgn(0) = -1": (_l1_with(lambda w: np.where(w > 0, 1.0, -1.0)), r"sgn\(0\) is taken as -1"),
     "sgn of the gradient": (
         lambda w, b, nw, nb, eta, lmbda, n, m: (
@@ -465,6 +473,14 @@ def test_should_stop_names_each_mistake(mistake):
     fn, diagnosis = STOP_MISTAKES[mistake]
     with pytest.raises(CheckFailed, match=diagnosis):
         check.should_stop(fn)
+
+
+def test_should_stop_names_a_rule_that_never_stops():
+    # Not "compares each epoch with the one before": that rule does stop, on a steady decline.
+    with pytest.raises(CheckFailed, match="never returned stop=True") as info:
+        check.should_stop(lambda acc, patience: (False, int(np.argmax(acc)) + 1))
+    assert "after epoch 11, 3 epochs after the best (epoch 8)" in str(info.value)
+    assert "one before" not in str(info.value)
 
 
 def test_an_unwritten_exercise_passes_through():

@@ -102,13 +102,16 @@ def test_featurize_the_playground_features():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"n": 0}, "n must be at least 2"),
-        ({"n": 1}, "n must be at least 2"),
-        ({"n": -5}, "n must be at least 2"),
+        ({"n": 0}, "n must be from 2 "),
+        ({"n": 1}, "n must be from 2 "),
+        ({"n": -5}, "n must be from 2 "),
+        # a typo's extra zeros: refused at once, not after minutes and gigabytes
+        ({"n": 10**8}, r"n must be from 2 \(one training and one test point\) to 1,000,000"),
         ({"noise": -0.1}, "noise must be a finite number >= 0"),
         ({"noise": float("nan")}, "noise must be a finite number >= 0"),
         ({"seed": -1}, "seed must be"),
         ({"train_fraction": 1.0}, "train_fraction must be"),
+        ({"train_fraction": True}, "train_fraction must be"),
         ({"n": 2, "train_fraction": 0.2}, "leaves the training or the test set empty"),
     ],
 )
@@ -116,6 +119,14 @@ def test_featurize_the_playground_features():
 def test_bad_arguments_are_clear_value_errors(make, kwargs, match):
     with pytest.raises(ValueError, match=match):
         make(**kwargs)
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+def test_numpy_numbers_are_taken_as_python_numbers(make):
+    # What a learner computes with NumPy (np.float32(0.5), np.int64(200)) is a number too.
+    data = make(np.int64(200), noise=np.float32(0.1), train_fraction=np.float32(0.5))
+    expected = make(200, noise=0.1, train_fraction=0.5)
+    assert len(data.train[0]) == len(expected.train[0]) == 100
 
 
 @pytest.mark.parametrize("make", GENERATORS)

@@ -75,6 +75,11 @@ def _positive_int(value, name, low=1, high=None):
     return int(value)
 
 
+#: The most sample points a goal may have, given as a callable or as an array (the page draws
+#: and scores them all while a bump moves).
+MAX_SAMPLES = 100_000
+
+
 def sample_goal(f=None, samples=100):
     """The goal at NNDL's sample points ``x_k = k / samples``, k = 0..samples-1, float64.
 
@@ -83,7 +88,7 @@ def sample_goal(f=None, samples=100):
     None for :func:`nndl_goal`. Values must be finite and within [0, 1], the range of a sigmoid
     output; ValueError names the first point that is not.
     """
-    samples = _positive_int(samples, "samples", 2, 100_000)
+    samples = _positive_int(samples, "samples", 2, MAX_SAMPLES)
     x = np.arange(samples) / samples
     if f is None:
         f = nndl_goal
@@ -109,10 +114,10 @@ def sample_goal(f=None, samples=100):
             raise TypeError(
                 f"f must be a callable on [0, 1] or an array of samples; got {type(f).__name__}"
             ) from None
-        if y.ndim != 1 or y.size < 2:
+        if y.ndim != 1 or not 2 <= y.size <= MAX_SAMPLES:
             raise ValueError(
-                f"f as an array must hold the goal's values at x = k/n, "
-                f"k = 0..n-1 (a 1-D array of at least 2); got shape {y.shape}"
+                f"f as an array must hold the goal's values at x = k/n, k = 0..n-1 (a 1-D "
+                f"array of 2 to {MAX_SAMPLES:,}); got shape {y.shape}"
             )
         x = np.arange(y.size) / y.size
         where = "f"
@@ -189,19 +194,57 @@ def deviation(goal_logit, heights, steps):
     ``h(x_k)`` is the height of the bump holding ``x_k`` (the steps taken as ideal, as NNDL's
     page scores them); ``goal_logit`` is :math:`\sigma^{-1} f` at ``x_k = k / n``.
     """
-    g = np.asarray(goal_logit, dtype=np.float64)
-    h = np.asarray(heights, dtype=np.float64)
-    return float(np.mean(np.abs(g - h[bins(steps, g.size)])))
+    s = _steps_of(steps)
+    h = check_heights(heights, s.size - 1)
+    g = _goal_values(goal_logit)
+    return float(np.mean(np.abs(g - h[bins(s, g.size)])))
 
 
 def best_heights(goal_logit, steps):
     """The heights with the least :func:`deviation`: the median of ``goal_logit`` in each bump
     (the L1 optimum; a bump holding no sample point gets 0)."""
-    g = np.asarray(goal_logit, dtype=np.float64)
-    b = bins(steps, g.size)
-    return np.array(
-        [np.median(g[b == i]) if (b == i).any() else 0.0 for i in range(len(steps) - 1)]
-    )
+    s = _steps_of(steps)
+    g = _goal_values(goal_logit)
+    b = bins(s, g.size)
+    return np.array([np.median(g[b == i]) if (b == i).any() else 0.0 for i in range(s.size - 1)])
+
+
+def _steps_of(steps):
+    """``steps`` checked as N + 1 step positions (N, the number of pairs, from their length)."""
+    if np.ndim(steps) != 1 or np.size(steps) < 2:
+        raise ValueError(
+            f"steps must be a list of the N + 1 step positions (0, the inner steps, 1) of "
+            f"N >= 1 pairs; got {type(steps).__name__} of shape {np.shape(steps)}"
+        )
+    return check_steps(steps, np.size(steps) - 1)
+
+
+def _goal_values(goal_logit):
+    """``goal_logit`` (sigma^-1 f at x_k = k / n) as a finite 1-D float64 array."""
+    try:
+        g = np.asarray(goal_logit, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"goal_logit must be a list of numbers; got {type(goal_logit).__name__}"
+        ) from None
+    if g.ndim != 1 or g.size == 0:
+        raise ValueError(
+            f"goal_logit must be a 1-D array of sigma^-1 f at x_k = k/n; got shape {g.shape}"
+        )
+    if not np.isfinite(g).all():
+        raise ValueError("goal_logit must be finite (logit() keeps f away from 0 and 1)")
+    return g
+
+
+def _check_steepness(steepness):
+    if (
+        isinstance(steepness, bool)
+        or not isinstance(steepness, numbers.Real)
+        or not math.isfinite(steepness)
+        or steepness <= 0
+    ):
+        raise ValueError(f"steepness must be a positive finite number; got {steepness!r}")
+    return float(steepness)
 
 
 def _pair_parameters(heights, steps, steepness):
@@ -222,7 +265,9 @@ def weighted_output(x, heights, steps, steepness=1000.0):
     :math:`\sigma` of this (output bias 0).
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
-    w, b, out = _pair_parameters(heights, steps, steepness)
+    s = _steps_of(steps)
+    h = check_heights(heights, s.size - 1)
+    w, b, out = _pair_parameters(h, s, _check_steepness(steepness))
     z = x * w + b  # z_j = w_j x + b_j
     a = 0.5 * (1 + np.tanh(z / 2))  # sigma(z), without overflow
     return a @ out
@@ -242,9 +287,7 @@ def bump_network(heights, steps=None, *, steepness=1000.0):
         raise ValueError(f"heights must be a list of one height per pair; got {heights!r}")
     h = check_heights(heights, n)
     s = uniform_steps(n) if steps is None else check_steps(steps, n)
-    if not (isinstance(steepness, numbers.Real) and math.isfinite(steepness) and steepness > 0):
-        raise ValueError(f"steepness must be a positive finite number; got {steepness!r}")
-    w, b, out = _pair_parameters(h, s, steepness)
+    w, b, out = _pair_parameters(h, s, _check_steepness(steepness))
     net = Network(
         [1, 2 * n, 1],
         activation="sigmoid",

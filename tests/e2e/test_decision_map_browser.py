@@ -33,14 +33,13 @@ dash.start()
 """
 
 
-def page_and_numpy_accuracy(nb, tries=20):
+def page_and_numpy_accuracy(nb, tries=20, score="net.score(*data.train)"):
     """``(m.page_accuracy, net.score(train))`` once they agree, or the last reading. Polled by
     running cells, since the page's report reaches the kernel only between cells (a cell that
-    waits inside blocks the messages it waits for)."""
+    waits inside blocks the messages it waits for). ``score``: NumPy's accuracy, in Python."""
     for _ in range(tries):
         out = nb.run_cell(
-            "from nnwidgets.widgets import _sync; _sync.flush(); "
-            "print(m.page_accuracy, net.score(*data.train))"
+            f"from nnwidgets.widgets import _sync; _sync.flush(); print(m.page_accuracy, {score})"
         )
         page_acc, numpy_acc = (float(v) if v != "None" else float("nan") for v in out.split())
         if abs(page_acc - numpy_acc) <= 0.01:
@@ -74,6 +73,48 @@ def test_the_map_follows_training_in_jupyterlab(open_notebook):
     page_acc, numpy_acc = page_and_numpy_accuracy(nb)
     assert abs(page_acc - numpy_acc) <= 0.01, (page_acc, numpy_acc)
     assert abs(float(root.get_attribute("data-accuracy")) - numpy_acc) <= 0.01
+    assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
+
+
+SET_NETWORK = """
+net = Network([3, 6, 1], activation="tanh", output="sigmoid", cost="cross_entropy", seed=0)
+net.fit(toy.featurize(data.train[0], ["x1", "x2", "x1*x2"]), data.train[1], epochs=300,
+        batch_size=10, learning_rate=0.1)
+m.set_network(net, features=["x1", "x2", "x1*x2"]); None
+"""
+
+
+def test_set_data_and_set_network_reach_the_page(open_notebook):
+    nb = open_notebook([SETUP], app="lab")
+    root = nb.page.locator(".nnw-dmap")
+    expect(root.locator(".nnw-dmap__thumb")).to_have_count(8)
+    # Other points: the page's forward pass now runs over them, and agrees with NumPy's. The
+    # network learns the circle first, so the circle's accuracy and XOR's are far apart.
+    circle = float(
+        nb.run_cell(
+            "net.fit(*data.train, epochs=80, batch_size=10, learning_rate=0.1)\n"
+            "print(net.score(*data.train))\n"
+            "data = toy.xor(n=300, noise=0.05, seed=2); m.set_data(data); None"
+        ).split()[-1]
+    )
+    page_acc, numpy_acc = page_and_numpy_accuracy(nb)
+    assert abs(page_acc - numpy_acc) <= 0.01, (page_acc, numpy_acc)
+    assert circle > 0.9 and abs(page_acc - circle) > 0.2, (page_acc, circle)
+    # A network of three inputs, x1*x2 among them (XOR is one product away from linear): the
+    # page computes the features itself and separates XOR as NumPy does.
+    nb.run_cell(SET_NETWORK)
+    expect(root.locator(".nnw-dmap__thumb")).to_have_count(6)
+    featured = "net.score(toy.featurize(data.train[0], m.features), data.train[1])"
+    page_acc, numpy_acc = page_and_numpy_accuracy(nb, score=featured)
+    assert abs(page_acc - numpy_acc) <= 0.01 and numpy_acc > 0.9, (page_acc, numpy_acc)
+    # A refused switch changes nothing, in Python or in the page.
+    out = nb.run_cell(
+        "try:\n    m.set_network(Network([2, 3, 1], output='sigmoid'))\n"
+        "except ValueError as e:\n    print('refused:', e)\nprint(m.features, m.network.sizes)"
+    )
+    assert "refused: set_network: the network takes 2 inputs" in out, out
+    assert "['x1', 'x2', 'x1*x2'] [3, 6, 1]" in out, out
+    expect(root.locator(".nnw-dmap__thumb")).to_have_count(6)
     assert not [e for e in nb.console_errors if "nnw" in e or "anywidget" in e.lower()]
 
 

@@ -118,18 +118,30 @@ def check_features(features) -> tuple[str, ...]:
     return names
 
 
+#: The most points a toy set may have: the Playground's sets hold hundreds, and a DecisionMap
+#: sends and draws every one.
+MAX_POINTS = 1_000_000
+
+
 def _check(n, noise, train_fraction):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"n must be an int (the number of points); got {type(n).__name__}")
-    if n < 2:
-        raise ValueError(f"n must be at least 2 (one training and one test point); got {n}")
+    if not 2 <= n <= MAX_POINTS:
+        raise ValueError(
+            f"n must be from 2 (one training and one test point) to {MAX_POINTS:,} "
+            f"(a map draws them all); got {n}"
+        )
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating, np.integer)):
         raise TypeError(f"noise must be a number >= 0; got {type(noise).__name__}")
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(
             f"noise must be a finite number >= 0 (the Playground's 0 to 0.5); got {noise}"
         )
-    if not isinstance(train_fraction, (int, float)) or not 0 < train_fraction < 1:
+    if (
+        isinstance(train_fraction, bool)
+        or not isinstance(train_fraction, (int, float, np.floating))
+        or not 0 < train_fraction < 1
+    ):
         raise ValueError(
             f"train_fraction must be a number strictly between 0 and 1; got {train_fraction!r}"
         )

@@ -23,6 +23,8 @@ from ._report import Text, fail, passed
 __all__ = ["LockedTestSet", "TimeBudget", "capstone", "capstone_rules"]
 
 BUDGET = 60.0  # seconds of training the capstone allows
+TRAIN_SIZE = 8_000  # the training digits the notebook trains on
+VALIDATION_SIZE = 2_000  # the digits held out from them, that it validates on
 
 # What the notebook passes itself, so a run cannot: its data and its time budget.
 _NOTEBOOK_SETS = {
@@ -95,6 +97,11 @@ def _pair(raw, inputs):
     return network, settings
 
 
+def _stand_ins(n):
+    """``n`` blank digits and their labels, 0 to 9 in turn."""
+    return np.zeros((n, 784), np.float32), np.arange(n) % 10
+
+
 def capstone(fn):
     """``fn(seed)`` returns ``(network, settings)`` that the notebook can train fairly: a
     seeded ``Network`` [784, ..., 10] and Trainer settings without validation data."""
@@ -123,11 +130,12 @@ def capstone(fn):
             Text(f"{unknown[0]!r}"),
             f"{unknown[0]!r} is not a training setting the dashboard takes (a typo?)",
         )
-    # The Trainer checks every value when it is made: a tiny stand-in set, nothing trained.
-    X, y = np.zeros((20, 784), np.float32), np.arange(20) % 10
-    extra = {"validation": (X, y)} if settings.get("early_stopping") else {}
+    # The Trainer checks every value when it is made: blank stand-ins as many as the notebook's
+    # sets (monitor_train is checked against the training set's size), nothing trained.
+    X_all, y_all = _stand_ins(TRAIN_SIZE)
+    extra = {"validation": _stand_ins(VALIDATION_SIZE)} if settings.get("early_stopping") else {}
     try:
-        Trainer(network.copy(), X, y, **settings, **extra)
+        Trainer(network.copy(), X_all, y_all, **settings, **extra)
     except (TypeError, ValueError) as exc:
         fail(
             name,
@@ -137,7 +145,8 @@ def capstone(fn):
             "the Trainer refuses these settings (its message above says which and why)",
         )
     transform = settings.get("transform")
-    if transform is not None:  # it runs only once training starts: try it on the stand-ins now
+    X = X_all[:20]
+    if transform is not None:  # it runs only once training starts: try it on stand-ins now
         shape = Text("transform(X, rng) returning X's shape, (20, 784)")
         try:
             out = np.asarray(transform(X.copy(), np.random.default_rng(0)))

@@ -5,7 +5,9 @@ One example per **row**, as in lab 6: ``A`` and ``Y`` are (n, n_out). The fixed 
 examples of 3 outputs, so an average over the wrong axis or a transposed answer shows. The
 cross-entropy input holds an output that is exactly 1 where the target is 1, and one exactly 0
 where the target is 0: there the book's formula meets :math:`0 \cdot \ln 0`, which must count
-as 0. The softmax input holds the row (1000, 1001, 1002), where :math:`e^{1000}` overflows.
+as 0. The softmax input holds the row (1000, 1001, 1002), where :math:`e^{1000}` overflows;
+then rows spanning 2000, like (-1000, 0, 1000), where a shift by the row's min or mean still
+overflows and only the shift by its max is safe.
 """
 
 from __future__ import annotations
@@ -72,6 +74,16 @@ Z_SOFT = np.array(
         [1.0, 2.0, 3.0],
         [-2.0, 0.0, 3.0],
         [0.5, 0.5, -2.0],
+    ]
+)
+
+# Rows with a wide spread, tried once the rows above pass: shifting by each row's min or mean
+# is right on rows spanning 2, but still overflows here. The min shift leaves e^2000 in the
+# first row and e^1000 in the second; the mean shift e^1000 in the first only.
+Z_WIDE = np.array(
+    [
+        [-1000.0, 0.0, 1000.0],
+        [0.0, 500.0, 1000.0],
     ]
 )
 
@@ -423,4 +435,63 @@ def softmax(fn):
         what="the output",
         raw=raw,
     )
-    passed(name, f"right on {n} rows, including (1000, 1001, 1002) without overflow")
+    _check_wide_rows(fn, name)
+    passed(
+        name,
+        f"right on {n} rows, including (1000, 1001, 1002) without overflow, and on rows "
+        f"spanning 2000",
+    )
+
+
+def _shifted_softmax(Z, shift):
+    with np.errstate(all="ignore"):
+        e = np.exp(Z - shift)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def _check_wide_rows(fn, name):
+    """``fn`` on rows spanning 1000 and 2000, where only the shift by the row's max is safe."""
+    n, k = Z_WIDE.shape
+    inputs = f"Z = {show(Z_WIDE)} ({n} examples as rows, {k} outputs)"
+    expected = _softmax(Z_WIDE)
+    raw = _quiet_call(fn, name, inputs, Z_WIDE.copy(), expect=show(expected))
+    got = as_array(raw, name, inputs, expected, what="the output")
+    if got.shape == expected.shape and _nonfinite(got):
+        bad = ~np.isfinite(got)
+        fix = (
+            "shift by each row's max, Z - Z.max(axis=1, keepdims=True), so that the largest "
+            "exponent is e^0 = 1 and nothing overflows, however wide the row"
+        )
+        shifts = {
+            "minimum": Z_WIDE.min(axis=1, keepdims=True),
+            "mean": Z_WIDE.mean(axis=1, keepdims=True),
+        }
+        for statistic, shift in shifts.items():
+            if np.array_equal(bad, ~np.isfinite(_shifted_softmax(Z_WIDE, shift))):
+                fail(
+                    name,
+                    inputs,
+                    expected,
+                    got,
+                    f"nan on the row (-1000, 0, 1000): this looks like the row's {statistic} "
+                    f"subtracted before exp. That is fine on rows spanning 2, but on a row "
+                    f"with a wide spread z minus the {statistic} still reaches 1000 or more, and "
+                    f"e^1000 overflows to inf (inf / inf is nan): {fix}",
+                )
+        fail(
+            name,
+            inputs,
+            expected,
+            got,
+            f"NaN or inf on rows with a wide spread, like (-1000, 0, 1000): {fix}",
+        )
+    if not close(got, expected):
+        fail(
+            name,
+            inputs,
+            expected,
+            got,
+            "right on the first rows but not on rows with a wide spread, like (-1000, 0, 1000): "
+            "shift by each row's max, Z - Z.max(axis=1, keepdims=True), then exp, then divide "
+            "by the row's sum",
+        )

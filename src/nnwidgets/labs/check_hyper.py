@@ -608,7 +608,7 @@ def update_ratio(fn):
             "(np.linalg.norm(w), no axis), not one per row or column",
         )
     if got is None:
-        got = as_array(raw, name, inputs, expected, what="the ratios")
+        got = as_array(raw, name, inputs, expected, what="the list of ratios")
     if got.shape != expected.shape and got.size == expected.size:
         got = got.reshape(expected.shape)  # a column or a row of three: the numbers count
     if got.ndim == 0 or got.size == 1:

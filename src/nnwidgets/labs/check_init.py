@@ -264,8 +264,8 @@ def _unpack(out, name, inputs, scheme):
                 inputs,
                 expect,
                 Text(f"{len(arrays)} {what}"),
-                f"sizes {SIZES} has {layers} layers after the input: one {what[:-1]} "
-                f"{'matrix' if what == 'weights' else 'vector'} per layer{extra}",
+                f"sizes {SIZES} has {layers} layers after the input: one "
+                f"{'weight matrix' if what == 'weights' else 'bias vector'} per layer{extra}",
             )
         parts.append(arrays)
     weights, biases = parts
@@ -406,6 +406,26 @@ def _check_biases(name, inputs, scheme, biases, weights):
     )
 
 
+def _check_rng_used(fn, name, scheme, weights):
+    """Another seed must give other weights: a generator made inside ``fn`` ignores ``rng``."""
+    inputs = f"sizes = {SIZES}, rng = np.random.default_rng(1), scheme = {scheme!r}"
+    out = call(
+        fn, name, inputs, list(SIZES), np.random.default_rng(1), scheme, expect=SCHEMES[scheme]
+    )
+    other, _ = _unpack(out, name, inputs, scheme)
+    if all(np.array_equal(a, b) for a, b in zip(weights, other)):
+        fail(
+            name,
+            inputs,
+            Text("other weights than with np.random.default_rng(0)"),
+            Text("the same weights"),
+            "np.random.default_rng(0) and np.random.default_rng(1) gave the same weights: the "
+            "rng argument is not used. Draw from the rng passed in (rng.standard_normal(shape)), "
+            "not from a generator made inside the function, so that the caller's seed decides "
+            "the network",
+        )
+
+
 def init_weights(fn):
     r"""``fn(sizes, rng, scheme)`` returns ``(weights, biases)`` for a network of ``sizes``,
     drawn with the generator ``rng``: ``weights[l]`` of shape (n_out, n_in) and ``biases[l]``
@@ -445,6 +465,7 @@ def init_weights(fn):
                     "the rng passed in (rng.standard_normal(shape)), not np.random's global "
                     "generator, so that a seed reproduces the network",
                 )
+            _check_rng_used(fn, name, scheme, weights)
     passed(
         name,
         f"the spreads of a {SIZES} network are right for 'large', 'scaled' and 'he', from "

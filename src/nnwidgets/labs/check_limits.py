@@ -387,7 +387,8 @@ def fit_temperature(fn, *, fitted=None, held_out=None, evaluation=None):
                 "cover it? (T from about 0.05 to 20 is enough here)"
             )
         fail(name, inputs, best, T, why)
-    if fitted is not None:
+    # held_out or evaluation given means the notebook's T is to be checked, even if None
+    if fitted is not None or held_out is not None or evaluation is not None:
         _check_fitted(fn, name, fitted, held_out, evaluation)
         return
     passed(
@@ -398,9 +399,30 @@ def fit_temperature(fn, *, fitted=None, held_out=None, evaluation=None):
 
 def _check_fitted(fn, name, fitted, held_out, evaluation):
     """``fitted`` is ``fn`` on the held-out pair, not on the evaluation pair nor on both."""
-    if held_out is None or evaluation is None:
-        raise TypeError("fit_temperature: fitted= needs held_out=(Z, y) and evaluation=(Z, y)")
+    missing = [
+        arg
+        for arg, value in (
+            ("held_out=(Z_val, y_val)", held_out),
+            ("evaluation=(Z_test, y_test)", evaluation),
+        )
+        if value is None
+    ]
+    if missing:  # a mistake in calling the check, not in the exercise
+        raise TypeError(
+            f"check.fit_temperature(fn, fitted=T) is missing {' and '.join(missing)}: to check "
+            f"T it needs the examples T may be fitted on, held_out=(Z_val, y_val), and the ones "
+            f"it is judged on, evaluation=(Z_test, y_test)"
+        )
     (Z_h, y_h), (Z_e, y_e) = held_out, evaluation
+    if fitted is None:
+        fail(
+            name,
+            f"T = None; held-out examples {len(Z_h)}, evaluation (test) examples {len(Z_e)}",
+            Text("T = fit_temperature(Z_val, y_val), a number"),
+            Text("None"),
+            "T is None: set T = fit_temperature(Z_val, y_val) first (on the held-out "
+            "examples), run that cell, then this check again",
+        )
     inputs = (
         f"T = {show(fitted)}; held-out examples {len(Z_h)}, evaluation (test) examples {len(Z_e)}"
     )

@@ -128,6 +128,11 @@ def _step_mistakes(kind, w, b, nw, nb):
             (right_w, right_b - eta * lmbda / n * bias_pull),
         ),
         (
+            "b was returned unchanged: the biases still take the plain step b - (eta/m) "
+            "nabla_b (only the weights are regularised, but both follow the gradient)",
+            (right_w, b),
+        ),
+        (
             "the regularisation has the wrong sign: it pulls the weights towards 0, so it is "
             f"subtracted: {rule}",
             (plain_w + eta * lmbda / n * pull, right_b),
@@ -653,6 +658,9 @@ ACCURACIES = [
     0.50, 0.62, 0.70, 0.68, 0.71, 0.71, 0.69, 0.72, 0.72, 0.70, 0.72, 0.69, 0.715, 0.70, 0.71,
 ]  # fmt: skip
 PATIENCE = 3
+#: Falls every epoch: every rule that can stop stops after the last (even one that compares
+#: each epoch with the one before), so a rule silent here never stops at all.
+DECLINE = [0.70, 0.69, 0.68, 0.67]
 
 
 def _should_stop(val_accuracies, patience):
@@ -761,6 +769,27 @@ def _stop_answer(raw, name, inputs):
     return stop, int(best)
 
 
+def _check_stops_at_all(fn, name, right_stop, right_best):
+    """Fail if ``fn`` does not stop on :data:`DECLINE` either: it never returns True."""
+    inputs = f"val_accuracies = {DECLINE}, patience = {PATIENCE}"
+    raw = call(
+        fn, name, inputs, list(DECLINE), PATIENCE, expect=str(_should_stop(DECLINE, PATIENCE))
+    )
+    if _stop_answer(raw, name, inputs)[0]:
+        return
+    first = int(np.argmax(right_stop))  # the first epoch that should stop, from 0
+    best = right_best[first]
+    fail(
+        name,
+        f"val_accuracies = {list(ACCURACIES[: first + 1])}, patience = {PATIENCE}",
+        Text(f"stop=True, best_epoch={best}"),
+        Text(f"stop=False, best_epoch={best}"),
+        f"never returned stop=True: it should stop after epoch {first + 1}, {PATIENCE} epochs "
+        f"after the best (epoch {best}), and on every epoch after. Stop when (epochs so far) "
+        f"- (best epoch) >= patience",
+    )
+
+
 def should_stop(fn):
     r"""``fn(val_accuracies, patience)`` is ``(stop, best_epoch)`` after each epoch: the epoch
     (from 1) with the highest validation accuracy so far, the first if tied, and whether
@@ -795,6 +824,8 @@ def should_stop(fn):
             f"through a drop, a recovery and three ties",
         )
         return
+    if not stops.any() and np.array_equal(bests, right_best):
+        _check_stops_at_all(fn, name, right_stop, right_best)
     wrong = int(np.argmax((stops != right_stop) | (bests != right_best)))
     inputs = f"val_accuracies = {list(ACCURACIES[: wrong + 1])}, patience = {PATIENCE}"
     expected = Text(f"stop={bool(right_stop[wrong])}, best_epoch={right_best[wrong]}")

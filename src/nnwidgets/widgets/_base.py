@@ -25,7 +25,7 @@ from .. import functions
 from .._checks import reject_unknown
 from ..book import as_network, book_activation
 from . import _sync
-from ._wire import array_to_json
+from ._wire import TraitValueError, array_to_json, as_trait_error
 
 __all__ = [
     "NetworkWidget",
@@ -222,12 +222,15 @@ class NetworkWidget(anywidget.AnyWidget):
     def _validate_network(self, proposal):
         net = proposal["value"]
         if net is None:
-            raise ValueError(
+            raise TraitValueError(
                 f"{type(self).__name__}.network cannot be None: assign a network "
                 f"(leave it out of {type(self).__name__}() for the shipped model)"
             )
-        net = as_widget_network(net)
-        self._pending = self._network_state(net)  # raises before anything changes
+        try:
+            net = as_widget_network(net)
+            self._pending = self._network_state(net)  # raises before anything changes
+        except (TypeError, ValueError) as exc:
+            raise as_trait_error(exc) from None
         return net
 
     @traitlets.observe("network")
@@ -260,7 +263,7 @@ class NetworkWidget(anywidget.AnyWidget):
     def _apply(self, state):
         with self._lock, self.hold_sync():
             for name, value in state.items():
-                setattr(self, name, value)
+                self.set_trait(name, value)  # some are read-only to users (DecisionMap.task)
             self._after_network_state()
 
     def close(self):

@@ -20,7 +20,10 @@ __all__ = [
     "array_from_json",
     "array_serialization",
     "Array",
+    "NumberList",
+    "TraitTypeError",
     "TraitValueError",
+    "as_trait_error",
 ]
 
 #: Directory holding the bundles ``npm run build`` writes: ``<name>.js`` and ``<name>.css``.
@@ -107,6 +110,43 @@ array_serialization = {"to_json": array_to_json, "from_json": array_from_json}
 
 class TraitValueError(traitlets.TraitError, ValueError):
     """A trait value that is wrong: a ``ValueError`` to users, a ``TraitError`` to traitlets."""
+
+
+class TraitTypeError(traitlets.TraitError, TypeError):
+    """A trait value of the wrong kind: a ``TypeError`` to users, a ``TraitError`` to traitlets."""
+
+
+def as_trait_error(exc):
+    """``exc`` (a ValueError or TypeError from a check) as the matching TraitError.
+
+    A validator must raise a TraitError: only then do ``hold_trait_notifications`` and
+    ``set_state`` (the page's changes) put back the values they had already assigned. Any other
+    exception leaves the refused value in place and still notifies the observers.
+    """
+    if isinstance(exc, traitlets.TraitError):
+        return exc
+    return (TraitTypeError if isinstance(exc, TypeError) else TraitValueError)(str(exc))
+
+
+class NumberList(traitlets.List):
+    """A list of floats that also takes a tuple, a NumPy array or NumPy numbers, as a learner
+    computes them (``b.heights = np.ones(5)``): stored as a list of Python floats. What is
+    still not a list of numbers gets traitlets' message, which names the trait."""
+
+    def __init__(self, **kwargs):
+        super().__init__(traitlets.Float(), **kwargs)
+
+    def validate(self, obj, value):
+        if isinstance(value, np.ndarray):
+            if value.ndim != 1:
+                raise TraitValueError(
+                    f"{type(obj).__name__}.{self.name} must be a list of numbers (a 1-D "
+                    f"array); got an array of shape {value.shape}"
+                )
+            value = value.tolist()
+        elif isinstance(value, (list, tuple)):
+            value = [v.item() if isinstance(v, np.generic) else v for v in value]
+        return super().validate(obj, value)
 
 
 class Array(traitlets.TraitType):

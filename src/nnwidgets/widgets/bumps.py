@@ -33,7 +33,7 @@ from .. import bumps
 from .._checks import reject_unknown
 from . import _sync
 from ._base import as_widget_network, network_payload
-from ._wire import TraitValueError, bundle
+from ._wire import NumberList, TraitValueError, bundle
 
 __all__ = ["BumpBuilder"]
 
@@ -88,12 +88,12 @@ class BumpBuilder(anywidget.AnyWidget):
     steepness = traitlets.Float(1000.0, read_only=True).tag(sync=True)
     """float: the hidden neurons' weight w; a neuron steps at s = -b / w."""
 
-    heights = traitlets.List(traitlets.Float()).tag(sync=True)
+    heights = NumberList().tag(sync=True)
     """list of float (N,): the bump heights h_k, the output weights (+h_k, -h_k) of pair k, in
     sigma^-1 space. Set by dragging in the page, or here; a malformed value from the page is
     logged and ignored, one from Python raises ValueError."""
 
-    steps = traitlets.List(traitlets.Float()).tag(sync=True)
+    steps = NumberList().tag(sync=True)
     """list of float (N + 1,): the step positions, 0 = s_0 < s_1 < ... < s_N = 1; bump k spans
     [s_k, s_{k+1}). Fixed at k/N unless ``free_steps``."""
 
@@ -239,7 +239,7 @@ class BumpBuilder(anywidget.AnyWidget):
     def fit_heights(self):
         """Set the heights with the least deviation (the median of sigma^-1 f in each bump);
         returns ``self``."""
-        self.heights = bumps.best_heights(self._goal_logit, self.steps).tolist()
+        self.heights = bumps.best_heights(self._goal_logit, self.steps)
         return self
 
     def network(self):

@@ -38,7 +38,7 @@ import traitlets
 
 from ..datasets.toy import FEATURES, check_features
 from ._base import NetworkWidget, network_payload, page_function
-from ._wire import Array, array_serialization, bundle
+from ._wire import Array, NumberList, array_serialization, as_trait_error, bundle
 
 __all__ = ["TASKS", "DecisionMap"]
 
@@ -48,6 +48,9 @@ _ESM, _CSS = bundle("decision_map")
 
 #: What the map can show, by the network's output layer (see the module docstring).
 TASKS = ("binary", "classes", "regression")
+
+#: The traits holding the data, set together by ``set_data``.
+_DATA = ("points", "targets", "is_test")
 
 #: Grid sizes the page computes: below 10 the map says nothing, above 400 a redraw is slow.
 RESOLUTIONS = (10, 400)
@@ -145,10 +148,11 @@ def check_extent(extent) -> list[float]:
         or len(values) != 4
         or not all(map(math.isfinite, values))
         or not (values[0] < values[1] and values[2] < values[3])
+        or not all(map(math.isfinite, (values[1] - values[0], values[3] - values[2])))
     ):
         raise ValueError(
             f"extent must be (x1_min, x1_max, x2_min, x2_max), finite, each min "
-            f"below its max; got {extent!r}"
+            f"below its max (and a finite width); got {extent!r}"
         )
     return values
 
@@ -175,11 +179,13 @@ class DecisionMap(NetworkWidget):
     network : Network
         Any network the package builds (or a network-like object) whose input size equals
         ``len(features)`` and whose functions the page runs (sigmoid, tanh, relu, leaky_relu,
-        linear, softmax). Assign ``m.network = other`` to switch.
+        linear, softmax). Assign ``m.network = other`` to switch, or call
+        ``m.set_network(other, features=...)`` for one with another number of inputs.
     data : ToyData or (X, y)
         Points in the plane: ``toy.circle()`` and friends (training points filled, test points
         outlined), or one pair ``(X, y)``, all training points. ``y`` holds class labels
         (0 and 1 for one sigmoid output, 0..k-1 for k outputs) or regression targets.
+        ``m.set_data(other)`` shows other points.
     features : list of str, keyword-only
         The network's inputs, computed from each point (x1, x2): names from
         ``toy.FEATURES`` ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)").
@@ -198,26 +204,37 @@ class DecisionMap(NetworkWidget):
     _network = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     """dict: the network as the page runs it (``network_payload``)."""
 
-    task = traitlets.Enum(TASKS, default_value="binary").tag(sync=True)
-    """str: "binary", "classes" or "regression", from the network's output layer."""
+    task = traitlets.Enum(TASKS, default_value="binary", read_only=True).tag(sync=True)
+    """str: "binary", "classes" or "regression", from the network's output layer (read-only)."""
 
     features = traitlets.List(traitlets.Unicode(), default_value=["x1", "x2"]).tag(sync=True)
     """list of str: the network's inputs, computed from (x1, x2) (see ``toy.FEATURES``)."""
 
-    resolution = traitlets.Int(100).tag(sync=True)
+    # Any, so that every value meets check_resolution's one rule (traitlets.Int would take
+    # 75.0 and refuse 112.5); the validator returns an int.
+    resolution = traitlets.Any(100).tag(sync=True)
     """int: grid cells per side of the map (10 to 400)."""
 
-    extent = traitlets.List(traitlets.Float(), default_value=[-6.0, 6.0, -6.0, 6.0]).tag(sync=True)
+    extent = NumberList(default_value=[-6.0, 6.0, -6.0, 6.0]).tag(sync=True)
     """list of 4 float: x1_min, x1_max, x2_min, x2_max of the plane shown."""
 
-    points = Array(dtype="float32", shape=(None, 2)).tag(sync=True, **array_serialization)
-    """float32 array (n, 2): every point, training points first."""
+    # The data: read-only, since the three must agree with each other and with the network;
+    # set_data() changes them together, checked as the constructor checks them.
+    points = Array(dtype="float32", shape=(None, 2), read_only=True).tag(
+        sync=True, **array_serialization
+    )
+    """float32 array (n, 2): every point, training points first (read-only: ``set_data``)."""
 
-    targets = Array(dtype="float32", shape=(None,)).tag(sync=True, **array_serialization)
-    """float32 array (n,): each point's class label or regression target."""
+    targets = Array(dtype="float32", shape=(None,), read_only=True).tag(
+        sync=True, **array_serialization
+    )
+    """float32 array (n,): each point's class label or regression target (read-only)."""
 
-    is_test = Array(dtype="uint8", shape=(None,)).tag(sync=True, **array_serialization)
-    """uint8 array (n,): 1 for a test point (drawn outlined), 0 for a training point."""
+    is_test = Array(dtype="uint8", shape=(None,), read_only=True).tag(
+        sync=True, **array_serialization
+    )
+    """uint8 array (n,): 1 for a test point (drawn outlined), 0 for a training point
+    (read-only)."""
 
     # The page's report after each redraw ({"accuracy": float or None}); it reaches Python
     # only when a kernel is there. Not echoed back, and checked: a malformed one is logged.
@@ -241,8 +258,55 @@ class DecisionMap(NetworkWidget):
         extent = default_extent(points) if extent is None else check_extent(extent)
         # The data are set before the network, which is checked against them (its labels);
         # traitlets has the instance's traits from __new__, so this is before any sync.
-        self.points, self.targets, self.is_test = points, targets, is_test
+        self._set_data(points, targets, is_test)
         super().__init__(network, features=features, resolution=resolution, extent=extent, **kwargs)
+
+    def __setattr__(self, name, value):
+        if name in _DATA:  # traitlets would only say "read-only"; say what to do instead
+            raise AttributeError(
+                f"DecisionMap.{name} is read-only: points, targets and is_test change "
+                f"together, checked against the network, with m.set_data(data) (toy data "
+                f"or a pair (X, y))"
+            )
+        super().__setattr__(name, value)
+
+    def _set_data(self, points, targets, is_test):
+        self.set_trait("points", points)
+        self.set_trait("targets", targets)
+        self.set_trait("is_test", is_test)
+
+    # -- what is shown: data, network and features together ----------------------------------
+    def set_data(self, data, *, extent=None):
+        """Show other points: ``data`` as in the constructor (toy data or a pair ``(X, y)``),
+        checked against the network's output (its classes) before anything changes. The map's
+        extent is fitted to the new points as the constructor fits it, unless ``extent`` is
+        given. Returns ``self``."""
+        points, targets, is_test = check_data(data)
+        extent = default_extent(points) if extent is None else check_extent(extent)
+        with self._lock:
+            self._check_targets(self.task, int(self.network.sizes[-1]), targets)
+            with self.hold_sync():
+                self._set_data(points, targets, is_test)
+                self.extent = extent
+        return self
+
+    def set_network(self, network, *, features=None):
+        """Show ``network``, with ``features`` (names from ``toy.FEATURES``) as its inputs when
+        given: the one way to switch to a network with another number of inputs (assigning
+        ``m.network`` keeps the features, ``m.features`` keeps the network). Both are checked
+        before either changes. Returns ``self``."""
+        names = self.features if features is None else list(check_features(features))
+        sizes = getattr(network, "sizes", None)
+        if sizes is not None and len(sizes) and int(sizes[0]) != len(names):
+            raise ValueError(
+                f"set_network: the network takes {int(sizes[0])} inputs (sizes "
+                f"{list(map(int, sizes))}) but the features name {len(names)}: {names}; give "
+                f"features= with {int(sizes[0])} names from {list(FEATURES)}"
+            )
+        with self.hold_sync(), self.hold_trait_notifications():
+            self.features = names
+            self.network = network
+        return self
 
     # -- the network ---------------------------------------------------------------------------
     def _network_state(self, net) -> dict:
@@ -251,17 +315,18 @@ class DecisionMap(NetworkWidget):
             raise ValueError(
                 f"network must take {len(self.features)} inputs, one per feature "
                 f"{self.features}; got sizes {sizes}. Build it as Network([{len(self.features)}, "
-                f"...]) or pass features= with {sizes[0]} names from {list(FEATURES)}"
+                f"...]), or give {sizes[0]} features from {list(FEATURES)} with it "
+                f"(DecisionMap(net, data, features=...) or m.set_network(net, features=...))"
             )
         payload = network_payload(net)  # ValueError for a function the page cannot run
         task = _task(net)
         self._check_targets(task, sizes[-1])
         return {"_network": payload, "task": task}
 
-    def _check_targets(self, task, n_out):
+    def _check_targets(self, task, n_out, targets=None):
         if task == "regression":
             return
-        y = self.targets
+        y = self.targets if targets is None else targets
         n_classes = 2 if task == "binary" else n_out
         bad = (y != np.round(y)) | (y < 0) | (y >= n_classes)
         if bad.any():
@@ -272,24 +337,43 @@ class DecisionMap(NetworkWidget):
                 f"{y[i]:g}"
             )
 
+    # Validators raise TraitErrors (as_trait_error): only those make set_state (the page) and
+    # set_network's hold_trait_notifications put back what they had assigned.
     @traitlets.validate("features")
     def _validate_features(self, proposal):
-        names = list(check_features(proposal["value"]))
+        try:
+            names = list(check_features(proposal["value"]))
+        except (TypeError, ValueError) as exc:
+            raise as_trait_error(exc) from None
         net = self._trait_values.get("network")
         if net is not None and int(net.sizes[0]) != len(names):
-            raise ValueError(
-                f"features must be {int(net.sizes[0])} names, one per input of the "
-                f"network (sizes {list(net.sizes)}); got {names}"
+            raise as_trait_error(
+                ValueError(
+                    f"features must be {int(net.sizes[0])} names, one per input of the "
+                    f"network (sizes {list(net.sizes)}); got {names}. To show a network "
+                    f"with {len(names)} inputs: m.set_network(net, features={names})"
+                )
             )
         return names
 
     @traitlets.validate("resolution")
     def _validate_resolution(self, proposal):
-        return check_resolution(proposal["value"])
+        try:
+            return check_resolution(proposal["value"])
+        except (TypeError, ValueError) as exc:
+            raise as_trait_error(exc) from None
 
     @traitlets.validate("extent")
     def _validate_extent(self, proposal):
-        return check_extent(proposal["value"])
+        try:
+            return check_extent(proposal["value"])
+        except (TypeError, ValueError) as exc:
+            raise as_trait_error(exc) from None
+
+    @traitlets.observe("network")
+    def _forget_page_accuracy(self, change):
+        # The page reports the new network's accuracy after its next redraw.
+        self.set_trait("page_accuracy", None)
 
     # -- the page's report ---------------------------------------------------------------------
     @traitlets.observe("_report")
