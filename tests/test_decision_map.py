@@ -217,6 +217,18 @@ def test_features_set_the_input_size(data):
         ),
         (
             lambda: Network([2, 4, 1], output="sigmoid"),
+            {"extent": "0123"},  # four characters, not four numbers
+            ValueError,
+            "extent must be",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
+            {"extent": [True, 2, 0, 1]},
+            ValueError,
+            "extent must be",
+        ),
+        (
+            lambda: Network([2, 4, 1], output="sigmoid"),
             {"colour": "red"},
             TypeError,
             "unexpected keyword argument 'colour'",

@@ -141,6 +141,7 @@ def test_n_must_be_an_int(make):
         (["x1", "x3"], "got 'x3'"),
         ([], "must name at least one"),
         (["x1", "x1"], "must not repeat"),
+        ([["x1"]], r"got \['x1'\]"),  # a list inside the list: named, not "unhashable"
     ],
 )
 def test_bad_features(features, match):
@@ -156,6 +157,10 @@ def test_features_as_one_string_is_a_type_error():
 def test_featurize_wants_points_in_the_plane():
     with pytest.raises(ValueError, match=r"shape \(n, 2\); got shape \(3, 3\)"):
         toy.featurize(np.zeros((3, 3)))
+    with pytest.raises(TypeError, match=r"an array of shape \(n, 2\); got str"):
+        toy.featurize("ab")
+    with pytest.raises(TypeError, match="features must be a list of names .*; got NoneType"):
+        toy.featurize(np.zeros((3, 2)), None)
 
 
 def test_a_network_learns_the_circle():

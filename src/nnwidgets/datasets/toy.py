@@ -92,7 +92,12 @@ class ToyData:
 
 def featurize(X, features=("x1", "x2")) -> np.ndarray:
     """The columns ``features`` (names from :data:`FEATURES`) of points ``X`` (n, 2): (n, k)."""
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"X must be points in the plane, an array of shape (n, 2); got {type(X).__name__}"
+        ) from None
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must be points in the plane, shape (n, 2); got shape {X.shape}")
     names = check_features(features)
@@ -107,8 +112,13 @@ def check_features(features) -> tuple[str, ...]:
         raise TypeError(
             f"features must be a list of names such as ['x1', 'x2']; got the string {features!r}"
         )
-    names = tuple(features)
-    unknown = [f for f in names if f not in FEATURES]
+    try:
+        names = tuple(features)
+    except TypeError:
+        raise TypeError(
+            f"features must be a list of names such as ['x1', 'x2']; got {type(features).__name__}"
+        ) from None
+    unknown = [f for f in names if not isinstance(f, str) or f not in FEATURES]
     if unknown:
         raise ValueError(f"features must be names from {list(FEATURES)}; got {unknown[0]!r}")
     if not names:

@@ -140,6 +140,9 @@ def default_extent(points) -> list[float]:
 
 def check_extent(extent) -> list[float]:
     try:
+        # a string's characters are not four numbers, nor are bools
+        if isinstance(extent, str) or any(isinstance(v, (bool, np.bool_)) for v in extent):
+            raise TypeError
         values = [float(v) for v in extent]
     except (TypeError, ValueError):
         values = None
