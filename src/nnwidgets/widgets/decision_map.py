@@ -38,7 +38,14 @@ import traitlets
 
 from ..datasets.toy import FEATURES, check_features
 from ._base import NetworkWidget, network_payload, page_function
-from ._wire import Array, NumberList, array_serialization, as_trait_error, bundle
+from ._wire import (
+    Array,
+    NumberList,
+    TraitValueError,
+    array_serialization,
+    as_trait_error,
+    bundle,
+)
 
 __all__ = ["TASKS", "DecisionMap"]
 
@@ -350,12 +357,10 @@ class DecisionMap(NetworkWidget):
             raise as_trait_error(exc) from None
         net = self._trait_values.get("network")
         if net is not None and int(net.sizes[0]) != len(names):
-            raise as_trait_error(
-                ValueError(
-                    f"features must be {int(net.sizes[0])} names, one per input of the "
-                    f"network (sizes {list(net.sizes)}); got {names}. To show a network "
-                    f"with {len(names)} inputs: m.set_network(net, features={names})"
-                )
+            raise TraitValueError(
+                f"features must be {int(net.sizes[0])} names, one per input of the "
+                f"network (sizes {list(net.sizes)}); got {names}. To show a network "
+                f"with {len(names)} inputs: m.set_network(net, features={names})"
             )
         return names
 
