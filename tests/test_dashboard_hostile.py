@@ -112,6 +112,36 @@ def test_live_settings_refuse_bools_huge_ints_and_infinity(dash, name, bad, matc
     assert getattr(dash, name) == before == getattr(dash.runs[0].trainer, name)
 
 
+def test_a_rate_per_layer_must_fit_the_run_it_goes_to(make_dash, page_writes, from_page):
+    # Another run has two hidden layers, but the change goes to the first run (one): refused
+    # before the trait changes, so the page never shows a dropout that is not in use.
+    d = make_dash(epochs=1)
+    d.add_run(Network([8, 6, 6, 3], seed=2))
+    with pytest.raises(ValueError, match=r"a list of 1 \(one per hidden layer of sizes \[8, 16, 3"):
+        d.dropout = (0.2, 0.3)
+    assert d.dropout == 0.0 == d.runs[0].trainer.dropout
+    page_writes(d, {"dropout": [0.2, 0.3]})  # the page's field: logged and ignored
+    from_page(d, {"action": "set", "name": "dropout", "value": [0.4, 0.5]})
+    assert d.dropout == 0.0 == d.runs[0].trainer.dropout
+    assert "list of 1" in d.message
+    d.dropout = (0.25,)  # one rate for its one hidden layer: taken, and the run trains with it
+    assert d.runs[0].trainer.dropout == (0.25,)
+
+
+def test_add_run_blames_the_data_it_inherited_only_for_a_fault_in_the_data(make_dash):
+    d = make_dash(epochs=1)
+    # The dashboard's labels 0..2 do not fit a network of 2 outputs: the hint says whose data.
+    own = r"labels must be in 0..1 .*dashboard's own train and validation data"
+    with pytest.raises(ValueError, match=own):
+        d.add_run(Network([8, 4, 2], seed=1))
+    # A bad setting of the run's own is its own fault: no word about the data.
+    with pytest.raises(ValueError, match=r"^learning_rate must be a finite number > 0; got -1.0$"):
+        d.add_run(Network([8, 4, 3], seed=1), learning_rate=-1)
+    with pytest.raises(ValueError, match=r"^learning_rate must be a finite number > 0; got -1.0$"):
+        d.add_grid(lambda seed: Network([8, 4, 3], seed=seed), learning_rate=[0.1, -1])
+    assert len(d.runs) == 1
+
+
 def test_a_setting_changed_when_every_run_has_trained_applies_to_the_next_run(make_net, make_dash):
     d = make_dash(epochs=1, batch_size=100)
     d.run()

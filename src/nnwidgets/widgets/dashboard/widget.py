@@ -90,10 +90,13 @@ class _Setting(traitlets.TraitType):
     def validate(self, obj, value):
         try:
             value = check_live_setting(self.name, value)
-            # Each run's network must be able to train so (a book network has no dropout); a
-            # rate per hidden layer (a tuple) is for the runs with that many hidden layers.
-            runs = list(getattr(obj, "runs", ()))
-            if isinstance(value, tuple) and runs:
+            # The run the change goes to (training now, else the next to train) must be able
+            # to train so: checked here, before the trait changes, so that a refused value is
+            # never shown. With every run trained, each must (a book network has no dropout);
+            # a rate per hidden layer (a tuple) is for the runs with that many hidden layers.
+            target = obj._live_target() if hasattr(obj, "_live_target") else None
+            runs = [target] if target is not None else list(getattr(obj, "runs", ()))
+            if target is None and isinstance(value, tuple) and runs:
                 runs = [r for r in runs if len(r.network.sizes) - 2 == len(value)] or runs[:1]
             for run in runs:
                 Trainer.live_settings()[self.name].check_for(run.trainer, value)
@@ -470,7 +473,9 @@ class TrainingDashboard(anywidget.AnyWidget):
                     f"{exc} (add_run() uses the dashboard's {cause}={_shown(merged[cause])} "
                     f"unless given: pass {cause}= for this run)"
                 ) from None
-            if not inherited:
+            # A setting of this run's own (learning_rate=-1) is its own fault: no data hint.
+            about_data = re.match(r"(X|y|X_val|y_val|train|validation)\b", str(exc))
+            if not inherited or not about_data:
                 raise
             raise ValueError(
                 f"{exc} (add_run() trains on the dashboard's own "
@@ -729,6 +734,17 @@ class TrainingDashboard(anywidget.AnyWidget):
                         setattr(self, name, getattr(run.trainer, name))
             finally:
                 self._applying = None
+
+    def _live_target(self):
+        """The run a change of a live setting goes to: the one training now (interleaved: whose
+        turn it is), else the next to train; None when every run has trained, or while the
+        traits are showing a run's own settings (``_show_settings``)."""
+        control = getattr(self, "_control", None)  # None while the dashboard is being made
+        if control is None or self._applying == threading.get_ident():
+            return None
+        if control.active is not None:
+            return control.active
+        return next((r for r in self.runs if r.status == "pending"), None)
 
     @traitlets.observe(*LIVE_SETTINGS)
     def _live_changed(self, change):
