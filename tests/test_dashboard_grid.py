@@ -159,6 +159,21 @@ def test_bad_seeds_are_refused(dashes, seeds, error, match):
         dash.add_grid(make, seeds=seeds, learning_rate=[0.1])
 
 
+def test_numpy_arrays_are_lists_of_values(dashes):
+    # What a learner writes to sweep a rate: np.logspace, np.arange; taken as Python numbers.
+    dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))
+    runs = dash.add_grid(make, seeds=np.arange(2), learning_rate=np.logspace(-2, 0, 3))
+    assert len(runs) == 6
+    rates = sorted({r.trainer.learning_rate for r in runs})
+    assert rates == pytest.approx([0.01, 0.1, 1.0]) and all(type(v) is float for v in rates)
+    with pytest.raises(TypeError, match=r"a 1-D array\); got array\(\[\[0.1"):
+        dash.add_grid(make, learning_rate=np.full((2, 2), 0.1))
+    with pytest.raises(ValueError, match=r"non-negative integers; got \[array\(") as e:
+        dash.add_grid(make, learning_rate=[0.1], seeds=(np.zeros((50, 784)), 1))
+    assert len(str(e.value)) < 160  # not the whole array in the message
+    assert len(dash.runs) == 7
+
+
 def test_one_bad_value_in_a_list_adds_no_run(dashes):
     # The Trainer refuses dropout 2 for the last combination: the first two are not added.
     dash = dashes(TrainingDashboard(make(0), train=(X, y), epochs=1))

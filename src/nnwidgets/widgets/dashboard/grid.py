@@ -21,6 +21,8 @@ import inspect
 import itertools
 import numbers
 
+import numpy as np
+
 from ..._checks import reject_unknown
 from ...network import Network
 from .runs import TRAINING_SETTINGS
@@ -60,10 +62,19 @@ def factory_parameters(factory):
     return names, open_
 
 
+def _short(value, limit=80):
+    """``repr(value)``, cut to ``limit`` characters (a list may hold whole data sets)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_list(name, values):
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        values = values.tolist()  # np.logspace(-2, 0, 3), np.arange(3): Python numbers
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range)):
         raise TypeError(
-            f"{name} must be a list of the values to try, such as {name}=[a, b]; got {values!r}"
+            f"{name} must be a list of the values to try, such as {name}=[a, b] (or a 1-D "
+            f"array); got {_short(values)}"
         )
     if len(values) == 0:
         raise ValueError(f"{name} is an empty list: give at least one value to try")
@@ -90,7 +101,7 @@ def expand_grid(factory, seeds, lists):
     seeds = _check_list("seeds", seeds)
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0:
-            raise ValueError(f"seeds must be a list of non-negative integers; got {seeds!r}")
+            raise ValueError(f"seeds must be a list of non-negative integers; got {_short(seeds)}")
     seeds = [int(s) for s in seeds]
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds holds the same seed twice: {seeds!r}")
