@@ -142,6 +142,16 @@ def test_add_run_blames_the_data_it_inherited_only_for_a_fault_in_the_data(make_
     assert len(d.runs) == 1
 
 
+def test_log_scale_is_true_or_false(dash):
+    dash.log_scale = np.True_  # np.any(...) is a bool too
+    assert dash.log_scale is True
+    with pytest.raises(
+        TypeError, match=r"TrainingDashboard.log_scale must be True or False; got 'x'"
+    ):
+        dash.log_scale = "x"
+    assert dash.log_scale is True
+
+
 def test_a_setting_changed_when_every_run_has_trained_applies_to_the_next_run(make_net, make_dash):
     d = make_dash(epochs=1, batch_size=100)
     d.run()

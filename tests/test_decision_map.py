@@ -364,7 +364,7 @@ def test_resolution_follows_one_rule_and_extent_takes_numpy_values(net, data):
     m = DecisionMap(net, data)
     m.resolution = np.int64(60)  # a NumPy int is an int
     assert m.resolution == 60 and type(m.resolution) is int
-    for bad in (75.0, 112.5, "80", True):  # as the constructor: whole numbers only, as ints
+    for bad in (75.0, 112.5, "80", True, None):  # as the constructor: whole numbers, as ints
         with pytest.raises(ValueError, match="resolution must be an int from 10 to 400"):
             m.resolution = bad
     assert m.resolution == 60

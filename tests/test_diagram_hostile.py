@@ -98,6 +98,38 @@ def test_top_k_refuses_a_bool(net):
     assert d.top_k == 3 and type(d.top_k) is int
 
 
+@pytest.mark.parametrize(
+    "name, bad, error, match",
+    [
+        ("top_k", "a", ValueError, r"top_k must be an int >= 1; got 'a'"),
+        ("top_k", 2.5, ValueError, r"top_k must be an int >= 1; got 2.5"),
+        ("top_k", None, ValueError, r"top_k must be an int >= 1; got None"),
+        ("all_edges", "x", TypeError, r"NetworkDiagram.all_edges must be True or False; got 'x'"),
+        ("all_edges", 1, TypeError, r"all_edges must be True or False; got 1"),
+        ("mode", "bogus", ValueError, r"mode must be one of \['activations', 'errors'\]; got"),
+    ],
+)
+def test_settings_refuse_wrong_values_with_the_packages_errors(net, name, bad, error, match):
+    # A ValueError or TypeError naming the setting (a plain TraitError escapes `except
+    # ValueError`), from an assignment and from the page alike; nothing changes.
+    d = NetworkDiagram(net)
+    before = getattr(d, name)
+    with pytest.raises(error, match=match):
+        setattr(d, name, bad)
+    with pytest.raises(error, match=match):
+        d.set_state({name: bad})
+    assert getattr(d, name) == before
+
+
+def test_settings_take_numpy_numbers_and_bools(net):
+    d = NetworkDiagram(net, top_k=np.int64(5), all_edges=np.bool_(True))
+    assert (d.top_k, d.all_edges) == (5, True)
+    assert type(d.top_k) is int and type(d.all_edges) is bool
+    canvas = DigitCanvas(net)
+    canvas.show_steps = np.True_
+    assert canvas.show_steps is True
+
+
 # ---------------------------------------------------------------------- the network changing
 
 

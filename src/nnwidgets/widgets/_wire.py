@@ -20,6 +20,9 @@ __all__ = [
     "array_from_json",
     "array_serialization",
     "Array",
+    "Checked",
+    "Choice",
+    "Flag",
     "NumberList",
     "TraitTypeError",
     "TraitValueError",
@@ -126,6 +129,38 @@ def as_trait_error(exc):
     if isinstance(exc, traitlets.TraitError):
         return exc
     return (TraitTypeError if isinstance(exc, TypeError) else TraitValueError)(str(exc))
+
+
+class Checked(traitlets.Any):
+    """Any value, None included, checked by the widget's own ``@validate`` alone, so that its
+    one rule and message hold for every value. (traitlets.Any lets None through unchecked, and
+    ``allow_none=False`` cannot turn that off; Int would take 75.0 and refuse 112.5.)"""
+
+    allow_none = False
+
+
+class Flag(traitlets.Bool):
+    """True or False, a NumPy bool too (``w.all_edges = arr.any()``); anything else is refused
+    with a TypeError naming the setting, not traitlets' own message."""
+
+    def validate(self, obj, value):
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        raise TraitTypeError(
+            f"{type(obj).__name__}.{self.name} must be True or False; got {value!r}"
+        )
+
+
+class Choice(traitlets.Enum):
+    """One of a few strings; anything else is refused with a ValueError naming the setting and
+    the choices."""
+
+    def validate(self, obj, value):
+        if isinstance(value, str) and value in self.values:
+            return value
+        raise TraitValueError(
+            f"{type(obj).__name__}.{self.name} must be one of {list(self.values)}; got {value!r}"
+        )
 
 
 class NumberList(traitlets.List):

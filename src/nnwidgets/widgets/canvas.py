@@ -27,7 +27,7 @@ import numpy as np
 import traitlets
 
 from ._base import NetworkWidget, network_payload
-from ._wire import Array, TraitValueError, array_from_json, array_serialization, bundle
+from ._wire import Array, Flag, TraitValueError, array_from_json, array_serialization, bundle
 
 __all__ = ["DigitCanvas", "network_state"]
 
@@ -125,7 +125,7 @@ class DigitCanvas(NetworkWidget):
     strokes = traitlets.List().tag(sync=True)
     """list: the pen strokes on the pad, each a list of [x, y] points in 280x280 pad pixels."""
 
-    show_steps = traitlets.Bool(False).tag(sync=True)
+    show_steps = Flag(False).tag(sync=True)
     """bool: whether the preprocessing strip is open (the page's toggle sets it too)."""
 
     # Parameters as binary float32 buffers: {sizes, activation, output, weights, biases}.

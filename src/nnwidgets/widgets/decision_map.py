@@ -40,6 +40,7 @@ from ..datasets.toy import FEATURES, check_features
 from ._base import NetworkWidget, network_payload, page_function
 from ._wire import (
     Array,
+    Checked,
     NumberList,
     TraitValueError,
     array_serialization,
@@ -220,9 +221,7 @@ class DecisionMap(NetworkWidget):
     features = traitlets.List(traitlets.Unicode(), default_value=["x1", "x2"]).tag(sync=True)
     """list of str: the network's inputs, computed from (x1, x2) (see ``toy.FEATURES``)."""
 
-    # Any, so that every value meets check_resolution's one rule (traitlets.Int would take
-    # 75.0 and refuse 112.5); the validator returns an int.
-    resolution = traitlets.Any(100).tag(sync=True)
+    resolution = Checked(100).tag(sync=True)  # check_resolution's one rule, for every value
     """int: grid cells per side of the map (10 to 400)."""
 
     extent = NumberList(default_value=[-6.0, 6.0, -6.0, 6.0]).tag(sync=True)

@@ -45,7 +45,7 @@ import traitlets
 
 from ..._checks import reject_unknown
 from ...training import Trainer
-from .._wire import TraitValueError, bundle
+from .._wire import Flag, TraitValueError, bundle
 from .calibration import check_calibration
 from .control import TrainingControl, check_timeout
 from .grid import expand_grid
@@ -210,7 +210,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     dropout = _Setting(0.0).tag(sync=True)
     """float in [0, 1): dropout probability of the run training now."""
 
-    log_scale = traitlets.Bool(False).tag(sync=True)
+    log_scale = Flag(False).tag(sync=True)
     """bool: loss drawn on a logarithmic axis (the page's toggle sets it too)."""
 
     panels_run = _RunChoice(None, allow_none=True).tag(sync=True)

@@ -9,13 +9,23 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import numbers
 
 import ipywidgets
 import numpy as np
 import traitlets
 
 from .._base import NetworkWidget, network_payload
-from .._wire import Array, TraitValueError, array_serialization, array_to_json, bundle
+from .._wire import (
+    Array,
+    Checked,
+    Choice,
+    Flag,
+    TraitValueError,
+    array_serialization,
+    array_to_json,
+    bundle,
+)
 from ..canvas import DigitCanvas
 from .errors import cost_of, edited_deltas, target_vector
 from .forward import edited_forward
@@ -106,10 +116,10 @@ class NetworkDiagram(NetworkWidget):
     its factor (0 = ablated). Set by clicks in the page, :meth:`ablate`, :meth:`scale`,
     :meth:`reset`; assigning checks every entry and raises before anything changes."""
 
-    top_k = traitlets.Int(3).tag(sync=True)
+    top_k = Checked(3).tag(sync=True)
     """int >= 1: connections drawn into each neuron, the strongest |activation x weight| first."""
 
-    all_edges = traitlets.Bool(False).tag(sync=True)
+    all_edges = Flag(False).tag(sync=True)
     """bool: draw every connection instead of the top ``top_k`` per neuron (networks of up to
     20,000 connections; larger ones keep the top ``top_k``)."""
 
@@ -119,7 +129,7 @@ class NetworkDiagram(NetworkWidget):
     prediction = traitlets.Int(None, allow_none=True)
     """int or None: the most active output neuron (None when there is no input)."""
 
-    mode = traitlets.Enum(("activations", "errors"), "activations").tag(sync=True)
+    mode = Choice(("activations", "errors"), "activations").tag(sync=True)
     """"activations" or "errors": what colours the neurons. "errors" needs a target, so set it
     with :meth:`show_errors`; assigning "activations" keeps the target for later."""
 
@@ -411,11 +421,11 @@ class NetworkDiagram(NetworkWidget):
     @traitlets.validate("top_k")
     def _validate_top_k(self, proposal):
         k = proposal["value"]
-        if isinstance(k, bool):
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
             raise TraitValueError(f"top_k must be an int >= 1; got {k!r}")
         if k < 1:
             raise TraitValueError(f"top_k must be at least 1; got {k}")
-        return k
+        return int(k)
 
     @traitlets.observe("scales")
     def _scales_changed(self, change):
