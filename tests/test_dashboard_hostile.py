@@ -142,6 +142,14 @@ def test_add_run_blames_the_data_it_inherited_only_for_a_fault_in_the_data(make_
     assert len(d.runs) == 1
 
 
+def test_a_run_whose_weights_are_not_images_cannot_be_compared(dash, page_writes):
+    # [8, 16, 3]: no 28x28 image to draw beside the panels' own; refused as compare_weights does
+    with pytest.raises(ValueError, match=r"\(compare_run\) draws first-layer weights as 28x28"):
+        dash.compare_run = 0
+    page_writes(dash, {"compare_run": 0})  # the page's selector: logged and ignored
+    assert dash.compare_run is None
+
+
 def test_log_scale_is_true_or_false(dash):
     dash.log_scale = np.True_  # np.any(...) is a bool too
     assert dash.log_scale is True

@@ -808,12 +808,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         if second == first:
             raise ValueError(f"compare_weights() needs two different runs; got i = j = {first}")
         for index in (first, second):
-            if index is not None and self.runs[index].network.sizes[0] != 784:
-                raise ValueError(
-                    f"compare_weights() draws first-layer weights as 28x28 images; run "
-                    f"{index} ({self.runs[index].label!r}) takes "
-                    f"{self.runs[index].network.sizes[0]} inputs"
-                )
+            self._check_images(index, "compare_weights()")
         self._choosing = True
         try:
             with self.hold_sync():
@@ -828,6 +823,24 @@ class TrainingDashboard(anywidget.AnyWidget):
             panels["run"]: panels["small_share"],
             panels["compare"]["run"]: panels["compare"]["small_share"],
         }
+
+    def _check_images(self, index, what):
+        """Run ``index`` (or None) must take 28x28 images: its first-layer weights are drawn."""
+        if index is not None and self.runs[index].network.sizes[0] != 784:
+            raise ValueError(
+                f"{what} draws first-layer weights as 28x28 images; run "
+                f"{index} ({self.runs[index].label!r}) takes "
+                f"{self.runs[index].network.sizes[0]} inputs"
+            )
+
+    @traitlets.validate("compare_run")
+    def _validate_compare_run(self, proposal):
+        # The index itself is checked by _RunChoice; here, that its weights can be drawn.
+        try:
+            self._check_images(proposal["value"], "the comparison (compare_run)")
+        except ValueError as exc:
+            raise TraitValueError(str(exc)) from None
+        return proposal["value"]
 
     @traitlets.observe("panels_run", "compare_run")
     def _panel_choice_changed(self, change):
