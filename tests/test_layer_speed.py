@@ -191,6 +191,38 @@ def test_a_probe_of_the_wrong_width_is_refused_when_training_starts(problem):
         net.fit(X, y, epochs=1, callbacks=[speed])
 
 
+def test_a_probe_refused_when_training_starts_keeps_the_networks_history(problem):
+    net, X, y = problem
+    history = net.fit(X, y, epochs=2, batch_size=10)
+    weights = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError, match=r"^the probe's X must have shape"):
+        net.fit(X, y, callbacks=[LayerSpeed((X[:, :5], y))])
+    assert net.history_ is history and history.status == "completed"
+    for w, before in zip(net.weights, weights):
+        np.testing.assert_array_equal(w, before)
+
+
+@pytest.mark.parametrize(
+    "probe, error, message",
+    [
+        ((np.zeros((3, 8)), 5), TypeError, r"^probe's y must be labels or targets, one per "),
+        ((np.zeros((3, 8)), np.int64(5)), TypeError, r"^probe's y must be .*; got int64$"),
+        ((7, np.zeros(3)), TypeError, r"^probe's X must be an array of examples; got int$"),
+    ],
+)
+def test_a_probe_of_numbers_instead_of_arrays_is_refused(probe, error, message):
+    with pytest.raises(error, match=message):
+        LayerSpeed(probe)
+
+
+def test_layer_speeds_and_measure_need_a_network(problem):
+    _, X, y = problem
+    with pytest.raises(TypeError, match=r"^net must be a Network; got NoneType$"):
+        layer_speeds(None, X, y)
+    with pytest.raises(TypeError, match=r"^net must be a Network; got list$"):
+        LayerSpeed((X, y)).measure([8, 7, 3])
+
+
 # -- the dashboard's speed-of-learning panel ----------------------------------------------------
 def _decoded(entry):
     progress = np.frombuffer(entry["progress"]["view"], np.float32)

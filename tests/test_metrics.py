@@ -170,6 +170,21 @@ def test_fit_temperature_checks_its_arguments():
         softmax(np.zeros((2, 2)), -1.0)
 
 
+def test_fit_temperature_refuses_probabilities_and_takes_any_logits():
+    Z, y = calibrated_logits(n=500)
+    P = softmax(Z)
+    with pytest.raises(
+        ValueError, match=r"^fit_temperature needs logits \(net.logits\(X\)\), not probabilities"
+    ):
+        fit_temperature(P, y)
+    with pytest.raises(ValueError, match="not probabilities"):
+        fit_temperature(np.float32(P), y)  # float32 rows sum to 1 only roughly
+    # logits of every size still pass: all zero, small, one row like a probability
+    assert 0.05 <= fit_temperature(np.zeros((4, 3)), [0, 1, 2, 0]) <= 20.0
+    assert fit_temperature(Z / 10, y) == pytest.approx(fit_temperature(Z, y) / 10, rel=1e-3)
+    fit_temperature(np.array([[0.3, 0.7], [0.9, 0.4]]), [1, 0])
+
+
 # -- FGSM ---------------------------------------------------------------------------------------
 def two_pixel_network():
     """One softmax layer over two pixels: dC/dx = w^T (a - y) by hand."""
@@ -269,3 +284,11 @@ def test_metrics_import_numpy_only():
     assert "nnwidgets.metrics" in modules
     for library in ("anywidget", "ipywidgets", "traitlets", "scipy", "nnwidgets.widgets"):
         assert not [m for m in modules if m == library or m.startswith(library + ".")]
+
+
+def test_fgsm_takes_one_example_with_one_label():
+    net = two_pixel_network()
+    np.testing.assert_allclose(fgsm(net, [0.5, 0.5], 0, 0.1), [[0.4, 0.6]])
+    np.testing.assert_allclose(fgsm(net, np.array([0.5, 0.5]), np.int64(0), 0.1), [[0.4, 0.6]])
+    with pytest.raises(ValueError, match=r"y must be 2 integer labels .*got shape \(\)"):
+        fgsm(net, [[0.5, 0.5], [0.2, 0.3]], 0, 0.1)  # a batch still needs a label each

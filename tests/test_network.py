@@ -329,3 +329,21 @@ def test_early_stopping_in_regression_watches_the_validation_loss():
     assert "no lower validation loss for 2 epochs" in history.message
     assert "(epoch 1, val_loss=" in history.message
     np.testing.assert_array_equal(net.weights[0], after_first[0])
+
+
+def test_input_gradient_of_one_example_takes_one_label():
+    net = Network([6, 5, 3], activation="tanh", dtype="float64", seed=2)
+    x = np.random.default_rng(0).random(6)
+    expected = net.input_gradient(x.reshape(1, 6), [2])
+    for label in (2, np.int64(2), np.array(2)):
+        np.testing.assert_array_equal(net.input_gradient(x, label), expected)
+    # one output: the number is the desired output, as for a batch
+    yes_no = Network([6, 1], activation="sigmoid", output="sigmoid", dtype="float64", seed=0)
+    np.testing.assert_array_equal(
+        yes_no.input_gradient(x, 1.0), yes_no.input_gradient(x.reshape(1, 6), [1.0])
+    )
+    # a batch, or a 2-D row, still needs a label each
+    with pytest.raises(ValueError, match=r"y must be 1 integer labels .*got shape \(\)"):
+        net.input_gradient(x.reshape(1, 6), 2)
+    with pytest.raises(ValueError, match=r"y must be 2 integer labels .*got shape \(\)"):
+        net.input_gradient(np.stack([x, x]), 2)

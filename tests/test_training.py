@@ -949,6 +949,47 @@ def test_a_second_fit_on_a_training_network_is_refused_until_the_first_ends():
     assert net.fit(X, y, epochs=1).status == "completed"
 
 
+def test_a_fit_refused_before_its_first_step_keeps_the_previous_history():
+    class RefusesAtTheStart(Callback):
+        def on_train_begin(self, trainer):
+            raise ValueError("the probe's X must have shape (n_samples, 8)")
+
+    net = make()
+    history = net.fit(X, y, epochs=2, batch_size=50)
+    weights = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError, match="the probe's X must have shape"):
+        net.fit(X, y, epochs=1, callbacks=[RefusesAtTheStart()])
+    assert net.history_ is history and history.status == "completed" and history.epochs == 2
+    for w, before in zip(net.weights, weights):
+        np.testing.assert_array_equal(w, before)
+    # a first fit refused so leaves no history either
+    fresh = make()
+    with pytest.raises(ValueError):
+        fresh.fit(X, y, epochs=1, callbacks=[RefusesAtTheStart()])
+    assert fresh.history_ is None
+
+
+def test_callbacks_may_be_one_callback_or_none_and_anything_else_is_refused():
+    class Counter(Callback):
+        epochs = 0
+
+        def on_epoch_end(self, trainer, epoch, logs):
+            self.epochs += 1
+
+    counter = Counter()
+    make().fit(X, y, epochs=2, batch_size=100, callbacks=counter)
+    assert counter.epochs == 2
+    assert make().fit(X, y, epochs=1, batch_size=100, callbacks=None).status == "completed"
+    assert Trainer(make(), X, y, callbacks=None).callbacks == []
+    for bad, got in [(3, "int"), ("printer", "str"), (Counter, "type")]:
+        with pytest.raises(
+            TypeError, match=f"^callbacks must be a list of Callback instances; got {got}$"
+        ):
+            make().fit(X, y, epochs=1, callbacks=bad)
+    with pytest.raises(TypeError, match="callbacks must be Callback instances; got int"):
+        make().fit(X, y, epochs=1, callbacks=[counter, 3])
+
+
 def test_history_says_pending_until_training_starts():
     trainer = Trainer(make(), X, y, epochs=1, learning_rate=0.1)
     assert trainer.history.status == "pending" and "pending" in repr(trainer.history)

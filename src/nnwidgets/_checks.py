@@ -24,6 +24,7 @@ __all__ = [
     "check_labels",
     "targets",
     "target_vector",
+    "one_example_label",
     "positive_int",
     "check_range",
     "describe_range",
@@ -138,6 +139,15 @@ def target_vector(y, n_out, dtype=np.float64):
             f"target must be a label in 0..{n_out - 1} or {n_out} numbers; got {_shorten(y)}"
         ) from None
     return row[0]
+
+
+def one_example_label(X, y):
+    """``y`` as one label, shape (1,), when ``X`` is a single example given as a vector and
+    ``y`` a lone number (3, ``np.int64(3)``), as :func:`check_inputs` takes the vector as one
+    example; else ``y`` as it came. A batch still needs a label per example."""
+    if np.ndim(X) == 1 and np.ndim(y) == 0:
+        return np.reshape(y, 1)
+    return y
 
 
 def positive_int(value, name, *, allow_none=False):

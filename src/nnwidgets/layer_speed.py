@@ -29,8 +29,23 @@ def layer_speeds(net, X, y):
     targets ``y``; the output layer is left out, as in NNDL. A network with no hidden layer
     gives an empty list.
     """
+    _check_network(net)
     X = net.check_inputs(X)
     return _speeds(net, X, net.targets(y, len(X)))
+
+
+def _check_network(net):
+    if not callable(getattr(net, "check_inputs", None)):
+        raise TypeError(f"net must be a Network; got {type(net).__name__}")
+
+
+def _count(values, name, what):
+    """How many examples ``values`` holds; a TypeError naming it when it is no array (a lone
+    number has no examples to count)."""
+    try:
+        return len(values)
+    except TypeError:
+        raise TypeError(f"{name} must be {what}; got {type(values).__name__}") from None
 
 
 def _speeds(net, X, Y):
@@ -79,12 +94,13 @@ class LayerSpeed(Callback):
                 f"probe must be a pair (X, y) of examples and their labels; got "
                 f"{type(probe).__name__}"
             ) from None
-        if len(X) != len(y):
+        n_x = _count(X, "probe's X", "an array of examples")
+        n_y = _count(y, "probe's y", "labels or targets, one per example of X")
+        if n_x != n_y:
             raise ValueError(
-                f"probe's X and y must hold as many examples; got {len(X)} inputs "
-                f"and {len(y)} labels"
+                f"probe's X and y must hold as many examples; got {n_x} inputs and {n_y} labels"
             )
-        if len(X) == 0:
+        if n_x == 0:
             raise ValueError("probe must hold at least one example; got 0")
         if every != "epoch":
             if isinstance(every, str):
@@ -102,6 +118,7 @@ class LayerSpeed(Callback):
         # Checked once for every network that checks inputs and targets alike: the dashboard
         # measures a new copy of the weights each epoch, and checking 1,000 digits again each
         # time cost a tenth of the measure.
+        _check_network(net)
         key = (type(net), net.sizes[0], net.sizes[-1], getattr(net, "dtype", None))
         if self._checked is None or self._checked[0] != key:
             X = net.check_inputs(self.probe[0], name="the probe's X")

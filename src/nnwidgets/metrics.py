@@ -99,7 +99,8 @@ def fit_temperature(logits, y, *, bounds=(0.05, 20.0), tol=1e-5):
     :math:`\mathrm{softmax}(z / T)` for the true classes ``y``; a float.
 
     ``logits`` are the output layer's weighted inputs :math:`z^L` (n, n_classes), as
-    :meth:`~nnwidgets.network.Network.logits` gives them, never probabilities; ``y`` integer
+    :meth:`~nnwidgets.network.Network.logits` gives them, never probabilities (rows in [0, 1]
+    that sum to 1 are refused as such); ``y`` integer
     labels or one-hot targets. Fit on held-out examples the network never trained on (not on
     the test examples the calibration is then measured on). T > 1 says the network was
     overconfident.
@@ -111,6 +112,13 @@ def fit_temperature(logits, y, *, bounds=(0.05, 20.0), tol=1e-5):
     example wants T towards 0.
     """
     Z = _logits(logits)
+    if _look_like_probabilities(Z):
+        # T fitted to probabilities is meaningless (0.2 where the logits give 1.7), silently.
+        raise ValueError(
+            f"fit_temperature needs logits (net.logits(X)), not probabilities: got {len(Z)} "
+            f"rows of values in [0, 1], each summing to 1 (softmax outputs, as "
+            f"net.predict_proba gives them)"
+        )
     Y = _checks.targets(y, len(Z), Z.shape[1], np.float64)
     low, high = _bounds(bounds)
     tol = _checks.check_range(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
@@ -147,7 +155,8 @@ def fgsm(net, X, y, eps):
     \nabla_x C_x, 0, 1)`.
 
     ``net`` is a :class:`~nnwidgets.network.Network`, ``X`` (n, n_in) inputs in [0, 1] (images
-    are flattened), ``y`` their true labels or targets and ``eps`` >= 0 the size of the nudge.
+    are flattened; one example may be a vector, with one label), ``y`` their true labels or
+    targets and ``eps`` >= 0 the size of the nudge.
     Returns the nudged inputs, (n, n_in) of the network's dtype. A pixel whose gradient is
     exactly 0 does not move. Compare ``net.score(fgsm(net, X, y, eps), y)`` with
     ``net.score(X, y)``.
@@ -155,6 +164,7 @@ def fgsm(net, X, y, eps):
     eps = _checks.check_range(eps, "eps", 0.0, math.inf)
     if not callable(getattr(net, "input_gradient", None)):
         raise TypeError(f"net must be a Network (with input_gradient); got {type(net).__name__}")
+    y = _checks.one_example_label(X, y)  # one example as a vector, with its one label
     X = net.check_inputs(X)
     if X.min() < 0 or X.max() > 1:
         raise ValueError(
@@ -190,9 +200,14 @@ def _matrix(values, name, what):
     return M
 
 
+def _look_like_probabilities(M):
+    """Whether every row of ``M`` is in [0, 1] and sums to 1 (to 1e-3, float32's softmax)."""
+    return M.min() >= 0 and M.max() <= 1 and np.allclose(M.sum(axis=1), 1.0, atol=1e-3)
+
+
 def _probabilities(P):
     P = _matrix(P, "P", "one row of class probabilities per example")
-    if P.min() < 0 or P.max() > 1 or not np.allclose(P.sum(axis=1), 1.0, atol=1e-3):
+    if not _look_like_probabilities(P):
         worst = int(np.argmax(np.abs(P.sum(axis=1) - 1.0)))
         raise ValueError(
             f"P must hold probabilities in [0, 1], each row summing to 1 (softmax "

@@ -644,9 +644,11 @@ class Network:
         since :math:`z^2 = w^2 x + b^2`, :math:`\partial C/\partial x = (w^2)^T \delta^2`.
         Unlike :meth:`backprop`, the cost is not averaged over the examples: row i is the
         gradient of example i's own cost. No dropout (the network as it predicts). ``y`` are
-        labels or targets as for :meth:`fit`. :func:`nnwidgets.gradcheck` with
-        ``wrt="input"`` checks it against finite differences; FGSM steps along its sign.
+        labels or targets as for :meth:`fit`, or one label for one example given as a vector.
+        :func:`nnwidgets.gradcheck` with ``wrt="input"`` checks it against finite differences;
+        FGSM steps along its sign.
         """
+        y = _checks.one_example_label(X, y)
         X = self.check_inputs(X)
         deltas = self._each_examples_errors(X, self.targets(y, len(X)))
         return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
@@ -671,7 +673,8 @@ class Network:
 
         See :class:`nnwidgets.training.Trainer` for every option (momentum, l2, l1, dropout,
         schedule, validation, early_stopping, callbacks, threads). The history is also kept
-        as ``self.history_``, including when training stops early or diverges.
+        as ``self.history_``, including when training stops early or diverges; a run refused
+        before it begins (a callback's ``on_train_begin`` raising) leaves the previous one.
         """
         from .training import OPTIONS, Trainer
 
@@ -699,7 +702,7 @@ class Network:
         column (or an int label); ``test_data`` holds ``(x, label)``. Prints "Epoch j: correct
         / total" as the book's code does, and returns the :class:`History`.
         """
-        from .training import OPTIONS, Callback
+        from .training import OPTIONS, Callback, callback_list
 
         _checks.reject_unknown(
             options,
@@ -717,7 +720,7 @@ class Network:
                 else:
                     print(f"Epoch {epoch} complete")
 
-        callbacks = list(options.pop("callbacks", []))
+        callbacks = callback_list(options.pop("callbacks", None))
         if verbose:
             callbacks.append(_BookPrinter())
         return self.fit(

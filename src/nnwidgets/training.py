@@ -344,7 +344,7 @@ class Trainer:
         logs). The examples are a fixed sample (:attr:`monitor_indices`), drawn once, here, with
         the network's generator (so the draw shifts the later shuffles), or the whole set in
         order when n is its size; untransformed. At most ``len(X)``.
-    callbacks : list of Callback
+    callbacks : list of Callback, a Callback, or None
     shuffle : bool
         Reshuffle the training set each epoch (with the network's own random generator).
     transform : callable or None
@@ -462,10 +462,7 @@ class Trainer:
                 )
         self.early_stopping = early_stopping
         self.monitor_train, self.monitor_indices = self._monitor_sample(monitor_train)
-        self.callbacks = list(callbacks)
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks must be Callback instances; got {type(cb).__name__}")
+        self.callbacks = callback_list(callbacks)
         self.shuffle = bool(shuffle)
         if transform is not None and not callable(transform):
             raise TypeError(f"transform must be a function (X, rng) -> X; got {transform!r}")
@@ -480,6 +477,7 @@ class Trainer:
         self.position = (0, 0)
         self.validation_outputs = None  # net.forward(X_val) at the latest epoch's end
         self._ran = False
+        self._began = False  # set once every callback's on_train_begin has run
         self._callbacks = []  # while running: the built-in collapse watch, then callbacks
         self._batch_callbacks = []  # while running: those that hear each mini-batch now
         self._listeners_lock = threading.Lock()  # listen_again from any thread
@@ -590,7 +588,8 @@ class Trainer:
         Raises :class:`TrainingDiverged` if training blows up: the network then keeps the last
         finite weights (or, after a collapse, those from before it), and the history what
         happened until then. Raises RuntimeError if this trainer already ran or the network is
-        already training elsewhere.
+        already training elsewhere. An error before training begins (a callback's
+        ``on_train_begin``) leaves ``network.history_`` as it was.
         """
         if self._ran:
             raise RuntimeError(
@@ -601,6 +600,7 @@ class Trainer:
         self.history.status = "running"
         with net.exclusive_training():
             self._ran = True
+            previous = getattr(net, "history_", None)
             net.history_ = history = self.history
             threads = self.threads
             if threads is None:
@@ -614,6 +614,10 @@ class Trainer:
                 except Exception as exc:
                     history.status = "failed"
                     history.message = f"stopped by an error: {type(exc).__name__}: {exc}"
+                    if not self._began:
+                        # Refused before training began (a callback's bad probe at
+                        # on_train_begin): nothing ran, so the network keeps the history it had.
+                        net.history_ = previous
                     raise
                 finally:
                     if history.status == "running":  # KeyboardInterrupt and the like
@@ -641,6 +645,7 @@ class Trainer:
         self._last_notified = time.perf_counter()
         for cb in self._callbacks:
             cb.on_train_begin(self)
+        self._began = True  # an error from here on is the run's: its history says "failed"
         for epoch in range(self.epochs):
             for cb in self._callbacks:
                 cb.on_epoch_begin(self, epoch)
@@ -1104,6 +1109,23 @@ class Trainer:
 OPTIONS = tuple(
     name for name, p in inspect.signature(Trainer).parameters.items() if p.kind is p.KEYWORD_ONLY
 )
+
+
+def callback_list(callbacks):
+    """``callbacks`` as a list of :class:`Callback`: None is none, one callback a list of one."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        return [callbacks]
+    if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
+        raise TypeError(
+            f"callbacks must be a list of Callback instances; got {type(callbacks).__name__}"
+        )
+    callbacks = list(callbacks)
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be Callback instances; got {type(cb).__name__}")
+    return callbacks
 
 
 def _hears_batches(callback):
