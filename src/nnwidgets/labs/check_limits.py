@@ -298,7 +298,8 @@ Z_OVER, Z_UNDER, T_Y = _temperature_example()
 
 
 def _best_temperature(Z, y):
-    return metrics.fit_temperature(Z, y, bounds=(1e-3, 1e3), tol=1e-10)
+    # fitted_temperature: also for probabilities, to name the mistake of fitting T to them
+    return metrics.fitted_temperature(Z, y, bounds=(1e-3, 1e3), tol=1e-10)
 
 
 def _temperature(raw, name, inputs, expected):
