@@ -33,8 +33,24 @@ DEF = re.compile(r"(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 BANNER = (
     "*Exercise version, generated from `../{name}` by `scripts/make_exercises.py`: edit the "
     "solution notebook, not this one. Replace each `raise NotImplementedError(...)` with your "
-    "code and run the check below it; the error's last line names the function to write.*"
+    "code and run the check below it; the error's last line names the function to write. "
+    "Write each prediction in place of the `...` of `my_prediction = ...` before you run the "
+    "experiment it is about.*"
 )
+# A prediction cell: the solution notebook holds its author's prediction; the reader's starts
+# empty (``...``, which compare_prediction does not judge), so that "you were right" is theirs.
+PREDICTION = re.compile(r"^my_prediction = (?P<value>[^#\n]*?)(?P<comment>\s*#.*)?$", re.M)
+
+
+def empty_prediction(source: str) -> str:
+    """``source`` with each ``my_prediction = <value>`` line's value replaced by ``...``; a
+    comment after it (the unit: ``# epochs``) stays."""
+
+    def blank(match):
+        unit = (match.group("comment") or "").strip().lstrip("#").strip()
+        return "my_prediction = ...  # your prediction" + (f" ({unit})" if unit else "")
+
+    return PREDICTION.sub(blank, source)
 
 
 def strip_solutions(source: str, where: str) -> str:
@@ -87,6 +103,7 @@ def exercise_version(nb, name: str):
             )
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            cell.source = empty_prediction(cell.source)
             if tagged:
                 cell.source = strip_solutions(cell.source, where)
                 cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "solution"] + [

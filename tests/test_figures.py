@@ -75,6 +75,22 @@ def test_compare_prediction_judges_and_says(capsys):
     assert "did not write a prediction" in out[3] and out[3].endswith("says: 5.")
 
 
+def test_compare_prediction_reads_predictions_as_readers_write_them(capsys):
+    # A number in quotes or with its unit is that number; a number word too.
+    assert figures.compare_prediction("100", 100, question="How many?")
+    assert figures.compare_prediction(" 5 %", 5.4, question="How many points?", tolerance=1)
+    assert figures.compare_prediction("three", 3, question="How many layers?")
+    assert figures.compare_prediction(np.float32(0.5), 0.5, question="Which?")
+    assert not figures.compare_prediction("101", 100, question="How many?")
+    # Spelling that does not change the answer does not make it wrong.
+    assert figures.compare_prediction("cross entropy", "cross-entropy", question="Which?")
+    assert figures.compare_prediction("Three layers", "3 layers", question="How deep?")
+    assert not figures.compare_prediction("quadratic", "cross-entropy", question="Which?")
+    # Not a number where one is asked for: said, not judged, and no exception.
+    assert figures.compare_prediction("a lot", 232, question="How many?", tolerance=5) is None
+    assert "'a lot', which is not a number; the experiment says 232." in capsys.readouterr().out
+
+
 ENTRY = 'says = "x"\nsource = "NNDL ch3"\n'
 
 

@@ -9,6 +9,7 @@ with every other shipped notebook.
 """
 
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -57,6 +58,18 @@ def test_a_solution_region_becomes_a_stub_at_its_indentation():
         'def f(x):\n    "doc"\n    # Hint: add one\n'
         '    raise NotImplementedError("your code here: write f")'
     )
+
+
+def test_the_readers_predictions_start_empty_and_keep_their_unit():
+    # The solution notebook's own prediction would make "you were right" the author's.
+    source = 'x = 1\nmy_prediction = 400  # epochs\nmy_prediction = "L2"\nprint(my_prediction)'
+    assert make_exercises.empty_prediction(source) == (
+        "x = 1\nmy_prediction = ...  # your prediction (epochs)\n"
+        "my_prediction = ...  # your prediction\nprint(my_prediction)"
+    )
+    for path in sorted((ROOT / "notebooks" / "exercises").glob("lab*.ipynb")):
+        text = path.read_text()
+        assert not re.search(r'"my_prediction = (?!\.\.\.)', text), path.name
 
 
 def test_a_stub_names_the_function_or_method_it_is_in_and_only_that():

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import pathlib
 import re
@@ -92,15 +93,62 @@ def compare_prediction(prediction, outcome, *, question: str, tolerance=None) ->
     if prediction is None or prediction is Ellipsis:
         print(f"{question} You did not write a prediction; the experiment says: {outcome}.")
         return None
-    if tolerance is not None:
-        right = abs(float(prediction) - float(outcome)) <= tolerance
+    if _number(outcome) is not None and not isinstance(outcome, bool):
+        guess = _number(prediction)
+        if guess is None:  # "a lot": said, not judged, and the cell goes on
+            print(
+                f"{question} You predicted {prediction!r}, which is not a number; the "
+                f"experiment says {outcome}."
+            )
+            return None
+        if tolerance is not None:
+            right = abs(guess - float(outcome)) <= tolerance
+        else:
+            right = math.isclose(guess, float(outcome), rel_tol=1e-9, abs_tol=1e-12)
     elif isinstance(outcome, str) and isinstance(prediction, str):
-        right = prediction.strip().lower() == outcome.strip().lower()
+        right = _words(prediction) == _words(outcome)
     else:
         right = prediction == outcome
     verdict = "you were right" if right else "not what you expected: worth a second look"
     print(f"{question} You predicted {prediction}; the experiment says {outcome}: {verdict}.")
     return right
+
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+def _number(value) -> float | None:
+    """``value`` as a float when it is a number, or a string of one ("100", " 5 %", "three");
+    None otherwise. A unit such as "%" is the reader's: the number is compared as written."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower().rstrip("%").strip().replace(",", "")
+        if text in _NUMBER_WORDS:
+            return float(_NUMBER_WORDS[text])
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _words(text: str) -> str:
+    """A string as compared: case, spaces, hyphens and underscores do not count
+    ("Cross entropy" is "cross-entropy"), nor a number written as a word."""
+    words = re.split(r"[\s\-_]+", text.strip().lower())
+    return " ".join(str(_NUMBER_WORDS.get(w, w)) for w in words if w)
 
 
 def problem(entry: dict, value) -> str | None:
