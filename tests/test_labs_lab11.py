@@ -33,6 +33,19 @@ def test_step_passes_right_answers(fn, capsys):
     assert capsys.readouterr().out.startswith("\u2713 step:")
 
 
+def test_step_passes_an_overflowing_sigmoid_and_says_how_to_quiet_it(capsys):
+    def step_naive(x, s, w=1000):
+        with np.errstate(all="warn"):
+            return 1 / (1 + np.exp(-w * (np.asarray(x) - s)))
+
+    check.step(step_naive)
+    out = capsys.readouterr().out
+    assert out.startswith("\u2713 step:") and "overflow encountered in exp" in out
+    assert "np.tanh(z / 2)" in out
+    check.step(step_tanh)  # quiet: no note
+    assert "NumPy warns" not in capsys.readouterr().out
+
+
 STEP_MISTAKES = {
     "bias +ws": (lambda x, s, w=1000: sigmoid(w * (x + s)), "the bias is +w s"),
     "no w": (lambda x, s, w=1000: sigmoid(x - s), "w is left out"),

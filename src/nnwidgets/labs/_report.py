@@ -10,6 +10,7 @@ never fails on a strange answer.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 
@@ -300,6 +301,19 @@ def call(fn, name, inputs, *args, expect="a result"):
             f"  expected: {expect}\n  got:      the {type(exc).__name__} above"
             f"{hint}"
         ) from exc
+
+
+def numpy_warnings(fn, *args):
+    """The RuntimeWarnings NumPy prints while ``fn(*args)`` runs (its default settings), each
+    once: a right answer may still print them in every cell that uses it. An exception counts
+    as none (the check has judged the answer already)."""
+    with warnings.catch_warnings(record=True) as seen, np.errstate(all="warn"):
+        warnings.simplefilter("always", RuntimeWarning)
+        try:
+            fn(*args)
+        except Exception:
+            return []
+    return sorted({str(w.message) for w in seen if issubclass(w.category, RuntimeWarning)})
 
 
 def passed(name, what):

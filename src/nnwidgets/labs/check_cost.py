@@ -24,6 +24,7 @@ from ._report import (
     close,
     diagnose,
     fail,
+    numpy_warnings,
     passed,
     shape_problem,
     show,
@@ -256,7 +257,16 @@ def cross_entropy_cost(fn):
             "0, so they add nothing. Clipping a into [eps, 1 - eps] is fine with a tiny eps "
             "(1e-12); a large one changes the cost",
         )
-    passed(name, f"C = {float(got):.6g} for {n} examples of {k} outputs, 0 ln 0 taken as 0")
+    said = f"C = {float(got):.6g} for {n} examples of {k} outputs, 0 ln 0 taken as 0"
+    noisy = numpy_warnings(fn, A_CE.copy(), Y_CE.copy())
+    if noisy:
+        said += (
+            f". NumPy warns on the way ({'; '.join(noisy)}): the cost is right, since "
+            f"np.nan_to_num turns the nan into 0, but the warnings will print in every cell "
+            f"that trains with it. Compute the terms inside "
+            f'`with np.errstate(divide="ignore", invalid="ignore"):` to keep them quiet'
+        )
+    passed(name, said)
 
 
 # -- BP1 for cross-entropy -----------------------------------------------------------------------

@@ -25,7 +25,17 @@ import warnings
 import numpy as np
 
 from .. import bumps as _bumps
-from ._report import Text, as_array, call, close, diagnose, fail, passed, show
+from ._report import (
+    Text,
+    as_array,
+    call,
+    close,
+    diagnose,
+    fail,
+    numpy_warnings,
+    passed,
+    show,
+)
 
 __all__ = ["bump", "bumps_network", "step"]
 
@@ -125,7 +135,17 @@ def step(fn):
             )
         if not _float32_close(got, expected):
             diagnose(got, expected, mistakes, name, inputs, "the step", raw)
-    passed(name, f"sigma(w (x - s)) steps up at s, for w = {W:g} and w = {W_GENTLE:g}")
+    said = f"sigma(w (x - s)) steps up at s, for w = {W:g} and w = {W_GENTLE:g}"
+    # Far from its step, w (x - s) = -900: 1 / (1 + np.exp(900)) is right (0) but overflows.
+    noisy = numpy_warnings(fn, np.array([0.0, 1.0]), 0.9)
+    if noisy:
+        said += (
+            f". NumPy warns far from the step ({'; '.join(noisy)}, at w (x - s) = -900): the "
+            f"value is right, since 1 / (1 + inf) is 0, but the warning will print wherever "
+            f"bumps are drawn. 0.5 * (1 + np.tanh(z / 2)) is the same sigmoid and never "
+            f"overflows (or clip z into [-500, 500] first)"
+        )
+    passed(name, said)
 
 
 # -- bump -----------------------------------------------------------------------------------------
