@@ -367,8 +367,10 @@ def test_add_run_compares_runs_one_after_another(make_net, make_dash):
     assert d.history is second.history and d.histories[0].epochs == 1
     assert [r["label"] for r in d._runs] == [r.label for r in d.runs]
     assert all(r["curves"] is not None for r in d._runs)
-    with pytest.raises(RuntimeError, match="nothing left to train"):
+    with pytest.raises(RuntimeError, match="nothing left to train") as refused:
         d.start()
+    # A notebook cell with dash.run() run again: say how to start over, not only add_run
+    assert "run the cell that made this dashboard (and its networks) again" in str(refused.value)
     with pytest.raises(ValueError, match=r"already run 2 .*network\.copy\(\)"):
         d.add_run(second.network)
 

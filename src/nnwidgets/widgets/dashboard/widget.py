@@ -589,8 +589,9 @@ class TrainingDashboard(anywidget.AnyWidget):
         if not pending:
             raise RuntimeError(
                 f"{what}(): nothing left to train: every run has finished "
-                f"({', '.join(r.status for r in self.runs)}). add_run(network, "
-                f"...) to train another"
+                f"({', '.join(r.status for r in self.runs)}). To train them again from the "
+                f"start, run the cell that made this dashboard (and its networks) again; to "
+                f"train one more, add_run(network, ...)"
             )
         for r in pending:
             if getattr(r.network, "training", False):
