@@ -150,6 +150,17 @@ def test_a_run_whose_weights_are_not_images_cannot_be_compared(dash, page_writes
     assert dash.compare_run is None
 
 
+def test_interleave_is_checked_when_set_and_takes_numpy_numbers(make_dash):
+    d = make_dash(epochs=1, interleave=np.int64(2))
+    assert d.interleave == 2
+    with pytest.raises(ValueError, match="interleave must be False .*; got 'x'"):
+        d.interleave = "x"  # refused here, not later at start()
+    assert d.interleave == 2
+    d.interleave = np.True_
+    d.run()
+    assert [r.status for r in d.runs] == ["completed"]
+
+
 def test_log_scale_is_true_or_false(dash):
     dash.log_scale = np.True_  # np.any(...) is a bool too
     assert dash.log_scale is True

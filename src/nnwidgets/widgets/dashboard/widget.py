@@ -34,6 +34,7 @@ there.
 from __future__ import annotations
 
 import logging
+import numbers
 import re
 import signal
 import threading
@@ -565,6 +566,17 @@ class TrainingDashboard(anywidget.AnyWidget):
             self._check_can_start("start")
             self._launch(paused=False)
 
+    @property
+    def interleave(self):
+        """bool or int: how the runs share the training (see the class docstring); checked
+        when set, so that a typo fails there and not at ``start()``."""
+        return self._interleave
+
+    @interleave.setter
+    def interleave(self, value):
+        _interleave_mode(value)
+        self._interleave = value
+
     def _check_open(self, what):
         if self._closed:
             raise RuntimeError(
@@ -974,12 +986,15 @@ def _check_update_interval(value):
 
 def _interleave_mode(interleave):
     """``interleave`` as the training loop uses it: False, "epoch", or a number of mini-batches."""
+    if isinstance(interleave, np.bool_):
+        interleave = bool(interleave)
     if interleave is False or interleave is None:
         return False
-    if interleave is True or interleave == "epoch":
+    if interleave is True or (isinstance(interleave, str) and interleave == "epoch"):
         return "epoch"
-    if isinstance(interleave, int) and not isinstance(interleave, bool) and interleave >= 1:
-        return int(interleave)
+    if isinstance(interleave, numbers.Integral) and not isinstance(interleave, bool):
+        if interleave >= 1:
+            return int(interleave)
     raise ValueError(
         f"interleave must be False (one run after another), True (one epoch of "
         f"each in turn) or a number of mini-batches >= 1; got {interleave!r}"
