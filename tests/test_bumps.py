@@ -292,6 +292,9 @@ def test_heights_and_steps_take_what_numpy_computes():
     assert b.steps == [0.0, 0.1, 0.4, 0.6, 0.8, 1.0]
     with pytest.raises(traitlets.TraitError, match="'heights' trait of a BumpBuilder"):
         b.heights = None
+    with pytest.raises(TypeError, match="heights must be a list of numbers; got \\[True"):
+        b.heights = [True] * 5  # not 1.0 five times
+    assert BumpBuilder(free_steps=np.bool_(True)).free_steps is True
     with pytest.raises(ValueError, match=r"heights must be a list of numbers \(a 1-D array\)"):
         b.heights = np.ones((5, 2))
     assert b.heights == [0.5, 1.0, 2.0, 0.25, -1.0]

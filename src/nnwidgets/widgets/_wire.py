@@ -181,6 +181,11 @@ class NumberList(traitlets.List):
             value = value.tolist()
         elif isinstance(value, (list, tuple)):
             value = [v.item() if isinstance(v, np.generic) else v for v in value]
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            # Float would take True as 1.0: a list of flags is not a list of numbers
+            raise TraitTypeError(
+                f"{type(obj).__name__}.{self.name} must be a list of numbers; got {value!r}"
+            )
         return super().validate(obj, value)
 
 

@@ -118,6 +118,8 @@ class BumpBuilder(anywidget.AnyWidget):
         samples = kwargs.pop("samples", 100)
         # Everything is checked before the widget exists (no half-made widget on bad input).
         n = bumps._positive_int(n_pairs, "n_pairs", 1, 1000)
+        if isinstance(free_steps, np.bool_):
+            free_steps = bool(free_steps)
         if not isinstance(free_steps, bool):
             raise TypeError(f"free_steps must be True or False; got {free_steps!r}")
         if (
