@@ -351,6 +351,10 @@ DROPOUT_MISTAKES = {
         _dropping(at_test=lambda A, p, rng: (A * (1 - p), np.ones_like(A))),
         r"at test time A is multiplied by \(1 - p\)",
     ),
+    "zero mask at test time": (
+        _dropping(at_test=lambda A, p, rng: (A, np.zeros_like(A))),
+        r"A comes back unchanged, as it should, but the mask does not say so",
+    ),
     "inverted mask": (_dropping(mask_out=lambda m, p: 1 - m), "the mask is inverted"),
     "scaled mask": (
         _dropping(mask_out=lambda m, p: m / (1 - p)),
