@@ -161,6 +161,23 @@ def test_interleave_is_checked_when_set_and_takes_numpy_numbers(make_dash):
     assert [r.status for r in d.runs] == ["completed"]
 
 
+def test_an_exercise_not_written_yet_is_one_line_not_a_traceback(make_dash, caplog):
+    # A lab's callback still holding its stub: the learner needs its message, not 20 frames.
+    class Stub(Callback):
+        def on_epoch_end(self, trainer, epoch, logs):
+            raise NotImplementedError("your code here: write PlateauHalving.on_epoch_end")
+
+    d = make_dash(epochs=1, callbacks=[Stub()])
+    with caplog.at_level(logging.ERROR, logger="nnwidgets.dashboard"):
+        d.run()
+    assert d.runs[0].status == "failed"
+    assert d.runs[0].message == (
+        "NotImplementedError: your code here: write PlateauHalving.on_epoch_end"
+    )
+    (record,) = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert record.exc_info is None and "write PlateauHalving.on_epoch_end" in record.getMessage()
+
+
 def test_log_scale_is_true_or_false(dash):
     dash.log_scale = np.True_  # np.any(...) is a bool too
     assert dash.log_scale is True

@@ -181,6 +181,9 @@ def _train_run(run, control, publisher, inline):
         run.trainer.run()
     except TrainingDiverged:
         run.message = run.explain_divergence()
+    except NotImplementedError as exc:  # an exercise not written yet: its message says which
+        logger.error("TrainingDashboard: %s failed: NotImplementedError: %s", run.label, exc)
+        run.message = f"NotImplementedError: {exc}"
     except Exception as exc:  # noqa: BLE001 - shown in the widget, logged in full
         logger.exception("TrainingDashboard: %s failed", run.label)
         run.message = f"{type(exc).__name__}: {exc}"
