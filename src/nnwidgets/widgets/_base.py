@@ -25,7 +25,7 @@ from .. import functions
 from .._checks import reject_unknown
 from ..book import as_network, book_activation
 from . import _sync
-from ._wire import TraitValueError, array_to_json, as_trait_error
+from ._wire import TraitValueError, array_to_json, checked
 
 __all__ = [
     "NetworkWidget",
@@ -226,11 +226,8 @@ class NetworkWidget(anywidget.AnyWidget):
                 f"{type(self).__name__}.network cannot be None: assign a network "
                 f"(leave it out of {type(self).__name__}() for the shipped model)"
             )
-        try:
-            net = as_widget_network(net)
-            self._pending = self._network_state(net)  # raises before anything changes
-        except (TypeError, ValueError) as exc:
-            raise as_trait_error(exc) from None
+        net = checked(as_widget_network, net)
+        self._pending = checked(self._network_state, net)  # raises before anything changes
         return net
 
     @traitlets.observe("network")

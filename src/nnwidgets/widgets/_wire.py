@@ -27,6 +27,7 @@ __all__ = [
     "TraitTypeError",
     "TraitValueError",
     "as_trait_error",
+    "checked",
 ]
 
 #: Directory holding the bundles ``npm run build`` writes: ``<name>.js`` and ``<name>.css``.
@@ -161,6 +162,15 @@ class Choice(traitlets.Enum):
         raise TraitValueError(
             f"{type(obj).__name__}.{self.name} must be one of {list(self.values)}; got {value!r}"
         )
+
+
+def checked(check, value, *args):
+    """``check(value, *args)`` for a ``@validate`` handler: its ValueError or TypeError as the
+    matching TraitError (:func:`as_trait_error`)."""
+    try:
+        return check(value, *args)
+    except (TypeError, ValueError) as exc:
+        raise as_trait_error(exc) from None
 
 
 class NumberList(traitlets.List):

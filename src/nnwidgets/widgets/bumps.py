@@ -22,8 +22,6 @@ and sent by the one throttled writer (:mod:`._sync`).
 from __future__ import annotations
 
 import logging
-import math
-import numbers
 
 import anywidget
 import numpy as np
@@ -122,13 +120,7 @@ class BumpBuilder(anywidget.AnyWidget):
             free_steps = bool(free_steps)
         if not isinstance(free_steps, bool):
             raise TypeError(f"free_steps must be True or False; got {free_steps!r}")
-        if (
-            isinstance(steepness, bool)
-            or not isinstance(steepness, numbers.Real)
-            or not math.isfinite(steepness)
-            or steepness <= 0
-        ):
-            raise ValueError(f"steepness must be a positive finite number; got {steepness!r}")
+        steepness = bumps._check_steepness(steepness)
         if not callable(f) and f is not None and samples != 100:
             raise ValueError(
                 "samples applies to a callable f; an array f is sampled at its "

@@ -44,8 +44,8 @@ from ._wire import (
     NumberList,
     TraitValueError,
     array_serialization,
-    as_trait_error,
     bundle,
+    checked,
 )
 
 __all__ = ["TASKS", "DecisionMap"]
@@ -346,14 +346,11 @@ class DecisionMap(NetworkWidget):
                 f"{y[i]:g}"
             )
 
-    # Validators raise TraitErrors (as_trait_error): only those make set_state (the page) and
+    # Validators raise TraitErrors (checked): only those make set_state (the page) and
     # set_network's hold_trait_notifications put back what they had assigned.
     @traitlets.validate("features")
     def _validate_features(self, proposal):
-        try:
-            names = list(check_features(proposal["value"]))
-        except (TypeError, ValueError) as exc:
-            raise as_trait_error(exc) from None
+        names = list(checked(check_features, proposal["value"]))
         net = self._trait_values.get("network")
         if net is not None and int(net.sizes[0]) != len(names):
             raise TraitValueError(
@@ -365,17 +362,11 @@ class DecisionMap(NetworkWidget):
 
     @traitlets.validate("resolution")
     def _validate_resolution(self, proposal):
-        try:
-            return check_resolution(proposal["value"])
-        except (TypeError, ValueError) as exc:
-            raise as_trait_error(exc) from None
+        return checked(check_resolution, proposal["value"])
 
     @traitlets.validate("extent")
     def _validate_extent(self, proposal):
-        try:
-            return check_extent(proposal["value"])
-        except (TypeError, ValueError) as exc:
-            raise as_trait_error(exc) from None
+        return checked(check_extent, proposal["value"])
 
     @traitlets.observe("network")
     def _forget_page_accuracy(self, change):

@@ -46,7 +46,7 @@ import traitlets
 
 from ..._checks import reject_unknown
 from ...training import Trainer
-from .._wire import Flag, TraitValueError, bundle
+from .._wire import Flag, TraitValueError, bundle, checked
 from .calibration import check_calibration
 from .control import TrainingControl, check_timeout
 from .grid import expand_grid
@@ -849,10 +849,7 @@ class TrainingDashboard(anywidget.AnyWidget):
     @traitlets.validate("compare_run")
     def _validate_compare_run(self, proposal):
         # The index itself is checked by _RunChoice; here, that its weights can be drawn.
-        try:
-            self._check_images(proposal["value"], "the comparison (compare_run)")
-        except ValueError as exc:
-            raise TraitValueError(str(exc)) from None
+        checked(self._check_images, proposal["value"], "the comparison (compare_run)")
         return proposal["value"]
 
     @traitlets.observe("panels_run", "compare_run")
