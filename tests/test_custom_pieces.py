@@ -251,6 +251,23 @@ def test_pieces_are_checked_on_a_probe_naming_the_object(kwargs, error, message)
         Network([6, 5, 3], output=kwargs.pop("output", "sigmoid"), **kwargs)
 
 
+def test_a_stub_not_written_is_one_message_and_a_bug_keeps_its_traceback():
+    class Stub(MyCrossEntropy):
+        def fn(self, a, y):
+            raise NotImplementedError("your code here: write cross_entropy_cost")
+
+    class Bug(MyCrossEntropy):
+        def fn(self, a, y):
+            return a[:, 99]  # the reader's own IndexError: its line must still show
+
+    with pytest.raises(TypeError, match="write cross_entropy_cost") as stub:
+        Network([6, 5, 3], output="sigmoid", cost=Stub())
+    assert stub.value.__cause__ is None and stub.value.__suppress_context__
+    with pytest.raises(TypeError, match="IndexError") as bug:
+        Network([6, 5, 3], output="sigmoid", cost=Bug())
+    assert isinstance(bug.value.__cause__, IndexError)
+
+
 def test_an_instance_with_arguments_is_used_as_given():
     net = Network([6, 5, 3], activation=NeedsArguments(1.0), seed=0)
     assert net.activation_function.builtin == "linear"  # slope 1: the identity
