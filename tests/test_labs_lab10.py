@@ -240,6 +240,23 @@ def test_plateau_halving_with_history_and_a_stop_at_the_next_epoch_passes():
     check.PlateauHalving(PlateauHalving)
 
 
+def test_a_callback_reading_what_the_stand_in_lacks_is_told_what_it_has():
+    class PlateauHalving(Callback):
+        def __init__(self, patience, floor=1 / 128):
+            self.patience = patience
+
+        def on_epoch_end(self, trainer, epoch, logs):
+            self.mu = trainer.momentum  # the real Trainer has it; the check's stand-in does not
+
+    fails_with(
+        check.PlateauHalving,
+        PlateauHalving,
+        "stand-in for the Trainer, which has no 'momentum'",
+        "trainer.history.val_accuracy",
+        report=False,
+    )
+
+
 def test_plateau_halving_runs_in_a_real_trainer():
     # The class the check passes does what it says inside the Trainer: it halves and stops.
     data = load_bundled()

@@ -222,6 +222,16 @@ class _ScriptedTrainer:
     def current_learning_rate(self, progress):
         return self.learning_rate
 
+    def __getattr__(self, name):  # only for names not set above
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"the check runs your callback on a stand-in for the Trainer, which has no "
+            f"{name!r}: it holds learning_rate, epoch, epochs, history (val_accuracy) and "
+            f"stop(), all a plateau rule needs. Read the validation accuracies from "
+            f"trainer.history.val_accuracy and set trainer.learning_rate"
+        )
+
 
 #: The script: validation accuracy after each epoch. Epoch 3 drops (a rule that halves on any
 #: drop acts there), epoch 4 rises above epoch 3 but not above the best (a rule that restarts
