@@ -127,7 +127,15 @@ BUMP_MISTAKES = {
     ),
     "s1 > s2 accepted": (
         lambda x, s1, s2, h, w=1000: h * (step_right(x, s1, w) - step_right(x, s2, w)),
-        "s1 > s2 was accepted silently",
+        "a dip of depth h below 0 between s2 and s1",
+    ),
+    "s1 > s2 answered with None": (
+        lambda x, s1, s2, h, w=1000: bump_right(x, s1, s2, h, w) if s1 <= s2 else None,
+        "got:      None (nothing returned, and no error)",
+    ),
+    "s1 > s2 answered with zeros": (
+        lambda x, s1, s2, h, w=1000: bump_right(x, s1, s2, h, w) if s1 <= s2 else 0 * x,
+        "got:      values, and no error",
     ),
     "s1 > s2 swapped quietly": (
         lambda x, s1, s2, h, w=1000: bump_right(x, min(s1, s2), max(s1, s2), h, w),

@@ -244,7 +244,18 @@ def bump(fn):
                 "`if s1 > s2: raise ValueError(...)` saying what arrived"
             )
         else:
-            dip = "a dip of depth h below 0 between s2 and s1" if got is not None else "a result"
+            dipped = (
+                got is not None
+                and got.size == X_BUMP.size
+                and close(got.reshape(X_BUMP.shape), _bump(X_BUMP, S2, S1, H, W))
+            )
+            # Say what came back: the dip itself, nothing at all, or other values.
+            if dipped:
+                dip = "a dip of depth h below 0 between s2 and s1"
+            elif raw is None:
+                dip = "None (nothing returned, and no error)"
+            else:
+                dip = "values, and no error"
             why = (
                 "s1 > s2 was accepted silently: h * (step(s1) - step(s2)) is then a negative "
                 "bump, which no caller asking for a bump means. Check the order and raise a "
@@ -254,7 +265,7 @@ def bump(fn):
             name,
             inputs,
             Text("a ValueError: s1 must be at most s2"),
-            Text(f"{dip}: {show(raw)}" if got is not None else show(raw)),
+            Text(dip if raw is None else f"{dip}: {show(raw)}"),
             why,
         )
     passed(
