@@ -19,6 +19,7 @@ from nnwidgets.widgets._wire import (
     array_to_json,
     bundle,
 )
+from nnwidgets.widgets.diagram import NetworkDiagram
 from nnwidgets.widgets.info import ModelInfo, describe_network
 
 
@@ -153,8 +154,11 @@ def test_array_trait_converts_and_validates():
     w = Probe()
     w.weights = [[1, 2, 3]]
     assert isinstance(w.weights, np.ndarray) and w.weights.dtype == np.float32
-    with pytest.raises(traitlets.TraitError, match=r"must have shape \(any, 3\); got \(3,\)"):
+    with pytest.raises(traitlets.TraitError, match=r"must have shape \(n, 3\) \(2-D\); got \(3,\)"):
         w.weights = [1, 2, 3]
+    # one axis of any length reads as NumPy writes it, "(n,)", not "(any)"
+    with pytest.raises(ValueError, match=r"input must have shape \(n,\) \(1-D\); got \(28, 28\)"):
+        NetworkDiagram(Network([784, 16, 10], seed=0)).input = np.ones((28, 28))
     with pytest.raises(traitlets.TraitError, match="convertible to a float32 array"):
         w.weights = [["a", "b", "c"]]
 

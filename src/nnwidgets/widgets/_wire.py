@@ -233,7 +233,11 @@ class Array(traitlets.TraitType):
                 w is None or w == n for w, n in zip(self.shape, a.shape)
             )
             if not ok:
-                want = "(" + ", ".join("any" if w is None else str(w) for w in self.shape) + ")"
+                # (None,) reads "(n,)": one axis of any length, as NumPy writes a shape
+                sizes = ["n" if w is None else str(w) for w in self.shape]
+                want = "(" + ", ".join(sizes) + ("," if len(sizes) == 1 else "") + ")"
+                if None in self.shape:
+                    want += f" ({len(self.shape)}-D)"
                 raise TraitValueError(f"{self._where()} must have shape {want}; got {a.shape}")
         return a
 
