@@ -21,7 +21,7 @@ notebook scrolls it away (running the timing cell below it does); the output say
 happened. Until late on 5 Dec a timer did it, reading the dashboard's position ten times a
 second: that forced a layout of the whole JupyterLab page each time, 12-13 ms of the page's main
 thread a second on the dashboard's side alone (found with a Chromium trace; the page's main
-thread went from 0.28-0.34 of each second to 0.25-0.28 without it).
+thread went from 0.28-0.34 of each second to 0.25-0.29 without it; four runs read 0.890-0.928).
 
 Without ``--browser``: the kernel-side cost only. The dashboard trains in its background
 thread while its writer serialises the curves exactly as in a notebook, but the comm is
