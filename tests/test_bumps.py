@@ -382,6 +382,15 @@ def test_close_stops_following_the_network():
     assert net._listeners == []
 
 
+def test_a_closed_builder_overlays_no_network():
+    b = BumpBuilder()
+    b.close()
+    net = Network([1, 4, 1], output="sigmoid", seed=0)
+    with pytest.raises(RuntimeError, match="this BumpBuilder was closed"):
+        b.show_network(net)
+    assert not net._listeners
+
+
 def test_the_maths_imports_no_widget():
     code = "import sys, nnwidgets.bumps; print('anywidget' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -178,6 +178,14 @@ def test_an_exercise_not_written_yet_is_one_line_not_a_traceback(make_dash, capl
     assert record.exc_info is None and "write PlateauHalving.on_epoch_end" in record.getMessage()
 
 
+def test_results_by_seed_is_true_or_false(make_dash):
+    d = make_dash(epochs=1)
+    d.run()
+    assert len(d.results(by_seed=np.False_)) == 1
+    with pytest.raises(TypeError, match="by_seed must be True .* or False .*; got 'x'"):
+        d.results(by_seed="x")
+
+
 def test_log_scale_is_true_or_false(dash):
     dash.log_scale = np.True_  # np.any(...) is a bool too
     assert dash.log_scale is True

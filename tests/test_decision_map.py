@@ -312,6 +312,16 @@ def test_switching_networks_switches_subscription(net, data):
     assert not net._listeners and other._listeners
 
 
+def test_a_closed_map_follows_no_network(net, data):
+    m = DecisionMap(net, data)
+    m.close()
+    other = Network([2, 3, 1], output="sigmoid")
+    with pytest.raises(RuntimeError, match="this DecisionMap was closed; make a new one"):
+        m.network = other
+    assert not other._listeners and not net._listeners and m.network is net
+    m.close()  # twice is fine
+
+
 def test_the_page_report_sets_page_accuracy_and_a_malformed_one_is_logged(net, data, caplog):
     m = DecisionMap(net, data)
     assert m.page_accuracy is None

@@ -221,6 +221,10 @@ class NetworkWidget(anywidget.AnyWidget):
     @traitlets.validate("network")
     def _validate_network(self, proposal):
         net = proposal["value"]
+        if getattr(self, "_closed_once", False):  # a closed widget must not follow a network
+            raise RuntimeError(
+                f"this {type(self).__name__} was closed; make a new one to show the network"
+            )
         if net is None:
             raise TraitValueError(
                 f"{type(self).__name__}.network cannot be None: assign a network "
@@ -268,4 +272,5 @@ class NetworkWidget(anywidget.AnyWidget):
             self._unsubscribe()
             self._unsubscribe = None
         _sync.cancel(self)
+        self._closed_once = True
         super().close()

@@ -250,6 +250,8 @@ class BumpBuilder(anywidget.AnyWidget):
         The overlay follows the network: training it (or ``set_parameters``) redraws it. Returns
         ``self``.
         """
+        if getattr(self, "_closed_once", False):  # a closed widget must not follow a network
+            raise RuntimeError("this BumpBuilder was closed; make a new one to overlay a network")
         if net is None:
             self._stop_following()
             self._network = None
@@ -306,6 +308,7 @@ class BumpBuilder(anywidget.AnyWidget):
     def close(self):
         if getattr(self, "_unsubscribe", None) is not None:
             self._stop_following()
+        self._closed_once = True
         super().close()
 
     def __repr__(self) -> str:

@@ -428,6 +428,11 @@ class TrainingDashboard(anywidget.AnyWidget):
         its epoch, final losses, seconds; ``epochs_to_target`` with ``target_accuracy``: see
         :func:`~.results.run_results`). ``by_seed=False`` gives :meth:`summary` instead.
         """
+        if not isinstance(by_seed, (bool, np.bool_)):
+            raise TypeError(
+                f"by_seed must be True (one row per run) or False (one per setting, the seeds "
+                f"together); got {by_seed!r}"
+            )
         rows = run_results(self.runs, target_accuracy)
         return rows if by_seed else summarise(rows)
 
