@@ -186,6 +186,12 @@ def test_results_by_seed_is_true_or_false(make_dash):
         d.results(by_seed="x")
 
 
+def test_wait_takes_a_numpy_number_of_seconds(make_dash):
+    d = make_dash(epochs=1)
+    d.start()
+    assert d.wait(np.float32(60)) is d.history
+
+
 def test_log_scale_is_true_or_false(dash):
     dash.log_scale = np.True_  # np.any(...) is a bool too
     assert dash.log_scale is True

@@ -312,6 +312,14 @@ def test_switching_networks_switches_subscription(net, data):
     assert not net._listeners and other._listeners
 
 
+def test_features_as_one_string_is_refused_not_made_a_list(net, data):
+    m = DecisionMap(net, data)
+    with pytest.raises(TypeError, match="features must be a list of names .*; got the string 'x1'"):
+        m.features = "x1"
+    m.features = ("x2", "x1")  # a tuple is a list of names
+    assert m.features == ["x2", "x1"]
+
+
 def test_a_closed_map_follows_no_network(net, data):
     m = DecisionMap(net, data)
     m.close()

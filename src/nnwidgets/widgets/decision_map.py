@@ -218,7 +218,8 @@ class DecisionMap(NetworkWidget):
     task = traitlets.Enum(TASKS, default_value="binary", read_only=True).tag(sync=True)
     """str: "binary", "classes" or "regression", from the network's output layer (read-only)."""
 
-    features = traitlets.List(traitlets.Unicode(), default_value=["x1", "x2"]).tag(sync=True)
+    # Checked: every value meets check_features (a List would turn "x1" into ["x1"] first)
+    features = Checked(["x1", "x2"]).tag(sync=True)
     """list of str: the network's inputs, computed from (x1, x2) (see ``toy.FEATURES``)."""
 
     resolution = Checked(100).tag(sync=True)  # check_resolution's one rule, for every value
@@ -356,7 +357,8 @@ class DecisionMap(NetworkWidget):
             raise TraitValueError(
                 f"features must be {int(net.sizes[0])} names, one per input of the "
                 f"network (sizes {list(net.sizes)}); got {names}. To show a network "
-                f"with {len(names)} inputs: m.set_network(net, features={names})"
+                f"with {len(names)} input{'s' * (len(names) != 1)}: "
+                f"m.set_network(net, features={names})"
             )
         return names
 

@@ -23,8 +23,11 @@ dashboard's :class:`~.runs.Run`). Nothing here imports a widget library.
 
 from __future__ import annotations
 
+import numbers
 import threading
 import time
+
+import numpy as np
 
 __all__ = ["TrainingControl", "PARK_TIMEOUT", "check_timeout"]
 
@@ -41,7 +44,7 @@ def check_timeout(timeout, what):
     (``threading.TIMEOUT_MAX``, about 292 years), ``10**400`` included, is no timeout."""
     if timeout is None:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+    if isinstance(timeout, (bool, np.bool_)) or not isinstance(timeout, numbers.Real):
         raise ValueError(
             f"{what}: timeout must be None or a number of seconds >= 0; got {timeout!r}"[:200]
         )
