@@ -231,12 +231,15 @@ def bump(fn):
             got = np.asarray(raw, dtype=float)
         except (TypeError, ValueError):
             got = None
-        swapped = (
-            got is not None
-            and got.size == X_BUMP.size
-            and close(got.reshape(X_BUMP.shape), _bump(X_BUMP, S1, S2, H, W))
-        )
-        if swapped:
+
+        def came_back(expected):  # the values returned are these, whatever their shape
+            return (
+                got is not None
+                and got.size == X_BUMP.size
+                and close(got.reshape(X_BUMP.shape), expected)
+            )
+
+        if came_back(_bump(X_BUMP, S1, S2, H, W)):  # swapped quietly
             dip = "the bump from s2 to s1: the two were swapped quietly"
             why = (
                 "s1 > s2 was swapped quietly into the bump from s2 to s1: a caller who passes "
@@ -244,13 +247,8 @@ def bump(fn):
                 "`if s1 > s2: raise ValueError(...)` saying what arrived"
             )
         else:
-            dipped = (
-                got is not None
-                and got.size == X_BUMP.size
-                and close(got.reshape(X_BUMP.shape), _bump(X_BUMP, S2, S1, H, W))
-            )
             # Say what came back: the dip itself, nothing at all, or other values.
-            if dipped:
+            if came_back(_bump(X_BUMP, S2, S1, H, W)):
                 dip = "a dip of depth h below 0 between s2 and s1"
             elif raw is None:
                 dip = "None (nothing returned, and no error)"
