@@ -110,8 +110,16 @@ def _cross_entropy(A, Y):
 
 
 def _softmax(Z):
-    e = np.exp(Z - Z.max(axis=1, keepdims=True))  # e^(z - max): the same ratios, no overflow
-    return e / e.sum(axis=1, keepdims=True)
+    # e^(z - max): the same ratios, no overflow
+    return _shifted_softmax(Z, Z.max(axis=1, keepdims=True))
+
+
+def _shifted_softmax(Z, shift):
+    """softmax of each row with ``shift`` subtracted before exp (a learner's shift may overflow:
+    quietly, since the check reports it in words)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(Z - shift)
+        return e / e.sum(axis=1, keepdims=True)
 
 
 def _quietly(fn, *args):
@@ -451,12 +459,6 @@ def softmax(fn):
         f"right on {n} rows, including (1000, 1001, 1002) without overflow, and on rows "
         f"spanning 2000",
     )
-
-
-def _shifted_softmax(Z, shift):
-    with np.errstate(all="ignore"):
-        e = np.exp(Z - shift)
-        return e / e.sum(axis=1, keepdims=True)
 
 
 def _check_wide_rows(fn, name):

@@ -93,7 +93,7 @@ def compare_prediction(prediction, outcome, *, question: str, tolerance=None) ->
     if prediction is None or prediction is Ellipsis:
         print(f"{question} You did not write a prediction; the experiment says: {outcome}.")
         return None
-    if _number(outcome) is not None and not isinstance(outcome, bool):
+    if _number(outcome) is not None:  # a number (never a bool), or a string of one
         guess = _number(prediction)
         if guess is None:  # "a lot": said, not judged, and the cell goes on
             print(
