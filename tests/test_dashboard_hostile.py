@@ -73,6 +73,24 @@ def test_bad_arguments_name_the_parameter_and_the_value(kwargs, match, make_dash
         make_dash(**kwargs)
 
 
+def test_callbacks_follow_fits_rule_none_one_or_a_list(make_dash):
+    # What net.fit(callbacks=...) accepts, the dashboard accepts: None, one callback, a list.
+    class Counter(Callback):
+        epochs = 0
+
+        def on_epoch_end(self, trainer, epoch, logs):
+            Counter.epochs += 1
+
+    for given in (None, Counter(), [Counter()]):
+        d = make_dash(epochs=1, callbacks=given)
+        d.start()
+        d.wait(60)
+        assert d.status == "completed", (given, d.status, d.message)
+    assert Counter.epochs == 2  # the one callback and the list's, once each
+    with pytest.raises(TypeError, match="callbacks must be Callback instances; got builtin"):
+        make_dash(callbacks=[print])  # refused at once, not when training starts
+
+
 def test_a_failed_construction_leaves_no_widget_behind(make_dash, small_problem):
     X, y = small_problem.X, small_problem.y
     # Each widget made is registered with the front end until closed: a call that fails must

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..._checks import reject_unknown
 from ...network import Network
-from ...training import Trainer, auto_threads, raw_pixel_top
+from ...training import Trainer, auto_threads, callback_list, raw_pixel_top
 from .._base import as_widget_network
 from .._wire import array_to_json
 from .series import DecimatingSeries
@@ -377,14 +377,12 @@ class Run:
                 f"weights and biases); got {type(network).__name__}"
             )
         check_max_points(max_points)
-        if isinstance(callbacks, (str, bytes)) or not hasattr(callbacks, "__iter__"):
-            raise TypeError(
-                f"callbacks must be a list of Callback instances; got {type(callbacks).__name__}"
-            )
+        # fit's rule for callbacks (None, one, or a list of them), checked before anything else
+        user_callbacks = callback_list(callbacks)
         self.network = network
         self.label_given = label
         self.label = label or ""
-        self._user_callbacks = list(callbacks)
+        self._user_callbacks = user_callbacks
         # Built now so that every argument is checked now, by the Trainer's own rules.
         self.trainer = Trainer(
             network, X, y, validation=validation, callbacks=self._user_callbacks, **settings
