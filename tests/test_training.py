@@ -1,6 +1,7 @@
 """The training loop: every option learns, and stopping, pausing or diverging loses nothing."""
 
 import math
+import sys
 import threading
 import time
 import warnings
@@ -771,6 +772,18 @@ def test_schedule_returning_nan_is_named_and_changes_nothing():
         make().fit(X, y, epochs=1, schedule=lambda e: "fast")
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes are Python 3.11's")
+def test_a_schedule_that_raises_is_named_beside_its_own_error():
+    def halving(epoch):
+        return 0.5 ** (1 // (1 - int(epoch)))  # a slip: divides by zero at epoch 1
+
+    net = make()
+    with pytest.raises(ZeroDivisionError) as info:
+        net.fit(X, y, epochs=3, batch_size=100, schedule=halving)
+    assert info.value.__notes__ == ["(raised by the schedule halving at epoch 1)"]
+    assert all(np.isfinite(w).all() for w in net.weights)
+
+
 @pytest.mark.parametrize(
     "name, value, error, message",
     [
@@ -1290,6 +1303,9 @@ def test_parameters_replaced_mid_run_keep_learning_inside_gemm(replaced):
         np.testing.assert_array_equal(p, q)
 
 
+@pytest.mark.filterwarnings(
+    "ignore:X's values reach"
+)  # huge on purpose: the warning is tested elsewhere
 def test_a_relu_layers_huge_activations_still_stop_a_step_that_overflows():
     # The bound that proves a step finite takes a hidden layer's |a|^2 as a.size where the
     # activation's values lie in [-1, 1] (sigmoid, tanh), and sums the squares otherwise. ReLU's
@@ -1309,6 +1325,9 @@ def test_a_relu_layers_huge_activations_still_stop_a_step_that_overflows():
         np.testing.assert_array_equal(p, kept)
 
 
+@pytest.mark.filterwarnings(
+    "ignore:X's values reach"
+)  # huge on purpose: the warning is tested elsewhere
 @pytest.mark.parametrize("momentum", [0.0, 0.5])
 def test_a_finite_step_too_large_for_the_bound_to_prove_is_the_step_backprop_gives(momentum):
     # Inputs of 1e20 put the bound on the step (which reads their squared norm, 8e40) far

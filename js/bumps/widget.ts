@@ -31,6 +31,9 @@ interface BumpModel {
 const CSS_SIZE = { width: 560, height: 300 };
 const COLORS = { goal: "#2a6ea6", net: "#e8890c", overlay: "#2e9d4a", bump: "rgba(232,137,12,0.10)" };
 const STEP_GAP = 0.01; // the least width of a bump when steps move
+const WAIT_FRAMES = 240; // about 4 s at 60 frames a second
+/** Attributes on <html> or <body> through which hosts switch themes. */
+const THEME_MARKS = ["class", "data-theme", "data-jp-theme-name", "data-jp-theme-light", "data-vscode-theme-kind"];
 
 /** Everything the drawing needs, read from the model (kept when the model holds bad values). */
 interface State {
@@ -108,7 +111,11 @@ function render({ model, el }: RenderProps<BumpModel>) {
   // message Python sends, as the diagram, canvas and DecisionMap show it); empty otherwise.
   const error = h("div", "nnw-bumps__error");
   error.setAttribute("role", "status");
-  root.append(bar, plot, legend, error);
+  // What a first-time reader cannot guess from the picture: the circles move.
+  const hint = h("div", "nnw-bumps__hint", free
+    ? "Drag a circle up or down to set its bump's height, and a grey step sideways to move it (or Tab to one and press the arrow keys)."
+    : "Drag a circle up or down to set its bump's height (or Tab to one and press the arrow keys).");
+  root.append(bar, plot, legend, hint, error);
   el.append(root);
   cleanups.add(() => root.remove());
 
@@ -125,7 +132,9 @@ function render({ model, el }: RenderProps<BumpModel>) {
     overlayLabel: "",
   };
   let range: Range = { lo: -2, hi: 2 };
-  let dragging: { kind: "bump" | "step"; index: number; pointer: number } | null = null;
+  // grab: the handle's centre minus the pointer, in CSS pixels (y for a bump, x for a step), so
+  // a handle taken off its centre does not jump; 0 when the press was on the plot itself.
+  let dragging: { kind: "bump" | "step"; index: number; pointer: number; grab: number } | null = null;
 
   function readHeights() {
     const v = m.get("heights");
@@ -160,7 +169,9 @@ function render({ model, el }: RenderProps<BumpModel>) {
 
   // ---- drawing ------------------------------------------------------------------------------------
   let frame = 0;
-  function schedule() {
+  let waited = 0; // frames waited for the canvas to be laid out again (see draw)
+  function schedule(retry = false) {
+    if (!retry) waited = 0;
     if (!frame) frame = requestAnimationFrame(() => {
       frame = 0;
       draw();
@@ -176,12 +187,20 @@ function render({ model, el }: RenderProps<BumpModel>) {
   }
 
   function draw() {
-    fitToDevice(canvas, CSS_SIZE);
-    const cssW = canvas.clientWidth || CSS_SIZE.width, cssH = canvas.clientHeight || CSS_SIZE.height;
-    const box = plotBox(cssW, cssH);
-    const ctx = canvas.getContext("2d");
     const dev = deviation(state.goalLogit, state.heights, state.steps);
     updateText(dev);
+    // Not laid out (not in the page yet, or its notebook hidden, as JupyterLab does for half
+    // a second when the theme changes, unseen by the resize observer): a drawing at a guessed
+    // size would stay, squeezed, with the handles off their bumps. Try again each frame for
+    // a few seconds; after that the resize observer draws once the canvas has a size.
+    if (!canvas.clientWidth || !canvas.clientHeight) {
+      if (waited++ < WAIT_FRAMES) schedule(true);
+      return;
+    }
+    fitToDevice(canvas, CSS_SIZE);
+    const cssW = canvas.clientWidth, cssH = canvas.clientHeight;
+    const box = plotBox(cssW, cssH);
+    const ctx = canvas.getContext("2d");
     placeHandles(box);
     if (!ctx) return;
     const scale = canvas.width / cssW;
@@ -249,7 +268,9 @@ function render({ model, el }: RenderProps<BumpModel>) {
     }
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    for (const x of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(x), xToPx(box, x), box.top + box.height + 5);
+    // below the step handles, which straddle the axis when the steps move
+    const below = box.top + box.height + (free ? 10 : 5);
+    for (const x of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(x), xToPx(box, x), below);
     ctx.globalAlpha = 1;
   }
 
@@ -349,8 +370,8 @@ function render({ model, el }: RenderProps<BumpModel>) {
   function dragTo(e: PointerEvent) {
     if (!dragging) return;
     const p = local(e), b = box();
-    if (dragging.kind === "step") setStep(dragging.index, pxToX(b, p.x), false);
-    else setHeight(dragging.index, tidy(heightFrom(state.space, pxToY(b, range, p.y))), false);
+    if (dragging.kind === "step") setStep(dragging.index, pxToX(b, p.x + dragging.grab), false);
+    else setHeight(dragging.index, tidy(heightFrom(state.space, pxToY(b, range, p.y + dragging.grab))), false);
   }
 
   cleanups.listen<PointerEvent>(plot, "pointerdown", (e) => {
@@ -358,16 +379,24 @@ function render({ model, el }: RenderProps<BumpModel>) {
     const target = e.target as HTMLElement;
     const p = local(e), b = box();
     if (target.dataset.step) {
-      dragging = { kind: "step", index: Number(target.dataset.step), pointer: e.pointerId };
-    } else {
-      const k = target.dataset.bump ? Number(target.dataset.bump) : bumpAt(pxToX(b, p.x), state.steps);
-      dragging = { kind: "bump", index: k, pointer: e.pointerId };
+      const i = Number(target.dataset.step);
+      dragging = { kind: "step", index: i, pointer: e.pointerId, grab: xToPx(b, state.steps[i]) - p.x };
+      stepHandles[i - 1].focus({ preventScroll: true });
+    } else if (target.dataset.bump) {
+      const k = Number(target.dataset.bump);
+      const centre = yToPx(b, range, clampY(shownHeight(state.space, state.heights[k])));
+      dragging = { kind: "bump", index: k, pointer: e.pointerId, grab: centre - p.y };
       handles[k].focus({ preventScroll: true });
+    } else {
+      // a press on the plot takes the bump under it to the pointer at once
+      const k = bumpAt(pxToX(b, p.x), state.steps);
+      dragging = { kind: "bump", index: k, pointer: e.pointerId, grab: 0 };
+      handles[k].focus({ preventScroll: true });
+      dragTo(e);
     }
     (dragging.kind === "step" ? stepHandles[dragging.index - 1] : handles[dragging.index]).classList.add("is-dragging");
     plot.setPointerCapture(e.pointerId);
     e.preventDefault();
-    dragTo(e);
   });
   cleanups.listen<PointerEvent>(plot, "pointermove", (e) => {
     if (dragging && e.pointerId === dragging.pointer) dragTo(e);
@@ -433,6 +462,13 @@ function render({ model, el }: RenderProps<BumpModel>) {
   const observer = new ResizeObserver(() => schedule());
   observer.observe(canvas);
   cleanups.add(() => observer.disconnect());
+  // The axes are drawn in the host's text colour, which a theme change alters with no resize:
+  // redraw when the page's theme marks change (JupyterLab, VS Code, marimo and others).
+  const themes = new MutationObserver(() => schedule());
+  for (const node of [document.documentElement, document.body]) {
+    themes.observe(node, { attributes: true, attributeFilter: THEME_MARKS });
+  }
+  cleanups.add(() => themes.disconnect());
   cleanups.listen(window, "resize", () => schedule()); // devicePixelRatio changes
 
   readHeights();

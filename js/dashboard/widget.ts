@@ -347,6 +347,12 @@ export default {
     const statusBadge = h("span", "nnw-dash__status");
     const message = h("span", "nnw-dash__message");
     statusLine.append(statusBadge, message);
+    if (!canSend) {
+      // An exported page (no kernel): say why every control is greyed out, once, beside them.
+      const why = "recorded training: this page has no kernel, so the controls are off";
+      statusLine.append(h("span", "nnw-dash__recorded", why));
+      for (const box of [controls, fields]) box.title = why;
+    }
     const legend = h("div", "nnw-dash__legend");
     const charts = h("div", "nnw-dash__charts");
     const lossBox = h("div", "nnw-dash__chart nnw-dash__chart--loss");
@@ -362,6 +368,7 @@ export default {
       const label = h("label", "nnw-dash__field");
       const select = h("select", `nnw-dash__select nnw-dash__select--${name === "panels_run" ? "run" : "compare"}`);
       select.disabled = !canSend;
+      if (!canSend) select.title = "recorded training: this page has no kernel to recompute the panels";
       label.append(h("span", "", name === "panels_run" ? "panels of" : "first-layer weights beside"), select);
       choice.append(label);
       cleanups.listen(select, "change", () => {

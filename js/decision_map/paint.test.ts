@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DIVERGING } from "../lib/colors";
 import {
   DIVERGING_LUT, hiddenMapping, lutIndex, outputMapping, paintClasses, paintDiverging, pointColour,
+  scaleWords,
 } from "./paint";
 
 const rgbAt = (i: number) => Array.from(DIVERGING_LUT.subarray(3 * i, 3 * i + 3));
@@ -58,5 +59,14 @@ describe("painting", () => {
     expect(pointColour("binary", 1, 0, 1)).toEqual(rgbAt(0));
     expect(pointColour("binary", 1, 1, 1)).toEqual(rgbAt(255));
     expect(pointColour("regression", 1, -2, 2)).toEqual(rgbAt(0));
+  });
+});
+
+describe("the caption's scale in words", () => {
+  it("says what blue, white and red stand for in each hidden function", () => {
+    expect(scaleWords(hiddenMapping("sigmoid", new Float64Array([0.2])))).toBe("blue 0 \u00b7 white 0.5 \u00b7 red 1");
+    expect(scaleWords(hiddenMapping("tanh", new Float64Array([0.2])))).toBe("blue \u22121 \u00b7 white 0 \u00b7 red 1");
+    // unbounded: by the largest magnitude on the grid
+    expect(scaleWords(hiddenMapping("relu", new Float64Array([0, 3.14159])))).toBe("blue \u22123.1 \u00b7 white 0 \u00b7 red 3.1");
   });
 });

@@ -102,3 +102,16 @@ export function pointColour(task: Task, k: number, y: number, limit: number): RG
   if (k <= 2) return y >= 1 ? [170, 36, 30] : [28, 66, 150];
   return CLASS_COLOURS[y % CLASS_COLOURS.length] as RGB;
 }
+
+/**
+ * The values at a mapping's blue end, white middle and red end, in words for the caption
+ * ("blue -1 · white 0 · red 1"), so a hovered neuron's colours can be read as numbers.
+ */
+export function scaleWords(m: Mapping): string {
+  const at = (t: number) => {
+    const v = (t - m.offset) / m.scale;
+    const s = Number(v.toPrecision(2));
+    return String(Object.is(s, -0) ? 0 : s).replace("-", "\u2212");
+  };
+  return `blue ${at(0)} \u00b7 white ${at(0.5)} \u00b7 red ${at(1)}`;
+}

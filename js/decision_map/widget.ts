@@ -25,7 +25,7 @@ import {
   meanSquaredError, type Extent, type Task,
 } from "./grid";
 import {
-  hiddenMapping, outputMapping, paintClasses, paintDiverging, pointColour, type Mapping,
+  hiddenMapping, outputMapping, paintClasses, paintDiverging, pointColour, scaleWords, type Mapping,
 } from "./paint";
 
 interface MapModel {
@@ -45,6 +45,8 @@ const MAP_SIZE = 300;
 const THUMB_SIZE = 36;
 /** Grid cells a thumbnail shows per side, at most. */
 const THUMB_CELLS = 50;
+/** What the two kinds of dot are (nothing else in the page says it). */
+const KEY = ". Dots: training points; rings: test points";
 
 /** The data as the page uses it: points as (x1, x2) pairs and their features, computed once. */
 interface Data {
@@ -86,7 +88,7 @@ export default {
     const error = h("div", "nnw-dmap__error");
     heat.setAttribute("aria-hidden", "true");
     dots.setAttribute("role", "img");
-    mapBox.style.width = mapBox.style.height = `${MAP_SIZE}px`;
+    mapBox.style.width = `${MAP_SIZE}px`; // at most: narrower in a narrow cell (styles.css)
     mapBox.append(heat, dots);
     const main = h("div", "nnw-dmap__main");
     main.append(mapBox, caption, stats, error);
@@ -170,13 +172,15 @@ export default {
         const values = layers[l];
         const mp = hiddenMapping(net.activation, values, j * n, (j + 1) * n);
         paintDiverging(values, j * n, n, mp, img.data);
-        caption.textContent = `layer ${l}, neuron ${j + 1} (${net.activation}): what it computes`;
+        caption.textContent =
+          `layer ${l}, neuron ${j + 1} (${net.activation}): what it computes; ${scaleWords(mp)}`;
       } else {
         const out = layers[L], k = net.sizes[L], t = task();
         if (t === "classes" && k >= 3) paintClasses(out, k, n, img.data);
         else paintDiverging(out, k === 2 ? n : 0, n, outputMapping(t, data.limit), img.data);
-        caption.textContent = t === "regression" ? "output (regression)"
-          : k >= 3 ? `most likely of ${k} classes` : "probability of class 1 (red); 0.5 is white";
+        caption.textContent = (t === "regression" ? "output (regression)"
+          : k >= 3 ? `most likely of ${k} classes` : "probability of class 1 (red); 0.5 is white")
+          + KEY + (L > 1 ? ". Hover a neuron on the left to see it here." : ".");
       }
       ctx.putImageData(img, 0, 0);
     };
@@ -223,6 +227,7 @@ export default {
       const ctx = dots.getContext("2d");
       if (!ctx) return;
       ctx.clearRect(0, 0, dots.width, dots.height);
+      const px = dots.width / (dots.clientWidth || MAP_SIZE); // device pixels per CSS pixel
       let ext: Extent;
       try {
         ext = checkExtent(m.get("extent"));
@@ -231,7 +236,7 @@ export default {
         return;
       }
       const sx = dots.width / (ext[1] - ext[0]), sy = dots.height / (ext[3] - ext[2]);
-      const r = 3 * (dots.width / MAP_SIZE);
+      const r = 3 * px;
       const k = net ? net.sizes[net.sizes.length - 1] : 1;
       for (let p = 0; p < data.n; p++) {
         const x = (data.xy[2 * p] - ext[0]) * sx, y = (ext[3] - data.xy[2 * p + 1]) * sy;
@@ -239,13 +244,13 @@ export default {
         ctx.arc(x, y, r, 0, 2 * Math.PI);
         const colour = css(pointColour(task(), k, data.targets[p], data.limit));
         if (data.isTest[p]) {
-          ctx.lineWidth = 1.5 * (dots.width / MAP_SIZE); // test points: outlined
+          ctx.lineWidth = 1.5 * px; // test points: outlined
           ctx.strokeStyle = colour;
           ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
           ctx.fill();
           ctx.stroke();
         } else {
-          ctx.lineWidth = dots.width / MAP_SIZE; // training points: filled, a white rim
+          ctx.lineWidth = px; // training points: filled, a white rim
           ctx.fillStyle = colour;
           ctx.strokeStyle = "white";
           ctx.fill();

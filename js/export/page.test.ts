@@ -77,6 +77,20 @@ describe("runPage", () => {
     );
   });
 
+  it("one widget listed twice is two views of one model, initialized once", async () => {
+    const log: string[] = [];
+    const data = pageData();
+    data.widgets.push(structuredClone(data.widgets[1])); // the canvas again, as [d, c, c]
+    const els = [{} as any, {} as any, {} as any];
+    const views: View[] = [];
+    await runPage(data, { element: (i) => els[i], load: async () => ({ default: recorder(log) }), views });
+    expect(views[1].model).toBe(views[2].model); // a change in one view reaches the other
+    expect(log.filter((l) => l === "init canvas")).toHaveLength(1);
+    expect(els.map((e) => e.textContent)).toEqual([
+      "diagram sees canvas", "canvas sees nobody", "canvas sees nobody",
+    ]);
+  });
+
   it("takes a module whose default export is a function returning the widget", async () => {
     const el = {} as any;
     const data = pageData();

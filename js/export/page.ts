@@ -58,19 +58,26 @@ export async function runPage(data: PageData, host: PageHost): Promise<void> {
   };
   const entries = data.widgets.map((w, i) => {
     try {
-      const model = createPageModel(placeBuffers(w.state, w.buffers, store), manager);
+      // One widget listed twice is two views of one model, as a widget displayed twice in
+      // Jupyter: what is drawn in one shows in the other, and a linked widget follows both.
+      const known = w.model_id ? models.get(w.model_id) : undefined;
+      const model = known ?? createPageModel(placeBuffers(w.state, w.buffers, store), manager);
       if (w.model_id) models.set(w.model_id, model);
       return { w, i, model };
     } catch (error) {
       return { w, i, error };
     }
   });
+  const initialized = new Set<PageModel>(); // anywidget initializes a model once, renders each view
   for (const { w, i, model, error } of entries) {
     const el = host.element(i);
     try {
       if (error || !model) throw error;
       const widget = await widgetOf(await host.load(w.module));
-      await widget.initialize?.({ model });
+      if (!initialized.has(model)) {
+        initialized.add(model);
+        await widget.initialize?.({ model });
+      }
       const cleanup = await widget.render({ model, el });
       host.views.push({ el, model, cleanup });
     } catch (e) {

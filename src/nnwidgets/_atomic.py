@@ -26,13 +26,18 @@ def atomic_write(path, mode="wb", **open_kwargs):
     except OSError as exc:
         raise _naming(path, exc) from exc
     try:
-        with f:
+        try:
             yield f
-            try:
-                f.flush()
-                os.fsync(f.fileno())
-            except OSError as exc:
-                raise _naming(path, exc) from exc
+        except BaseException:
+            _close_quietly(f)
+            raise
+        try:
+            f.flush()
+            os.fsync(f.fileno())
+            f.close()
+        except OSError as exc:
+            _close_quietly(f)
+            raise _naming(path, exc) from exc
         try:
             os.replace(tmp, path)
         except OSError as exc:
@@ -40,6 +45,15 @@ def atomic_write(path, mode="wb", **open_kwargs):
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _close_quietly(f):
+    """Close ``f`` after an error: closing flushes what is buffered, which on a full disk fails
+    again, and that bare error would hide the one saying what went wrong. It closes anyway."""
+    try:
+        f.close()
+    except OSError:
+        pass
 
 
 def _naming(path, exc):

@@ -22,6 +22,7 @@ import numpy as np
 __all__ = [
     "check_inputs",
     "check_labels",
+    "check_outputs",
     "targets",
     "target_vector",
     "one_example_label",
@@ -38,8 +39,10 @@ __all__ = [
 def check_inputs(X, n_in, dtype, name="X"):
     """``X`` as a finite (n, n_in) array of ``dtype``; images (n, 28, 28) are flattened. ``name``
     is what the messages call it (``X_val`` for validation data)."""
+    raw = X
     try:
-        X = np.asarray(X, dtype=dtype)
+        with np.errstate(over="ignore"):  # a value beyond dtype's range: named below
+            X = np.asarray(X, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers; got {type(X).__name__}") from exc
     if X.ndim == 1 and X.size == n_in:
@@ -47,15 +50,62 @@ def check_inputs(X, n_in, dtype, name="X"):
     elif X.ndim > 2 and int(np.prod(X.shape[1:])) == n_in:
         X = X.reshape(len(X), n_in)
     if X.ndim != 2 or X.shape[1] != n_in:
+        # One example as a 28x28 image or a (784, 1) column: say how to make it a row.
+        one = f" (one example? {name}.reshape(1, {n_in}))" if X.size == n_in else ""
         raise ValueError(
             f"{name} must have shape (n_samples, {n_in}) for this network's "
-            f"{n_in} inputs; got shape {X.shape}"
+            f"{n_in} inputs; got shape {X.shape}{one}"
         )
     if len(X) == 0:
         raise ValueError(f"{name} is empty: expected at least one example")
     if not np.isfinite(X).all():
+        _raise_beyond_dtype(raw, X.dtype, name)
         raise ValueError(f"{name} contains NaN or infinite values; inputs must be finite")
     return X
+
+
+def _raise_beyond_dtype(raw, dtype, name):
+    """Raise if ``raw`` is finite but became infinite as ``dtype`` (1e300 as float32)."""
+    raw = np.asarray(raw)
+    if raw.dtype.kind not in "biuf" or not np.isfinite(raw).all():
+        return
+    top = float(np.abs(raw).max())
+    raise ValueError(
+        f"{name} has values up to {top:.3g} in size, beyond what this network's {dtype} "
+        f"holds (at most {float(np.finfo(dtype).max):.3g}); scale the inputs to around "
+        f"0..1 (X / X.max(), or X / 255.0 for pixels)"
+    )
+
+
+def check_outputs(a, X, weights, name="X", what="outputs"):
+    """``a``, the outputs of a forward pass of the checked inputs ``X``, or a ValueError
+    naming the inputs' scale when finite inputs through finite weights gave NaN or infinite
+    outputs: the arithmetic overflowed (1e30 pixels through a ReLU network), and a NaN row
+    would otherwise be read as class 0 with only NumPy's warning.
+
+    Outputs of non-finite weights (edited by hand) are returned as they are. ``what`` names
+    ``a`` in the message (the logits, an input gradient)."""
+    bad = ~np.isfinite(a).all(axis=1)
+    if not bad.any() or not all(np.isfinite(w).all() for w in weights):
+        return a
+    rows = np.flatnonzero(bad)
+    top = float(np.abs(X[rows]).max())
+    wtop = max(float(np.abs(w).max()) for w in weights)
+    # Whichever is far from its usual size is the one to change: inputs beyond HUGE_INPUT, or
+    # else weights grown huge (a learning rate too large, or weights set by hand).
+    if top >= HUGE_INPUT or wtop < HUGE_INPUT:
+        remedy = "Scale the inputs to around 0..1 (X / X.max(), or X / 255.0 for pixels)"
+    else:
+        remedy = (
+            "The weights are far too large: train again with a smaller learning rate, or set "
+            "smaller ones"
+        )
+    raise ValueError(
+        f"the network's {what} are NaN or infinite for {len(rows)} of {len(a)} examples "
+        f"(the first is row {rows[0]}): {name}'s values there reach {top:.3g} in size and "
+        f"the weights {wtop:.3g}, too large for the network's {a.dtype} arithmetic (at most "
+        f"{float(np.finfo(a.dtype).max):.3g}). {remedy}"
+    )
 
 
 def check_labels(y, n, n_out, name="y"):
@@ -92,12 +142,27 @@ def check_labels(y, n, n_out, name="y"):
     if y.dtype.kind not in "iu":
         if y.dtype.kind == "f" and np.isfinite(y).all() and (y == np.round(y)).all():
             y = y.astype(np.int64)
+        elif y.dtype.kind == "b" and n_out == 2:  # y > 0.5: False and True are 0 and 1
+            y = y.astype(np.int64)
         else:
-            raise ValueError(f"{name} must hold integer class labels; got dtype {y.dtype}")
+            raise ValueError(
+                f"{name} must hold integer class labels; got dtype {y.dtype}{_label_hint(y, n_out)}"
+            )
     if y.min() < 0 or y.max() >= n_out:
         bad = y[(y < 0) | (y >= n_out)][0]
         raise ValueError(f"{name}: labels must be in 0..{n_out - 1} for {n_out} outputs; got {bad}")
     return y
+
+
+def _label_hint(y, n_out):
+    """Why labels of ``y``'s dtype are refused, when a learner's likely slip explains it."""
+    if y.dtype.kind in "US":  # read from a CSV file as text: "3"
+        return " (text: convert it first, y.astype(int))"
+    if y.dtype.kind == "b":
+        return f" (True/False name two classes; this network has {n_out} outputs)"
+    if y.dtype.kind == "f":
+        return " (numbers that are not whole: class labels are 0, 1, 2, ...)"
+    return ""
 
 
 def targets(y, n, n_out, dtype, name="y"):
@@ -144,9 +209,12 @@ def target_vector(y, n_out, dtype=np.float64):
 def one_example_label(X, y):
     """``y`` as one label, shape (1,), when ``X`` is a single example given as a vector and
     ``y`` a lone number (3, ``np.int64(3)``), as :func:`check_inputs` takes the vector as one
-    example; else ``y`` as it came. A batch still needs a label per example."""
+    example, or as one row (1, n_out) when ``y`` is that example's one-hot vector; else ``y``
+    as it came. A batch still needs a label per example."""
     if np.ndim(X) == 1 and np.ndim(y) == 0:
         return np.reshape(y, 1)
+    if np.ndim(X) == 1 and np.ndim(y) == 1 and np.size(y) > 1:  # its one-hot (or targets) row
+        return np.reshape(y, (1, -1))
     return y
 
 
@@ -228,14 +296,32 @@ def raw_pixel_top(X):
     return top if 1.5 < top <= 255 and np.array_equal(sample, np.round(sample)) else 0.0
 
 
+#: Training inputs this large (in size) get a warning: a ReLU network diverges on inputs of
+#: 100 at the default learning rate, and a sigmoid one saturates and stays near chance.
+HUGE_INPUT = 1e3
+
+
 def warn_if_raw_pixels(X):
-    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance."""
+    """Warn when training inputs look like unscaled 0..255 pixels, which train to chance, or
+    are otherwise far from 0..1 (:data:`HUGE_INPUT`): the divergence that follows would only
+    name the learning rate."""
     top = raw_pixel_top(X)
     if top:
         warnings.warn(
             f"X looks like raw pixel values (whole numbers from 0 to {top:g}): unscaled inputs "
             f"saturate the neurons and training stays near chance. Divide by 255 (X / 255.0), "
             f"or load with normalize=True.",
+            UserWarning,
+            stacklevel=_caller_outside_package(),
+        )
+        return
+    # max and min, not abs(X).max(): no copy of a training set of 60,000 digits
+    size = max(abs(float(X.max())), abs(float(X.min()))) if X.size else 0.0
+    if size >= HUGE_INPUT:
+        warnings.warn(
+            f"X's values reach {size:.3g} in size: inputs this far from 0..1 saturate sigmoid "
+            f"neurons and make ReLU training diverge, whatever the learning rate says. "
+            f"Scale them first: X / abs(X).max(), or (X - X.mean(0)) / X.std(0).",
             UserWarning,
             stacklevel=_caller_outside_package(),
         )

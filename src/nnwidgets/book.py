@@ -29,7 +29,7 @@ import zlib
 import numpy as np
 
 from . import _checks, functions
-from .network import Network
+from .network import Network, _parameter_list
 
 __all__ = ["as_network", "BookNetwork", "WATCH_INTERVAL"]
 
@@ -228,11 +228,32 @@ class BookNetwork(Network):
     def biases(self, values):
         self._write("biases", self.biases, values)
 
+    def set_parameters(self, weights, biases):
+        """As :meth:`Network.set_parameters`, into the reader's arrays; every array is checked
+        first, so a read-only one refuses the call before any layer is written."""
+        weights, biases = _parameter_list(weights, "weights"), _parameter_list(biases, "biases")
+        self._check_writable("weights", list(self._book.weights), weights)
+        self._check_writable("biases", self.biases, biases)
+        super().set_parameters(weights, biases)
+
+    def _check_writable(self, kind, targets, values):
+        """Raise unless every one of ``values`` can be copied into its target."""
+        for l, (target, value) in enumerate(zip(targets, values)):
+            if _same_view(value, target):
+                continue
+            if not target.flags.writeable:
+                raise TypeError(
+                    f"cannot write into the book network's {kind}[{l}] ({target.dtype}, "
+                    f"read-only): nothing was written (make it writable first)"
+                )
+
     def _write(self, kind, targets, values):
-        """Copy ``values`` into the reader's arrays (never replacing them)."""
+        """Copy ``values`` into the reader's arrays (never replacing them); all are checked
+        before the first is written."""
         values = list(values)
         if len(values) != len(targets):
             raise ValueError(f"expected {len(targets)} arrays for {kind}; got {len(values)}")
+        checked = []
         for l, (target, value) in enumerate(zip(targets, values)):
             if _same_view(value, target):
                 continue
@@ -241,13 +262,14 @@ class BookNetwork(Network):
                 raise ValueError(
                     f"{kind}[{l}] has shape {target.shape} in the book network; got {value.shape}"
                 )
-            try:
-                np.copyto(target, value, casting="same_kind")
-            except (TypeError, ValueError) as exc:
+            if not target.flags.writeable or not np.can_cast(value, target.dtype, "same_kind"):
                 raise TypeError(
-                    f"cannot write into the book network's {kind}[{l}] "
-                    f"({target.dtype}, {_writable(target)}): {exc}"
-                ) from None
+                    f"cannot write into the book network's {kind}[{l}] ({target.dtype}, "
+                    f"{_writable(target)}) from {value.dtype}; nothing was written"
+                )
+            checked.append((target, value))
+        for target, value in checked:
+            np.copyto(target, value, casting="same_kind")
 
     def copy(self):
         """A plain, independent :class:`Network` with the same parameters (the reader's stay

@@ -161,6 +161,11 @@ def check_steps(steps, n_pairs, *, name="steps"):
     return s
 
 
+#: The largest height (in size) a bump may have, in sigma^-1 space: the goal's own lie within
+#: +/-6.91 (GOAL_CLIP), and far larger ones overflow the network's arithmetic.
+MAX_HEIGHT = 1e6
+
+
 def check_heights(heights, n_pairs, *, name="heights"):
     """``heights`` as float64 (n_pairs,), finite; else ValueError naming what arrived."""
     try:
@@ -173,6 +178,12 @@ def check_heights(heights, n_pairs, *, name="heights"):
         raise ValueError(f"{name} must hold one height per pair ({n_pairs}); got shape {h.shape}")
     if not np.isfinite(h).all():
         raise ValueError(f"{name} must be finite; got {h.tolist()}")
+    if (np.abs(h) > MAX_HEIGHT).any():  # 1e308 overflowed the network and the score to NaN
+        k = int(np.argmax(np.abs(h) > MAX_HEIGHT))
+        raise ValueError(
+            f"{name} must be sigma^-1 values within +/-{MAX_HEIGHT:g} (a sigmoid is already "
+            f"0 or 1 beyond +/-40); got {name}[{k}] = {h[k]:g}"
+        )
     return h
 
 
@@ -264,11 +275,17 @@ def weighted_output(x, heights, steps, steepness=1000.0):
     Pair k: :math:`h_k\,[\sigma(w x - w s_k) - \sigma(w x - w s_{k+1})]`. The network's output is
     :math:`\sigma` of this (output bias 0).
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    try:
+        x = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be a number or an array of numbers; got {x!r:.60}") from None
+    if not np.isfinite(x).all():
+        raise ValueError(f"x must be finite; got {x[~np.isfinite(x)][0]}")
     s = _steps_of(steps)
     h = check_heights(heights, s.size - 1)
     w, b, out = _pair_parameters(h, s, _check_steepness(steepness))
-    z = x * w + b  # z_j = w_j x + b_j
+    with np.errstate(over="ignore"):  # w x beyond float: +/-inf, where sigma is 1 or 0
+        z = x * w + b  # z_j = w_j x + b_j
     a = 0.5 * (1 + np.tanh(z / 2))  # sigma(z), without overflow
     return a @ out
 

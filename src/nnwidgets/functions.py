@@ -395,6 +395,7 @@ def _require_methods(obj, methods, where, expected):
 def _probe_call(label, call, args, shape):
     """``call(*args)`` as a float array of ``shape``, finite; else an error naming ``label``
     (e.g. "cost MyCost: fn(a, y)"), what was expected and what came back."""
+    before = [np.array(a, copy=True) for a in args]
     try:
         with np.errstate(all="ignore"):  # a value that overflows is reported below, in words
             value = call(*args)
@@ -406,6 +407,7 @@ def _probe_call(label, call, args, shape):
             f"{label} failed on a probe of arrays shaped {shapes} (one example per row): "
             f"{type(exc).__name__}: {exc}"
         ) from (None if isinstance(exc, NotImplementedError) else exc)
+    _refuse_changed_arguments(label, args, before)
     try:
         out = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -427,6 +429,20 @@ def _probe_call(label, call, args, shape):
             f"{np.array2string(out.ravel()[:6], precision=4)}"
         )
     return out
+
+
+def _refuse_changed_arguments(label, args, before):
+    """A ValueError if the call that ``label`` names changed one of its arrays in place
+    (``np.tanh(z, out=z)``): backpropagation reads z, a and y again afterwards, so the
+    gradients would be silently wrong and gradcheck would blame another method."""
+    params = label[label.index("(") + 1 : label.rindex(")")].split(", ")
+    for name, arg, old in zip(params, args, before):
+        if isinstance(arg, np.ndarray) and not np.array_equal(arg, old):
+            raise ValueError(
+                f"{label} changed its argument {name} in place; backpropagation reads "
+                f"{name} again afterwards, so return a new array instead (np.tanh(z), "
+                f"not np.tanh(z, out=z); a = a - y, not a -= y)"
+            )
 
 
 class CustomActivation(Activation):

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from . import _checks
 from .network import output_error
 
 #: A piece whose derivative is this far (relative error) from its central difference is wrong;
@@ -42,6 +43,11 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
     activation's ``prime(z)`` against that of its ``fn(z)``. A piece that disagrees gets a
     UserWarning naming it, with both answers for the first example.
     """
+    if not callable(getattr(network, "backprop", None)) or not hasattr(network, "dtype"):
+        raise TypeError(
+            f"network must be an nnwidgets Network (or as_network(...) of yours); "
+            f"got {type(network).__name__}"
+        )
     if network.dtype != np.float64:
         raise ValueError(
             "gradcheck needs a float64 network (Network(..., dtype='float64')); "
@@ -49,6 +55,12 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
         )
     if wrt not in ("parameters", "input"):
         raise ValueError(f"wrt must be 'parameters' or 'input'; got {wrt!r}")
+    # eps beyond 1 measures a chord, not a derivative; 0 divides by zero.
+    eps = _checks.check_range(eps, "eps", 0.0, 1.0, low_open=True)
+    max_params = _checks.positive_int(max_params, "max_params")  # 0 would check nothing
+    seed = _checks.check_seed(seed)
+    _check_dropout(dropout)
+    y = _checks.one_example_label(X, y)  # one example as a vector, with its one label
     X = network.check_inputs(X)
     Y = network.targets(y, len(X))
     for message in check_pieces(network, X, Y, eps=eps):
@@ -86,16 +98,25 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
         p, g = params[i]
         flat = p.reshape(-1)  # a view: editing it edits the network
         saved = flat[j]
-        flat[j] = saved + eps
-        plus = cost()
-        flat[j] = saved - eps
-        minus = cost()
-        flat[j] = saved
+        try:
+            flat[j] = saved + eps
+            plus = cost()
+            flat[j] = saved - eps
+            minus = cost()
+        finally:  # an interrupt or an error in the reader's cost leaves the weight as it was
+            flat[j] = saved
         numeric.append((plus - minus) / (2 * eps))
         analytic.append(g.reshape(-1)[j])
     # Relative error of the whole gradient vector: one tiny component's rounding noise
     # must not dominate, as it would in an element-wise ratio.
     return _relative_error(np.array(numeric), np.array(analytic))
+
+
+def _check_dropout(dropout):
+    """``dropout`` as the Trainer takes it: a rate in [0, 1), or a list of them."""
+    rates = dropout if isinstance(dropout, (list, tuple, np.ndarray)) else [dropout]
+    for rate in np.ravel(np.asarray(rates, dtype=object)):
+        _checks.check_range(rate, "dropout", 0.0, 1.0, high_open=True)
 
 
 def _input_gradcheck(network, X, Y, eps, max_params, seed):

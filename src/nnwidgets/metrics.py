@@ -44,6 +44,14 @@ class Reliability(NamedTuple):
     """(n_bins,) mean confidence (top probability) in each bin; NaN for an empty bin."""
 
 
+#: The most bins :func:`reliability` makes (Guo et al. use 15): beyond, most hold no example.
+MAX_BINS = 10_000
+
+#: The most steps of :func:`fit_temperature`'s search: each keeps 0.618 of the bracket, so
+#: 200 reach any tol a float can tell (a tol of 1e-300 would otherwise loop for ever).
+MAX_STEPS = 200
+
+
 def reliability(P, y, n_bins=15):
     """Calibration of the probabilities ``P`` (n, n_classes) for the true classes ``y``.
 
@@ -60,6 +68,8 @@ def reliability(P, y, n_bins=15):
     P = _probabilities(P)
     truth = _labels(y, P)
     n_bins = _checks.positive_int(n_bins, "n_bins")
+    if n_bins > MAX_BINS:  # 10**9 bins would take the kernel's memory, each bin empty
+        raise ValueError(f"n_bins must be at most {MAX_BINS:,}; got {n_bins:,}")
     confidence = P.max(axis=1)
     correct = P.argmax(axis=1) == truth
     edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -91,7 +101,10 @@ def softmax(logits, temperature=1.0):
     """
     Z = _logits(logits)
     T = _checks.check_range(temperature, "temperature", 0.0, math.inf, low_open=True)
-    return _log_softmax(Z / T, exp=True)
+    # Shifted first, so z / T only goes towards -inf (exp 0): a tiny T or a wide row gave NaN.
+    with np.errstate(over="ignore"):
+        shifted = (Z - Z.max(axis=1, keepdims=True)) / T
+    return _log_softmax(shifted, exp=True)
 
 
 def fit_temperature(logits, y, *, bounds=(0.05, 20.0), tol=1e-5):
@@ -126,7 +139,7 @@ def fitted_temperature(Z, y, *, bounds=(0.05, 20.0), tol=1e-5):
     """:func:`fit_temperature` without its refusal of probabilities: lab 13's check works out
     the T a learner who fed them would get, to name that mistake."""
     Z = _logits(Z)
-    Y = _checks.targets(y, len(Z), Z.shape[1], np.float64)
+    Y = _checks.targets(_target_rows(y, "y"), len(Z), Z.shape[1], np.float64)
     low, high = _bounds(bounds)
     tol = _checks.check_range(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
 
@@ -136,15 +149,19 @@ def fitted_temperature(Z, y, *, bounds=(0.05, 20.0), tol=1e-5):
 
     def nll(log_t):
         t = math.exp(log_t)
-        lse = np.log(np.exp((Z - shift) / t).sum(axis=1)) + shift[:, 0] / t
-        return float(np.dot(weight, lse) - target_z.sum() / t) / len(Z)
+        with np.errstate(over="ignore"):  # (z - max z) / t towards -inf only: exp gives 0
+            lse = np.log(np.exp((Z - shift) / t).sum(axis=1))
+        # -sum_j y_j ln softmax_j, the shift added back as the difference it makes
+        return float(np.dot(weight, lse) - (target_z - weight * shift[:, 0]).sum() / t) / len(Z)
 
     # Golden-section search: keep a bracket [a, b] with two inner points, drop the worse end.
     inv_phi = (math.sqrt(5.0) - 1.0) / 2.0  # 1/phi = 0.618...
     a, b = math.log(low), math.log(high)
     c, d = b - inv_phi * (b - a), a + inv_phi * (b - a)
     fc, fd = nll(c), nll(d)
-    while b - a > tol:
+    for _ in range(MAX_STEPS):
+        if b - a <= tol:
+            break
         if fc <= fd:  # the minimum is left of d
             b, d, fd = d, c, fc
             c = b - inv_phi * (b - a)
@@ -179,7 +196,9 @@ def fgsm(net, X, y, eps):
             f"got values from {X.min():g} to {X.max():g}"
         )
     step = np.sign(net.input_gradient(X, y))  # up the cost: the direction that hurts most
-    return np.clip(X + X.dtype.type(eps) * step, 0.0, 1.0)
+    # Pixels lie in [0, 1]: any eps >= 1 already takes each to 0 or 1 (and 1e300 as float32
+    # is inf, whose product with a zero gradient is NaN).
+    return np.clip(X + X.dtype.type(min(eps, 1.0)) * step, 0.0, 1.0)
 
 
 # -- checks and helpers -------------------------------------------------------------------------
@@ -229,9 +248,30 @@ def _logits(Z):
 
 
 def _labels(y, P):
-    """Integer class labels (n,) for ``y``: labels, or targets whose hot position is taken."""
-    truth = _checks.check_labels(y, len(P), P.shape[1])
+    """Integer class labels (n,) for ``y``: labels, or one-hot targets whose hot position is
+    taken."""
+    truth = _checks.check_labels(_target_rows(y, "y"), len(P), P.shape[1])
+    if truth.ndim == 2 and not ((truth == 0) | (truth == 1)).all():
+        raise ValueError(
+            "y must be integer labels or one-hot targets (one 1 per row, zeros elsewhere); "
+            "got targets with other values"
+        )
     return truth.argmax(axis=1) if truth.ndim == 2 else truth
+
+
+def _target_rows(y, name):
+    """``y`` unchanged, unless it is a matrix of targets that is not a distribution per row:
+    -1 for the truth, or rows of zeros, would be read as another class (or none) silently."""
+    Y = np.asarray(y)
+    if Y.ndim == 2 and Y.shape[1] > 1 and Y.dtype.kind in "biuf":
+        sums = Y.sum(axis=1, dtype=np.float64)
+        if Y.min() < 0 or not np.allclose(sums, 1.0, atol=1e-6):
+            worst = int(np.argmax(np.abs(sums - 1.0))) if Y.min() >= 0 else int(Y.min(1).argmin())
+            raise ValueError(
+                f"{name} as targets must hold one row per example of numbers >= 0 summing to 1 "
+                f"(one-hot); got row {worst}: {_checks._shorten(Y[worst].tolist())}"
+            )
+    return y
 
 
 def _bounds(bounds):

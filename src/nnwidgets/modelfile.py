@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import numbers
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -55,6 +56,7 @@ def write(path, config, weights, biases, *, dtype=None):
     """
     if dtype is not None and _dtype_name(dtype) not in STORE_DTYPES:
         raise ValueError(f"dtype must be 'float16', 'float32' or 'float64'; got {dtype!r}")
+    path = _file_path(path)
     arrays = {
         "format": np.array(FORMAT),
         "format_version": np.array(FORMAT_VERSION),
@@ -79,7 +81,23 @@ def write(path, config, weights, biases, *, dtype=None):
                 )
             arrays[name] = stored
     with atomic_write(path) as f:  # a file object, so numpy adds no ".npz" of its own
-        np.savez_compressed(f, **arrays)
+        try:
+            np.savez_compressed(f, **arrays)
+        except OSError as exc:  # a full disk: name the user's file, not the temporary one
+            if exc.errno is None:
+                raise
+            raise OSError(
+                exc.errno, f"cannot write the file: {exc.strerror}", os.fspath(path)
+            ) from exc
+
+
+def _file_path(path):
+    """``path`` as a Path with ``~`` expanded; a path ending in a slash names a folder, where
+    Path() would drop the slash and write a file of the folder's name."""
+    text = os.fsdecode(os.fspath(path))
+    if text.endswith(("/", os.sep)):
+        raise ValueError(f"path must name a file (e.g. 'models/net.npz'); got {text!r}, a folder")
+    return Path(text).expanduser()
 
 
 def _dtype_name(value):
@@ -97,7 +115,7 @@ def read(path):
     and checked finite after the cast. Raises ``FileNotFoundError`` when there is no file and
     :class:`ModelFileError` for anything wrong inside one.
     """
-    path = Path(path)
+    path = _file_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {str(path)!r}")
     where = repr(str(path))
@@ -179,6 +197,8 @@ def _read_archive(archive, where):
     if small("format", "U") != FORMAT:
         raise ModelFileError(f"{where} is an .npz file but not an nnwidgets model")
     version = small("format_version", "i")
+    if version < 1:  # versions count from 1: anything else was not written by nnwidgets
+        raise ModelFileError(f"{where}: model format version must be 1 or more; got {version}")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{where} has model format version {version}; this nnwidgets "

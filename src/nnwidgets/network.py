@@ -9,6 +9,7 @@ in :mod:`nnwidgets.modelfile`, which this module uses and which never imports it
 
 from __future__ import annotations
 
+import copy
 import numbers
 import threading
 import warnings
@@ -21,6 +22,10 @@ from . import _checks, functions, modelfile
 __all__ = ["Network", "Workspace", "hidden_errors", "output_error"]
 
 INITS = ("large", "scaled", "book")
+
+#: The most weights and biases a Network may have (400 MB as float32): a layer of 10**6 typed
+#: for 100 would otherwise fill the memory while drawing them, and the kernel would die.
+MAX_PARAMS = 10**8
 
 #: Where the parameters and the training buffers start: a multiple of 64 bytes, a cache line.
 #: BLAS's kernels read such arrays a line at a time: at mini-batch 10, [784, 100], ``x W^T``
@@ -443,12 +448,15 @@ class Network:
         With ``return_activations=True``, every layer's activations ``[X, a1, ..., aL]``
         instead, which is what the activation diagram draws.
         """
-        a = self.check_inputs(X)
+        a = X = self.check_inputs(X)
         activations = [a]
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            f = self._output if l == len(self.weights) - 1 else self._hidden
-            a = f.fn(_product(a, w) + b)  # a^l = f(w^l a^{l-1} + b^l), all examples at once
-            activations.append(a)
+        # An overflow (inputs of 1e30) is named by check_outputs below, not NumPy's warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+                f = self._output if l == len(self.weights) - 1 else self._hidden
+                a = f.fn(_product(a, w) + b)  # a^l = f(w^l a^{l-1} + b^l), all examples at once
+                activations.append(a)
+        _checks.check_outputs(a, X, self.weights)
         return activations if return_activations else a
 
     def feedforward(self, a):
@@ -465,7 +473,10 @@ class Network:
         one example per row: what the output activation squashes (``softmax(logits(X))`` is
         :meth:`predict_proba` for a softmax output). Temperature scaling divides them by T.
         """
-        return self._weighted_inputs(self.check_inputs(X))[0][-1]
+        X = self.check_inputs(X)
+        with np.errstate(over="ignore", invalid="ignore"):  # named by check_outputs
+            z = self._weighted_inputs(X)[0][-1]
+        return _checks.check_outputs(z, X, self.weights, what="logits")
 
     def _weighted_inputs(self, X):
         """Every layer's weighted inputs and activations, ``([z^2, ..., z^L], [a^2, ..., a^L])``,
@@ -519,6 +530,7 @@ class Network:
 
     def score(self, X, y):
         """Fraction of examples classified correctly, in [0, 1] (see :meth:`classes`)."""
+        y = _checks.one_example_label(X, y)  # one example as a vector, with its one label
         X = self.check_inputs(X)
         if not self.has_accuracy:
             raise ValueError(
@@ -533,6 +545,7 @@ class Network:
 
     def loss(self, X, y):
         """Mean cost over the examples (no regularisation term)."""
+        y = _checks.one_example_label(X, y)  # one example as a vector, with its one label
         a = self.forward(X)
         return float(self._cost.fn(a, self.targets(y, len(a))).mean())
 
@@ -650,8 +663,11 @@ class Network:
         """
         y = _checks.one_example_label(X, y)
         X = self.check_inputs(X)
-        deltas = self._each_examples_errors(X, self.targets(y, len(X)))
-        return deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one example per row
+        Y = self.targets(y, len(X))
+        with np.errstate(over="ignore", invalid="ignore"):  # named by check_outputs
+            deltas = self._each_examples_errors(X, Y)
+            gradient = deltas[0] @ self.weights[0]  # dC/dx = (w^2)^T delta^2, one per row
+        return _checks.check_outputs(gradient, X, self.weights, what="input gradients")
 
     def _each_examples_errors(self, X, Y):
         """BP1 and BP2 for checked inputs ``X`` and targets ``Y``, no dropout: every layer's
@@ -709,8 +725,10 @@ class Network:
             set(OPTIONS) - {"epochs", "batch_size", "learning_rate", "l2", "validation"},
             "SGD",
         )
-        X, y = _from_book_format(training_data, "training_data")
-        validation = _from_book_format(test_data, "test_data") if test_data is not None else None
+        X, y = _from_book_format(training_data, "training_data", self.sizes)
+        validation = (
+            _from_book_format(test_data, "test_data", self.sizes) if test_data is not None else None
+        )
 
         class _BookPrinter(Callback):
             def on_epoch_end(self, trainer, epoch, logs):
@@ -766,7 +784,11 @@ class Network:
             callback(self)
 
     def set_parameters(self, weights, biases):
-        """Replace every weight and bias (validated against the architecture), then notify."""
+        """Replace every weight and bias (validated against the architecture), then notify.
+
+        Nothing changes unless every array passes: a refused layer leaves all of them as they
+        were."""
+        weights, biases = _parameter_list(weights, "weights"), _parameter_list(biases, "biases")
         if len(weights) != len(self.weights) or len(biases) != len(self.biases):
             raise ValueError(
                 f"expected {len(self.weights)} weight matrices and bias vectors "
@@ -774,7 +796,7 @@ class Network:
             )
         new_w, new_b = [], []
         for l, (w, b, w0, b0) in enumerate(zip(weights, biases, self.weights, self.biases)):
-            w, b = np.asarray(w), np.asarray(b)
+            w, b = _real_array(w, f"layer {l}: weights"), _real_array(b, f"layer {l}: biases")
             if w.shape != w0.shape or b.shape != b0.shape:
                 raise ValueError(
                     f"layer {l}: expected weights {w0.shape} and biases {b0.shape}; "
@@ -782,8 +804,17 @@ class Network:
                 )
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
                 raise ValueError(f"layer {l}: weights and biases must be finite")
-            new_w.append(aligned_copy(w, self.dtype))
-            new_b.append(aligned_copy(b, self.dtype))
+            with np.errstate(over="ignore"):  # 1e300 as float32 is inf: refused just below
+                w_new, b_new = aligned_copy(w, self.dtype), aligned_copy(b, self.dtype)
+            if not (np.isfinite(w_new).all() and np.isfinite(b_new).all()):
+                top = max(float(np.abs(a).max(initial=0)) for a in (w, b))
+                raise ValueError(
+                    f"layer {l}: weights and biases must fit this network's {self.dtype} (at "
+                    f"most {float(np.finfo(self.dtype).max):.3g} in size); got values up to "
+                    f"{top:.3g}"
+                )
+            new_w.append(w_new)
+            new_b.append(b_new)
         self.weights, self.biases = new_w, new_b
         self.notify_changed()
 
@@ -792,6 +823,10 @@ class Network:
         twin = type(self)(**{**self.config(), **self._own_pieces()})
         twin.weights = [aligned_copy(w) for w in self.weights]
         twin.biases = [aligned_copy(b) for b in self.biases]
+        # The generator's state too: the twin shuffles (and drops out) as this one would next,
+        # so training both compares their settings, not their draws.
+        twin.seed = self.seed
+        twin.rng = copy.deepcopy(self.rng)
         return twin
 
     # -- files ---------------------------------------------------------------------------------
@@ -919,25 +954,108 @@ def _check_sizes(sizes):
     for s in sizes:
         if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s <= 0:
             raise ValueError(f"every layer size must be a positive integer; got {sizes}")
-    return [int(s) for s in sizes]
+    sizes = [int(s) for s in sizes]
+    n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    if n_params > MAX_PARAMS:  # drawing them could take the machine's memory, and the kernel
+        raise ValueError(
+            f"sizes {sizes} make {n_params:,} weights and biases ({n_params * 4 / 1e9:.3g} GB "
+            f"as float32); a Network holds at most {MAX_PARAMS:,}. A layer size with a zero "
+            f"too many? [784, 100, 10] has 79,510"
+        )
+    return sizes
+
+
+def _parameter_list(arrays, name):
+    """``arrays`` (a list, tuple or generator of arrays) as a list, or a TypeError naming it."""
+    if arrays is None or isinstance(arrays, (str, bytes, dict)):
+        raise TypeError(
+            f"{name} must be a list of arrays, one per layer; got {_checks._shorten(arrays)}"
+        )
+    try:
+        return list(arrays)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a list of arrays, one per layer; got {type(arrays).__name__}"
+        ) from None
+
+
+def _real_array(a, where):
+    """``a`` as an array of real numbers, or an error naming ``where``: never a string array
+    reaching isfinite, nor a complex one losing its imaginary part with a warning."""
+    try:
+        a = np.asarray(a)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{where} must be a rectangular array of numbers") from None
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{where} must hold real numbers; got dtype {a.dtype}")
+    return a
 
 
 def _check_dtype(dtype):
     name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
+    if isinstance(name, str) and name not in ("float32", "float64"):
+        try:  # "f4", "double", "single": NumPy's other names for the two
+            name = np.dtype(name).name
+        except TypeError:
+            pass
     if name not in ("float32", "float64"):
         raise ValueError(f"dtype must be 'float32' or 'float64'; got {dtype!r}")
     return np.dtype(name)
 
 
-def _from_book_format(data, name):
-    """Lists of (x, y) column-vector pairs, as the book's loader makes them, to (X, labels)."""
+def _from_book_format(data, name, sizes):
+    """Lists of (x, y) column-vector pairs, as the book's loader makes them, to (X, targets):
+    x an (n_in, 1) column, y a label, a one-hot (n_out, 1) column or, with one output, the
+    desired output itself."""
+    if data is None or isinstance(data, (str, bytes, dict)):
+        raise TypeError(f"{name} must be a list of (x, y) pairs; got {_checks._shorten(data)}")
     data = list(data)
     if not data:
         raise ValueError(f"{name} is empty")
-    try:
-        X = np.stack([np.asarray(x, dtype=np.float64).reshape(-1) for x, _ in data])
-        ys = [np.asarray(y) for _, y in data]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a list of (x, y) pairs with x a column vector") from exc
-    labels = np.array([int(y.argmax()) if y.size > 1 else int(y) for y in ys])
-    return X, labels
+    n_in, n_out = sizes[0], sizes[-1]
+    X, Y = np.empty((len(data), n_in)), np.zeros((len(data), n_out))
+    for i, pair in enumerate(data):
+        try:
+            x, y = pair
+            x = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be a list of (x, y) pairs with x a column vector; "
+                f"{name}[{i}] is {_book_item(pair)}"
+            ) from None
+        if x.size != n_in:
+            raise ValueError(
+                f"{name}[{i}]: x must be a ({n_in}, 1) column for this network's {n_in} "
+                f"inputs; got shape {x.shape}"
+            )
+        X[i] = x.reshape(-1)
+        Y[i] = _book_target(y, n_out, f"{name}[{i}]")
+    return X, Y
+
+
+def _book_target(y, n_out, where):
+    """One book example's y as its (n_out,) target row, or a ValueError naming ``where``."""
+    t = np.asarray(y)
+    if t.dtype.kind in "biuf" and t.size == n_out and (n_out > 1 or t.ndim > 0):
+        return t.reshape(-1)  # a one-hot column (or the one output's desired value)
+    if t.dtype.kind in "biuf" and t.size == 1:
+        value = float(t.reshape(()))
+        if n_out == 1:
+            return value  # one output: the desired output itself (0/1, or any number)
+        if value.is_integer() and 0 <= value < n_out:
+            row = np.zeros(n_out)
+            row[int(value)] = 1.0
+            return row
+    raise ValueError(
+        f"{where}: y must be a label in 0..{n_out - 1} or a one-hot ({n_out}, 1) column "
+        f"for this network's {n_out} outputs; got {_book_item(y)}"
+    )
+
+
+def _book_item(value):
+    """An example's part, for a message: an array by its shape, anything else by its repr."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        return f"an array of shape {value.shape}"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    return _checks._shorten(value)

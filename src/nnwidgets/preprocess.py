@@ -29,6 +29,7 @@ normal state. All arithmetic is float64; the result is float32 in [0, 1].
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -49,7 +50,8 @@ PAD = 280
 def _as_unit_image(image) -> np.ndarray:
     a = np.asarray(image)
     if a.ndim != 2:
-        raise ValueError(f"image must be 2-D (height, width) grayscale; got shape {a.shape}")
+        flat = " (a flat MNIST row: image.reshape(28, 28))" if a.shape == (SIZE * SIZE,) else ""
+        raise ValueError(f"image must be 2-D (height, width) grayscale; got shape {a.shape}{flat}")
     if a.size == 0:
         raise ValueError(f"image must not be empty; got shape {a.shape}")
     if a.dtype == np.bool_:
@@ -145,10 +147,12 @@ def rasterize_strokes(
     combine by taking the maximum, so drawing order does not matter. Mirrors
     ``js/canvas/strokes.ts``.
     """
+    size = _pad_size(size)
+    inner, outer = _brush(inner, outer)
     img = np.zeros((size, size))
     ys, xs = np.mgrid[0:size, 0:size] + 0.5
-    for stroke in strokes:
-        pts = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+    for k, stroke in enumerate(_strokes(strokes)):
+        pts = _stroke_points(stroke, k)
         if len(pts) == 0:
             continue
         if len(pts) == 1:
@@ -171,3 +175,55 @@ def rasterize_strokes(
             ink = np.clip((outer - d) / (outer - inner), 0.0, 1.0)
             np.maximum(img[r0:r1, c0:c1], ink, out=img[r0:r1, c0:c1])
     return img
+
+
+#: How far outside the pad a stroke's point may lie, in pad pixels: beyond, the distance
+#: arithmetic overflows (a point at 1e308 drew NaN) and no pen goes there.
+MAX_COORDINATE = 1e6
+
+
+def _pad_size(size):
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size <= 0:
+        raise ValueError(f"size must be a positive integer (pixels); got {size!r}")
+    return int(size)
+
+
+def _brush(inner, outer):
+    for name, value in (("inner", inner), ("outer", outer)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number (pixels); got {value!r}")
+    inner, outer = float(inner), float(outer)
+    if not (math.isfinite(outer) and 0 <= inner < outer):
+        raise ValueError(
+            f"the brush needs 0 <= inner < outer, both finite (full ink within inner, none "
+            f"beyond outer); got inner={inner:g}, outer={outer:g}"
+        )
+    return inner, outer
+
+
+def _strokes(strokes):
+    if strokes is None or isinstance(strokes, (str, bytes)):
+        raise TypeError(
+            f"strokes must be a list of strokes, each a list of (x, y) points; got {strokes!r:.60}"
+        )
+    return strokes
+
+
+def _stroke_points(stroke, k):
+    """Stroke ``k`` as finite (n, 2) points, or an error naming it."""
+    try:
+        pts = np.asarray(stroke, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"stroke {k} must be a list of (x, y) points; got {stroke!r:.60}"
+        ) from None
+    if pts.size % 2 or pts.ndim == 0 or (pts.ndim > 1 and pts.shape[-1] != 2):
+        raise ValueError(f"stroke {k} must be a list of (x, y) points; got shape {pts.shape}")
+    pts = pts.reshape(-1, 2)
+    if not (np.isfinite(pts).all() and (np.abs(pts) <= MAX_COORDINATE).all()):
+        bad = pts[~(np.isfinite(pts) & (np.abs(pts) <= MAX_COORDINATE)).all(axis=1)][0]
+        raise ValueError(
+            f"stroke {k}'s points must be finite pad pixels within {MAX_COORDINATE:g} of the "
+            f"pad; got ({bad[0]:g}, {bad[1]:g})"
+        )
+    return pts

@@ -567,7 +567,12 @@ class Trainer:
 
     def _schedule_factor(self, progress):
         name = getattr(self.schedule, "__name__", repr(self.schedule))
-        value = self.schedule(progress)
+        try:
+            value = self.schedule(progress)
+        except Exception as exc:  # the reader's code: its traceback, and which call it was
+            if hasattr(exc, "add_note"):  # Python 3.11 on
+                exc.add_note(f"(raised by the schedule {name} at epoch {progress:g})")
+            raise
         try:
             factor = float(value)
         except (TypeError, ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .demo import DEFAULT_DIR, run_demo
+from .demo import DEFAULT_DIR, port_number, run_demo
 
 
 def _train(args, extra: list[str]) -> int:
@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--dir", default=str(DEFAULT_DIR), help="where the notebooks go (default: %(default)s)"
     )
-    demo.add_argument("--port", type=int, default=None, help="port for the Jupyter server")
+    demo.add_argument(
+        "--port", type=port_number, default=None, help="port for the Jupyter server (1-65535)"
+    )
     demo.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     demo.set_defaults(handler=run_demo)
 

@@ -12,6 +12,7 @@ have no outputs, so this changes nothing but the "Notebook ... is not trusted" w
 
 from __future__ import annotations
 
+import argparse
 import errno
 import hashlib
 import json
@@ -151,6 +152,18 @@ def trust_notebooks(source: Path, dest: Path) -> None:
                 notary.sign(nbformat.read(copy, as_version=4))
     except Exception:  # noqa: BLE001 - a warning in the server log is all that is at stake
         pass
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1..65535: Jupyter would otherwise fail with a traceback, or print links
+    to a port that cannot exist."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535; got {text!r}")
+    return value
 
 
 def _usage_error(message: str) -> int:

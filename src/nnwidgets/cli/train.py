@@ -15,7 +15,9 @@ half-trained one (``--save-interrupted`` writes it to ``--out`` itself).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from ._types import (
     layer_sizes,
     positive_int,
     prepare_output,
+    thread_count,
     trainer_setting,
 )
 
@@ -103,7 +106,9 @@ def build_parser():
     )
     fit.add_argument("--schedule", choices=["constant", "step", "cosine"])
     fit.add_argument(
-        "--threads", type=positive_int, help="BLAS threads (default: chosen by layer size)"
+        "--threads",
+        type=thread_count,
+        help="BLAS threads, at most one per CPU (default: chosen by layer size)",
     )
     fit.add_argument("--seed", type=int, default=0)
     data = p.add_argument_group("data")
@@ -216,7 +221,15 @@ def _main(argv):
             f"{exc}\nOn the command line: --bundled trains on that subset, and "
             f"--data DIR reads the files from a folder."
         )
-    except (ValueError, TypeError, OSError) as exc:  # FileNotFoundError is an OSError
+    except FileNotFoundError as exc:  # --data lacks a file, or it is not cached
+        parser.error(str(exc))
+    except OSError as exc:  # the cache cannot be written: say what works from here
+        parser.error(
+            f"{exc}\nOn the command line: --bundled trains on the subset shipped in the "
+            f"package, --data DIR reads the files from a folder, and XDG_CACHE_HOME=DIR "
+            f"moves the cache."
+        )
+    except (ValueError, TypeError) as exc:
         parser.error(str(exc))
     use_augment = args.augment if args.augment is not None else bool(preset and preset.augment)
     if use_augment:
@@ -303,13 +316,33 @@ def interrupted_path(out: Path) -> Path:
 
 
 def _save(net, path, dtype):
-    """Save, or print why not (a full disk, a network that will not save); True on success."""
+    """Save, or print why not (a full disk, a network that will not save); True on success.
+
+    When the file cannot be written, the network goes to the temporary folder instead, so
+    the training it cost is not lost."""
     try:
         net.save(path, dtype=dtype)
     except (OSError, ValueError) as exc:
         print(f"error: could not save the network: {exc}", file=sys.stderr)
+        if isinstance(exc, OSError):
+            _save_in_temp(net, path, dtype)
         return False
     return True
+
+
+def _save_in_temp(net, path, dtype):
+    fd, name = tempfile.mkstemp(prefix=f"{path.stem}-", suffix=path.suffix or ".npz")
+    os.close(fd)
+    try:
+        net.save(name, dtype=dtype)
+    except (OSError, ValueError) as exc:
+        os.unlink(name)
+        print(f"error: nor could it be saved to {name}: {exc}", file=sys.stderr)
+        return
+    print(
+        f"saved it to {name} instead, so the training is not lost; move it where you want it",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

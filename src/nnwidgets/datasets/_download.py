@@ -16,6 +16,14 @@ class DownloadError(OSError):
     """Every mirror failed; the message lists each URL tried and why it failed."""
 
 
+class _MirrorFailed(Exception):
+    """One mirror did not serve a good file (network, HTTP, truncation, checksum): try the next.
+
+    Anything else escaping ``_fetch_one`` is about the destination (a full disk, a read-only
+    folder, a directory in the file's place): no other mirror can help with that.
+    """
+
+
 def sha256_of(data):
     """Hex SHA-256 of some bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -52,6 +60,9 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
     ------
     DownloadError
         If no mirror gave a file with the expected checksum.
+    OSError
+        If the file cannot be written (a full disk, a read-only folder), naming ``dest``; no
+        other mirror is tried, since none would help.
     """
     if not mirrors:
         raise ValueError(f"mirrors must list at least one base URL; got {mirrors!r}")
@@ -59,41 +70,89 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
     folder = os.path.dirname(os.path.abspath(dest))
     os.makedirs(folder, exist_ok=True)
     failures = []
+    _remove_leftovers(dest)
     for mirror in mirrors:
         url = mirror + name
         try:
             _fetch_one(url, sha256, dest, progress, timeout)
             return dest
-        except (
-            OSError,
-            ValueError,
-        ) as exc:  # URLError, HTTPError, IncompleteRead, timeouts are OSErrors
-            failures.append(f"  {url}: {_reason(exc)}")
+        except _MirrorFailed as exc:
+            failures.append(f"  {url}: {_reason(exc.__cause__)}")
     raise DownloadError(f"could not download {name}; tried:\n" + "\n".join(failures))
 
 
 def _fetch_one(url, sha256, dest, progress, timeout):
     # Checked while still a temporary file: dest only ever holds a verified download.
+    # Errors from the network and the checks become _MirrorFailed; errors writing the file
+    # stay OSErrors naming dest, so the caller reports them instead of trying other mirrors.
     digest = hashlib.sha256()
-    with atomic_write(dest) as out, urllib.request.urlopen(url, timeout=timeout) as response:
-        total = response.headers.get("Content-Length")
-        total = int(total) if total and total.isdigit() else None
-        bar = _ProgressBar(url.rsplit("/", 1)[-1], total) if progress and _interactive() else None
-        received = 0
-        while chunk := response.read(_CHUNK):
-            out.write(chunk)
-            digest.update(chunk)
-            received += len(chunk)
+    with atomic_write(dest) as out:
+        try:
+            response = urllib.request.urlopen(url, timeout=timeout)
+        except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts are OSErrors
+            raise _MirrorFailed from exc
+        with response:
+            total = response.headers.get("Content-Length")
+            total = int(total) if total and total.isdigit() else None
+            label = url.rsplit("/", 1)[-1]
+            bar = _ProgressBar(label, total) if progress and _interactive() else None
+            received = 0
+            while chunk := _read(response):
+                _write(out, chunk, dest)
+                digest.update(chunk)
+                received += len(chunk)
+                if bar:
+                    bar.update(received)
             if bar:
-                bar.update(received)
-        if bar:
-            bar.close(received)
+                bar.close(received)
         if total is not None and received != total:
-            raise ValueError(f"truncated: got {received} of {total} bytes")
+            raise _MirrorFailed from ValueError(f"truncated: got {received} of {total} bytes")
         if sha256 is not None and digest.hexdigest() != sha256:
-            raise ValueError(
+            raise _MirrorFailed from ValueError(
                 f"SHA-256 mismatch: expected {sha256}; got {digest.hexdigest()} ({received} bytes)"
             )
+
+
+def _read(response):
+    try:
+        return response.read(_CHUNK)
+    except (OSError, ValueError) as exc:  # IncompleteRead, a reset or a stalled connection
+        raise _MirrorFailed from exc
+
+
+def _write(out, chunk, dest):
+    try:
+        out.write(chunk)
+    except OSError as exc:  # a full disk: name the user's file, not the hidden temporary one
+        raise OSError(exc.errno, f"cannot write the file: {exc.strerror}", dest) from exc
+
+
+def _remove_leftovers(dest):
+    """Delete temporary files of ``dest`` left by a download that was killed (a restarted
+    kernel), so they do not pile up in the cache; those of a process still running stay."""
+    folder, name = os.path.split(os.path.abspath(dest))
+    prefix = f".{name}."
+    for entry in os.listdir(folder):
+        if not (entry.startswith(prefix) and entry.endswith(".part")):
+            continue
+        pid = entry[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except OSError:
+                pass  # another process cleaned it, or it cannot be: it is only a leftover
+
+
+def _running(pid):
+    if os.name == "nt":  # os.kill(pid, 0) there would send Ctrl-C: keep every file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, as another user's
+        return True
+    return True
 
 
 def _reason(exc):

@@ -250,6 +250,15 @@ def _check_images(images):
             f"images must be floating point with values in [0, 1]; got dtype {images.dtype}; "
             "divide uint8 pixels by 255"
         )
+    # Outside [0, 1] the final clip would quietly turn 0..255 pixels into white squares.
+    low, high = (images.min(), images.max()) if images.size else (0, 0)
+    if not (low >= 0 and high <= 1):  # False for NaN too
+        if not np.isfinite(images).all():
+            raise ValueError("images must hold values in [0, 1]; got NaN or infinite pixels")
+        raise ValueError(
+            f"images must hold values in [0, 1]; got values from {low:g} to {high:g}; "
+            "divide 0..255 pixels by 255"
+        )
     return images.astype(np.float32, copy=False)
 
 

@@ -320,17 +320,41 @@ def _cache_folder(cache_dir):
     if cache_dir is None:
         return default_cache_dir()
     folder = Path(cache_dir).expanduser()
-    # the nearest part of the path that exists must be a directory, or nothing can be cached there
+    part = _blocking_file(folder)
+    if part is not None:
+        where = "is a file" if part == folder else f"lies under {str(part)!r}, a file"
+        raise ValueError(
+            f"cache_dir must be a directory (or a path where one can be made); got "
+            f"{str(cache_dir)!r}, which {where}"
+        )
+    return folder
+
+
+def _blocking_file(folder):
+    """The nearest existing part of ``folder`` (itself or a parent) if it is not a directory:
+    nothing can be cached there. None when that part is a directory."""
     for part in (folder, *folder.parents):
         if part.exists():
-            if not part.is_dir():
-                where = "is a file" if part == folder else f"lies under {str(part)!r}, a file"
-                raise ValueError(
-                    f"cache_dir must be a directory (or a path where one can be made); got "
-                    f"{str(cache_dir)!r}, which {where}"
-                )
-            break
-    return folder
+            return None if part.is_dir() else part
+    return None
+
+
+def _cache_unwritable(spec, folder, exc):
+    """The OSError to raise when a download cannot be saved in the cache: it names the cache
+    folder and what works instead, since no mirror and no retry can help."""
+    part = _blocking_file(folder)
+    if part is not None:
+        why = f"{part} is a file, not a folder"
+    else:
+        why = (exc.strerror or str(exc)).removeprefix("cannot write the file: ")
+        if exc.filename and Path(exc.filename) != folder:
+            why += f" ({exc.filename})"
+    return type(exc)(
+        exc.errno,
+        f"cannot save {spec.title} in the cache folder {folder}: {why}. Pass cache_dir= "
+        f"naming a folder you can write to, or set {ENV_VAR} or pass path= naming a folder "
+        "that holds the files, or use load_mnist(bundled=True)",
+    )
 
 
 def _locate(folder, f):
@@ -385,6 +409,8 @@ def _cached(f, folder, spec, download, progress):
                 f"{damage}.\nDelete it, or fetch it again once online; {exc}\n{OFFLINE_HINT}"
             ) from None
         raise DownloadError(f"{exc}\n{OFFLINE_HINT}") from None
+    except OSError as exc:  # the cache folder cannot be made or written (read-only, disk full)
+        raise _cache_unwritable(spec, folder, exc) from exc
     return _read_checked(f, target)
 
 
@@ -404,10 +430,23 @@ def _check_sum(path, data, expected):
         return
     got = _download.sha256_of(data)
     if got != expected:
+        known = _known_file(got)
+        why = f"{known} under the wrong name" if known else "damaged or not the official one"
         raise ValueError(
-            f"{path}: SHA-256 mismatch, the file is damaged or not the official one "
+            f"{path}: SHA-256 mismatch, the file is {why} "
             f"(expected {expected}; got {got}, {len(data)} bytes)"
         )
+
+
+def _known_file(sha256):
+    """Which official file has this SHA-256 ("MNIST's t10k-images-idx3-ubyte.gz"), or None:
+    files copied under each other's names are a common slip."""
+    for spec in _SPECS.values():
+        for f in spec.files:
+            for name, digest in ((f.name + ".gz", f.gz_sha256), (f.name, f.raw_sha256)):
+                if digest == sha256:
+                    return f"{spec.title}'s {name}"
+    return None
 
 
 def _finish(arrays, origin, *, flatten, normalize):

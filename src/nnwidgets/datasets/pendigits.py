@@ -227,7 +227,7 @@ def place_strokes(strokes, *, height, widen=1.0, slant=0.0, position=(0.5, 0.5),
     resampled every ``SPACING`` pixels (pointer events on the pad come that close together;
     the tablet's samples, 100 ms apart, can be far apart on a fast stroke).
     """
-    pts = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes]
+    pts = _points(strokes)
     allp = np.vstack(pts)
     lo, hi = allp.min(0), allp.max(0)
     centre = (lo + hi) / 2
@@ -247,6 +247,22 @@ def place_strokes(strokes, *, height, widen=1.0, slant=0.0, position=(0.5, 0.5),
     room = np.maximum(PAD - 2 * margin - (hi - lo), 0)
     offset = margin - lo + np.asarray(position, np.float64) * room
     return [_resample(p + offset) for p in placed]
+
+
+def _points(strokes):
+    """A digit's strokes as (k, 2) float arrays, checked: at least one point, all finite."""
+    try:
+        pts = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes]
+    except (TypeError, ValueError):
+        raise ValueError(
+            "a digit must be a list of strokes, each a sequence of (x, y) points"
+        ) from None
+    if not any(len(p) for p in pts):
+        what = f"its {len(pts)} strokes have none" if pts else "it has no strokes"
+        raise ValueError(f"a digit needs at least one (x, y) point; {what}")
+    if not all(np.isfinite(p).all() for p in pts):
+        raise ValueError("a digit's points must be finite numbers; got NaN or infinity")
+    return [p for p in pts if len(p)]
 
 
 def _resample(path):
@@ -288,13 +304,16 @@ def draw_pendigits(strokes, *, seed=0, hands=None, half_size=False):
     X = np.empty((len(strokes), 784), np.float32)
     for i, digit in enumerate(strokes):
         draw = {k: rng.uniform(*ranges[k]) for k in ("height", "widen", "slant", "brush")}
-        placed = place_strokes(
-            digit,
-            height=draw["height"],
-            widen=draw["widen"],
-            slant=draw["slant"],
-            position=rng.uniform(0, 1, 2),
-        )
+        try:
+            placed = place_strokes(
+                digit,
+                height=draw["height"],
+                widen=draw["widen"],
+                slant=draw["slant"],
+                position=rng.uniform(0, 1, 2),
+            )
+        except ValueError as exc:  # say which digit of the many
+            raise ValueError(f"strokes[{i}]: {exc}") from None
         inner, outer = BRUSH_INNER * draw["brush"], BRUSH_OUTER * draw["brush"]
         if half_size:
             image = rasterize_strokes(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
 import stat
 from pathlib import Path
@@ -59,8 +60,12 @@ def html_json(value) -> str:
     escaped script state (``<!--<script``), which would swallow the rest of the page.
     U+2028 and U+2029 are escaped too (line terminators in older JavaScript). JSON has these
     characters only inside strings, where each escape means the same character.
+    NaN and infinities, which JSON cannot write, become null, as ``JSON.stringify`` makes them.
     """
-    text = json.dumps(value, separators=(",", ":"), default=list)
+    try:
+        text = json.dumps(value, separators=(",", ":"), default=list, allow_nan=False)
+    except ValueError:  # NaN or infinity: not JSON, and JSON.parse would refuse the whole page
+        text = json.dumps(_finite(value), separators=(",", ":"), default=lambda v: _finite(list(v)))
     for char, escape in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -70,6 +75,17 @@ def html_json(value) -> str:
     ):
         text = text.replace(char, escape)
     return text
+
+
+def _finite(value):
+    """``value`` with every NaN or infinite float replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def check_widget(widget, *, function: str, parameter: str = "widget"):
@@ -117,26 +133,49 @@ def check_path(path, *, suffix_hint: str) -> Path:
         raise TypeError(f"path must be a str or a path-like object; got {type(path).__name__}")
     if os.fspath(path) in ("", b""):
         raise ValueError(f"path must name a file (e.g. 'page{suffix_hint}'); got an empty path")
-    path = Path(os.fsdecode(os.fspath(path))).expanduser()
+    text = os.fsdecode(os.fspath(path))
+    if text.endswith(("/", os.sep)):  # Path() would drop the slash and write a file there
+        raise ValueError(
+            f"path must name a file (e.g. 'folder/page{suffix_hint}'); got {text!r}, a folder"
+        )
+    path = Path(text).expanduser()
     if path.is_dir():
         raise ValueError(f"path must name a file; got the folder {path}")
+    for parent in path.parents:  # mkdir would say only "File exists" about it
+        if parent.exists():
+            if not parent.is_dir():
+                raise NotADirectoryError(
+                    f"cannot write {path}: {parent} is a file, not a folder; "
+                    f"choose a path inside a folder"
+                )
+            break
     return path
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, keeping an existing file's permissions.
+def writable(path: Path) -> tuple[Path, int | None]:
+    """``(file to write, its mode or None)`` for ``path``; a read-only file is refused.
 
-    A read-only file is refused rather than replaced (the rename would succeed, and
-    permissions that said "do not change this" would silently go).
+    A symbolic link is written through: its target gets the new text and the link stays (the
+    rename would otherwise put a plain file where the link was). A read-only file is refused
+    rather than replaced (the rename would succeed, and permissions that said "do not change
+    this" would silently go).
     """
-    mode = None
-    if path.exists():
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if not mode & 0o222:
-            raise PermissionError(
-                f"{path} is read-only (mode {mode:o}), so it was left as it is; make it "
-                f"writable (chmod u+w) or export to another path"
-            )
+    if path.is_symlink():
+        path = path.resolve()
+    if not path.exists():
+        return path, None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o222:
+        raise PermissionError(
+            f"{path} is read-only (mode {mode:o}), so it was left as it is; make it "
+            f"writable (chmod u+w) or export to another path"
+        )
+    return path, mode
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, keeping an existing file's permissions."""
+    path, mode = writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "w", encoding="utf-8") as f:
         if mode is not None:

@@ -42,12 +42,15 @@ from ._export_common import (
 
 __all__ = ["export_html"]
 
+# The empty icon: without it a browser asks the server for /favicon.ico, and the 404 is an
+# error in the console of every page served over HTTP.
 _PAGE = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>
 body {{ margin: 24px; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
 .nnw-export {{ margin-bottom: 24px; }}
@@ -66,9 +69,33 @@ await nnwExport.startPage();
 """
 
 
-def _no_close_tag(css: str) -> str:
+def _style_text(css: str) -> str:
     # "</style" would end the element early; a CSS escape of the slash keeps its meaning.
-    return css.replace("</", "<\\/")
+    # Other characters than ASCII become CSS escapes, as the title becomes character
+    # references: the page is then ASCII, and reads the same whatever charset a server claims.
+    css = css.replace("</", "<\\/")
+    return re.sub(r"[^\x00-\x7f]", lambda m: f"\\{ord(m.group()):x} ", css)
+
+
+def _html_text(text: str) -> str:
+    """``text`` escaped for HTML, with every character beyond ASCII as a character reference."""
+    return html.escape(text).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _check_title(title) -> str:
+    if title is None:
+        return "nnwidgets"
+    if not isinstance(title, str):
+        raise TypeError(
+            f"title must be a str (or None for the default); got {type(title).__name__}"
+        )
+    bad = re.search(r"[\ud800-\udfff]", title)
+    if bad:  # half of a pair, e.g. from a file name read with errors="surrogateescape"
+        raise ValueError(
+            f"title must be text a page can hold; got {title!r}, whose character "
+            f"U+{ord(bad.group()):04X} at position {bad.start()} is half of a UTF-16 pair"
+        )
+    return title
 
 
 _REFERENCE = re.compile(r"^IPY_MODEL_([0-9a-f]+)$")
@@ -129,9 +156,11 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     path : str or Path
         Where to write the page (``~`` is expanded). Written atomically (a temporary file
         renamed into place), so an interrupted export never leaves half a page; an existing
-        file keeps its permissions, and a read-only one is refused.
+        file keeps its permissions, and a read-only one is refused. A symbolic link is
+        written through (its target changes, the link stays).
     title : str or None, keyword-only
-        The page's title and heading; ``""`` for no heading, ``None`` for the default.
+        The page's title and heading; ``""`` for no heading, ``None`` for the default. Any
+        text: it is escaped, and characters beyond ASCII are written as character references.
     half : iterable of str, keyword-only
         Traits whose float32 arrays are stored as float16 (by default ``_network``, a network's
         parameters: half the size, about three significant digits). ``()`` keeps everything
@@ -144,12 +173,7 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     """
     widgets = _widget_list(widgets)
     path = check_path(path, suffix_hint=".html")
-    if title is None:
-        title = "nnwidgets"
-    if not isinstance(title, str):
-        raise TypeError(
-            f"title must be a str (or None for the default); got {type(title).__name__}"
-        )
+    title = _check_title(title)
     half = check_half(half)
 
     modules: list[str] = []
@@ -177,9 +201,9 @@ def export_html(widgets, path, *, title: str | None = "nnwidgets", half=DEFAULT_
     _warn_missing_references(widgets, entries)
 
     page = _PAGE.format(
-        title=html.escape(title),
-        styles="\n".join(f"<style>\n{_no_close_tag(c)}\n</style>" for c in styles),
-        heading=f"<h1>{html.escape(title)}</h1>\n" if title else "",
+        title=_html_text(title),
+        styles="\n".join(f"<style>\n{_style_text(c)}\n</style>" for c in styles),
+        heading=f"<h1>{_html_text(title)}</h1>\n" if title else "",
         elements="\n".join(
             f'<div class="nnw-export" data-nnw-widget="{i}"></div>' for i in range(len(entries))
         ),

@@ -62,6 +62,7 @@ from ._export_common import (
     html_json,
     pack_state,
     text_of,
+    writable,
     write_text,
 )
 
@@ -104,7 +105,9 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     widget : AnyWidget
         The widget, with its current state (network, drawing, ``show_steps``...).
     path : str or Path
-        Where to write the module (``.mjs`` or ``.js``). Written atomically.
+        Where to write the module (``.mjs`` or ``.js``). Written atomically, through a
+        symbolic link; with ``css="file"``, a read-only stylesheet is refused before the
+        module is written.
     css : {"inline", "file"}, keyword-only
         ``"inline"`` (default): the stylesheet travels inside the module, which adds it to the
         widget's element, so nothing else needs copying. ``"file"``: it is written beside the
@@ -146,10 +149,13 @@ def export_esm(widget, path, *, css: str = "inline", half=DEFAULT_HALF) -> Path:
     state, refs = pack_state(state, half, blobs)
 
     css_path = path.with_suffix(".css")
-    if css == "file" and css_path == path:
-        raise ValueError(
-            f"path must not end in .css when css='file' (the stylesheet goes there); got {path}"
-        )
+    if css == "file":
+        # By the suffix's letters, not the path's: on macOS and Windows "w.CSS" is "w.css".
+        if path.suffix.lower() == ".css":
+            raise ValueError(
+                f"path must not end in .css when css='file' (the stylesheet goes there); got {path}"
+            )
+        writable(css_path)  # refused before the module is written, so neither file changes
     spec = ",\n  ".join(
         [
             "widget",
