@@ -460,3 +460,25 @@ def test_a_book_networks_set_parameters_names_a_missing_list():
         TypeError, match="weights must be a list of arrays, one per layer; got None"
     ):
         as_network(BookNet([4, 3, 2])).set_parameters(None, None)
+
+
+def test_more_threads_than_cores_are_warned_of_and_training_still_runs():
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    X, y = XY
+    net = Network([4, 5, 3], seed=0)
+    with pytest.warns(UserWarning, match=rf"threads={cores + 1} is more than the {cores} CPUs"):
+        net.fit(X, y, epochs=1, batch_size=2, threads=cores + 1)
+    assert net.history_.status == "completed"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as many as the cores: no warning
+        Network([4, 5, 3], seed=0).fit(X, y, epochs=1, batch_size=2, threads=cores)
+
+
+def test_classes_names_outputs_of_the_wrong_shape(net):
+    with pytest.raises(ValueError, match=r"got shape \(3,\) \(one example's\? outputs\.reshape"):
+        net.classes(np.array([0.1, 0.7, 0.2]))
+    with pytest.raises(ValueError, match=r"outputs must have shape \(n, 3\).*got shape \(2, 4\)"):
+        net.classes(np.zeros((2, 4)))
+    assert net.classes(np.array([[0.1, 0.7, 0.2]])).tolist() == [1]

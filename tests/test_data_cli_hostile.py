@@ -386,6 +386,15 @@ def test_train_refuses_more_threads_than_cpus():
     )
 
 
+@pytest.mark.parametrize("seed", ["-1", "x"])
+def test_train_names_a_seed_the_command_line_can_give(seed):
+    result = nnwidgets("train", "--bundled", "--seed", seed)
+    # not "None or ...": no command line can pass None
+    assert_one_line_error(
+        result, "nnwidgets train", f"argument --seed: must be an integer >= 0; got '{seed}'"
+    )
+
+
 def test_train_with_a_cache_that_cannot_be_made_says_what_works(tmp_path):
     blocker = tmp_path / "cache"
     blocker.write_text("not a folder")

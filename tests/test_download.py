@@ -163,6 +163,19 @@ def test_checksum_mismatch_is_an_error_and_leaves_nothing(server, tmp_path):
     assert os.listdir(tmp_path) == []  # neither x.gz nor a temporary file
 
 
+def test_a_web_page_in_place_of_the_file_is_said_to_be_one(server, tmp_path):
+    # A network that wants a sign-in first answers every address with its own page.
+    portal = b"\n<!DOCTYPE html><html><body>Sign in to Hotel Wi-Fi</body></html>"
+    serve(server, "a", {"x.gz": portal})
+    with pytest.raises(_download.DownloadError) as info:
+        _download.fetch("x.gz", [f"{server.url}/a/"], "0" * 64, tmp_path / "x.gz", progress=False)
+    assert "the server sent a web page, not the file" in str(info.value)
+    serve(server, "a", {"x.gz": b"\x1f\x8b not a page"})  # a wrong file, but not a page
+    with pytest.raises(_download.DownloadError) as info:
+        _download.fetch("x.gz", [f"{server.url}/a/"], "0" * 64, tmp_path / "x.gz", progress=False)
+    assert "web page" not in str(info.value)
+
+
 def test_fallback_to_the_second_mirror(server, tmp_path):
     serve(server, "b")  # "/a/" serves nothing: every request there is a 404
     d = load(spec(server, "a", "b"), tmp_path)

@@ -316,11 +316,15 @@ function render({ model, el }: RenderProps<BumpModel>) {
       handle.style.top = `${yToPx(box, range, clampY(y))}px`;
       handle.setAttribute("aria-valuenow", state.heights[k].toFixed(2));
       handle.title = `bump ${k + 1}: h = ${state.heights[k].toFixed(2)} (output ${sigmoid(state.heights[k]).toFixed(2)})`;
+      handle.setAttribute("aria-valuetext", handle.title); // read aloud: the output too
     });
     stepHandles.forEach((handle, i) => {
       handle.style.left = `${xToPx(box, state.steps[i + 1])}px`;
       handle.style.top = `${box.top + box.height}px`;
       handle.setAttribute("aria-valuenow", state.steps[i + 1].toFixed(3));
+      // a step moves between its neighbours (setStep keeps STEP_GAP from each)
+      handle.setAttribute("aria-valuemin", (state.steps[i] + STEP_GAP).toFixed(3));
+      handle.setAttribute("aria-valuemax", (state.steps[i + 2] - STEP_GAP).toFixed(3));
       handle.title = `step at ${state.steps[i + 1].toFixed(3)}`;
     });
   }
@@ -339,11 +343,14 @@ function render({ model, el }: RenderProps<BumpModel>) {
     }
     const goalName = state.space === "output" ? "goal f" : "goal \u03c3\u207b\u00b9\u2218f";
     const netName = state.space === "output" ? "output \u03c3(\u03a3 w_j a_j)" : "weighted output \u03a3 w_j a_j";
-    const parts = [`<span style="color:${COLORS.goal}">\u2014 ${goalName}</span>`,
-      `<span style="color:${COLORS.net}">\u2014 ${netName}</span>`];
+    // Only the line's sample takes its colour: the orange as text would be hard to read
+    // (2.6:1 on white); the words keep the legend's own colour.
+    const entry = (colour: string, line: string, words: string) =>
+      `<span><b class="nnw-bumps__sample" style="color:${colour}">${line}</b> ${words}</span>`;
+    const parts = [entry(COLORS.goal, "\u2014", goalName), entry(COLORS.net, "\u2014", netName)];
     if (state.overlay) {
       const what = state.space === "output" ? "output" : "z and its w_j a_j";
-      parts.push(`<span style="color:${COLORS.overlay}">- - ${escapeHtml(state.overlayLabel)} (${what})</span>`);
+      parts.push(entry(COLORS.overlay, "- -", `${escapeHtml(state.overlayLabel)} (${what})`));
     }
     legend.innerHTML = parts.join(" ");
   }

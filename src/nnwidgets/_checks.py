@@ -327,6 +327,28 @@ def warn_if_raw_pixels(X):
         )
 
 
+def cores():
+    """The CPUs this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def warn_if_more_threads_than_cores(threads):
+    """Warn when ``threads`` BLAS threads exceed the cores: they take turns on the same cores,
+    and each small product waits for all of them (an epoch took 50 times as long with
+    threads=100000 on 2 cores)."""
+    if threads is not None and threads > cores():
+        warnings.warn(
+            f"threads={threads} is more than the {cores()} CPUs this process may use: the "
+            f"threads would take turns on them, which makes training far slower. Use at most "
+            f"{cores()}, or threads=None to let the Trainer choose.",
+            UserWarning,
+            stacklevel=_caller_outside_package(),
+        )
+
+
 def _caller_outside_package():
     """The warnings stacklevel of the first caller outside nnwidgets (fit or Trainer user)."""
     package = os.path.dirname(os.path.abspath(__file__))

@@ -519,6 +519,12 @@ class Network:
         at least 0.5, else 0 (an argmax over one column would always say 0).
         """
         outputs = np.asarray(outputs)
+        if outputs.ndim != 2 or outputs.shape[1] != self.sizes[-1]:
+            one = " (one example's? outputs.reshape(1, -1))" if outputs.ndim == 1 else ""
+            raise ValueError(
+                f"outputs must have shape (n, {self.sizes[-1]}), a row per example of this "
+                f"network's {self.sizes[-1]} outputs; got shape {outputs.shape}{one}"
+            )
         if self.sizes[-1] >= 2:
             return outputs.argmax(axis=1)
         if not self.has_accuracy:

@@ -468,6 +468,7 @@ class Trainer:
             raise TypeError(f"transform must be a function (X, rng) -> X; got {transform!r}")
         self.transform = transform
         self.threads = _checks.positive_int(threads, "threads", allow_none=True)
+        _checks.warn_if_more_threads_than_cores(self.threads)
         self.notify_interval = notify_interval
         _checks.warn_if_raw_pixels(self.X)
         self.history = History()

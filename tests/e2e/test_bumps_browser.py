@@ -5,6 +5,7 @@ export_html page with no kernel does the same, on a high-DPI canvas, and its cle
 what render made."""
 
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -126,6 +127,11 @@ def test_exported_page_with_no_kernel_drags_scores_and_cleans_up(browser, tmp_pa
         heights, steps, moved = page_numbers(root)
         assert steps[1] == pytest.approx(0.21, abs=1e-12)
         assert moved == pytest.approx(bumps.deviation(GOAL_LOGIT, heights, steps), abs=1e-12)
+        # a screen reader hears how far the step may go, and each bump's output with its h
+        assert step.get_attribute("aria-valuemin") == "0.010"
+        assert step.get_attribute("aria-valuemax") == f"{steps[2] - 0.01:.3f}"
+        bump = root.locator(".nnw-bumps__handle").nth(4)
+        expect(bump).to_have_attribute("aria-valuetext", re.compile(r"^bump 5: h = .* \(output"))
 
         # high-DPI: the backing store has two device pixels per CSS pixel
         size = page.evaluate("""() => {

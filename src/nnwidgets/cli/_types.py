@@ -7,10 +7,22 @@ import argparse
 import os
 from pathlib import Path
 
-from .._checks import describe_range
+from .._checks import cores, describe_range
 from ..training import Trainer
 
 N_PIXELS, N_CLASSES = 784, 10
+
+
+def seed_number(text: str) -> int:
+    """A random seed: an integer >= 0 (the library also takes None, which no command line
+    can spell; leaving --seed out gives 0)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0; got {text!r}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -23,19 +35,11 @@ def positive_int(text: str) -> int:
     return value
 
 
-def cpu_count() -> int:
-    """The CPUs this process may run on (its affinity where the system tells it)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def thread_count(text: str) -> int:
     """BLAS threads, at most one per CPU: more only take turns on the same cores, which made
     an epoch some 50 times slower in a trial (--threads 100000 on 2 CPUs)."""
     value = positive_int(text)
-    cpus = cpu_count()
+    cpus = cores()
     if value > cpus:
         raise argparse.ArgumentTypeError(
             f"must be at most {cpus}, the CPUs this machine gives it; got {text!r}"

@@ -30,6 +30,7 @@ from ._types import (
     layer_sizes,
     positive_int,
     prepare_output,
+    seed_number,
     thread_count,
     trainer_setting,
 )
@@ -110,7 +111,7 @@ def build_parser():
         type=thread_count,
         help="BLAS threads, at most one per CPU (default: chosen by layer size)",
     )
-    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--seed", type=seed_number, default=0)
     data = p.add_argument_group("data")
     source = data.add_mutually_exclusive_group()
     source.add_argument(

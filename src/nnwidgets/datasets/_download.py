@@ -96,8 +96,9 @@ def _fetch_one(url, sha256, dest, progress, timeout):
             total = int(total) if total and total.isdigit() else None
             label = url.rsplit("/", 1)[-1]
             bar = _ProgressBar(label, total) if progress and _interactive() else None
-            received = 0
+            received, head = 0, b""
             while chunk := _read(response):
+                head = head or chunk[:256]  # what the file starts with, for the message below
                 _write(out, chunk, dest)
                 digest.update(chunk)
                 received += len(chunk)
@@ -110,7 +111,20 @@ def _fetch_one(url, sha256, dest, progress, timeout):
         if sha256 is not None and digest.hexdigest() != sha256:
             raise _MirrorFailed from ValueError(
                 f"SHA-256 mismatch: expected {sha256}; got {digest.hexdigest()} ({received} bytes)"
+                + _web_page_hint(head)
             )
+
+
+def _web_page_hint(head):
+    """A hint when a download is a web page: a hotel's or a campus's sign-in page (a captive
+    portal) answers every address with one, and its checksum only says "mismatch"."""
+    start = head.lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return (
+            "; the server sent a web page, not the file: a network that wants you to sign in "
+            "first (open any page in a browser), or a proxy"
+        )
+    return ""
 
 
 def _read(response):
