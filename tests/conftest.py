@@ -175,3 +175,13 @@ def net():
 def x():
     """One input of 784 values in [0, 1), float32 as the page sends it."""
     return np.random.default_rng(1).random(784).astype(np.float32)
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 serving what a test puts in ``server.routes``
+    (``_tiny_mnist``): for the download tests."""
+    from _tiny_mnist import running_server
+
+    with running_server() as httpd:
+        yield httpd

@@ -3,9 +3,6 @@
 Downloads go to a real HTTP server on 127.0.0.1; the command line runs as a real subprocess.
 """
 
-import gzip
-import hashlib
-import http.server
 import os
 import signal
 import subprocess
@@ -15,88 +12,11 @@ import time
 
 import numpy as np
 import pytest
+from _tiny_mnist import GZ, SHA, load, serve, spec
 
 from nnwidgets import Network
 from nnwidgets.datasets import _download, draw_pendigits, load_pendigits
 from nnwidgets.datasets import mnist as datasets
-from nnwidgets.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC
-
-NAMES = [
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-]
-rng = np.random.default_rng(3)
-ARRAYS = [
-    rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
-    np.array([3, 1, 4, 1], np.uint8),
-    rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
-    np.array([5, 9], np.uint8),
-]
-
-
-def gz_idx(array):
-    data = bytes([0, 0, 8, array.ndim]) + np.asarray(array.shape, ">u4").tobytes() + array.tobytes()
-    return gzip.compress(data, mtime=0)
-
-
-GZ = {name + ".gz": gz_idx(a) for name, a in zip(NAMES, ARRAYS)}
-SHA = {name: hashlib.sha256(data).hexdigest() for name, data in GZ.items()}
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        with self.server.lock:
-            self.server.requests.append(self.path)
-        body = self.server.routes.get(self.path)
-        if body is None:
-            self.send_error(404)
-        elif callable(body):
-            body(self)
-        else:
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True  # a stalled handler must not hold up shutdown
-    httpd.routes, httpd.requests, httpd.lock = {}, [], threading.Lock()
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def serve(server, prefix, files=GZ):
-    for name, body in files.items():
-        server.routes[f"/{prefix}/{name}"] = body
-
-
-def tiny_spec(server, *prefixes):
-    files = [
-        datasets._File(
-            name, IMAGES_MAGIC if "images" in name else LABELS_MAGIC, SHA[name + ".gz"], None
-        )
-        for name in NAMES
-    ]
-    mirrors = tuple(f"{server.url}/{p}/" for p in prefixes) if server else ()
-    return datasets._Spec("Tiny", "tiny", "tiny", mirrors, *files)
-
-
-def load(spec, cache, **kwargs):
-    options = {"download": True, "cache_dir": cache, "progress": False, "flatten": False}
-    return datasets._load(spec, None, normalize=False, **{**options, **kwargs})
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +31,7 @@ def test_a_file_in_place_of_the_cache_folder_is_named_before_any_download(server
     serve(server, "a")
     (tmp_path / "tiny").write_text("notes")  # where the loader wants its folder
     with pytest.raises(FileExistsError) as info:
-        load(tiny_spec(server, "a", "a"), tmp_path)
+        load(spec(server, "a", "a"), tmp_path)
     message = str(info.value)
     assert f"cannot save Tiny in the cache folder {tmp_path / 'tiny'}: " in message
     assert f"{tmp_path / 'tiny'} is a file, not a folder. Pass cache_dir=" in message
@@ -126,7 +46,7 @@ def test_a_cache_file_that_cannot_be_written_is_not_blamed_on_the_mirrors(server
     blocked = tmp_path / "tiny" / "train-images-idx3-ubyte.gz"
     blocked.mkdir(parents=True)  # a folder where the download must go
     with pytest.raises(IsADirectoryError) as info:
-        load(tiny_spec(server, "a", "b"), tmp_path)
+        load(spec(server, "a", "b"), tmp_path)
     message = str(info.value)
     assert f"cannot save Tiny in the cache folder {tmp_path / 'tiny'}: Is a directory" in message
     assert f"({blocked})" in message and ".part" not in message
@@ -209,10 +129,10 @@ def test_a_redirect_is_followed_and_a_redirect_loop_is_named(server, tmp_path):
     serve(server, "a", {name: moved for name in GZ})
     serve(server, "b")
     serve(server, "loop", {name: loop for name in GZ})
-    d = load(tiny_spec(server, "a"), tmp_path / "ok")
+    d = load(spec(server, "a"), tmp_path / "ok")
     np.testing.assert_array_equal(d.y_train, [3, 1, 4, 1])
     with pytest.raises(datasets.DownloadError, match=r"/loop/train-images-idx3-ubyte\.gz: HTTP 30"):
-        load(tiny_spec(server, "loop"), tmp_path / "loop")
+        load(spec(server, "loop"), tmp_path / "loop")
     assert not (tmp_path / "loop" / "tiny" / "train-images-idx3-ubyte.gz").exists()
 
 
@@ -443,8 +363,8 @@ def test_a_trained_network_that_cannot_be_saved_goes_to_the_temporary_folder(sma
 def test_an_official_file_under_the_wrong_name_is_named_for_what_it_is(tmp_path, monkeypatch):
     # A teacher's copy with the test images saved as the training images: the sums say so.
     # The tiny files stand in for the official ones, in a table of sums of their own.
-    spec = tiny_spec(None)
-    monkeypatch.setitem(datasets._SPECS, "tiny", spec)
+    tiny = spec(None)
+    monkeypatch.setitem(datasets._SPECS, "tiny", tiny)
     folder = tmp_path / "mixed"
     folder.mkdir()
     for name, body in GZ.items():
@@ -455,7 +375,7 @@ def test_an_official_file_under_the_wrong_name_is_named_for_what_it_is(tmp_path,
         match=r"mixed/train-images-idx3-ubyte\.gz: SHA-256 mismatch, the file is Tiny's "
         r"t10k-images-idx3-ubyte\.gz under the wrong name \(expected ",
     ):
-        datasets._load(spec, folder, download=False, cache_dir=None, progress=False,
+        datasets._load(tiny, folder, download=False, cache_dir=None, progress=False,
                        flatten=True, normalize=True)  # fmt: skip
 
 

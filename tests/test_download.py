@@ -4,110 +4,16 @@ The server serves whatever the test puts in ``server.routes`` and counts every r
 test can tell whether the loader went to the network at all.
 """
 
-import gzip
-import hashlib
-import http.server
 import os
 import socket
-import threading
 
 import numpy as np
 import pytest
+from _tiny_mnist import ARRAYS, GZ, NAMES, SHA, Truncated, load, serve, spec
 
 from nnwidgets.datasets import _download
 from nnwidgets.datasets import mnist as datasets
 from nnwidgets.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC
-
-NAMES = [
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-]
-rng = np.random.default_rng(1)
-ARRAYS = [
-    rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
-    np.array([3, 1, 4, 1], np.uint8),
-    rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
-    np.array([5, 9], np.uint8),
-]
-
-
-def gz_idx(array):
-    data = bytes([0, 0, 8, array.ndim]) + np.asarray(array.shape, ">u4").tobytes() + array.tobytes()
-    return gzip.compress(data, mtime=0)
-
-
-GZ = {name + ".gz": gz_idx(a) for name, a in zip(NAMES, ARRAYS)}
-SHA = {name: hashlib.sha256(data).hexdigest() for name, data in GZ.items()}
-
-
-class Truncated(bytes):
-    """A body the server announces in full but cuts off halfway, as a dropped connection does."""
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        server = self.server
-        with server.lock:
-            server.requests.append(self.path)
-        body = server.routes.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2] if isinstance(body, Truncated) else body)
-
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-@pytest.fixture
-def server():
-    """A threaded HTTP server on a free port; ``server.url`` is its base address."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.routes, httpd.requests, httpd.lock = {}, [], threading.Lock()
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(
-        target=httpd.serve_forever, args=(0.05,), daemon=True
-    )  # quick shutdown
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def serve(server, prefix, files=GZ):
-    for name, body in files.items():
-        server.routes[f"/{prefix}/{name}"] = body
-
-
-def spec(server, *prefixes):
-    """A spec like MNIST's whose mirrors are folders of the test server."""
-    files = [
-        datasets._File(
-            name, IMAGES_MAGIC if "images" in name else LABELS_MAGIC, SHA[name + ".gz"], None
-        )
-        for name in NAMES
-    ]
-    return datasets._Spec(
-        "Tiny", "tiny", "tiny", tuple(f"{server.url}/{p}/" for p in prefixes), *files
-    )
-
-
-def load(spec, cache, **kwargs):
-    kwargs = {
-        "download": True,
-        "cache_dir": cache,
-        "progress": False,
-        "flatten": False,
-        "normalize": False,
-        **kwargs,
-    }
-    return datasets._load(spec, None, **kwargs)
 
 
 @pytest.fixture(autouse=True)
