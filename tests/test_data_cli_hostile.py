@@ -414,3 +414,18 @@ def test_a_model_path_ending_in_a_slash_is_a_folder_and_tilde_is_home(tmp_path, 
     assert (tmp_path / "net.npz").is_file()
     back = Network.load("~/net.npz")
     assert all(np.array_equal(a, b) for a, b in zip(back.weights, net.weights))
+
+
+def test_a_killed_saves_leftover_goes_at_the_next_save_and_a_running_ones_stays(tmp_path):
+    # A kernel killed while saving leaves its hidden temporary file beside the model.
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead, alive = int(ended.stdout), os.getpid()
+    left = tmp_path / f".net.npz.{dead}.0a1b2c3d.part"
+    ours = tmp_path / f".net.npz.{alive}.0a1b2c3d.part"  # a save still going on
+    left.write_bytes(b"half a model")
+    ours.write_bytes(b"half a model")
+    Network([4, 3, 2], seed=0).save(tmp_path / "net.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [ours.name, "net.npz"]
+    with pytest.raises(FileNotFoundError, match="net.npz"):  # a missing folder is still named
+        Network([4, 3, 2], seed=0).save(tmp_path / "nowhere" / "net.npz")

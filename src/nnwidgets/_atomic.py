@@ -20,6 +20,7 @@ def atomic_write(path, mode="wb", **open_kwargs):
     they are (a download's HTTP error is an OSError too, and its caller reads it).
     """
     path = Path(path)
+    _remove_leftovers(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
         f = open(tmp, mode.replace("w", "x"), **open_kwargs)
@@ -62,3 +63,36 @@ def _naming(path, exc):
         # OSError(errno, ...) picks the matching subclass (FileNotFoundError, PermissionError...).
         return OSError(exc.errno, f"cannot write the file: {exc.strerror}", os.fspath(path))
     return OSError(f"cannot write {os.fspath(path)}: {exc}")
+
+
+def _remove_leftovers(dest):
+    """Delete temporary files of ``dest`` left by a write that was killed (a restarted kernel
+    during a download or a save), so they do not pile up beside it; those of a process still
+    running stay."""
+    folder, name = os.path.split(os.path.abspath(dest))
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:  # no folder yet, or one we may not list: nothing to clean, and the
+        return  # write itself says what is wrong
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(".part")):
+            continue
+        pid = entry[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except OSError:
+                pass  # another process cleaned it, or it cannot be: it is only a leftover
+
+
+def _running(pid):
+    if os.name == "nt":  # os.kill(pid, 0) there would send Ctrl-C: keep every file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, as another user's
+        return True
+    return True

@@ -70,7 +70,6 @@ def fetch(name, mirrors, sha256, dest, *, progress=True, timeout=30.0):
     folder = os.path.dirname(os.path.abspath(dest))
     os.makedirs(folder, exist_ok=True)
     failures = []
-    _remove_leftovers(dest)
     for mirror in mirrors:
         url = mirror + name
         try:
@@ -139,34 +138,6 @@ def _write(out, chunk, dest):
         out.write(chunk)
     except OSError as exc:  # a full disk: name the user's file, not the hidden temporary one
         raise OSError(exc.errno, f"cannot write the file: {exc.strerror}", dest) from exc
-
-
-def _remove_leftovers(dest):
-    """Delete temporary files of ``dest`` left by a download that was killed (a restarted
-    kernel), so they do not pile up in the cache; those of a process still running stay."""
-    folder, name = os.path.split(os.path.abspath(dest))
-    prefix = f".{name}."
-    for entry in os.listdir(folder):
-        if not (entry.startswith(prefix) and entry.endswith(".part")):
-            continue
-        pid = entry[len(prefix) :].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            try:
-                os.unlink(os.path.join(folder, entry))
-            except OSError:
-                pass  # another process cleaned it, or it cannot be: it is only a leftover
-
-
-def _running(pid):
-    if os.name == "nt":  # os.kill(pid, 0) there would send Ctrl-C: keep every file
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: it exists, as another user's
-        return True
-    return True
 
 
 def _reason(exc):
