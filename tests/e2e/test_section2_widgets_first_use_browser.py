@@ -70,8 +70,12 @@ def set_cell_width(nb, width):
     page.evaluate("""async () => { const app = window.jupyterapp;
         if (!app.shell.leftCollapsed)
           await app.commands.execute('application:toggle-left-area'); }""")
+    # The first output on show: run_all returns once the kernel is idle, which may be before
+    # the page has laid the outputs out.
+    output = page.locator(".jp-OutputArea-output >> visible=true").first
+    output.wait_for(state="visible")
     for _ in range(3):
-        area = page.locator(".jp-OutputArea-output").first.bounding_box()["width"]
+        area = output.bounding_box()["width"]
         if abs(area - width) < 1:
             break
         page.set_viewport_size(
