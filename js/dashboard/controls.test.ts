@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enabledActions, settingsEditable } from "./controls";
+import { enabledActions, readSetting, settingsEditable } from "./controls";
 
 describe("enabledActions", () => {
   it("offers what the state allows", () => {
@@ -20,5 +20,24 @@ describe("settingsEditable", () => {
     expect(settingsEditable("completed", 0)).toBe(false);
     expect(settingsEditable("diverged", 0)).toBe(false);
     expect(settingsEditable("stopping", 1)).toBe(false);
+  });
+});
+
+describe("readSetting", () => {
+  it("takes a finite number, sign and exponent included", () => {
+    expect(readSetting("learning_rate", " 0.05 ", false)).toEqual({ value: 0.05 });
+    expect(readSetting("l2", "-0", false)).toEqual({ value: -0 }); // Python says it is out of range
+    expect(readSetting("learning_rate", "1e300", false)).toEqual({ value: 1e300 });
+  });
+  it("names what is wrong with the rest and what is expected", () => {
+    expect(readSetting("learning_rate", "", false)).toEqual({
+      error: "learning_rate must be a number, such as 0.05; got an empty box",
+    });
+    expect(readSetting("momentum", "", true)).toEqual({
+      error: "momentum must be a number, such as 0.05; got text that is not a number",
+    });
+    expect(readSetting("l2", "1e999", false)).toEqual({
+      error: "l2 must be a number, such as 0.05; got 1e999, beyond the largest number",
+    });
   });
 });

@@ -21,3 +21,19 @@ export function enabledActions(status: string, pending: number): Set<Action> {
 export function settingsEditable(status: string, pending: number): boolean {
   return status === "running" || status === "paused" || (status !== "stopping" && pending > 0);
 }
+
+/**
+ * A live setting as typed in its number box: `{ value }`, or `{ error }` saying what is wrong
+ * and what was expected. `raw` is the box's value, `badInput` its `validity.badInput` (the
+ * browser's word that the text, "abc" or "1e999", is no number: `raw` is then ""). Python
+ * checks the range (learning_rate > 0 and the rest) and answers in the dashboard's message.
+ */
+export function readSetting(name: string, raw: string, badInput: boolean): { value: number } | { error: string } {
+  const text = raw.trim();
+  const v = Number(text);
+  if (text !== "" && Number.isFinite(v)) return { value: v };
+  const got = badInput ? "text that is not a number"
+    : text === "" ? "an empty box"
+    : `${text}, beyond the largest number`;
+  return { error: `${name} must be a number, such as 0.05; got ${got}` };
+}

@@ -15,7 +15,7 @@ import { h } from "../lib/dom";
 import { saveChanges, type HostModel } from "../lib/host";
 import { decodeArray } from "../lib/wire";
 import { TRAIN_STYLE, align, anyMonitored, type Points } from "./chartdata";
-import { ACTIONS, enabledActions, settingsEditable, type Action } from "./controls";
+import { ACTIONS, enabledActions, readSetting, settingsEditable, type Action } from "./controls";
 import {
   LINE_STYLES, accuracyRange, describeLatest, formatLoss, formatPercent, lastFinite, latestValues,
   placeLabels, valuesAt, type LineStyle,
@@ -286,11 +286,15 @@ export default {
   render({ model, el }: { model: HostModel<DashModel> & { send?: (c: unknown) => void }; el: HTMLElement }) {
     const cleanups = new Cleanups();
     const canSend = typeof model.send === "function";
+    // Once the kernel that made this dashboard is gone (restarted, shut down), nothing can
+    // reach its Python object: the page says so and greys out every control, rather than
+    // show "running" with buttons that do nothing.
+    let gone = false;
     const send = (content: Record<string, unknown>) => {
       try {
         model.send!(content);
       } catch (e) {
-        message.textContent = `could not reach the kernel: ${e}`;
+        disconnected(e);
       }
     };
 
@@ -316,14 +320,33 @@ export default {
       input.min = "0";
       input.disabled = !canSend;
       label.append(h("span", "", name.replace("_", " ")), input);
-      cleanups.listen(input, "change", () => {
-        const v = Number(input.value);
-        if (input.value.trim() === "" || !Number.isFinite(v)) {
-          message.textContent = `${name} must be a number; got ${JSON.stringify(input.value)}`;
-          input.value = String(model.get(name));
+      // Committed by Enter as well as by leaving the box (a number box's change event comes
+      // only on leaving); once per edit. Left, the box shows the setting in effect again: a
+      // refused value stays only in the message that says why.
+      let committed = false;
+      const commit = () => {
+        if (committed) return;
+        committed = true;
+        const read = readSetting(name, input.value, input.validity.badInput);
+        if ("error" in read) {
+          message.textContent = read.error;
           return;
         }
-        send({ action: "set", name, value: v }); // Python checks the range and answers in `message`
+        // Python's answer replaces what this page said last (the same refusal twice is
+        // still shown: it is already the model's message).
+        setText(message, model.get("message"));
+        send({ action: "set", name, value: read.value }); // Python checks the range
+      };
+      cleanups.listen(input, "input", () => {
+        committed = false;
+      });
+      cleanups.listen(input, "keydown", (e: Event) => {
+        if ((e as KeyboardEvent).key === "Enter") commit();
+      });
+      cleanups.listen(input, "change", commit);
+      cleanups.listen(input, "blur", () => {
+        committed = false;
+        setIf(input, "value", String(model.get(name)));
       });
       inputs.set(name, input);
       fields.append(label);
@@ -620,6 +643,7 @@ export default {
     // Each write below happens only when the value changed: a write of the same value still
     // marks the element's style or layout for recalculation in the next frame.
     function updateControls() {
+      if (gone) return; // what the page last heard stays, greyed out
       const status = model.get("status");
       const pending = (model.get("_runs") ?? []).filter((r) => r.status === "pending").length;
       const on = enabledActions(status, pending);
@@ -720,6 +744,21 @@ export default {
       plots?.accuracy.destroy();
       plots = null;
     });
+
+    function disconnected(e: unknown) {
+      if (!gone) console.warn("TrainingDashboard: the kernel is unreachable:", e);
+      gone = true;
+      for (const c of [...buttons.values(), ...inputs.values(), logBox, ...selectors.map((s) => s.select)]) {
+        c.disabled = true;
+      }
+      setText(statusBadge, "disconnected");
+      statusBadge.dataset.status = root.dataset.status = "disconnected";
+      setText(message, "the kernel restarted or stopped, so this dashboard's Python object is gone "
+        + "and training with it: run the cell that made the dashboard again");
+    }
+    // JupyterLab marks a widget's connection dead when its kernel restarts or the connection
+    // drops; a reconnected kernel takes messages again. A no-op message tells which.
+    if (canSend) cleanups.on(model, "comm_live_update", () => send({ action: "ping" }));
 
     updateControls();
     updateProgress();

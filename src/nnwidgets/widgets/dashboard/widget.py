@@ -282,6 +282,7 @@ class TrainingDashboard(anywidget.AnyWidget):
         self._showing = threading.RLock()
         self._applying = None
         self._closed = False
+        self._refusal = None  # what the page was last told it could not do (see message)
         super().__init__()
         self._add(first)
         self._show_settings(self.runs[0])
@@ -876,6 +877,8 @@ class TrainingDashboard(anywidget.AnyWidget):
     # -- the page ------------------------------------------------------------------------------
     def _on_front_end_message(self, widget, content, buffers):
         action = content.get("action") if isinstance(content, dict) else None
+        if action == "ping":  # the page asking whether this kernel still answers: it does
+            return
         try:
             if action in ("start", "resume", "stop", "step"):
                 getattr(self, action)()
@@ -889,13 +892,15 @@ class TrainingDashboard(anywidget.AnyWidget):
                         f"{', '.join(LIVE_SETTINGS)} can change"
                     )
                 setattr(self, name, content.get("value"))
+                if self.message == self._refusal:  # the value that was refused is put right
+                    self.message = ""
             else:
                 logger.warning(
                     "TrainingDashboard: ignored a message from the page with action %.100r", action
                 )
                 raise ValueError(f"unknown action {action!r} from the page")
         except (RuntimeError, ValueError, traitlets.TraitError) as exc:
-            self.message = str(exc)  # the page shows it; its inputs go back to the traits
+            self.message = self._refusal = str(exc)  # the page shows it beside its inputs
         except Exception as exc:  # noqa: BLE001 - whatever the page sent, the kernel goes on
             logger.warning(
                 "TrainingDashboard: ignored a malformed message from the page: %.200r",
