@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _checks
 from .network import output_error
+from .training import Trainer
 
 #: A piece whose derivative is this far (relative error) from its central difference is wrong;
 #: a right one, in float64 with eps = 1e-5, lands near 1e-10.
@@ -59,7 +60,7 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
     eps = _checks.check_range(eps, "eps", 0.0, 1.0, low_open=True)
     max_params = _checks.positive_int(max_params, "max_params")  # 0 would check nothing
     seed = _checks.check_seed(seed)
-    _check_dropout(dropout)
+    Trainer.live_settings()["dropout"].check(dropout)  # the Trainer's rule: rates in [0, 1)
     y = _checks.one_example_label(X, y)  # one example as a vector, with its one label
     X = network.check_inputs(X)
     Y = network.targets(y, len(X))
@@ -110,13 +111,6 @@ def gradcheck(network, X, y, *, eps=1e-5, max_params=200, seed=0, dropout=0.0, w
     # Relative error of the whole gradient vector: one tiny component's rounding noise
     # must not dominate, as it would in an element-wise ratio.
     return _relative_error(np.array(numeric), np.array(analytic))
-
-
-def _check_dropout(dropout):
-    """``dropout`` as the Trainer takes it: a rate in [0, 1), or a list of them."""
-    rates = dropout if isinstance(dropout, (list, tuple, np.ndarray)) else [dropout]
-    for rate in np.ravel(np.asarray(rates, dtype=object)):
-        _checks.check_range(rate, "dropout", 0.0, 1.0, high_open=True)
 
 
 def _input_gradcheck(network, X, Y, eps, max_params, seed):
