@@ -23,3 +23,14 @@ def fresh_page(browser, *, viewport, offline=False, console=True, timeout=None, 
         yield page, errors
     finally:
         context.close()
+
+
+def drag(page, handle, dy, steps=8):
+    """Press the mouse on ``handle``'s centre, move it ``dy`` CSS pixels down, release."""
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + dy, steps=steps)
+    page.mouse.up()

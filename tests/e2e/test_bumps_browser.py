@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 import pytest
-from _pages import fresh_page
+from _pages import drag, fresh_page
 from playwright.sync_api import expect
 
 from nnwidgets import BumpBuilder, bumps
@@ -24,17 +24,6 @@ from nnwidgets import BumpBuilder
 b = BumpBuilder()
 b
 """
-
-
-def drag(page, handle, dy, steps=8):
-    """Press the mouse on ``handle``'s centre, move it ``dy`` CSS pixels down, release."""
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + dy, steps=steps)
-    page.mouse.up()
 
 
 def python_says(nb, code, expected, tries=20):

@@ -11,7 +11,7 @@ import threading
 import numpy as np
 import pytest
 from _myst import ORIGIN
-from _pages import fresh_page
+from _pages import drag, fresh_page
 from _pen import DIGITS, draw
 from playwright.sync_api import expect
 
@@ -131,16 +131,6 @@ def serve(folder):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
-
-
-def drag(page, handle, dy):
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + dy, steps=8)
-    page.mouse.up()
 
 
 @pytest.mark.parametrize("how", ["file", "http"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from _marimo import marimo_run
-from _pages import fresh_page
+from _pages import drag, fresh_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -23,17 +23,6 @@ SHOTS = Path(os.environ.get("NNWIDGETS_HOSTS_SHOTS", "/tmp/hosts"))
 
 PAINTED = """(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }"""
-
-
-def drag(page, handle, dy, steps=8):
-    """Press the mouse on ``handle``'s centre, move it ``dy`` CSS pixels down, release."""
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + dy, steps=steps)
-    page.mouse.up()
 
 
 def said(page, key):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _pages import drag
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -66,17 +67,6 @@ FIELD_SHOWS = """(e) => { const s = getComputedStyle(e);
 
 def widget_errors(nb):
     return [e for e in nb.console_errors if not any(n in e for n in HOST_NOISE)]
-
-
-def drag(page, handle, dy, steps=8):
-    """Press the mouse on ``handle``'s centre, move it ``dy`` CSS pixels down, release."""
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + dy, steps=steps)
-    page.mouse.up()
 
 
 def python_says(nb, code, expected, tries=20):
