@@ -162,3 +162,31 @@ def test_a_choice_made_while_the_writer_computes_wins(two_runs, monkeypatch):
     d._publisher.snapshot_for_panels(d.runs[1], 1)
     d._publisher.publish()
     assert chosen and d.panels_run == 0 and d._panels["index"] == 0
+
+
+def test_panels_refreshed_now_win_over_an_older_copy_waiting(two_runs):
+    # A copy of run 0's weights from an epoch's end waits to be drawn when the reader asks for
+    # run 0's panels as the weights are now (paused mid-epoch): the page shows the newer.
+    d = two_runs
+    d._publisher.snapshot_for_panels(d.runs[0], 7)
+    d.refresh_panels(run=0)
+    assert d._panels["index"] == 0 and d._panels["epoch"] == d.runs[0].trainer.epoch != 7
+
+
+def test_panels_refreshed_while_the_writer_draws_an_older_copy_win(two_runs, monkeypatch):
+    from nnwidgets.widgets.dashboard import publisher as module
+
+    d = two_runs
+    original, asked = module.panel_data, []
+
+    def refreshing_meanwhile(*args, **kwargs):
+        if kwargs["epoch"] == 7 and not asked:
+            asked.append(True)
+            d.refresh_panels(run=0)  # as from the main thread, while the writer draws
+        return original(*args, **kwargs)
+
+    d.refresh_panels(run=0)  # chosen before: the refresh below changes no choice
+    monkeypatch.setattr(module, "panel_data", refreshing_meanwhile)
+    d._publisher.snapshot_for_panels(d.runs[0], 7)
+    d._publisher.publish()
+    assert asked and d._panels["epoch"] == d.runs[0].trainer.epoch != 7

@@ -71,6 +71,7 @@ class Publisher:
         self._panels_computed = -math.inf  # monotonic time the panels were last computed
         self._panels_copied = {}  # run: monotonic time its weights were last copied for them
         self._panels_next = None  # panel data computed, not sent yet
+        self._panels_set = 0  # how many times set_panels was called: a newer state won
         self._runs_sent = None  # what the runs looked like in the last _runs sent
         self._message_sent = None  # which run statuses and messages the message was set for
         self._last_sent = 0.0
@@ -212,9 +213,13 @@ class Publisher:
         return self.calibration or getattr(run, "layer_speed", None) is not None
 
     def set_panels(self, panels):
-        """Send ``panels`` with the next update (computed on demand: ``refresh_panels``)."""
+        """Send ``panels`` with the next update (computed on demand: ``refresh_panels``, from
+        the weights as they are now). A copy of older weights waiting to be drawn, or being
+        drawn, is dropped: it would replace these with an earlier state."""
         with self._panels_lock:
             self._panels_next = panels
+            self._panels_pending = None
+            self._panels_set += 1
 
     def chosen(self, index):
         """The run at ``index`` of the runs, or None for None (or an index no longer there)."""
@@ -260,6 +265,7 @@ class Publisher:
             if pending is None or (not ending and recent):
                 return
             self._panels_pending = None
+            set_before = self._panels_set
         run, frozen, epoch = pending
         choice = (self.panels_run, self.compare_run)
         chosen = self.chosen(self.panels_run)
@@ -274,8 +280,9 @@ class Publisher:
             return
         self._panels_computed = time.monotonic()
         with self._panels_lock:
-            # Another run chosen meanwhile (refresh_panels, the page): its panels win.
-            if choice == (self.panels_run, self.compare_run):
+            # Another run chosen meanwhile, or panels of the weights as they are now set
+            # (refresh_panels, the page): those win.
+            if choice == (self.panels_run, self.compare_run) and set_before == self._panels_set:
                 self._panels_next = panels
 
     @staticmethod
